@@ -1,0 +1,1 @@
+"""Channel adapters: each translates its platform to Inbound / Reply and back."""

@@ -1,0 +1,160 @@
+"""Typed configuration, read once at start-up from an optional TOML file and environment variables.
+
+Environment variables win over the file. Names: ``BOT_<FIELD>`` for top-level settings and
+``BOT_<SECTION>_<FIELD>`` for a section, e.g. ``BOT_DATA_DIR``, ``BOT_TELEGRAM_TOKEN``.
+The TOML file is named by ``BOT_CONFIG`` (default ``bot.toml`` in the working directory, if present).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+T = typing.TypeVar("T")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names it."""
+
+
+def secret() -> Any:
+    """A string setting that must never be printed or logged."""
+    return field(default="", repr=False, metadata={"secret": True})
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = secret()
+    base_url: str = "https://api.telegram.org/bot"
+    mode: str = "polling"  # "polling" or "webhook"
+    webhook_url: str = ""
+    webhook_secret: str = secret()
+
+
+@dataclass(frozen=True)
+class WechatConfig:
+    token: str = secret()
+    encoding_aes_key: str = secret()
+    app_id: str = ""
+    app_secret: str = secret()
+    api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    path: str = "/wechat"
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path = PROJECT_ROOT / "data"
+    database: Path | None = None  # default: <data_dir>/bot.sqlite3
+    content_dir: Path = PROJECT_ROOT / "content"
+    log_level: str = "INFO"
+    console: bool = True  # run the console channel in `serve` when no platform channel is configured
+    http: HttpConfig = field(default_factory=HttpConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    wechat: WechatConfig = field(default_factory=WechatConfig)
+
+    @property
+    def database_path(self) -> Path:
+        return self.database or self.data_dir / "bot.sqlite3"
+
+    def redacted(self) -> dict[str, Any]:
+        """The settings as a dict with every secret replaced, safe to print."""
+        return _redact(self)
+
+
+def load_config(env: Mapping[str, str] | None = None, file: Path | None = None) -> Config:
+    """Build the Config from the TOML file (if any) overlaid with environment variables."""
+    env = os.environ if env is None else env
+    path = file or Path(env.get("BOT_CONFIG", "bot.toml"))
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    elif file is not None or "BOT_CONFIG" in env:
+        raise ConfigError(f"config file {path} does not exist (named by BOT_CONFIG)")
+    config = _build(Config, data, env, prefix="BOT", where=str(path))
+    if config.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError(f"BOT_LOG_LEVEL / log_level: unknown level {config.log_level!r}")
+    if config.telegram.mode not in {"polling", "webhook"}:
+        raise ConfigError("BOT_TELEGRAM_MODE / telegram.mode: must be 'polling' or 'webhook'")
+    return config
+
+
+def _build(cls: type[T], data: Mapping[str, Any], env: Mapping[str, str], prefix: str, where: str) -> T:
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{where}: [{prefix.lower()}] must be a table")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        hint = hints[f.name]
+        env_name = f"{prefix}_{f.name.upper()}"
+        if dataclasses.is_dataclass(hint):
+            values[f.name] = _build(hint, data.get(f.name, {}), env, env_name, where)  # type: ignore[arg-type]
+        elif env_name in env:
+            values[f.name] = _convert(hint, env[env_name], env_name)
+        elif f.name in data:
+            values[f.name] = _convert(hint, data[f.name], f"{where}: {f.name}")
+    return cls(**values)
+
+
+def _convert(hint: Any, raw: Any, name: str) -> Any:
+    optional = isinstance(hint, types.UnionType) and type(None) in typing.get_args(hint)
+    base = next(a for a in typing.get_args(hint) if a is not type(None)) if optional else hint
+    if optional and raw in ("", None):
+        return None
+    try:
+        if base is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError("expected true or false")
+        if base is int:
+            if isinstance(raw, bool):
+                raise ValueError("expected a whole number")
+            return int(raw)
+        if base is Path:
+            return Path(str(raw)).expanduser()
+        if base is str:
+            if not isinstance(raw, str):
+                raise ValueError("expected a string")
+            return raw
+    except ValueError as exc:
+        raise ConfigError(f"{name}: invalid value ({exc})") from None
+    raise ConfigError(f"{name}: unsupported setting type {hint}")
+
+
+def _redact(obj: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            out[f.name] = _redact(value)
+        elif f.metadata.get("secret"):
+            out[f.name] = "***" if value else ""
+        else:
+            out[f.name] = str(value) if isinstance(value, Path) else value
+    return out

@@ -1,0 +1,358 @@
+"""The content pack: FAQ entries and the data around them, loaded from `content/` and validated.
+
+Every problem is reported with the file and entry it is in; `load_content` raises ContentError with
+all of them at once so a content author can fix a whole batch in one go.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+PHONE_LIKE = re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|\d{7,}")
+MAX_TITLE = 16
+MAX_ANSWER = 500
+MIN_QUESTIONS = 5
+
+
+class ContentError(Exception):
+    """The content pack is invalid; `problems` lists each one as "file: entry: what"."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    document: str
+    section: str
+
+
+@dataclass(frozen=True, slots=True)
+class FaqEntry:
+    id: str
+    title: str
+    category: str
+    answer: str
+    contacts: tuple[str, ...]
+    related: tuple[str, ...]
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...]
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    id: str
+    name: str
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfScopeTopic:
+    id: str
+    name: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Township:
+    id: str
+    name: str
+    kind: str  # "township" or "community"
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    document: str
+    title: str
+    date: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ContentPack:
+    root: Path
+    entries: dict[str, FaqEntry]
+    categories: dict[str, Category]
+    contacts: dict[str, Contact]
+    out_of_scope: dict[str, OutOfScopeTopic]
+    synonyms: dict[str, str]  # variant -> canonical
+    townships: dict[str, Township]
+    sources: dict[str, SourceDocument]
+
+    @property
+    def userdict(self) -> Path:
+        return self.root / "userdict.txt"
+
+    def citation(self, entry: FaqEntry) -> str:
+        return f"{entry.source.document} {entry.source.section}"
+
+    def township_by_name(self, name: str) -> Township | None:
+        name = name.strip()
+        for township in self.townships.values():
+            if name in (township.id, township.name, *township.aliases):
+                return township
+        return None
+
+
+def load_content(root: Path) -> ContentPack:
+    """Load and validate the content pack under `root`; raise ContentError listing every problem."""
+    loader = _Loader(root)
+    pack = loader.load()
+    if loader.problems:
+        raise ContentError(loader.problems)
+    return pack
+
+
+def fold(text: str) -> str:
+    """Fold width and case so that equal questions compare equal (全角 digits, upper-case letters)."""
+    return unicodedata.normalize("NFKC", text).lower().strip()
+
+
+class _Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[str] = []
+
+    def problem(self, file: str, entry: str, what: str) -> None:
+        self.problems.append(f"{file}: {entry}: {what}" if entry else f"{file}: {what}")
+
+    def toml(self, name: str) -> dict[str, Any]:
+        path = self.root / name
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.problem(name, "", "file is missing")
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            self.problem(name, "", f"not valid TOML: {exc}")
+        return {}
+
+    def table_list(self, name: str, key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Yield (id, item) for each [[key]] item in file `name`, reporting bad or repeated ids."""
+        seen: set[str] = set()
+        items = self.toml(name).get(key, [])
+        if not isinstance(items, list):
+            self.problem(name, "", f"[[{key}]] must be an array of tables")
+            return
+        for n, item in enumerate(items, start=1):
+            ident = item.get("id") if isinstance(item, dict) else None
+            label = ident if isinstance(ident, str) else f"item {n}"
+            if not isinstance(item, dict) or not isinstance(ident, str) or not ID_PATTERN.match(ident):
+                self.problem(name, label, "needs an id of lower-case ASCII words joined by hyphens")
+                continue
+            if ident in seen:
+                self.problem(name, ident, "id is used twice")
+                continue
+            seen.add(ident)
+            yield ident, item
+
+    def text(self, file: str, entry: str, item: dict[str, Any], key: str, required: bool = True) -> str:
+        value = item.get(key, "")
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.problem(file, entry, f"'{key}' must be a non-empty string")
+            return ""
+        return value.strip()
+
+    def strings(self, file: str, entry: str, item: dict[str, Any], key: str) -> tuple[str, ...]:
+        value = item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(file, entry, f"'{key}' must be a list of non-empty strings")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def load(self) -> ContentPack:
+        sources = self.load_sources()
+        categories = {
+            i: Category(i, self.text("categories.toml", i, item, "name"))
+            for i, item in self.table_list("categories.toml", "category")
+        }
+        contacts = {
+            i: Contact(i, self.text("contacts.toml", i, item, "name"), self.text("contacts.toml", i, item, "how"))
+            for i, item in self.table_list("contacts.toml", "contact")
+        }
+        out_of_scope = {
+            i: OutOfScopeTopic(
+                i, self.text("out_of_scope.toml", i, item, "name"), self.strings("out_of_scope.toml", i, item, "questions")
+            )
+            for i, item in self.table_list("out_of_scope.toml", "topic")
+        }
+        townships = self.load_townships()
+        entries = self.load_entries()
+        pack = ContentPack(
+            root=self.root,
+            entries=entries,
+            categories=categories,
+            contacts=contacts,
+            out_of_scope=out_of_scope,
+            synonyms=self.load_synonyms(),
+            townships=townships,
+            sources=sources,
+        )
+        self.check_links(pack)
+        self.check_questions_unique(pack)
+        self.check_userdict()
+        return pack
+
+    def load_sources(self) -> dict[str, SourceDocument]:
+        sources: dict[str, SourceDocument] = {}
+        for n, item in enumerate(self.toml("sources.toml").get("source", []), start=1):
+            label = f"source {n}"
+            document = self.text("sources.toml", label, item, "document")
+            file = self.text("sources.toml", label, item, "file")
+            try:
+                text = (self.root / file).read_text(encoding="utf-8") if file else ""
+            except (OSError, UnicodeDecodeError) as exc:
+                self.problem("sources.toml", document or label, f"cannot read {file}: {exc}")
+                continue
+            title = self.text("sources.toml", label, item, "title")
+            date = self.text("sources.toml", label, item, "date")
+            sources[document] = SourceDocument(document, title, date, unicodedata.normalize("NFKC", text))
+        return sources
+
+    def load_townships(self) -> dict[str, Township]:
+        townships: dict[str, Township] = {}
+        names: set[str] = set()
+        for i, item in self.table_list("townships.toml", "township"):
+            name = self.text("townships.toml", i, item, "name")
+            kind = self.text("townships.toml", i, item, "kind")
+            if kind not in {"township", "community"}:
+                self.problem("townships.toml", i, "'kind' must be 'township' or 'community'")
+            aliases = self.strings("townships.toml", i, item, "aliases")
+            for label in (name, *aliases):
+                if label in names:
+                    self.problem("townships.toml", i, f"name or alias {label!r} is used twice")
+                names.add(label)
+            townships[i] = Township(i, name, kind, aliases)
+        return townships
+
+    def load_synonyms(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        for canonical, variants in self.toml("synonyms.toml").items():
+            if not isinstance(variants, list) or not all(isinstance(v, str) and v for v in variants):
+                self.problem("synonyms.toml", canonical, "must map to a list of non-empty strings")
+                continue
+            for variant in variants:
+                variant = fold(variant)
+                if variant == fold(canonical):
+                    self.problem("synonyms.toml", canonical, f"variant {variant!r} equals its canonical word")
+                elif variant in mapping and mapping[variant] != fold(canonical):
+                    self.problem("synonyms.toml", canonical, f"variant {variant!r} also maps to {mapping[variant]!r}")
+                else:
+                    mapping[variant] = fold(canonical)
+        return mapping
+
+    def load_entries(self) -> dict[str, FaqEntry]:
+        entries: dict[str, FaqEntry] = {}
+        files = sorted((self.root / "faq").glob("*.toml"))
+        if not files:
+            self.problem("faq/", "", "no FAQ entries found")
+        for path in files:
+            name = f"faq/{path.name}"
+            entry_id = path.stem
+            if not ID_PATTERN.match(entry_id):
+                self.problem(name, entry_id, "file name must be lower-case ASCII words joined by hyphens")
+                continue
+            item = self.toml(name)
+            if not item:
+                continue
+            entry = self.parse_entry(name, entry_id, item)
+            if entry is not None:
+                entries[entry_id] = entry
+        return entries
+
+    def parse_entry(self, name: str, entry_id: str, item: dict[str, Any]) -> FaqEntry | None:
+        known = {"title", "category", "answer", "contacts", "related", "questions", "keywords", "source"}
+        for key in sorted(set(item) - known):
+            self.problem(name, entry_id, f"unknown field '{key}'")
+        before = len(self.problems)
+        title = self.text(name, entry_id, item, "title")
+        answer = self.text(name, entry_id, item, "answer")
+        source_item = item.get("source")
+        if not isinstance(source_item, dict):
+            self.problem(name, entry_id, "needs a [source] table with document and section")
+            source_item = {}
+        source = Source(
+            self.text(name, entry_id, source_item, "document"), self.text(name, entry_id, source_item, "section")
+        )
+        entry = FaqEntry(
+            id=entry_id,
+            title=title,
+            category=self.text(name, entry_id, item, "category"),
+            answer=answer,
+            contacts=self.strings(name, entry_id, item, "contacts"),
+            related=self.strings(name, entry_id, item, "related"),
+            questions=self.strings(name, entry_id, item, "questions"),
+            keywords=self.strings(name, entry_id, item, "keywords"),
+            source=source,
+        )
+        if len(title) > MAX_TITLE:
+            self.problem(name, entry_id, f"title is longer than {MAX_TITLE} characters")
+        if len(answer) > MAX_ANSWER:
+            self.problem(name, entry_id, f"answer is longer than {MAX_ANSWER} characters ({len(answer)})")
+        if len(entry.questions) < MIN_QUESTIONS:
+            self.problem(name, entry_id, f"needs at least {MIN_QUESTIONS} questions")
+        if not entry.contacts:
+            self.problem(name, entry_id, "needs at least one contact (whom to ask)")
+        return entry if len(self.problems) == before else None
+
+    def check_links(self, pack: ContentPack) -> None:
+        for entry in pack.entries.values():
+            name = f"faq/{entry.id}.toml"
+            if entry.category not in pack.categories:
+                self.problem(name, entry.id, f"unknown category {entry.category!r}")
+            for contact in entry.contacts:
+                if contact not in pack.contacts:
+                    self.problem(name, entry.id, f"unknown contact {contact!r}")
+            for related in entry.related:
+                if related == entry.id or related not in pack.entries:
+                    self.problem(name, entry.id, f"related entry {related!r} does not exist")
+            document = pack.sources.get(entry.source.document)
+            if document is None:
+                self.problem(name, entry.id, f"source document {entry.source.document!r} is not in sources.toml")
+                continue
+            answer = unicodedata.normalize("NFKC", entry.answer)
+            if PHONE_LIKE.search(answer):
+                self.problem(name, entry.id, "answer contains something like a phone number")
+            for number in NUMBER.findall(answer):
+                if number not in document.text:
+                    self.problem(name, entry.id, f"answer states {number!r}, which its source does not contain")
+
+    def check_questions_unique(self, pack: ContentPack) -> None:
+        owner: dict[str, str] = {}
+        questions = [(f"faq/{e.id}.toml", e.id, q) for e in pack.entries.values() for q in e.questions]
+        questions += [("out_of_scope.toml", t.id, q) for t in pack.out_of_scope.values() for q in t.questions]
+        for file, ident, question in questions:
+            key = fold(question)
+            if key in owner and owner[key] != ident:
+                self.problem(file, ident, f"question {question!r} is also listed under {owner[key]!r}")
+            owner.setdefault(key, ident)
+
+    def check_userdict(self) -> None:
+        path = self.root / "userdict.txt"
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            self.problem("userdict.txt", "", "file is missing")
+            return
+        for n, line in enumerate(lines, start=1):
+            parts = line.split()
+            if not parts or line.startswith("#"):
+                continue
+            if len(parts) > 3 or (len(parts) >= 2 and not parts[1].isdigit()):
+                self.problem("userdict.txt", f"line {n}", "expected 'word [frequency] [tag]'")

@@ -1,0 +1,36 @@
+"""The services handlers use, built once at start-up and passed to every handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.analyzer import Analyzer
+from bot.config import Config
+from bot.content import ContentPack, load_content
+from bot.matcher import FaqMatcher
+from storage import ConversationStore, Database, QuestionStore
+
+
+@dataclass(frozen=True)
+class Services:
+    config: Config
+    content: ContentPack
+    matcher: FaqMatcher
+    db: Database
+    questions: QuestionStore
+    conversations: ConversationStore
+
+
+def build_matcher(content_dir: Path) -> tuple[ContentPack, FaqMatcher]:
+    """Load and validate the content, initialise jieba once and index the FAQ."""
+    content = load_content(content_dir)
+    analyzer = Analyzer(content.synonyms, str(content.userdict))
+    return content, FaqMatcher(content, analyzer)
+
+
+async def open_services(config: Config) -> Services:
+    """Everything the bot needs; content errors and storage errors are raised before anything starts."""
+    content, matcher = build_matcher(config.content_dir)
+    db = await Database.open(config.database_path)
+    return Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db))

@@ -1,0 +1,11 @@
+"""Conversation logic. Each module declares a Router; this wires them into one Dispatcher."""
+
+from __future__ import annotations
+
+from bot.dispatcher import Dispatcher
+from bot.services import Services
+from handlers import faq, start
+
+
+def build_dispatcher(services: Services) -> Dispatcher:
+    return Dispatcher(services, [start.router, faq.router], text_handler=faq.answer_question)

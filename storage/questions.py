@@ -1,0 +1,118 @@
+"""The question log and the open-questions queue staff answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.database import Database, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQuestion:
+    id: int
+    question: str
+    ask_count: int
+    first_asked_at: str
+    last_asked_at: str
+    answer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRelay:
+    question_id: int
+    channel: str
+    user_id: str
+    chat_id: str
+    question: str
+    answer: str
+
+
+class QuestionStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def log(
+        self,
+        channel: str,
+        user_id: str,
+        question: str,
+        outcome: str,
+        entry_id: str | None,
+        score: float,
+        open_question_id: int | None = None,
+    ) -> int:
+        cursor = await self.db.conn.execute(
+            "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
+            "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (utc_now(), channel, user_id, question, outcome, entry_id, score, open_question_id),
+        )
+        return cursor.lastrowid or 0
+
+    async def open(self, key: str, question: str, channel: str, user_id: str, chat_id: str) -> int:
+        """Queue a question for staff (or count one more asker) and remember who asked; returns its id."""
+        now = utc_now()
+        async with self.db.conn.execute(
+            "INSERT INTO open_questions (question_key, question, first_asked_at, last_asked_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
+            "ask_count = ask_count + 1, last_asked_at = excluded.last_asked_at RETURNING id",
+            (key, question, now, now),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        question_id = int(row[0])
+        await self.db.conn.execute(
+            "INSERT INTO open_question_askers (question_id, channel, user_id, chat_id, asked_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET asked_at = excluded.asked_at, relayed_at = NULL",
+            (question_id, channel, user_id, chat_id, now),
+        )
+        return question_id
+
+    async def staff_answer(self, key: str) -> str | None:
+        """The staff answer to a question asked before with the same wording, if there is one."""
+        row = await self.db.fetchone(
+            "SELECT answer FROM open_questions WHERE question_key = ? AND answer IS NOT NULL", (key,)
+        )
+        return str(row[0]) if row else None
+
+    async def list_open(self, limit: int = 50, include_answered: bool = False) -> list[OpenQuestion]:
+        where = "" if include_answered else "WHERE answer IS NULL"
+        rows = await self.db.fetchall(
+            f"SELECT id, question, ask_count, first_asked_at, last_asked_at, answer FROM open_questions {where} "
+            "ORDER BY ask_count DESC, last_asked_at DESC LIMIT ?",
+            (limit,),
+        )
+        return [OpenQuestion(*row) for row in rows]
+
+    async def answer(self, question_id: int, answer: str, answered_by: str) -> OpenQuestion | None:
+        """Store staff's answer; the askers get it relayed. None when there is no such question."""
+        async with self.db.conn.execute(
+            "UPDATE open_questions SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ? "
+            "RETURNING id, question, ask_count, first_asked_at, last_asked_at, answer",
+            (answer, utc_now(), answered_by, question_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        await self.db.conn.execute(
+            "UPDATE open_question_askers SET relayed_at = NULL WHERE question_id = ?", (question_id,)
+        )
+        return OpenQuestion(*row)
+
+    async def pending_relays(self, channels: tuple[str, ...], limit: int = 100) -> list[PendingRelay]:
+        """Answered questions not yet passed on to askers on the given channels."""
+        if not channels:
+            return []
+        marks = ",".join("?" * len(channels))
+        rows = await self.db.fetchall(
+            "SELECT q.id, a.channel, a.user_id, a.chat_id, q.question, q.answer FROM open_question_askers a "
+            "JOIN open_questions q ON q.id = a.question_id "
+            f"WHERE q.answer IS NOT NULL AND a.relayed_at IS NULL AND a.channel IN ({marks}) LIMIT ?",
+            (*channels, limit),
+        )
+        return [PendingRelay(*row) for row in rows]
+
+    async def mark_relayed(self, relay: PendingRelay) -> None:
+        await self.db.conn.execute(
+            "UPDATE open_question_askers SET relayed_at = ? WHERE question_id = ? AND channel = ? AND user_id = ?",
+            (utc_now(), relay.question_id, relay.channel, relay.user_id),
+        )

@@ -1,0 +1,83 @@
+"""Shared fixtures: the real content pack and matcher (built once), a fresh SQLite file per test."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config
+from bot.content import ContentPack
+from bot.dispatcher import Dispatcher
+from bot.matcher import FaqMatcher
+from bot.messages import Inbound, Reply
+from bot.services import Services, build_matcher
+from handlers import build_dispatcher
+from storage import ConversationStore, Database, QuestionStore
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+SHARED = ROOT.parent / "shared"
+
+
+@functools.cache
+def real_matcher() -> tuple[ContentPack, FaqMatcher]:
+    return build_matcher(CONTENT)
+
+
+@pytest.fixture
+def content() -> ContentPack:
+    return real_matcher()[0]
+
+
+@pytest.fixture
+def matcher() -> FaqMatcher:
+    return real_matcher()[1]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return Config(data_dir=tmp_path / "data", content_dir=CONTENT)
+
+
+@pytest.fixture
+async def db(config: Config) -> AsyncIterator[Database]:
+    database = await Database.open(config.database_path)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def services(config: Config, db: Database) -> Services:
+    content, matcher = real_matcher()
+    return Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db))
+
+
+@pytest.fixture
+def dispatcher(services: Services) -> Dispatcher:
+    return build_dispatcher(services)
+
+
+class Chat:
+    """A laborer in a private chat with the bot, through the real dispatcher."""
+
+    def __init__(self, dispatcher: Dispatcher, user: str = "u1", channel: str = "test") -> None:
+        self.dispatcher = dispatcher
+        self.user = user
+        self.channel = channel
+
+    async def say(self, text: str, **fields: object) -> list[Reply]:
+        msg = Inbound(channel=self.channel, user_id=self.user, chat_id=self.user, text=text, **fields)  # type: ignore[arg-type]
+        return await self.dispatcher.dispatch(msg)
+
+    async def press(self, data: str) -> list[Reply]:
+        return await self.dispatcher.dispatch(
+            Inbound(channel=self.channel, user_id=self.user, chat_id=self.user, button=data)
+        )
+
+
+@pytest.fixture
+def chat(dispatcher: Dispatcher) -> Chat:
+    return Chat(dispatcher)

@@ -1,0 +1,70 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage import ConversationStore, Database, QuestionStore, StorageError
+from storage.database import migrations
+
+
+async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        version = await db.fetchone("PRAGMA user_version")
+        mode = await db.fetchone("PRAGMA journal_mode")
+        assert version is not None and version[0] == len(migrations())
+        assert mode is not None and mode[0] == "wal"
+    async with await Database.open(path) as db:  # re-opening applies nothing twice
+        assert await db.migrate() == len(migrations())
+
+
+async def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(StorageError, match="newer"):
+        await Database.open(path)
+
+
+async def test_unwritable_data_directory_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StorageError, match="data directory"):
+        await Database.open(blocker / "data" / "bot.sqlite3")
+
+
+async def test_open_questions_count_askers_and_relay_once(db: Database) -> None:
+    store = QuestionStore(db)
+    first = await store.open("低保怎么申请", "低保怎么申请？", "test", "u1", "c1")
+    again = await store.open("低保怎么申请", "低保怎么申请", "test", "u2", "c2")
+    assert first == again
+    [open_q] = await store.list_open()
+    assert open_q.ask_count == 2 and open_q.answer is None
+    assert await store.pending_relays(("test",)) == []
+    answered = await store.answer(first, "请找村委会。", "clerk")
+    assert answered is not None and answered.answer == "请找村委会。"
+    assert await store.list_open() == []
+    relays = await store.pending_relays(("test",))
+    assert {r.user_id for r in relays} == {"u1", "u2"}
+    for relay in relays:
+        await store.mark_relayed(relay)
+    assert await store.pending_relays(("test",)) == []
+    assert await store.staff_answer("低保怎么申请") == "请找村委会。"
+    assert await store.answer(12345, "x", "clerk") is None
+
+
+async def test_question_log_keeps_sql_looking_text_as_data(db: Database) -> None:
+    store = QuestionStore(db)
+    text = "'); DROP TABLE question_log; --"
+    await store.log("test", "u1", text, "decline", None, 0.0)
+    row = await db.fetchone("SELECT question FROM question_log")
+    assert row is not None and row[0] == text
+
+
+async def test_conversation_state_round_trip(db: Database) -> None:
+    store = ConversationStore(db)
+    assert (await store.get("t", "c", "u")).choices == ()
+    await store.save("t", "c", "u", ["faq:a", "faq:b"], "交通补贴")
+    await store.save("t", "c", "u", ["human"], None)
+    state = await store.get("t", "c", "u")
+    assert state.choices == ("human",) and state.last_question == "交通补贴"
