@@ -7,6 +7,7 @@ different words for the same thing (the synonym map rewrites them first), differ
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -19,11 +20,13 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 # Words that carry no topic on their own (function words, pronouns, question particles).
 STOPWORDS = frozenset(
-    "我 你 他 她 咱 咱们 我们 你们 他们 的 地 得 了 着 过 吗 呢 啊 吧 呀 嘛 哦 噢 么 哩 啦 喽 "
-    "是 在 有 没 没有 不 能 能不能 可以 可不可以 会 要 想 请问 请 问 问下 一下 下 个 些 这 那 这个 那个 "
-    "这些 那些 哪 哪个 哪些 怎么 怎么样 怎样 如何 什么 为什么 啥 咋 谁 吗 还 也 都 就 又 才 给 和 跟 与 "
-    "对 把 被 让 叫 去 来 到 从 好 呗 嗯 额 那么 这么 还是 或者 如果 就是 现在 已经 自己 人家 俺 "
-    "一 多少 几 多".split()
+    """
+    我 你 他 她 咱 咱们 我们 你们 他们 的 地 得 了 着 过 吗 呢 啊 吧 呀 嘛 哦 噢 么 哩 啦 喽
+    是 在 有 没 没有 不 能 能不能 可以 可不可以 会 要 想 请问 请 问 问下 一下 下 个 些 这 那 这个 那个
+    这些 那些 哪 哪个 哪些 怎么 怎么样 怎样 如何 什么 为什么 啥 咋 谁 还 也 都 就 又 才 给 和 跟 与
+    对 把 被 让 叫 去 来 到 从 好 呗 嗯 额 那么 这么 还是 或者 如果 就是 现在 已经 自己 人家 俺
+    一 多少 几 多
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 
@@ -52,7 +55,7 @@ class Analyzer:
         words = [w for w in self._jieba.lcut(text) if w.strip() and w not in STOPWORDS]
         out = [f"w:{w}" for w in words]
         for run in _CJK_RUN.findall(text):
-            out += [f"b:{run[i:i + 2]}" for i in range(len(run) - 1)]
+            out += [f"b:{run[i : i + 2]}" for i in range(len(run) - 1)]
             syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
-            out += [f"p:{a}{b}" for a, b in zip(syllables, syllables[1:], strict=False)]
+            out += [f"p:{a}{b}" for a, b in itertools.pairwise(syllables)]
         return out

@@ -32,9 +32,18 @@ async def serve(config: Config) -> None:
         channels = platform_channels(config, services, dispatcher)
         if not channels and config.console:
             channels.append(ConsoleChannel(dispatcher))
-        runner = await start_server(build_app(services), config.http.host, config.http.port)
-        log.info("serving on %s:%s with channels: %s", config.http.host, config.http.port,
-                 ", ".join(c.name for c in channels) or "none")
+        app = build_app(services)
+        for channel in channels:
+            mount = getattr(channel, "mount", None)
+            if mount is not None:
+                mount(app)
+        runner = await start_server(app, config.http.host, config.http.port)
+        log.info(
+            "serving on %s:%s with channels: %s",
+            config.http.host,
+            config.http.port,
+            ", ".join(c.name for c in channels) or "none",
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

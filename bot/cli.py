@@ -96,7 +96,7 @@ def ask(config: Config, questions: list[str], as_json: bool) -> int:
     """Match each question against the FAQ (nothing is logged: this is the content author's tool)."""
     from bot.services import build_matcher
 
-    content, matcher = build_matcher(config.content_dir)
+    _, matcher = build_matcher(config.content_dir)
     out = sys.stdout
     for question in _questions_from(questions):
         match = matcher.match(question)

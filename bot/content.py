@@ -188,7 +188,9 @@ class _Loader:
         }
         out_of_scope = {
             i: OutOfScopeTopic(
-                i, self.text("out_of_scope.toml", i, item, "name"), self.strings("out_of_scope.toml", i, item, "questions")
+                i,
+                self.text("out_of_scope.toml", i, item, "name"),
+                self.strings("out_of_scope.toml", i, item, "questions"),
             )
             for i, item in self.table_list("out_of_scope.toml", "topic")
         }

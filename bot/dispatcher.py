@@ -58,7 +58,11 @@ class Dispatcher:
         self.buttons: dict[str, Handler] = {}
         self.events: dict[str, Handler] = {}
         for router in routers:
-            for table, mine in ((self.commands, router.commands), (self.buttons, router.buttons), (self.events, router.events)):
+            for table, mine in (
+                (self.commands, router.commands),
+                (self.buttons, router.buttons),
+                (self.events, router.events),
+            ):
                 clash = set(table) & set(mine)
                 if clash:
                     raise ValueError(f"routes registered twice: {sorted(clash)}")

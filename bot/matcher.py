@@ -107,16 +107,15 @@ class FaqMatcher:
             return Match("decline", None, (), 0.0)
         exact = self._exact.get(fold(normalised))
         if exact is not None:
-            ident, in_scope = exact
-            if in_scope:
+            ident, exact_in_scope = exact
+            if exact_in_scope:
                 return Match("answer", ident, (ident,), 1.0)
             return Match("decline", None, (), 1.0, off_topic=ident)
         ranked = self.rank(question)
         if not ranked:
             return Match("decline", None, (), 0.0)
         best_id, best_in_scope, best_score, coverage = ranked[0]
-        in_scope = [r for r in ranked if r[1]]
-        suggestions = tuple(r[0] for r in in_scope[:3])
+        suggestions = tuple(r[0] for r in ranked if r[1])[:3]
         t = self.thresholds
         if not best_in_scope:
             return Match("decline", None, (), coverage, off_topic=best_id)

@@ -6,7 +6,9 @@ import logging
 import re
 
 # 18-digit resident ID (last may be X), 15-digit old ID, mainland mobile numbers; not inside longer digit runs.
-_ID = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9xX])(?![0-9])|(?<![0-9])[1-9][0-9]{11}([0-9]{3})(?![0-9])")
+_ID = re.compile(
+    r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9xX])(?![0-9])|(?<![0-9])[1-9][0-9]{11}([0-9]{3})(?![0-9])"
+)
 _PHONE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 
 

@@ -9,7 +9,7 @@ from bot.analyzer import Analyzer
 from bot.config import Config
 from bot.content import ContentPack, load_content
 from bot.matcher import FaqMatcher
-from storage import ConversationStore, Database, QuestionStore
+from storage import ConversationStore, Database, DirectoryStore, QuestionStore
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Services:
     db: Database
     questions: QuestionStore
     conversations: ConversationStore
+    directory: DirectoryStore
 
 
 def build_matcher(content_dir: Path) -> tuple[ContentPack, FaqMatcher]:
@@ -33,4 +34,4 @@ async def open_services(config: Config) -> Services:
     """Everything the bot needs; content errors and storage errors are raised before anything starts."""
     content, matcher = build_matcher(config.content_dir)
     db = await Database.open(config.database_path)
-    return Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db))
+    return Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db), DirectoryStore(db))

@@ -84,7 +84,7 @@ async def chosen_entry(msg: Inbound, svc: Services) -> list[Reply]:
 @router.button("human")
 @router.command("human", "rengong")
 async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
-    """"None of these" / talk to a person: queue the last question for staff."""
+    """ "None of these" / talk to a person: queue the last question for staff."""
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
     if not state.last_question:
         return [Reply(handover_text(svc.content, queued=False))]

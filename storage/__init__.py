@@ -1,7 +1,19 @@
 """SQLite storage behind a narrow async interface. Only this package imports aiosqlite."""
 
-from storage.database import Database, StorageError
 from storage.conversations import ConversationState, ConversationStore
+from storage.database import Database, StorageError
+from storage.directory import ChatGroup, DirectoryStore, Staff
 from storage.questions import OpenQuestion, PendingRelay, QuestionStore
 
-__all__ = ["ConversationState", "ConversationStore", "Database", "OpenQuestion", "PendingRelay", "QuestionStore", "StorageError"]
+__all__ = [
+    "ChatGroup",
+    "ConversationState",
+    "ConversationStore",
+    "Database",
+    "DirectoryStore",
+    "OpenQuestion",
+    "PendingRelay",
+    "QuestionStore",
+    "Staff",
+    "StorageError",
+]

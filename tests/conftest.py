@@ -15,7 +15,7 @@ from bot.matcher import FaqMatcher
 from bot.messages import Inbound, Reply
 from bot.services import Services, build_matcher
 from handlers import build_dispatcher
-from storage import ConversationStore, Database, QuestionStore
+from storage import ConversationStore, Database, DirectoryStore, QuestionStore
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -52,7 +52,7 @@ async def db(config: Config) -> AsyncIterator[Database]:
 @pytest.fixture
 def services(config: Config, db: Database) -> Services:
     content, matcher = real_matcher()
-    return Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db))
+    return Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db), DirectoryStore(db))
 
 
 @pytest.fixture

@@ -22,7 +22,11 @@ class ConsoleChannel:
     capabilities = Capabilities(buttons=False, images=False, max_text=2000)
 
     def __init__(
-        self, dispatcher: Dispatcher, stdin: TextIO | None = None, stdout: TextIO | None = None, user_id: str = "console"
+        self,
+        dispatcher: Dispatcher,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        user_id: str = "console",
     ) -> None:
         self.dispatcher = dispatcher
         self.stdin = stdin or sys.stdin
