@@ -3,6 +3,7 @@
 from storage.conversations import ConversationState, ConversationStore
 from storage.database import Database, StorageError
 from storage.directory import ChatGroup, DirectoryStore, Staff
+from storage.ledger import EventKind, ServiceLedger
 from storage.questions import OpenQuestion, PendingRelay, QuestionStore
 
 __all__ = [
@@ -11,6 +12,8 @@ __all__ = [
     "ConversationStore",
     "Database",
     "DirectoryStore",
+    "EventKind",
+    "ServiceLedger",
     "OpenQuestion",
     "PendingRelay",
     "QuestionStore",

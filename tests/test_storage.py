@@ -68,3 +68,15 @@ async def test_conversation_state_round_trip(db: Database) -> None:
     await store.save("t", "c", "u", ["human"], None)
     state = await store.get("t", "c", "u")
     assert state.choices == ("human",) and state.last_question == "交通补贴"
+
+
+async def test_ledger_records_each_event_once(db: Database) -> None:
+    from storage import ServiceLedger
+
+    ledger = ServiceLedger(db)
+    assert await ledger.record("job_recommendation", "posting:1", channel="telegram", user_id="42")
+    assert not await ledger.record("job_recommendation", "posting:1", channel="telegram", user_id="42")
+    assert await ledger.record("policy_briefing", "briefing:a", person_id="p1")
+    assert not await ledger.record("policy_briefing", "briefing:a", person_id="p1")
+    with pytest.raises(ValueError):
+        await ledger.record("training", "x")
