@@ -8,6 +8,7 @@ different words for the same thing (the synonym map rewrites them first), differ
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import unicodedata
 
@@ -37,10 +38,12 @@ class Analyzer:
         self._synonyms = synonyms
         variants = sorted(synonyms, key=len, reverse=True)
         self._synonym_re = re.compile("|".join(map(re.escape, variants))) if variants else None
+        jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         if userdict:
-            self._jieba.load_userdict(userdict)
+            with open(userdict, "rb") as file:  # jieba leaves a path it opened unclosed
+                self._jieba.load_userdict(file)
 
     def normalise(self, text: str) -> str:
         """Fold width and case, drop emoji/punctuation/control characters, apply the synonym map."""

@@ -13,10 +13,10 @@ __all__ = [
     "Database",
     "DirectoryStore",
     "EventKind",
-    "ServiceLedger",
     "OpenQuestion",
     "PendingRelay",
     "QuestionStore",
+    "ServiceLedger",
     "Staff",
     "StorageError",
 ]

@@ -32,8 +32,9 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
     found.sort()
     numbers = [n for n, _, _ in found]
-    if numbers != list(range(1, len(found) + 1)):
-        raise StorageError(f"migrations must be numbered 001, 002, … without gaps, found {numbers}")
+    # Gaps are tolerated while parallel work lands (numbers are assigned per feature); duplicates are not.
+    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] < 1):
+        raise StorageError(f"migrations must have distinct numbers 001, 002, …, found {numbers}")
     return found
 
 
@@ -77,19 +78,20 @@ class Database:
             row = await cursor.fetchone()
         current = int(row[0]) if row else 0
         shipped = migrations()
-        if current > len(shipped):
+        latest = shipped[-1][0] if shipped else 0
+        if current > latest:
             raise StorageError(
                 f"the database {self.path} is at schema version {current}, newer than this program "
-                f"knows ({len(shipped)}); upgrade the bot"
+                f"knows ({latest}); upgrade the bot"
             )
-        for number, name, sql in shipped[current:]:
+        for number, name, sql in (m for m in shipped if m[0] > current):
             try:
                 await self.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
             except sqlite3.Error as exc:
                 if self.conn.in_transaction:
                     await self.conn.execute("ROLLBACK")
                 raise StorageError(f"migration {name} failed: {exc}") from exc
-        return len(shipped)
+        return latest
 
     async def close(self) -> None:
         await self.conn.close()

@@ -1,0 +1,110 @@
+"""The command line, run as a real process the way an operator runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import CONTENT, ROOT
+
+
+def run(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "data"), "BOT_CONFIG": "", **env}
+    environ.pop("BOT_CONFIG")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ask_json_reads_many_questions_from_stdin(tmp_path: Path) -> None:
+    questions = ["交通补贴咋领", "今天天气怎么样", "", "补贴"]
+    result = run(["ask", "--json"], tmp_path, stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["question"] for r in rows] == ["交通补贴咋领", "今天天气怎么样", "补贴"]
+    assert rows[0]["outcome"] == "answer" and rows[0]["entry"] == "transport-subsidy"
+    assert rows[1]["outcome"] == "decline" and rows[1]["entry"] is None
+    for row in rows:
+        assert set(row) >= {"question", "outcome", "entry", "suggestions", "score"}
+    assert not (tmp_path / "data").exists()  # `ask` is a content tool: it logs nothing
+
+
+def test_ask_plain_from_arguments(tmp_path: Path) -> None:
+    result = run(["ask", "老板不给工钱咋办"], tmp_path)
+    assert result.returncode == 0 and "wage-arrears" in result.stdout
+
+
+def test_content_check_names_file_and_entry(tmp_path: Path) -> None:
+    assert run(["content", "check"], tmp_path).returncode == 0
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT, broken)
+    entry = broken / "faq" / "training-allowance.toml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("15", "25", 1), encoding="utf-8")
+    result = run(["content", "check"], tmp_path, BOT_CONTENT_DIR=str(broken))
+    assert result.returncode == 1
+    assert "faq/training-allowance.toml: training-allowance:" in result.stderr and "'25'" in result.stderr
+    # the bot refuses to start on invalid content
+    assert run(["chat"], tmp_path, BOT_CONTENT_DIR=str(broken)).returncode == 1
+
+
+def test_chat_then_staff_answers_the_open_question(tmp_path: Path) -> None:
+    result = run(["chat"], tmp_path, stdin="交通补贴咋领\n房子漏水了找谁修\n退出\n")
+    assert result.returncode == 0, result.stderr
+    assert "依据：" in result.stdout and "已经记下" in result.stdout
+    listed = run(["questions"], tmp_path)
+    assert "房子漏水了找谁修" in listed.stdout
+    question_id = listed.stdout.split("\t", 1)[0].lstrip("#")
+    answered = run(["questions", "answer", question_id, "请找村委会。"], tmp_path)
+    assert answered.returncode == 0, answered.stderr
+    assert "房子漏水了找谁修" not in run(["questions"], tmp_path).stdout
+    assert run(["questions", "answer", "999", "x"], tmp_path).returncode == 1
+
+
+def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    result = run(["chat"], tmp_path, BOT_DATA_DIR=str(blocker / "data"))
+    assert result.returncode == 1 and "data directory" in result.stderr
+
+
+def test_bad_config_is_named(tmp_path: Path) -> None:
+    result = run(["chat"], tmp_path, BOT_HTTP_PORT="lots")
+    assert result.returncode == 2 and "BOT_HTTP_PORT" in result.stderr
+
+
+def test_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    environ = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "data"), "BOT_HTTP_PORT": "0", "PYTHONPATH": str(ROOT)}
+    environ.pop("BOT_CONFIG", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=environ,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "data" / "bot.sqlite3").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "shutting down" in err
