@@ -57,6 +57,14 @@ class WechatConfig:
 
 
 @dataclass(frozen=True)
+class RosterConfig:
+    id_key: str = secret()  # HMAC key for ID numbers; the roster refuses to import without it
+    code_hours: int = 168  # how long a one-time binding code stays valid
+    bind_attempts: int = 5  # binding attempts per chat user per hour
+    telegram_bot: str = ""  # bot username, for deep links t.me/<bot>?start=b_<code> on code sheets
+
+
+@dataclass(frozen=True)
 class Config:
     data_dir: Path = PROJECT_ROOT / "data"
     database: Path | None = None  # default: <data_dir>/bot.sqlite3
@@ -66,6 +74,7 @@ class Config:
     http: HttpConfig = field(default_factory=HttpConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     wechat: WechatConfig = field(default_factory=WechatConfig)
+    roster: RosterConfig = field(default_factory=RosterConfig)
 
     @property
     def database_path(self) -> Path:

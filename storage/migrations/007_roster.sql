@@ -16,6 +16,7 @@ CREATE TABLE people (
     work_place TEXT NOT NULL DEFAULT '',
     employer TEXT NOT NULL DEFAULT '',
     wage TEXT NOT NULL DEFAULT '',
+    work_since TEXT NOT NULL DEFAULT '', -- ISO date
     ledger TEXT NOT NULL DEFAULT '',     -- file the row came from
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL

@@ -1,0 +1,160 @@
+"""Reading the bureau's ledgers (XLSX or CSV) into raw rows keyed by roster field.
+
+Headers are found, not assumed: title rows above them, two-row headers whose upper cells are merged,
+columns in any order, extra columns, and several sheets (each with a recognisable header is read).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.roster_fields import LABELS, REQUIRED, match_header
+
+HEADER_SCAN = 12  # rows searched for the header
+
+
+class LedgerError(Exception):
+    """The file cannot be read as a ledger at all; the message is Chinese and says what to fix."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    sheet: str
+    row: int  # 1-based, as the spreadsheet shows it
+    cells: dict[str, Any]
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet} 第{self.row}行" if self.sheet else f"第{self.row}行"
+
+
+@dataclass
+class Ledger:
+    rows: list[RawRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # sheets skipped, columns ignored
+
+
+def read_ledger(path: Path) -> Ledger:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path)
+    raise LedgerError(f"{path.name}：只能导入 .xlsx 或 .csv 文件（.xls 请先用 Excel 另存为 .xlsx）")
+
+
+def _read_xlsx(path: Path) -> Ledger:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LedgerError(f"{path.name}：打不开这个表格（{type(exc).__name__}），请确认是 .xlsx 文件") from None
+    ledger = Ledger()
+    problems: list[str] = []
+    try:
+        for sheet in workbook.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            name = sheet.title if len(workbook.worksheets) > 1 else ""
+            problem = _collect(rows, name or sheet.title, name, ledger)
+            if problem:
+                problems.append(problem)
+    finally:
+        workbook.close()
+    if not ledger.rows and problems:
+        raise LedgerError("\n".join(problems))
+    ledger.notes.extend(problems)
+    return ledger
+
+
+def _read_csv(path: Path) -> Ledger:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise LedgerError(f"{path.name}：文字编码看不懂，请另存为 UTF-8 的 CSV")
+    rows = (tuple(r) for r in csv.reader(io.StringIO(text)))
+    ledger = Ledger()
+    problem = _collect(rows, path.name, "", ledger)
+    if problem:
+        raise LedgerError(problem)
+    return ledger
+
+
+def _collect(rows: Iterator[tuple[Any, ...]], label: str, sheet: str, ledger: Ledger) -> str | None:
+    """Find the header in the first rows, then append every non-blank data row; a problem text if no header."""
+    head: list[tuple[Any, ...]] = []
+    columns: dict[int, str] | None = None
+    header_at = 0
+    for number, values in enumerate(rows, start=1):
+        if columns is None or number == header_at + 1:
+            if columns is not None:  # the row under the header: sub-headers of a two-row header?
+                more = _header([*head, values])
+                if more is not None and len(more) > len(columns):
+                    columns = more
+                    _note_columns(values, columns, label, ledger)
+                    continue
+                _note_columns(head[-1], columns, label, ledger)
+            else:
+                head.append(values)
+                found = _header(head)
+                if found is not None:
+                    columns, header_at = found, number
+                elif number >= HEADER_SCAN:
+                    break
+                continue
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        cells = {f: values[i] for i, f in columns.items() if i < len(values)}
+        if all(cells.get(f) in (None, "") for f in REQUIRED):
+            continue  # a total or remark line without a person
+        ledger.rows.append(RawRow(sheet, number, cells))
+    if columns is None:
+        best = _best_guess(head)
+        missing = "、".join(LABELS[f] for f in REQUIRED if f not in best)
+        return f"{label}：找不到表头（缺少列：{missing}），这个工作表没有导入" if head else f"{label}：是空的"
+    if header_at and not any(r.sheet == sheet for r in ledger.rows):
+        ledger.notes.append(f"{label}：表头下面没有数据")
+    return None
+
+
+def _header(head: list[tuple[Any, ...]]) -> dict[int, str] | None:
+    """Columns of the last row in `head` when it holds every required header (blank cells take the cell above)."""
+    columns = _columns(head)
+    return columns if all(f in columns.values() for f in REQUIRED) else None
+
+
+def _columns(head: list[tuple[Any, ...]]) -> dict[int, str]:
+    last = head[-1]
+    columns: dict[int, str] = {}
+    for i in range(len(last)):
+        value = last[i]
+        for above in reversed(head[:-1]):  # vertically merged header cell: the text is in a row above
+            if value not in (None, ""):
+                break
+            value = above[i] if i < len(above) else None
+        found = match_header(value)
+        if found is not None and found not in columns.values():
+            columns[i] = found
+    return columns
+
+
+def _best_guess(head: list[tuple[Any, ...]]) -> set[str]:
+    return max((set(_columns(head[: n + 1]).values()) for n in range(len(head))), key=len, default=set())
+
+
+def _note_columns(values: tuple[Any, ...], columns: dict[int, str], label: str, ledger: Ledger) -> None:
+    ignored = [str(v).strip() for i, v in enumerate(values) if i not in columns and v not in (None, "")]
+    if ignored:
+        ledger.notes.append(f"{label}：这些列不导入：{'、'.join(ignored[:10])}")

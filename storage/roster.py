@@ -1,0 +1,272 @@
+"""The roster of laborers, their chat-account bindings, binding codes, requests and the staff audit log."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from storage.database import Database, utc_now
+
+WORK_FIELDS = ("work_place", "employer", "phone", "wage")
+CodeOutcome = Literal["ok", "unknown", "used", "expired", "bound"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a staff member may see: everything (bureau), one township (station) or one village (liaison)."""
+
+    township_id: str | None = None
+    village: str | None = None
+
+    def where(self, alias: str = "p") -> tuple[str, tuple[str, ...]]:
+        clauses, params = [], []
+        if self.township_id is not None:
+            clauses.append(f"{alias}.township_id = ?")
+            params.append(self.township_id)
+        if self.village is not None:
+            clauses.append(f"{alias}.village = ?")
+            params.append(self.village)
+        return (" AND ".join(clauses) or "1"), tuple(params)
+
+    def covers(self, township_id: str, village: str) -> bool:
+        return (self.township_id is None or self.township_id == township_id) and (
+            self.village is None or self.village == village
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    person_id: str
+    id_hash: str
+    id_last4: str
+    name: str
+    phone: str
+    township_id: str
+    village: str
+    household: str = ""
+    categories: str = ""  # comma-separated
+    work_status: str = ""
+    work_place: str = ""
+    employer: str = ""
+    wage: str = ""
+    work_since: str = ""
+    ledger: str = ""
+
+
+_COLUMNS = tuple(f.name for f in dataclasses.fields(Person))
+_SELECT = "SELECT " + ", ".join(f"p.{c}" for c in _COLUMNS) + " FROM people p"
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    id: int
+    kind: Literal["bind", "work_info"]
+    person: Person
+    channel: str
+    user_id: str
+    field: str | None
+    value: str | None
+    created_at: str
+
+
+class RosterStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def known_hashes(self, hashes: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            rows = await self.db.fetchall(
+                f"SELECT id_hash FROM people WHERE id_hash IN ({','.join('?' * len(chunk))})", tuple(chunk)
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    async def upsert(self, people: Sequence[Person]) -> tuple[int, int]:
+        """Insert new people and update known ones (by ID hash), all in one transaction: (added, updated)."""
+        known = await self.known_hashes([p.id_hash for p in people])
+        now = utc_now()
+        columns = ", ".join(_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("person_id", "id_hash"))
+        sql = (
+            f"INSERT INTO people ({columns}, created_at, updated_at) VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) "
+            f"ON CONFLICT (id_hash) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
+        )
+        conn = self.db.conn
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            await conn.executemany(sql, [(*dataclasses.astuple(p), now, now) for p in people])
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+        updated = sum(1 for p in people if p.id_hash in known)
+        return len(people) - updated, updated
+
+    async def person(self, person_id: str) -> Person | None:
+        row = await self.db.fetchone(f"{_SELECT} WHERE p.person_id = ?", (person_id,))
+        return Person(*row) if row else None
+
+    async def find(self, name: str, last4: str) -> list[Person]:
+        rows = await self.db.fetchall(f"{_SELECT} WHERE p.name = ? AND p.id_last4 = ?", (name, last4.upper()))
+        return [Person(*r) for r in rows]
+
+    async def people(self, scope: Scope, categories: Sequence[str] = (), villages: Sequence[str] = ()) -> list[Person]:
+        where, params = scope.where()
+        rows = await self.db.fetchall(f"{_SELECT} WHERE {where} ORDER BY p.township_id, p.village, p.name", params)
+        found = [Person(*r) for r in rows]
+        if villages:
+            found = [p for p in found if p.village in villages]
+        if categories:
+            found = [p for p in found if set(p.categories.split(",")) & set(categories)]
+        return found
+
+    async def count(self) -> int:
+        row = await self.db.fetchone("SELECT count(*) FROM people")
+        return int(row[0]) if row else 0
+
+    # --- bindings -------------------------------------------------------------------------------------
+
+    async def bound_person(self, channel: str, user_id: str) -> Person | None:
+        row = await self.db.fetchone(
+            f"{_SELECT} JOIN bindings b ON b.person_id = p.person_id WHERE b.channel = ? AND b.user_id = ?",
+            (channel, user_id),
+        )
+        return Person(*row) if row else None
+
+    async def bind(self, channel: str, user_id: str, person_id: str, method: Literal["code", "confirmed"]) -> None:
+        """Link a chat account to a person; events the account earned before binding now count for them."""
+        await self.db.conn.execute(
+            "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (channel, user_id) DO UPDATE SET person_id = excluded.person_id, method = excluded.method, "
+            "bound_at = excluded.bound_at",
+            (channel, user_id, person_id, method, utc_now()),
+        )
+        await self.db.conn.execute(
+            "UPDATE OR IGNORE service_events SET person_id = ? WHERE person_id IS NULL AND channel = ? AND user_id = ?",
+            (person_id, channel, user_id),
+        )
+
+    async def accounts(self, person_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """person_id -> (channel, user_id) of the account most recently bound, for those that have one."""
+        out: dict[str, tuple[str, str]] = {}
+        rows = await self.db.fetchall("SELECT person_id, channel, user_id FROM bindings ORDER BY bound_at")
+        wanted = set(person_ids)
+        for person_id, channel, user_id in rows:
+            if person_id in wanted:
+                out[person_id] = (channel, user_id)
+        return out
+
+    # --- one-time codes and rate limiting ------------------------------------------------------------
+
+    async def add_code(self, code_hash: str, person_id: str, created_by: str, expires_at: str) -> None:
+        await self.db.conn.execute(
+            "INSERT INTO binding_codes (code_hash, person_id, created_by, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (code_hash, person_id, created_by, utc_now(), expires_at),
+        )
+
+    async def use_code(self, code_hash: str, channel: str, user_id: str) -> tuple[CodeOutcome, str | None]:
+        """Spend a code and bind the account: (outcome, person_id)."""
+        row = await self.db.fetchone(
+            "SELECT person_id, expires_at, used_at FROM binding_codes WHERE code_hash = ?", (code_hash,)
+        )
+        if row is None:
+            return "unknown", None
+        person_id, expires_at, used_at = row
+        if used_at is not None:
+            return "used", person_id
+        if expires_at <= utc_now():
+            return "expired", person_id
+        cursor = await self.db.conn.execute(
+            "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL",
+            (utc_now(), f"{channel}:{user_id}", code_hash),
+        )
+        if cursor.rowcount != 1:
+            return "used", person_id
+        await self.bind(channel, user_id, person_id, "code")
+        return "ok", person_id
+
+    async def attempt(self, channel: str, user_id: str, ok: bool) -> None:
+        await self.db.conn.execute(
+            "INSERT INTO binding_attempts (channel, user_id, at, ok) VALUES (?, ?, ?, ?)",
+            (channel, user_id, utc_now(), int(ok)),
+        )
+
+    async def failed_attempts(self, channel: str, user_id: str, since: str) -> int:
+        row = await self.db.fetchone(
+            "SELECT count(*) FROM binding_attempts WHERE channel = ? AND user_id = ? AND at >= ? AND ok = 0",
+            (channel, user_id, since),
+        )
+        return int(row[0]) if row else 0
+
+    # --- requests liaisons decide --------------------------------------------------------------------
+
+    async def request(
+        self,
+        kind: Literal["bind", "work_info"],
+        person_id: str,
+        channel: str,
+        user_id: str,
+        field: str = "",
+        value: str = "",
+    ) -> int:
+        """File a request (a repeated one replaces the pending one from the same account)."""
+        await self.db.conn.execute(
+            "UPDATE roster_requests SET status = 'rejected', decided_by = 'superseded', decided_at = ? "
+            "WHERE status = 'pending' AND kind = ? AND channel = ? AND user_id = ? AND coalesce(field, '') = ?",
+            (utc_now(), kind, channel, user_id, field),
+        )
+        cursor = await self.db.conn.execute(
+            "INSERT INTO roster_requests (kind, person_id, channel, user_id, field, value, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, person_id, channel, user_id, field or None, value or None, utc_now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    async def pending(self, scope: Scope) -> list[Request]:
+        where, params = scope.where()
+        cols = ", ".join(f"p.{c}" for c in _COLUMNS)
+        rows = await self.db.fetchall(
+            f"SELECT r.id, r.kind, r.channel, r.user_id, r.field, r.value, r.created_at, {cols} "
+            "FROM roster_requests r JOIN people p ON p.person_id = r.person_id "
+            f"WHERE r.status = 'pending' AND {where} ORDER BY r.id",
+            params,
+        )
+        return [Request(r[0], r[1], Person(*r[7:]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
+    async def decide(self, request_id: int, accept: bool, by: str) -> Request | None:
+        """Accept or reject a pending request and apply it; None when it is not pending any more."""
+        found = [r for r in await self.pending(Scope()) if r.id == request_id]
+        if not found:
+            return None
+        req = found[0]
+        await self.db.conn.execute(
+            "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+            ("accepted" if accept else "rejected", by, utc_now(), request_id),
+        )
+        if accept and req.kind == "bind":
+            await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
+        elif accept and req.field in WORK_FIELDS:
+            await self.db.conn.execute(
+                f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
+                (req.value or "", utc_now(), req.person.person_id),
+            )
+        return req
+
+    # --- audit ---------------------------------------------------------------------------------------
+
+    async def audit(self, actor: str, role: str, action: str, detail: str = "") -> None:
+        await self.db.conn.execute(
+            "INSERT INTO audit_log (at, actor, role, action, detail) VALUES (?, ?, ?, ?, ?)",
+            (utc_now(), actor, role, action, detail[:500]),
+        )
+
+    async def audit_entries(self, limit: int = 100) -> list[tuple[str, str, str, str, str]]:
+        rows = await self.db.fetchall(
+            "SELECT at, actor, role, action, detail FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
