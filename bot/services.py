@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bot.analyzer import Analyzer
 from bot.config import Config
 from bot.content import ContentPack, load_content
 from bot.matcher import FaqMatcher
+from bot.outbox import Outbox
 from storage import ConversationStore, Database, DirectoryStore, QuestionStore
 
 
@@ -21,6 +23,11 @@ class Services:
     questions: QuestionStore
     conversations: ConversationStore
     directory: DirectoryStore
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        """The one push outbox of this process; features register their on_sent / on_complete hooks here."""
+        return Outbox(self.db, directory=self.directory)
 
 
 def build_matcher(content_dir: Path) -> tuple[ContentPack, FaqMatcher]:
