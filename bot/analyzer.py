@@ -26,7 +26,8 @@ STOPWORDS = frozenset(
     是 在 有 没 没有 不 能 能不能 可以 可不可以 会 要 想 请问 请 问 问下 一下 下 个 些 这 那 这个 那个
     这些 那些 哪 哪个 哪些 怎么 怎么样 怎样 如何 什么 为什么 啥 咋 谁 还 也 都 就 又 才 给 和 跟 与
     对 把 被 让 叫 去 来 到 从 好 呗 嗯 额 那么 这么 还是 或者 如果 就是 现在 已经 自己 人家 俺
-    一 多少 几 多
+    一 多少 几 多 怎么办 咋办 行不行 行不 有没有 是不是 要不要 能否 可否 听说 听人说 知道 一下子 的话
+    这样 那样 哪里 哪儿 那里 这里 么 呀 哈 吧 嘞 咧 撒 不了
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -54,11 +55,27 @@ class Analyzer:
         return kept
 
     def features(self, text: str) -> list[str]:
-        """Features of already normalised text; repeated features count repeatedly."""
-        words = [w for w in self._jieba.lcut(text) if w.strip() and w not in STOPWORDS]
-        out = [f"w:{w}" for w in words]
-        for run in _CJK_RUN.findall(text):
-            out += [f"b:{run[i : i + 2]}" for i in range(len(run) - 1)]
-            syllables = lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
-            out += [f"p:{a}{b}" for a, b in itertools.pairwise(syllables)]
+        """Features of already normalised text; repeated features count repeatedly.
+
+        Stop words are dropped first and split the text into runs of content words; bigrams are taken
+        within a run, so "医保补贴怎么领" gives 医保/保补/补贴 but not the noise 贴怎/怎么/么领.
+        """
+        out: list[str] = []
+        runs: list[str] = []
+        current = ""
+        for token in self._jieba.lcut(text):
+            if not token.strip() or token in STOPWORDS:
+                if current:
+                    runs.append(current)
+                current = ""
+                continue
+            out.append(f"w:{token}")
+            current += token
+        if current:
+            runs.append(current)
+        for run in runs:
+            for chunk in _CJK_RUN.findall(run):
+                out += [f"b:{chunk[i : i + 2]}" for i in range(len(chunk) - 1)]
+                syllables = lazy_pinyin(chunk, style=Style.NORMAL, errors="ignore")
+                out += [f"p:{a}{b}" for a, b in itertools.pairwise(syllables)]
         return out

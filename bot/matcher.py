@@ -29,8 +29,8 @@ KEYWORD_REPEAT = 3
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    answer: float = 0.55  # coverage needed to answer outright
-    suggest: float = 0.3  # coverage needed to offer choices
+    answer: float = 0.3  # coverage needed to answer outright
+    suggest: float = 0.22  # coverage needed to offer choices
     margin: float = 0.8  # answer only if the runner-up scores below this share of the best
 
 
