@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
+from bot import roster_cli
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
 from bot.logs import setup_logging
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument("text")
     answer.add_argument("--by", default="staff", help="who answers (kept with the answer)")
     sub.add_parser("config", help="print the effective configuration, secrets hidden")
+    roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     return parser
 
 
@@ -78,6 +80,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             f"topics, {len(pack.synonyms)} synonyms, {len(pack.townships)} townships"
         )
         return 0
+    if args.command in roster_cli.COMMANDS:
+        return asyncio.run(roster_cli.run(args, config))
     if args.command == "config":
         print(json.dumps(config.redacted(), ensure_ascii=False, indent=2))
         return 0

@@ -1,0 +1,221 @@
+"""Binding a chat account to the roster, a laborer's own work information, and the liaison's side of both."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.dispatcher import Router
+from bot.messages import Button, Inbound, Reply
+from bot.privacy import mask_phone
+from bot.roster_access import (
+    KIND_NAMES,
+    NO_KEY,
+    NOT_STAFF,
+    actor,
+    binder,
+    kind_of,
+    notify,
+    roster,
+    scope_of,
+    scope_text,
+    staff_of,
+)
+from bot.roster_binding import PAYLOAD_PREFIX, deep_link, looks_like_code, masked_name
+from bot.roster_fields import FieldError, phone, wage
+from bot.services import Services
+from storage.ledger import ServiceLedger
+from storage.roster import Person
+
+router = Router()
+
+HOW_TO_BIND = (
+    "把聊天账号和县里的务工台账绑定后，政策通知、岗位信息能直接发给您。\n"
+    "· 有绑定码的，发：/bangding 绑定码\n"
+    "· 没有的，发：/bangding 姓名 身份证后四位（例：/bangding 张三 123X），村联络员确认后就绑定好了。"
+)
+FIELDS = {"务工地点": "work_place", "地点": "work_place", "企业": "employer", "单位": "employer"}
+FIELDS |= {"务工单位": "employer", "电话": "phone", "手机": "phone", "工资": "wage", "月工资": "wage"}
+FIELD_NAMES = {"work_place": "务工地点", "employer": "企业", "phone": "电话", "wage": "工资"}
+
+
+def _args(msg: Inbound) -> list[str]:
+    return unicodedata.normalize("NFKC", msg.text).split()[1:]
+
+
+def _info(person: Person) -> str:
+    return (
+        f"{masked_name(person.name)}（身份证后四位 {person.id_last4}）\n"
+        f"务工地点：{person.work_place or '未填'}\n企业：{person.employer or '未填'}\n"
+        f"电话：{mask_phone(person.phone) if person.phone else '未填'}\n"
+        f"工资：{person.wage + '元/月' if person.wage else '未填'}"
+    )
+
+
+@router.command("bangding", "code")
+async def bind(msg: Inbound, svc: Services) -> list[Reply]:
+    """Bind with a one-time code, or ask the liaison to confirm name + last 4 ID digits."""
+    b = binder(svc)
+    if b is None:
+        return [Reply(NO_KEY)]
+    args = _args(msg)
+    if not args:
+        bound = await roster(svc).bound_person(msg.channel, msg.user_id)
+        if bound is not None:
+            return [
+                Reply(
+                    f"您已经绑定：{masked_name(bound.name)}（身份证后四位 {bound.id_last4}）。发 /wode 看看务工信息。"
+                )
+            ]
+        return [Reply(HOW_TO_BIND)]
+    if len(args) == 1 and looks_like_code(args[0]):
+        text, _ = await b.redeem(msg.channel, msg.user_id, args[0])
+        return [Reply(text)]
+    if len(args) == 2:
+        text, _ = await b.request(msg.channel, msg.user_id, args[0], args[1])
+        return [Reply(text)]
+    await b.store.attempt(msg.channel, msg.user_id, ok=False)
+    return [Reply("没看懂。" + HOW_TO_BIND)]
+
+
+@router.event("start_payload")
+async def start_payload(msg: Inbound, svc: Services) -> list[Reply]:
+    """A deep link (/start b_<code>) or WeChat QR scene carrying a binding code."""
+    payload = msg.payload or ""
+    b = binder(svc)
+    if not payload.startswith(PAYLOAD_PREFIX) or b is None:
+        return []
+    text, _ = await b.redeem(msg.channel, msg.user_id, payload)
+    return [Reply(text)]
+
+
+@router.command("wode", "wodexinxi")
+async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
+    """A laborer sees their own work information and how to correct it."""
+    person = await roster(svc).bound_person(msg.channel, msg.user_id)
+    if person is None:
+        return [Reply("您还没有绑定。" + HOW_TO_BIND)]
+    hint = "\n信息不对？发：/gai 务工地点 太原（也可以改 企业、电话、工资），村联络员确认后更新。"
+    return [Reply(_info(person) + hint)]
+
+
+@router.command("gai", "xiugai")
+async def correct(msg: Inbound, svc: Services) -> list[Reply]:
+    """A laborer corrects one item of their work information; the liaison confirms it."""
+    person = await roster(svc).bound_person(msg.channel, msg.user_id)
+    if person is None:
+        return [Reply("您还没有绑定。" + HOW_TO_BIND)]
+    args = _args(msg)
+    field = FIELDS.get(args[0]) if args else None
+    if field is None or len(args) < 2:
+        return [Reply("请这样发：/gai 务工地点 太原\n可以改：务工地点、企业、电话、工资")]
+    value = " ".join(args[1:])[:60]
+    try:
+        value = phone(value) if field == "phone" else wage(value) if field == "wage" else value
+    except FieldError as exc:
+        return [Reply(f"{exc}，请重新发。")]
+    await roster(svc).request("work_info", person.person_id, msg.channel, msg.user_id, field, value)
+    shown = mask_phone(value) if field == "phone" else value
+    return [Reply(f"已提交，{FIELD_NAMES[field]}改为“{shown}”，村联络员确认后更新。")]
+
+
+@router.command("daiban")
+async def pending(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: binding requests and work-information corrections waiting in their area."""
+    staff = await staff_of(msg, svc)
+    if staff is None:
+        return [Reply(NOT_STAFF)]
+    requests = await roster(svc).pending(scope_of(staff))
+    await roster(svc).audit(actor(msg), staff.role, "requests.list", f"{len(requests)} pending")
+    if not requests:
+        return [Reply(f"{scope_text(staff, svc)}没有待确认的事项。")]
+    replies = []
+    for req in requests[:10]:
+        who = f"{req.person.village}{masked_name(req.person.name)}（后四位 {req.person.id_last4}）"
+        if req.kind == "bind":
+            text = f"#{req.id} {who} 申请绑定聊天账号。是本人吗？"
+        else:
+            shown = mask_phone(req.value or "") if req.field == "phone" else req.value
+            text = f"#{req.id} {who} 申请把{FIELD_NAMES.get(req.field or '', '')}改为“{shown}”。"
+        buttons = (Button("确认", f"rq:ok:{req.id}"), Button("不对", f"rq:no:{req.id}"))
+        replies.append(Reply(text, buttons))
+    if len(requests) > 10:
+        replies.append(Reply(f"还有 {len(requests) - 10} 件，处理完这些再发 /daiban。"))
+    return replies
+
+
+@router.button("rq")
+async def decide(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: accept or reject one request (only in their own area)."""
+    staff = await staff_of(msg, svc)
+    if staff is None:
+        return [Reply(NOT_STAFF)]
+    _, verdict, number = ((msg.button or "") + "::").split(":")[:3]
+    store = roster(svc)
+    found = [r for r in await store.pending(scope_of(staff)) if str(r.id) == number]
+    if not found:
+        return [Reply("这件事已经处理过了，或者不归您管。")]
+    req = await store.decide(found[0].id, verdict == "ok", actor(msg))
+    if req is None:
+        return [Reply("这件事已经处理过了。")]
+    await store.audit(actor(msg), staff.role, f"request.{verdict}", f"#{req.id} {req.kind} {req.person.person_id}")
+    what = "绑定" if req.kind == "bind" else f"{FIELD_NAMES.get(req.field or '', '')}修改"
+    result = "已确认" if verdict == "ok" else "没有通过，有疑问请找村联络员"
+    await notify(svc, f"request:{req.id}", req.channel, req.user_id, f"您的{what}申请{result}。", req.person.person_id)
+    return [Reply(f"#{req.id} {'已确认' if verdict == 'ok' else '已驳回'}，会通知本人。")]
+
+
+@router.command("bangdingma")
+async def codes(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: one-time binding codes for the not-yet-bound people of a village (a liaison: their own)."""
+    staff = await staff_of(msg, svc)
+    if staff is None:
+        return [Reply(NOT_STAFF)]
+    b = binder(svc)
+    if b is None:
+        return [Reply(NO_KEY)]
+    scope = scope_of(staff)
+    args = _args(msg)
+    if staff.role != "liaison":
+        if not args:
+            return [Reply("请写上村名：/bangdingma 村名（整村打印请用命令行 roster codes）")]
+        scope = type(scope)(scope.township_id, args[0])
+    people = await b.store.people(scope)
+    bound = await b.store.accounts([p.person_id for p in people])
+    todo = [p for p in people if p.person_id not in bound][:50]
+    if not todo:
+        return [Reply("这里的人都已经绑定了（或者花名册里没有这个村）。")]
+    issued = await b.issue(todo, actor(msg))
+    await b.store.audit(actor(msg), staff.role, "codes.issue", f"{scope.township_id} {scope.village} {len(issued)}")
+    bot_name = svc.config.roster.telegram_bot
+    lines = [
+        f"{c.person.name}（后四位 {c.person.id_last4}）：{c.code}"
+        + (f" {deep_link(bot_name, c.code)}" if bot_name else "")
+        for c in issued
+    ]
+    head = f"绑定码（{len(issued)} 人，有效期至 {issued[0].expires_at[:16].replace('T', ' ')} UTC，只能用一次）：\n"
+    return [Reply(head + "\n".join(lines) + "\n本人发：/bangding 绑定码")]
+
+
+@router.command("jilu")
+async def record(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: record a service given offline: /jilu 姓名 身份证后四位 指导|推介|培训|宣讲 [说明]."""
+    staff = await staff_of(msg, svc)
+    if staff is None:
+        return [Reply(NOT_STAFF)]
+    args = _args(msg)
+    kind = kind_of(args[2]) if len(args) >= 3 else None
+    if kind is None:
+        return [Reply("请这样发：/jilu 姓名 身份证后四位 类型 [说明]\n类型：宣讲、指导、推介、培训（含见习）")]
+    found = [
+        p for p in await roster(svc).find(args[0], args[1].upper()) if scope_of(staff).covers(p.township_id, p.village)
+    ]
+    if len(found) != 1:
+        return [Reply("您负责的范围里没找到这个人，请核对姓名和身份证后四位。")]
+    note = " ".join(args[3:])[:40] or msg.received_at.strftime("%Y%m%d%H%M")
+    ref = f"offline:{note}"
+    added = await ServiceLedger(svc.db).record(
+        kind, ref, person_id=found[0].person_id, source="staff", recorded_by=actor(msg)
+    )
+    await roster(svc).audit(actor(msg), staff.role, "service.record", f"{found[0].person_id} {kind} {ref}")
+    name = KIND_NAMES[kind]
+    return [Reply(f"已记录：{masked_name(found[0].name)} {name}。" if added else f"这次{name}已经记过了。")]
