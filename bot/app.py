@@ -21,7 +21,12 @@ log = logging.getLogger(__name__)
 
 def platform_channels(config: Config, services: Services, dispatcher: Dispatcher) -> list[Channel]:
     """The platform channels whose credentials are configured."""
-    return []
+    channels: list[Channel] = []
+    if config.telegram.token:
+        from bot.channels.telegram import TelegramChannel  # python-telegram-bot loads only when used
+
+        channels.append(TelegramChannel(config.telegram, services, dispatcher))
+    return channels
 
 
 async def serve(config: Config) -> None:

@@ -42,8 +42,12 @@ class TelegramConfig:
     token: str = secret()
     base_url: str = "https://api.telegram.org/bot"
     mode: str = "polling"  # "polling" or "webhook"
-    webhook_url: str = ""
-    webhook_secret: str = secret()
+    webhook_url: str = ""  # public https URL Telegram posts to; its path is served on the bot's web server
+    webhook_secret: str = secret()  # checked against X-Telegram-Bot-Api-Secret-Token (A-Za-z0-9_-)
+    push_per_second: int = 25  # pushes overall; Telegram allows ~30/s, the rest is kept for replies
+    group_per_minute: int = 20  # pushes to one group
+    chat_interval_ms: int = 1000  # between pushes to one chat
+    concurrent_updates: int = 32  # updates handled at once (each chat's updates stay in order)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ class Inbound:
     event: str | None = None  # platform event the adapter mapped, e.g. "subscribe", "unsubscribe"
     payload: str | None = None  # deep-link / QR-scene payload that came with /start or subscribe
     mentioned: bool = False  # in groups: the bot was addressed directly
+    chat_title: str = ""  # groups: the group's name, when the platform gives it
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

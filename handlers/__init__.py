@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from handlers import faq, roster, start
+from handlers import faq, groups, roster, start
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
-    return Dispatcher(services, [start.router, faq.router, roster.router], text_handler=faq.answer_question)
+    return Dispatcher(
+        services, [start.router, faq.router, groups.router, roster.router], text_handler=faq.answer_question
+    )
