@@ -282,6 +282,9 @@ class _Loader:
         known = {"title", "category", "answer", "contacts", "related", "questions", "keywords", "source"}
         for key in sorted(set(item) - known):
             self.problem(name, entry_id, f"unknown field '{key}'")
+        if isinstance(item.get("source"), dict):
+            for key in sorted(set(item["source"]) - {"document", "section"}):
+                self.problem(name, entry_id, f"unknown field 'source.{key}'")
         before = len(self.problems)
         title = self.text(name, entry_id, item, "title")
         answer = self.text(name, entry_id, item, "answer")
