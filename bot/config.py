@@ -58,6 +58,17 @@ class WechatConfig:
     app_secret: str = secret()
     api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
     path: str = "/wechat"
+    require_encryption: bool = False  # refuse plain-mode POSTs (safe mode only)
+    replay_window: int = 300  # seconds a callback's timestamp may be off from now
+    max_body_bytes: int = 32768
+    reply_budget_ms: int = 4000  # answer passively when ready within this; else customer-service message
+    cs_per_window: int = 5  # customer-service messages per 48-hour window
+    template_id: str = ""  # template for pushes outside the 48-hour window; empty: no template pushes
+    template_title_field: str = "first"
+    template_body_field: str = "keyword1"
+    wecom_api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin/"
+    wecom_robots: dict[str, str] = field(default_factory=dict, repr=False, metadata={"secret": True})
+    wecom_format: str = "text"  # "text" or "markdown"
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,8 @@ def load_config(env: Mapping[str, str] | None = None, file: Path | None = None) 
         raise ConfigError(f"BOT_LOG_LEVEL / log_level: unknown level {config.log_level!r}")
     if config.telegram.mode not in {"polling", "webhook"}:
         raise ConfigError("BOT_TELEGRAM_MODE / telegram.mode: must be 'polling' or 'webhook'")
+    if config.wechat.wecom_format not in {"text", "markdown"}:
+        raise ConfigError("BOT_WECHAT_WECOM_FORMAT / wechat.wecom_format: must be 'text' or 'markdown'")
     return config
 
 
@@ -155,9 +168,23 @@ def _convert(hint: Any, raw: Any, name: str) -> Any:
             if not isinstance(raw, str):
                 raise ValueError("expected a string")
             return raw
+        if typing.get_origin(base) is dict:
+            return _string_table(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}: invalid value ({exc})") from None
     raise ConfigError(f"{name}: unsupported setting type {hint}")
+
+
+def _string_table(raw: Any) -> dict[str, str]:
+    """A TOML table of strings, or from the environment `name=value,name=value`."""
+    if isinstance(raw, str):
+        pairs = [item.partition("=") for item in raw.split(",") if item.strip()]
+        if any(not sep or not name.strip() for name, sep, _ in pairs):
+            raise ValueError("expected name=value pairs separated by commas")
+        raw = {name.strip(): value.strip() for name, _, value in pairs}
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
+        raise ValueError("expected a table of strings")
+    return dict(raw)
 
 
 def _redact(obj: Any) -> dict[str, Any]:
