@@ -26,6 +26,10 @@ def platform_channels(config: Config, services: Services, dispatcher: Dispatcher
         from bot.channels.telegram import TelegramChannel  # python-telegram-bot loads only when used
 
         channels.append(TelegramChannel(config.telegram, services, dispatcher))
+    if config.wechat.token:
+        from bot.channels.wechat import WechatChannel  # wechatpy loads only when used
+
+        channels.append(WechatChannel(services, dispatcher))
     return channels
 
 

@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument("--by", default="staff", help="who answers (kept with the answer)")
     sub.add_parser("config", help="print the effective configuration, secrets hidden")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
+    wechat = sub.add_parser("wechat", help="WeChat Official Account tools")
+    wechat.add_argument("action", choices=["menu"], help="menu: create the custom menu from content/wechat_menu.toml")
+    wechat.add_argument("--check", action="store_true", help="only validate the menu file")
     return parser
 
 
@@ -80,6 +83,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             f"topics, {len(pack.synonyms)} synonyms, {len(pack.townships)} townships"
         )
         return 0
+    if args.command == "wechat":
+        from bot.channels.wechat_menu import apply_menu
+
+        return asyncio.run(apply_menu(config, check_only=args.check))
     if args.command in roster_cli.COMMANDS:
         return asyncio.run(roster_cli.run(args, config))
     if args.command == "config":

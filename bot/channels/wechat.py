@@ -28,7 +28,9 @@ from bot.channels.wechat_inbound import CHANNEL, Incoming, parse
 from bot.channels.wechat_outbound import WechatPush
 from bot.channels.wechat_render import CAPABILITIES, reply_texts
 from bot.channels.wechat_xml import Refused, check_query, check_xml, decrypt, encrypt
-from bot.delivery import DeliveryStatus
+from bot.channels.wecom import WecomRobots
+from bot.config import ConfigError, WechatConfig
+from bot.delivery import DeliveryStatus, PushTransport
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
 from bot.services import Services
@@ -50,13 +52,23 @@ class WechatChannel:
         self.store = WechatStore(services.db)
         self.api = WechatApi(self.config, self.store, client)
         self.transport = WechatPush(self.api, self.store, services.directory, self.config)
-        self.crypto = (
-            WeChatCrypto(self.config.token, self.config.encoding_aes_key, self.config.app_id)
-            if self.config.encoding_aes_key
-            else None
-        )
+        self.crypto = _crypto(self.config)
+        if not 0 < self.config.reply_budget_ms <= 4500:
+            raise ConfigError("wechat.reply_budget_ms: must be between 1 and 4500 (WeChat waits 5 s)")
         self.budget = self.config.reply_budget_ms / 1000
         self._later: set[asyncio.Task[None]] = set()
+        self.robots = WecomRobots(self.config) if self.config.wecom_robots else None
+        self.townships = {t.id: t.name for t in services.content.townships.values()}
+        if self.robots is not None:
+            self.robots.check(self.townships)
+
+    @property
+    def transports(self) -> dict[str, PushTransport]:
+        """The push transports this channel brings, by channel name, for the outbox sender."""
+        found: dict[str, PushTransport] = {CHANNEL: self.transport}
+        if self.robots is not None:
+            found[self.robots.channel] = self.robots
+        return found
 
     def mount(self, app: web.Application) -> None:
         app.router.add_get(self.config.path, self.verify)
@@ -64,6 +76,8 @@ class WechatChannel:
 
     async def run(self) -> None:
         """Nothing to poll: the callback does the work. Prune old deliveries; on stop, finish pushes."""
+        if self.robots is not None:
+            await self.robots.bind(self.services.directory, self.townships)
         try:
             while True:
                 await self.store.prune()
@@ -72,6 +86,8 @@ class WechatChannel:
             if self._later:
                 await asyncio.wait(self._later, timeout=5)
             await self.api.close()
+            if self.robots is not None:
+                await self.robots.close()
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """A relayed staff answer: within the rules, or an error so the relay tries again later."""
@@ -218,3 +234,17 @@ class WechatChannel:
         while self._later:
             with contextlib.suppress(Exception):
                 await asyncio.gather(*self._later, return_exceptions=True)
+
+
+def _crypto(config: WechatConfig) -> WeChatCrypto | None:
+    """Safe mode's cipher, or None in plain mode; a malformed key fails loudly at start-up."""
+    if not config.encoding_aes_key:
+        return None
+    if len(config.encoding_aes_key) != 43 or not config.app_id:
+        raise ConfigError(
+            "wechat.encoding_aes_key must be the 43-character EncodingAESKey, and wechat.app_id must be set"
+        )
+    try:
+        return WeChatCrypto(config.token, config.encoding_aes_key, config.app_id)
+    except (ValueError, AssertionError):
+        raise ConfigError("wechat.encoding_aes_key: not a valid EncodingAESKey") from None

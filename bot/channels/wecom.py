@@ -75,11 +75,15 @@ class WecomRobots:
     async def close(self) -> None:
         await self.client.aclose()
 
-    async def bind(self, directory: DirectoryStore, townships: Mapping[str, str]) -> None:
-        """Bind every configured robot to its township (townships: id -> name); unknown ids fail loudly."""
+    def check(self, townships: Mapping[str, str]) -> None:
+        """Every configured robot names a township of content/townships.toml (id -> name)."""
         unknown = sorted(set(self.keys) - set(townships))
         if unknown:
             raise ConfigError(f"wechat.wecom_robots: unknown township id(s) {', '.join(unknown)}")
+
+    async def bind(self, directory: DirectoryStore, townships: Mapping[str, str]) -> None:
+        """Bind every configured robot to its township's group; unbind robots no longer configured."""
+        self.check(townships)
         for township in self.keys:
             title = f"{townships[township]}企业微信群"
             await directory.bind_group(CHANNEL, township, title, township, bound_by="config")
