@@ -16,6 +16,7 @@ VOICE_EMPTY = "没听清您的语音，麻烦打字再问一次。"
 SUGGEST = "您是想问下面哪一个？"
 NONE_OF_THESE = "都不是，找工作人员"
 HANDOVER_CONTACTS = ("village-liaison", "township-station", "bureau")
+ASK_FOR_PERSON = frozenset({"人工", "转人工", "找人工", "人工服务", "人工客服", "找真人", "真人", "找工作人员"})
 
 
 def render_entry(content: ContentPack, entry: FaqEntry) -> Reply:
@@ -43,8 +44,11 @@ def question_key(services: Services, text: str) -> str:
 
 async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
     """Free text: answer, suggest the closest entries, or hand over."""
-    if not svc.matcher.analyzer.normalise(msg.text).strip():
+    normalised = svc.matcher.analyzer.normalise(msg.text).strip()
+    if not normalised:
         return [Reply(VOICE_EMPTY if msg.voice else EMPTY)]
+    if normalised.replace(" ", "") in ASK_FOR_PERSON:
+        return await talk_to_person(msg, svc)
     question = mask(msg.text.strip())[:500]
     match = svc.matcher.match(msg.text)
     if match.outcome == "answer" and match.entry is not None:
@@ -86,7 +90,8 @@ async def chosen_entry(msg: Inbound, svc: Services) -> list[Reply]:
 async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
     """ "None of these" / talk to a person: queue the last question for staff."""
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
-    if not state.last_question:
+    last = state.last_question or ""
+    if svc.matcher.analyzer.normalise(last).replace(" ", "") in {"", *ASK_FOR_PERSON}:
         return [Reply(handover_text(svc.content, queued=False))]
     question = mask(state.last_question)
     open_id = await svc.questions.open(

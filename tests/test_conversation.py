@@ -46,7 +46,7 @@ async def test_unknown_question_is_handed_over_and_queued(chat: Chat, services: 
 
 
 async def test_staff_answer_is_relayed_once_and_reused(chat: Chat, services: Services) -> None:
-    await chat.say("村里修路的活谁管")
+    await chat.say("谁能帮我修自行车")
     [queued] = await services.questions.list_open()
     await services.questions.answer(queued.id, "请问村委会。", "clerk")
 
@@ -63,7 +63,7 @@ async def test_staff_answer_is_relayed_once_and_reused(chat: Chat, services: Ser
     assert await relay_once(services.questions, {"test": recorder}) == 1  # type: ignore[dict-item]
     assert await relay_once(services.questions, {"test": recorder}) == 0  # type: ignore[dict-item]
     assert recorder.sent[0][0] == "u1" and "请问村委会。" in recorder.sent[0][1]
-    [again] = await Chat(chat.dispatcher, user="u2").say("村里修路的活谁管？")
+    [again] = await Chat(chat.dispatcher, user="u2").say("谁能帮我修自行车？")
     assert "请问村委会。" in again.text
 
 
@@ -146,3 +146,12 @@ async def test_a_failing_handler_gives_an_apology(services: Services) -> None:
     dispatcher = Dispatcher(services, [], text_handler=broken)
     replies = await dispatcher.dispatch(Inbound(channel="test", user_id="u", chat_id="u", text="hi"))
     assert [r.text for r in replies] == [SORRY]
+
+
+async def test_asking_for_a_person_queues_the_previous_question(chat: Chat, services: Services) -> None:
+    await chat.say("谁能帮我修自行车")
+    await chat.say("转人工")
+    [reply] = await chat.say("人工")  # asking again does not queue "转人工" itself
+    assert "着急的话" in reply.text
+    [queued] = await services.questions.list_open()
+    assert queued.question == "谁能帮我修自行车" and queued.ask_count == 2
