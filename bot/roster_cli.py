@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import reports_cli
 from bot.config import Config
 from bot.content import ContentPack, load_content
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from storage import Database
     from storage.roster import RosterStore
 
-COMMANDS = ("staff", "roster")
+COMMANDS = ("staff", "roster", "briefing", "report")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,6 +50,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     record.add_argument("--by", default="bureau")
     audit = rsub.add_parser("audit", help="the latest staff actions")
     audit.add_argument("--limit", type=int, default=50)
+    reports_cli.add_parsers(sub)
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
@@ -58,6 +60,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     async with await Database.open(config.database_path) as db:
         if args.command == "staff":
             return await _staff(args, db, content)
+        if args.command in ("briefing", "report"):
+            return await reports_cli.run(args, config, db, content)
         return await _roster(args, config, db, content)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from handlers import faq, groups, roster, start
+from handlers import briefings, faq, groups, roster, start
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
     return Dispatcher(
-        services, [start.router, faq.router, groups.router, roster.router], text_handler=faq.answer_question
+        services,
+        [start.router, faq.router, groups.router, roster.router, briefings.router],
+        text_handler=faq.answer_question,
     )

@@ -63,7 +63,7 @@ async def bind(msg: Inbound, svc: Services) -> list[Reply]:
         if bound is not None:
             return [
                 Reply(
-                    f"您已经绑定：{masked_name(bound.name)}（身份证后四位 {bound.id_last4}）。发 /wode 看看务工信息。"
+                    f"您已经绑定：{masked_name(bound.name)}（身份证后四位 {bound.id_last4}）。发 /xinxi 看看务工信息。"
                 )
             ]
         return [Reply(HOW_TO_BIND)]
@@ -77,9 +77,11 @@ async def bind(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply("没看懂。" + HOW_TO_BIND)]
 
 
-@router.event("start_payload")
-async def start_payload(msg: Inbound, svc: Services) -> list[Reply]:
-    """A deep link (/start b_<code>) or WeChat QR scene carrying a binding code."""
+async def bind_payload(msg: Inbound, svc: Services) -> list[Reply]:
+    """A deep link (/start b_<code>) or WeChat QR scene (b_<code>) carrying a binding code; [] for other payloads.
+
+    The one "start_payload" route (handlers/subscriptions.py) and the WeChat subscribe handler delegate
+    payloads starting with PAYLOAD_PREFIX here."""
     payload = msg.payload or ""
     b = binder(svc)
     if not payload.startswith(PAYLOAD_PREFIX) or b is None:
@@ -88,7 +90,7 @@ async def start_payload(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply(text)]
 
 
-@router.command("wode", "wodexinxi")
+@router.command("xinxi", "wodexinxi")
 async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
     """A laborer sees their own work information and how to correct it."""
     person = await roster(svc).bound_person(msg.channel, msg.user_id)

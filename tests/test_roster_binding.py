@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,12 @@ from openpyxl import load_workbook
 
 from bot import cli
 from bot.dispatcher import Dispatcher
+from bot.messages import Inbound
 from bot.outbox import Outbox
 from bot.roster_binding import Binder
 from bot.services import Services
 from handlers import build_dispatcher
+from handlers.roster import bind_payload
 from storage import Staff
 from storage.roster import RosterStore
 from tests.conftest import Chat
@@ -72,7 +75,9 @@ async def test_expired_code_and_deep_link(rsvc: Services, rdisp: Dispatcher, sto
     [expired] = await Chat(rdisp, "w2").say(f"/bangding {old.code}")
     assert "过期" in expired.text
     [fresh] = await binder.issue([person], "test")
-    replies = await Chat(rdisp, "w2").say("/start", event="start_payload", payload=f"b_{fresh.code}")
+    msg = Inbound(channel="test", user_id="w2", chat_id="w2", text=f"/start b_{fresh.code}", payload=f"b_{fresh.code}")
+    assert await bind_payload(replace(msg, payload="t_sancha"), rsvc) == []  # not a binding payload
+    replies = await bind_payload(msg, rsvc)
     assert "绑定好了" in replies[0].text
 
 
@@ -102,7 +107,7 @@ async def test_laborer_corrects_work_info(rsvc: Services, rdisp: Dispatcher, sto
     person = (await store.find("张1", make_id(1)[-4:]))[0]
     await store.bind("test", "w1", person.person_id, "code")
     laborer = Chat(rdisp, "w1")
-    [info] = await laborer.say("/wode")
+    [info] = await laborer.say("/xinxi")
     assert person.phone not in info.text and person.phone[-4:] in info.text and "太原市" in info.text
     [bad] = await laborer.say("/gai 电话 123")
     assert "格式不对" in bad.text

@@ -1,0 +1,152 @@
+"""Briefing confirmations and the two-question follow-up; reach and 1131 reports for staff, scoped by role."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from bot.briefings import cached_briefings
+from bot.dispatcher import Router
+from bot.messages import Button, Inbound, Reply
+from bot.reports import answers_text, completion_text, reach_text, unreached_text
+from bot.roster_access import NOT_STAFF, actor, roster, scope_of, scope_text, staff_of
+from bot.services import Services
+from storage.briefings import BriefingStore, Campaign
+from storage.directory import Staff
+from storage.reports import ReportStore
+
+router = Router()
+
+THANKS = "谢谢您的反馈！政策上有不明白的，直接打字问我。"
+KNEW = "问您两个小问题。\n1. 这个政策您之前知道吗？"
+RECEIVED = "2. 这项补贴您领到了吗？"
+
+
+def _parts(msg: Inbound) -> tuple[str, int, str]:
+    parts = ((msg.button or "") + "::").split(":")
+    return parts[1], int(parts[2]) if parts[2].isdigit() else 0, parts[3]
+
+
+@router.button("bf")
+async def follow_up(msg: Inbound, svc: Services) -> list[Reply]:
+    """ "我已知晓" and the follow-up answers (knew it already? received the subsidy?)."""
+    step, campaign_id, value = _parts(msg)
+    store = BriefingStore(svc.db)
+    campaign = await store.campaign(campaign_id)
+    person_id = await store.target_of(campaign_id, msg.channel, msg.user_id) if campaign else None
+    if campaign is None or person_id is None:
+        return [Reply("这条通知不是发给您的，或者已经过期了。有问题直接打字问我。")]
+    briefing = cached_briefings(svc.content).get(campaign.briefing_id)
+    if step == "a":
+        first = await store.confirm(campaign_id, person_id)
+        head = "收到，谢谢！" if first else "您已经确认过了。"
+        knew = (Button("知道", f"bf:k:{campaign_id}:1"), Button("不知道", f"bf:k:{campaign_id}:0"))
+        return [Reply(f"{head}{KNEW}", knew)]
+    if step == "k" and value in ("0", "1"):
+        await store.answer_knew(campaign_id, person_id, value == "1")
+        if briefing is None or not briefing.ask_subsidy:
+            return [Reply(THANKS)]
+        buttons = tuple(
+            Button(label, f"bf:s:{campaign_id}:{v}")
+            for label, v in (("领到了", "yes"), ("没领到", "no"), ("不适用", "na"))
+        )
+        return [Reply(RECEIVED, buttons)]
+    if step == "s" and value in ("yes", "no", "na"):
+        await store.answer_received(campaign_id, person_id, value)
+        extra = "\n没领到的，可以找本村就业服务联络员或乡镇就业服务站问问怎么办。" if value == "no" else ""
+        return [Reply(THANKS + extra)]
+    return [Reply("没看懂这个选项，有问题直接打字问我。")]
+
+
+async def _campaign(msg: Inbound, svc: Services) -> Campaign | None:
+    args = unicodedata.normalize("NFKC", msg.text).split()[1:]
+    store = BriefingStore(svc.db)
+    if args and args[0].lstrip("#").isdigit():
+        return await store.campaign(int(args[0].lstrip("#")))
+    latest = await store.campaigns(limit=1)
+    return latest[0] if latest else None
+
+
+def _title(campaign: Campaign, svc: Services) -> str:
+    briefing = cached_briefings(svc.content).get(campaign.briefing_id)
+    return f"#{campaign.id}「{briefing.title if briefing else campaign.briefing_id}」"
+
+
+async def _staff_campaign(msg: Inbound, svc: Services, action: str) -> tuple[Staff, Campaign] | list[Reply]:
+    staff = await staff_of(msg, svc)
+    if staff is None:
+        return [Reply(NOT_STAFF)]
+    campaign = await _campaign(msg, svc)
+    if campaign is None:
+        return [Reply("还没有发过政策宣讲。发 /xuanjiang 看看有哪些。")]
+    await roster(svc).audit(actor(msg), staff.role, action, f"#{campaign.id} {scope_text(staff, svc)}")
+    return staff, campaign
+
+
+@router.command("xuanjiang")
+async def campaigns(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: the latest briefing campaigns."""
+    staff = await staff_of(msg, svc)
+    if staff is None:
+        return [Reply(NOT_STAFF)]
+    found = await BriefingStore(svc.db).campaigns(limit=10)
+    if not found:
+        return [Reply("还没有发过政策宣讲。")]
+    lines = [f"{_title(c, svc)} {c.created_at[:10]}" for c in found]
+    return [Reply("最近的政策宣讲：\n" + "\n".join(lines) + "\n看触达：/baobiao 编号；未触达名单：/weichuda 编号")]
+
+
+@router.command("baobiao")
+async def reach(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: reach of a briefing (the latest, or /baobiao <no>) in their area, and the answers."""
+    found = await _staff_campaign(msg, svc, "report.reach")
+    if isinstance(found, list):
+        return found
+    staff, campaign = found
+    reports = ReportStore(svc.db)
+    rows = await reports.reach(campaign.id, scope_of(staff))
+    answers = await reports.answers(campaign.id, scope_of(staff))
+    title = f"{_title(campaign, svc)} {scope_text(staff, svc)}触达情况"
+    return [Reply(reach_text(rows, svc.content, title) + "\n\n" + answers_text(answers, svc.content))]
+
+
+@router.command("weichuda")
+async def unreached(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: who the briefing did not reach in their area (for home visits); phones masked."""
+    found = await _staff_campaign(msg, svc, "report.unreached")
+    if isinstance(found, list):
+        return found
+    staff, campaign = found
+    people = await ReportStore(svc.db).unreached(campaign.id, scope_of(staff))
+    return [Reply(f"{_title(campaign, svc)}\n" + unreached_text(people, svc.content))]
+
+
+@router.command("tubiao")
+async def chart(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: a bar chart (PNG) of a briefing's reach by township."""
+    found = await _staff_campaign(msg, svc, "report.chart")
+    if isinstance(found, list):
+        return found
+    staff, campaign = found
+    from bot.reports_chart import ChartFontMissing, reach_chart
+
+    rows = await ReportStore(svc.db).reach(campaign.id, scope_of(staff))
+    if not rows:
+        return [Reply("您负责的范围里没有目标人员。")]
+    title = f"{_title(campaign, svc)} 触达情况"
+    try:
+        image = reach_chart(rows, svc.content, title)
+    except ChartFontMissing:
+        return [Reply("图表字体没有安装，暂时画不了图。请发 /baobiao 看文字版。")]
+    return [Reply(title, image=image, image_name=f"reach-{campaign.id}.png")]
+
+
+@router.command("1131")
+async def completion(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: 1131 completion per township in their area."""
+    staff = await staff_of(msg, svc)
+    if staff is None:
+        return [Reply(NOT_STAFF)]
+    await BriefingStore(svc.db).sync_ledger()
+    rows = await ReportStore(svc.db).completion(scope_of(staff))
+    await roster(svc).audit(actor(msg), staff.role, "report.1131", scope_text(staff, svc))
+    return [Reply(f"{scope_text(staff, svc)} " + completion_text(rows, svc.content))]

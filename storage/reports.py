@@ -1,0 +1,141 @@
+"""Aggregate queries behind the bureau's reports: briefing reach, the unreached, answers and the 1131 record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.briefings import ITEM_KIND
+from storage.database import Database
+from storage.roster import Person, Scope
+
+_FAILED = "('unreachable', 'invalid', 'out_of_window', 'failed', 'cancelled')"
+
+# Each person's service events: their own, plus those of bound chat accounts recorded before binding.
+_EVENTS = (
+    "SELECT person_id, kind, ref FROM service_events WHERE person_id IS NOT NULL "
+    "UNION ALL SELECT b.person_id, e.kind, e.ref FROM service_events e "
+    "JOIN bindings b ON b.channel = e.channel AND b.user_id = e.user_id WHERE e.person_id IS NULL"
+)
+_PER_PERSON = (
+    "SELECT person_id, count(DISTINCT CASE WHEN kind = 'policy_briefing' THEN ref END) AS pb, "
+    "count(DISTINCT CASE WHEN kind = 'career_guidance' THEN ref END) AS cg, "
+    "count(DISTINCT CASE WHEN kind = 'job_recommendation' THEN ref END) AS jr, "
+    "count(DISTINCT CASE WHEN kind = 'training' THEN ref END) AS tr "
+    f"FROM ({_EVENTS}) GROUP BY person_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReachRow:
+    township_id: str
+    village: str
+    targeted: int
+    not_bound: int
+    delivered: int
+    confirmed: int
+    unreachable: int
+    pending: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionRow:
+    township_id: str
+    people: int
+    briefing: int  # ≥ 1 政策宣讲
+    guidance: int  # ≥ 1 职业指导
+    recommendations: int  # ≥ 3 岗位推介
+    training: int  # ≥ 1 技能培训或就业见习
+    complete: int  # all four
+
+
+@dataclass(frozen=True, slots=True)
+class Status1131:
+    briefing: int
+    guidance: int
+    recommendations: int
+    training: int
+
+    @property
+    def complete(self) -> bool:
+        return self.briefing >= 1 and self.guidance >= 1 and self.recommendations >= 3 and self.training >= 1
+
+
+class ReportStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def reach(self, campaign_id: int, scope: Scope) -> list[ReachRow]:
+        where, params = scope.where()
+        rows = await self.db.fetchall(
+            "SELECT p.township_id, p.village, count(*), sum(t.channel IS NULL), sum(o.status = 'sent'), "
+            f"sum(t.confirmed_at IS NOT NULL), sum(o.status IN {_FAILED}), sum(o.status IN ('pending', 'sending')) "
+            "FROM briefing_targets t JOIN people p ON p.person_id = t.person_id "
+            "LEFT JOIN outbox o ON o.item_kind = ? AND o.item_id = ? AND o.channel = t.channel "
+            "AND o.recipient = t.user_id "
+            f"WHERE t.campaign_id = ? AND {where} GROUP BY p.township_id, p.village ORDER BY p.township_id, p.village",
+            (ITEM_KIND, str(campaign_id), campaign_id, *params),
+        )
+        return [ReachRow(*(r[0], r[1]), *(int(v or 0) for v in r[2:])) for r in rows]
+
+    async def unreached(self, campaign_id: int, scope: Scope) -> list[tuple[Person, str]]:
+        """Targeted people the briefing did not reach: (person, 'not_bound' or the outbox's failure)."""
+        where, params = scope.where()
+        cols = ", ".join(f"p.{c}" for c in Person.__slots__)
+        rows = await self.db.fetchall(
+            f"SELECT {cols}, CASE WHEN t.channel IS NULL THEN 'not_bound' ELSE o.status END "
+            "FROM briefing_targets t JOIN people p ON p.person_id = t.person_id "
+            "LEFT JOIN outbox o ON o.item_kind = ? AND o.item_id = ? AND o.channel = t.channel "
+            "AND o.recipient = t.user_id "
+            f"WHERE t.campaign_id = ? AND (t.channel IS NULL OR o.status IN {_FAILED}) AND {where} "
+            "ORDER BY p.township_id, p.village, p.name",
+            (ITEM_KIND, str(campaign_id), campaign_id, *params),
+        )
+        return [(Person(*r[:-1]), str(r[-1])) for r in rows]
+
+    async def answers(self, campaign_id: int, scope: Scope) -> list[tuple[str, int, int, int, int, int, int]]:
+        """Per township: confirmed, knew yes, knew no, received yes, no, not applicable."""
+        where, params = scope.where()
+        rows = await self.db.fetchall(
+            "SELECT p.township_id, sum(t.confirmed_at IS NOT NULL), sum(t.knew_before = 1), sum(t.knew_before = 0), "
+            "sum(t.received_subsidy = 'yes'), sum(t.received_subsidy = 'no'), sum(t.received_subsidy = 'na') "
+            "FROM briefing_targets t JOIN people p ON p.person_id = t.person_id "
+            f"WHERE t.campaign_id = ? AND {where} GROUP BY p.township_id ORDER BY p.township_id",
+            (campaign_id, *params),
+        )
+        return [(r[0], *(int(v or 0) for v in r[1:])) for r in rows]
+
+    async def completion(self, scope: Scope) -> list[CompletionRow]:
+        where, params = scope.where()
+        rows = await self.db.fetchall(
+            "SELECT p.township_id, count(*), sum(coalesce(s.pb, 0) >= 1), sum(coalesce(s.cg, 0) >= 1), "
+            "sum(coalesce(s.jr, 0) >= 3), sum(coalesce(s.tr, 0) >= 1), "
+            "sum(coalesce(s.pb, 0) >= 1 AND coalesce(s.cg, 0) >= 1 "
+            "AND coalesce(s.jr, 0) >= 3 AND coalesce(s.tr, 0) >= 1) "
+            f"FROM people p LEFT JOIN ({_PER_PERSON}) s ON s.person_id = p.person_id "
+            f"WHERE {where} GROUP BY p.township_id ORDER BY p.township_id",
+            params,
+        )
+        return [CompletionRow(r[0], *(int(v or 0) for v in r[1:])) for r in rows]
+
+    async def statuses(self, scope: Scope) -> list[tuple[Person, Status1131]]:
+        """Every person in scope with their 1131 counts (for exports)."""
+        where, params = scope.where()
+        cols = ", ".join(f"p.{c}" for c in Person.__slots__)
+        rows = await self.db.fetchall(
+            f"SELECT {cols}, coalesce(s.pb, 0), coalesce(s.cg, 0), coalesce(s.jr, 0), coalesce(s.tr, 0) "
+            f"FROM people p LEFT JOIN ({_PER_PERSON}) s ON s.person_id = p.person_id "
+            f"WHERE {where} ORDER BY p.township_id, p.village, p.name",
+            params,
+        )
+        return [(Person(*r[:-4]), Status1131(*r[-4:])) for r in rows]
+
+    async def status_of(self, person_id: str) -> Status1131:
+        row = await self.db.fetchone(
+            "SELECT count(DISTINCT CASE WHEN kind = 'policy_briefing' THEN ref END), "
+            "count(DISTINCT CASE WHEN kind = 'career_guidance' THEN ref END), "
+            "count(DISTINCT CASE WHEN kind = 'job_recommendation' THEN ref END), "
+            "count(DISTINCT CASE WHEN kind = 'training' THEN ref END) "
+            f"FROM ({_EVENTS}) WHERE person_id = ?",
+            (person_id,),
+        )
+        return Status1131(*(int(v or 0) for v in row)) if row else Status1131(0, 0, 0, 0)
