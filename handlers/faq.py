@@ -93,9 +93,7 @@ async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
     last = state.last_question or ""
     if svc.matcher.analyzer.normalise(last).replace(" ", "") in {"", *ASK_FOR_PERSON}:
         return [Reply(handover_text(svc.content, queued=False))]
-    question = mask(state.last_question)
-    open_id = await svc.questions.open(
-        question_key(svc, state.last_question), question, msg.channel, msg.user_id, msg.chat_id
-    )
+    question = mask(last)
+    open_id = await svc.questions.open(question_key(svc, last), question, msg.channel, msg.user_id, msg.chat_id)
     await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, 0.0, open_id)
     return [Reply(handover_text(svc.content, queued=True))]
