@@ -33,6 +33,18 @@ class Thresholds:
     answer: float = 0.35  # coverage needed to answer outright
     suggest: float = 0.3  # coverage needed to offer choices
     margin: float = 0.8  # answer only if the runner-up scores below this share of the best
+    # ...or, for long questions full of personal context, when the words it shares with the best entry
+    # are distinctive enough on their own (sum of their IDF: about two of the FAQ's specific terms).
+    evidence: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    id: str
+    in_scope: bool
+    score: float  # BM25, for ranking
+    coverage: float  # share of the question's IDF weight this document matches, in [0, 1]
+    evidence: float  # sum of the IDF of the question's words this document contains
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +96,8 @@ class FaqMatcher:
             tf.update(self.analyzer.features(normalised))
         self._docs.append(_Doc(ident, in_scope, tf, float(sum(tf.values()))))
 
-    def rank(self, question: str) -> list[tuple[str, bool, float, float]]:
-        """(id, in_scope, bm25 score, coverage) for every document that shares a feature, best first.
+    def rank(self, question: str) -> list[Ranked]:
+        """Every document that shares a feature with the question, best first.
 
         Coverage is taken per kind of feature (words, bigrams, pinyin) and the best kind counts, with
         pinyin discounted: a voice-typed "欠心" misses as a word and as characters but matches 欠薪 by sound.
@@ -94,6 +106,7 @@ class FaqMatcher:
         totals: dict[str, float] = {}
         scores: dict[int, float] = {}
         matched: dict[tuple[int, str], float] = {}
+        evidence: dict[int, float] = {}
         for feature, count in query.items():
             kind = feature[0]
             weight = WEIGHTS[kind] * count
@@ -102,9 +115,18 @@ class FaqMatcher:
             for doc, saturation in self._postings.get(feature, ()):
                 scores[doc] = scores.get(doc, 0.0) + weight * idf * saturation
                 matched[doc, kind] = matched.get((doc, kind), 0.0) + count * idf * min(saturation, 1.0)
+                if kind == "w":
+                    evidence[doc] = evidence.get(doc, 0.0) + idf
         ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
         return [
-            (self._docs[d].id, self._docs[d].in_scope, scores[d], self._coverage(d, matched, totals)) for d in ranked
+            Ranked(
+                self._docs[d].id,
+                self._docs[d].in_scope,
+                scores[d],
+                self._coverage(d, matched, totals),
+                evidence.get(d, 0.0),
+            )
+            for d in ranked
         ]
 
     @staticmethod
@@ -131,14 +153,14 @@ class FaqMatcher:
         ranked = self.rank(question)
         if not ranked:
             return Match("decline", None, (), 0.0)
-        best_id, best_in_scope, best_score, coverage = ranked[0]
-        suggestions = tuple(r[0] for r in ranked if r[1])[:3]
+        best = ranked[0]
+        suggestions = tuple(r.id for r in ranked if r.in_scope)[:3]
         t = self.thresholds
-        if not best_in_scope:
-            return Match("decline", None, (), coverage, off_topic=best_id)
-        runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
-        if coverage >= t.answer and runner_up < t.margin * best_score:
-            return Match("answer", best_id, suggestions, coverage)
-        if coverage >= t.suggest:
-            return Match("suggest", None, suggestions, coverage)
-        return Match("decline", None, suggestions, coverage)
+        if not best.in_scope:
+            return Match("decline", None, (), best.coverage, off_topic=best.id)
+        clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
+        if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):
+            return Match("answer", best.id, suggestions, best.coverage)
+        if best.coverage >= t.suggest:
+            return Match("suggest", None, suggestions, best.coverage)
+        return Match("decline", None, suggestions, best.coverage)
