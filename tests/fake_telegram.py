@@ -93,6 +93,7 @@ class FakeTelegram:
     commands: dict[str, list[Json]] = field(default_factory=dict)
     webhook: Json = field(default_factory=dict)
     rejected: Counter[int] = field(default_factory=Counter)  # error code -> count answered
+    floods: Counter[str] = field(default_factory=Counter)  # which limit each flood 429 was for
     always: dict[str, Failure] = field(default_factory=dict)  # chat id -> failure on every send
     once: dict[str, deque[Failure]] = field(default_factory=dict)  # chat id -> next failures
     _next_update: int = 1
@@ -243,14 +244,17 @@ class FakeTelegram:
             while self._overall and self._overall[0] <= now - 1.0:
                 self._overall.popleft()
             if len(self._overall) >= flood.overall_per_second:
+                self.floods["overall"] += 1
                 return too_many(1)
         if flood.chat_interval is not None and now - self._last_chat.get(chat_id, -math.inf) < flood.chat_interval:
+            self.floods["chat"] += 1
             return too_many(max(1, math.ceil(flood.chat_interval)))
         group = self._groups.setdefault(chat_id, deque()) if chat_id.startswith("-") else None
         if group is not None and flood.group_per_window is not None:
             while group and group[0] <= now - flood.group_window:
                 group.popleft()
             if len(group) >= flood.group_per_window:
+                self.floods["group"] += 1
                 return too_many(max(1, math.ceil(group[0] + flood.group_window - now)))
         self._overall.append(now)
         self._last_chat[chat_id] = now

@@ -10,6 +10,7 @@ handler sees it.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from telegram import Update
@@ -18,6 +19,10 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 log = logging.getLogger(__name__)
+
+# Opt in to PTB's timedelta time periods now (documented switch): otherwise every RetryAfter
+# warns about the coming change as it is created.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 class TolerantBot(ExtBot[None]):

@@ -11,11 +11,11 @@ import logging
 import warnings
 from datetime import timedelta
 
-from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.channels.telegram_bot import TolerantBot
 from bot.channels.telegram_limits import SendLimiter
 from bot.channels.telegram_render import render, send_outgoing
 from bot.channels.telegram_updates import CHANNEL
@@ -47,7 +47,9 @@ class TelegramPushTransport:
     def __init__(self, token: str, base_url: str, limiter: SendLimiter, directory: DirectoryStore) -> None:
         self.limiter = limiter
         self.directory = directory
-        self.bot = Bot(token, base_url=base_url, request=HTTPXRequest(connection_pool_size=64, pool_timeout=30.0))
+        self.bot = TolerantBot(
+            token, base_url=base_url, request=HTTPXRequest(connection_pool_size=64, pool_timeout=30.0)
+        )
         self._ready = asyncio.Lock()
         self._started = False
         self.stats: dict[str, int] = {"sent": 0, "retry_after": 0, "forbidden": 0, "invalid": 0, "network": 0}
@@ -66,7 +68,10 @@ class TelegramPushTransport:
     async def push(self, recipient: str, kind: RecipientKind, reply: Reply) -> DeliveryResult:
         """Send one push, waiting for the limiter, and classify the outcome for the outbox."""
         if not self._started:
-            await self.start()
+            try:
+                await self.start()
+            except TelegramError as exc:  # network down or a wrong token: keep the push for later
+                return DeliveryResult(DeliveryStatus.RETRY, f"network: {exc.message}")
         result = await self._send(recipient, kind, reply)
         if result.new_recipient is not None:
             await self.directory.move_group(CHANNEL, recipient, result.new_recipient)
