@@ -159,6 +159,7 @@ def _questions_from(arguments: list[str]) -> Iterator[str]:
 
 
 async def _questions(config: Config, args: argparse.Namespace) -> int:
+    from bot.clock import local_time
     from storage import Database, QuestionStore
 
     async with await Database.open(config.database_path) as db:
@@ -178,5 +179,5 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
             print("没有待答复的问题。")
         for q in rows:
             status = f"已答复：{q.answer}" if q.answer else "待答复"
-            print(f"#{q.id}\t{q.ask_count}次\t{q.last_asked_at}\t{q.question}\t{status}")
+            print(f"#{q.id}\t{q.ask_count}次\t{local_time(q.last_asked_at)}\t{q.question}\t{status}")
         return 0

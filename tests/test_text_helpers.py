@@ -45,3 +45,9 @@ def test_button_data_must_fit_telegram() -> None:
         Button("x", "faq:" + "a" * 70)
     with pytest.raises(ValueError):
         Button("x", "faq:交通")
+
+
+def test_times_are_shown_in_beijing_time() -> None:
+    from bot.clock import local_time
+
+    assert local_time("2026-11-25T20:30:00+00:00") == "2026-11-26 04:30"
