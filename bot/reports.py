@@ -5,7 +5,6 @@ Texts are for chat (phones masked); XLSX exports carry full phone numbers only w
 
 from __future__ import annotations
 
-import math
 import random
 from collections import defaultdict
 from collections.abc import Sequence
@@ -111,7 +110,7 @@ async def callback_sample(db: Database, seed: str, scope: Scope, category: str =
     for township_id in sorted(groups):
         members = sorted(groups[township_id], key=lambda p: p.person_id)
         rng = random.Random(f"{seed}:{township_id}")
-        chosen += sorted(rng.sample(members, math.ceil(len(members) * 0.1)), key=lambda p: (p.village, p.name))
+        chosen += sorted(rng.sample(members, (len(members) + 9) // 10), key=lambda p: (p.village, p.name))
     return chosen
 
 
