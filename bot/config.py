@@ -80,6 +80,20 @@ class RosterConfig:
 
 
 @dataclass(frozen=True)
+class OutboxConfig:
+    concurrency: int = 8  # pushes in flight per channel (one per recipient); transports enforce rate limits
+    max_attempts: int = 8  # transient failures retried with exponential back-off, then given up
+    backoff_seconds: int = 2  # first retry delay; doubles each attempt
+    max_backoff_seconds: int = 900
+
+
+@dataclass(frozen=True)
+class PostingsConfig:
+    review: str = "station"  # liaisons' postings approved by: "station" (their station or the bureau), "bureau", "none"
+    default_days: int = 30  # how long a posting without 有效期 stays current
+
+
+@dataclass(frozen=True)
 class Config:
     data_dir: Path = PROJECT_ROOT / "data"
     database: Path | None = None  # default: <data_dir>/bot.sqlite3
@@ -89,6 +103,8 @@ class Config:
     http: HttpConfig = field(default_factory=HttpConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     wechat: WechatConfig = field(default_factory=WechatConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    postings: PostingsConfig = field(default_factory=PostingsConfig)
     roster: RosterConfig = field(default_factory=RosterConfig)
 
     @property
@@ -117,6 +133,10 @@ def load_config(env: Mapping[str, str] | None = None, file: Path | None = None) 
         raise ConfigError(f"BOT_LOG_LEVEL / log_level: unknown level {config.log_level!r}")
     if config.telegram.mode not in {"polling", "webhook"}:
         raise ConfigError("BOT_TELEGRAM_MODE / telegram.mode: must be 'polling' or 'webhook'")
+    if config.postings.review not in {"station", "bureau", "none"}:
+        raise ConfigError("BOT_POSTINGS_REVIEW / postings.review: must be 'station', 'bureau' or 'none'")
+    if config.outbox.concurrency < 1 or config.outbox.max_attempts < 1 or config.postings.default_days < 1:
+        raise ConfigError("outbox.concurrency, outbox.max_attempts and postings.default_days must be at least 1")
     if config.wechat.wecom_format not in {"text", "markdown"}:
         raise ConfigError("BOT_WECHAT_WECOM_FORMAT / wechat.wecom_format: must be 'text' or 'markdown'")
     return config

@@ -11,6 +11,7 @@ from bot.config import Config
 from bot.content import ContentPack, load_content
 from bot.matcher import FaqMatcher
 from bot.outbox import Outbox
+from bot.postings import PostingService
 from storage import ConversationStore, Database, DirectoryStore, QuestionStore
 
 
@@ -27,7 +28,27 @@ class Services:
     @cached_property
     def outbox(self) -> Outbox:
         """The one push outbox of this process; features register their on_sent / on_complete hooks here."""
-        return Outbox(self.db, directory=self.directory)
+        cfg = self.config.outbox
+        box = Outbox(
+            self.db,
+            directory=self.directory,
+            concurrency=cfg.concurrency,
+            max_attempts=cfg.max_attempts,
+            backoff=float(cfg.backoff_seconds),
+            max_backoff=float(cfg.max_backoff_seconds),
+        )
+        self._postings_with(box).attach(box)
+        return box
+
+    @cached_property
+    def postings(self) -> PostingService:
+        return self._postings_with(self.outbox)
+
+    def _postings_with(self, outbox: Outbox) -> PostingService:
+        cfg = self.config.postings
+        return PostingService(
+            self.db, self.directory, outbox, self.content.townships, review=cfg.review, default_days=cfg.default_days
+        )
 
 
 def build_matcher(content_dir: Path) -> tuple[ContentPack, FaqMatcher]:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from handlers import briefings, faq, groups, roster, start
+from handlers import briefings, faq, groups, postings, postings_review, roster, start, subscriptions
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
     return Dispatcher(
         services,
-        [start.router, faq.router, groups.router, roster.router, briefings.router],
-        text_handler=faq.answer_question,
+        [
+            start.router,
+            faq.router,
+            groups.router,
+            roster.router,
+            briefings.router,
+            postings.router,
+            postings_review.router,
+            subscriptions.router,
+        ],
+        text_handler=postings.intercept(faq.answer_question),
     )
