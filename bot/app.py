@@ -11,6 +11,7 @@ from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
 from bot.config import Config
 from bot.dispatcher import Dispatcher
+from bot.outbox import transports_of
 from bot.relay import relay_forever
 from bot.services import Services, open_services
 from bot.web import build_app, start_server
@@ -59,6 +60,7 @@ async def serve(config: Config) -> None:
             loop.add_signal_handler(sig, stop.set)
         tasks = [asyncio.create_task(c.run(), name=c.name) for c in channels]
         relay = asyncio.create_task(relay_forever(services.questions, {c.name: c for c in channels}))
+        sender = asyncio.create_task(services.outbox.run(transports_of(channels)), name="outbox")
         waiter = asyncio.create_task(stop.wait())
         watched = {waiter, *tasks} if tasks else {waiter}
         done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
@@ -66,9 +68,9 @@ async def serve(config: Config) -> None:
             if task is not waiter and task.exception() is not None:
                 log.error("channel %s stopped: %s", task.get_name(), task.exception())
         log.info("shutting down")
-        for task in (*tasks, relay, waiter):
+        for task in (*tasks, relay, sender, waiter):
             task.cancel()
-        for task in (*tasks, relay, waiter):
+        for task in (*tasks, relay, sender, waiter):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await runner.cleanup()

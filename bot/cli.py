@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
-from bot import roster_cli
+from bot import postings_cli, roster_cli
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
 from bot.logs import setup_logging
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument("--by", default="staff", help="who answers (kept with the answer)")
     sub.add_parser("config", help="print the effective configuration, secrets hidden")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
+    postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
     wechat = sub.add_parser("wechat", help="WeChat Official Account tools")
     wechat.add_argument("action", choices=["menu"], help="menu: create the custom menu from content/wechat_menu.toml")
     wechat.add_argument("--check", action="store_true", help="only validate the menu file")
@@ -89,6 +90,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return asyncio.run(apply_menu(config, check_only=args.check))
     if args.command in roster_cli.COMMANDS:
         return asyncio.run(roster_cli.run(args, config))
+    if args.command in postings_cli.COMMANDS:
+        return asyncio.run(postings_cli.run(args, config))
     if args.command == "config":
         print(json.dumps(config.redacted(), ensure_ascii=False, indent=2))
         return 0

@@ -118,6 +118,22 @@ class ChannelPushTransport:
         return DeliveryResult(DeliveryStatus.SENT)
 
 
+def transports_of(channels: Sequence[Any]) -> dict[str, PushTransport]:
+    """The push transport of each running channel, by channel name: a channel's `transports` (several,
+    e.g. WeChat and its WeCom robots) or `push_transport`, else its plain `send`."""
+    found: dict[str, PushTransport] = {}
+    for channel in channels:
+        many = getattr(channel, "transports", None)
+        one = getattr(channel, "push_transport", None)
+        if many:
+            found.update(many)
+        elif one is not None:
+            found[channel.name] = one
+        else:
+            found[channel.name] = ChannelPushTransport(channel)
+    return found
+
+
 class Outbox:
     def __init__(
         self,

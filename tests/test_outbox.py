@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from bot.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.messages import Button, Reply
-from bot.outbox import Outbox, Progress, Push, SentPush
+from bot.outbox import Outbox, Progress, Push, SentPush, transports_of
 from storage import Database, DirectoryStore
 from storage.outbox import OutboxStore
 
@@ -265,3 +265,35 @@ async def test_sender_waits_for_new_work_and_stops_cleanly(db: Database) -> None
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     assert len(transport.calls) == 3
+
+
+async def test_channels_bring_their_transports_or_their_send(db: Database) -> None:
+    class Plain:
+        name = "console"
+
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, str]] = []
+
+        async def send(self, chat_id: str, reply: Reply) -> None:
+            if not self.sent and chat_id == "u0":
+                self.sent.append(("failed", chat_id))
+                raise OSError("terminal gone")
+            self.sent.append((chat_id, reply.text))
+
+    class WithTransport:
+        name = "tg"
+        push_transport = FakeTransport("tg")
+
+    class WithSeveral:
+        name = "wx"
+
+        def __init__(self) -> None:
+            self.transports = {"wx": FakeTransport("wx"), "wecom": FakeTransport("wecom")}
+
+    plain = Plain()
+    found = transports_of([plain, WithTransport(), WithSeveral()])
+    assert set(found) == {"console", "tg", "wx", "wecom"} and found["tg"] is WithTransport.push_transport
+    box = outbox(db)
+    await box.enqueue("notice", "n", users(2, "console"))
+    await asyncio.wait_for(box.run({"console": found["console"]}, until_idle=True), 10)
+    assert sorted(plain.sent) == [("failed", "u0"), ("u0", "招工啦"), ("u1", "招工啦")]  # an error is retried
