@@ -1,0 +1,162 @@
+"""WeChat callback benchmark: signed callback requests per second on loopback, plain and safe (AES)
+mode, with p50/p99 latency, next to a bare aiohttp handler served by the same server process.
+
+Every callback request is a new text question (its own MsgId), so each one goes the whole way:
+signature and XML checks, (decryption,) wechatpy parsing, deduplication claim, the dispatcher with
+the real FAQ matcher, the question log and a passive reply. The server runs in a child process;
+requests are built and signed before timing, so the client's work is only sending them.
+
+Run by hand:  .venv/bin/python bench/wechat_bench.py [--requests 2000] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.channels.wechat import WechatChannel  # noqa: E402
+from bot.config import Config, WechatConfig  # noqa: E402
+from bot.messages import Inbound  # noqa: E402
+from bot.services import open_services  # noqa: E402
+from bot.web import build_app, start_server  # noqa: E402
+from handlers import build_dispatcher  # noqa: E402
+from tests.fake_wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml, signed_query  # noqa: E402
+
+QUESTIONS = [
+    "交通补贴咋领",
+    "稳岗补贴俺咋没领到",
+    "开店租门面有补助没",
+    "老板不给工钱咋办",
+    "公益岗咋报名",
+    "想学个手艺",
+]
+Request = tuple[str, dict[str, str], str]  # path, query, body
+
+
+async def bare(request: web.Request) -> web.Response:
+    await request.read()
+    return web.Response(text="success")
+
+
+async def serve(data_dir: Path) -> None:
+    """The child process: the bot's real app with the WeChat channel and a bare handler."""
+    wechat = WechatConfig(token=TOKEN, encoding_aes_key=AES_KEY, app_id=APP_ID, app_secret="unused")
+    config = Config(data_dir=data_dir, content_dir=ROOT / "content", wechat=wechat)
+    services = await open_services(config)
+    channel = WechatChannel(services, build_dispatcher(services))
+    app = build_app(services)
+    channel.mount(app)
+    app.router.add_post("/bare", bare)
+    runner = await start_server(app, "127.0.0.1", 0)
+    port = runner.addresses[0][1]
+    print(port, flush=True)
+    await asyncio.Event().wait()
+
+
+def build(mode: str, count: int, offset: int) -> list[Request]:
+    requests: list[Request] = []
+    for i in range(count):
+        xml = message_xml(f"user-{i % 50}", "text", msg_id=offset + i, Content=QUESTIONS[i % len(QUESTIONS)])
+        if mode == "aes":
+            body, query = encrypted(xml, nonce=f"n{i}")
+            requests.append(("/wechat", query, body))
+        else:
+            requests.append(("/wechat" if mode == "plain" else "/bare", signed_query(nonce=f"n{i}"), xml))
+    return requests
+
+
+async def run(base: str, requests: list[Request], concurrency: int) -> tuple[float, list[float]]:
+    """Requests per second and each request's latency (s), with `concurrency` requests in flight."""
+    latencies: list[float] = []
+    queue = list(reversed(requests))
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+
+        async def worker() -> None:
+            while queue:
+                path, query, body = queue.pop()
+                started = time.perf_counter()
+                async with session.post(base + path, params=query, data=body.encode("utf-8")) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise RuntimeError(f"{path}: HTTP {response.status}")
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return len(requests) / elapsed, latencies
+
+
+def quantile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1] if len(values) > 1 else 0.0
+
+
+async def client(port: int, count: int, concurrency: int) -> None:
+    base = f"http://127.0.0.1:{port}"
+    results: dict[str, tuple[float, list[float]]] = {}
+    for offset, mode in enumerate(("bare", "plain", "aes")):
+        requests = build(mode, count, offset * 1_000_000)
+        await run(base, build(mode, min(200, count), 9_000_000 + offset * 1000), concurrency)  # warm-up
+        results[mode] = await run(base, requests, concurrency)
+    print(f"{count} requests per mode, {concurrency} in flight, loopback, server in its own process")
+    print(f"{'handler':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
+    bare_rate = results["bare"][0]
+    names = {"bare": "bare aiohttp handler", "plain": "WeChat callback, plain", "aes": "WeChat callback, safe (AES)"}
+    for mode, (rate, latencies) in results.items():
+        p50, p99 = quantile(latencies, 0.5) * 1000, quantile(latencies, 0.99) * 1000
+        print(f"{names[mode]:28} {rate:8.0f} {p50:8.2f} {p99:8.2f} {rate / bare_rate:8.2f}")
+
+
+async def dispatcher_alone(count: int) -> float:
+    """Messages per second through the dispatcher alone (same questions, fresh database, sequential):
+    the part of a callback's cost every channel pays, for reading the table above."""
+    with tempfile.TemporaryDirectory() as tmp:
+        services = await open_services(Config(data_dir=Path(tmp), content_dir=ROOT / "content"))
+        dispatcher = build_dispatcher(services)
+        started = time.perf_counter()
+        for i in range(count):
+            user = f"user-{i % 50}"
+            await dispatcher.dispatch(Inbound("wechat", user, user, text=QUESTIONS[i % len(QUESTIONS)]))
+        elapsed = time.perf_counter() - started
+        await services.db.close()
+    return count / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(serve(args.serve))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        server = subprocess.Popen(
+            [sys.executable, __file__, "--serve", tmp], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        try:
+            assert server.stdout is not None
+            port = int(server.stdout.readline())
+            asyncio.run(client(port, args.requests, args.concurrency))
+        finally:
+            server.terminate()
+            server.wait()
+    rate = asyncio.run(dispatcher_alone(args.requests))
+    print(f"{'dispatcher alone, in-process':28} {rate:8.0f}  (one message at a time: FAQ match + SQLite writes)")
+
+
+if __name__ == "__main__":
+    main()
