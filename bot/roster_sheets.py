@@ -1,7 +1,4 @@
-"""XLSX files the bureau prints or files: binding-code sheets per village and table exports.
-
-Written with openpyxl's write-only mode so that a 100,000-row export stays fast and small in memory.
-"""
+"""XLSX files the bureau prints or files: binding-code sheets per village and table exports."""
 
 from __future__ import annotations
 
@@ -10,31 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.roster_binding import PAYLOAD_PREFIX, IssuedCode, deep_link
+from bot.roster_xlsx import write_xlsx
 
 CODE_HEADER = ("姓名", "身份证后四位", "绑定码", "有效期至(UTC)", "Telegram 链接", "微信二维码场景值", "本人签收")
 
 
 def write_table(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> Path:
-    """Write (title, header, rows) sheets to one XLSX file; returns the path."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        cells = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-        for row in rows:
-            sheet.append(list(row))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    """Write (title, header, rows) sheets to one XLSX file (streamed; fast for 100,000 rows)."""
+    return write_xlsx(path, sheets)
 
 
 def code_sheet(issued: Sequence[IssuedCode], place: str, bot_username: str, path: Path) -> Path:

@@ -10,19 +10,21 @@ from storage.roster import Person, Scope
 
 _FAILED = "('unreachable', 'invalid', 'out_of_window', 'failed', 'cancelled')"
 
-# Each person's service events: their own, plus those of bound chat accounts recorded before binding.
-_EVENTS = (
-    "SELECT person_id, kind, ref FROM service_events WHERE person_id IS NOT NULL "
-    "UNION ALL SELECT b.person_id, e.kind, e.ref FROM service_events e "
-    "JOIN bindings b ON b.channel = e.channel AND b.user_id = e.user_id WHERE e.person_id IS NULL"
+# 1131 counts per person: the trigger-kept service_counts, plus events of bound chat accounts recorded
+# after binding (still keyed by account) that the person does not already have.
+_EXTRA = (
+    "SELECT person_id, sum(kind = 'policy_briefing') AS pb, sum(kind = 'career_guidance') AS cg, "
+    "sum(kind = 'job_recommendation') AS jr, sum(kind = 'training') AS tr FROM ("
+    "SELECT DISTINCT b.person_id, e.kind, e.ref FROM service_events e "
+    "JOIN bindings b ON b.channel = e.channel AND b.user_id = e.user_id WHERE e.person_id IS NULL "
+    "AND NOT EXISTS (SELECT 1 FROM service_events x WHERE x.person_id = b.person_id AND x.kind = e.kind "
+    "AND x.ref = e.ref)) GROUP BY person_id"
 )
-_PER_PERSON = (
-    "SELECT person_id, count(DISTINCT CASE WHEN kind = 'policy_briefing' THEN ref END) AS pb, "
-    "count(DISTINCT CASE WHEN kind = 'career_guidance' THEN ref END) AS cg, "
-    "count(DISTINCT CASE WHEN kind = 'job_recommendation' THEN ref END) AS jr, "
-    "count(DISTINCT CASE WHEN kind = 'training' THEN ref END) AS tr "
-    f"FROM ({_EVENTS}) GROUP BY person_id"
-)
+_JOIN = f"LEFT JOIN service_counts c ON c.person_id = p.person_id LEFT JOIN ({_EXTRA}) x ON x.person_id = p.person_id"
+_PB = "(coalesce(c.briefing, 0) + coalesce(x.pb, 0))"
+_CG = "(coalesce(c.guidance, 0) + coalesce(x.cg, 0))"
+_JR = "(coalesce(c.recommendations, 0) + coalesce(x.jr, 0))"
+_TR = "(coalesce(c.training, 0) + coalesce(x.tr, 0))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +109,9 @@ class ReportStore:
     async def completion(self, scope: Scope) -> list[CompletionRow]:
         where, params = scope.where()
         rows = await self.db.fetchall(
-            "SELECT p.township_id, count(*), sum(coalesce(s.pb, 0) >= 1), sum(coalesce(s.cg, 0) >= 1), "
-            "sum(coalesce(s.jr, 0) >= 3), sum(coalesce(s.tr, 0) >= 1), "
-            "sum(coalesce(s.pb, 0) >= 1 AND coalesce(s.cg, 0) >= 1 "
-            "AND coalesce(s.jr, 0) >= 3 AND coalesce(s.tr, 0) >= 1) "
-            f"FROM people p LEFT JOIN ({_PER_PERSON}) s ON s.person_id = p.person_id "
-            f"WHERE {where} GROUP BY p.township_id ORDER BY p.township_id",
+            f"SELECT p.township_id, count(*), sum({_PB} >= 1), sum({_CG} >= 1), sum({_JR} >= 3), sum({_TR} >= 1), "
+            f"sum({_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1) "
+            f"FROM people p {_JOIN} WHERE {where} GROUP BY p.township_id ORDER BY p.township_id",
             params,
         )
         return [CompletionRow(r[0], *(int(v or 0) for v in r[1:])) for r in rows]
@@ -122,8 +121,7 @@ class ReportStore:
         where, params = scope.where()
         cols = ", ".join(f"p.{c}" for c in Person.__slots__)
         rows = await self.db.fetchall(
-            f"SELECT {cols}, coalesce(s.pb, 0), coalesce(s.cg, 0), coalesce(s.jr, 0), coalesce(s.tr, 0) "
-            f"FROM people p LEFT JOIN ({_PER_PERSON}) s ON s.person_id = p.person_id "
+            f"SELECT {cols}, {_PB}, {_CG}, {_JR}, {_TR} FROM people p {_JOIN} "
             f"WHERE {where} ORDER BY p.township_id, p.village, p.name",
             params,
         )
@@ -131,11 +129,6 @@ class ReportStore:
 
     async def status_of(self, person_id: str) -> Status1131:
         row = await self.db.fetchone(
-            "SELECT count(DISTINCT CASE WHEN kind = 'policy_briefing' THEN ref END), "
-            "count(DISTINCT CASE WHEN kind = 'career_guidance' THEN ref END), "
-            "count(DISTINCT CASE WHEN kind = 'job_recommendation' THEN ref END), "
-            "count(DISTINCT CASE WHEN kind = 'training' THEN ref END) "
-            f"FROM ({_EVENTS}) WHERE person_id = ?",
-            (person_id,),
+            f"SELECT {_PB}, {_CG}, {_JR}, {_TR} FROM people p {_JOIN} WHERE p.person_id = ?", (person_id,)
         )
         return Status1131(*(int(v or 0) for v in row)) if row else Status1131(0, 0, 0, 0)
