@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.analyzer import Analyzer
+from bot.briefings_send import install as install_briefings
 from bot.config import Config
 from bot.content import ContentPack, load_content
 from bot.matcher import FaqMatcher
@@ -38,6 +39,7 @@ class Services:
             max_backoff=float(cfg.max_backoff_seconds),
         )
         self._postings_with(box).attach(box)
+        install_briefings(box, self.db)  # delivered briefings: target marked, 政策宣讲 event recorded
         return box
 
     @cached_property

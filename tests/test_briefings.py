@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from bot import cli
 from bot.briefings import load_briefings, load_briefings_from
-from bot.briefings_send import TargetError, install, start_campaign
+from bot.briefings_send import TargetError, start_campaign
 from bot.content import ContentError, ContentPack
 from bot.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.dispatcher import Dispatcher
@@ -90,7 +90,6 @@ async def test_campaign_reach_confirmation_and_follow_up(rsvc: Services, rdisp: 
     again = await start_campaign(rsvc.db, rsvc.outbox, rsvc.content, briefing, townships=["孙家坪"])
     assert again.campaign_id != result.campaign_id
 
-    install(rsvc.outbox, rsvc.db)
     edge = PlatformEdge(blocked={"w2"})
     await rsvc.outbox.run({"test": edge}, until_idle=True)
     sent = [r for u, r in edge.pushed if u == "w1"]
