@@ -113,5 +113,6 @@ async def apply_menu(config: Config, check_only: bool = False) -> int:
             return 1
         finally:
             await api.close()
-    print(f"已更新公众号菜单（{len(menu['button'])} 个一级菜单，{items} 项）。微信客户端有缓存，用户可能要过一会儿才能看到新菜单。")
+    print(f"已更新公众号菜单（{len(menu['button'])} 个一级菜单，{items} 项）。")
+    print("微信客户端有缓存，用户可能要过一会儿才能看到新菜单。")
     return 0
