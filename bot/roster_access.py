@@ -8,7 +8,7 @@ from bot.roster_binding import Binder
 from bot.services import Services
 from storage.directory import Staff
 from storage.ledger import EventKind
-from storage.roster import RosterStore, Scope
+from storage.roster import Person, RosterStore, Scope
 
 NOT_STAFF = "这个功能只给就业服务工作人员用。"
 NO_KEY = "花名册还没有配置好（缺少身份证号加密密钥），请联系县人社局。"
@@ -71,6 +71,14 @@ async def notify(svc: Services, item_id: str, channel: str, user_id: str, text: 
     """A one-off message to a chat user (request decided, …) through the outbox."""
     push = Push(channel, user_id, "user", Reply(text), person_id=person_id or None, user_id=user_id)
     await svc.outbox.enqueue("notice", item_id, [push])
+
+
+async def tell_liaisons(svc: Services, person: Person, item_id: str, text: str) -> None:
+    """Push a notice about a new request to the liaisons of the person's village."""
+    targets = await roster(svc).liaisons(person.township_id, person.village)
+    pushes = [Push(channel, user_id, "user", Reply(text), user_id=user_id) for channel, user_id in targets]
+    if pushes:
+        await svc.outbox.enqueue("notice", item_id, pushes)
 
 
 def kind_of(word: str) -> EventKind | None:

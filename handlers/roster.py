@@ -19,11 +19,13 @@ from bot.roster_access import (
     scope_of,
     scope_text,
     staff_of,
+    tell_liaisons,
 )
 from bot.roster_binding import PAYLOAD_PREFIX, deep_link, looks_like_code, masked_name
 from bot.roster_fields import FieldError, phone, wage
 from bot.services import Services
 from storage.ledger import ServiceLedger
+from storage.reports import ReportStore
 from storage.roster import Person
 
 router = Router()
@@ -71,7 +73,11 @@ async def bind(msg: Inbound, svc: Services) -> list[Reply]:
         text, _ = await b.redeem(msg.channel, msg.user_id, args[0])
         return [Reply(text)]
     if len(args) == 2:
-        text, _ = await b.request(msg.channel, msg.user_id, args[0], args[1])
+        text, person = await b.request(msg.channel, msg.user_id, args[0], args[1])
+        if person is not None:
+            stamp = msg.received_at.strftime("%Y%m%d%H%M%S")
+            notice = f"{person.village}{masked_name(person.name)}申请绑定聊天账号，请发 /daiban 确认。"
+            await tell_liaisons(svc, person, f"bind:{person.person_id}:{stamp}", notice)
         return [Reply(text)]
     await b.store.attempt(msg.channel, msg.user_id, ok=False)
     return [Reply("没看懂。" + HOW_TO_BIND)]
@@ -96,8 +102,13 @@ async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
     person = await roster(svc).bound_person(msg.channel, msg.user_id)
     if person is None:
         return [Reply("您还没有绑定。" + HOW_TO_BIND)]
+    s = await ReportStore(svc.db).status_of(person.person_id)
+    record = (
+        f"\n“1131”服务：政策宣讲 {min(s.briefing, 1)}/1，职业指导 {min(s.guidance, 1)}/1，"
+        f"岗位推介 {min(s.recommendations, 3)}/3，培训或见习 {min(s.training, 1)}/1"
+    )
     hint = "\n信息不对？发：/gai 务工地点 太原（也可以改 企业、电话、工资），村联络员确认后更新。"
-    return [Reply(_info(person) + hint)]
+    return [Reply(_info(person) + record + hint)]
 
 
 @router.command("gai", "xiugai")
@@ -115,7 +126,9 @@ async def correct(msg: Inbound, svc: Services) -> list[Reply]:
         value = phone(value) if field == "phone" else wage(value) if field == "wage" else value
     except FieldError as exc:
         return [Reply(f"{exc}，请重新发。")]
-    await roster(svc).request("work_info", person.person_id, msg.channel, msg.user_id, field, value)
+    request_id = await roster(svc).request("work_info", person.person_id, msg.channel, msg.user_id, field, value)
+    notice = f"{person.village}{masked_name(person.name)}申请修改{FIELD_NAMES[field]}，请发 /daiban 确认。"
+    await tell_liaisons(svc, person, f"work-info:{request_id}", notice)
     shown = mask_phone(value) if field == "phone" else value
     return [Reply(f"已提交，{FIELD_NAMES[field]}改为“{shown}”，村联络员确认后更新。")]
 

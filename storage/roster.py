@@ -257,6 +257,14 @@ class RosterStore:
             )
         return req
 
+    async def liaisons(self, township_id: str, village: str) -> list[tuple[str, str]]:
+        """(channel, user_id) of the liaisons of a village, to tell them about a new request."""
+        rows = await self.db.fetchall(
+            "SELECT channel, user_id FROM staff WHERE role = 'liaison' AND township_id = ? AND village = ?",
+            (township_id, village),
+        )
+        return [(r[0], r[1]) for r in rows]
+
     # --- audit ---------------------------------------------------------------------------------------
 
     async def audit(self, actor: str, role: str, action: str, detail: str = "") -> None:

@@ -81,7 +81,9 @@ async def test_expired_code_and_deep_link(rsvc: Services, rdisp: Dispatcher, sto
     assert "绑定好了" in replies[0].text
 
 
-async def test_self_service_waits_for_the_liaison_of_that_village(rdisp: Dispatcher, store: RosterStore) -> None:
+async def test_self_service_waits_for_the_liaison_of_that_village(
+    rsvc: Services, rdisp: Dispatcher, store: RosterStore
+) -> None:
     laborer = Chat(rdisp, "w1")
     [asked] = await laborer.say(f"/bangding 张1 {make_id(1)[-4:]}")
     assert "等村联络员确认" in asked.text
@@ -89,6 +91,8 @@ async def test_self_service_waits_for_the_liaison_of_that_village(rdisp: Dispatc
     [nothing] = await laborer.say("/bangding 张1 0000")
     assert "没找到" in nothing.text
 
+    told = await rsvc.db.fetchall("SELECT recipient FROM outbox WHERE item_kind = 'notice' AND item_id LIKE 'bind:%'")
+    assert [r[0] for r in told] == ["liaison-east"]  # the village's liaison is told there is a request
     [west] = await Chat(rdisp, "liaison-west").say("/daiban")
     assert "没有待确认" in west.text  # another village's request is not shown
     [shown] = await Chat(rdisp, "liaison-east").say("/daiban")
@@ -109,6 +113,7 @@ async def test_laborer_corrects_work_info(rsvc: Services, rdisp: Dispatcher, sto
     laborer = Chat(rdisp, "w1")
     [info] = await laborer.say("/xinxi")
     assert person.phone not in info.text and person.phone[-4:] in info.text and "太原市" in info.text
+    assert "岗位推介 0/3" in info.text
     [bad] = await laborer.say("/gai 电话 123")
     assert "格式不对" in bad.text
     [sent] = await laborer.say("/gai 电话 13800001111")
