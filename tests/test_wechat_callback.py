@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from bot.dispatcher import Dispatcher
 from bot.messages import Inbound, Reply
 from bot.services import Services
 from bot.web import build_app
+from storage.wechat import WechatStore
 from tests.conftest import CONTENT
 from tests.fake_wechat import (
     AES_KEY,
@@ -102,6 +104,42 @@ async def test_url_verification_echoes_only_when_signed(bot: Bot) -> None:
     assert ok.status == 200 and await ok.text() == "hello123"
     forged = await bot.client.get("/wechat", params=signed_query(token="wrong", echostr="hello123"))
     assert forged.status == 403
+    stale = await bot.client.get("/wechat", params=signed_query(timestamp=1_600_000_000, echostr="hello123"))
+    assert stale.status == 403
+
+
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [
+        (message_xml("user-k", "text", msg_id=101, Content="交通补贴咋领"), "交通补贴"),
+        (message_xml("user-k", "voice", msg_id=102, MediaId="m", Format="amr", Recognition="交通补贴咋领"), "交通补贴"),
+        (message_xml("user-k", "voice", msg_id=103, MediaId="m", Format="amr", Recognition=""), "打字"),
+        (message_xml("user-k", "event", Event="subscribe", EventKey="qrscene_qiansuo"), "五寨县"),
+        (message_xml("user-k", "event", Event="SCAN", EventKey="qiansuo"), "五寨县"),
+        (message_xml("user-k", "event", Event="CLICK", EventKey="cat:training"), "技能培训"),
+        (
+            message_xml("user-k", "location", msg_id=104, Location_X="38.9", Location_Y="111.8", Label="五寨"),
+            "文字和语音",
+        ),
+        (message_xml("user-k", "event", Event="unsubscribe"), None),
+        (message_xml("user-k", "event", Event="LOCATION", Latitude="38.9", Longitude="111.8"), None),
+    ],
+    ids=["text", "voice", "voice-empty", "subscribe-qrscene", "scan", "click", "location", "unsubscribe", "report"],
+)
+async def test_every_kind_in_safe_mode(bot: Bot, xml: str, expected: str | None) -> None:
+    answer = await bot.say(xml, aes=True)
+    if expected is None:
+        assert answer is None
+    else:
+        assert answer is not None and expected in answer
+
+
+async def test_relayed_staff_answers_go_out_within_the_rules(bot: Bot, fake: FakeWechat) -> None:
+    await bot.say(message_xml("user-h", "text", msg_id=110, Content="你好"))
+    await bot.channel.send("user-h", Reply("工作人员答复：请到乡镇就业服务站办理。"))
+    assert [p["touser"] for p in fake.payloads("message/custom/send")] == ["user-h"]
+    with pytest.raises(RuntimeError, match="out_of_window"):  # never wrote, no template configured
+        await bot.channel.send("user-never", Reply("答复"))
 
 
 @pytest.mark.parametrize("aes", [False, True])
@@ -214,7 +252,9 @@ async def test_slow_answer_says_success_then_pushes_a_customer_service_message(
     dispatcher.text_handler = slow
     bot.channel.budget = 0.05
     xml = message_xml("user-slow", "text", msg_id=50, Content="一个难问题")
+    started = time.monotonic()
     assert await bot.say(xml) is None
+    assert time.monotonic() - started < 1.0  # "success" right after the budget, not after the answer
     assert await bot.say(xml) is None  # a retry while the answer is being prepared: nothing new
     gate.set()
     await bot.channel.drain()
@@ -334,3 +374,14 @@ async def test_plain_mode_can_be_refused(bot: Bot) -> None:
     bot.channel.config = replace(bot.channel.config, require_encryption=True)
     assert (await bot.post(GOOD))[0] == 403
     assert await bot.say(GOOD, aes=True) is not None
+
+
+async def test_a_claim_left_by_a_crashed_process_is_taken_over(services: Services) -> None:
+    store = WechatStore(services.db)
+    assert await store.claim("msg:1", "u") is None
+    earlier = await store.claim("msg:1", "u")
+    assert earlier is not None and earlier.state == "processing"
+    assert await store.claim("msg:1", "u", stale_after=0.0) is None  # nobody finished it: answer it again
+    assert await store.answered_passively("msg:1", "答复")
+    again = await store.claim("msg:1", "u", stale_after=0.0)
+    assert again is not None and (again.state, again.reply) == ("passive", "答复")
