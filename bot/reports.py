@@ -180,3 +180,33 @@ async def export_roster(db: Database, scope: Scope, content: ContentPack, path: 
         for p, s in await ReportStore(db).statuses(scope)
     )
     return write_table(path, [("务工台账与1131", header, rows)])
+
+
+SAMPLE_HEADER = ["乡镇", "村", "姓名", "身份证后四位", "联系电话", "务工地点(台账)", "企业(台账)", "工资(台账)"]
+SAMPLE_HEADER += [
+    "务工地点(核实)",
+    "企业(核实)",
+    "电话(核实)",
+    "工资(核实)",
+    "知晓交通补贴/稳岗补贴",
+    "领取情况",
+    "满意度",
+]
+
+
+def sample_sheet(chosen: Sequence[Person], content: ContentPack, path: Path, full: bool) -> Path:
+    """The callback sheet: the ledger's work information next to blank columns the caller fills in."""
+    rows = (
+        (
+            place(content, p.township_id),
+            p.village,
+            p.name,
+            p.id_last4,
+            _phone(p, full),
+            p.work_place,
+            p.employer,
+            p.wage,
+        )
+        for p in chosen
+    )
+    return write_table(path, [("电话回访", SAMPLE_HEADER, rows)])

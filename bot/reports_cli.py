@@ -92,7 +92,6 @@ async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack
 async def _report(args: argparse.Namespace, db: Database, content: ContentPack) -> int:
     from bot import reports
     from bot.privacy import mask_phone
-    from bot.roster_sheets import write_table
     from storage.briefings import BriefingStore
     from storage.reports import ReportStore
     from storage.roster import Scope
@@ -112,14 +111,13 @@ async def _report(args: argparse.Namespace, db: Database, content: ContentPack) 
             print("--seed 必填（例如本月 2024-03），同一个种子抽到同一批人", file=sys.stderr)
             return 2
         chosen = await reports.callback_sample(db, args.seed, scope, args.category)
-        rows = [(reports.place(content, p.township_id), p.village, p.name, p.id_last4, p.phone) for p in chosen]
-        rows = [(*r[:4], r[4] if args.full else mask_phone(r[4])) for r in rows]
         if args.out:
-            header = ("乡镇", "村", "姓名", "身份证后四位", "联系电话")
-            write_table(args.out, [("电话回访抽样", header, rows)])
-            print(f"已抽取 {len(rows)} 人：{args.out}")
+            reports.sample_sheet(chosen, content, args.out, args.full)
+            print(f"已抽取 {len(chosen)} 人：{args.out}")
         else:
-            print("\n".join("\t".join(r) for r in rows))
+            for p in chosen:
+                phone = p.phone if args.full else mask_phone(p.phone)
+                print("\t".join((reports.place(content, p.township_id), p.village, p.name, p.id_last4, phone)))
         return 0
     if args.kind == "export" and args.campaign is None:
         if not args.out:

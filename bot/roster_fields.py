@@ -71,6 +71,8 @@ def match_header(value: object) -> str | None:
     text = norm_header(value)
     if not text:
         return None
+    if "后四位" in text or "后4位" in text:
+        return None  # an export's masked ID column, not an ID number
     if "户主" in text and ("身份证" in text or "电话" in text or "关系" in text):
         return None  # the household head's ID / phone, or 与户主关系: not this person's
     for field, aliases in HEADERS.items():

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.roster_fields import LABELS, REQUIRED, match_header
+
+log = logging.getLogger(__name__)
 
 HEADER_SCAN = 12  # rows searched for the header
 
@@ -49,6 +52,25 @@ def read_ledger(path: Path) -> Ledger:
 
 
 def _read_xlsx(path: Path) -> Ledger:
+    from xml.parsers.expat import ExpatError
+
+    from bot.roster_xlsx_read import XlsxFormatError
+
+    try:
+        return _read_fast(path)
+    except (XlsxFormatError, ExpatError, KeyError, ValueError, IndexError) as exc:
+        log.info("%s: fast XLSX reader gave up (%s); reading with openpyxl", path.name, type(exc).__name__)
+    return _read_openpyxl(path)
+
+
+def _read_fast(path: Path) -> Ledger:
+    from bot.roster_xlsx_read import XlsxReader
+
+    with XlsxReader(str(path)) as book:
+        return _collect_sheets([(title, book.rows(i)) for i, title in enumerate(book.sheets)])
+
+
+def _read_openpyxl(path: Path) -> Ledger:
     import zipfile
 
     from openpyxl import load_workbook
@@ -57,17 +79,20 @@ def _read_xlsx(path: Path) -> Ledger:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise LedgerError(f"{path.name}：打不开这个表格（{type(exc).__name__}），请确认是 .xlsx 文件") from None
-    ledger = Ledger()
-    problems: list[str] = []
     try:
-        for sheet in workbook.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            name = sheet.title if len(workbook.worksheets) > 1 else ""
-            problem = _collect(rows, name or sheet.title, name, ledger)
-            if problem:
-                problems.append(problem)
+        return _collect_sheets([(s.title, s.iter_rows(values_only=True)) for s in workbook.worksheets])
     finally:
         workbook.close()
+
+
+def _collect_sheets(sheets: list[tuple[str, Iterator[tuple[Any, ...]]]]) -> Ledger:
+    ledger = Ledger()
+    problems: list[str] = []
+    for title, rows in sheets:
+        name = title if len(sheets) > 1 else ""
+        problem = _collect(rows, title, name, ledger)
+        if problem:
+            problems.append(problem)
     if not ledger.rows and problems:
         raise LedgerError("\n".join(problems))
     ledger.notes.extend(problems)
@@ -138,8 +163,8 @@ def _header(head: list[tuple[Any, ...]]) -> dict[int, str] | None:
 def _columns(head: list[tuple[Any, ...]]) -> dict[int, str]:
     last = head[-1]
     columns: dict[int, str] = {}
-    for i in range(len(last)):
-        value = last[i]
+    for i in range(max(len(r) for r in head)):  # rows may be shorter than the header above them
+        value = last[i] if i < len(last) else None
         for above in reversed(head[:-1]):  # vertically merged header cell: the text is in a row above
             if value not in (None, ""):
                 break

@@ -149,6 +149,10 @@ def test_cli_send_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         assert cli.main(["report", kind]) == 0
     assert cli.main(["report", "sample"]) == 2  # needs a seed
     assert cli.main(["report", "sample", "--seed", "2024-03", "--out", str(tmp_path / "s.xlsx")]) == 0
+    sample = load_workbook(tmp_path / "s.xlsx").active
+    assert sample is not None
+    lines = list(sample.iter_rows(values_only=True))
+    assert len(lines) == 3 and "满意度" in lines[0] and "****" in str(lines[1][4])  # 10% of 11, rounded up
     assert cli.main(["report", "export", "--campaign", "1", "--out", str(tmp_path / "r.xlsx")]) == 0
     assert cli.main(["report", "export", "--out", str(tmp_path / "all.xlsx"), "--full"]) == 0
     assert cli.main(["report", "chart", "--out", str(tmp_path / "c.png")]) == 0

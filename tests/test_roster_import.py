@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from bot import roster_fields as f
 from bot.content import ContentPack
 from bot.roster_import import RosterKeyMissing, import_ledger
 from bot.roster_read import LedgerError
+from bot.roster_xlsx import write_xlsx as write_xlsx_streamed
+from bot.roster_xlsx_read import XlsxReader
 from storage import Database
 from storage.roster import RosterStore, Scope
 from tests.roster_data import HEADER, KEY, id_with_x, make_id, person_row, write_xlsx
@@ -41,6 +44,7 @@ def test_headers_match_flexibly() -> None:
     assert f.match_header("户主身份证号") is None
     assert f.match_header("与户主关系") is None
     assert f.match_header("备注") is None
+    assert f.match_header("身份证后四位") is None
 
 
 def test_values() -> None:
@@ -159,3 +163,19 @@ async def test_csv_in_gb18030_with_duplicate_ids(db: Database, content: ContentP
     report = await import_ledger(tmp_path / "t.csv", store, content, KEY)
     assert [str(b) for b in report.bad] == ["第4行：身份证号与第2行重复"]
     assert await store.count() == 0
+
+
+async def test_inline_strings_and_the_openpyxl_fallback(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    """Files written by other tools (inline strings, no shared-string table) read the same way."""
+    rows = [[str(v) if i in (2, 3) else v for i, v in enumerate(person_row(n))] for n in (1, 2)]
+    path = write_xlsx_streamed(tmp_path / "inline.xlsx", [("台账", HEADER, rows)])
+    with XlsxReader(str(path)) as book:
+        assert book.sheets == ["台账"]
+        assert list(book.rows(0))[1][2] == make_id(1)
+    store = RosterStore(db)
+    report = await import_ledger(path, store, content, KEY)
+    assert report.applied and report.added == 2
+    with zipfile.ZipFile(tmp_path / "odd.xlsx", "w") as odd:  # a zip, but no workbook in it
+        odd.writestr("hello.txt", "hi")
+    with pytest.raises(LedgerError, match="打不开"):
+        await import_ledger(tmp_path / "odd.xlsx", store, content, KEY)
