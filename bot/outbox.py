@@ -361,6 +361,8 @@ class Outbox:
             self._completing.discard(key)
 
     async def _complete_once(self, item_kind: str, item_id: str) -> bool:
+        if await self.store.has_open(item_kind, item_id):
+            return False
         if await self.store.completed(item_kind, item_id):
             return True
         progress = await self.progress(item_kind, item_id)

@@ -101,11 +101,10 @@ class OutboxStore:
         chosen: list[Delivery] = []
         seen = set(busy)
         for row in rows:
-            delivery = _delivery(row)
-            if delivery.recipient in seen:
+            if row[4] in seen:
                 continue
-            seen.add(delivery.recipient)
-            chosen.append(delivery)
+            seen.add(row[4])
+            chosen.append(_delivery(row))  # the reply JSON is parsed only for the rows taken
             if len(chosen) == limit:
                 break
         if chosen:
@@ -210,6 +209,14 @@ class OutboxStore:
             "AND o.status IN ('pending', 'sending'))"
         )
         return [(r[0], r[1]) for r in rows]
+
+    async def has_open(self, item_kind: str, item_id: str) -> bool:
+        """Whether any delivery of the item is still pending or sending (an index lookup, not a count)."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM outbox WHERE item_kind = ? AND item_id = ? AND status IN ('pending', 'sending') LIMIT 1",
+            (item_kind, item_id),
+        )
+        return row is not None
 
     async def completed(self, item_kind: str, item_id: str) -> bool:
         row = await self.db.fetchone(
