@@ -86,12 +86,24 @@ class FakeWechat:
             if code in (40001, 42001):
                 self.valid_tokens.discard(request.query["access_token"])
             return web.json_response({"errcode": code, "errmsg": f"fake error {code}"})
+        if path == "media/upload":
+            return await self._upload(request)
         payload = json.loads((await request.read()).decode("utf-8"))
         self.sent.append((path, payload))
         answer: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
         if path == "message/template/send":
             answer["msgid"] = next(self._msgids)
         return web.json_response(answer)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        media = form.get("media")
+        if request.query.get("type") != "image" or not isinstance(media, web.FileField):
+            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+        data = media.file.read()
+        media_id = f"MEDIA-{next(self._msgids)}"
+        self.sent.append(("media/upload", {"filename": media.filename, "size": len(data), "media_id": media_id}))
+        return web.json_response({"type": "image", "media_id": media_id, "created_at": int(time.time())})
 
     async def _robot(self, request: web.Request) -> web.Response:
         self.calls.append("webhook/send")

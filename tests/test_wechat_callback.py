@@ -385,3 +385,21 @@ async def test_a_claim_left_by_a_crashed_process_is_taken_over(services: Service
     assert await store.answered_passively("msg:1", "答复")
     again = await store.claim("msg:1", "u", stale_after=0.0)
     assert again is not None and (again.state, again.reply) == ("passive", "答复")
+
+
+async def test_an_image_answer_follows_the_text_as_a_customer_service_image(
+    bot: Bot, dispatcher: Dispatcher, fake: FakeWechat
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+    async def chart(msg: Inbound, svc: Services) -> list[Reply]:
+        return [Reply("孙家坪乡 触达情况", image=png, image_name="reach.png")]
+
+    dispatcher.text_handler = chart
+    assert await bot.say(message_xml("user-img", "text", msg_id=120, Content="图表")) == "孙家坪乡 触达情况"
+    await bot.channel.drain()
+    [upload] = fake.payloads("media/upload")
+    assert upload["filename"] == "reach.png" and upload["size"] == len(png)
+    assert fake.payloads("message/custom/send") == [
+        {"touser": "user-img", "msgtype": "image", "image": {"media_id": upload["media_id"]}}
+    ]

@@ -166,3 +166,15 @@ async def test_processes_share_one_token(services: Services, fake: FakeWechat) -
 def test_quota_resets_at_beijing_midnight() -> None:
     eleven_pm_beijing = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)
     assert seconds_to_quota_reset(eleven_pm_beijing) == pytest.approx(3605)
+
+
+async def test_images_go_as_customer_service_images_only_within_the_window(
+    push: WechatPush, services: Services, fake: FakeWechat
+) -> None:
+    chart = Reply("", image=b"\x89PNG\r\n\x1a\nfake", image_name="chart.png")
+    await wrote(services, "u6")
+    assert (await push.push("u6", "user", chart)).status is DeliveryStatus.SENT
+    assert [p["msgtype"] for p in fake.payloads(CS)] == ["image"]
+    await wrote(services, "u7", hours_ago=49)
+    late = await push.push("u7", "user", chart)
+    assert late.status is DeliveryStatus.OUT_OF_WINDOW and fake.payloads(TEMPLATE) == []

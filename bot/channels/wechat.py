@@ -179,15 +179,20 @@ class WechatChannel:
         return await self._answer(incoming, task.result())
 
     async def _answer(self, incoming: Incoming, replies: list[Reply]) -> str | None:
+        """The first text goes passively; further texts and images follow as customer-service messages."""
         texts = reply_texts(replies)
+        images = [Reply("", image=r.image, image_name=r.image_name) for r in replies if r.image]
         if not texts:
-            await self.store.mark(incoming.key, "silent")
+            if images:
+                self._push_later(incoming, images)
+            else:
+                await self.store.mark(incoming.key, "silent")
             return None
         if not await self.store.answered_passively(incoming.key, texts[0]):
             self._push_later(incoming, replies)  # a retry came meanwhile: the first request is lost
             return None
-        if len(texts) > 1:
-            self._push_later(incoming, [Reply(t) for t in texts[1:]], mark=False)
+        if len(texts) > 1 or images:
+            self._push_later(incoming, [*(Reply(t) for t in texts[1:]), *images], mark=False)
         return texts[0]
 
     async def _unsubscribe(self, incoming: Incoming) -> None:
@@ -202,7 +207,7 @@ class WechatChannel:
     def _deliver_later(self, incoming: Incoming, task: asyncio.Task[list[Reply]]) -> None:
         async def deliver() -> None:
             replies = await task
-            if reply_texts(replies):
+            if reply_texts(replies) or any(r.image for r in replies):
                 await self._push(incoming, replies)
             else:
                 await self.store.mark(incoming.key, "silent")

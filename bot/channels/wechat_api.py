@@ -22,6 +22,7 @@ from storage.wechat import WechatStore
 log = logging.getLogger(__name__)
 
 TOKEN_INVALID = {40001, 40014, 42001}  # invalid credential / invalid token / token expired
+JSON = {"Content-Type": "application/json; charset=utf-8"}
 
 
 class WechatApiError(Exception):
@@ -53,15 +54,29 @@ class WechatApi:
 
     async def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         """POST `payload` as JSON to `path`; refresh the token once when WeChat rejects it."""
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")  # non-ASCII unescaped, as WeChat expects
+        return await self._authorised(path, {}, content=body, headers=JSON)
+
+    async def upload_image(self, name: str, data: bytes) -> str:
+        """Upload a PNG as temporary media (kept 3 days by WeChat); its media_id."""
+        files = {"media": (name, data, "image/png")}
+        result = await self._authorised("media/upload", {"type": "image"}, files=files)
+        media_id = result.get("media_id")
+        if not isinstance(media_id, str):
+            raise WechatApiError(-2, "upload response without media_id")
+        return media_id
+
+    async def _authorised(self, path: str, params: dict[str, str], **request: Any) -> dict[str, Any]:
         token = await self.access_token()
         try:
-            return await self._post(path, payload, token)
+            return await self._request("POST", path, params={**params, "access_token": token}, **request)
         except WechatApiError as exc:
             if exc.errcode not in TOKEN_INVALID:
                 raise
             log.info("WeChat rejected the access token (%s); refreshing", exc.errcode)
             await self.store.invalidate_token(self.config.app_id, token)
-        return await self._post(path, payload, await self.access_token())
+        token = await self.access_token()
+        return await self._request("POST", path, params={**params, "access_token": token}, **request)
 
     async def access_token(self) -> str:
         """The shared token; fetched from WeChat only when no process has a valid one."""
@@ -90,18 +105,9 @@ class WechatApi:
         await self.store.store_token(self.config.app_id, token, time.time() + expires_in)
         return token
 
-    async def _post(self, path: str, payload: dict[str, Any], token: str) -> dict[str, Any]:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")  # non-ASCII unescaped, as WeChat expects
-        return await self._request("POST", path, params={"access_token": token}, content=body)
-
-    async def _request(
-        self, method: str, path: str, params: dict[str, str], content: bytes | None = None
-    ) -> dict[str, Any]:
-        headers = {"Content-Type": "application/json; charset=utf-8"} if content is not None else None
+    async def _request(self, method: str, path: str, params: dict[str, str], **request: Any) -> dict[str, Any]:
         try:
-            response = await self.client.request(
-                method, self.base + path, params=params, content=content, headers=headers
-            )
+            response = await self.client.request(method, self.base + path, params=params, **request)
         except httpx.HTTPError as exc:  # the URL carries the token: never put the exception text in logs
             raise WechatApiError(-2, f"network error ({type(exc).__name__})") from None
         if response.status_code >= 400:

@@ -60,13 +60,16 @@ class WechatPush:
                 DeliveryStatus.UNREACHABLE if known[0] == "unreachable" else DeliveryStatus.INVALID, known[0]
             )
         texts = reply_texts(replies)
-        if not texts:
+        images = [(r.image_name, r.image) for r in replies if r.image]
+        if not texts and not images:
             return DeliveryResult(DeliveryStatus.INVALID, "empty message")
         last_inbound = known[1] if known else None
-        if last_inbound and await self._window_allows(recipient, last_inbound, len(texts)):
-            result = await self._customer_service(recipient, texts)
+        if last_inbound and await self._window_allows(recipient, last_inbound, len(texts) + len(images)):
+            result = await self._customer_service(recipient, texts, images)
             if result.status is not DeliveryStatus.OUT_OF_WINDOW:
                 return result
+        if not texts:
+            return DeliveryResult(DeliveryStatus.OUT_OF_WINDOW, "an image cannot go in a template message")
         return await self._template(recipient, texts)
 
     async def _window_allows(self, user: str, last_inbound: str, needed: int) -> bool:
@@ -75,9 +78,15 @@ class WechatPush:
             return False
         return await self.store.cs_sent_since(user, last_inbound) + needed <= self.config.cs_per_window
 
-    async def _customer_service(self, user: str, texts: list[str]) -> DeliveryResult:
-        for text in texts:
-            payload: dict[str, Any] = {"touser": user, "msgtype": "text", "text": {"content": text}}
+    async def _customer_service(self, user: str, texts: list[str], images: list[tuple[str, bytes]]) -> DeliveryResult:
+        payloads: list[dict[str, Any]] = [{"touser": user, "msgtype": "text", "text": {"content": t}} for t in texts]
+        for name, data in images:
+            try:
+                media_id = await self.api.upload_image(name, data)
+            except WechatApiError as exc:
+                return await self._failed("cs", user, exc)
+            payloads.append({"touser": user, "msgtype": "image", "image": {"media_id": media_id}})
+        for payload in payloads:
             result = await self._send("cs", user, "message/custom/send", payload)
             if result.status is not DeliveryStatus.SENT:
                 return result
@@ -104,13 +113,16 @@ class WechatPush:
         try:
             data = await self.api.call(path, payload)
         except WechatApiError as exc:
-            result = await self._classify(user, exc)
-            await self.store.record_send(user, kind, result.status.value, exc.errcode)
-            log.info("WeChat %s message not delivered: %s (%s)", kind, result.status.value, exc.errcode)
-            return result
+            return await self._failed(kind, user, exc)
         msg_id = str(data["msgid"]) if "msgid" in data else None
         await self.store.record_send(user, kind, DeliveryStatus.SENT.value, 0, msg_id)
         return DeliveryResult(DeliveryStatus.SENT, f"msgid {msg_id}" if msg_id else "")
+
+    async def _failed(self, kind: SendKind, user: str, exc: WechatApiError) -> DeliveryResult:
+        result = await self._classify(user, exc)
+        await self.store.record_send(user, kind, result.status.value, exc.errcode)
+        log.info("WeChat %s message not delivered: %s (%s)", kind, result.status.value, exc.errcode)
+        return result
 
     async def _classify(self, user: str, exc: WechatApiError) -> DeliveryResult:
         detail = f"{exc.errcode} {exc.errmsg}".strip()

@@ -13,7 +13,7 @@ from bot.messages import Capabilities, Reply
 
 TEXT_BYTES = 2048
 ELLIPSIS = "…"
-CAPABILITIES = Capabilities(buttons=False, images=False, max_text=TEXT_BYTES // 3, push_window_hours=48)
+CAPABILITIES = Capabilities(buttons=False, images=True, max_text=TEXT_BYTES // 3, push_window_hours=48)
 
 
 def utf8_len(text: str) -> int:
