@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.roster_binding import PAYLOAD_PREFIX, IssuedCode, deep_link
+from bot.roster_binding import PAYLOAD_PREFIX, IssuedCode, deep_link, local_time
 from bot.roster_xlsx import write_xlsx
 
-CODE_HEADER = ("姓名", "身份证后四位", "绑定码", "有效期至(UTC)", "Telegram 链接", "微信二维码场景值", "本人签收")
+CODE_HEADER = ("姓名", "身份证后四位", "绑定码", "有效期至(北京时间)", "Telegram 链接", "微信二维码场景值", "本人签收")
 
 
 def write_table(path: Path, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> Path:
@@ -24,7 +24,7 @@ def code_sheet(issued: Sequence[IssuedCode], place: str, bot_username: str, path
             c.person.name,
             c.person.id_last4,
             c.code,
-            c.expires_at[:16].replace("T", " "),
+            local_time(c.expires_at),
             deep_link(bot_username, c.code),
             f"{PAYLOAD_PREFIX}{c.code}",
             "",

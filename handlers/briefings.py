@@ -89,6 +89,7 @@ async def campaigns(msg: Inbound, svc: Services) -> list[Reply]:
     if staff is None:
         return [Reply(NOT_STAFF)]
     found = await BriefingStore(svc.db).campaigns(limit=10)
+    await roster(svc).audit(actor(msg), staff.role, "briefing.list", f"{len(found)} campaigns")
     if not found:
         return [Reply("还没有发过政策宣讲。")]
     lines = [f"{_title(c, svc)} {c.created_at[:10]}" for c in found]

@@ -21,12 +21,12 @@ from bot.roster_access import (
     staff_of,
     tell_liaisons,
 )
-from bot.roster_binding import PAYLOAD_PREFIX, deep_link, looks_like_code, masked_name
+from bot.roster_binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like_code, masked_name
 from bot.roster_fields import FieldError, phone, wage
 from bot.services import Services
 from storage.ledger import ServiceLedger
 from storage.reports import ReportStore
-from storage.roster import Person
+from storage.roster import Person, Scope
 
 router = Router()
 
@@ -190,10 +190,15 @@ async def codes(msg: Inbound, svc: Services) -> list[Reply]:
         return [Reply(NO_KEY)]
     scope = scope_of(staff)
     args = _args(msg)
-    if staff.role != "liaison":
+    if staff.role == "station":
         if not args:
             return [Reply("请写上村名：/bangdingma 村名（整村打印请用命令行 roster codes）")]
-        scope = type(scope)(scope.township_id, args[0])
+        scope = Scope(scope.township_id, args[0])
+    elif staff.role == "bureau":
+        township = svc.content.township_by_name(args[0]) if len(args) == 2 else None
+        if township is None:
+            return [Reply("请写上乡镇和村名：/bangdingma 孙家坪乡 东村")]
+        scope = Scope(township.id, args[1])
     people = await b.store.people(scope)
     bound = await b.store.accounts([p.person_id for p in people])
     todo = [p for p in people if p.person_id not in bound][:50]
@@ -207,7 +212,7 @@ async def codes(msg: Inbound, svc: Services) -> list[Reply]:
         + (f" {deep_link(bot_name, c.code)}" if bot_name else "")
         for c in issued
     ]
-    head = f"绑定码（{len(issued)} 人，有效期至 {issued[0].expires_at[:16].replace('T', ' ')} UTC，只能用一次）：\n"
+    head = f"绑定码（{len(issued)} 人，有效期至 {local_time(issued[0].expires_at)}，只能用一次）：\n"
     return [Reply(head + "\n".join(lines) + "\n本人发：/bangding 绑定码")]
 
 

@@ -138,6 +138,10 @@ async def test_staff_scope_and_offline_record(rdisp: Dispatcher, store: RosterSt
     assert "已经记过" in twice.text
     [station] = await Chat(rdisp, "station-q").say(f"/jilu 张4 {make_id(4)[-4:]} 推介 招聘会")
     assert "已记录" in station.text
+    [ask] = await Chat(rdisp, "station-q").say("/bangdingma")
+    assert "村名" in ask.text
+    [codes] = await Chat(rdisp, "station-q").say("/bangdingma 东村")
+    assert "张4" in codes.text and "张1" not in codes.text  # 东村 of the station's own township only
 
 
 def test_cli_staff_import_and_code_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
