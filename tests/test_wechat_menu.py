@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -104,3 +105,18 @@ async def test_serve_starts_the_channel_when_a_token_is_set(services: Services, 
 def test_bad_wechat_settings_fail_loudly(services: Services, dispatcher: Dispatcher, wechat: WechatConfig) -> None:
     with pytest.raises(ConfigError):
         WechatChannel(replace(services, config=replace(services.config, wechat=wechat)), dispatcher)
+
+
+async def test_run_binds_the_robots_and_stops_cleanly(services: Services, dispatcher: Dispatcher) -> None:
+    await services.directory.bind_group("wecom", "lijiaping", "old robot", "lijiaping", bound_by="config")
+    wechat = WechatConfig(token=TOKEN, wecom_robots={"qiansuo": "k"})
+    channel = WechatChannel(replace(services, config=replace(services.config, wechat=wechat)), dispatcher)
+    task = asyncio.create_task(channel.run())
+    while (group := await services.directory.group("wecom", "qiansuo")) is None:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    assert group.township_id == "qiansuo" and group.active
+    old = await services.directory.group("wecom", "lijiaping")
+    assert old is not None and not old.active  # no longer configured
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
