@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from bot.briefings import cached_briefings
+from bot.briefings_send import TargetError, start_campaign
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.reports import answers_text, completion_text, reach_text, unreached_text
@@ -94,6 +95,40 @@ async def campaigns(msg: Inbound, svc: Services) -> list[Reply]:
         return [Reply("还没有发过政策宣讲。")]
     lines = [f"{_title(c, svc)} {c.created_at[:10]}" for c in found]
     return [Reply("最近的政策宣讲：\n" + "\n".join(lines) + "\n看触达：/baobiao 编号；未触达名单：/weichuda 编号")]
+
+
+@router.command("fasong")
+async def send(msg: Inbound, svc: Services) -> list[Reply]:
+    """Staff: send a briefing to the people of their area: /fasong <briefing id> [乡镇…] [村…]."""
+    staff = await staff_of(msg, svc)
+    if staff is None:
+        return [Reply(NOT_STAFF)]
+    args = unicodedata.normalize("NFKC", msg.text).split()[1:]
+    briefings = cached_briefings(svc.content)
+    if not args or args[0] not in briefings:
+        listing = "\n".join(f"{b.id}：{b.title}" for b in briefings.values())
+        return [Reply(f"请这样发：/fasong 宣讲编号 [乡镇] [村]\n可以发的宣讲：\n{listing}")]
+    townships = [a for a in args[1:] if svc.content.township_by_name(a) is not None]
+    villages = [a for a in args[1:] if a not in townships]
+    try:
+        result = await start_campaign(
+            svc.db,
+            svc.outbox,
+            svc.content,
+            briefings[args[0]],
+            townships=townships,
+            villages=villages,
+            scope=scope_of(staff),
+            actor=actor(msg),
+        )
+    except TargetError as exc:
+        return [Reply(str(exc))]
+    return [
+        Reply(
+            f"宣讲 #{result.campaign_id} 已开始发送：目标 {result.targeted} 人，在线发送 {result.queued} 人，"
+            f"未绑定 {result.not_bound} 人（发 /weichuda {result.campaign_id} 看名单，请入户告知）。"
+        )
+    ]
 
 
 @router.command("baobiao")

@@ -131,6 +131,10 @@ async def test_campaign_reach_confirmation_and_follow_up(rsvc: Services, rdisp: 
     assert chart.image is not None and chart.image.startswith(b"\x89PNG")
     [record] = await Chat(rdisp, "bureau").say("/1131")
     assert "孙家坪乡：3 1 0 0 0 0" in record.text
+    [usage] = await Chat(rdisp, "liaison-west").say("/fasong")
+    assert "service-1131" in usage.text
+    [sent_west] = await Chat(rdisp, "liaison-west").say("/fasong service-1131")
+    assert "目标 1 人" in sent_west.text and "未绑定 1 人" in sent_west.text  # only the liaison's village
     [denied] = await Chat(rdisp, "w1").say("/baobiao")
     assert "工作人员" in denied.text
 
