@@ -12,7 +12,6 @@ from bot.channels.console import ConsoleChannel
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.outbox import transports_of
-from bot.relay import relay_forever
 from bot.services import Services, open_services
 from bot.web import build_app, start_server
 from handlers import build_dispatcher
@@ -59,7 +58,6 @@ async def serve(config: Config) -> None:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         tasks = [asyncio.create_task(c.run(), name=c.name) for c in channels]
-        relay = asyncio.create_task(relay_forever(services.questions, {c.name: c for c in channels}))
         sender = asyncio.create_task(services.outbox.run(transports_of(channels)), name="outbox")
         waiter = asyncio.create_task(stop.wait())
         watched = {waiter, *tasks} if tasks else {waiter}
@@ -68,9 +66,9 @@ async def serve(config: Config) -> None:
             if task is not waiter and task.exception() is not None:
                 log.error("channel %s stopped: %s", task.get_name(), task.exception())
         log.info("shutting down")
-        for task in (*tasks, relay, sender, waiter):
+        for task in (*tasks, sender, waiter):
             task.cancel()
-        for task in (*tasks, relay, sender, waiter):
+        for task in (*tasks, sender, waiter):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         await runner.cleanup()
@@ -83,12 +81,12 @@ async def chat(config: Config) -> None:
     services = await open_services(config)
     try:
         console = ConsoleChannel(build_dispatcher(services))
-        relay = asyncio.create_task(relay_forever(services.questions, {console.name: console}, interval=3.0))
+        sender = asyncio.create_task(services.outbox.run(transports_of([console])), name="outbox")
         try:
             await console.run()
         finally:
-            relay.cancel()
+            sender.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await relay
+                await sender
     finally:
         await services.db.close()

@@ -163,6 +163,8 @@ def _questions_from(arguments: list[str]) -> Iterator[str]:
 
 async def _questions(config: Config, args: argparse.Namespace) -> int:
     from bot.clock import local_time
+    from bot.outbox import Outbox
+    from bot.relay import relay_answer
     from storage import Database, QuestionStore
 
     async with await Database.open(config.database_path) as db:
@@ -175,7 +177,8 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
             if answered is None:
                 print(f"没有编号 {args.id} 的问题 / no question {args.id}", file=sys.stderr)
                 return 1
-            print(f"已答复 #{answered.id}（{answered.ask_count} 人问过），机器人会转告提问的人。")
+            queued = await relay_answer(store, Outbox(db), answered.id)
+            print(f"已答复 #{answered.id}（{answered.ask_count} 人次问过），{queued} 人会收到机器人转告。")
             return 0
         rows = await store.list_open(limit=args.limit, include_answered=args.all)
         if not rows:

@@ -1,40 +1,27 @@
-"""Passing staff answers to open questions back to the people who asked them."""
+"""Passing staff answers to open questions back to the people who asked them, through the outbox.
+
+The outbox sends each answer within the platform's rules (WeChat's 48-hour window, Telegram's limits),
+retries what can be retried and records what cannot; a crash in between loses nothing.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Mapping
-
-from bot.channels.base import Channel
 from bot.messages import Reply
+from bot.outbox import Outbox, Push
 from storage import PendingRelay, QuestionStore
 
-log = logging.getLogger(__name__)
+ITEM_KIND = "answer"
 
 
 def relay_text(relay: PendingRelay) -> str:
     return f"您之前问的「{relay.question}」，工作人员答复了：\n{relay.answer}"
 
 
-async def relay_once(questions: QuestionStore, channels: Mapping[str, Channel]) -> int:
-    """Send every pending staff answer once; a failed send stays pending for the next round."""
-    sent = 0
-    for relay in await questions.pending_relays(tuple(channels)):
-        try:
-            await channels[relay.channel].send(relay.chat_id, Reply(relay_text(relay)))
-        except Exception as exc:  # the platform is down or the user unreachable: try again later
-            log.warning("relaying answer %s on %s failed: %s", relay.question_id, relay.channel, exc)
-            continue
+async def relay_answer(questions: QuestionStore, outbox: Outbox, question_id: int) -> int:
+    """Queue the staff answer for everyone who asked and has not had it; returns how many were queued."""
+    relays = await questions.unrelayed(question_id)
+    pushes = [Push(r.channel, r.chat_id, "user", Reply(relay_text(r)), user_id=r.user_id) for r in relays]
+    queued = await outbox.enqueue(ITEM_KIND, str(question_id), pushes)
+    for relay in relays:
         await questions.mark_relayed(relay)
-        sent += 1
-    return sent
-
-
-async def relay_forever(questions: QuestionStore, channels: Mapping[str, Channel], interval: float = 10.0) -> None:
-    while True:
-        try:
-            await relay_once(questions, channels)
-        except Exception:
-            log.exception("relaying staff answers failed")
-        await asyncio.sleep(interval)
+    return queued

@@ -98,16 +98,13 @@ class QuestionStore:
         )
         return OpenQuestion(*row)
 
-    async def pending_relays(self, channels: tuple[str, ...], limit: int = 100) -> list[PendingRelay]:
-        """Answered questions not yet passed on to askers on the given channels."""
-        if not channels:
-            return []
-        marks = ",".join("?" * len(channels))
+    async def unrelayed(self, question_id: int) -> list[PendingRelay]:
+        """The askers of an answered question who have not been sent the answer yet."""
         rows = await self.db.fetchall(
             "SELECT q.id, a.channel, a.user_id, a.chat_id, q.question, q.answer FROM open_question_askers a "
             "JOIN open_questions q ON q.id = a.question_id "
-            f"WHERE q.answer IS NOT NULL AND a.relayed_at IS NULL AND a.channel IN ({marks}) LIMIT ?",
-            (*channels, limit),
+            "WHERE q.id = ? AND q.answer IS NOT NULL AND a.relayed_at IS NULL",
+            (question_id,),
         )
         return [PendingRelay(*row) for row in rows]
 

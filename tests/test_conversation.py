@@ -1,10 +1,14 @@
 """Conversations through the real dispatcher and handlers, with a real SQLite file."""
 
+import asyncio
+import contextlib
+
 import pytest
 
+from bot.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.dispatcher import SORRY, Dispatcher
 from bot.messages import Inbound, Reply
-from bot.relay import relay_once
+from bot.relay import relay_answer
 from bot.services import Services
 from tests.conftest import Chat
 
@@ -45,24 +49,33 @@ async def test_unknown_question_is_handed_over_and_queued(chat: Chat, services: 
     assert row is not None and row[0] == "decline" and row[1] == queued.id
 
 
-async def test_staff_answer_is_relayed_once_and_reused(chat: Chat, services: Services) -> None:
+async def test_staff_answer_is_relayed_once_through_the_outbox(chat: Chat, services: Services) -> None:
     await chat.say("谁能帮我修自行车")
     [queued] = await services.questions.list_open()
     await services.questions.answer(queued.id, "请问村委会。", "clerk")
+    assert await relay_answer(services.questions, services.outbox, queued.id) == 1
+    assert await relay_answer(services.questions, services.outbox, queued.id) == 0  # never twice
+
+    sent: list[tuple[str, str]] = []
 
     class Recorder:
-        name = "test"
+        channel = "test"
 
-        def __init__(self) -> None:
-            self.sent: list[tuple[str, str]] = []
+        async def push(self, recipient: str, kind: RecipientKind, reply: Reply) -> DeliveryResult:
+            sent.append((recipient, reply.text))
+            return DeliveryResult(DeliveryStatus.SENT)
 
-        async def send(self, chat_id: str, reply: Reply) -> None:
-            self.sent.append((chat_id, reply.text))
-
-    recorder = Recorder()
-    assert await relay_once(services.questions, {"test": recorder}) == 1  # type: ignore[dict-item]
-    assert await relay_once(services.questions, {"test": recorder}) == 0  # type: ignore[dict-item]
-    assert recorder.sent[0][0] == "u1" and "请问村委会。" in recorder.sent[0][1]
+    sender = asyncio.create_task(services.outbox.run({"test": Recorder()}))
+    try:
+        for _ in range(200):
+            if (await services.outbox.progress("answer", str(queued.id))).done:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
+    assert sent == [("u1", "您之前问的「谁能帮我修自行车」，工作人员答复了：\n请问村委会。")]
     [again] = await Chat(chat.dispatcher, user="u2").say("谁能帮我修自行车？")
     assert "请问村委会。" in again.text
 

@@ -40,15 +40,15 @@ async def test_open_questions_count_askers_and_relay_once(db: Database) -> None:
     assert first == again
     [open_q] = await store.list_open()
     assert open_q.ask_count == 2 and open_q.answer is None
-    assert await store.pending_relays(("test",)) == []
+    assert await store.unrelayed(first) == []
     answered = await store.answer(first, "请找村委会。", "clerk")
     assert answered is not None and answered.answer == "请找村委会。"
     assert await store.list_open() == []
-    relays = await store.pending_relays(("test",))
+    relays = await store.unrelayed(first)
     assert {r.user_id for r in relays} == {"u1", "u2"}
     for relay in relays:
         await store.mark_relayed(relay)
-    assert await store.pending_relays(("test",)) == []
+    assert await store.unrelayed(first) == []
     assert await store.staff_answer("低保怎么申请") == "请找村委会。"
     assert await store.answer(12345, "x", "clerk") is None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,7 +13,8 @@ from bot.channels.telegram_limits import PushLimits
 from bot.config import TelegramConfig
 from bot.dispatcher import NOT_UNDERSTOOD, Dispatcher, Router
 from bot.messages import Button, Inbound, Reply
-from bot.relay import relay_once
+from bot.outbox import transports_of
+from bot.relay import relay_answer
 from bot.services import Services
 from handlers import faq, groups
 from tests import fake_telegram as tg
@@ -90,8 +93,14 @@ async def test_handover_then_the_staff_answer_is_relayed(
     assert "工作人员" in handover.text
     [queued] = await services.questions.list_open()
     await services.questions.answer(queued.id, "请问村委会 <王主任> & 村会计。", "clerk")
-    assert await relay_once(services.questions, {"telegram": bot}) == 1
-    relayed = (await fake.wait_sent(USER, 3))[2]
+    assert await relay_answer(services.questions, services.outbox, queued.id) == 1
+    sender = asyncio.create_task(services.outbox.run(transports_of([bot])))
+    try:
+        relayed = (await fake.wait_sent(USER, 3))[2]
+    finally:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
     assert "请问村委会 <王主任> & 村会计。" in relayed.text and "&lt;王主任&gt; &amp;" in relayed.html
 
 
