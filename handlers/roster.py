@@ -40,6 +40,9 @@ FIELDS |= {"务工单位": "employer", "电话": "phone", "手机": "phone", "�
 FIELD_NAMES = {"work_place": "务工地点", "employer": "企业", "phone": "电话", "wage": "工资"}
 
 
+PRIVATE_ONLY = [Reply("这是个人信息，请私聊我（点我的头像发消息）。")]
+
+
 def _args(msg: Inbound) -> list[str]:
     return unicodedata.normalize("NFKC", msg.text).split()[1:]
 
@@ -56,6 +59,8 @@ def _info(person: Person) -> str:
 @router.command("bangding", "code")
 async def bind(msg: Inbound, svc: Services) -> list[Reply]:
     """Bind with a one-time code, or ask the liaison to confirm name + last 4 ID digits."""
+    if msg.chat_kind != "private":
+        return PRIVATE_ONLY
     b = binder(svc)
     if b is None:
         return [Reply(NO_KEY)]
@@ -99,6 +104,8 @@ async def bind_payload(msg: Inbound, svc: Services) -> list[Reply]:
 @router.command("xinxi", "wodexinxi")
 async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
     """A laborer sees their own work information and how to correct it."""
+    if msg.chat_kind != "private":
+        return PRIVATE_ONLY
     person = await roster(svc).bound_person(msg.channel, msg.user_id)
     if person is None:
         return [Reply("您还没有绑定。" + HOW_TO_BIND)]
@@ -114,6 +121,8 @@ async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
 @router.command("gai", "xiugai")
 async def correct(msg: Inbound, svc: Services) -> list[Reply]:
     """A laborer corrects one item of their work information; the liaison confirms it."""
+    if msg.chat_kind != "private":
+        return PRIVATE_ONLY
     person = await roster(svc).bound_person(msg.channel, msg.user_id)
     if person is None:
         return [Reply("您还没有绑定。" + HOW_TO_BIND)]

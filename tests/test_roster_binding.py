@@ -111,6 +111,8 @@ async def test_laborer_corrects_work_info(rsvc: Services, rdisp: Dispatcher, sto
     person = (await store.find("张1", make_id(1)[-4:]))[0]
     await store.bind("test", "w1", person.person_id, "code")
     laborer = Chat(rdisp, "w1")
+    [group] = await laborer.say("/xinxi", chat_kind="group")
+    assert "私聊" in group.text and "太原" not in group.text  # never in a group
     [info] = await laborer.say("/xinxi")
     assert person.phone not in info.text and person.phone[-4:] in info.text and "太原市" in info.text
     assert "岗位推介 0/3" in info.text
