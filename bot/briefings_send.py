@@ -91,6 +91,25 @@ async def start_campaign(
     return CampaignResult(campaign_id, len(targets), len(pushes), len(targets) - len(pushes))
 
 
+async def deliver_missed(
+    db: Database, outbox: Outbox, content: ContentPack, person_id: str, channel: str, user_id: str
+) -> int:
+    """Someone just bound: queue the briefings that targeted them while they could not be reached."""
+    from bot.briefings import cached_briefings
+
+    store = BriefingStore(db)
+    briefings = cached_briefings(content)
+    queued = 0
+    for campaign_id, briefing_id in await store.missed(person_id):
+        briefing = briefings.get(briefing_id)
+        if briefing is None:
+            continue
+        await store.set_account(campaign_id, person_id, channel, user_id)
+        push = Push(channel, user_id, "user", briefing_reply(briefing, campaign_id, content), person_id, user_id)
+        queued += await outbox.enqueue(ITEM_KIND, str(campaign_id), [push])
+    return queued
+
+
 def install(outbox: Outbox, db: Database) -> None:
     """Register the outbox hook: each sent briefing marks the target delivered and is a 政策宣讲 event."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.briefings_send import deliver_missed
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.privacy import mask_phone
@@ -56,6 +57,11 @@ def _info(person: Person) -> str:
     )
 
 
+async def _bound(svc: Services, person: Person, channel: str, user_id: str) -> None:
+    """A chat account was just bound: briefings the person missed while unbound are sent now."""
+    await deliver_missed(svc.db, svc.outbox, svc.content, person.person_id, channel, user_id)
+
+
 @router.command("bangding", "code")
 async def bind(msg: Inbound, svc: Services) -> list[Reply]:
     """Bind with a one-time code, or ask the liaison to confirm name + last 4 ID digits."""
@@ -75,7 +81,9 @@ async def bind(msg: Inbound, svc: Services) -> list[Reply]:
             ]
         return [Reply(HOW_TO_BIND)]
     if len(args) == 1 and looks_like_code(args[0]):
-        text, _ = await b.redeem(msg.channel, msg.user_id, args[0])
+        text, person = await b.redeem(msg.channel, msg.user_id, args[0])
+        if person is not None:
+            await _bound(svc, person, msg.channel, msg.user_id)
         return [Reply(text)]
     if len(args) == 2:
         text, person = await b.request(msg.channel, msg.user_id, args[0], args[1])
@@ -97,7 +105,9 @@ async def bind_payload(msg: Inbound, svc: Services) -> list[Reply]:
     b = binder(svc)
     if not payload.startswith(PAYLOAD_PREFIX) or b is None:
         return []
-    text, _ = await b.redeem(msg.channel, msg.user_id, payload)
+    text, person = await b.redeem(msg.channel, msg.user_id, payload)
+    if person is not None:
+        await _bound(svc, person, msg.channel, msg.user_id)
     return [Reply(text)]
 
 
@@ -182,6 +192,8 @@ async def decide(msg: Inbound, svc: Services) -> list[Reply]:
     if req is None:
         return [Reply("这件事已经处理过了。")]
     await store.audit(actor(msg), staff.role, f"request.{verdict}", f"#{req.id} {req.kind} {req.person.person_id}")
+    if verdict == "ok" and req.kind == "bind":
+        await _bound(svc, req.person, req.channel, req.user_id)
     what = "绑定" if req.kind == "bind" else f"{FIELD_NAMES.get(req.field or '', '')}修改"
     result = "已确认" if verdict == "ok" else "没有通过，有疑问请找村联络员"
     await notify(svc, f"request:{req.id}", req.channel, req.user_id, f"您的{what}申请{result}。", req.person.person_id)

@@ -76,6 +76,21 @@ class BriefingStore:
         )
         return str(row[0]) if row else None
 
+    async def missed(self, person_id: str) -> list[tuple[int, str]]:
+        """(campaign id, briefing id) of campaigns that targeted the person while they were not bound."""
+        rows = await self.db.fetchall(
+            "SELECT c.id, c.briefing_id FROM briefing_targets t JOIN briefing_campaigns c ON c.id = t.campaign_id "
+            "WHERE t.person_id = ? AND t.channel IS NULL ORDER BY c.id",
+            (person_id,),
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    async def set_account(self, campaign_id: int, person_id: str, channel: str, user_id: str) -> None:
+        await self.db.conn.execute(
+            "UPDATE briefing_targets SET channel = ?, user_id = ? WHERE campaign_id = ? AND person_id = ?",
+            (channel, user_id, campaign_id, person_id),
+        )
+
     async def delivered(self, campaign_id: int, person_id: str) -> None:
         await self.db.conn.execute(
             "UPDATE briefing_targets SET delivered_at = coalesce(delivered_at, ?) "

@@ -15,6 +15,7 @@ from bot.content import ContentError, ContentPack
 from bot.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
+from bot.roster_binding import Binder
 from bot.services import Services
 from handlers import build_dispatcher
 from storage import Staff
@@ -135,6 +136,11 @@ async def test_campaign_reach_confirmation_and_follow_up(rsvc: Services, rdisp: 
     assert "service-1131" in usage.text
     [sent_west] = await Chat(rdisp, "liaison-west").say("/fasong service-1131")
     assert "目标 1 人" in sent_west.text and "未绑定 1 人" in sent_west.text  # only the liaison's village
+    [code] = await Binder(store, rsvc.config.roster).issue([people["张3"]], "test")
+    await Chat(rdisp, "w3").say(f"/bangding {code.code}")
+    late = await rsvc.db.fetchall("SELECT item_id FROM outbox WHERE item_kind = 'briefing' AND recipient = 'w3'")
+    assert str(cid) in {r[0] for r in late}  # bound later: the briefing they missed is sent now
+    assert not [u for u, t in await reports.unreached(cid, Scope()) if u.name == "张3"]
     [denied] = await Chat(rdisp, "w1").say("/baobiao")
     assert "工作人员" in denied.text
 
