@@ -273,7 +273,17 @@ async def worker(spec: dict[str, str | float]) -> None:
         asyncio.create_task(channel.run()),
         asyncio.create_task(services.outbox.run({"telegram": channel.push_transport, "wecom": robots})),
     ]
+    profile = os.environ.get("OUTBOX_BENCH_PROFILE")  # a file: profile the bot side (cProfile)
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     await stop.wait()
+    if profiler is not None and profile:
+        profiler.disable()
+        profiler.dump_stats(profile)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -286,6 +296,7 @@ async def main() -> None:
     parser.add_argument("--scale", type=float, default=8.0, help="multiply Telegram's limits (1 = real)")
     parser.add_argument("--laborers", type=int, default=10_000)
     parser.add_argument("--groups", type=int, default=200, help="groups in all; 13 of them WeCom robots")
+    parser.add_argument("--only", choices=["push", "kill"], help="run one phase only")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -297,10 +308,12 @@ async def main() -> None:
     print(f"scale {s}: the sender paces Telegram at {25 * s:.0f}/s; the fake answers 429 above {flood}")
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        print("phase 1: one posting, questions asked during the push")
-        await phase_push(args, tmp, flood)
-        print("phase 2: the same push, SIGKILL halfway, restart")
-        await phase_kill(args, tmp, flood)
+        if args.only in (None, "push"):
+            print("phase 1: one posting, questions asked during the push")
+            await phase_push(args, tmp, flood)
+        if args.only in (None, "kill"):
+            print("phase 2: the same push, SIGKILL halfway, restart")
+            await phase_kill(args, tmp, flood)
 
 
 if __name__ == "__main__":
