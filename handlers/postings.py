@@ -13,7 +13,7 @@ from bot.dispatcher import Handler, Router
 from bot.messages import Button, Inbound, Reply
 from bot.postings_dates import today
 from bot.postings_draft import ASK, Draft, parse_correction
-from bot.postings_extract import FIELDS
+from bot.postings_extract import FIELDS, extract
 from bot.postings_render import card, draft_text, headline
 from bot.services import Services
 from handlers import postings_review, subscriptions
@@ -90,6 +90,8 @@ async def on_text(msg: Inbound, svc: Services, state: dict[str, object], awaitin
         await svc.postings.store.drop_draft(msg.channel, msg.user_id)
         return [Reply(NOT_STAFF)]
     if awaiting == "text":
+        return await start_draft(msg, svc, staff, text)
+    if looks_like_posting(svc, text):  # a new notice forwarded while the last one was open: take the new one
         return await start_draft(msg, svc, staff, text)
     draft = Draft.from_json(dict(state))
     correction = parse_correction(text)
@@ -193,6 +195,14 @@ async def confirm(msg: Inbound, svc: Services, draft: Draft) -> list[Reply]:
     return [Reply(f"已发布 {headline(posting)}，正在发给 {reach.text()}。", manage)]
 
 
+def looks_like_posting(svc: Services, text: str) -> bool:
+    """A forwarded notice rather than a question: long enough, with a job and a valid phone number."""
+    if len(text) < 15:
+        return False
+    found = extract(text, svc.postings.names())
+    return bool(found.get("title") and found.get("contact_phone"))
+
+
 def intercept(fallback: Handler) -> Handler:
     """The free-text handler: text for an open draft, rejection reason or keyword goes there, else to `fallback`."""
 
@@ -203,6 +213,8 @@ def intercept(fallback: Handler) -> Handler:
                 replies = await on_text(msg, svc, state[0], state[1])
                 if replies is not None:
                     return replies
+            elif looks_like_posting(svc, msg.text) and (staff := await staff_of(msg, svc)) is not None:
+                return await start_draft(msg, svc, staff, msg.text.strip())  # staff forwarded a notice
         return await fallback(msg, svc)
 
     return handle

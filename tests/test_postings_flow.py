@@ -183,3 +183,17 @@ async def test_subscriptions_and_deep_link(dispatcher: Dispatcher, services: Ser
     assert "已退订关键词「司机」" in texts(await laborer.press("subs:kd:0"))
     assert "已全部退订" in texts(await laborer.say("/tuiding"))
     assert await count(services, "SELECT count(*) FROM subscriptions") == 0
+
+
+async def test_staff_can_just_forward_a_notice(dispatcher: Dispatcher, services: Services, chat: Chat) -> None:
+    await add_staff(services, "st", "station", "sancha")
+    station = Chat(dispatcher, "st")
+    preview = await station.say("三岔镇养殖场招饲养员2名，工资3500元/月，联系人：赵老板 电话15203501234")
+    assert "请核对" in texts(preview) and "饲养员" in texts(preview)
+    again = await station.say("急招搬运工3名，一天200元，电话13934561234")  # another one replaces the open draft
+    assert "搬运工" in texts(again) and "饲养员" not in texts(again)
+    assert "已发布 #1" in texts(await station.press("pd:ok"))
+    assert "交通补贴" in texts(await station.say("交通补贴咋领"))  # questions still reach the FAQ
+    laborer = await chat.say("急招搬运工3名，一天200元，电话13934561234")  # not staff: the FAQ answers
+    assert "请核对" not in texts(laborer)
+    assert await count(services, "SELECT count(*) FROM posting_drafts") == 0
