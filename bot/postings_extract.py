@@ -81,6 +81,9 @@ _MONEY = re.compile(
     r"(?:(?:-|~|～|—|至|到)\s*\d+(?:\.\d+)?\s*(?:[kK]|千|万)?\s*)?(?:元|块|千)\s*(?:钱)?\s*"
     r"(?:(?:/|每|一)\s*(?:天|日|月|小时|时|斤|亩|方|平米|件|车))?(?:\s*(?:起|以上|左右))?)"
 )
+_BARE_AMOUNT = re.compile(  # "350一天", "月薪7000", "工资2800": an amount without 元
+    r"((?:[大小]工)?\d{2,5}\s*(?:一天|每天|/天|一个月|/月)|(?:月薪|日薪|工资|底薪)\s*\d{3,5}(?![\d年月日号.]))"
+)
 _SALARY_WORDS = re.compile(r"面议|薪资面议|工资面议|待遇面议|按件计酬|计件|多劳多得|日结|月结|包吃住|管吃住|包住")
 _EMPLOYER = re.compile(
     r"^([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:有限责任公司|有限公司|公司|合作社|专业合作社|厂|酒店|饭店|宾馆|"
@@ -190,6 +193,7 @@ def extract(text: str, townships: dict[str, tuple[str, ...]] | None = None, now:
                 break
     if not fields.get("salary"):
         amounts = [m.group(1).strip() for m in _MONEY.finditer(text)]
+        amounts = amounts or [m.group(1).strip() for m in _BARE_AMOUNT.finditer(text)]
         words = _SALARY_WORDS.findall(text)
         if amounts or words:
             fields["salary"] = "，".join(dict.fromkeys([*amounts[:2], *words]))
