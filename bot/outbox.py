@@ -177,12 +177,13 @@ class Outbox:
         self._guards[item_kind] = still_wanted
 
     # --- queue --------------------------------------------------------------------------------
-    async def enqueue(self, item_kind: str, item_id: str, pushes: Sequence[Push]) -> int:
-        """Write the deliveries before anything is sent; returns how many were new."""
+    async def enqueue(self, item_kind: str, item_id: str, pushes: Sequence[Push], *, urgent: bool = False) -> int:
+        """Write the deliveries before anything is sent; returns how many were new. Urgent ones (a notice to
+        a staff member) are claimed before any broadcast already queued on the same channel."""
         deliveries = [
             NewDelivery(p.channel, p.recipient, p.kind, reply_to_json(p.reply), p.person_id, p.user_id) for p in pushes
         ]
-        added = await self.store.insert(item_kind, item_id, deliveries, time.time()) if deliveries else 0
+        added = await self.store.insert(item_kind, item_id, deliveries, time.time(), int(urgent)) if deliveries else 0
         if added:
             self._wake.set()
         return added

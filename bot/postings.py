@@ -149,7 +149,7 @@ class PostingService:
     async def notify(self, staff: Staff | tuple[str, str], key: str, reply: Reply) -> None:
         """A message to one staff member through the outbox, once per key."""
         channel, user_id = (staff.channel, staff.user_id) if isinstance(staff, Staff) else staff
-        await self.outbox.enqueue("notice", key, [Push(channel, user_id, "user", reply)])
+        await self.outbox.enqueue("notice", key, [Push(channel, user_id, "user", reply)], urgent=True)
 
     async def withdraw(self, posting: Posting) -> bool:
         if not await self.store.withdraw(posting.id):

@@ -53,7 +53,9 @@ class OutboxStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def insert(self, item_kind: str, item_id: str, deliveries: Sequence[NewDelivery], now: float) -> int:
+    async def insert(
+        self, item_kind: str, item_id: str, deliveries: Sequence[NewDelivery], now: float, priority: int = 0
+    ) -> int:
         """Add deliveries in one statement (all or none); existing (item, channel, recipient) are kept."""
         stamp = utc_now()
         rows = [
@@ -69,10 +71,10 @@ class OutboxStore:
         ]
         cursor = await self.db.conn.execute(
             "INSERT OR IGNORE INTO outbox (item_kind, item_id, channel, recipient, kind, reply, person_id, user_id, "
-            "next_attempt_at, created_at, updated_at) SELECT ?, ?, value ->> 'channel', value ->> 'recipient', "
-            "value ->> 'kind', value ->> 'reply', value ->> 'person_id', value ->> 'user_id', ?, ?, ? "
-            "FROM json_each(?)",
-            (item_kind, item_id, now, stamp, stamp, json.dumps(rows, ensure_ascii=False)),
+            "priority, next_attempt_at, created_at, updated_at) SELECT ?, ?, value ->> 'channel', "
+            "value ->> 'recipient', value ->> 'kind', value ->> 'reply', value ->> 'person_id', value ->> 'user_id', "
+            "?, ?, ?, ? FROM json_each(?)",
+            (item_kind, item_id, priority, now, stamp, stamp, json.dumps(rows, ensure_ascii=False)),
         )
         added = cursor.rowcount
         if added:
@@ -95,7 +97,7 @@ class OutboxStore:
         for a recipient in `busy` (already in flight), oldest first."""
         rows = await self.db.fetchall(
             f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND channel = ? AND next_attempt_at <= ? "
-            "ORDER BY next_attempt_at, id LIMIT ?",
+            "ORDER BY priority DESC, next_attempt_at, id LIMIT ?",
             (channel, now, limit + len(busy) + 16),
         )
         chosen: list[Delivery] = []

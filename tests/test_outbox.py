@@ -297,3 +297,12 @@ async def test_channels_bring_their_transports_or_their_send(db: Database) -> No
     await box.enqueue("notice", "n", users(2, "console"))
     await asyncio.wait_for(box.run({"console": found["console"]}, until_idle=True), 10)
     assert sorted(plain.sent) == [("failed", "u0"), ("u0", "招工啦"), ("u1", "招工啦")]  # an error is retried
+
+
+async def test_urgent_notices_overtake_a_queued_broadcast(db: Database) -> None:
+    box = outbox(db, concurrency=1)
+    await box.enqueue("posting", "1", users(20))
+    await box.enqueue("notice", "review:1", [Push("tg", "staff", "user", Reply("待审核"))], urgent=True)
+    transport = FakeTransport()
+    await drain(box, transport)
+    assert transport.calls[0][0] == "staff" and len(transport.calls) == 21

@@ -16,6 +16,7 @@ CREATE TABLE outbox (
     user_id TEXT,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
         ('pending', 'sending', 'sent', 'unreachable', 'invalid', 'out_of_window', 'failed', 'cancelled')),
+    priority INTEGER NOT NULL DEFAULT 0, -- 1: notices to staff, claimed before broadcasts
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL,       -- unix seconds
     detail TEXT NOT NULL DEFAULT '',
@@ -25,7 +26,7 @@ CREATE TABLE outbox (
     sent_at TEXT,
     UNIQUE (item_kind, item_id, channel, recipient)
 );
-CREATE INDEX outbox_due ON outbox (status, channel, next_attempt_at);
+CREATE INDEX outbox_due ON outbox (status, channel, priority, next_attempt_at);
 CREATE INDEX outbox_item ON outbox (item_kind, item_id, status);
 
 -- Items with deliveries; completed_at is set once every delivery is final (the summary goes out once).
