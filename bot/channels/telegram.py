@@ -271,18 +271,18 @@ class TelegramChannel:
         await self._deliver(chat_id, [reply], interactive=False)
 
     async def _deliver(self, chat_id: str, replies: Sequence[Reply], interactive: bool) -> None:
-        """Send replies in order; a 429 is waited out once, a migrated group followed, a blocked user noted."""
+        """Send replies in order; a short 429 is waited out, a migrated group followed, a blocked user noted."""
         directory = self.services.directory
         target = chat_id
         for item in (o for r in replies for o in render(r)):
-            for attempt in range(3):
+            for attempt in range(4):
                 self.limiter.note_interactive()
                 try:
                     await send_outgoing(self.app.bot, target, item)
                     break
                 except RetryAfter as exc:
                     wait = retry_seconds(exc)
-                    if attempt or wait > MAX_REPLY_WAIT or not interactive:
+                    if attempt == 3 or wait > MAX_REPLY_WAIT or not interactive:
                         raise
                     await asyncio.sleep(wait)
                 except ChatMigrated as exc:

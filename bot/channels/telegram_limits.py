@@ -42,6 +42,7 @@ class SendLimiter:
         self.clock = clock
         self.step = 1.0 / limits.push_per_second
         self._next_slot = 0.0  # earliest time the next push may go, overall
+        self._recent: deque[float] = deque()  # when sends (replies too) really went, within the last second
         self._groups: dict[str, deque[float]] = {}  # group -> its pushes' times within the window
         self._next_chat: dict[str, float] = {}  # earliest next push per chat
         self._paused: dict[str, float] = {}  # chat -> paused until (after a 429)
@@ -49,7 +50,9 @@ class SendLimiter:
 
     def note_interactive(self) -> None:
         """An interactive reply goes out now: it takes a slot from the pushes but never waits."""
-        self._next_slot = max(self._next_slot, self.clock()) + self.step
+        now = self.clock()
+        self._next_slot = max(self._next_slot, now) + self.step
+        self._recent.append(now)
 
     def pause(self, chat_id: str, seconds: float) -> None:
         """Telegram said RetryAfter for this chat: hold its pushes, and only its pushes."""
@@ -77,7 +80,21 @@ class SendLimiter:
             self._prune(now)
         if slot > now:
             await asyncio.sleep(slot - now)
+        await self._catch_up()
         return self.clock() - start
+
+    async def _catch_up(self) -> None:
+        """Pacing alone lets pushes bunch up after the event loop was busy; never exceed the rate
+        over any second of real send times."""
+        recent, cap = self._recent, self.limits.push_per_second
+        while True:
+            now = self.clock()
+            while recent and recent[0] <= now - 1.0:
+                recent.popleft()
+            if len(recent) < cap:
+                recent.append(now)
+                return
+            await asyncio.sleep(max(recent[0] + 1.0 - now, 0.001))
 
     def _chat_wait(self, chat_id: str, group: bool, now: float) -> float:
         limits = self.limits
