@@ -80,15 +80,26 @@ async def start_campaign(
     target = {"townships": township_ids, "villages": list(villages), "categories": sorted(wanted)}
     store = BriefingStore(db)
     campaign_id = await store.create(briefing.id, target, actor, targets)
-    reply = briefing_reply(briefing, campaign_id, content)
-    pushes = [
-        Push(t.channel, t.user_id, "user", reply, person_id=t.person_id, user_id=t.user_id)
-        for t in targets
-        if t.channel is not None and t.user_id is not None
-    ]
-    await outbox.enqueue(ITEM_KIND, str(campaign_id), pushes)
+    targeted, queued = len(targets), sum(1 for t in targets if t.channel is not None)
+    del people, accounts, targets
+    await queue_campaign(db, outbox, briefing_reply(briefing, campaign_id, content), campaign_id)
     await roster.audit(actor, "bureau" if scope is None else "staff", "briefing.send", f"#{campaign_id} {briefing.id}")
-    return CampaignResult(campaign_id, len(targets), len(pushes), len(targets) - len(pushes))
+    return CampaignResult(campaign_id, targeted, queued, targeted - queued)
+
+
+async def queue_campaign(db: Database, outbox: Outbox, reply: Reply, campaign_id: int, batch: int = 5000) -> int:
+    """Enqueue the campaign's bound targets in batches (idempotent: running it again adds only what is missing,
+    so a campaign interrupted while queueing is completed by `briefing resume`)."""
+    store = BriefingStore(db)
+    added = 0
+    after = ""
+    while True:
+        chunk = await store.bound_targets(campaign_id, after, batch)
+        if not chunk:
+            return added
+        pushes = [Push(t.channel or "", t.user_id or "", "user", reply, t.person_id, t.user_id) for t in chunk]
+        added += await outbox.enqueue(ITEM_KIND, str(campaign_id), pushes)
+        after = chunk[-1].person_id
 
 
 async def deliver_missed(

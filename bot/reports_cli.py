@@ -21,6 +21,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     briefing = sub.add_parser("briefing", help="policy briefings: list, check, send to a target group")
     bsub = briefing.add_subparsers(dest="action", required=True)
     bsub.add_parser("list", help="briefings in content/briefings and the campaigns sent")
+    resume = bsub.add_parser("resume", help="queue what an interrupted send did not (never sends twice)")
+    resume.add_argument("campaign", type=int)
     send = bsub.add_parser("send", help="send a briefing to townships / villages / categories (all when none)")
     send.add_argument("briefing")
     send.add_argument("--township", action="append", default=[])
@@ -63,6 +65,17 @@ async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack
             print(f"{b.id}\t{b.title}\t{b.source.document} {b.source.section}\tFAQ: {', '.join(b.faq)}")
         for c in await BriefingStore(db).campaigns():
             print(f"#{c.id}\t{c.briefing_id}\t{c.created_at}\t{c.target}")
+        return 0
+    if args.action == "resume":
+        from bot.briefings_send import briefing_reply, queue_campaign
+
+        campaign = await BriefingStore(db).campaign(args.campaign)
+        known = briefings.get(campaign.briefing_id) if campaign else None
+        if campaign is None or known is None:
+            print(f"没有宣讲批次 #{args.campaign}（或它的宣讲内容已删除）", file=sys.stderr)
+            return 1
+        added = await queue_campaign(db, Outbox(db), briefing_reply(known, campaign.id, content), campaign.id)
+        print(f"宣讲 #{campaign.id}：补排发送 {added} 人（已排过的不会重复）。")
         return 0
     briefing = briefings.get(args.briefing)
     if briefing is None:

@@ -76,6 +76,15 @@ class BriefingStore:
         )
         return str(row[0]) if row else None
 
+    async def bound_targets(self, campaign_id: int, after: str, limit: int) -> list[Target]:
+        """Targets with a chat account, in person order after `after` (for batched queueing)."""
+        rows = await self.db.fetchall(
+            "SELECT person_id, channel, user_id FROM briefing_targets WHERE campaign_id = ? AND person_id > ? "
+            "AND channel IS NOT NULL ORDER BY person_id LIMIT ?",
+            (campaign_id, after, limit),
+        )
+        return [Target(r[0], r[1], r[2]) for r in rows]
+
     async def missed(self, person_id: str) -> list[tuple[int, str]]:
         """(campaign id, briefing id) of campaigns that targeted the person while they were not bound."""
         rows = await self.db.fetchall(

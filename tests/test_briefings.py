@@ -155,6 +155,8 @@ def test_cli_send_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert cli.main(["briefing", "send", "no-such"]) == 2
     assert cli.main(["briefing", "send", "service-1131", "--village", "东村"]) == 0
     assert cli.main(["briefing", "list"]) == 0
+    assert cli.main(["briefing", "resume", "1"]) == 0  # nothing missing: nothing queued twice
+    assert cli.main(["briefing", "resume", "99"]) == 1
     for kind in ("reach", "unreached", "answers", "1131"):
         assert cli.main(["report", kind]) == 0
     assert cli.main(["report", "sample"]) == 2  # needs a seed
