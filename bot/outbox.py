@@ -12,94 +12,33 @@ Interactive replies never come through here.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 from bot.delivery import DeliveryResult, DeliveryStatus, PushTransport, RecipientKind
-from bot.messages import Button, Reply
+from bot.messages import Reply
+from bot.outbox_types import (
+    FAILED_STATUSES,
+    CompleteCallback,
+    Guard,
+    Progress,
+    Push,
+    SentCallback,
+    SentPush,
+    reply_from_json,
+    reply_to_json,
+)
 from storage.database import Database
 from storage.directory import DirectoryStore, Reachability
 from storage.outbox import Delivery, NewDelivery, OutboxStore
 
+__all__ = ["ChannelPushTransport", "Outbox", "Progress", "Push", "SentPush", "transports_of"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Push:
-    """One delivery to enqueue."""
-
-    channel: str
-    recipient: str
-    kind: RecipientKind
-    reply: Reply
-    person_id: str | None = None  # roster person, when known
-    user_id: str | None = None  # chat user, for 1-to-1 pushes
-
-
-@dataclass(frozen=True)
-class SentPush:
-    """What on_sent callbacks get, after the delivery is marked sent."""
-
-    item_kind: str
-    item_id: str
-    channel: str
-    recipient: str
-    kind: RecipientKind
-    person_id: str | None
-    user_id: str | None
-    delivery_id: int
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    sent: int
-    failed: int  # unreachable, invalid, out_of_window, failed (gave up after retries)
-    pending: int  # pending or sending
-    cancelled: int = 0
-    by_status: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def done(self) -> bool:
-        return self.pending == 0
-
-    def text(self) -> str:
-        """ "已送达 350/1200，失败 3" (and what was cancelled, if anything)."""
-        line = f"已送达 {self.sent}/{self.total - self.cancelled}，失败 {self.failed}"
-        if self.cancelled:
-            line += f"，已取消 {self.cancelled}"
-        return line
-
-
-SentCallback = Callable[[SentPush], Awaitable[None]]
-CompleteCallback = Callable[[str, str, Progress], Awaitable[None]]
-Guard = Callable[[str], Awaitable[bool]]
-
-_FAILED = ("unreachable", "invalid", "out_of_window", "failed")
-
-
-def reply_to_json(reply: Reply) -> dict[str, Any]:
-    data: dict[str, Any] = {"text": reply.text, "buttons": [[b.label, b.data] for b in reply.buttons]}
-    if reply.image is not None:
-        data["image"] = base64.b64encode(reply.image).decode("ascii")
-        data["image_name"] = reply.image_name
-    return data
-
-
-def reply_from_json(data: Mapping[str, Any]) -> Reply:
-    image = data.get("image")
-    return Reply(
-        text=str(data["text"]),
-        buttons=tuple(Button(str(label), str(value)) for label, value in data.get("buttons", [])),
-        image=base64.b64decode(image) if image else None,
-        image_name=str(data.get("image_name", "image.png")),
-    )
 
 
 class ChannelPushTransport:
@@ -197,7 +136,7 @@ class Outbox:
         return Progress(
             total=sum(counts.values()),
             sent=counts.get("sent", 0),
-            failed=sum(counts.get(s, 0) for s in _FAILED),
+            failed=sum(counts.get(s, 0) for s in FAILED_STATUSES),
             pending=counts.get("pending", 0) + counts.get("sending", 0),
             cancelled=counts.get("cancelled", 0),
             by_status=counts,
