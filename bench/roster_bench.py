@@ -143,7 +143,8 @@ async def bench(people: int, events: int, folder: Path) -> None:
         await timed("reach report (county, by village)", reports.reach(cid, Scope()))
         first = content.townships[next(iter(content.townships))].id
         await timed("reach report (one township)", reports.reach(cid, Scope(first)))
-        found = await timed("unreached list (county)", reports.unreached(cid, Scope()))
+        await timed("unreached list in chat (first 80)", reports.unreached(cid, Scope(), limit=80))
+        found = await timed("unreached list (county, all rows)", reports.unreached(cid, Scope()))
         print(f"  {len(found)} unreached")  # type: ignore[arg-type]
         await timed("answers report", reports.answers(cid, Scope()))
         await timed("1131 report (county, per township)", reports.completion(Scope()))

@@ -25,6 +25,7 @@ REASONS = {
     "failed": "多次发送失败",
     "cancelled": "已取消",
 }
+SHOWN = 80  # unreached people listed in chat
 REACH_HEADER = ("乡镇", "村", "目标人数", "已送达", "已确认", "联系不上", "未绑定", "发送中")
 
 
@@ -65,16 +66,18 @@ def reach_text(rows: Sequence[ReachRow], content: ContentPack, title: str) -> st
     return "\n".join(lines)
 
 
-def unreached_text(found: Sequence[tuple[Person, str]], content: ContentPack) -> str:
-    if not found:
+def unreached_text(found: Sequence[tuple[Person, str]], content: ContentPack, total: int | None = None) -> str:
+    """The list for home visits; `found` may be the first rows of `total`."""
+    total = len(found) if total is None else total
+    if not total:
         return "没有未触达的人。"
-    lines = [f"未触达 {len(found)} 人（请入户或电话告知）："]
-    for person, reason in found[:80]:
+    lines = [f"未触达 {total} 人（请入户或电话告知）："]
+    for person, reason in found[:SHOWN]:
         phone = mask_phone(person.phone) if person.phone else "无电话"
         where = place(content, person.township_id) + person.village
         lines.append(f"{where} {person.name}（户主 {person.household or '-'}）{phone} {REASONS.get(reason, reason)}")
-    if len(found) > 80:
-        lines.append(f"……还有 {len(found) - 80} 人，请用导出。")
+    if total > SHOWN:
+        lines.append(f"……还有 {total - SHOWN} 人，请用导出（report export）。")
     return "\n".join(lines)
 
 

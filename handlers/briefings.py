@@ -8,7 +8,7 @@ from bot.briefings import cached_briefings
 from bot.briefings_send import TargetError, start_campaign
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
-from bot.reports import answers_text, completion_text, reach_text, unreached_text
+from bot.reports import SHOWN, answers_text, completion_text, reach_text, unreached_text
 from bot.roster_access import NOT_STAFF, actor, roster, scope_of, scope_text, staff_of
 from bot.services import Services
 from storage.briefings import BriefingStore, Campaign
@@ -152,8 +152,10 @@ async def unreached(msg: Inbound, svc: Services) -> list[Reply]:
     if isinstance(found, list):
         return found
     staff, campaign = found
-    people = await ReportStore(svc.db).unreached(campaign.id, scope_of(staff))
-    return [Reply(f"{_title(campaign, svc)}\n" + unreached_text(people, svc.content))]
+    reports = ReportStore(svc.db)
+    total = sum(r.unreachable + r.not_bound for r in await reports.reach(campaign.id, scope_of(staff)))
+    people = await reports.unreached(campaign.id, scope_of(staff), limit=SHOWN)
+    return [Reply(f"{_title(campaign, svc)}\n" + unreached_text(people, svc.content, total))]
 
 
 @router.command("tubiao")

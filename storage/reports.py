@@ -79,7 +79,7 @@ class ReportStore:
         )
         return [ReachRow(*(r[0], r[1]), *(int(v or 0) for v in r[2:])) for r in rows]
 
-    async def unreached(self, campaign_id: int, scope: Scope) -> list[tuple[Person, str]]:
+    async def unreached(self, campaign_id: int, scope: Scope, limit: int = -1) -> list[tuple[Person, str]]:
         """Targeted people the briefing did not reach: (person, 'not_bound' or the outbox's failure)."""
         where, params = scope.where()
         cols = ", ".join(f"p.{c}" for c in Person.__slots__)
@@ -89,8 +89,8 @@ class ReportStore:
             "LEFT JOIN outbox o ON o.item_kind = ? AND o.item_id = ? AND o.channel = t.channel "
             "AND o.recipient = t.user_id "
             f"WHERE t.campaign_id = ? AND (t.channel IS NULL OR o.status IN {_FAILED}) AND {where} "
-            "ORDER BY p.township_id, p.village, p.name",
-            (ITEM_KIND, str(campaign_id), campaign_id, *params),
+            "ORDER BY p.township_id, p.village, p.name LIMIT ?",
+            (ITEM_KIND, str(campaign_id), campaign_id, *params, limit),
         )
         return [(Person(*r[:-1]), str(r[-1])) for r in rows]
 
