@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from storage import Database
     from storage.roster import Scope
 
-REPORTS = ("reach", "unreached", "1131", "answers", "sample", "export", "chart")
+REPORTS = ("reach", "unreached", "1131", "answers", "sample", "callbacks", "export", "chart")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report.add_argument("--category", default="脱贫户", help="sample: the category sampled ('' for everyone)")
     report.add_argument("--out", type=Path, help="export / chart / sample: the file to write")
     report.add_argument("--full", action="store_true", help="exports: full phone numbers (bureau only)")
+    report.add_argument("--file", type=Path, help="callbacks: the filled-in callback sheet")
     report.add_argument("--by", default="bureau")
 
 
@@ -118,6 +119,19 @@ async def _report(args: argparse.Namespace, db: Database, content: ContentPack) 
     if args.kind == "1131":
         await BriefingStore(db).sync_ledger()
         print(reports.completion_text(await store.completion(scope), content))
+        return 0
+    if args.kind == "callbacks":
+        from bot.reports_callbacks import callbacks_text, tally_callbacks
+        from bot.roster_read import LedgerError
+
+        if not args.file:
+            print("--file 必填：填好的回访表", file=sys.stderr)
+            return 2
+        try:
+            print(callbacks_text(tally_callbacks(args.file)))
+        except LedgerError as exc:
+            print(exc, file=sys.stderr)
+            return 1
         return 0
     if args.kind == "sample":
         if not args.seed:

@@ -8,12 +8,14 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.content import ContentPack
-from bot.reports import callback_sample, completion_text, export_roster
+from bot.reports import callback_sample, completion_text, export_roster, sample_sheet
+from bot.reports_callbacks import callbacks_text, tally_callbacks
 from bot.reports_chart import FONT_FILE, cjk_font, reach_chart
+from bot.roster_read import LedgerError
 from storage import Database, ServiceLedger
 from storage.reports import ReachRow, ReportStore
 from storage.roster import Scope
-from tests.roster_data import person_row, seed
+from tests.roster_data import person_row, seed, write_xlsx
 
 
 async def test_1131_status_from_the_ledger(db: Database, content: ContentPack, tmp_path: Path) -> None:
@@ -92,3 +94,28 @@ def test_chart_font_has_chinese_glyphs(content: ContentPack) -> None:
     assert not missing, f"the chart font lacks glyphs for {missing}"
     png = reach_chart([ReachRow("sunjiaping", "东村", 10, 2, 7, 5, 1, 0)], content, "触达情况")
     assert png.startswith(b"\x89PNG") and len(png) > 5000  # warnings (e.g. missing glyphs) are errors here
+
+
+async def test_filled_callback_sheet_is_tallied(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    rows = [person_row(i) for i in range(1, 21)] + [person_row(i, township="胡会乡") for i in range(21, 31)]
+    await seed(db, content, tmp_path, rows)
+    path = sample_sheet(await callback_sample(db, "2024-03", Scope()), content, tmp_path / "cb.xlsx", full=True)
+    book = load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    col = {name: header.index(name) + 1 for name in header if isinstance(name, str)}
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["胡会乡", "孙家坪乡", "孙家坪乡"]
+    answers = [(None, None, None, None), ("是", "已领", "满意", None), ("否", "没领到", "不满意", "北京市")]
+    for row, (aware, received, satisfied, place) in enumerate(answers, start=2):
+        sheet.cell(row, col["知晓交通补贴/稳岗补贴"], aware)
+        sheet.cell(row, col["领取情况"], received)
+        sheet.cell(row, col["满意度"], satisfied)
+        sheet.cell(row, col["务工地点(核实)"], place)
+    book.save(path)
+    [tally] = tally_callbacks(path)
+    assert (tally.township, tally.called, tally.accurate) == ("孙家坪乡", 2, 1)
+    assert (tally.aware["yes"], tally.aware["no"], tally.received["no"]) == (1, 1, 1)
+    assert "孙家坪乡：2 / 50% / 1,1 / 1,1 / 满意1、不满意1" in callbacks_text([tally])
+    with pytest.raises(LedgerError, match="不是回访抽样表"):
+        tally_callbacks(write_xlsx(tmp_path / "other.xlsx", [person_row(1)]))
