@@ -40,6 +40,16 @@ QUESTIONS = ["交通补贴咋领", "稳岗补贴俺咋没领到", "创业贷款�
 GROUPS = 5
 
 
+def max_in_window(times: list[float], window: float) -> int:
+    """The most events in any `window` seconds (two pointers over the sorted times)."""
+    ordered, best, first = sorted(times), 0, 0
+    for last, t in enumerate(ordered):
+        while ordered[first] <= t - window:
+            first += 1
+        best = max(best, last - first + 1)
+    return best
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -82,13 +92,20 @@ async def push_with_questions(
     elapsed = time.perf_counter() - started
     progress = [await outbox.progress("posting", i) for i in ["bench", *(f"g{n}" for n in range(per_group))]]
     sent = sum(p.sent for p in progress)
-    pushed = len(fake.sent) - pushed_before - len(latencies)
+    pushed = [m for m in fake.sent[pushed_before:] if int(m.chat_id) < 900_000]  # not the askers
     rate = sent / elapsed
+    window = 10.0
+    steady = max_in_window([m.at for m in pushed], window) / window
+    busiest = max(max_in_window([m.at for m in pushed if m.chat_id == g], limits.group_window) for g in groups)
     print(f"push: {sent}/{pushes} sent ({per_group * GROUPS} to {GROUPS} groups) in {elapsed:.1f} s")
     print(
-        f"push rate: {rate:.1f} msg/s = {rate / limits.push_per_second:.2f} of the configured "
-        f"{limits.push_per_second:.0f}/s; 429s received: {fake.rejected[429] - rejected_before} "
-        f"({dict(fake.floods)}); sendMessage calls for pushes: {pushed}"
+        f"push rate: {rate:.1f} msg/s on average = {rate / limits.push_per_second:.2f} of the configured "
+        f"{limits.push_per_second:.0f}/s; busiest {window:.0f} s: {steady:.1f} msg/s = "
+        f"{steady / limits.push_per_second:.2f}; busiest group window: {busiest} of {limits.group_per_window} allowed"
+    )
+    print(
+        f"429s received: {fake.rejected[429] - rejected_before} ({dict(fake.floods)}); "
+        f"pushes delivered to the server: {len(pushed)}"
     )
     print(
         f"reply latency during the push ({len(latencies)} questions, one every {every:.2f} s): "

@@ -134,6 +134,7 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         self.calls[method] += 1
+        await self._notify()
         params = await _params(request)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:

@@ -276,9 +276,9 @@ class TelegramChannel:
         target = chat_id
         for item in (o for r in replies for o in render(r)):
             for attempt in range(4):
-                self.limiter.note_interactive()
                 try:
-                    await send_outgoing(self.app.bot, target, item)
+                    with self.limiter.reply():
+                        await send_outgoing(self.app.bot, target, item)
                     break
                 except RetryAfter as exc:
                     wait = retry_seconds(exc)

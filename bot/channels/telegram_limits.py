@@ -2,7 +2,7 @@
 
 Telegram allows about 30 messages a second overall, 20 a minute into one group and about one a
 second into one chat. Pushes are paced evenly at `push_per_second` (no bursts, which is what
-Telegram counts), and interactive replies never wait here: they are only *noted*, which moves the
+Telegram counts), and interactive replies never wait here: they are only *counted*, which moves the
 pushes' schedule back by one slot, so pushes leave room for them. A RetryAfter pauses only the chat
 it came from. Unlike python-telegram-bot's AIORateLimiter, nothing here halts every send.
 """
@@ -10,9 +10,10 @@ it came from. Unlike python-telegram-bot's AIORateLimiter, nothing here halts ev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 from bot.config import TelegramConfig
@@ -42,17 +43,35 @@ class SendLimiter:
         self.clock = clock
         self.step = 1.0 / limits.push_per_second
         self._next_slot = 0.0  # earliest time the next push may go, overall
-        self._recent: deque[float] = deque()  # when sends (replies too) really went, within the last second
+        self._recent: deque[float] = deque()  # when requests (replies too) completed, within the last second
+        self._inflight = 0  # requests under way
         self._groups: dict[str, deque[float]] = {}  # group -> its pushes' times within the window
         self._next_chat: dict[str, float] = {}  # earliest next push per chat
         self._paused: dict[str, float] = {}  # chat -> paused until (after a 429)
         self._last_prune = 0.0
 
-    def note_interactive(self) -> None:
-        """An interactive reply goes out now: it takes a slot from the pushes but never waits."""
-        now = self.clock()
-        self._next_slot = max(self._next_slot, now) + self.step
-        self._recent.append(now)
+    @contextlib.contextmanager
+    def reply(self) -> Iterator[None]:
+        """Around an interactive reply's request: it never waits, but takes a slot from the pushes
+        and counts against the overall rate while in flight and for a second after."""
+        self._next_slot = max(self._next_slot, self.clock()) + self.step
+        self._inflight += 1
+        try:
+            yield
+        finally:
+            self._inflight -= 1
+            self._recent.append(self.clock())
+
+    @contextlib.asynccontextmanager
+    async def push(self, chat_id: str, group: bool) -> AsyncIterator[float]:
+        """Around a push's request: waits for every limit first, yields how long it waited."""
+        waited = await self.acquire(chat_id, group)
+        self._inflight += 1
+        try:
+            yield waited
+        finally:
+            self._inflight -= 1
+            self._recent.append(self.clock())
 
     def pause(self, chat_id: str, seconds: float) -> None:
         """Telegram said RetryAfter for this chat: hold its pushes, and only its pushes."""
@@ -63,7 +82,7 @@ class SendLimiter:
         return max(0.0, self._paused.get(chat_id, 0.0) - self.clock())
 
     async def acquire(self, chat_id: str, group: bool) -> float:
-        """Wait until a push to `chat_id` is allowed, reserve it, and return how long it waited."""
+        """Wait until a push to `chat_id` is allowed and reserve it; use `push()` around the request."""
         start = self.clock()
         while True:
             now = self.clock()
@@ -84,17 +103,17 @@ class SendLimiter:
         return self.clock() - start
 
     async def _catch_up(self) -> None:
-        """Pacing alone lets pushes bunch up after the event loop was busy; never exceed the rate
-        over any second of real send times."""
+        """Pacing alone lets pushes bunch up when the event loop was busy or the network jittered.
+        A request reaches Telegram between its start and its completion, so counting requests in
+        flight plus those completed in the last second bounds what Telegram sees in any second."""
         recent, cap = self._recent, self.limits.push_per_second
         while True:
             now = self.clock()
             while recent and recent[0] <= now - 1.0:
                 recent.popleft()
-            if len(recent) < cap:
-                recent.append(now)
+            if len(recent) + self._inflight < cap:
                 return
-            await asyncio.sleep(max(recent[0] + 1.0 - now, 0.001))
+            await asyncio.sleep(max(recent[0] + 1.0 - now, 0.001) if recent else 0.005)
 
     def _chat_wait(self, chat_id: str, group: bool, now: float) -> float:
         limits = self.limits

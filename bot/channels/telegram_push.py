@@ -85,8 +85,8 @@ class TelegramPushTransport:
         group = is_group(chat_id, kind)
         try:
             for item in render(reply):
-                await self.limiter.acquire(chat_id, group)
-                await send_outgoing(self.bot, chat_id, item)
+                async with self.limiter.push(chat_id, group):
+                    await send_outgoing(self.bot, chat_id, item)
         except RetryAfter as exc:
             wait = retry_seconds(exc)
             self.limiter.pause(chat_id, wait)
