@@ -197,6 +197,12 @@ async def phase_push(args: argparse.Namespace, tmp: Path, flood: FloodLimits) ->
     print(f"  delivered {sum(got.values())}/{total} ({len(pushes)} Telegram, {len(got) - len(pushes)} WeCom robots)")
     print(f"  Telegram push rate {rate:.1f}/s = {rate / allowed:.2f} of the configured {allowed:.0f}/s", end="")
     print(f" ({rate / (30 * args.scale):.2f} of the fake's 429 threshold {30 * args.scale:.0f}/s) over {elapsed:.1f} s")
+    first, last = min(pushes), max(pushes)
+    replies = sum(1 for s in fake_tg.sent if s.chat_id not in telegram and first <= s.at <= last)
+    overall = (len(pushes) - 1 + replies) / elapsed
+    print(
+        f"  with the {replies} interactive replies in that time: {overall:.1f}/s = {overall / allowed:.2f} of {allowed:.0f}/s"
+    )
     print(f"  429s received: {fake_tg.rejected[429]} {dict(fake_tg.floods)}")
     print(
         f"  reply latency during the push ({len(latencies)} questions): p50 {percentile(latencies, 50) * 1000:.0f} ms, "
