@@ -201,7 +201,8 @@ async def phase_push(args: argparse.Namespace, tmp: Path, flood: FloodLimits) ->
     replies = sum(1 for s in fake_tg.sent if s.chat_id not in telegram and first <= s.at <= last)
     overall = (len(pushes) - 1 + replies) / elapsed
     print(
-        f"  with the {replies} interactive replies in that time: {overall:.1f}/s = {overall / allowed:.2f} of {allowed:.0f}/s"
+        f"  with the {replies} interactive replies in that time: {overall:.1f}/s = "
+        f"{overall / allowed:.2f} of {allowed:.0f}/s"
     )
     print(f"  429s received: {fake_tg.rejected[429]} {dict(fake_tg.floods)}")
     print(
