@@ -40,9 +40,8 @@ async def post(msg: Inbound, svc: Services) -> list[Reply]:
     staff = await staff_of(msg, svc)
     if staff is None:
         return [Reply(NOT_STAFF)]
-    text = msg.text.strip().partition(" ")[2].strip() if " " in msg.text.strip() else ""
-    if "\n" in msg.text and not text:
-        text = msg.text.partition("\n")[2].strip()
+    parts = msg.text.strip().split(maxsplit=1)  # "/post" then the notice, after a space or a new line
+    text = parts[1].strip() if len(parts) == 2 else ""
     if not text:
         await svc.postings.store.save_draft(msg.channel, msg.user_id, {"mode": "posting"}, "text")
         return [Reply(SEND_IT, (CANCEL,))]

@@ -63,7 +63,7 @@ async def test_bureau_posting_goes_out_at_once_to_groups_subscribers_and_liaison
     await other.press("subs:t:sancha")
 
     boss = Chat(dispatcher, "boss")
-    preview = await boss.say(f"/post {NOTICE}")
+    preview = await boss.say(f"/post\n{NOTICE}")  # the notice on the lines after the command
     assert "电焊工" in texts(preview) and "13812345678" in texts(preview) and "pd:ok" in buttons(preview)
     published = await boss.press("pd:ok")
     assert "已发布 #1" in texts(published) and "1 个群、2 位订阅的群众、1 位村联络员" in texts(published)
