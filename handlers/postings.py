@@ -37,6 +37,8 @@ async def staff_of(msg: Inbound, svc: Services) -> Staff | None:
 @router.command("post", "fabu", "zhaogong")
 async def post(msg: Inbound, svc: Services) -> list[Reply]:
     """Start a posting: with the notice after the command, or ask for it."""
+    if msg.chat_kind != "private":
+        return [Reply("发布招聘信息请私聊我。")]
     staff = await staff_of(msg, svc)
     if staff is None:
         return [Reply(NOT_STAFF)]

@@ -45,6 +45,8 @@ async def count(svc: Services, sql: str, *params: object) -> int:
 async def test_non_staff_cannot_publish_and_nothing_is_saved(chat: Chat, services: Services) -> None:
     replies = await chat.say(f"/post {NOTICE}")
     assert "只有登记过的" in texts(replies)
+    in_group = Inbound(channel="test", user_id="u1", chat_id="-9", chat_kind="group", text=f"/post {NOTICE}")
+    assert "请私聊我" in texts(await chat.dispatcher.dispatch(in_group))
     assert await count(services, "SELECT count(*) FROM postings") == 0
     assert await count(services, "SELECT count(*) FROM posting_drafts") == 0
 
