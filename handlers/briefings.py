@@ -184,7 +184,6 @@ async def completion(msg: Inbound, svc: Services) -> list[Reply]:
     staff = await staff_of(msg, svc)
     if staff is None:
         return [Reply(NOT_STAFF)]
-    await BriefingStore(svc.db).sync_ledger()
     rows = await ReportStore(svc.db).completion(scope_of(staff))
     await roster(svc).audit(actor(msg), staff.role, "report.1131", scope_text(staff, svc))
     return [Reply(f"{scope_text(staff, svc)} " + completion_text(rows, svc.content))]

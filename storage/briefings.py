@@ -129,7 +129,8 @@ class BriefingStore:
         )
 
     async def sync_ledger(self) -> int:
-        """A 政策宣讲 event for every briefing delivery the outbox marked sent (idempotent)."""
+        """A 政策宣讲 event for every briefing delivery the outbox marked sent (idempotent). The outbox's on_sent
+        hook records them as they go (re-run after a crash); the CLI reports call this as a safety net."""
         cursor = await self.db.conn.execute(
             "INSERT OR IGNORE INTO service_events (kind, person_id, ref, source, occurred_at, created_at) "
             "SELECT 'policy_briefing', o.person_id, 'briefing:' || c.briefing_id, 'bot', "
