@@ -103,6 +103,11 @@ async def push_with_questions(
         f"{limits.push_per_second:.0f}/s; busiest {window:.0f} s: {steady:.1f} msg/s = "
         f"{steady / limits.push_per_second:.2f}; busiest group window: {busiest} of {limits.group_per_window} allowed"
     )
+    first = min(m.at for m in pushed)
+    buckets = [0] * (int((max(m.at for m in pushed) - first) // window) + 1)
+    for m in pushed:
+        buckets[int((m.at - first) // window)] += 1
+    print(f"pushes per {window:.0f} s: {buckets}")
     print(
         f"429s received: {fake.rejected[429] - rejected_before} ({dict(fake.floods)}); "
         f"pushes delivered to the server: {len(pushed)}"

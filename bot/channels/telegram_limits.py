@@ -47,6 +47,7 @@ class SendLimiter:
         self._inflight = 0  # requests under way
         self._groups: dict[str, deque[float]] = {}  # group -> its pushes' times within the window
         self._next_chat: dict[str, float] = {}  # earliest next push per chat
+        self._busy: set[str] = set()  # chats with a push under way
         self._paused: dict[str, float] = {}  # chat -> paused until (after a 429)
         self._last_prune = 0.0
 
@@ -64,14 +65,25 @@ class SendLimiter:
 
     @contextlib.asynccontextmanager
     async def push(self, chat_id: str, group: bool) -> AsyncIterator[float]:
-        """Around a push's request: waits for every limit first, yields how long it waited."""
-        waited = await self.acquire(chat_id, group)
-        self._inflight += 1
+        """Around a push's request: waits for every limit first, yields how long it waited.
+
+        Per-chat and per-group limits are measured from when the previous request *completed*
+        (it reached Telegram before that), and one chat has one push in flight at a time, so
+        jitter can never squeeze two pushes into one chat closer than the limit."""
         try:
-            yield waited
+            waited = await self._acquire(chat_id, group)
+            self._inflight += 1
+            try:
+                yield waited
+            finally:
+                self._inflight -= 1
+                done = self.clock()
+                self._recent.append(done)
+                self._next_chat[chat_id] = done + self.limits.chat_interval
+                if group:
+                    self._groups.setdefault(chat_id, deque()).append(done)
         finally:
-            self._inflight -= 1
-            self._recent.append(self.clock())
+            self._busy.discard(chat_id)
 
     def pause(self, chat_id: str, seconds: float) -> None:
         """Telegram said RetryAfter for this chat: hold its pushes, and only its pushes."""
@@ -81,8 +93,8 @@ class SendLimiter:
     def paused_for(self, chat_id: str) -> float:
         return max(0.0, self._paused.get(chat_id, 0.0) - self.clock())
 
-    async def acquire(self, chat_id: str, group: bool) -> float:
-        """Wait until a push to `chat_id` is allowed and reserve it; use `push()` around the request."""
+    async def _acquire(self, chat_id: str, group: bool) -> float:
+        """Wait until a push to `chat_id` is allowed and claim the chat (released by `push()`)."""
         start = self.clock()
         while True:
             now = self.clock()
@@ -90,11 +102,9 @@ class SendLimiter:
             if wait <= 0:
                 break
             await asyncio.sleep(max(wait, 0.001))
+        self._busy.add(chat_id)
         slot = max(now, self._next_slot)
         self._next_slot = slot + self.step
-        self._next_chat[chat_id] = slot + self.limits.chat_interval
-        if group:
-            self._groups.setdefault(chat_id, deque()).append(slot)
         if now - self._last_prune > max(self.limits.group_window, 1.0):
             self._prune(now)
         if slot > now:
@@ -116,6 +126,8 @@ class SendLimiter:
             await asyncio.sleep(max(recent[0] + 1.0 - now, 0.001) if recent else 0.005)
 
     def _chat_wait(self, chat_id: str, group: bool, now: float) -> float:
+        if chat_id in self._busy:
+            return 0.005  # a push to this chat is under way
         limits = self.limits
         wait = max(self._paused.get(chat_id, 0.0), self._next_chat.get(chat_id, 0.0)) - now
         sent = self._groups.get(chat_id) if group else None
