@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     wechat = sub.add_parser("wechat", help="WeChat Official Account tools")
     wechat.add_argument("action", choices=["menu"], help="menu: create the custom menu from content/wechat_menu.toml")
     wechat.add_argument("--check", action="store_true", help="only validate the menu file")
+    telegram = sub.add_parser("telegram", help="Telegram tools")
+    telegram.add_argument("action", choices=["links"], help="links: a deep link per township (t.me/<bot>?start=t_<id>)")
     return parser
 
 
@@ -88,6 +90,12 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         from bot.channels.wechat_menu import apply_menu
 
         return asyncio.run(apply_menu(config, check_only=args.check))
+    if args.command == "telegram":
+        from bot.channels.telegram_links import township_links
+
+        for name, link in asyncio.run(township_links(config)):
+            print(f"{name}\t{link}")
+        return 0
     if args.command in roster_cli.COMMANDS:
         return asyncio.run(roster_cli.run(args, config))
     if args.command in postings_cli.COMMANDS:

@@ -52,3 +52,20 @@ async def test_serve_polls_answers_and_stops_on_sigterm(fake: FakeTelegram, tmp_
     assert process.returncode == 0, log
     assert "telegram: @wuzhai_test_bot is polling" in log
     assert tg.TOKEN not in log and tg.TOKEN.split(":")[1] not in log  # the token never reaches the log
+
+
+async def test_links_command_prints_a_link_per_township(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "BOT_DATA_DIR": str(tmp_path / "data"),
+        "BOT_TELEGRAM_TOKEN": tg.TOKEN,
+        "BOT_TELEGRAM_BASE_URL": fake.base_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "telegram", "links", cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE
+    )
+    stdout, _ = await asyncio.wait_for(process.communicate(), 30)
+    lines = stdout.decode().splitlines()
+    assert process.returncode == 0
+    assert "孙家坪乡\thttps://t.me/wuzhai_test_bot?start=t_sunjiaping" in lines

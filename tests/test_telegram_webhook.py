@@ -11,6 +11,8 @@ from aiohttp import ClientSession
 from bot.app import platform_channels
 from bot.channels.telegram import TelegramChannel, check_config
 from bot.channels.telegram_limits import PushLimits
+from bot.channels.telegram_links import township_links, township_payload
+from bot.channels.telegram_updates import start_payload
 from bot.config import Config, ConfigError, TelegramConfig
 from bot.dispatcher import Dispatcher
 from bot.services import Services
@@ -103,3 +105,20 @@ def test_serve_starts_telegram_when_a_token_is_set(config: Config, services: Ser
     channels = platform_channels(configured, services, dispatcher)
     assert [c.name for c in channels if isinstance(c, TelegramChannel)] == ["telegram"]
     assert "1:x" not in repr(configured) and configured.redacted()["telegram"]["token"] == "***"
+
+
+async def test_township_deep_links_use_the_bot_username(fake: FakeTelegram, config: Config) -> None:
+    configured = Config(data_dir=config.data_dir, telegram=TelegramConfig(token=tg.TOKEN, base_url=fake.base_url))
+    links = dict(await township_links(configured))
+    assert links["孙家坪乡"] == "https://t.me/wuzhai_test_bot?start=t_sunjiaping"
+    assert len(links) == len(configured_townships()) and all(
+        start_payload(f"/start {u.split('=')[1]}") for u in links.values()
+    )
+    with pytest.raises(ValueError, match="deep link"):
+        township_payload("孙家坪")
+
+
+def configured_townships() -> list[str]:
+    from bot.content import load_content
+
+    return list(load_content(Config().content_dir).townships)
