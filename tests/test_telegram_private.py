@@ -181,3 +181,15 @@ async def test_an_update_that_does_not_parse_is_skipped_not_retried_forever(
     await fake.push_update(tg.private_text(USER, "交通补贴咋领"))
     [answer] = await fake.wait_sent(USER)
     assert "依据" in answer.text
+
+
+async def test_a_township_deep_link_subscribes_through_the_real_handlers(
+    fake: FakeTelegram, bot: TelegramChannel
+) -> None:
+    await fake.push_update(tg.private_text(USER, "/start t_sunjiaping"))
+    await fake.push_update(tg.private_text(USER, "/start b_not-a-code"))  # the roster's; never left silent
+    await fake.push_update(tg.private_text(USER, "/start 乱码"))  # not a payload at all: the greeting
+    sent = await fake.wait_sent(USER, 3)
+    assert "孙家坪乡" in sent[0].text and "订阅" in sent[0].text
+    assert sent[1].text.strip()
+    assert "小助手" in sent[2].text
