@@ -84,10 +84,10 @@ def unreached_text(found: Sequence[tuple[Person, str]], content: ContentPack, to
 def completion_text(rows: Sequence[CompletionRow], content: ContentPack) -> str:
     if not rows:
         return "您负责的范围里花名册是空的。"
-    lines = ["“1131”完成情况（宣讲≥1 指导≥1 推介≥3 培训/见习≥1）", "乡镇：人数 宣讲 指导 推介 培训 全部完成"]
+    lines = ["“1131”完成情况（宣讲≥1 指导≥1 推介≥3 培训/见习≥1）", "乡镇/村：人数 宣讲 指导 推介 培训 全部完成"]
     for r in rows:
         lines.append(
-            f"{place(content, r.township_id)}：{r.people} {r.briefing} {r.guidance} {r.recommendations} "
+            f"{place(content, r.township_id)}{r.village}：{r.people} {r.briefing} {r.guidance} {r.recommendations} "
             f"{r.training} {r.complete}（{_pct(r.complete, r.people)}）"
         )
     return "\n".join(lines)

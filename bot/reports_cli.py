@@ -118,7 +118,7 @@ async def _report(args: argparse.Namespace, db: Database, content: ContentPack) 
     store = ReportStore(db)
     if args.kind == "1131":
         await BriefingStore(db).sync_ledger()
-        print(reports.completion_text(await store.completion(scope), content))
+        print(reports.completion_text(await store.completion(scope, by_village=township is not None), content))
         return 0
     if args.kind == "callbacks":
         from bot.reports_callbacks import callbacks_text, tally_callbacks

@@ -184,6 +184,6 @@ async def completion(msg: Inbound, svc: Services) -> list[Reply]:
     staff = await staff_of(msg, svc)
     if staff is None:
         return [Reply(NOT_STAFF)]
-    rows = await ReportStore(svc.db).completion(scope_of(staff))
+    rows = await ReportStore(svc.db).completion(scope_of(staff), by_village=staff.role != "bureau")
     await roster(svc).audit(actor(msg), staff.role, "report.1131", scope_text(staff, svc))
     return [Reply(f"{scope_text(staff, svc)} " + completion_text(rows, svc.content))]

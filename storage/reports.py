@@ -48,6 +48,7 @@ class CompletionRow:
     recommendations: int  # ≥ 3 岗位推介
     training: int  # ≥ 1 技能培训或就业见习
     complete: int  # all four
+    village: str = ""  # per village when the report is for one township
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +107,21 @@ class ReportStore:
         )
         return [(r[0], *(int(v or 0) for v in r[1:])) for r in rows]
 
-    async def completion(self, scope: Scope) -> list[CompletionRow]:
+    async def completion(self, scope: Scope, by_village: bool = False) -> list[CompletionRow]:
+        """Per township, or per village of the scope's township(s) when by_village."""
         where, params = scope.where()
+        village = "p.village" if by_village else "''"
         rows = await self.db.fetchall(
-            f"SELECT p.township_id, count(*), sum({_PB} >= 1), sum({_CG} >= 1), sum({_JR} >= 3), sum({_TR} >= 1), "
-            f"sum({_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1) "
-            f"FROM people p {_JOIN} WHERE {where} GROUP BY p.township_id ORDER BY p.township_id",
+            f"SELECT p.township_id, {village}, count(*), sum({_PB} >= 1), sum({_CG} >= 1), sum({_JR} >= 3), "
+            f"sum({_TR} >= 1), sum({_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1) "
+            f"FROM people p {_JOIN} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2",
             params,
         )
-        return [CompletionRow(r[0], *(int(v or 0) for v in r[1:])) for r in rows]
+        out = []
+        for r in rows:
+            n = [int(v or 0) for v in r[2:]]
+            out.append(CompletionRow(r[0], n[0], n[1], n[2], n[3], n[4], n[5], village=r[1]))
+        return out
 
     async def statuses(self, scope: Scope) -> list[tuple[Person, Status1131]]:
         """Every person in scope with their 1131 counts (for exports)."""

@@ -47,6 +47,9 @@ async def test_1131_status_from_the_ledger(db: Database, content: ContentPack, t
     ]
     assert await reports.completion(Scope("qiansuo")) == [rows_[0]]
     assert "孙家坪乡：2 1 1 2 1 1（50%）" in completion_text(rows_, content)
+    [village] = await reports.completion(Scope("sunjiaping"), by_village=True)
+    assert (village.village, village.people, village.complete) == ("东村", 2, 1)
+    assert "孙家坪乡东村：2 1 1 2 1 1（50%）" in completion_text([village], content)
 
 
 async def test_callback_sample_is_ten_percent_per_township_and_reproducible(
