@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.database import Database, utc_now
+from storage.roster import transaction
 
 ITEM_KIND = "briefing"  # outbox item kind; item_id is the campaign id
 
@@ -34,22 +35,16 @@ class BriefingStore:
 
     async def create(self, briefing_id: str, target: dict[str, Any], created_by: str, people: Sequence[Target]) -> int:
         """The campaign and its targets, in one transaction."""
-        conn = self.db.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            cursor = await conn.execute(
+        async with transaction(self.db):
+            cursor = await self.db.conn.execute(
                 "INSERT INTO briefing_campaigns (briefing_id, target, created_by, created_at) VALUES (?, ?, ?, ?)",
                 (briefing_id, json.dumps(target, ensure_ascii=False), created_by, utc_now()),
             )
             campaign_id = int(cursor.lastrowid or 0)
-            await conn.executemany(
+            await self.db.conn.executemany(
                 "INSERT INTO briefing_targets (campaign_id, person_id, channel, user_id) VALUES (?, ?, ?, ?)",
                 [(campaign_id, t.person_id, t.channel, t.user_id) for t in people],
             )
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        await conn.execute("COMMIT")
         return campaign_id
 
     async def campaign(self, campaign_id: int) -> Campaign | None:

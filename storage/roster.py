@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
-from collections.abc import Sequence
+import weakref
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -71,6 +74,22 @@ class Request:
     created_at: str
 
 
+_LOCKS: weakref.WeakKeyDictionary[Database, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+@contextlib.asynccontextmanager
+async def transaction(db: Database) -> AsyncIterator[None]:
+    """An explicit transaction for a batch write (imports, campaigns), one at a time per connection."""
+    async with _LOCKS.setdefault(db, asyncio.Lock()):
+        await db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await db.conn.execute("ROLLBACK")
+            raise
+        await db.conn.execute("COMMIT")
+
+
 class RosterStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -95,14 +114,8 @@ class RosterStore:
             f"INSERT INTO people ({columns}, created_at, updated_at) VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) "
             f"ON CONFLICT (id_hash) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
         )
-        conn = self.db.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            await conn.executemany(sql, [(*dataclasses.astuple(p), now, now) for p in people])
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
-        await conn.execute("COMMIT")
+        async with transaction(self.db):
+            await self.db.conn.executemany(sql, [(*dataclasses.astuple(p), now, now) for p in people])
         updated = sum(1 for p in people if p.id_hash in known)
         return len(people) - updated, updated
 

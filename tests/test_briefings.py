@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from pathlib import Path
 
@@ -173,3 +174,13 @@ def test_cli_send_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert sheet is not None
     cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row]
     assert person_row(1)[3] in cells and make_id(1) not in cells  # full phone for the bureau, never the ID
+
+
+async def test_concurrent_campaigns_do_not_collide(rsvc: Services, tmp_path: Path) -> None:
+    await seed(rsvc.db, rsvc.content, tmp_path, [person_row(1), person_row(2)])
+    briefing = load_briefings(rsvc.content)["service-1131"]
+    first, second = await asyncio.gather(
+        start_campaign(rsvc.db, rsvc.outbox, rsvc.content, briefing),
+        start_campaign(rsvc.db, rsvc.outbox, rsvc.content, briefing, villages=["东村"]),
+    )
+    assert first.campaign_id != second.campaign_id and first.targeted == second.targeted == 2
