@@ -37,6 +37,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     imp.add_argument("--dry-run", action="store_true", help="check and report only, change nothing")
     imp.add_argument("--skip-bad", action="store_true", help="import the good rows even when some are bad")
     imp.add_argument("--category", action="append", default=[], help="add this category to every row, e.g. 公岗")
+    imp.add_argument("--township", default="", help="the township of rows without one (a township's own ledger)")
     codes = rsub.add_parser("codes", help="print a sheet of one-time binding codes for a village (.xlsx)")
     codes.add_argument("--township", required=True)
     codes.add_argument("--village", required=True)
@@ -115,6 +116,7 @@ async def _roster(args: argparse.Namespace, config: Config, db: Database, conten
                 dry_run=args.dry_run,
                 skip_bad=args.skip_bad,
                 category=tuple(args.category),
+                township=args.township,
             )
         except (RosterKeyMissing, LedgerError, ValueError) as exc:
             print(exc, file=sys.stderr)

@@ -73,7 +73,12 @@ def hasher_for(key: str) -> IdHasher:
 
 
 def validate(
-    rows: list[RawRow], content: ContentPack, hasher: IdHasher, ledger: str, extra: tuple[str, ...] = ()
+    rows: list[RawRow],
+    content: ContentPack,
+    hasher: IdHasher,
+    ledger: str,
+    extra: tuple[str, ...] = (),
+    default_township: str = "",
 ) -> tuple[list[Person], list[BadRow]]:
     """Turn raw rows into people; every problem of every row is reported, none is fatal here."""
     people: list[Person] = []
@@ -88,7 +93,7 @@ def validate(
             problems.append("姓名是空的")
         id_number = _check(problems, f.id_number, "id_number", cells.get("id_number"))
         phone = _check(problems, f.phone, "phone", cells.get("phone"))
-        township_text = f.text(cells.get("township"), 20).replace(" ", "")
+        township_text = f.text(cells.get("township"), 20).replace(" ", "") or default_township
         township = content.township_by_name(township_text)
         if township is None:
             problems.append(f"乡镇不认识：{township_text or '空'}" if township_text else "乡镇是空的")
@@ -142,6 +147,7 @@ async def import_ledger(
     dry_run: bool = False,
     skip_bad: bool = False,
     category: tuple[str, ...] = (),
+    township: str = "",
     actor: str = "cli",
 ) -> ImportReport:
     """Read, validate and (unless dry-run or bad rows without skip_bad) store one ledger file."""
@@ -149,8 +155,11 @@ async def import_ledger(
     for name in category:
         if name not in f.CATEGORIES:
             raise ValueError(f"人员类别不认识：{name}")
-    ledger = read_ledger(path)
-    people, bad = validate(ledger.rows, content, hasher, path.name, category)
+    if township and content.township_by_name(township) is None:
+        raise ValueError(f"乡镇不认识：{township}")
+    required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
+    ledger = read_ledger(path, required)
+    people, bad = validate(ledger.rows, content, hasher, path.name, category, township)
     report = ImportReport(path.name, rows=len(ledger.rows), bad=bad, notes=ledger.notes)
     if dry_run or (bad and not skip_bad):
         known = await store.known_hashes([p.id_hash for p in people])

@@ -40,37 +40,38 @@ class RawRow:
 class Ledger:
     rows: list[RawRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # sheets skipped, columns ignored
+    required: tuple[str, ...] = REQUIRED  # columns a header must have
 
 
-def read_ledger(path: Path) -> Ledger:
+def read_ledger(path: Path, required: tuple[str, ...] = REQUIRED) -> Ledger:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, required)
     if suffix in (".csv", ".txt"):
-        return _read_csv(path)
+        return _read_csv(path, required)
     raise LedgerError(f"{path.name}：只能导入 .xlsx 或 .csv 文件（.xls 请先用 Excel 另存为 .xlsx）")
 
 
-def _read_xlsx(path: Path) -> Ledger:
+def _read_xlsx(path: Path, required: tuple[str, ...]) -> Ledger:
     from xml.parsers.expat import ExpatError
 
     from bot.roster_xlsx_read import XlsxFormatError
 
     try:
-        return _read_fast(path)
+        return _read_fast(path, required)
     except (XlsxFormatError, ExpatError, KeyError, ValueError, IndexError) as exc:
         log.info("%s: fast XLSX reader gave up (%s); reading with openpyxl", path.name, type(exc).__name__)
-    return _read_openpyxl(path)
+    return _read_openpyxl(path, required)
 
 
-def _read_fast(path: Path) -> Ledger:
+def _read_fast(path: Path, required: tuple[str, ...]) -> Ledger:
     from bot.roster_xlsx_read import XlsxReader
 
     with XlsxReader(str(path)) as book:
-        return _collect_sheets([(title, book.rows(i)) for i, title in enumerate(book.sheets)])
+        return _collect_sheets([(title, book.rows(i)) for i, title in enumerate(book.sheets)], required)
 
 
-def _read_openpyxl(path: Path) -> Ledger:
+def _read_openpyxl(path: Path, required: tuple[str, ...]) -> Ledger:
     import zipfile
 
     from openpyxl import load_workbook
@@ -80,13 +81,13 @@ def _read_openpyxl(path: Path) -> Ledger:
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise LedgerError(f"{path.name}：打不开这个表格（{type(exc).__name__}），请确认是 .xlsx 文件") from None
     try:
-        return _collect_sheets([(s.title, s.iter_rows(values_only=True)) for s in workbook.worksheets])
+        return _collect_sheets([(s.title, s.iter_rows(values_only=True)) for s in workbook.worksheets], required)
     finally:
         workbook.close()
 
 
-def _collect_sheets(sheets: list[tuple[str, Iterator[tuple[Any, ...]]]]) -> Ledger:
-    ledger = Ledger()
+def _collect_sheets(sheets: list[tuple[str, Iterator[tuple[Any, ...]]]], required: tuple[str, ...]) -> Ledger:
+    ledger = Ledger(required=required)
     problems: list[str] = []
     for title, rows in sheets:
         name = title if len(sheets) > 1 else ""
@@ -99,7 +100,7 @@ def _collect_sheets(sheets: list[tuple[str, Iterator[tuple[Any, ...]]]]) -> Ledg
     return ledger
 
 
-def _read_csv(path: Path) -> Ledger:
+def _read_csv(path: Path, required: tuple[str, ...]) -> Ledger:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -110,7 +111,7 @@ def _read_csv(path: Path) -> Ledger:
     else:
         raise LedgerError(f"{path.name}：文字编码看不懂，请另存为 UTF-8 的 CSV")
     rows = (tuple(r) for r in csv.reader(io.StringIO(text)))
-    ledger = Ledger()
+    ledger = Ledger(required=required)
     problem = _collect(rows, path.name, "", ledger)
     if problem:
         raise LedgerError(problem)
@@ -125,7 +126,7 @@ def _collect(rows: Iterator[tuple[Any, ...]], label: str, sheet: str, ledger: Le
     for number, values in enumerate(rows, start=1):
         if columns is None or number == header_at + 1:
             if columns is not None:  # the row under the header: sub-headers of a two-row header?
-                more = _header([*head, values])
+                more = _header([*head, values], ledger.required)
                 if more is not None and len(more) > len(columns):
                     columns = more
                     _note_columns(values, columns, label, ledger)
@@ -133,7 +134,7 @@ def _collect(rows: Iterator[tuple[Any, ...]], label: str, sheet: str, ledger: Le
                 _note_columns(head[-1], columns, label, ledger)
             else:
                 head.append(values)
-                found = _header(head)
+                found = _header(head, ledger.required)
                 if found is not None:
                     columns, header_at = found, number
                 elif number >= HEADER_SCAN:
@@ -142,22 +143,22 @@ def _collect(rows: Iterator[tuple[Any, ...]], label: str, sheet: str, ledger: Le
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         cells = {f: values[i] for i, f in columns.items() if i < len(values)}
-        if all(cells.get(f) in (None, "") for f in REQUIRED):
+        if all(cells.get(f) in (None, "") for f in ledger.required):
             continue  # a total or remark line without a person
         ledger.rows.append(RawRow(sheet, number, cells))
     if columns is None:
         best = _best_guess(head)
-        missing = "、".join(LABELS[f] for f in REQUIRED if f not in best)
+        missing = "、".join(LABELS[f] for f in ledger.required if f not in best)
         return f"{label}：找不到表头（缺少列：{missing}），这个工作表没有导入" if head else f"{label}：是空的"
     if header_at and not any(r.sheet == sheet for r in ledger.rows):
         ledger.notes.append(f"{label}：表头下面没有数据")
     return None
 
 
-def _header(head: list[tuple[Any, ...]]) -> dict[int, str] | None:
+def _header(head: list[tuple[Any, ...]], required: tuple[str, ...]) -> dict[int, str] | None:
     """Columns of the last row in `head` when it holds every required header (blank cells take the cell above)."""
     columns = _columns(head)
-    return columns if all(f in columns.values() for f in REQUIRED) else None
+    return columns if all(f in columns.values() for f in required) else None
 
 
 def _columns(head: list[tuple[Any, ...]]) -> dict[int, str]:

@@ -179,3 +179,17 @@ async def test_inline_strings_and_the_openpyxl_fallback(db: Database, content: C
         odd.writestr("hello.txt", "hi")
     with pytest.raises(LedgerError, match="打不开"):
         await import_ledger(tmp_path / "odd.xlsx", store, content, KEY)
+
+
+async def test_township_ledger_without_a_township_column(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    header = [h for h in HEADER if h != "乡镇"]
+    rows = [[v for i, v in enumerate(person_row(n)) if i != 4] for n in (1, 2)]
+    path = write_xlsx(tmp_path / "qiansuo.xlsx", rows, header=header)
+    store = RosterStore(db)
+    with pytest.raises(LedgerError, match="乡镇"):
+        await import_ledger(path, store, content, KEY)
+    with pytest.raises(ValueError, match="乡镇不认识"):
+        await import_ledger(path, store, content, KEY, township="火星乡")
+    report = await import_ledger(path, store, content, KEY, township="前所")
+    assert report.applied and report.added == 2
+    assert {p.township_id for p in await store.people(Scope())} == {"qiansuo"}
