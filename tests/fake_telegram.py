@@ -18,18 +18,64 @@ import time
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiohttp import ClientSession, web
 
 from bot.channels.telegram import TelegramChannel, stop_quietly
+from tests.fake_telegram_updates import (
+    BOT,
+    TOKEN,
+    Json,
+    channel_post,
+    chat,
+    edited,
+    group_text,
+    message,
+    migrate,
+    my_chat_member,
+    photo,
+    photo_size,
+    poll,
+    private_text,
+    sticker,
+    user,
+    voice,
+)
 
-TOKEN = "123456:TEST-fake-token"
-BOT = {"id": 777000111, "is_bot": True, "first_name": "五寨就业小助手", "username": "wuzhai_test_bot"}
+# The update builders are re-exported: tests and benches build updates through this module too.
+__all__ = [
+    "BLOCKED",
+    "BOT",
+    "KICKED",
+    "NOT_FOUND",
+    "TOKEN",
+    "Failure",
+    "FakeTelegram",
+    "FloodLimits",
+    "Json",
+    "Sent",
+    "channel_post",
+    "chat",
+    "edited",
+    "group_text",
+    "message",
+    "migrate",
+    "migrated",
+    "my_chat_member",
+    "photo",
+    "photo_size",
+    "poll",
+    "private_text",
+    "running",
+    "sticker",
+    "too_many",
+    "user",
+    "voice",
+]
+
 JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "scope", "link_preview_options", "entities"}
 HTML_TAGS = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|blockquote)(\s[^<>]*)?>")
 HTML_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-Json = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -225,10 +271,10 @@ class FakeTelegram:
         message: Json = {
             "message_id": self._message_ids[chat_id],
             "date": int(time.time()),
-            "chat": _chat(int(chat_id)),
+            "chat": chat(int(chat_id)),
             "from": BOT,
         }
-        message.update({"text": plain} if method == "sendMessage" else {"caption": plain, "photo": [_photo_size()]})
+        message.update({"text": plain} if method == "sendMessage" else {"caption": plain, "photo": [photo_size()]})
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         return _ok(message)
@@ -285,13 +331,13 @@ class FakeTelegram:
         query_id = str(self._next_query)
         self._next_query += 1
         self._open_queries.add(query_id)
-        chat = _chat(chat_id if chat_id is not None else user_id)
-        message = {"message_id": 1, "date": int(time.time()), "chat": chat, "from": BOT, "text": "…"}
+        where = chat(chat_id if chat_id is not None else user_id)
+        message = {"message_id": 1, "date": int(time.time()), "chat": where, "from": BOT, "text": "…"}
         return {
             "callback_query": {
                 "id": query_id,
-                "from": _user(user_id),
-                "chat_instance": f"ci{chat['id']}",
+                "from": user(user_id),
+                "chat_instance": f"ci{where['id']}",
                 "message": message,
                 "data": data,
             }
@@ -323,114 +369,6 @@ class FakeTelegram:
 
     def sent_to(self, chat_id: str | int) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == str(chat_id)]
-
-
-# -- update bodies (Bot API JSON) --------------------------------------------------------------
-
-
-def _user(user_id: int, first_name: str = "张三", is_bot: bool = False) -> Json:
-    return {"id": user_id, "is_bot": is_bot, "first_name": first_name, "language_code": "zh-hans"}
-
-
-def _chat(chat_id: int, title: str = "孙家坪乡就业群") -> Json:
-    if chat_id > 0:
-        return {"id": chat_id, "type": "private", "first_name": "张三"}
-    kind = "supergroup" if str(chat_id).startswith("-100") else "group"
-    return {"id": chat_id, "type": kind, "title": title}
-
-
-def _photo_size() -> Json:
-    return {"file_id": "AgAD-photo", "file_unique_id": "uniq-photo", "width": 640, "height": 480}
-
-
-def _entities(text: str) -> list[Json]:
-    """bot_command and mention entities as Telegram computes them (UTF-16 offsets)."""
-    out: list[Json] = []
-    for match in re.finditer(r"(?<!\S)/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?|@[A-Za-z0-9_]{5,32}", text):
-        kind = "bot_command" if match.group().startswith("/") else "mention"
-        if kind == "bot_command" and match.start() != 0:
-            continue
-        offset = len(text[: match.start()].encode("utf-16-le")) // 2
-        out.append({"type": kind, "offset": offset, "length": len(match.group().encode("utf-16-le")) // 2})
-    return out
-
-
-def message(chat_id: int, user_id: int, text: str | None = None, **extra: Any) -> Json:
-    body: Json = {"message_id": 1000 + len(text or ""), "date": int(time.time()), "chat": _chat(chat_id)}
-    body["from"] = _user(user_id)
-    if text is not None:
-        body["text"] = text
-        if entities := _entities(text):
-            body["entities"] = entities
-    body.update(extra)
-    return {"message": body}
-
-
-def private_text(user_id: int, text: str) -> Json:
-    return message(user_id, user_id, text)
-
-
-def group_text(chat_id: int, user_id: int, text: str, reply_to_bot: bool = False) -> Json:
-    extra: Json = {}
-    if reply_to_bot:
-        extra["reply_to_message"] = {"message_id": 1, "date": int(time.time()), "chat": _chat(chat_id), "from": BOT}
-    return message(chat_id, user_id, text, **extra)
-
-
-def sticker(user_id: int) -> Json:
-    file = {"file_id": "CAAC-sticker", "file_unique_id": "uniq-st", "width": 512, "height": 512}
-    return message(user_id, user_id, sticker={**file, "type": "regular", "is_animated": False, "is_video": False})
-
-
-def photo(user_id: int, caption: str = "") -> Json:
-    return message(user_id, user_id, photo=[_photo_size()], caption=caption)
-
-
-def voice(user_id: int) -> Json:
-    return message(user_id, user_id, voice={"file_id": "AwAD-voice", "file_unique_id": "uniq-v", "duration": 3})
-
-
-def edited(user_id: int, text: str) -> Json:
-    body = message(user_id, user_id, text)["message"]
-    return {"edited_message": {**body, "edit_date": int(time.time())}}
-
-
-def channel_post(chat_id: int, text: str) -> Json:
-    chat = {"id": chat_id, "type": "channel", "title": "五寨人社"}
-    return {"channel_post": {"message_id": 5, "date": int(time.time()), "chat": chat, "text": text}}
-
-
-def poll(persistent_ids: bool = True) -> Json:
-    """A poll update; without persistent_ids it is the JSON of Bot API < 9.6, which PTB 22.8 cannot parse."""
-    options: list[Json] = [{"text": "是", "voter_count": 1}, {"text": "否", "voter_count": 0}]
-    if persistent_ids:
-        options = [{**o, "persistent_id": f"o{i}"} for i, o in enumerate(options)]
-    body = {"id": "p1", "question": "去不去招聘会？", "options": options, "total_voter_count": 1}
-    return {
-        "poll": {**body, "is_closed": False, "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}
-    }
-
-
-def my_chat_member(chat_id: int, actor: int, old: str, new: str) -> Json:
-    def member(status: str) -> Json:
-        body: Json = {"user": BOT, "status": status}
-        if status == "kicked":
-            body["until_date"] = 0
-        return body
-
-    return {
-        "my_chat_member": {
-            "chat": _chat(chat_id),
-            "from": _user(actor),
-            "date": int(time.time()),
-            "old_chat_member": member(old),
-            "new_chat_member": member(new),
-        }
-    }
-
-
-def migrate(old_chat_id: int, new_chat_id: int) -> Json:
-    return message(old_chat_id, 1, None, migrate_to_chat_id=new_chat_id)
 
 
 # -- HTTP helpers ------------------------------------------------------------------------------

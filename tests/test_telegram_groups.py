@@ -15,7 +15,7 @@ from bot.messages import Reply
 from bot.services import Services
 from handlers.groups import JOINED, NOT_STAFF
 from storage import Staff
-from tests import fake_telegram as tg
+from tests import fake_telegram_updates as tg
 from tests.fake_telegram import FakeTelegram, migrated, running
 
 FAST = PushLimits(push_per_second=200, group_per_window=5, group_window=0.5, chat_interval=0.02)

@@ -17,7 +17,7 @@ from bot.outbox import transports_of
 from bot.relay import relay_answer
 from bot.services import Services
 from handlers import faq, groups
-from tests import fake_telegram as tg
+from tests import fake_telegram_updates as tg
 from tests.fake_telegram import BLOCKED, FakeTelegram, running
 
 FAST = PushLimits(push_per_second=200, group_per_window=5, group_window=0.5, chat_interval=0.02)

@@ -19,8 +19,8 @@ from bot.dispatcher import Dispatcher
 from bot.messages import Reply
 from bot.outbox import Outbox, Push
 from bot.services import Services
-from tests import fake_telegram as tg
-from tests.fake_telegram import BLOCKED, NOT_FOUND, FakeTelegram, FloodLimits, running, too_many
+from tests import fake_telegram_updates as tg
+from tests.fake_telegram import BLOCKED, KICKED, NOT_FOUND, FakeTelegram, FloodLimits, running, too_many
 
 LIMITS = PushLimits(push_per_second=40, group_per_window=5, group_window=0.5, chat_interval=0.1)
 # What the fake enforces with 429s: the same limits, less a little for loopback jitter.
@@ -57,7 +57,7 @@ async def test_outcomes_are_classified_and_recorded(
     assert (await services.directory.reachability("telegram", "12") or ("",))[0] == "unreachable"
     assert (await services.directory.reachability("telegram", "13") or ("",))[0] == "invalid"
     await services.directory.bind_group("telegram", GROUP, "群", "qiansuo", "1")
-    fake.always[GROUP] = tg.KICKED
+    fake.always[GROUP] = KICKED
     assert (await transport.push(GROUP, "group", Reply("岗位"))).status is DeliveryStatus.UNREACHABLE
     assert await services.directory.groups_in(["qiansuo"]) == []
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import fake_telegram as tg
+from tests import fake_telegram_updates as tg
 from tests.fake_telegram import FakeTelegram
 from tests.test_telegram_webhook import free_port
 

@@ -9,15 +9,16 @@ import pytest
 from aiohttp import ClientSession
 
 from bot.app import platform_channels
-from bot.channels.telegram import TelegramChannel, check_config
+from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_limits import PushLimits
 from bot.channels.telegram_links import township_links, township_payload
 from bot.channels.telegram_updates import start_payload
+from bot.channels.telegram_webhook import check_config
 from bot.config import Config, ConfigError, TelegramConfig
 from bot.dispatcher import Dispatcher
 from bot.services import Services
 from bot.web import build_app, start_server
-from tests import fake_telegram as tg
+from tests import fake_telegram_updates as tg
 from tests.fake_telegram import FakeTelegram, running
 
 SECRET = "s3cret-Token_for-tests"

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlparse
 
 from aiohttp import web
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, ChatMember, Update
@@ -36,14 +34,14 @@ from bot.channels.telegram_processor import ChatOrderedProcessor
 from bot.channels.telegram_push import TelegramPushTransport, retry_seconds
 from bot.channels.telegram_render import render, send_outgoing
 from bot.channels.telegram_updates import CHANNEL, BotIdentity, callback_inbound, chat_kind, message_inbound
-from bot.config import ConfigError, TelegramConfig
+from bot.channels.telegram_webhook import check_config, webhook_handler, webhook_path
+from bot.config import TelegramConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Capabilities, Inbound, Reply
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 PRIVATE_COMMANDS = [BotCommand("start", "开始使用"), BotCommand("help", "怎么问、能问什么")]
 GROUP_COMMANDS = [BotCommand("bind", "把本群绑定到乡镇（工作人员用）"), BotCommand("help", "怎么用小助手")]
@@ -52,24 +50,6 @@ VOICE_UNSUPPORTED = "这里的语音小助手还听不了，麻烦打字问我�
 EDITED = "修改过的消息小助手收不到，请把问题重新发一条。"
 MAX_REPLY_WAIT = 30.0  # an interactive reply waits out at most this much of a 429, once
 Context = ContextTypes.DEFAULT_TYPE
-
-
-def webhook_path(config: TelegramConfig) -> str:
-    return urlparse(config.webhook_url).path or "/telegram"
-
-
-def check_config(config: TelegramConfig) -> None:
-    if not config.token:
-        raise ConfigError("BOT_TELEGRAM_TOKEN / telegram.token: required for the Telegram channel")
-    if config.mode == "webhook":
-        if not config.webhook_url:
-            raise ConfigError("BOT_TELEGRAM_WEBHOOK_URL / telegram.webhook_url: required in webhook mode")
-        secret = config.webhook_secret
-        if not secret or len(secret) > 256 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in secret):
-            raise ConfigError(
-                "BOT_TELEGRAM_WEBHOOK_SECRET / telegram.webhook_secret: required in webhook mode, "
-                "1-256 characters of A-Z a-z 0-9 _ -"
-            )
 
 
 class TelegramChannel:
@@ -153,30 +133,8 @@ class TelegramChannel:
     def mount(self, app: web.Application) -> None:
         """Webhook mode: receive updates on the bot's aiohttp server."""
         if self.webhook:
-            app.router.add_post(webhook_path(self.config), self._on_webhook)
-
-    async def _on_webhook(self, request: web.Request) -> web.Response:
-        """Queue one update; 403 unless the secret token matches, 400 for anything that is not an update."""
-        given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.config.webhook_secret.encode()):
-            log.warning("telegram webhook: call with a wrong secret token from %s", request.remote)
-            return web.Response(status=403, text="forbidden")
-        try:
-            data = await request.json()
-        except ValueError:
-            data = None
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            log.warning("telegram webhook: rejected a body that is no update")
-            return web.Response(status=400, text="bad update")
-        try:
-            update = Update.de_json(data, self.app.bot)
-        except Exception as exc:  # authentic but unparsable: accept it, or Telegram would resend it forever
-            log.error(
-                "telegram webhook: skipped update %s that did not parse: %s", data["update_id"], type(exc).__name__
-            )
-            return web.Response(text="skipped")
-        await self.app.update_queue.put(update)
-        return web.Response(text="ok")
+            handler = webhook_handler(self.config.webhook_secret, self.app.bot, self.app.update_queue)
+            app.router.add_post(webhook_path(self.config), handler)
 
     # -- updates -------------------------------------------------------------------------------
 
