@@ -149,7 +149,8 @@ class Outbox:
         return self.concurrency.get(channel, 8)
 
     async def run(self, transports: Mapping[str, PushTransport], *, until_idle: bool = False) -> None:
-        """Send until cancelled (or, with until_idle, until no delivery on these channels is open)."""
+        """Send until cancelled (or, with until_idle, until no delivery on these channels is open).
+        One sender per database: a second one would put the first one's deliveries in flight back."""
         self.resumed = await self.store.reset_inflight()
         if self.resumed:
             log.warning(
@@ -157,39 +158,54 @@ class Outbox:
             )
         await self._renotify()
         await self._complete_finished()
-        channels = list(transports)
-        inflight: dict[str, dict[str, asyncio.Task[None]]] = {c: {} for c in channels}
+        inflight: dict[str, dict[str, asyncio.Task[None]]] = {c: {} for c in transports}
         try:
             while True:
-                self._wake.clear()
-                now = time.time()
-                claimed = 0
-                for channel in channels:
-                    busy = inflight[channel]
-                    free = self._limit(channel) - len(busy)
-                    if free <= 0:
-                        continue
-                    batch = await self._guarded(await self.store.claim(channel, free, set(busy), now))
-                    for delivery in batch:
-                        task = asyncio.create_task(self._deliver(transports[channel], delivery))
-                        busy[delivery.recipient] = task
-                        task.add_done_callback(self._forget(busy, delivery.recipient))
-                    claimed += len(batch)
-                if claimed:
-                    continue
-                if until_idle and not any(inflight.values()) and await self.store.open_count(channels) == 0:
-                    return
-                due = await self.store.next_due(channels)
-                wait = self.poll_interval
-                if due is not None and due > now:
-                    wait = min(wait, due - now)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), wait)
+                try:
+                    if await self._step(transports, inflight, until_idle):
+                        return
+                except Exception:  # the database was busy or a hook failed: keep the sender alive
+                    log.exception("outbox: the sender loop failed; trying again")
+                    await asyncio.sleep(self.poll_interval)
         finally:
             tasks = [t for busy in inflight.values() for t in busy.values()]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _step(
+        self,
+        transports: Mapping[str, PushTransport],
+        inflight: dict[str, dict[str, asyncio.Task[None]]],
+        until_idle: bool,
+    ) -> bool:
+        """Claim and start what is due on every channel, or wait; True when idle and `until_idle`."""
+        self._wake.clear()
+        now = time.time()
+        claimed = 0
+        for channel, transport in transports.items():
+            busy = inflight[channel]
+            free = self._limit(channel) - len(busy)
+            if free <= 0:
+                continue
+            batch = await self._guarded(await self.store.claim(channel, free, set(busy), now))
+            for delivery in batch:
+                task = asyncio.create_task(self._deliver(transport, delivery))
+                busy[delivery.recipient] = task
+                task.add_done_callback(self._forget(busy, delivery.recipient))
+            claimed += len(batch)
+        if claimed:
+            return False
+        channels = list(transports)
+        if until_idle and not any(inflight.values()) and await self.store.open_count(channels) == 0:
+            return True
+        due = await self.store.next_due(channels)
+        wait = self.poll_interval
+        if due is not None and due > now:
+            wait = min(wait, due - now)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), wait)
+        return False
 
     def _forget(self, busy: dict[str, asyncio.Task[None]], recipient: str) -> Callable[[asyncio.Task[None]], None]:
         def done(task: asyncio.Task[None]) -> None:
@@ -207,7 +223,11 @@ class Outbox:
             key = (delivery.item_kind, delivery.item_id)
             guard = self._guards.get(delivery.item_kind)
             if guard is not None and key not in verdicts:
-                verdicts[key] = await guard(delivery.item_id)
+                try:
+                    verdicts[key] = await guard(delivery.item_id)
+                except Exception:  # cannot tell: send (a withdrawn item sent is better than one stuck)
+                    log.exception("outbox: the guard for %s failed", delivery.item_kind)
+                    verdicts[key] = True
                 if not verdicts[key]:
                     await self.store.cancel(*key, "expired or withdrawn")
                     await self._maybe_complete(*key)

@@ -306,3 +306,20 @@ async def test_urgent_notices_overtake_a_queued_broadcast(db: Database) -> None:
     transport = FakeTransport()
     await drain(box, transport)
     assert transport.calls[0][0] == "staff" and len(transport.calls) == 21
+
+
+async def test_a_failing_guard_or_loop_does_not_stop_the_sender(db: Database) -> None:
+    calls: list[str] = []
+
+    async def flaky_guard(item_id: str) -> bool:
+        calls.append(item_id)
+        if len(calls) == 1:
+            raise RuntimeError("database is locked")
+        return True
+
+    box = outbox(db)
+    box.guard("posting", flaky_guard)
+    await box.enqueue("posting", "1", users(3))
+    transport = FakeTransport()
+    await drain(box, transport)
+    assert len(transport.calls) == 3 and (await box.progress("posting", "1")).sent == 3
