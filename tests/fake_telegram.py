@@ -141,6 +141,7 @@ class FakeTelegram:
     rejected: Counter[int] = field(default_factory=Counter)  # error code -> count answered
     floods: Counter[str] = field(default_factory=Counter)  # which limit each flood 429 was for
     always: dict[str, Failure] = field(default_factory=dict)  # chat id -> failure on every send
+    down: Counter[str] = field(default_factory=Counter)  # method -> calls still to fail with 502
     once: dict[str, deque[Failure]] = field(default_factory=dict)  # chat id -> next failures
     _next_update: int = 1
     _next_query: int = 1
@@ -181,6 +182,9 @@ class FakeTelegram:
         method = request.match_info["method"]
         self.calls[method] += 1
         await self._notify()
+        if self.down[method] > 0:  # an outage: the gateway answers 502
+            self.down[method] -= 1
+            return _error(502, "Bad Gateway")
         params = await _params(request)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:

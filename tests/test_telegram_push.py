@@ -69,6 +69,13 @@ async def test_network_errors_are_retried(services: Services) -> None:
     assert result.status is DeliveryStatus.RETRY and result.detail.startswith("network")
 
 
+async def test_a_rejected_token_is_retried_without_quoting_it(fake: FakeTelegram, services: Services) -> None:
+    wrong = TelegramPushTransport("999:wrong", fake.base_url, SendLimiter(LIMITS), services.directory)
+    result = await wrong.push("11", "user", Reply("岗位"))
+    await wrong.close()
+    assert result.status is DeliveryStatus.RETRY and "999:wrong" not in result.detail
+
+
 async def test_retry_after_pauses_only_that_chat(fake: FakeTelegram, transport: TelegramPushTransport) -> None:
     fake.once["21"] = deque([too_many(1)])
     limited = await transport.push("21", "user", Reply("岗位"))

@@ -123,3 +123,17 @@ def configured_townships() -> list[str]:
     from bot.content import load_content
 
     return list(load_content(Config().content_dir).townships)
+
+
+async def test_an_outage_at_start_up_is_waited_out_and_a_bad_token_is_final(
+    fake: FakeTelegram, services: Services, dispatcher: Dispatcher
+) -> None:
+    fake.down["getMe"] = 2
+    channel = TelegramChannel(TelegramConfig(token=tg.TOKEN, base_url=fake.base_url), services, dispatcher)
+    channel.startup_backoff = 0.05
+    async with running(channel):
+        assert fake.calls["getMe"] == 3 and channel.me.username == "wuzhai_test_bot"
+    wrong = TelegramConfig(token="999:wrong", base_url=fake.base_url)
+    with pytest.raises(ConfigError, match="rejected") as refused:
+        await TelegramChannel(wrong, services, dispatcher).run()
+    assert "999:wrong" not in str(refused.value) and refused.value.__cause__ is None

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, ChatMember, Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -35,7 +35,7 @@ from bot.channels.telegram_push import TelegramPushTransport, retry_seconds
 from bot.channels.telegram_render import render, send_outgoing
 from bot.channels.telegram_updates import CHANNEL, BotIdentity, callback_inbound, chat_kind, message_inbound
 from bot.channels.telegram_webhook import check_config, webhook_handler, webhook_path
-from bot.config import TelegramConfig
+from bot.config import ConfigError, TelegramConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Capabilities, Inbound, Reply
 from bot.services import Services
@@ -48,7 +48,7 @@ GROUP_COMMANDS = [BotCommand("bind", "把本群绑定到乡镇（工作人员用
 TEXT_ONLY = "小助手只看得懂文字，请直接打字问我，比如：交通补贴咋领？"
 VOICE_UNSUPPORTED = "这里的语音小助手还听不了，麻烦打字问我，比如：交通补贴咋领？"
 EDITED = "修改过的消息小助手收不到，请把问题重新发一条。"
-MAX_REPLY_WAIT = 30.0  # an interactive reply waits out at most this much of a 429, once
+MAX_REPLY_WAIT = 30.0  # an interactive reply waits out a 429 up to this long (three times at most)
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -91,12 +91,13 @@ class TelegramChannel:
         self.app.add_error_handler(self._on_error)
         self.me = BotIdentity(0, "")
         self.ready = asyncio.Event()
+        self.startup_backoff = 1.0  # seconds before the first retry when the Bot API is unreachable
 
     # -- running -------------------------------------------------------------------------------
 
     async def run(self) -> None:
         """Start the Application, then poll or register the webhook; run until cancelled."""
-        await self.app.initialize()
+        await self._initialize()
         try:
             me = self.app.bot.bot
             self.me = BotIdentity(me.id, me.username or "")
@@ -108,7 +109,7 @@ class TelegramChannel:
                 )
             elif self.app.updater is not None:
                 await self.app.updater.start_polling(
-                    timeout=timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES
+                    timeout=timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1
                 )
             log.info("telegram: @%s is %s", self.me.username, "on the webhook" if self.webhook else "polling")
             self.ready.set()
@@ -121,6 +122,23 @@ class TelegramChannel:
                 await self.app.stop()
             await self.app.shutdown()
             await self.push_transport.close()
+
+    async def _initialize(self) -> None:
+        """getMe until Telegram answers: a network outage at start-up must not stop the other channels.
+        A rejected token is final: a ConfigError that, unlike PTB's InvalidToken, does not quote it."""
+        delay = self.startup_backoff
+        while True:
+            try:
+                await self.app.initialize()
+                return
+            except InvalidToken:
+                await self.app.bot.shutdown()
+                await self.push_transport.close()
+                raise ConfigError("BOT_TELEGRAM_TOKEN / telegram.token: Telegram rejected the token") from None
+            except NetworkError as exc:
+                log.warning("telegram: cannot reach the Bot API (%s); trying again in %.0f s", exc.message, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 60.0)
 
     async def _set_commands(self) -> None:
         """The command menu, in Chinese, for private chats and for groups; a failure is only logged."""

@@ -11,7 +11,15 @@ import logging
 import warnings
 from datetime import timedelta
 
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
@@ -61,16 +69,18 @@ class TelegramPushTransport:
                 self._started = True
 
     async def close(self) -> None:
-        if self._started:
-            await self.bot.shutdown()
-            self._started = False
+        await self.bot.shutdown()  # also after a failed start: its connections are open
+        self._started = False
 
     async def push(self, recipient: str, kind: RecipientKind, reply: Reply) -> DeliveryResult:
         """Send one push, waiting for the limiter, and classify the outcome for the outbox."""
         if not self._started:
             try:
                 await self.start()
-            except TelegramError as exc:  # network down or a wrong token: keep the push for later
+            except InvalidToken:  # PTB's message quotes the token: never let it reach a log or the outbox
+                log.error("telegram push: Telegram rejected the token (BOT_TELEGRAM_TOKEN)")
+                return DeliveryResult(DeliveryStatus.RETRY, "telegram: token rejected")
+            except TelegramError as exc:  # network down: keep the push for later
                 return DeliveryResult(DeliveryStatus.RETRY, f"network: {exc.message}")
         result = await self._send(recipient, kind, reply)
         if result.new_recipient is not None:
