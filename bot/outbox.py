@@ -17,10 +17,10 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import cast
 
 from bot.delivery import DeliveryResult, DeliveryStatus, PushTransport, RecipientKind
-from bot.messages import Reply
+from bot.outbox_channels import ChannelPushTransport, transports_of
 from bot.outbox_types import (
     FAILED_STATUSES,
     CompleteCallback,
@@ -39,38 +39,6 @@ from storage.outbox import Delivery, NewDelivery, OutboxStore
 __all__ = ["ChannelPushTransport", "Outbox", "Progress", "Push", "SentPush", "transports_of"]
 
 log = logging.getLogger(__name__)
-
-
-class ChannelPushTransport:
-    """Push through a channel's plain `send` (the console, or a channel without its own transport):
-    success is SENT, any error is RETRY."""
-
-    def __init__(self, channel: Any) -> None:
-        self.channel: str = channel.name
-        self._target = channel
-
-    async def push(self, recipient: str, kind: RecipientKind, reply: Reply) -> DeliveryResult:
-        try:
-            await self._target.send(recipient, reply)
-        except Exception as exc:
-            return DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
-        return DeliveryResult(DeliveryStatus.SENT)
-
-
-def transports_of(channels: Sequence[Any]) -> dict[str, PushTransport]:
-    """The push transport of each running channel, by channel name: a channel's `transports` (several,
-    e.g. WeChat and its WeCom robots) or `push_transport`, else its plain `send`."""
-    found: dict[str, PushTransport] = {}
-    for channel in channels:
-        many = getattr(channel, "transports", None)
-        one = getattr(channel, "push_transport", None)
-        if many:
-            found.update(many)
-        elif one is not None:
-            found[channel.name] = one
-        else:
-            found[channel.name] = ChannelPushTransport(channel)
-    return found
 
 
 class Outbox:
