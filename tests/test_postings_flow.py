@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
+from bot.config import ConfigError, load_config
 from bot.dispatcher import Dispatcher
 from bot.messages import Inbound, Reply
 from bot.postings_dates import today
@@ -199,3 +202,18 @@ async def test_staff_can_just_forward_a_notice(dispatcher: Dispatcher, services:
     laborer = await chat.say("急招搬运工3名，一天200元，电话13934561234")  # not staff: the FAQ answers
     assert "请核对" not in texts(laborer)
     assert await count(services, "SELECT count(*) FROM posting_drafts") == 0
+
+
+def test_review_modes_and_their_setting(services: Services) -> None:
+    liaison = Staff("test", "li", "liaison", "李", "yancheng", "村")
+    station = Staff("test", "st", "station", "站", "yancheng", None)
+    bureau = Staff("test", "boss", "bureau", "局", None, None)
+    service = services.postings
+    assert [service.needs_review(s) for s in (liaison, station, bureau)] == [True, False, False]
+    service.review_mode = "bureau"
+    assert [service.needs_review(s) for s in (liaison, station, bureau)] == [True, True, False]
+    service.review_mode = "none"
+    assert [service.needs_review(s) for s in (liaison, station, bureau)] == [False, False, False]
+    with pytest.raises(ConfigError, match="BOT_POSTINGS_REVIEW"):
+        load_config(env={"BOT_POSTINGS_REVIEW": "village"})
+    assert load_config(env={"BOT_POSTINGS_REVIEW": "bureau"}).postings.review == "bureau"
