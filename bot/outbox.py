@@ -218,6 +218,8 @@ class Outbox:
     async def _record(self, delivery: Delivery, result: DeliveryResult) -> None:
         if result.status is DeliveryStatus.SENT:
             await self.store.mark_sent(delivery.id)
+            if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
+                await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
             await self._notify(delivery)
         elif result.new_recipient:
             log.info("outbox: %s chat moved, sending to its new id", delivery.channel)

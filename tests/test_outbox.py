@@ -323,3 +323,17 @@ async def test_a_failing_guard_or_loop_does_not_stop_the_sender(db: Database) ->
     transport = FakeTransport()
     await drain(box, transport)
     assert len(transport.calls) == 3 and (await box.progress("posting", "1")).sent == 3
+
+
+async def test_a_migration_the_transport_followed_moves_the_chats_other_pushes(db: Database) -> None:
+    def script(recipient: str, attempt: int) -> DeliveryResult:
+        if recipient == "-100":  # sent at the new id by the transport, which reports where the chat went
+            return DeliveryResult(DeliveryStatus.SENT, new_recipient="-100200")
+        return DeliveryResult(DeliveryStatus.SENT)
+
+    box = outbox(db, concurrency=1)
+    await box.enqueue("posting", "1", [Push("tg", "-100", "group", Reply("a"))])
+    await box.enqueue("posting", "2", [Push("tg", "-100", "group", Reply("b"))])
+    transport = FakeTransport(script=script)
+    await drain(box, transport)
+    assert [r for r, _, _ in transport.calls] == ["-100", "-100200"]
