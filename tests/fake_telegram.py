@@ -131,7 +131,7 @@ class Sent:
 class FakeTelegram:
     flood: FloodLimits = field(default_factory=FloodLimits)
     latency: float = 0.0  # seconds added to every send, like a real network
-    max_poll: float = 0.5  # long-poll wait cap, so clients stop quickly in tests
+    max_poll: float = 0.2  # long-poll wait cap, so clients stop quickly in tests
     sent: list[Sent] = field(default_factory=list)
     updates: list[Json] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)
