@@ -73,6 +73,10 @@ _TITLE = re.compile(
     r"([\u4e00-\u9fff]{0,6}?" + _JOB_NOUN + r")"
 )
 _BARE_TITLE = re.compile(r"([\u4e00-\u9fff]{0,4}?" + _JOB_NOUN + r")")
+_GENERIC_TITLE = re.compile(  # after a 招 verb, any word ending like a job: 保育员, 技术员, 水手, 服务生
+    r"(?:急招|诚招|招聘|招收|招募|聘请|急需)\s*(?:(?:\d+|[一二两三四五六七八九十]+)\s*(?:名|个|位)\s*)?"
+    r"([\u4e00-\u9fff]{1,4}(?:工|员|师|手|生|匠))"
+)
 _HEADCOUNT = re.compile(
     r"(?<![每一])(\d+|[一二两三四五六七八九十]+)\s*(?:名|位|个人|人)(?![民员工民币])|(若干|人数不限|不限人数)"
 )
@@ -82,7 +86,9 @@ _MONEY = re.compile(
     r"(?:(?:/|每|一)\s*(?:天|日|月|小时|时|斤|亩|方|平米|件|车))?(?:\s*(?:起|以上|左右))?)"
 )
 _BARE_AMOUNT = re.compile(  # "350一天", "月薪7000", "工资2800": an amount without 元
-    r"((?:[大小]工)?\d{2,5}\s*(?:一天|每天|/天|一个月|/月)|(?:月薪|日薪|工资|底薪)\s*\d{3,5}(?![\d年月日号.]))"
+    r"((?:[大小]工)?\d{2,5}\s*(?:一天|每天|/天|一个月|/月)|(?:月薪|日薪|工资|底薪|一天|每天)\s*\d{3,5}(?![\d年月日号.])|"
+    r"(?:月薪|日薪|工资|年薪|收入)\s*[一二两三四五六七八九十]+\s*[万千]\s*(?:[一二三四五六七八九])?\s*(?:元|块)?"
+    r"(?:以上|左右|起|多)?)"
 )
 _SALARY_WORDS = re.compile(r"面议|薪资面议|工资面议|待遇面议|按件计酬|计件|多劳多得|日结|月结|包吃住|管吃住|包住")
 _EMPLOYER = re.compile(
@@ -172,7 +178,7 @@ def _labelled(lines: Iterable[str]) -> dict[str, str]:
 def _label_ok(line: str, m: re.Match[str]) -> bool:
     """A label counts at the start of a line/clause or when followed by a colon or bracket."""
     after = line[m.start() : m.end()]
-    at_start = m.start() == 0 or line[m.start() - 1] in " ，,、；;。【[(（" or after[0] in "【["
+    at_start = m.start() == 0 or line[m.start() - 1] in " ，,、；;。【[(（" or after[0] in "【[ \t"
     return at_start and (":" in after or "：" in after or "】" in after or "]" in after)
 
 
@@ -184,7 +190,9 @@ def extract(text: str, townships: dict[str, tuple[str, ...]] | None = None, now:
     clauses = _clauses(text)
     problems: list[str] = []
 
-    if not fields.get("title") and (m := _TITLE.search(text) or _BARE_TITLE.search(text)):
+    if not fields.get("title") and (
+        m := _TITLE.search(text) or _GENERIC_TITLE.search(text) or _BARE_TITLE.search(text)
+    ):
         fields["title"] = m.group(1)
     if not fields.get("employer"):
         for clause in clauses:
@@ -240,8 +248,18 @@ def extract(text: str, townships: dict[str, tuple[str, ...]] | None = None, now:
             fields.pop("valid_until", None)
             if "valid_until" in _labelled(lines):
                 problems.append(f"看不懂有效期「{valid[:20]}」，请写成 2025-06-30 或 6月30日")
-    fields = {k: v[:200] for k, v in fields.items() if k in FIELDS and v}
+    fields = {k: (v if k == "contact_phone" else _without_phone(v))[:200] for k, v in fields.items() if k in FIELDS}
+    fields = {k: v for k, v in fields.items() if v}
     return Extracted(_kind(text), fields, tuple(problems), tuple(found_townships))
+
+
+_TRAILING_CONTACT = re.compile(r"[\s,，:：;；]*(?:联系(?:人|电话|方式)?|电话|手机|微信)?[\s,，:：;；]*$")
+
+
+def _without_phone(value: str) -> str:
+    """A field's value without a phone number (and its 联系/电话 word) that ran into it."""
+    stripped = _MOBILE.sub("", _LANDLINE.sub("", value))
+    return _TRAILING_CONTACT.sub("", stripped).strip() if stripped != value else value
 
 
 def _kind(text: str) -> str:

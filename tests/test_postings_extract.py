@@ -371,6 +371,44 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
         "odd_job",
         {"title": "剪枝工", "salary": "面议", "headcount": "5人", "contact_phone": "15835012345", "location": "前所乡"},
     ),
+    (
+        "转：朔州某煤矿招井下工人20名，月薪一万以上，包吃住，要求45岁以下男性，有意者联系13513501234（微信同号）",
+        "job",
+        {
+            "title": "井下工人",
+            "salary": "月薪一万以上",
+            "headcount": "20人",
+            "requirements": "45岁以下",
+            "contact_phone": "13513501234",
+        },
+    ),
+    (
+        "有活！明天去地里拔草，要6个人，一人一天150，管饭，在胡会，打电话13803501234",
+        "odd_job",
+        {"salary": "一天150", "headcount": "6人", "location": "胡会乡", "contact_phone": "13803501234"},
+    ),
+    (
+        "岗位：收银员 人数：2 工资：2500 电话：0350-5221234",
+        "job",
+        {"title": "收银员", "headcount": "2", "salary": "2500", "contact_phone": "0350-5221234"},
+    ),
+    (
+        "招聘 保育员 2名 要求：女 35岁以下 幼师证 工资3000 地址：砚城镇幼儿园 联系13700001234",
+        "job",
+        {
+            "title": "保育员",
+            "headcount": "2人",
+            "salary": "3000",
+            "requirements": "幼师证",
+            "location": "砚城镇幼儿园",
+            "contact_phone": "13700001234",
+        },
+    ),
+    (
+        "【招工】县城某小区装修需要木工2名、油漆工1名，工期约20天，工资面议。联系人：李总，电话：158 3501 8888",
+        "job",
+        {"title": "木工", "salary": "面议", "contact_name": "李总", "contact_phone": "15835018888"},
+    ),
 ]
 
 
@@ -388,6 +426,9 @@ def test_extracts_realistic_notices(notice: str, kind: str, expected: dict[str, 
         else:
             assert got.get(name) == "", f"{name}: expected nothing, got {got.get(name)!r}"
     assert not got.problems
+    phone = got.get("contact_phone").replace("-", "")
+    for name, value in got.fields.items():  # the number stays in its own field
+        assert name == "contact_phone" or not phone or phone not in value.replace(" ", "").replace("-", "")
 
 
 def test_there_are_at_least_thirty_notices() -> None:
