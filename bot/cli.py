@@ -79,11 +79,14 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     if args.command == "content" and args.action == "eval":
         return evaluate_file(config, args.file)
     if args.command == "content":
+        from bot.briefings import load_briefings
+
         pack = load_content(config.content_dir)
+        briefings = load_briefings(pack)
         questions = sum(len(e.questions) for e in pack.entries.values())
         print(
             f"OK: {len(pack.entries)} FAQ entries ({questions} questions), {len(pack.out_of_scope)} out-of-scope "
-            f"topics, {len(pack.synonyms)} synonyms, {len(pack.townships)} townships"
+            f"topics, {len(pack.synonyms)} synonyms, {len(pack.townships)} townships, {len(briefings)} briefings"
         )
         return 0
     if args.command == "wechat":

@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.analyzer import Analyzer
+from bot.briefings import cached_briefings
 from bot.briefings_send import install as install_briefings
 from bot.config import Config
 from bot.content import ContentPack, load_content
@@ -33,6 +34,7 @@ class Services:
         box = Outbox(
             self.db,
             directory=self.directory,
+            conversations=self.conversations,
             concurrency=cfg.concurrency,
             max_attempts=cfg.max_attempts,
             backoff=float(cfg.backoff_seconds),
@@ -56,6 +58,7 @@ class Services:
 def build_matcher(content_dir: Path) -> tuple[ContentPack, FaqMatcher]:
     """Load and validate the content, initialise jieba once and index the FAQ."""
     content = load_content(content_dir)
+    cached_briefings(content)  # invalid briefings stop start-up like invalid FAQ entries
     analyzer = Analyzer(content.synonyms, str(content.userdict))
     return content, FaqMatcher(content, analyzer)
 

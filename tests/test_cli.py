@@ -108,3 +108,12 @@ def test_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         proc.kill()
     assert proc.returncode == 0, err
     assert "shutting down" in err
+
+
+def test_invalid_briefing_stops_the_bot(tmp_path: Path) -> None:
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT, broken)
+    (broken / "briefings" / "bad.toml").write_text('title = "补贴"\ntext = "每人发500元"\n', encoding="utf-8")
+    result = run(["content", "check"], tmp_path, BOT_CONTENT_DIR=str(broken))
+    assert result.returncode == 1 and "briefings/bad.toml" in result.stderr
+    assert run(["ask", "交通补贴咋领"], tmp_path, BOT_CONTENT_DIR=str(broken)).returncode == 1
