@@ -32,6 +32,7 @@ from bot.outbox_types import (
     reply_from_json,
     reply_to_json,
 )
+from storage.conversations import ConversationStore
 from storage.database import Database
 from storage.directory import DirectoryStore, Reachability
 from storage.outbox import Delivery, NewDelivery, OutboxStore
@@ -47,6 +48,7 @@ class Outbox:
         db: Database,
         *,
         directory: DirectoryStore | None = None,
+        conversations: ConversationStore | None = None,
         concurrency: int | Mapping[str, int] = 8,
         max_attempts: int = 8,
         backoff: float = 2.0,
@@ -55,6 +57,7 @@ class Outbox:
     ) -> None:
         self.store = OutboxStore(db)
         self.directory = directory
+        self.conversations = conversations
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -220,6 +223,7 @@ class Outbox:
             await self.store.mark_sent(delivery.id)
             if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
                 await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
+            await self._offer_choices(delivery)
             await self._notify(delivery)
         elif result.new_recipient:
             log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
@@ -239,6 +243,15 @@ class Outbox:
             await self.store.mark_final(delivery.id, result.status.value, result.detail)
             await self._mark_unreachable(delivery, result.status)
         await self._maybe_complete(delivery.item_kind, delivery.item_id)
+
+    async def _offer_choices(self, delivery: Delivery) -> None:
+        """A push with buttons to a person is the last thing they saw: on a channel without buttons,
+        typing "1" picks its first choice (as after an interactive reply)."""
+        buttons = delivery.reply.get("buttons") or []
+        if self.conversations is None or delivery.kind != "user" or not delivery.user_id or not buttons:
+            return
+        choices = [str(data) for _, data in buttons]
+        await self.conversations.save(delivery.channel, delivery.recipient, delivery.user_id, choices, None)
 
     async def _mark_unreachable(self, delivery: Delivery, status: DeliveryStatus) -> None:
         if self.directory is None or status is DeliveryStatus.OUT_OF_WINDOW:

@@ -86,6 +86,7 @@ async def test_bureau_posting_goes_out_at_once_to_groups_subscribers_and_liaison
     ]
 
     assert "已记下您转发了" in texts(await Chat(dispatcher, "li").press("postings:fwd:1"))
+    assert "告诉发布这条信息的工作人员" in texts(await laborer.say("1"))  # text-only channels: 1 = 我感兴趣
     progress = texts(await boss.press("postings:prog:1"))
     assert "已送达 4/4，失败 0" in progress and "联络员已转发 1 次" in progress
     assert "不用再发" in texts(await boss.say(f"/post {NOTICE}"))  # the same text forwarded again
