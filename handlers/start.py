@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.services import Services
+from handlers import subscriptions
 
 router = Router()
 
@@ -27,7 +28,11 @@ def category_buttons(svc: Services) -> tuple[Button, ...]:
 @router.command("start")
 @router.event("subscribe")
 async def start(msg: Inbound, svc: Services) -> list[Reply]:
-    """Welcome a new user and show what they can ask."""
+    """Welcome a new user; a payload (WeChat QR scene, deep link: binding code, township) is acted on first."""
+    if msg.payload:
+        replies = await subscriptions.deep_link(msg, svc)
+        if replies:
+            return replies
     return [Reply(GREETING, category_buttons(svc))]
 
 

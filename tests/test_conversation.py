@@ -168,3 +168,12 @@ async def test_asking_for_a_person_queues_the_previous_question(chat: Chat, serv
     assert "着急的话" in reply.text
     [queued] = await services.questions.list_open()
     assert queued.question == "谁能帮我修自行车" and queued.ask_count == 2
+
+
+async def test_follow_with_a_township_qr_scene_subscribes(dispatcher: Dispatcher) -> None:
+    followed = Inbound(channel="test", user_id="u9", chat_id="u9", event="subscribe", payload="t_sancha")
+    [reply] = await dispatcher.dispatch(followed)
+    assert "三岔镇" in reply.text and "订阅" in reply.text
+    plain = Inbound(channel="test", user_id="u8", chat_id="u8", event="subscribe", payload="unknown-scene")
+    [greeting] = await dispatcher.dispatch(plain)
+    assert "小助手" in greeting.text
