@@ -77,7 +77,7 @@ async def push_with_questions(
     items = [Push("telegram", str(500_000 + i), "user", Reply(f"岗位快讯：县城保洁员 {i}")) for i in range(users)]
     await outbox.enqueue("posting", "bench", items)
     pushed_before, rejected_before = len(fake.sent), fake.rejected[429]
-    started = time.perf_counter()
+    started, t0 = time.perf_counter(), time.monotonic()
     sender = asyncio.create_task(outbox.run({"telegram": channel.push_transport}, until_idle=True))
     latencies: list[float] = []
     asker = 900_000
@@ -89,7 +89,7 @@ async def push_with_questions(
         latencies.append(reply.at - asked)
         await asyncio.sleep(max(0.0, every - (time.monotonic() - asked)))
     await sender
-    elapsed = time.perf_counter() - started
+    elapsed, t1 = time.perf_counter() - started, time.monotonic()
     progress = [await outbox.progress("posting", i) for i in ["bench", *(f"g{n}" for n in range(per_group))]]
     sent = sum(p.sent for p in progress)
     pushed = [m for m in fake.sent[pushed_before:] if int(m.chat_id) < 900_000]  # not the askers
@@ -108,6 +108,8 @@ async def push_with_questions(
     for m in pushed:
         buckets[int((m.at - first) // window)] += 1
     print(f"pushes per {window:.0f} s: {buckets}")
+    last = max(m.at for m in pushed)
+    print(f"first push {first - t0:.1f} s after the sender started, last {t1 - last:.1f} s before it finished")
     print(
         f"429s received: {fake.rejected[429] - rejected_before} ({dict(fake.floods)}); "
         f"pushes delivered to the server: {len(pushed)}"
