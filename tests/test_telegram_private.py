@@ -193,3 +193,16 @@ async def test_a_township_deep_link_subscribes_through_the_real_handlers(
     assert "孙家坪乡" in sent[0].text and "订阅" in sent[0].text
     assert sent[1].text.strip()
     assert "小助手" in sent[2].text
+
+
+async def test_one_chat_is_answered_in_order_while_chats_run_concurrently(
+    fake: FakeTelegram, bot: TelegramChannel
+) -> None:
+    texts = ["/help", "交通补贴咋领", "/start"] * 4
+    for user in (USER, USER + 1, USER + 2):
+        for text in texts:
+            await fake.push_update(tg.private_text(user, text))
+    for user in (USER, USER + 1, USER + 2):
+        sent = await fake.wait_sent(user, len(texts))
+        kinds = ["help" if "按类别" in s.text else "answer" if "依据" in s.text else "start" for s in sent]
+        assert kinds == ["help", "answer", "start"] * 4
