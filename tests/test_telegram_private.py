@@ -175,12 +175,13 @@ async def test_blocking_the_bot_marks_the_user_unreachable(
 
 
 async def test_an_update_that_does_not_parse_is_skipped_not_retried_forever(
-    fake: FakeTelegram, bot: TelegramChannel
+    fake: FakeTelegram, bot: TelegramChannel, caplog: pytest.LogCaptureFixture
 ) -> None:
     await fake.push_update(tg.poll(persistent_ids=False))
     await fake.push_update(tg.private_text(USER, "交通补贴咋领"))
     [answer] = await fake.wait_sent(USER)
     assert "依据" in answer.text
+    assert "skipped update 1" in caplog.text and "交通补贴咋领" not in caplog.text  # no raw update in the log
 
 
 async def test_a_township_deep_link_subscribes_through_the_real_handlers(

@@ -25,6 +25,17 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
+class _NoRawUpdates(logging.Filter):
+    """PTB logs a whole unparsable batch (names, message texts) at CRITICAL; TolerantBot logs the
+    update ids it skips instead, so that record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Error while parsing updates!")
+
+
+logging.getLogger("telegram.ext.ExtBot").addFilter(_NoRawUpdates())
+
+
 class TolerantBot(ExtBot[None]):
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         try:
