@@ -87,6 +87,17 @@ async def test_retry_after_pauses_only_that_chat(fake: FakeTelegram, transport: 
     assert time.monotonic() - start >= 0.9  # the limited chat waited out its pause
 
 
+async def test_replies_take_from_the_pushes_budget_for_a_second_only() -> None:
+    limiter = SendLimiter(PushLimits(push_per_second=10, chat_interval=0.0))
+    for _ in range(50):  # a burst of interactive replies: they never wait
+        with limiter.reply():
+            pass
+    start = time.monotonic()
+    async with limiter.push("1", group=False) as waited:
+        pass
+    assert waited >= 0.9 and time.monotonic() - start < 1.5  # the burst ages out of the window; no backlog
+
+
 def _max_in_window(times: list[float], window: float) -> int:
     return max((sum(1 for t in times if s <= t < s + window) for s in times), default=0)
 

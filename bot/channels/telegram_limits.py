@@ -2,9 +2,10 @@
 
 Telegram allows about 30 messages a second overall, 20 a minute into one group and about one a
 second into one chat. Pushes are paced evenly at `push_per_second` (no bursts, which is what
-Telegram counts), and interactive replies never wait here: they are only *counted*, which moves the
-pushes' schedule back by one slot, so pushes leave room for them. A RetryAfter pauses only the chat
-it came from. Unlike python-telegram-bot's AIORateLimiter, nothing here halts every send.
+Telegram counts), and interactive replies never wait here: they are only *counted* in the last
+second's sends, which pushes must keep under `push_per_second`, so pushes leave room for them.
+A RetryAfter pauses only the chat it came from. Unlike python-telegram-bot's AIORateLimiter,
+nothing here halts every send.
 """
 
 from __future__ import annotations
@@ -53,9 +54,8 @@ class SendLimiter:
 
     @contextlib.contextmanager
     def reply(self) -> Iterator[None]:
-        """Around an interactive reply's request: it never waits, but takes a slot from the pushes
-        and counts against the overall rate while in flight and for a second after."""
-        self._next_slot = max(self._next_slot, self.clock()) + self.step
+        """Around an interactive reply's request: it never waits, but counts against the overall
+        rate while in flight and for a second after, so pushes make room for it."""
         self._inflight += 1
         try:
             yield
