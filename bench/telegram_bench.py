@@ -142,6 +142,7 @@ async def main() -> None:
             async with running(channel):
                 fake.flood = FloodLimits()  # measure handling capacity, not Telegram's 30/s cap
                 rate = await updates_per_second(fake, channel, args.updates)
+                await asyncio.sleep(1.1)  # the replies' last second must not count against the push phase
                 fake.flood = flood
                 print(f"updates handled end to end: {rate:.0f}/s ({args.updates} private questions, polling)")
                 await push_with_questions(fake, services, channel, args.pushes, limits, args.ask_every)
