@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.messages import Capabilities, Reply
 
 
@@ -14,30 +16,39 @@ def numbered_choices(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-def split_text(text: str, limit: int) -> list[str]:
-    """Split text into chunks of at most `limit` characters, on paragraph then line boundaries."""
-    if len(text) <= limit:
+def utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> list[str]:
+    """Split text into chunks of at most `limit` (characters, or whatever `measure` counts, e.g. UTF-8
+    bytes for WeChat), on line boundaries; a line longer than the limit is cut between characters."""
+    if measure(text) <= limit:
         return [text]
     chunks: list[str] = []
     current = ""
-    for piece in _pieces(text, limit):
+    for piece in _pieces(text, limit, measure):
         candidate = f"{current}\n{piece}" if current else piece
-        if len(candidate) <= limit:
+        if measure(candidate) <= limit:
             current = candidate
         else:
-            chunks.append(current)
+            if current:
+                chunks.append(current)
             current = piece
     if current:
         chunks.append(current)
     return chunks
 
 
-def _pieces(text: str, limit: int) -> list[str]:
+def _pieces(text: str, limit: int, measure: Callable[[str], int]) -> list[str]:
     pieces: list[str] = []
     for line in text.split("\n"):
-        while len(line) > limit:
-            pieces.append(line[:limit])
-            line = line[limit:]
+        while measure(line) > limit:
+            cut = min(len(line), limit)
+            while cut > 1 and measure(line[:cut]) > limit:
+                cut -= max(1, (measure(line[:cut]) - limit) // 4)
+            pieces.append(line[:cut])
+            line = line[cut:]
         pieces.append(line)
     return pieces
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.messages import Capabilities, Reply
+from bot.render import split_text, utf8_len
 
 TEXT_BYTES = 2048
 ELLIPSIS = "…"
 CAPABILITIES = Capabilities(buttons=False, images=True, max_text=TEXT_BYTES // 3, push_window_hours=48)
-
-
-def utf8_len(text: str) -> int:
-    return len(text.encode("utf-8"))
 
 
 def truncate_utf8(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
@@ -30,32 +27,8 @@ def truncate_utf8(text: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
 
 
 def split_utf8(text: str, limit: int = TEXT_BYTES) -> list[str]:
-    """Chunks of at most `limit` bytes, cut at paragraph, then line, then character boundaries."""
-    chunks: list[str] = []
-    current = ""
-    for line in _lines(text, limit):
-        candidate = f"{current}\n{line}" if current else line
-        if utf8_len(candidate) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        current = line
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
-
-
-def _lines(text: str, limit: int) -> list[str]:
-    """The text's lines, each longer line cut into pieces of at most `limit` bytes."""
-    pieces: list[str] = []
-    for line in text.split("\n"):
-        while utf8_len(line) > limit:
-            head = line.encode("utf-8")[:limit].decode("utf-8", errors="ignore") or line[0]
-            pieces.append(head)
-            line = line[len(head) :]
-        pieces.append(line)
-    return pieces
+    """Chunks of at most `limit` UTF-8 bytes, cut at line, then character boundaries."""
+    return split_text(text, limit, measure=utf8_len)
 
 
 def reply_texts(replies: Sequence[Reply], limit: int = TEXT_BYTES) -> list[str]:
