@@ -207,3 +207,10 @@ async def test_one_chat_is_answered_in_order_while_chats_run_concurrently(
         sent = await fake.wait_sent(user, len(texts))
         kinds = ["help" if "按类别" in s.text else "answer" if "依据" in s.text else "start" for s in sent]
         assert kinds == ["help", "answer", "start"] * 4
+
+
+async def test_a_gateway_error_on_a_reply_is_retried(fake: FakeTelegram, bot: TelegramChannel) -> None:
+    fake.down["sendMessage"] = 1
+    await fake.push_update(tg.private_text(USER, "交通补贴咋领"))
+    [answer] = await fake.wait_sent(USER)
+    assert "依据" in answer.text and fake.calls["sendMessage"] == 2

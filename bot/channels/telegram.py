@@ -17,7 +17,16 @@ from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, ChatMember, Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -247,7 +256,8 @@ class TelegramChannel:
         await self._deliver(chat_id, [reply], interactive=False)
 
     async def _deliver(self, chat_id: str, replies: Sequence[Reply], interactive: bool) -> None:
-        """Send replies in order; a short 429 is waited out, a migrated group followed, a blocked user noted."""
+        """Send replies in order; a short 429 or a gateway error is waited out, a migrated group
+        followed, a blocked user noted."""
         directory = self.services.directory
         target = chat_id
         for item in (o for r in replies for o in render(r)):
@@ -274,6 +284,13 @@ class TelegramChannel:
                     if "chat not found" in exc.message.lower():
                         return
                     break
+                except TimedOut:
+                    raise  # it may have arrived: sending again could say it twice
+                except NetworkError as exc:  # refused connection, 5xx: nothing arrived, try again shortly
+                    if attempt == 3 or not interactive:
+                        raise
+                    log.info("telegram: sending to %s failed (%s); trying again", target, exc.message)
+                    await asyncio.sleep(0.5 * (attempt + 1))
 
 
 def _gone(member: ChatMember) -> bool:
