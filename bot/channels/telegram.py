@@ -10,23 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, ChatMember, Update
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -40,8 +30,8 @@ from telegram.ext import (
 from bot.channels.telegram_bot import build_bot
 from bot.channels.telegram_limits import PushLimits, SendLimiter
 from bot.channels.telegram_processor import ChatOrderedProcessor
-from bot.channels.telegram_push import TelegramPushTransport, retry_seconds
-from bot.channels.telegram_render import render, send_outgoing
+from bot.channels.telegram_push import TelegramPushTransport
+from bot.channels.telegram_send import ReplySender
 from bot.channels.telegram_updates import CHANNEL, BotIdentity, callback_inbound, chat_kind, message_inbound
 from bot.channels.telegram_webhook import check_config, webhook_handler, webhook_path
 from bot.config import ConfigError, TelegramConfig
@@ -57,7 +47,6 @@ GROUP_COMMANDS = [BotCommand("bind", "把本群绑定到乡镇（工作人员用
 TEXT_ONLY = "小助手只看得懂文字，请直接打字问我，比如：交通补贴咋领？"
 VOICE_UNSUPPORTED = "这里的语音小助手还听不了，麻烦打字问我，比如：交通补贴咋领？"
 EDITED = "修改过的消息小助手收不到，请把问题重新发一条。"
-MAX_REPLY_WAIT = 30.0  # an interactive reply waits out a 429 up to this long (three times at most)
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -90,6 +79,7 @@ class TelegramChannel:
         if self.webhook:
             builder = builder.updater(None)
         self.app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        self.sender = ReplySender(self.app.bot, self.limiter, services.directory)
         self.app.add_handler(ChatMemberHandler(self._on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
         self.app.add_handler(CallbackQueryHandler(self._on_callback))
         self.app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
@@ -182,12 +172,12 @@ class TelegramChannel:
         chat_id = str(message.chat.id)
         await self.services.directory.seen(CHANNEL, str(message.from_user.id), chat_id)
         text = VOICE_UNSUPPORTED if message.voice or message.audio else TEXT_ONLY
-        await self._deliver(chat_id, [Reply(text)], interactive=True)
+        await self.sender.deliver(chat_id, [Reply(text)], interactive=True)
 
     async def _on_edited(self, update: Update, context: Context) -> None:
         message = update.edited_message
         if message is not None and message.text:
-            await self._deliver(str(message.chat.id), [Reply(EDITED)], interactive=True)
+            await self.sender.deliver(str(message.chat.id), [Reply(EDITED)], interactive=True)
 
     async def _on_callback(self, update: Update, context: Context) -> None:
         """A pressed button: answer the query at once (the spinner stops), then handle its data."""
@@ -220,7 +210,7 @@ class TelegramChannel:
             msg = Inbound(CHANNEL, user_id, chat_id, "group", event=event, chat_title=change.chat.title or "")
             replies = await self.dispatcher.dispatch(msg)
             if not gone:
-                await self._deliver(chat_id, replies, interactive=True)
+                await self.sender.deliver(chat_id, replies, interactive=True)
 
     async def _on_migrate(self, update: Update, context: Context) -> None:
         """A group became a supergroup: keep its binding under the new id."""
@@ -247,50 +237,13 @@ class TelegramChannel:
             replies = await self.dispatcher.dispatch(replace(msg, event="start_payload"))
         if not replies:
             replies = await self.dispatcher.dispatch(msg)
-        await self._deliver(msg.chat_id, replies, interactive=True)
+        await self.sender.deliver(msg.chat_id, replies, interactive=True)
 
     # -- sending -------------------------------------------------------------------------------
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """An unsolicited message (a relayed staff answer): raises when it should be tried again later."""
-        await self._deliver(chat_id, [reply], interactive=False)
-
-    async def _deliver(self, chat_id: str, replies: Sequence[Reply], interactive: bool) -> None:
-        """Send replies in order; a short 429 or a gateway error is waited out, a migrated group
-        followed, a blocked user noted."""
-        directory = self.services.directory
-        target = chat_id
-        for item in (o for r in replies for o in render(r)):
-            for attempt in range(4):
-                try:
-                    with self.limiter.reply():
-                        await send_outgoing(self.app.bot, target, item)
-                    break
-                except RetryAfter as exc:
-                    wait = retry_seconds(exc)
-                    if attempt == 3 or wait > MAX_REPLY_WAIT or not interactive:
-                        raise
-                    await asyncio.sleep(wait)
-                except ChatMigrated as exc:
-                    await directory.move_group(CHANNEL, target, str(exc.new_chat_id))
-                    target = str(exc.new_chat_id)
-                except Forbidden as exc:
-                    log.info("telegram: chat %s cannot be written to: %s", target, exc.message)
-                    if not target.startswith("-"):
-                        await directory.set_reachability(CHANNEL, target, "unreachable")
-                    return
-                except BadRequest as exc:
-                    log.warning("telegram: chat %s rejected a message: %s", target, exc.message)
-                    if "chat not found" in exc.message.lower():
-                        return
-                    break
-                except TimedOut:
-                    raise  # it may have arrived: sending again could say it twice
-                except NetworkError as exc:  # refused connection, 5xx: nothing arrived, try again shortly
-                    if attempt == 3 or not interactive:
-                        raise
-                    log.info("telegram: sending to %s failed (%s); trying again", target, exc.message)
-                    await asyncio.sleep(0.5 * (attempt + 1))
+        await self.sender.deliver(chat_id, [reply], interactive=False)
 
 
 def _gone(member: ChatMember) -> bool:
