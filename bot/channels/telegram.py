@@ -1,8 +1,9 @@
 """The Telegram channel: python-telegram-bot's Application, polling or webhook, replies, relays and pushes.
 
 Updates become Inbound (telegram_updates), the dispatcher answers, replies are rendered as HTML with
-inline keyboards (telegram_render). Replies go out at once on the Application's bot; pushes use the
-separate, rate-limited TelegramPushTransport (telegram_push), so a broadcast never delays a reply.
+inline keyboards (telegram_render) and go out at once on the Application's bot (telegram_send);
+pushes use the separate, rate-limited TelegramPushTransport (telegram_push), so a broadcast never
+delays a reply. Webhook mode receives on the bot's aiohttp server (telegram_webhook).
 """
 
 from __future__ import annotations
