@@ -37,6 +37,14 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Action:
+    """A button an answer offers to go on with (e.g. "看最近招聘" -> postings:latest)."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
 class FaqEntry:
     id: str
     title: str
@@ -47,6 +55,7 @@ class FaqEntry:
     questions: tuple[str, ...]
     keywords: tuple[str, ...]
     source: Source
+    actions: tuple[Action, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +288,7 @@ class _Loader:
         return entries
 
     def parse_entry(self, name: str, entry_id: str, item: dict[str, Any]) -> FaqEntry | None:
-        known = {"title", "category", "answer", "contacts", "related", "questions", "keywords", "source"}
+        known = {"title", "category", "answer", "contacts", "related", "questions", "keywords", "source", "actions"}
         for key in sorted(set(item) - known):
             self.problem(name, entry_id, f"unknown field '{key}'")
         if isinstance(item.get("source"), dict):
@@ -305,6 +314,7 @@ class _Loader:
             questions=self.strings(name, entry_id, item, "questions"),
             keywords=self.strings(name, entry_id, item, "keywords"),
             source=source,
+            actions=self.actions(name, entry_id, item.get("actions", [])),
         )
         if len(title) > MAX_TITLE:
             self.problem(name, entry_id, f"title is longer than {MAX_TITLE} characters")
@@ -315,6 +325,19 @@ class _Loader:
         if not entry.contacts:
             self.problem(name, entry_id, "needs at least one contact (whom to ask)")
         return entry if len(self.problems) == before else None
+
+    def actions(self, name: str, entry_id: str, items: Any) -> tuple[Action, ...]:
+        found: list[Action] = []
+        for item in items if isinstance(items, list) else [None]:
+            label = item.get("label") if isinstance(item, dict) else None
+            data = item.get("data") if isinstance(item, dict) else None
+            if not (isinstance(label, str) and 0 < len(label) <= MAX_TITLE):
+                self.problem(name, entry_id, f"each [[actions]] needs a label of 1–{MAX_TITLE} characters")
+            elif not (isinstance(data, str) and data.isascii() and ":" in data and len(data) <= 64):
+                self.problem(name, entry_id, "each [[actions]] needs data like 'postings:latest' (ASCII, ≤ 64)")
+            else:
+                found.append(Action(label, data))
+        return tuple(found)
 
     def check_links(self, pack: ContentPack) -> None:
         for entry in pack.entries.values():

@@ -23,8 +23,9 @@ def render_entry(content: ContentPack, entry: FaqEntry) -> Reply:
     """An entry as a reply: title, answer, whom to ask, its source, and related entries as buttons."""
     ask = "、".join(content.contacts[c].name for c in entry.contacts)
     text = f"【{entry.title}】\n{entry.answer}\n\n问谁：{ask}\n依据：{content.citation(entry)}"
+    actions = tuple(Button(a.label, a.data) for a in entry.actions)
     related = tuple(Button(content.entries[r].title, f"faq:{r}") for r in entry.related[:3])
-    return Reply(text, related)
+    return Reply(text, actions + related)
 
 
 def handover_text(content: ContentPack, queued: bool, topic: str | None = None) -> str:

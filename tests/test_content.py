@@ -115,3 +115,12 @@ def test_missing_files_are_named(tmp_path: Path) -> None:
     (root / "userdict.txt").unlink()
     found = problems(root)
     assert "synonyms.toml: file is missing" in found and "userdict.txt: file is missing" in found
+
+
+def test_bad_actions_are_named(tmp_path: Path) -> None:
+    root = broken_copy(tmp_path)
+    entry = root / "faq" / "job-postings.toml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8") + '\n[[actions]]\nlabel = "看看"\ndata = "招聘"\n', encoding="utf-8"
+    )
+    assert any(p.startswith("faq/job-postings.toml: job-postings: each [[actions]]") for p in problems(root))

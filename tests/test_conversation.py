@@ -177,3 +177,11 @@ async def test_follow_with_a_township_qr_scene_subscribes(dispatcher: Dispatcher
     plain = Inbound(channel="test", user_id="u8", chat_id="u8", event="subscribe", payload="unknown-scene")
     [greeting] = await dispatcher.dispatch(plain)
     assert "小助手" in greeting.text
+
+
+async def test_an_answer_can_lead_on_to_a_feature(chat: Chat) -> None:
+    [answer] = await chat.say("最近有什么招工信息")
+    assert answer.text.startswith("【招聘和零工信息】")
+    assert answer.buttons[0].data == "postings:latest"
+    [latest] = await chat.say("1")  # typed number on a text-only channel = the first button
+    assert "最近没有正在招的信息" in latest.text  # no postings yet in a fresh database
