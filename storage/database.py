@@ -32,9 +32,9 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
     found.sort()
     numbers = [n for n, _, _ in found]
-    # Gaps are tolerated while parallel work lands (numbers are assigned per feature); duplicates are not.
-    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] < 1):
-        raise StorageError(f"migrations must have distinct numbers 001, 002, …, found {numbers}")
+    # No gaps: a migration numbered below the database's version would silently never run.
+    if numbers != list(range(1, len(found) + 1)):
+        raise StorageError(f"migrations must be numbered 001, 002, … without gaps, found {numbers}")
     return found
 
 
