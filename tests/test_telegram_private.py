@@ -59,7 +59,8 @@ async def test_start_greets_and_the_command_menus_are_chinese(fake: FakeTelegram
     assert "小助手" in greeting.text and greeting.buttons  # categories as buttons
     private = {c["command"]: c["description"] for c in fake.commands["all_private_chats"]}
     group = {c["command"]: c["description"] for c in fake.commands["all_group_chats"]}
-    assert set(private) == {"start", "help"} and "bind" in group
+    assert {"start", "help", "jobs"} <= set(private) and "bind" in group
+    assert set(private) | set(group) <= set(bot.dispatcher.commands)  # every menu entry is handled
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in d) for d in [*private.values(), *group.values()])
 
 

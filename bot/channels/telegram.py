@@ -43,7 +43,15 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-PRIVATE_COMMANDS = [BotCommand("start", "开始使用"), BotCommand("help", "怎么问、能问什么")]
+PRIVATE_COMMANDS = [
+    BotCommand("start", "开始使用"),
+    BotCommand("help", "怎么问、能问什么"),
+    BotCommand("jobs", "看最近的招聘和零工"),
+    BotCommand("dingyue", "订阅招聘信息"),
+    BotCommand("xinxi", "我的务工信息和就业服务"),
+    BotCommand("bangding", "绑定身份（用联络员给的码）"),
+    BotCommand("human", "找工作人员"),
+]
 GROUP_COMMANDS = [BotCommand("bind", "把本群绑定到乡镇（工作人员用）"), BotCommand("help", "怎么用小助手")]
 TEXT_ONLY = "小助手只看得懂文字，请直接打字问我，比如：交通补贴咋领？"
 VOICE_UNSUPPORTED = "这里的语音小助手还听不了，麻烦打字问我，比如：交通补贴咋领？"
