@@ -81,7 +81,7 @@ class RosterConfig:
 
 @dataclass(frozen=True)
 class OutboxConfig:
-    concurrency: int = 8  # pushes in flight per channel (one per recipient); transports enforce rate limits
+    concurrency: int = 32  # pushes in flight per channel (one per recipient); transports enforce rate limits
     max_attempts: int = 8  # transient failures retried with exponential back-off, then given up
     backoff_seconds: int = 2  # first retry delay; doubles each attempt
     max_backoff_seconds: int = 900
