@@ -1,10 +1,13 @@
-"""What every channel adapter offers the rest of the bot."""
+"""What every channel adapter offers the rest of the bot.
+
+Optional extras, found by `bot.app` and `bot.outbox.transports_of`: `mount(app)` adds the channel's
+routes (webhooks, callbacks) to the bot's one aiohttp server before it starts; `push_transport` or
+`transports` give the outbox the channel's rate-limited PushTransport(s) (else `send` is used).
+"""
 
 from __future__ import annotations
 
 from typing import Protocol
-
-from aiohttp import web
 
 from bot.messages import Capabilities, Reply
 
@@ -17,11 +20,4 @@ class Channel(Protocol):
         """Receive and answer messages until cancelled (or, for the console, until end of input)."""
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send an unsolicited message (a relayed staff answer, a push)."""
-
-
-class WebChannel(Channel, Protocol):
-    """A channel that also receives over HTTP (webhooks, callbacks) on the bot's one aiohttp server."""
-
-    def mount(self, app: web.Application) -> None:
-        """Add this channel's routes to the app before the server starts."""
+        """Send one unsolicited message now (the outbox's fallback when a channel has no PushTransport)."""
