@@ -59,11 +59,10 @@ async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
         await svc.questions.log(msg.channel, msg.user_id, question, "suggest", None, match.score)
         buttons = [Button(svc.content.entries[e].title, f"faq:{e}") for e in match.suggestions]
         return [Reply(SUGGEST, (*buttons, Button(NONE_OF_THESE, "human")))]
-    return [await _decline(msg, svc, question, match)]
+    return [await _decline(msg, svc, question, fold(normalised), match)]
 
 
-async def _decline(msg: Inbound, svc: Services, question: str, match: Match) -> Reply:
-    key = question_key(svc, msg.text)
+async def _decline(msg: Inbound, svc: Services, question: str, key: str, match: Match) -> Reply:
     staff = await svc.questions.staff_answer(key)
     if staff is not None:
         await svc.questions.log(msg.channel, msg.user_id, question, "answer", None, match.score)
