@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluation import evaluate, load_cases  # noqa: E402
+from bot.faq.evaluation import evaluate, load_cases  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
 
 

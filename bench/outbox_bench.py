@@ -2,8 +2,8 @@
 
 The bot side runs as a separate process (`--worker`): the real services, the real dispatcher, the
 TelegramChannel polling a fake Bot API server (answering questions), and the outbox sender with the
-TelegramPushTransport and the WeCom group-robot transport. The fake servers (tests/fake_telegram.py,
-which enforces Telegram-like flood limits with 429s, and tests/fake_wechat.py for WeCom robots) run in
+TelegramPushTransport and the WeCom group-robot transport. The fake servers (tests/fakes/telegram.py,
+which enforces Telegram-like flood limits with 429s, and tests/fakes/wechat.py for WeCom robots) run in
 this process and count every message they accept, so a killed worker cannot hide anything.
 
 Phase 1: push the posting while a laborer asks a question every 50 ms; report the achieved push rate
@@ -37,13 +37,13 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import Config, OutboxConfig, TelegramConfig, WechatConfig  # noqa: E402
 from bot.content import load_content  # noqa: E402
-from bot.outbox import Outbox  # noqa: E402
-from bot.postings import PostingService  # noqa: E402
+from bot.outbox.sender import Outbox  # noqa: E402
+from bot.postings.service import PostingService  # noqa: E402
 from storage import Database, DirectoryStore, Staff  # noqa: E402
 from storage.postings import PostingStore, SubscriptionStore  # noqa: E402
-from tests import fake_telegram as tg  # noqa: E402
-from tests.fake_telegram import FakeTelegram, FloodLimits  # noqa: E402
-from tests.fake_wechat import FakeWechat  # noqa: E402
+from tests.fakes import telegram as tg  # noqa: E402
+from tests.fakes.telegram import FakeTelegram, FloodLimits  # noqa: E402
+from tests.fakes.wechat import FakeWechat  # noqa: E402
 
 AUTHOR = "4242"  # the bureau staff member who publishes (gets the summary)
 LABORER0 = 500_000
@@ -253,9 +253,9 @@ async def phase_kill(args: argparse.Namespace, tmp: Path, flood: FloodLimits) ->
 
 async def worker(spec: dict[str, str | float]) -> None:
     """The bot side: Telegram channel (answers questions) and the outbox sender, until SIGTERM/SIGKILL."""
-    from bot.channels.telegram import TelegramChannel
-    from bot.channels.telegram_limits import PushLimits
-    from bot.channels.wecom import WecomRobots
+    from bot.channels.telegram.channel import TelegramChannel
+    from bot.channels.telegram.limits import PushLimits
+    from bot.channels.wechat.wecom import WecomRobots
     from bot.services import open_services
     from handlers import build_dispatcher
 

@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.briefings import load_briefings  # noqa: E402
-from bot.briefings_send import start_campaign  # noqa: E402
+from bot.briefings.catalog import load_briefings  # noqa: E402
+from bot.briefings.send import start_campaign  # noqa: E402
 from bot.content import load_content  # noqa: E402
-from bot.outbox import Outbox  # noqa: E402
-from bot.reports import export_reach, export_roster  # noqa: E402
-from bot.roster_import import import_ledger  # noqa: E402
+from bot.outbox.sender import Outbox  # noqa: E402
+from bot.reports.service import export_reach, export_roster  # noqa: E402
+from bot.roster.importer import import_ledger  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.briefings import BriefingStore  # noqa: E402
 from storage.reports import ReportStore  # noqa: E402

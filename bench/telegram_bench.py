@@ -1,4 +1,4 @@
-"""Telegram benchmark against the fake Bot API server (tests/fake_telegram.py), real PTB client end to end.
+"""Telegram benchmark against the fake Bot API server (tests/fakes/telegram.py), real PTB client end to end.
 
 1. Updates handled per second: a backlog of private questions fetched by long polling, answered by
    the real dispatcher (FAQ matching, SQLite) and sent back.
@@ -26,15 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.telegram import TelegramChannel  # noqa: E402
-from bot.channels.telegram_limits import PushLimits  # noqa: E402
+from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
+from bot.channels.telegram.limits import PushLimits  # noqa: E402
 from bot.config import Config, TelegramConfig  # noqa: E402
 from bot.messages import Reply  # noqa: E402
-from bot.outbox import Outbox, Push  # noqa: E402
+from bot.outbox.sender import Outbox, Push  # noqa: E402
 from bot.services import Services, open_services  # noqa: E402
 from handlers import build_dispatcher  # noqa: E402
-from tests import fake_telegram as tg  # noqa: E402
-from tests.fake_telegram import FakeTelegram, FloodLimits, running  # noqa: E402
+from tests.fakes import telegram as tg  # noqa: E402
+from tests.fakes.telegram import FakeTelegram, FloodLimits, running  # noqa: E402
 
 QUESTIONS = ["交通补贴咋领", "稳岗补贴俺咋没领到", "创业贷款怎么贷", "公益岗咋报名", "老板不给工钱咋办", "/help"]
 GROUPS = 5

@@ -26,13 +26,13 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.wechat import WechatChannel  # noqa: E402
+from bot.channels.wechat.channel import WechatChannel  # noqa: E402
 from bot.config import Config, WechatConfig  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
 from bot.services import open_services  # noqa: E402
 from bot.web import build_app, start_server  # noqa: E402
 from handlers import build_dispatcher  # noqa: E402
-from tests.fake_wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml, signed_query  # noqa: E402
+from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml, signed_query  # noqa: E402
 
 QUESTIONS = [
     "交通补贴咋领",

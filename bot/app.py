@@ -11,7 +11,7 @@ from bot.channels.base import Channel
 from bot.channels.console import ConsoleChannel
 from bot.config import Config
 from bot.dispatcher import Dispatcher
-from bot.outbox import transports_of
+from bot.outbox.sender import transports_of
 from bot.services import Services, open_services
 from bot.web import build_app, start_server
 from handlers import build_dispatcher
@@ -23,11 +23,11 @@ def platform_channels(config: Config, services: Services, dispatcher: Dispatcher
     """The platform channels whose credentials are configured."""
     channels: list[Channel] = []
     if config.telegram.token:
-        from bot.channels.telegram import TelegramChannel  # python-telegram-bot loads only when used
+        from bot.channels.telegram.channel import TelegramChannel  # python-telegram-bot loads only when used
 
         channels.append(TelegramChannel(config.telegram, services, dispatcher))
     if config.wechat.token:
-        from bot.channels.wechat import WechatChannel  # wechatpy loads only when used
+        from bot.channels.wechat.channel import WechatChannel  # wechatpy loads only when used
 
         channels.append(WechatChannel(services, dispatcher))
     return channels

@@ -8,10 +8,11 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
-from bot import postings_cli, roster_cli
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
 from bot.logs import setup_logging
+from bot.postings import cli as postings_cli
+from bot.roster import cli as roster_cli
 
 EXIT_USAGE = 2
 
@@ -79,7 +80,7 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     if args.command == "content" and args.action == "eval":
         return evaluate_file(config, args.file)
     if args.command == "content":
-        from bot.briefings import load_briefings
+        from bot.briefings.catalog import load_briefings
 
         pack = load_content(config.content_dir)
         briefings = load_briefings(pack)
@@ -90,11 +91,11 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         )
         return 0
     if args.command == "wechat":
-        from bot.channels.wechat_menu import apply_menu
+        from bot.channels.wechat.menu import apply_menu
 
         return asyncio.run(apply_menu(config, check_only=args.check))
     if args.command == "telegram":
-        from bot.channels.telegram_links import township_links
+        from bot.channels.telegram.links import township_links
 
         for name, link in asyncio.run(township_links(config)):
             print(f"{name}\t{link}")
@@ -146,7 +147,7 @@ def evaluate_file(config: Config, file: str | None) -> int:
     """Print accuracy on a TSV of `expected-ids<TAB>question` lines, and each miss."""
     from pathlib import Path
 
-    from bot.evaluation import evaluate, load_cases
+    from bot.faq.evaluation import evaluate, load_cases
     from bot.services import build_matcher
 
     if not file:
@@ -174,8 +175,8 @@ def _questions_from(arguments: list[str]) -> Iterator[str]:
 
 async def _questions(config: Config, args: argparse.Namespace) -> int:
     from bot.clock import local_time
-    from bot.outbox import Outbox
-    from bot.relay import relay_answer
+    from bot.faq.relay import relay_answer
+    from bot.outbox.sender import Outbox
     from storage import Database, QuestionStore
 
     async with await Database.open(config.database_path) as db:

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from bot.analyzer import Analyzer
-from bot.briefings import cached_briefings
-from bot.briefings_send import install as install_briefings
+from bot.briefings.catalog import cached_briefings
+from bot.briefings.send import install as install_briefings
 from bot.config import Config
 from bot.content import ContentPack, load_content
-from bot.matcher import FaqMatcher
-from bot.outbox import Outbox
-from bot.postings import PostingService
+from bot.faq.analyzer import Analyzer
+from bot.faq.matcher import FaqMatcher
+from bot.outbox.sender import Outbox
+from bot.postings.service import PostingService
 from storage import ConversationStore, Database, DirectoryStore, QuestionStore
 
 

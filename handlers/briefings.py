@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.briefings import cached_briefings
-from bot.briefings_send import TargetError, start_campaign
+from bot.briefings.catalog import cached_briefings
+from bot.briefings.send import TargetError, start_campaign
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
-from bot.reports import SHOWN, answers_text, completion_text, reach_text, unreached_text
-from bot.roster_access import NOT_STAFF, actor, roster, scope_of, scope_text, staff_of
+from bot.reports.service import SHOWN, answers_text, completion_text, reach_text, unreached_text
+from bot.roster.access import NOT_STAFF, actor, roster, scope_of, scope_text, staff_of
 from bot.services import Services
 from storage.briefings import BriefingStore, Campaign
 from storage.directory import Staff
@@ -165,7 +165,7 @@ async def chart(msg: Inbound, svc: Services) -> list[Reply]:
     if isinstance(found, list):
         return found
     staff, campaign = found
-    from bot.reports_chart import ChartFontMissing, reach_chart
+    from bot.reports.chart import ChartFontMissing, reach_chart
 
     rows = await ReportStore(svc.db).reach(campaign.id, scope_of(staff))
     if not rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.content import ContentPack, FaqEntry, fold
 from bot.dispatcher import Router
-from bot.matcher import Match
+from bot.faq.matcher import Match
 from bot.messages import Button, Inbound, Reply
 from bot.privacy import mask
 from bot.services import Services

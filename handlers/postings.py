@@ -11,10 +11,10 @@ from dataclasses import replace
 
 from bot.dispatcher import Handler, Router
 from bot.messages import Button, Inbound, Reply
-from bot.postings_dates import today
-from bot.postings_draft import ASK, Draft, parse_correction
-from bot.postings_extract import FIELDS, extract
-from bot.postings_render import card, draft_text, headline
+from bot.postings.dates import today
+from bot.postings.draft import ASK, Draft, parse_correction
+from bot.postings.extract import FIELDS, extract
+from bot.postings.render import card, draft_text, headline
 from bot.services import Services
 from handlers import postings_review, subscriptions
 from storage.directory import Staff

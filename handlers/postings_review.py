@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
-from bot.postings_draft import Draft
-from bot.postings_render import card, headline
+from bot.postings.draft import Draft
+from bot.postings.render import card, headline
 from bot.services import Services
 from storage.directory import Staff
 from storage.postings import Posting

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 
-from bot.briefings_send import deliver_missed
+from bot.briefings.send import deliver_missed
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.privacy import mask_phone
-from bot.roster_access import (
+from bot.roster.access import (
     KIND_NAMES,
     NO_KEY,
     NOT_STAFF,
@@ -22,8 +22,8 @@ from bot.roster_access import (
     staff_of,
     tell_liaisons,
 )
-from bot.roster_binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like_code, masked_name
-from bot.roster_fields import FieldError, phone, wage
+from bot.roster.binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like_code, masked_name
+from bot.roster.fields import FieldError, phone, wage
 from bot.services import Services
 from storage.ledger import ServiceLedger
 from storage.reports import ReportStore

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
-from bot.postings_dates import today
-from bot.postings_render import card, headline
+from bot.postings.dates import today
+from bot.postings.render import card, headline
 from bot.services import Services
 from handlers import postings_review, roster
 

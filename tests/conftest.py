@@ -11,7 +11,7 @@ import pytest
 from bot.config import Config
 from bot.content import ContentPack
 from bot.dispatcher import Dispatcher
-from bot.matcher import FaqMatcher
+from bot.faq.matcher import FaqMatcher
 from bot.messages import Inbound, Reply
 from bot.services import Services, build_matcher
 from handlers import build_dispatcher

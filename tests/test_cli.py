@@ -12,21 +12,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import CONTENT, ROOT
-
-
-def run(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "data"), "BOT_CONFIG": "", **env}
-    environ.pop("BOT_CONFIG")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**environ, "PYTHONPATH": str(ROOT)},
-        timeout=60,
-        check=False,
-    )
+from tests.fakes.cli import run
 
 
 def test_ask_json_reads_many_questions_from_stdin(tmp_path: Path) -> None:

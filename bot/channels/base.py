@@ -1,6 +1,6 @@
 """What every channel adapter offers the rest of the bot.
 
-Optional extras, found by `bot.app` and `bot.outbox.transports_of`: `mount(app)` adds the channel's
+Optional extras, found by `bot.app` and `bot.outbox.sender.transports_of`: `mount(app)` adds the channel's
 routes (webhooks, callbacks) to the bot's one aiohttp server before it starts; `push_transport` or
 `transports` give the outbox the channel's rate-limited PushTransport(s) (else `send` is used).
 """

@@ -1,0 +1,255 @@
+"""The WeChat Official Account channel: the callback endpoint on the bot's aiohttp server.
+
+GET verifies the URL (echo `echostr`); POST receives messages in plain or safe (AES) mode. Every
+request is checked before anything is stored (see wechat_xml). WeChat waits 5 s for an answer and
+then retries (3 times): the answer is sent as a passive reply when the dispatcher is done within
+`reply_budget_ms`, otherwise the request gets "success" at once and the answer follows as a
+customer-service message. Deliveries are deduplicated in SQLite, so a retry never gives a second
+answer or a second question-log row; a retry of a passively answered message gets the same reply
+again (WeChat retries only when it did not receive the first response).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Coroutine
+from typing import Any
+
+import httpx
+from aiohttp import web
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.replies import TextReply
+
+from bot.channels.wechat.api import WechatApi
+from bot.channels.wechat.inbound import CHANNEL, Incoming, parse
+from bot.channels.wechat.outbound import WechatPush
+from bot.channels.wechat.render import CAPABILITIES, reply_texts
+from bot.channels.wechat.wecom import WecomRobots
+from bot.channels.wechat.xml import Refused, check_query, check_xml, decrypt, encrypt
+from bot.config import ConfigError, WechatConfig
+from bot.dispatcher import Dispatcher
+from bot.messages import Reply
+from bot.outbox.delivery import DeliveryStatus, PushTransport
+from bot.services import Services
+from storage.wechat import WechatStore
+
+log = logging.getLogger(__name__)
+
+SUCCESS = "success"  # WeChat's "received, no passive reply"
+
+
+class WechatChannel:
+    name = CHANNEL
+    capabilities = CAPABILITIES
+
+    def __init__(self, services: Services, dispatcher: Dispatcher, client: httpx.AsyncClient | None = None) -> None:
+        self.config = services.config.wechat
+        self.services = services
+        self.dispatcher = dispatcher
+        self.store = WechatStore(services.db)
+        self.api = WechatApi(self.config, self.store, client)
+        self.transport = WechatPush(self.api, self.store, services.directory, self.config)
+        self.crypto = _crypto(self.config)
+        if not 0 < self.config.reply_budget_ms <= 4500:
+            raise ConfigError("wechat.reply_budget_ms: must be between 1 and 4500 (WeChat waits 5 s)")
+        self.budget = self.config.reply_budget_ms / 1000
+        self._later: set[asyncio.Task[None]] = set()
+        self.robots = WecomRobots(self.config) if self.config.wecom_robots else None
+        self.townships = {t.id: t.name for t in services.content.townships.values()}
+        if self.robots is not None:
+            self.robots.check(self.townships)
+
+    @property
+    def transports(self) -> dict[str, PushTransport]:
+        """The push transports this channel brings, by channel name, for the outbox sender."""
+        found: dict[str, PushTransport] = {CHANNEL: self.transport}
+        if self.robots is not None:
+            found[self.robots.channel] = self.robots
+        return found
+
+    def mount(self, app: web.Application) -> None:
+        app.router.add_get(self.config.path, self.verify)
+        app.router.add_post(self.config.path, self.callback)
+
+    async def run(self) -> None:
+        """Nothing to poll: the callback does the work. Prune old deliveries; on stop, finish pushes."""
+        if self.robots is not None:
+            await self.robots.bind(self.services.directory, self.townships)
+        try:
+            while True:
+                await self.store.prune()
+                await asyncio.sleep(3600)
+        finally:
+            if self._later:
+                await asyncio.wait(self._later, timeout=5)
+            await self.api.close()
+            if self.robots is not None:
+                await self.robots.close()
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """A relayed staff answer: within the rules, or an error so the relay tries again later."""
+        result = await self.transport.push(chat_id, "user", reply)
+        if result.status is not DeliveryStatus.SENT:
+            raise RuntimeError(f"WeChat delivery {result.status.value}: {result.detail}")
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """URL verification when the county saves the server settings: echo `echostr` if signed."""
+        try:
+            check_query(request.query, self.config.token, self.config.replay_window)
+        except Refused as exc:
+            log.warning("WeChat verification refused: %s", exc.reason)
+            return web.Response(status=exc.status, text="forbidden")
+        echostr = request.query.get("echostr", "")
+        if not echostr:
+            return web.Response(status=400, text="no echostr")
+        return web.Response(text=echostr)
+
+    async def callback(self, request: web.Request) -> web.Response:
+        encrypted = request.query.get("encrypt_type", "raw").lower() == "aes"
+        try:
+            check_query(request.query, self.config.token, self.config.replay_window)
+            xml = check_xml(await self._body(request))
+            if encrypted:
+                if self.crypto is None:
+                    raise Refused(400, "safe mode message but no EncodingAESKey configured")
+                xml = decrypt(self.crypto, xml, request.query)
+            elif self.config.require_encryption:
+                raise Refused(403, "plain-mode message refused (require_encryption)")
+            incoming = parse(xml)
+        except Refused as exc:
+            log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
+            return web.Response(status=exc.status, text="refused")
+        text = await self.handle(incoming)
+        if text is None:
+            return web.Response(text=SUCCESS)
+        reply = TextReply(source=incoming.account, target=incoming.user_id, content=text, time=int(time.time()))
+        body = str(reply.render())
+        if encrypted and self.crypto is not None:
+            body = encrypt(self.crypto, body, request.query["nonce"], str(int(time.time())))
+        return web.Response(text=body, content_type="application/xml")
+
+    async def _body(self, request: web.Request) -> bytes:
+        limit = self.config.max_body_bytes
+        if request.content_length is not None and request.content_length > limit:
+            raise Refused(413, "body too large")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := await request.content.read(8192):
+                size += len(chunk)
+                if size > limit:
+                    raise Refused(413, "body too large")
+                chunks.append(chunk)
+        except (OSError, ValueError) as exc:  # the client went away mid-body
+            raise Refused(400, f"incomplete body ({type(exc).__name__})") from None
+        return b"".join(chunks)
+
+    async def handle(self, incoming: Incoming) -> str | None:
+        """What to answer passively (None: "success"); claims the delivery so retries answer nothing new."""
+        if incoming.action == "ignore":
+            return None
+        if incoming.action == "template_finished":
+            if incoming.msg_id:
+                await self.store.template_finished(incoming.msg_id, incoming.status or "")
+            return None
+        earlier = await self.store.claim(incoming.key, incoming.user_id)
+        if earlier is not None:
+            log.info("WeChat retry of %s (%s)", incoming.key, earlier.state)
+            return earlier.reply if earlier.state == "passive" else None
+        if incoming.action == "unsubscribe":
+            await self._unsubscribe(incoming)
+            return None
+        if incoming.opens_window:
+            await self.services.directory.seen(CHANNEL, incoming.user_id, incoming.user_id)
+        if incoming.action == "fixed" or incoming.inbound is None:
+            return await self._answer(incoming, [Reply(incoming.fixed_reply or "")])
+        task = asyncio.create_task(self.dispatcher.dispatch(incoming.inbound))
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self.budget)
+        except asyncio.CancelledError:
+            self._deliver_later(incoming, task)
+            raise
+        if not done:
+            log.info("answer for %s not ready within %.1f s: will push it", incoming.key, self.budget)
+            self._deliver_later(incoming, task)
+            return None
+        return await self._answer(incoming, task.result())
+
+    async def _answer(self, incoming: Incoming, replies: list[Reply]) -> str | None:
+        """The first text goes passively; further texts and images follow as customer-service messages."""
+        texts = reply_texts(replies)
+        images = [Reply("", image=r.image, image_name=r.image_name) for r in replies if r.image]
+        if not texts:
+            if images:
+                self._push_later(incoming, images)
+            else:
+                await self.store.mark(incoming.key, "silent")
+            return None
+        if not await self.store.answered_passively(incoming.key, texts[0]):
+            self._push_later(incoming, replies)  # a retry came meanwhile: the first request is lost
+            return None
+        if len(texts) > 1 or images:
+            self._push_later(incoming, [*(Reply(t) for t in texts[1:]), *images], mark=False)
+        return texts[0]
+
+    async def _unsubscribe(self, incoming: Incoming) -> None:
+        directory = self.services.directory
+        if await directory.reachability(CHANNEL, incoming.user_id) is None:
+            await directory.seen(CHANNEL, incoming.user_id, incoming.user_id, inbound=False)
+        await directory.set_reachability(CHANNEL, incoming.user_id, "unreachable")
+        if incoming.inbound is not None:
+            await self.dispatcher.dispatch(incoming.inbound)  # features may react; nothing can be sent
+        await self.store.mark(incoming.key, "silent")
+
+    def _deliver_later(self, incoming: Incoming, task: asyncio.Task[list[Reply]]) -> None:
+        async def deliver() -> None:
+            replies = await task
+            if reply_texts(replies) or any(r.image for r in replies):
+                await self._push(incoming, replies)
+            else:
+                await self.store.mark(incoming.key, "silent")
+
+        self._spawn(deliver())
+
+    def _push_later(self, incoming: Incoming, replies: list[Reply], mark: bool = True) -> None:
+        self._spawn(self._push(incoming, replies, mark))
+
+    async def _push(self, incoming: Incoming, replies: list[Reply], mark: bool = True) -> None:
+        result = await self.transport.deliver(incoming.user_id, replies)
+        if result.status is not DeliveryStatus.SENT:
+            log.warning("answer for %s not delivered: %s %s", incoming.key, result.status.value, result.detail)
+        if mark:
+            await self.store.mark(incoming.key, "pushed")
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._later.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._later.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("WeChat background delivery failed: %r", task.exception())
+
+    async def drain(self) -> None:
+        """Wait for background deliveries (tests, shutdown)."""
+        while self._later:
+            with contextlib.suppress(Exception):
+                await asyncio.gather(*self._later, return_exceptions=True)
+
+
+def _crypto(config: WechatConfig) -> WeChatCrypto | None:
+    """Safe mode's cipher, or None in plain mode; a malformed key fails loudly at start-up."""
+    if not config.encoding_aes_key:
+        return None
+    if len(config.encoding_aes_key) != 43 or not config.app_id:
+        raise ConfigError(
+            "wechat.encoding_aes_key must be the 43-character EncodingAESKey, and wechat.app_id must be set"
+        )
+    try:
+        return WeChatCrypto(config.token, config.encoding_aes_key, config.app_id)
+    except (ValueError, AssertionError):
+        raise ConfigError("wechat.encoding_aes_key: not a valid EncodingAESKey") from None

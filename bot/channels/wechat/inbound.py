@@ -1,0 +1,93 @@
+"""Translating a parsed WeChat message or event (wechatpy) into what the callback does with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from wechatpy import parse_message
+from wechatpy.events import (
+    ClickEvent,
+    ScanEvent,
+    SubscribeEvent,
+    SubscribeScanEvent,
+    TemplateSendJobFinishEvent,
+    UnsubscribeEvent,
+)
+from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
+
+from bot.channels.wechat.xml import Refused
+from bot.messages import Inbound
+
+CHANNEL = "wechat"
+UNSUPPORTED = "小助手现在只看得懂文字和语音。请直接打字或按住说话问我，比如：交通补贴咋领？"
+
+Action = Literal["dispatch", "unsubscribe", "template_finished", "fixed", "ignore"]
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One delivered message or event and what to do with it."""
+
+    key: str  # deduplication key: WeChat retries carry the same one
+    user_id: str  # the sender's OpenID
+    account: str  # our Official Account's id (ToUserName), the passive reply's sender
+    action: Action
+    inbound: Inbound | None = None  # for "dispatch" (and "unsubscribe", so handlers can react)
+    fixed_reply: str | None = None  # for "fixed": a short reply without the dispatcher
+    msg_id: str | None = None  # TEMPLATESENDJOBFINISH: the template message's id
+    status: str | None = None  # TEMPLATESENDJOBFINISH: its delivery status
+    opens_window: bool = False  # the user acted: WeChat's 48-hour customer-service window restarts
+
+
+def parse(xml: str) -> Incoming:
+    """Parse checked XML (see wechat_xml.check_xml) with wechatpy and decide what to do."""
+    try:
+        message: Any = parse_message(xml)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise Refused(400, "not a WeChat message") from None
+    user, account = _text(message.source), _text(message.target)
+    if not user or not account or message.time is None:
+        raise Refused(400, "message without FromUserName, ToUserName or CreateTime")
+    return _translate(message, user, account)
+
+
+def _translate(message: BaseMessage, user: str, account: str) -> Incoming:
+    key = f"msg:{message.id}" if getattr(message, "type", "") != "event" and message.id else _event_key(message, user)
+    base = Inbound(channel=CHANNEL, user_id=user, chat_id=user)
+    if isinstance(message, TextMessage):
+        inbound = replace(base, text=_text(message.content))
+        return Incoming(key, user, account, "dispatch", inbound, opens_window=True)
+    if isinstance(message, VoiceMessage):
+        inbound = replace(base, text=_text(message.recognition).strip(), voice=True)
+        return Incoming(key, user, account, "dispatch", inbound, opens_window=True)
+    if isinstance(message, SubscribeScanEvent | ScanEvent):
+        inbound = replace(base, event="subscribe", payload=_text(message.scene_id) or None)
+        return Incoming(key, user, account, "dispatch", inbound, opens_window=True)
+    if isinstance(message, SubscribeEvent):
+        key_text = _text(message.key)
+        payload = key_text.removeprefix("qrscene_") if key_text.startswith("qrscene_") else None
+        inbound = replace(base, event="subscribe", payload=payload)
+        return Incoming(key, user, account, "dispatch", inbound, opens_window=True)
+    if isinstance(message, UnsubscribeEvent):
+        return Incoming(key, user, account, "unsubscribe", replace(base, event="unsubscribe"))
+    if isinstance(message, ClickEvent):
+        inbound = replace(base, button=_text(message.key) or "menu:empty")
+        return Incoming(key, user, account, "dispatch", inbound, opens_window=True)
+    if isinstance(message, TemplateSendJobFinishEvent):
+        return Incoming(key, user, account, "template_finished", msg_id=str(message.id), status=_text(message.status))
+    if getattr(message, "type", "") == "event":
+        return Incoming(key, user, account, "ignore")  # VIEW, LOCATION reports, MASSSENDJOBFINISH, ...
+    return Incoming(key, user, account, "fixed", fixed_reply=UNSUPPORTED, opens_window=True)
+
+
+def _event_key(message: BaseMessage, user: str) -> str:
+    """Events carry no MsgId (wechatpy gives 0): FromUserName + CreateTime + event (+ key) identify them."""
+    raw: dict[str, Any] = getattr(message, "_data", {})
+    event = str(raw.get("Event", "") or "").lower()
+    event_key = str(raw.get("EventKey", "") or "")
+    return f"event:{user}:{message.time}:{event}:{event_key}"
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,166 @@
+"""FAQ matching: BM25 over one index document per entry, and a three-way decision.
+
+Each FAQ entry is one document (title, keywords and all its paraphrased questions); each out-of-scope
+topic is one too, so that a question about pensions or the weather finds its own kind and is declined
+rather than answered from whatever in-scope entry happens to share a word.
+
+The decision uses two numbers for the best document: its BM25 score, used for ranking, and its
+*coverage*: the share of the question's IDF weight that the document matches, in [0, 1]. Words the
+FAQ has never seen count against coverage, which is what lets an off-topic question be told apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.content import ContentPack, fold
+from bot.faq.analyzer import Analyzer
+
+Outcome = Literal["answer", "suggest", "decline"]
+
+WEIGHTS = {"w": 1.0, "b": 0.7, "p": 0.4}  # words, character bigrams, pinyin bigrams
+K1 = 1.2
+B = 0.4  # mild length normalisation: documents are paraphrase lists of different lengths
+KEYWORD_REPEAT = 3
+COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone is trusted
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    answer: float = 0.35  # coverage needed to answer outright
+    suggest: float = 0.3  # coverage needed to offer choices
+    margin: float = 0.8  # answer only if the runner-up scores below this share of the best
+    # ...or, for long questions full of personal context, when the words it shares with the best entry
+    # are distinctive enough on their own (sum of their IDF: about two of the FAQ's specific terms).
+    evidence: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    id: str
+    in_scope: bool
+    score: float  # BM25, for ranking
+    coverage: float  # share of the question's IDF weight this document matches, in [0, 1]
+    evidence: float  # sum of the IDF of the question's words this document contains
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    outcome: Outcome
+    entry: str | None  # answered entry id
+    suggestions: tuple[str, ...]  # best in-scope entry ids, best first
+    score: float  # coverage of the best document
+    off_topic: str | None = None  # out-of-scope topic id when that is what the question is about
+
+
+@dataclass(slots=True)
+class _Doc:
+    id: str
+    in_scope: bool
+    tf: Counter[str]
+    length: float
+
+
+class FaqMatcher:
+    """Built once from the content pack; `match` is pure and fast (no I/O)."""
+
+    def __init__(self, content: ContentPack, analyzer: Analyzer, thresholds: Thresholds | None = None) -> None:
+        self.analyzer = analyzer
+        self.thresholds = thresholds or Thresholds()
+        self._exact: dict[str, tuple[str, bool]] = {}
+        self._docs: list[_Doc] = []
+        for entry in content.entries.values():
+            texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
+            self._add(entry.id, True, texts)
+        for topic in content.out_of_scope.values():
+            self._add(topic.id, False, [topic.name, *topic.questions])
+        self._avg_length = sum(d.length for d in self._docs) / max(len(self._docs), 1)
+        df: Counter[str] = Counter(f for d in self._docs for f in d.tf)
+        n = len(self._docs)
+        self._idf = {f: math.log(1 + (n - c + 0.5) / (c + 0.5)) for f, c in df.items()}
+        self._unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        for i, doc in enumerate(self._docs):
+            norm = K1 * (1 - B + B * doc.length / self._avg_length)
+            for feature, count in doc.tf.items():
+                self._postings.setdefault(feature, []).append((i, count * (K1 + 1) / (count + norm)))
+
+    def _add(self, ident: str, in_scope: bool, texts: list[str]) -> None:
+        tf: Counter[str] = Counter()
+        for text in texts:
+            normalised = self.analyzer.normalise(text)
+            self._exact.setdefault(fold(normalised), (ident, in_scope))
+            tf.update(self.analyzer.features(normalised))
+        self._docs.append(_Doc(ident, in_scope, tf, float(sum(tf.values()))))
+
+    def rank(self, question: str) -> list[Ranked]:
+        """Every document that shares a feature with the question, best first.
+
+        Coverage is taken per kind of feature (words, bigrams, pinyin) and the best kind counts, with
+        pinyin discounted: a voice-typed "欠心" misses as a word and as characters but matches 欠薪 by sound.
+        """
+        query = Counter(self.analyzer.features(self.analyzer.normalise(question)))
+        totals: dict[str, float] = {}
+        scores: dict[int, float] = {}
+        matched: dict[tuple[int, str], float] = {}
+        evidence: dict[int, float] = {}
+        for feature, count in query.items():
+            kind = feature[0]
+            weight = WEIGHTS[kind] * count
+            idf = self._idf.get(feature, self._unseen_idf)
+            totals[kind] = totals.get(kind, 0.0) + count * idf
+            for doc, saturation in self._postings.get(feature, ()):
+                scores[doc] = scores.get(doc, 0.0) + weight * idf * saturation
+                matched[doc, kind] = matched.get((doc, kind), 0.0) + count * idf * min(saturation, 1.0)
+                if kind == "w":
+                    evidence[doc] = evidence.get(doc, 0.0) + idf
+        ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
+        return [
+            Ranked(
+                self._docs[d].id,
+                self._docs[d].in_scope,
+                scores[d],
+                self._coverage(d, matched, totals),
+                evidence.get(d, 0.0),
+            )
+            for d in ranked
+        ]
+
+    @staticmethod
+    def _coverage(doc: int, matched: dict[tuple[int, str], float], totals: dict[str, float]) -> float:
+        return max(
+            (
+                COVERAGE_DISCOUNT[kind] * matched.get((doc, kind), 0.0) / total
+                for kind, total in totals.items()
+                if total
+            ),
+            default=0.0,
+        )
+
+    def match(self, question: str) -> Match:
+        normalised = self.analyzer.normalise(question)
+        if not normalised.strip():
+            return Match("decline", None, (), 0.0)
+        exact = self._exact.get(fold(normalised))
+        if exact is not None:
+            ident, exact_in_scope = exact
+            if exact_in_scope:
+                return Match("answer", ident, (ident,), 1.0)
+            return Match("decline", None, (), 1.0, off_topic=ident)
+        ranked = self.rank(question)
+        if not ranked:
+            return Match("decline", None, (), 0.0)
+        best = ranked[0]
+        suggestions = tuple(r.id for r in ranked if r.in_scope)[:3]
+        t = self.thresholds
+        if not best.in_scope:
+            return Match("decline", None, (), best.coverage, off_topic=best.id)
+        clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
+        if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):
+            return Match("answer", best.id, suggestions, best.coverage)
+        if best.coverage >= t.suggest:
+            return Match("suggest", None, suggestions, best.coverage)
+        return Match("decline", None, suggestions, best.coverage)

@@ -1,0 +1,62 @@
+"""How a posting reads: the full card, the forward-ready short version, and a draft being checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.postings.extract import FIELDS, KINDS
+from storage.postings import Posting
+
+WECOM_TEXT_BYTES = 2048  # a WeCom group-robot text message
+SHORT_REQUIREMENTS = 60
+FOOTER = "（五寨县人社局就业帮扶小助手转发，请直接联系招工方）"
+
+
+def _lines(kind: str, values: Mapping[str, str], townships: str, short: bool) -> list[str]:
+    head = f"【{KINDS.get(kind, '招聘')}】{values.get('title') or '（岗位未填）'}"
+    if values.get("headcount"):
+        head += f" {values['headcount']}"
+    lines = [head]
+    for name in ("employer", "location", "salary", "requirements"):
+        value = values.get(name, "")
+        if short and name == "requirements" and len(value) > SHORT_REQUIREMENTS:
+            value = value[:SHORT_REQUIREMENTS] + "…"
+        if value:
+            lines.append(f"{FIELDS[name]}：{value}")
+    contact = " ".join(v for v in (values.get("contact_name", ""), values.get("contact_phone", "")) if v)
+    if contact:
+        lines.append(f"联系：{contact}")
+    if values.get("valid_until"):
+        lines.append(f"有效期至：{values['valid_until']}")
+    if townships and not short:
+        lines.append(f"发往：{townships}")
+    return lines
+
+
+def card(posting: Posting, township_names: str = "") -> str:
+    """The posting as laborers and groups see it."""
+    values = {name: posting.field(name) for name in FIELDS}
+    return "\n".join(_lines(posting.kind, values, township_names, short=False))
+
+
+def forward_text(posting: Posting) -> str:
+    """A version short enough for one WeChat group message / WeCom robot text, ready to forward."""
+    values = {name: posting.field(name) for name in FIELDS}
+    text = "\n".join([*_lines(posting.kind, values, "", short=True), FOOTER])
+    while len(text.encode("utf-8")) > WECOM_TEXT_BYTES:
+        text = text[: len(text) - 20]
+    return text
+
+
+def draft_text(kind: str, values: Mapping[str, str], township_names: str, problems: Sequence[str]) -> str:
+    """What the sender checks before confirming: every field, empty ones marked."""
+    lines = [f"类型：{KINDS.get(kind, '招聘')}"]
+    for name, label in FIELDS.items():
+        lines.append(f"{label}：{values.get(name) or '（未填）'}")
+    lines.append(f"发往：{township_names or '（未选）'}")
+    lines += [f"⚠ {p}" for p in problems]
+    return "\n".join(lines)
+
+
+def headline(posting: Posting) -> str:
+    return f"#{posting.id}【{KINDS.get(posting.kind, '招聘')}】{posting.title}"

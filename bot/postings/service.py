@@ -1,0 +1,196 @@
+"""Postings as a service: who may publish and approve, targeting, delivery through the outbox, reach.
+
+A published posting goes, through the one outbox, to the township groups (Telegram groups, WeCom
+robots), to laborers subscribed to its townships or to a keyword in it (with a 我感兴趣 button; each
+delivery is a 岗位推介 in the 1131 ledger), and to the village liaisons of those townships (a short,
+forward-ready version with an 已转发 button that records reach). Expired or withdrawn postings are never
+pushed: the outbox asks `still_wanted` before each send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.content import Township
+from bot.messages import Button, Reply
+from bot.outbox.sender import Outbox, Progress, Push, SentPush
+from bot.postings.dates import today
+from bot.postings.render import card, forward_text, headline
+from storage import ServiceLedger
+from storage.database import Database
+from storage.directory import DirectoryStore, Staff
+from storage.postings import Posting, PostingStore, SubscriptionStore
+
+log = logging.getLogger(__name__)
+
+ALL_WORDS = ("全部", "全县", "所有", "全部乡镇", "所有乡镇")
+
+
+@dataclass(frozen=True)
+class Reach:
+    groups: int
+    laborers: int
+    liaisons: int
+
+    def text(self) -> str:
+        return f"{self.groups} 个群、{self.laborers} 位订阅的群众、{self.liaisons} 位村联络员"
+
+
+class PostingService:
+    def __init__(
+        self,
+        db: Database,
+        directory: DirectoryStore,
+        outbox: Outbox,
+        townships: Mapping[str, Township],
+        *,
+        review: str = "station",
+        default_days: int = 30,
+    ) -> None:
+        self.store = PostingStore(db)
+        self.subscriptions = SubscriptionStore(db)
+        self.ledger = ServiceLedger(db)
+        self.directory = directory
+        self.outbox = outbox
+        self.townships = townships
+        self.review_mode = review
+        self.default_days = default_days
+
+    # --- townships ----------------------------------------------------------------------------
+    def names(self) -> dict[str, tuple[str, ...]]:
+        return {t.id: (t.name, *t.aliases) for t in self.townships.values()}
+
+    def label(self, township_ids: Sequence[str]) -> str:
+        if township_ids and set(township_ids) >= set(self.townships):
+            return "全县所有乡镇和搬迁小区"
+        return "、".join(self.townships[t].name for t in township_ids if t in self.townships)
+
+    def resolve(self, text: str) -> tuple[list[str], list[str]]:
+        """Township ids named in `text` (names, aliases or ids, separated by 、，, or spaces) and unknown words."""
+        words = [w for w in text.replace("，", " ").replace(",", " ").replace("、", " ").split() if w]
+        if any(w in ALL_WORDS for w in words):
+            return list(self.townships), []
+        found: list[str] = []
+        unknown: list[str] = []
+        for word in words:
+            match = next((t.id for t in self.townships.values() if word in (t.id, t.name, *t.aliases)), None)
+            if match is None:
+                unknown.append(word)
+            elif match not in found:
+                found.append(match)
+        return found, unknown
+
+    # --- roles --------------------------------------------------------------------------------
+    def needs_review(self, staff: Staff) -> bool:
+        if staff.role == "bureau" or self.review_mode == "none":
+            return False
+        return staff.role == "liaison" or self.review_mode == "bureau"
+
+    def can_review(self, staff: Staff, posting: Posting) -> bool:
+        if staff.role == "bureau":
+            return True
+        return (
+            staff.role == "station"
+            and self.review_mode == "station"
+            and posting.author_role == "liaison"
+            and staff.township_id is not None
+            and staff.township_id == posting.author_township
+        )
+
+    def can_manage(self, staff: Staff | None, posting: Posting, channel: str, user_id: str) -> bool:
+        """The author, the bureau, or the station of the author's township may withdraw / follow a posting."""
+        if (posting.author_channel, posting.author_user_id) == (channel, user_id):
+            return True
+        if staff is None:
+            return False
+        return staff.role == "bureau" or (staff.role == "station" and staff.township_id == posting.author_township)
+
+    async def approvers(self, posting: Posting) -> list[Staff]:
+        bureau = await self.store.staff_with("bureau")
+        if self.review_mode != "station" or not posting.author_township:
+            return bureau
+        return [*await self.store.staff_with("station", [posting.author_township]), *bureau]
+
+    # --- delivery -----------------------------------------------------------------------------
+    def is_current(self, posting: Posting) -> bool:
+        return posting.status == "published" and posting.valid_until >= today().isoformat()
+
+    async def still_wanted(self, item_id: str) -> bool:
+        posting = await self.store.get(int(item_id)) if item_id.isdigit() else None
+        return posting is not None and self.is_current(posting)
+
+    async def publish(self, posting: Posting) -> Reach:
+        """Enqueue the posting for its townships' groups, subscribers and liaisons (once each)."""
+        full = card(posting)
+        item = str(posting.id)
+        pushes: list[Push] = []
+        groups = await self.directory.groups_in(list(posting.townships))
+        for group in groups:
+            robot = group.channel.startswith("wecom")
+            text = forward_text(posting) if robot else full
+            pushes.append(Push(group.channel, group.chat_id, "robot" if robot else "group", Reply(text)))
+        subject = " ".join((posting.title, posting.requirements, posting.employer, posting.location))
+        laborers = await self.subscriptions.matching(list(posting.townships), subject)
+        like = (Button("我感兴趣", f"postings:like:{posting.id}"), Button("更多招聘", "postings:latest"))
+        for sub in laborers:
+            pushes.append(Push(sub.channel, sub.chat_id, "user", Reply(full, like), user_id=sub.user_id))
+        liaisons = await self.store.staff_with("liaison", list(posting.townships))
+        forward = Reply(
+            f"请转发到村里的微信群：\n\n{forward_text(posting)}",
+            (Button("已转发", f"postings:fwd:{posting.id}"),),
+        )
+        for staff in liaisons:
+            pushes.append(Push(staff.channel, staff.user_id, "user", forward))
+        await self.outbox.enqueue("posting", item, pushes)
+        return Reach(len(groups), len(laborers), len(liaisons))
+
+    async def notify(self, staff: Staff | tuple[str, str], key: str, reply: Reply) -> None:
+        """A message to one staff member through the outbox, once per key."""
+        channel, user_id = (staff.channel, staff.user_id) if isinstance(staff, Staff) else staff
+        await self.outbox.enqueue("notice", key, [Push(channel, user_id, "user", reply)], urgent=True)
+
+    async def withdraw(self, posting: Posting) -> bool:
+        if not await self.store.withdraw(posting.id):
+            return False
+        await self.outbox.cancel("posting", str(posting.id), "withdrawn")
+        return True
+
+    async def progress_text(self, posting: Posting) -> str:
+        progress = await self.outbox.progress("posting", str(posting.id))
+        reactions = await self.store.reactions(posting.id)
+        status = {"pending": "待审核", "published": "已发布", "rejected": "已退回", "withdrawn": "已撤回"}
+        lines = [f"{headline(posting)}（{status.get(posting.status, posting.status)}）"]
+        if progress.total:
+            lines.append(progress.text() + ("" if progress.done else "，发送中"))
+        lines.append(f"联络员已转发 {reactions.get('forwarded', 0)} 次，感兴趣 {reactions.get('interested', 0)} 人")
+        return "\n".join(lines)
+
+    # --- outbox hooks -------------------------------------------------------------------------
+    def attach(self, outbox: Outbox) -> None:
+        outbox.on_sent("posting", self.recommended)
+        outbox.on_complete("posting", self.finished)
+        outbox.guard("posting", self.still_wanted)
+
+    async def recommended(self, sent: SentPush) -> None:
+        """A posting delivered to a laborer individually is a 岗位推介 (job recommendation) in the ledger."""
+        if sent.kind != "user" or (sent.user_id is None and sent.person_id is None):
+            return  # groups and liaisons: reach, not a recommendation to one person
+        await self.ledger.record(
+            "job_recommendation",
+            f"posting:{sent.item_id}",
+            person_id=sent.person_id,
+            channel=sent.channel,
+            user_id=sent.user_id,
+        )
+
+    async def finished(self, item_kind: str, item_id: str, progress: Progress) -> None:
+        """The final summary for the posting's author."""
+        posting = await self.store.get(int(item_id))
+        if posting is None:
+            return
+        text = f"「{posting.title}」推送完成：{progress.text()}"
+        if progress.failed:
+            text += "\n（失败的多是对方屏蔽了机器人、退群或超过 48 小时没和公众号说话）"
+        await self.notify((posting.author_channel, posting.author_user_id), f"summary:{item_id}", Reply(text))

@@ -1,0 +1,177 @@
+"""Importing a ledger into the roster: every row validated, bad rows reported by row number.
+
+An import with any bad row changes nothing unless `skip_bad` is set; `dry_run` only reports.
+Re-importing updates people by ID number (its keyed hash), never duplicates them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.content import ContentPack
+from bot.roster import fields as f
+from bot.roster.fields import FieldError, IdHasher
+from bot.roster.read import RawRow, read_ledger
+from storage.roster import Person, RosterStore
+
+log = logging.getLogger(__name__)
+
+NO_KEY = (
+    "没有配置身份证号加密密钥，不能导入花名册。请设置环境变量 BOT_ROSTER_ID_KEY"
+    "（或配置文件 [roster] id_key），用一串足够长的随机字符，并妥善保管：换了密钥，已导入的人就对不上了。"
+)
+
+
+class RosterKeyMissing(Exception):
+    """BOT_ROSTER_ID_KEY is not set."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_KEY)
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    where: str
+    problems: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.where}：{'；'.join(self.problems)}"
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    def summary(self) -> str:
+        lines = [f"{self.file}：共 {self.rows} 行，有问题 {len(self.bad)} 行。"]
+        lines += [f"  · {n}" for n in self.notes]
+        lines += [f"  ✗ {b}" for b in self.bad[:200]]
+        if len(self.bad) > 200:
+            lines.append(f"  ……还有 {len(self.bad) - 200} 行有问题")
+        if self.applied:
+            lines.append(f"已导入：新增 {self.added} 人，更新 {self.updated} 人。")
+        elif self.bad:
+            lines.append("有问题的行没改好之前，什么都没有导入（改好后重新导入；或加 --skip-bad 只导入没问题的行）。")
+        else:
+            lines.append(f"试导入（--dry-run）：将新增 {self.added} 人，更新 {self.updated} 人，数据库没有改动。")
+        return "\n".join(lines)
+
+
+def hasher_for(key: str) -> IdHasher:
+    if not key:
+        raise RosterKeyMissing()
+    return IdHasher(key)
+
+
+def validate(
+    rows: list[RawRow],
+    content: ContentPack,
+    hasher: IdHasher,
+    ledger: str,
+    extra: tuple[str, ...] = (),
+    default_township: str = "",
+) -> tuple[list[Person], list[BadRow]]:
+    """Turn raw rows into people; every problem of every row is reported, none is fatal here."""
+    people: list[Person] = []
+    bad: list[BadRow] = []
+    first_seen: dict[str, str] = {}
+    for raw in rows:
+        problems: list[str] = []
+        cells = raw.cells
+
+        name = f.text(cells.get("name"), 20).replace(" ", "")
+        if not name:
+            problems.append("姓名是空的")
+        id_number = _check(problems, f.id_number, "id_number", cells.get("id_number"))
+        phone = _check(problems, f.phone, "phone", cells.get("phone"))
+        township_text = f.text(cells.get("township"), 20).replace(" ", "") or default_township
+        township = content.township_by_name(township_text)
+        if township is None:
+            problems.append(f"乡镇不认识：{township_text or '空'}" if township_text else "乡镇是空的")
+        cats = _check(problems, lambda v: ",".join(f.categories(v, extra)), "categories", cells.get("categories"))
+        wage = _check(problems, f.wage, "wage", cells.get("wage"))
+        since = _check(problems, f.day, "work_since", cells.get("work_since"))
+        if id_number:
+            earlier = first_seen.setdefault(id_number, raw.where)
+            if earlier != raw.where:
+                problems.append(f"身份证号与{earlier}重复")
+        if problems or township is None:
+            bad.append(BadRow(raw.where, tuple(problems)))
+            continue
+        digest = hasher.digest(id_number)
+        people.append(
+            Person(
+                person_id=IdHasher.person_id(digest),
+                id_hash=digest,
+                id_last4=id_number[-4:],
+                name=name,
+                phone=phone,
+                township_id=township.id,
+                village=f.text(cells.get("village"), 30).replace(" ", ""),
+                household=f.text(cells.get("household"), 20),
+                categories=cats,
+                work_status=f.text(cells.get("work_status"), 20),
+                work_place=f.text(cells.get("work_place")),
+                employer=f.text(cells.get("employer")),
+                wage=wage,
+                work_since=since,
+                ledger=ledger,
+            )
+        )
+    return people, bad
+
+
+def _check(problems: list[str], fn: Callable[[object], str], key: str, value: object) -> str:
+    try:
+        return fn(value)
+    except FieldError as exc:
+        problems.append(f"{f.LABELS[key]}：{exc}")
+        return ""
+
+
+async def import_ledger(
+    path: Path,
+    store: RosterStore,
+    content: ContentPack,
+    key: str,
+    *,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    category: tuple[str, ...] = (),
+    township: str = "",
+    actor: str = "cli",
+) -> ImportReport:
+    """Read, validate and (unless dry-run or bad rows without skip_bad) store one ledger file."""
+    hasher = hasher_for(key)
+    for name in category:
+        if name not in f.CATEGORIES:
+            raise ValueError(f"人员类别不认识：{name}")
+    if township and content.township_by_name(township) is None:
+        raise ValueError(f"乡镇不认识：{township}")
+    required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
+    ledger = read_ledger(path, required)
+    people, bad = validate(ledger.rows, content, hasher, path.name, category, township)
+    report = ImportReport(path.name, rows=len(ledger.rows), bad=bad, notes=ledger.notes)
+    if dry_run or (bad and not skip_bad):
+        known = await store.known_hashes([p.id_hash for p in people])
+        report.updated = len(known)
+        report.added = len(people) - len(known)
+        if not dry_run and bad:
+            report.added = report.updated = 0
+        return report
+    report.added, report.updated = await store.upsert(people)
+    report.applied = True
+    await store.audit(
+        actor, "bureau", "roster.import", f"{path.name}: +{report.added} ~{report.updated} bad {len(bad)}"
+    )
+    log.info("roster import %s: %d added, %d updated, %d bad rows", path.name, report.added, report.updated, len(bad))
+    return report

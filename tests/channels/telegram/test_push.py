@@ -1,0 +1,153 @@
+"""The Telegram push path: outcome classification, rate limits under a burst, replies never wait."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from itertools import pairwise
+
+import pytest
+
+from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.telegram.limits import PushLimits, SendLimiter
+from bot.channels.telegram.push import TelegramPushTransport
+from bot.config import TelegramConfig
+from bot.dispatcher import Dispatcher
+from bot.messages import Reply
+from bot.outbox.delivery import DeliveryStatus
+from bot.outbox.sender import Outbox, Push
+from bot.services import Services
+from tests.fakes import telegram_updates as tg
+from tests.fakes.telegram import BLOCKED, KICKED, NOT_FOUND, FakeTelegram, FloodLimits, running, too_many
+
+LIMITS = PushLimits(push_per_second=40, group_per_window=5, group_window=0.5, chat_interval=0.1)
+# What the fake enforces with 429s: the same limits, less a little for loopback jitter.
+FLOOD = FloodLimits(overall_per_second=44, group_per_window=5, group_window=0.45, chat_interval=0.08)
+GROUP = "-5001"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram(flood=FLOOD, latency=0.002).start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def transport(fake: FakeTelegram, services: Services) -> AsyncIterator[TelegramPushTransport]:
+    push = TelegramPushTransport(tg.TOKEN, fake.base_url, SendLimiter(LIMITS), services.directory)
+    yield push
+    await push.close()
+
+
+async def test_outcomes_are_classified_and_recorded(
+    fake: FakeTelegram, transport: TelegramPushTransport, services: Services
+) -> None:
+    for user in ("11", "12", "13"):
+        await services.directory.seen("telegram", user, user)
+    fake.always["12"] = BLOCKED
+    fake.always["13"] = NOT_FOUND
+    assert (await transport.push("11", "user", Reply("岗位"))).status is DeliveryStatus.SENT
+    blocked = await transport.push("12", "user", Reply("岗位"))
+    missing = await transport.push("13", "user", Reply("岗位"))
+    assert blocked.status is DeliveryStatus.UNREACHABLE and blocked.final
+    assert missing.status is DeliveryStatus.INVALID and "chat not found" in missing.detail.lower()
+    assert (await services.directory.reachability("telegram", "12") or ("",))[0] == "unreachable"
+    assert (await services.directory.reachability("telegram", "13") or ("",))[0] == "invalid"
+    await services.directory.bind_group("telegram", GROUP, "群", "qiansuo", "1")
+    fake.always[GROUP] = KICKED
+    assert (await transport.push(GROUP, "group", Reply("岗位"))).status is DeliveryStatus.UNREACHABLE
+    assert await services.directory.groups_in(["qiansuo"]) == []
+
+
+async def test_network_errors_are_retried(services: Services) -> None:
+    closed = TelegramPushTransport(tg.TOKEN, "http://127.0.0.1:9/bot", SendLimiter(LIMITS), services.directory)
+    result = await closed.push("11", "user", Reply("岗位"))
+    await closed.close()
+    assert result.status is DeliveryStatus.RETRY and result.detail.startswith("network")
+
+
+async def test_a_rejected_token_is_retried_without_quoting_it(fake: FakeTelegram, services: Services) -> None:
+    wrong = TelegramPushTransport("999:wrong", fake.base_url, SendLimiter(LIMITS), services.directory)
+    result = await wrong.push("11", "user", Reply("岗位"))
+    await wrong.close()
+    assert result.status is DeliveryStatus.RETRY and "999:wrong" not in result.detail
+
+
+async def test_retry_after_pauses_only_that_chat(fake: FakeTelegram, transport: TelegramPushTransport) -> None:
+    fake.once["21"] = deque([too_many(1)])
+    limited = await transport.push("21", "user", Reply("岗位"))
+    assert limited.status is DeliveryStatus.RETRY and limited.retry_after == 1.0
+    start = time.monotonic()
+    assert (await transport.push("22", "user", Reply("岗位"))).status is DeliveryStatus.SENT
+    assert time.monotonic() - start < 0.5  # other chats go on at once
+    assert (await transport.push("21", "user", Reply("岗位"))).status is DeliveryStatus.SENT
+    assert time.monotonic() - start >= 0.9  # the limited chat waited out its pause
+
+
+async def test_replies_take_from_the_pushes_budget_for_a_second_only() -> None:
+    limiter = SendLimiter(PushLimits(push_per_second=10, chat_interval=0.0))
+    for _ in range(50):  # a burst of interactive replies: they never wait
+        with limiter.reply():
+            pass
+    start = time.monotonic()
+    async with limiter.push("1", group=False) as waited:
+        pass
+    assert waited >= 0.9 and time.monotonic() - start < 1.5  # the burst ages out of the window; no backlog
+
+
+def _max_in_window(times: list[float], window: float) -> int:
+    return max((sum(1 for t in times if s <= t < s + window) for s in times), default=0)
+
+
+async def test_a_burst_honours_every_limit(fake: FakeTelegram, transport: TelegramPushTransport) -> None:
+    pushes = [(GROUP, "group")] * 12 + [(str(100 + i), "user") for i in range(50)] + [("77", "user")] * 5
+    results = await asyncio.gather(*(transport.push(c, k, Reply(f"岗位{i}")) for i, (c, k) in enumerate(pushes)))  # type: ignore[arg-type]
+    assert [r for r in results if r.status is not DeliveryStatus.SENT] == [], fake.floods
+    assert fake.rejected[429] == 0 and len(fake.sent) == len(pushes)
+    group_times = [s.at for s in fake.sent_to(GROUP)]
+    assert _max_in_window(group_times, 0.45) <= 5
+    user_times = [s.at for s in fake.sent_to("77")]
+    assert all(b - a >= 0.08 for a, b in pairwise(user_times))
+    assert _max_in_window([s.at for s in fake.sent], 0.95) <= 40
+
+
+async def test_outbox_retries_a_429_through_the_transport(
+    fake: FakeTelegram, transport: TelegramPushTransport, services: Services
+) -> None:
+    fake.once["31"] = deque([too_many(1)])
+    outbox = Outbox(services.db, directory=services.directory, backoff=0.05, poll_interval=0.05)
+    pushes = [Push("telegram", str(30 + i), "user", Reply("招聘会通知"), user_id=str(30 + i)) for i in range(4)]
+    assert await outbox.enqueue("briefing", "fair", pushes) == 4
+    await asyncio.wait_for(outbox.run({"telegram": transport}, until_idle=True), 10)
+    progress = await outbox.progress("briefing", "fair")
+    assert progress.sent == 4 and fake.rejected[429] == 1
+    assert len(fake.sent_to("31")) == 1
+
+
+async def test_a_reply_is_prompt_while_a_large_push_runs(
+    fake: FakeTelegram, services: Services, dispatcher: Dispatcher
+) -> None:
+    config = TelegramConfig(token=tg.TOKEN, base_url=fake.base_url)
+    limits = PushLimits(push_per_second=100, group_per_window=20, group_window=1.0, chat_interval=0.05)
+    fake.flood = FloodLimits(overall_per_second=120)
+    async with running(TelegramChannel(config, services, dispatcher, limits, poll_timeout=1)) as channel:
+        gate = asyncio.Semaphore(16)
+
+        async def one(i: int) -> None:
+            async with gate:
+                await channel.push_transport.push(str(10_000 + i), "user", Reply(f"岗位信息 {i}"))
+
+        push = asyncio.gather(*(one(i) for i in range(200)))
+        await fake.wait_until(lambda: len(fake.sent) >= 30)
+        asked = time.monotonic()
+        await fake.push_update(tg.private_text(4242, "交通补贴咋领"))
+        [answer] = await fake.wait_sent(4242)
+        pushed_by_then = len(fake.sent)
+        await push
+    assert "依据" in answer.text
+    assert answer.at - asked < 0.5
+    assert pushed_by_then < 200  # the push was still running when the reply went out
+    assert fake.rejected[429] == 0

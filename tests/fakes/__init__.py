@@ -1,0 +1,1 @@
+"""Fakes of the platforms at their edge, and roster data, shared by the tests."""

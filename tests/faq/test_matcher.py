@@ -1,0 +1,74 @@
+"""FAQ matching: the development set targets, dialect and voice input, and the three outcomes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.faq.evaluation import evaluate, load_cases
+from bot.faq.matcher import FaqMatcher
+from tests.conftest import SHARED
+
+DEV_SET = SHARED / "eval" / "faq-dev-questions.tsv"
+
+
+def test_dev_set_targets(matcher: FaqMatcher) -> None:
+    report = evaluate(matcher, load_cases(DEV_SET))
+    assert report.top1_rate >= 0.95, report.summary()
+    assert report.declined_rate >= 0.90, report.summary()
+
+
+def test_every_topic_answers_its_dev_questions(matcher: FaqMatcher) -> None:
+    by_topic: dict[str, list[bool]] = {}
+    for case in load_cases(DEV_SET):
+        if case.expected:
+            match = matcher.match(case.question)
+            first = match.entry or (match.suggestions[0] if match.suggestions else None)
+            for topic in case.expected:
+                by_topic.setdefault(topic, []).append(first in case.expected)
+    weak = {t: hits for t, hits in by_topic.items() if sum(hits) < len(hits) - 1}
+    assert not weak
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("交通补贴咋领", "transport-subsidy"),
+        ("俺在外头打工 路费能报不", "transport-subsidy"),
+        ("文岗补贴是个啥", "job-retention-subsidy"),  # voice-typed 稳岗
+        ("欠心咋办", "wage-arrears"),  # voice-typed 欠薪
+        ("公议岗咋申请", "public-welfare-job"),
+        ("老板不给工钱", "wage-arrears"),
+        ("1131", "service-1131"),
+        ("ＷＡＧＥ 老板拖欠工资！！！😡", "wage-arrears"),
+    ],
+)
+def test_colloquial_dialect_and_voice_questions(matcher: FaqMatcher, question: str, entry: str) -> None:
+    match = matcher.match(question)
+    assert match.outcome == "answer" and match.entry == entry, match
+
+
+@pytest.mark.parametrize(
+    "question", ["今天天气怎么样", "养老保险一年交多少钱", "低保咋申请", "帮我订张火车票", "asdfgh"]
+)
+def test_out_of_scope_is_declined(matcher: FaqMatcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.outcome == "decline" and match.entry is None, match
+
+
+def test_vague_question_gets_choices_not_a_guess(matcher: FaqMatcher) -> None:
+    match = matcher.match("补贴的事")
+    assert match.outcome in {"suggest", "answer"}
+    if match.outcome == "suggest":
+        assert 1 < len(match.suggestions) <= 3
+
+
+@pytest.mark.parametrize("question", ["", "   ", "😀👍", "\x00\x1b[2J", "？？？", "交通补贴" * 3000, "' OR 1=1 --"])
+def test_bad_input_never_raises(matcher: FaqMatcher, question: str) -> None:
+    match = matcher.match(question)
+    assert match.outcome in {"answer", "suggest", "decline"}
+    assert 0.0 <= match.score <= 1.0
+
+
+def test_exact_paraphrase_is_answered_with_full_confidence(matcher: FaqMatcher) -> None:
+    entry = matcher.match("委托代办需要谁来办")
+    assert entry.outcome == "answer"

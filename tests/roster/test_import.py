@@ -1,0 +1,195 @@
+"""Roster import: flexible headers, validation with row numbers, dry runs, re-imports, bad spreadsheets."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from bot.content import ContentPack
+from bot.roster import fields as f
+from bot.roster.importer import RosterKeyMissing, import_ledger
+from bot.roster.read import LedgerError
+from bot.roster.xlsx_read import XlsxReader
+from bot.roster.xlsx_write import write_xlsx as write_xlsx_streamed
+from storage import Database
+from storage.roster import RosterStore, Scope
+from tests.fakes.roster_data import HEADER, KEY, id_with_x, make_id, person_row, write_xlsx
+
+
+def test_id_checksum_and_folding() -> None:
+    good = make_id(7)
+    assert f.id_number(good) == good
+    x = id_with_x()
+    assert f.id_number(x.lower()) == x  # lower-case x accepted
+    full_width = good.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert f.id_number(f" {full_width} ") == good
+    wrong = good[:-1] + str((int(good[-1]) + 1) % 10) if good[-1].isdigit() else good[:-1] + "0"
+    with pytest.raises(f.FieldError, match="校验位"):
+        f.id_number(wrong)
+    with pytest.raises(f.FieldError, match="18位"):
+        f.id_number("12345")
+    with pytest.raises(f.FieldError, match="数字"):
+        f.id_number(float(good[:17] + "0"))
+
+
+def test_headers_match_flexibly() -> None:
+    assert f.match_header("身份证号码（必填）") == "id_number"
+    assert f.match_header(" 手机号 ") == "phone"
+    assert f.match_header("所属乡镇") == "township"
+    assert f.match_header("务工企业名称") == "employer"
+    assert f.match_header("户主身份证号") is None
+    assert f.match_header("与户主关系") is None
+    assert f.match_header("备注") is None
+    assert f.match_header("身份证后四位") is None
+
+
+def test_values() -> None:
+    assert f.phone("１３９ 1234 5678") == "13912345678"
+    assert f.phone(13912345678) == "13912345678"
+    assert f.phone("0350-1234567") == "03501234567"
+    with pytest.raises(f.FieldError):
+        f.phone("12345")
+    assert f.day(45000) == "2023-03-15"  # Excel serial number
+    assert f.day(datetime(2023, 5, 1)) == "2023-05-01"
+    assert f.day("2023.5") == "2023-05-01"
+    assert f.day(202305) == "2023-05-01"
+    assert f.wage("3500元") == "3500"
+    assert f.categories("脱贫户、雨露计划毕业生", ("公岗",)) == ("脱贫户", "雨露计划", "公岗")
+
+
+async def test_import_then_reimport_updates_without_duplicates(
+    db: Database, content: ContentPack, tmp_path: Path
+) -> None:
+    store = RosterStore(db)
+    rows = [person_row(i) for i in range(1, 6)]
+    path = write_xlsx(tmp_path / "a.xlsx", rows, title="五寨县2023年脱贫户、监测户劳动力务工台账")
+    report = await import_ledger(path, store, content, KEY)
+    assert (report.added, report.updated, report.applied) == (5, 0, True)
+    rows[0][9] = "北京市"
+    rows.append(person_row(6))
+    report = await import_ledger(write_xlsx(tmp_path / "a.xlsx", rows), store, content, KEY)
+    assert (report.added, report.updated) == (1, 5)
+    assert await store.count() == 6
+    people = await store.people(Scope("sunjiaping", "东村"))
+    assert {p.work_place for p in people} == {"太原市", "北京市"}
+    first = next(p for p in people if p.name == "张1")
+    assert first.id_last4 == make_id(1)[-4:]
+    assert make_id(1) not in first.id_hash  # only the keyed hash is stored
+    assert (await store.audit_entries())[0][3] == "roster.import"
+
+
+async def test_bad_rows_change_nothing_unless_skipped(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    store = RosterStore(db)
+    rows = [person_row(1), person_row(2), person_row(3)]
+    rows[1][2] = make_id(2)[:-1] + ("0" if make_id(2)[-1] != "0" else "1")  # checksum wrong
+    rows[2][4] = "火星乡"
+    rows[2][3] = "12345"
+    path = write_xlsx(tmp_path / "bad.xlsx", rows)
+    report = await import_ledger(path, store, content, KEY)
+    assert not report.applied and await store.count() == 0
+    assert [b.where for b in report.bad] == ["第3行", "第4行"]
+    assert "校验位" in str(report.bad[0])
+    assert "火星乡" in str(report.bad[1]) and "电话" in str(report.bad[1])
+    assert "什么都没有导入" in report.summary()
+    assert make_id(2)[:14] not in report.summary()  # the report never repeats ID numbers
+
+    dry = await import_ledger(path, store, content, KEY, dry_run=True)
+    assert (dry.added, dry.applied) == (1, False) and await store.count() == 0
+
+    skipped = await import_ledger(path, store, content, KEY, skip_bad=True)
+    assert (skipped.added, skipped.applied) == (1, True) and await store.count() == 1
+
+
+async def test_messy_workbook(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    """Merged two-row header, blank rows, full-width digits, lower-case x, dates as numbers, a second sheet."""
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "填表说明"
+    notes.append(["请按第二个工作表填写"])
+    sheet = book.create_sheet("东秀庄乡")
+    sheet.append(["五寨县2023年易地搬迁脱贫户劳动力务工台账"])
+    sheet.merge_cells("A1:I1")
+    sheet.append(["姓名", "身份证号", "电话", "乡镇", "村", "务工信息", None, None, "外出时间"])
+    sheet.append([None, None, None, None, None, "务工地点", "务工企业", "月工资", None])
+    for col in "ABCDEI":
+        sheet.merge_cells(f"{col}2:{col}3")
+    sheet.merge_cells("F2:H2")
+    x_id = id_with_x()
+    full = make_id(11).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    sheet.append(["李四", x_id.lower(), "13912345678", "东秀庄", "西村", "太原", "某厂", "3000元", 45000])
+    sheet.append([None] * 9)
+    sheet.append(["王五", full, "１３９１２３４５６７９", "东秀庄乡", "西村", "", "", "", "2023.5"])
+    sheet.append([])
+    book.save(tmp_path / "messy.xlsx")
+
+    store = RosterStore(db)
+    report = await import_ledger(tmp_path / "messy.xlsx", store, content, KEY, category=("易地搬迁",))
+    assert report.applied and not report.bad, report.summary()
+    assert report.added == 2
+    assert any("填表说明" in n for n in report.notes)
+    people = {p.name: p for p in await store.people(Scope("dongxiuzhuang"))}
+    assert people["李四"].id_last4 == x_id[-4:] and people["李四"].id_last4.endswith("X")
+    assert people["李四"].work_since == "2023-03-15" and people["李四"].wage == "3000"
+    assert people["李四"].employer == "某厂" and people["李四"].categories == "易地搬迁"
+    assert people["王五"].phone == "13912345679" and people["王五"].work_since == "2023-05-01"
+
+
+async def test_wrong_columns_and_files(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    store = RosterStore(db)
+    wrong = write_xlsx(tmp_path / "w.xlsx", [["张三", "13912345678"]], header=["名单", "电话"])
+    with pytest.raises(LedgerError, match=r"找不到表头.*身份证号"):
+        await import_ledger(wrong, store, content, KEY)
+    (tmp_path / "x.xls").write_bytes(b"old")
+    with pytest.raises(LedgerError, match="xlsx"):
+        await import_ledger(tmp_path / "x.xls", store, content, KEY)
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(LedgerError, match="打不开"):
+        await import_ledger(tmp_path / "broken.xlsx", store, content, KEY)
+    with pytest.raises(RosterKeyMissing, match="BOT_ROSTER_ID_KEY"):
+        await import_ledger(wrong, store, content, "")
+
+
+async def test_csv_in_gb18030_with_duplicate_ids(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    lines = [",".join(HEADER)]
+    lines += [",".join(str(v) for v in person_row(i)) for i in (1, 2)]
+    lines.append(",".join(str(v) for v in person_row(1)))  # the same person twice
+    (tmp_path / "t.csv").write_bytes("\n".join(lines).encode("gb18030"))
+    store = RosterStore(db)
+    report = await import_ledger(tmp_path / "t.csv", store, content, KEY)
+    assert [str(b) for b in report.bad] == ["第4行：身份证号与第2行重复"]
+    assert await store.count() == 0
+
+
+async def test_inline_strings_and_the_openpyxl_fallback(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    """Files written by other tools (inline strings, no shared-string table) read the same way."""
+    rows = [[str(v) if i in (2, 3) else v for i, v in enumerate(person_row(n))] for n in (1, 2)]
+    path = write_xlsx_streamed(tmp_path / "inline.xlsx", [("台账", HEADER, rows)])
+    with XlsxReader(str(path)) as book:
+        assert book.sheets == ["台账"]
+        assert list(book.rows(0))[1][2] == make_id(1)
+    store = RosterStore(db)
+    report = await import_ledger(path, store, content, KEY)
+    assert report.applied and report.added == 2
+    with zipfile.ZipFile(tmp_path / "odd.xlsx", "w") as odd:  # a zip, but no workbook in it
+        odd.writestr("hello.txt", "hi")
+    with pytest.raises(LedgerError, match="打不开"):
+        await import_ledger(tmp_path / "odd.xlsx", store, content, KEY)
+
+
+async def test_township_ledger_without_a_township_column(db: Database, content: ContentPack, tmp_path: Path) -> None:
+    header = [h for h in HEADER if h != "乡镇"]
+    rows = [[v for i, v in enumerate(person_row(n)) if i != 4] for n in (1, 2)]
+    path = write_xlsx(tmp_path / "qiansuo.xlsx", rows, header=header)
+    store = RosterStore(db)
+    with pytest.raises(LedgerError, match="乡镇"):
+        await import_ledger(path, store, content, KEY)
+    with pytest.raises(ValueError, match="乡镇不认识"):
+        await import_ledger(path, store, content, KEY, township="火星乡")
+    report = await import_ledger(path, store, content, KEY, township="前所")
+    assert report.applied and report.added == 2
+    assert {p.township_id for p in await store.people(Scope())} == {"qiansuo"}
