@@ -1,9 +1,11 @@
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from storage import ConversationStore, Database, QuestionStore, StorageError
+from storage import Awaiting, ConversationStore, Database, QuestionStore, StorageError
+from storage.conversations import TOPIC_TTL
 from storage.database import migrations
 
 
@@ -80,3 +82,18 @@ async def test_ledger_records_each_event_once(db: Database) -> None:
     assert not await ledger.record("policy_briefing", "briefing:a", person_id="p1")
     with pytest.raises(ValueError):
         await ledger.record("training", "x")
+
+
+async def test_topic_and_awaiting_expire_when_read(db: Database) -> None:
+    store = ConversationStore(db)
+    await store.set_topic("t", "c", "u", "transport-subsidy")
+    await store.set_awaiting("t", "c", "u", Awaiting("postings.reason", "reason", {"posting": 7}))
+    state = await store.get("t", "c", "u")
+    assert state.topic == "transport-subsidy"
+    assert state.awaiting == Awaiting("postings.reason", "reason", {"posting": 7})
+    old = (datetime.now(UTC) - TOPIC_TTL - timedelta(seconds=1)).isoformat()
+    await db.conn.execute("UPDATE conversations SET topic_at = ?, awaiting_until = ?", (old, old))
+    state = await store.get("t", "c", "u")
+    assert state.topic is None and state.awaiting is None
+    await store.save("t", "c", "u", ["faq:x"], "问题")
+    assert (await store.get("t", "c", "u")).choices == ("faq:x",)
