@@ -69,7 +69,7 @@ class ConversationStore:
         self, channel: str, chat_id: str, user_id: str, choices: list[str], last_question: str | None
     ) -> None:
         """Store the choices just offered; keep the previous last question when `last_question` is None."""
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO conversations (channel, chat_id, user_id, choices, last_question, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, chat_id, user_id) DO UPDATE SET "
             "choices = excluded.choices, last_question = coalesce(excluded.last_question, last_question), "
@@ -80,7 +80,7 @@ class ConversationStore:
     async def set_topic(self, channel: str, chat_id: str, user_id: str, topic: str | None) -> None:
         """Make `topic` (an FAQ entry id) the chat's current topic from now on; None forgets it."""
         now = utc_now()
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO conversations (channel, chat_id, user_id, topic, topic_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, chat_id, user_id) DO UPDATE SET "
             "topic = excluded.topic, topic_at = excluded.topic_at, updated_at = excluded.updated_at",
@@ -97,7 +97,7 @@ class ConversationStore:
             if awaiting
             else (None, None, None, None)
         )
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO conversations (channel, chat_id, user_id, awaiting_flow, awaiting_step, awaiting_data, "
             "awaiting_until, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, chat_id, user_id) "
             "DO UPDATE SET awaiting_flow = excluded.awaiting_flow, awaiting_step = excluded.awaiting_step, "

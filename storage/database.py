@@ -104,6 +104,14 @@ class Database:
     ) -> None:
         await self.close()
 
+    async def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """Run one statement in its own transaction; the number of rows it changed."""
+        async with self.conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        await self.conn.executemany(sql, rows)
+
     async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
         async with self.conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())

@@ -92,7 +92,7 @@ async def test_topic_and_awaiting_expire_when_read(db: Database) -> None:
     assert state.topic == "transport-subsidy"
     assert state.awaiting == Awaiting("postings.reason", "reason", {"posting": 7})
     old = (datetime.now(UTC) - TOPIC_TTL - timedelta(seconds=1)).isoformat()
-    await db.conn.execute("UPDATE conversations SET topic_at = ?, awaiting_until = ?", (old, old))
+    await db.execute("UPDATE conversations SET topic_at = ?, awaiting_until = ?", (old, old))
     state = await store.get("t", "c", "u")
     assert state.topic is None and state.awaiting is None
     await store.save("t", "c", "u", ["faq:x"], "问题")
