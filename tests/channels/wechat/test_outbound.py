@@ -41,7 +41,7 @@ def config(tmp_path: Path, fake: FakeWechat) -> Config:
 
 @pytest.fixture
 async def push(services: Services) -> AsyncIterator[WechatPush]:
-    store = WechatStore(services.db)
+    store = services.wechat
     transport = WechatPush(WechatApi(services.config.wechat, store), store, services.directory, services.config.wechat)
     yield transport
     await transport.api.close()
@@ -146,7 +146,7 @@ async def test_processes_share_one_token(services: Services, fake: FakeWechat) -
     other_db = await Database.open(services.config.database_path)  # a second process's connection
     try:
         apis = [
-            WechatApi(services.config.wechat, WechatStore(services.db)),
+            WechatApi(services.config.wechat, services.wechat),
             WechatApi(services.config.wechat, WechatStore(other_db)),
         ]
         tokens = await asyncio.gather(*(api.access_token() for api in apis))
