@@ -21,6 +21,7 @@ from bot.faq.analyzer import Analyzer
 from bot.faq.matcher import FaqMatcher
 from bot.outbox.sender import Outbox
 from bot.postings.service import PostingService
+from bot.recipients import RecipientRules
 from bot.roster.binding import Binder
 from storage import ConversationStore, Database, DirectoryStore, QuestionStore, ServiceLedger
 from storage.briefings import BriefingStore
@@ -42,6 +43,7 @@ class Services:
     briefings: BriefingStore
     ledger: ServiceLedger
     wechat: WechatStore
+    recipients: RecipientRules
     outbox: Outbox
     postings: PostingService
     prebuilt_matcher: FaqMatcher | None = field(default=None, repr=False)
@@ -81,10 +83,11 @@ def build_services(config: Config, content: ContentPack, db: Database, matcher: 
     """Every store and service over one database; the outbox's hooks (postings, briefings) registered."""
     directory = DirectoryStore(db)
     conversations = ConversationStore(db)
+    recipients = RecipientRules(directory)
     box = config.outbox
     outbox = Outbox(
         db,
-        directory=directory,
+        on_outcome=recipients.apply,
         conversations=conversations,
         concurrency=box.concurrency,
         max_attempts=box.max_attempts,
@@ -113,6 +116,7 @@ def build_services(config: Config, content: ContentPack, db: Database, matcher: 
         briefings=BriefingStore(db),
         ledger=ServiceLedger(db),
         wechat=WechatStore(db),
+        recipients=recipients,
         outbox=outbox,
         postings=postings,
         prebuilt_matcher=matcher,

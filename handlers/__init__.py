@@ -20,5 +20,5 @@ def build_dispatcher(services: Services) -> Dispatcher[Services]:
             postings_review.router,
             subscriptions.router,
         ],
-        text_handler=postings.intercept(faq.answer_question),
+        text_handler=faq.answer_question,
     )

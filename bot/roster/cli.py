@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Config
 from bot.content import ContentPack
 from bot.reports import cli as reports_cli
 
@@ -54,15 +53,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     reports_cli.add_parsers(sub)
 
 
-async def run(args: argparse.Namespace, config: Config) -> int:
-    from bot.services import services_for
-
-    async with services_for(config) as svc:
-        if args.command == "staff":
-            return await _staff(args, svc)
-        if args.command in ("briefing", "report"):
-            return await reports_cli.run(args, svc)
-        return await _roster(args, svc)
+async def run(args: argparse.Namespace, svc: Services) -> int:
+    if args.command == "staff":
+        return await _staff(args, svc)
+    if args.command in ("briefing", "report"):
+        return await reports_cli.run(args, svc)
+    return await _roster(args, svc)
 
 
 def _township(content: ContentPack, name: str) -> str | None:

@@ -8,6 +8,7 @@ from collections import Counter
 from bot.messages import Button, Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.outbox.sender import Outbox, Progress, Push, SentPush, transports_of
+from bot.recipients import RecipientRules
 from storage import Database, DirectoryStore
 from storage.outbox import OutboxStore
 from tests.fakes.transport import FakeTransport
@@ -15,7 +16,7 @@ from tests.fakes.transport import FakeTransport
 
 def outbox(db: Database, **kw: object) -> Outbox:
     options: dict[str, object] = {"backoff": 0.01, "poll_interval": 0.02, "max_attempts": 4, **kw}
-    return Outbox(db, directory=DirectoryStore(db), **options)  # type: ignore[arg-type]
+    return Outbox(db, on_outcome=RecipientRules(DirectoryStore(db)).apply, **options)  # type: ignore[arg-type]
 
 
 def users(n: int, channel: str = "tg", text: str = "招工啦") -> list[Push]:
