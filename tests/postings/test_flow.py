@@ -161,7 +161,7 @@ async def test_withdrawn_and_expired_postings_are_not_listed_or_pushed(
     yesterday = (today() - timedelta(days=1)).isoformat()
     await boss.say("/post 砚城镇招聘厨师1名，月薪5000元，电话13712345678")
     assert "已发布 #2" in texts(await boss.press("pd:ok"))
-    await services.db.conn.execute("UPDATE postings SET valid_until = ? WHERE id = 2", (yesterday,))
+    await services.db.execute("UPDATE postings SET valid_until = ? WHERE id = 2", (yesterday,))
     assert "最近没有正在招的信息" in texts(await laborer.say("/jobs"))
     transport = await deliver(services)
     assert [r for r, _, reply in transport.calls if "厨师" in reply.text] == ["boss"]  # the summary only
