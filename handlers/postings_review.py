@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.postings.draft import Draft
-from bot.postings.render import card, headline
+from bot.postings.render import card, headline, manage_buttons
 from bot.services import Services
 from storage.directory import Staff
 from storage.postings import Posting
@@ -29,21 +29,13 @@ def review_buttons(posting_id: int) -> tuple[Button, ...]:
     )
 
 
-def manage_buttons(posting: Posting) -> tuple[Button, ...]:
-    buttons = [Button("看进度", f"postings:prog:{posting.id}")]
-    if posting.status in ("pending", "published"):
-        buttons.append(Button("撤回", f"postings:wd:{posting.id}"))
-    return tuple(buttons)
-
-
 @router.command("review", "shenhe")
 async def review_list(msg: Inbound, svc: Services) -> list[Reply]:
     """Pending postings this approver may decide."""
     staff = await svc.directory.staff(msg.channel, msg.user_id)
     if staff is None or staff.role == "liaison":
         return [Reply("审核由乡镇就业服务站和县人社局负责。")]
-    township = None if staff.role == "bureau" else staff.township_id
-    pending = [p for p in await svc.postings.store.pending(township) if svc.postings.can_review(staff, p)]
+    pending = await svc.postings.reviewable(staff)
     if not pending:
         return [Reply("没有待审核的信息。")]
     replies = [Reply(f"待审核 {len(pending)} 条：")]
@@ -94,16 +86,10 @@ async def review_button(msg: Inbound, svc: Services) -> list[Reply]:
 
 
 async def approve(msg: Inbound, svc: Services, staff: Staff, posting: Posting) -> list[Reply]:
-    if not await svc.postings.store.review(posting.id, "published", staff.user_id):
+    done = await svc.postings.approve(staff, posting)
+    if done is None:
         return [Reply(GONE)]
-    published = await svc.postings.store.get(posting.id)
-    assert published is not None
-    reach = await svc.postings.publish(published)
-    await svc.postings.notify(
-        (posting.author_channel, posting.author_user_id),
-        f"approved:{posting.id}",
-        Reply(f"您提交的{headline(posting)}已通过审核，开始推送。", manage_buttons(published)),
-    )
+    published, reach = done
     return [Reply(f"已通过 {headline(posting)}，正在发给 {reach.text()}。", manage_buttons(published))]
 
 
@@ -117,13 +103,8 @@ async def reject_with(msg: Inbound, svc: Services, posting_id: int, reason: str)
     reason = reason.strip()[:200]
     if not reason:
         return [Reply("退回要写原因。请再点一次「退回」。")]
-    if not await svc.postings.store.review(posting.id, "rejected", staff.user_id, reason):
+    if not await svc.postings.reject(staff, posting, reason):
         return [Reply(GONE)]
-    await svc.postings.notify(
-        (posting.author_channel, posting.author_user_id),
-        f"rejected:{posting.id}",
-        Reply(f"您提交的{headline(posting)}没有通过审核。\n原因：{reason}\n改好后可以重新发「/post」。"),
-    )
     return [Reply(f"已退回 {headline(posting)}，并告诉了提交人。")]
 
 

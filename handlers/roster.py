@@ -16,6 +16,7 @@ from bot.roster.access import (
     binder,
     kind_of,
     notify,
+    record_offline,
     roster,
     scope_of,
     scope_text,
@@ -25,7 +26,6 @@ from bot.roster.access import (
 from bot.roster.binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like_code, masked_name
 from bot.roster.fields import FieldError, phone, wage
 from bot.services import Services
-from storage.ledger import ServiceLedger
 from storage.reports import ReportStore
 from storage.roster import Person, Scope
 
@@ -254,9 +254,6 @@ async def record(msg: Inbound, svc: Services) -> list[Reply]:
         return [Reply("您负责的范围里没找到这个人，请核对姓名和身份证后四位。")]
     note = " ".join(args[3:])[:40] or msg.received_at.strftime("%Y%m%d%H%M")
     ref = f"offline:{note}"
-    added = await ServiceLedger(svc.db).record(
-        kind, ref, person_id=found[0].person_id, source="staff", recorded_by=actor(msg)
-    )
-    await roster(svc).audit(actor(msg), staff.role, "service.record", f"{found[0].person_id} {kind} {ref}")
+    added = await record_offline(svc, staff, actor(msg), found[0], kind, ref)
     name = KIND_NAMES[kind]
     return [Reply(f"已记录：{masked_name(found[0].name)} {name}。" if added else f"这次{name}已经记过了。")]

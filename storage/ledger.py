@@ -34,3 +34,16 @@ class ServiceLedger:
             (kind, person_id, channel, user_id, ref, source, recorded_by, occurred_at or utc_now(), utc_now()),
         )
         return cursor.rowcount == 1
+
+    async def recorded_by_staff(self, person_ids: list[str], kind: EventKind, ref: str) -> dict[str, str]:
+        """person_id -> when, for those of `person_ids` whom staff recorded this service for (offline)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(person_ids), 500):
+            chunk = person_ids[start : start + 500]
+            rows = await self.db.fetchall(
+                "SELECT person_id, occurred_at FROM service_events WHERE kind = ? AND ref = ? AND source = 'staff' "
+                f"AND person_id IN ({','.join('?' * len(chunk))})",
+                (kind, ref, *chunk),
+            )
+            found.update((str(r[0]), str(r[1])) for r in rows)
+        return found

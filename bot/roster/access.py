@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bot.messages import Inbound, Reply
 from bot.outbox.sender import Push
+from bot.privacy import mask_phone
 from bot.roster.binding import Binder
 from bot.services import Services
 from storage.directory import Staff
-from storage.ledger import EventKind
+from storage.ledger import EventKind, ServiceLedger
 from storage.roster import Person, RosterStore, Scope
 
 NOT_STAFF = "这个功能只给就业服务工作人员用。"
@@ -41,6 +42,39 @@ def scope_of(staff: Staff) -> Scope:
     if staff.role == "station":
         return Scope(staff.township_id or "-")
     return Scope(staff.township_id or "-", staff.village or "-")
+
+
+def narrow(scope: Scope, township_id: str = "", village: str = "") -> Scope | None:
+    """A part of the staff member's scope (one township or village in it); None when it lies outside."""
+    township = township_id or scope.township_id
+    place = village or scope.village
+    if scope.township_id is not None and township != scope.township_id:
+        return None
+    if scope.village is not None and place != scope.village:
+        return None
+    if place and township is None:
+        return None  # a village is only meaningful inside its township
+    return Scope(township, place or None)
+
+
+def phone_for(staff: Staff, person: Person) -> str:
+    """Full phone numbers only for a liaison's own village (they call and visit); masked for everyone else."""
+    if not person.phone:
+        return ""
+    own = staff.role == "liaison" and (staff.township_id, staff.village) == (person.township_id, person.village)
+    return person.phone if own else mask_phone(person.phone)
+
+
+async def record_offline(
+    svc: Services, staff: Staff, actor: str, person: Person, kind: EventKind, ref: str
+) -> bool | None:
+    """A service given offline (visit, call, guidance …) in the 1131 ledger and the audit log.
+    None when the person is outside the staff member's scope; False when it was recorded before."""
+    if not scope_of(staff).covers(person.township_id, person.village):
+        return None
+    added = await ServiceLedger(svc.db).record(kind, ref, person_id=person.person_id, source="staff", recorded_by=actor)
+    await roster(svc).audit(actor, staff.role, "service.record", f"{person.person_id} {kind} {ref}")
+    return added
 
 
 def scope_text(staff: Staff, svc: Services) -> str:
