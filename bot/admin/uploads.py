@@ -8,6 +8,7 @@ import secrets
 import shutil
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
@@ -25,6 +26,7 @@ class UploadError(ValueError):
 
 
 def safe_name(filename: str) -> str:
+    filename = unquote(filename) if "%" in filename else filename  # some clients percent-encode UTF-8 names
     name = _UNSAFE.sub("_", Path(filename.replace("\\", "/")).name)[-80:].lstrip(".")
     if not name.lower().endswith(SUFFIXES):
         raise UploadError("只能上传 .xlsx 或 .csv 文件（.xls 请先用 Excel 另存为 .xlsx）。")
