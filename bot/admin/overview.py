@@ -24,6 +24,7 @@ from storage.roster import Scope
 
 T = TypeVar("T")
 TTL = 15.0  # seconds the roster-wide figures may be old
+REACH_TTL = 3.0  # a campaign's reach while it is being sent: nearly live
 
 
 class FlightCache:
@@ -34,14 +35,15 @@ class FlightCache:
         self._values: dict[Any, tuple[float, Any]] = {}
         self._locks: dict[Any, asyncio.Lock] = {}
 
-    async def get(self, key: Any, compute: Callable[[], Awaitable[T]]) -> T:
+    async def get(self, key: Any, compute: Callable[[], Awaitable[T]], ttl: float | None = None) -> T:
+        ttl = self.ttl if ttl is None else ttl
         hit = self._values.get(key)
-        if hit is not None and time.monotonic() - hit[0] < self.ttl:
+        if hit is not None and time.monotonic() - hit[0] < ttl:
             return hit[1]  # type: ignore[no-any-return]
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
             hit = self._values.get(key)
-            if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            if hit is not None and time.monotonic() - hit[0] < ttl:
                 return hit[1]  # type: ignore[no-any-return]
             value = await compute()
             self._values[key] = (time.monotonic(), value)
@@ -78,24 +80,44 @@ def total_completion(rows: Sequence[CompletionRow]) -> CompletionRow | None:
     return CompletionRow("", *(sum(getattr(r, n) for r in rows) for n in names))
 
 
-async def reach_rows(db: Database, campaign_id: int, scope: Scope, cache: FlightCache) -> list[ReachRow]:
+R = TypeVar("R", ReachRow, CompletionRow)
+
+
+def official_order(rows: Sequence[R], order: Sequence[str]) -> list[R]:
+    """Rows in the county's official township order (content/townships.toml), villages by name inside."""
+    rank = {township_id: i for i, township_id in enumerate(order)}
+    return sorted(rows, key=lambda r: (rank.get(r.township_id, len(rank)), r.township_id, r.village))
+
+
+async def reach_rows(
+    db: Database, campaign_id: int, scope: Scope, cache: FlightCache, order: Sequence[str] = ()
+) -> list[ReachRow]:
     """Reach per township for the county, per village inside one township."""
 
     async def compute() -> list[ReachRow]:
         rows = await ReportStore(db).reach(campaign_id, scope)
-        return by_township(rows) if scope.township_id is None else rows
+        return official_order(by_township(rows) if scope.township_id is None else rows, order)
 
-    return await cache.get(("reach", campaign_id, scope), compute)
+    return await cache.get(("reach", campaign_id, scope), compute, ttl=REACH_TTL)
 
 
-async def overview(db: Database, scope: Scope, cache: FlightCache) -> Overview:
+async def completion_rows(
+    db: Database, scope: Scope, cache: FlightCache, order: Sequence[str] = ()
+) -> list[CompletionRow]:
+    """1131 completion among those who want work: per township for the county, per village inside one."""
+
+    async def compute() -> list[CompletionRow]:
+        rows = await ReportStore(db).completion(scope, by_village=scope.township_id is not None, wants_work=True)
+        return official_order(rows, order)
+
+    return await cache.get(("1131", scope), compute)
+
+
+async def overview(db: Database, scope: Scope, cache: FlightCache, order: Sequence[str] = ()) -> Overview:
     campaigns = await BriefingStore(db).campaigns(limit=1)
     campaign = campaigns[0] if campaigns else None
-    reach = await reach_rows(db, campaign.id, scope, cache) if campaign else []
-    completion = await cache.get(
-        ("1131", scope),
-        lambda: ReportStore(db).completion(scope, by_village=scope.township_id is not None, wants_work=True),
-    )
+    reach = await reach_rows(db, campaign.id, scope, cache, order) if campaign else []
+    completion = await completion_rows(db, scope, cache, order)
     week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
     asked, open_count, top = await cache.get(("questions",), lambda: _questions(db, week_ago))
     townships = [scope.township_id] if scope.township_id else None

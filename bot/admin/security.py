@@ -44,9 +44,9 @@ def address(request: web.Request) -> str:
 
 
 def signed_in(request: web.Request) -> Signed:
-    signed = request.get(SIGNED)
-    assert signed is not None, "route is not behind the session guard"
-    return signed
+    if SIGNED not in request:
+        raise AssertionError("route is not behind the session guard")
+    return request[SIGNED]
 
 
 def require(request: web.Request, roles: Iterable[str]) -> Signed:

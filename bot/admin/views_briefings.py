@@ -115,7 +115,7 @@ async def campaign_page(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     campaign = await _campaign(request)
     scope = _scope(request)
-    rows = await reach_rows(svc.db, campaign.id, scope, request.app[CACHE])
+    rows = await reach_rows(svc.db, campaign.id, scope, request.app[CACHE], list(svc.content.townships))
     number = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
     missed = await ReportStore(svc.db).unreached(campaign.id, scope, limit=PAGE_SIZE * number)
     missed = missed[PAGE_SIZE * (number - 1) :]

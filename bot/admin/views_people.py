@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.admin.app import page
-from bot.admin.overview import total_completion
+from bot.admin.overview import completion_rows, total_completion
 from bot.admin.security import CACHE, SERVICES, Forbidden, audit, require, signed_in
 from bot.reports.service import callback_sample
 from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, roster, scope_of
@@ -39,10 +39,7 @@ async def p1131(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     scope = _scope(request)
-    by_village = scope.township_id is not None
-    rows = await request.app[CACHE].get(
-        ("1131", scope), lambda: ReportStore(svc.db).completion(scope, by_village=by_village, wants_work=True)
-    )
+    rows = await completion_rows(svc.db, scope, request.app[CACHE], list(svc.content.townships))
     people = []
     if scope.village is not None:  # one village: every person with their counts
         statuses = await ReportStore(svc.db).statuses(scope)

@@ -51,9 +51,10 @@ async def test_session_fixation_a_planted_cookie_is_never_the_session(tmp_path: 
         http.cookie_jar.update_cookies({SESSION_COOKIE: planted})
         assert (await site.login(http, "boss")).status == 303
         assert session_of(http) not in ("", planted)
-        assert await site.services.db.fetchone(
-            "SELECT 1 FROM web_sessions WHERE token_hash = ?", (token_hash(planted),)
-        ) is None
+        assert (
+            await site.services.db.fetchone("SELECT 1 FROM web_sessions WHERE token_hash = ?", (token_hash(planted),))
+            is None
+        )
         cookie = next(c for c in http.cookie_jar if c.key == SESSION_COOKIE and c["path"] == "/admin")
         assert cookie["httponly"] and cookie["samesite"] == "Strict"
 

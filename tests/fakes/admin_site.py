@@ -44,7 +44,9 @@ class Site:
     def client(self) -> aiohttp.ClientSession:
         return aiohttp.ClientSession(self.base, cookie_jar=aiohttp.CookieJar(unsafe=True))
 
-    async def login(self, session: aiohttp.ClientSession, login: str, password: str = PASSWORD) -> aiohttp.ClientResponse:
+    async def login(
+        self, session: aiohttp.ClientSession, login: str, password: str = PASSWORD
+    ) -> aiohttp.ClientResponse:
         page = await (await session.get("/admin/login")).text()
         return await session.post(
             "/admin/login",
