@@ -102,6 +102,8 @@ class WebConfig:
     login_failures: int = 5  # failed logins per account (and 4x per address) in 15 minutes before refusing
     link_minutes: int = 15  # how long a login link from chat stays valid
     invite_hours: int = 72  # how long a sign-up link stays valid
+    password_memory_kib: int = 65536  # argon2id memory cost per password check (RFC 9106's second choice: 64 MiB)
+    password_time_cost: int = 3  # argon2id passes
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ def load_config(env: Mapping[str, str] | None = None, file: Path | None = None) 
     web = config.web
     if min(web.idle_minutes, web.max_upload_mb, web.login_failures, web.link_minutes, web.invite_hours) < 1:
         raise ConfigError("web.idle_minutes, max_upload_mb, login_failures, link_minutes, invite_hours: at least 1")
+    if web.password_memory_kib < 8192 or web.password_time_cost < 1:
+        raise ConfigError("web.password_memory_kib must be at least 8192 and web.password_time_cost at least 1")
     return config
 
 

@@ -28,9 +28,6 @@ MIN_PASSWORD = 10
 WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most this often per session
 
-_HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("not-a-real-password")  # verified for unknown logins, so timing does not tell
-
 
 class AccountError(ValueError):
     """A Chinese message for the person at the page or the terminal."""
@@ -63,6 +60,8 @@ class Accounts:
         self.store = AccountStore(db)
         self.directory = DirectoryStore(db)
         self.config = config
+        self.hasher = PasswordHasher(time_cost=config.password_time_cost, memory_cost=config.password_memory_kib)
+        self._dummy = ""  # verified for unknown logins, so the time taken does not tell which logins exist
 
     def link(self, path: str, token: str) -> str:
         return f"{self.config.base_url.rstrip('/')}/admin/{path}/{token}"
@@ -110,7 +109,7 @@ class Accounts:
         account = await self.store.by_id(account_id) if account_id is not None else None
         if account is None:
             raise AccountError("这个注册链接已经用过或过期了，请找县人社局重新发一个。")
-        hashed = await asyncio.to_thread(_HASHER.hash, password)
+        hashed = await asyncio.to_thread(self.hasher.hash, password)
         await self.store.set_password(account.id, hashed)
         await self.store.end_all(account.id)
         return account
@@ -125,7 +124,9 @@ class Accounts:
             raise AccountError("登录失败次数太多，请 15 分钟后再试。")
         account = await self.store.by_login(login)
         stored = await self.store.password_hash(account.id) if account and not account.disabled else None
-        ok = await asyncio.to_thread(_verify, stored or _DUMMY, password)
+        if not self._dummy:
+            self._dummy = await asyncio.to_thread(self.hasher.hash, secrets.token_urlsafe(16))
+        ok = await asyncio.to_thread(_verify, self.hasher, stored or self._dummy, password)
         if account is None or stored is None or not ok:
             await self.store.attempt(login, address, False)
             raise AccountError("登录名或密码不对。")
@@ -171,8 +172,8 @@ class Accounts:
             await self.store.end_session(signed.token_hash)
 
 
-def _verify(stored: str, password: str) -> bool:
+def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
     try:
-        return _HASHER.verify(stored, password)
+        return hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False

@@ -61,7 +61,9 @@ def csrf_of(html: str) -> str:
 
 
 def site_config(tmp: Path) -> Config:
-    web_config = WebConfig(base_url="http://127.0.0.1", idle_minutes=30, max_upload_mb=2, login_failures=5)
+    web_config = WebConfig(
+        base_url="http://127.0.0.1", max_upload_mb=2, login_failures=5, password_memory_kib=8192, password_time_cost=1
+    )
     return Config(
         data_dir=tmp / "data", content_dir=CONTENT, roster=RosterConfig(id_key=KEY), web=web_config, console=False
     )
