@@ -180,11 +180,10 @@ def _questions_from(arguments: list[str]) -> Iterator[str]:
 async def _questions(config: Config, args: argparse.Namespace) -> int:
     from bot.clock import local_time
     from bot.faq.relay import relay_answer
-    from bot.outbox.sender import Outbox
-    from storage import Database, QuestionStore
+    from bot.services import services_for
 
-    async with await Database.open(config.database_path) as db:
-        store = QuestionStore(db)
+    async with services_for(config) as svc:
+        store = svc.questions
         if args.action == "answer":
             if not args.text.strip():
                 print("答复不能为空 / the answer is empty", file=sys.stderr)
@@ -193,7 +192,7 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
             if answered is None:
                 print(f"没有编号 {args.id} 的问题 / no question {args.id}", file=sys.stderr)
                 return 1
-            queued = await relay_answer(store, Outbox(db), answered.id)
+            queued = await relay_answer(store, svc.outbox, answered.id)
             print(f"已答复 #{answered.id}（{answered.ask_count} 人次问过），{queued} 人会收到机器人转告。")
             return 0
         rows = await store.list_open(limit=args.limit, include_answered=args.all)

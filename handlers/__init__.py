@@ -7,7 +7,7 @@ from bot.services import Services
 from handlers import briefings, faq, groups, postings, postings_review, roster, start, subscriptions, web_login
 
 
-def build_dispatcher(services: Services) -> Dispatcher:
+def build_dispatcher(services: Services) -> Dispatcher[Services]:
     return Dispatcher(
         services,
         [

@@ -9,45 +9,38 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.dispatcher import Handler, Router
 from bot.messages import Button, Inbound, Reply
 from bot.postings.dates import today
 from bot.postings.draft import ASK, Draft, parse_correction
 from bot.postings.extract import FIELDS, extract
 from bot.postings.render import card, draft_text, headline
+from bot.routing import Handler, Router
 from bot.services import Services
 from handlers import postings_review, subscriptions
+from handlers.guards import StaffCall, staff, staff_of
 from storage.directory import Staff
 from storage.postings import DuplicatePostingError
 
-router = Router()
+router: Router[Services] = Router()
 
 NOT_STAFF = (
     "只有登记过的村就业服务联络员、乡镇就业服务站和人社局工作人员可以发布招聘信息。"
     "想找活，可以发「/jobs」看看最近的招聘。"
 )
 SEND_IT = "请把招聘或零工信息发给我（可以直接转发或粘贴原文），我来整理。"
+PRIVATE = "发布招聘信息请私聊我。"
 CANCEL = Button("取消", "pd:cancel")
 
 
-async def staff_of(msg: Inbound, svc: Services) -> Staff | None:
-    return await svc.directory.staff(msg.channel, msg.user_id)
-
-
-@router.command("post", "fabu", "zhaogong")
-async def post(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("post", "fabu", "zhaogong", guard=staff(private=True, not_staff=NOT_STAFF, wrong_chat=PRIVATE))
+async def post(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Start a posting: with the notice after the command, or ask for it."""
-    if msg.chat_kind != "private":
-        return [Reply("发布招聘信息请私聊我。")]
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
     parts = msg.text.strip().split(maxsplit=1)  # "/post" then the notice, after a space or a new line
     text = parts[1].strip() if len(parts) == 2 else ""
     if not text:
         await svc.postings.store.save_draft(msg.channel, msg.user_id, {"mode": "posting"}, "text")
         return [Reply(SEND_IT, (CANCEL,))]
-    return await start_draft(msg, svc, staff, text)
+    return await start_draft(msg, svc, who.staff, text)
 
 
 async def start_draft(msg: Inbound, svc: Services, staff: Staff, text: str) -> list[Reply]:
@@ -204,7 +197,7 @@ def looks_like_posting(svc: Services, text: str) -> bool:
     return bool(found.get("title") and found.get("contact_phone"))
 
 
-def intercept(fallback: Handler) -> Handler:
+def intercept(fallback: Handler[Services]) -> Handler[Services]:
     """The free-text handler: text for an open draft, rejection reason or keyword goes there, else to `fallback`."""
 
     async def handle(msg: Inbound, svc: Services) -> list[Reply]:

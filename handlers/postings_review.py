@@ -7,18 +7,20 @@ opens the posting as the approver's draft. /myposts lists a sender's postings wi
 
 from __future__ import annotations
 
-from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.postings.draft import Draft
 from bot.postings.render import card, headline, manage_buttons
+from bot.routing import Router
 from bot.services import Services
+from handlers.guards import StaffCall, staff, staff_of
 from storage.directory import Staff
 from storage.postings import Posting
 
-router = Router()
+router: Router[Services] = Router()
 
 NO_RIGHT = "您没有审核这条信息的权限（由提交人所在乡镇的就业服务站或县人社局审核）。"
 GONE = "这条信息已经不在待审核状态了（可能别人已经处理）。"
+REVIEWERS = "审核由乡镇就业服务站和县人社局负责。"
 
 
 def review_buttons(posting_id: int) -> tuple[Button, ...]:
@@ -29,13 +31,10 @@ def review_buttons(posting_id: int) -> tuple[Button, ...]:
     )
 
 
-@router.command("review", "shenhe")
-async def review_list(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("review", "shenhe", guard=staff(roles=("station", "bureau"), not_staff=REVIEWERS))
+async def review_list(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Pending postings this approver may decide."""
-    staff = await svc.directory.staff(msg.channel, msg.user_id)
-    if staff is None or staff.role == "liaison":
-        return [Reply("审核由乡镇就业服务站和县人社局负责。")]
-    pending = await svc.postings.reviewable(staff)
+    pending = await svc.postings.reviewable(who.staff)
     if not pending:
         return [Reply("没有待审核的信息。")]
     replies = [Reply(f"待审核 {len(pending)} 条：")]
@@ -46,7 +45,7 @@ async def review_list(msg: Inbound, svc: Services) -> list[Reply]:
 
 
 async def _reviewable(msg: Inbound, svc: Services, posting_id: int) -> tuple[Staff, Posting] | Reply:
-    staff = await svc.directory.staff(msg.channel, msg.user_id)
+    staff = await staff_of(msg, svc)
     posting = await svc.postings.store.get(posting_id)
     if posting is None:
         return Reply("没有这条信息。")
@@ -130,7 +129,7 @@ async def my_postings(msg: Inbound, svc: Services) -> list[Reply]:
 
 async def manage(msg: Inbound, svc: Services, action: str, posting: Posting) -> list[Reply]:
     """`postings:prog:<id>` / `postings:wd:<id>` for the sender, their station or the bureau."""
-    staff = await svc.directory.staff(msg.channel, msg.user_id)
+    staff = await staff_of(msg, svc)
     if not svc.postings.can_manage(staff, posting, msg.channel, msg.user_id):
         return [Reply("只有发布人、所在乡镇的就业服务站或县人社局可以查看和撤回。")]
     if action == "prog":

@@ -7,14 +7,15 @@ staff (已转发, progress, withdraw) are routed here too and handed to handlers
 
 from __future__ import annotations
 
-from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.postings.dates import today
 from bot.postings.render import card, headline
+from bot.routing import Router
 from bot.services import Services
 from handlers import postings_review, roster
+from handlers.guards import staff_of
 
-router = Router()
+router: Router[Services] = Router()
 
 MAX_KEYWORDS = 10
 PRIVATE_ONLY = "订阅请私聊我。"
@@ -168,7 +169,7 @@ async def posting_button(msg: Inbound, svc: Services) -> list[Reply]:
     if parts[1] in ("prog", "wd"):
         return await postings_review.manage(msg, svc, parts[1], posting)
     if parts[1] == "fwd":
-        if await svc.directory.staff(msg.channel, msg.user_id) is None:
+        if await staff_of(msg, svc) is None:
             return [Reply("这个按钮是给村联络员的。")]
         await svc.postings.store.react(posting.id, "forwarded", msg.channel, msg.user_id)
         return [Reply(f"谢谢！已记下您转发了{headline(posting)}。")]

@@ -19,7 +19,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.config import WebConfig
 from storage.accounts import Account, AccountStore
-from storage.database import Database
 from storage.directory import DirectoryStore, Staff
 
 WEB_CHANNEL = "web"
@@ -56,9 +55,9 @@ def _iso(moment: datetime) -> str:
 
 
 class Accounts:
-    def __init__(self, db: Database, config: WebConfig) -> None:
-        self.store = AccountStore(db)
-        self.directory = DirectoryStore(db)
+    def __init__(self, store: AccountStore, directory: DirectoryStore, config: WebConfig) -> None:
+        self.store = store
+        self.directory = directory
         self.config = config
         self.hasher = PasswordHasher(time_cost=config.password_time_cost, memory_cost=config.password_memory_kib)
         self._dummy = ""  # verified for unknown logins, so the time taken does not tell which logins exist

@@ -10,7 +10,6 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from bot.admin.accounts import Accounts
 from bot.admin.overview import FlightCache
 from bot.admin.security import ACCOUNTS, CACHE, SERVICES, headers, session_guard, signed_in
 from bot.clock import local_time
@@ -60,7 +59,7 @@ def build_admin(services: Services) -> web.Application:
 
     admin = web.Application(middlewares=[headers, session_guard], client_max_size=1024 * 1024)
     admin[SERVICES] = services
-    admin[ACCOUNTS] = Accounts(services.db, services.config.web)
+    admin[ACCOUNTS] = services.accounts
     admin[CACHE] = FlightCache()
     env = aiohttp_jinja2.setup(
         admin,

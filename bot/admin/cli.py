@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from bot.config import Config
-from bot.content import load_content
 
 COMMANDS = ("web",)
 
@@ -25,13 +24,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
-    from bot.admin.accounts import WEB_CHANNEL, AccountError, Accounts
-    from storage import Database, DirectoryStore, Staff
-    from storage.roster import RosterStore
+    from bot.admin.accounts import WEB_CHANNEL, AccountError
+    from bot.services import services_for
+    from storage import Staff
 
-    content = load_content(config.content_dir)
-    async with await Database.open(config.database_path) as db:
-        accounts = Accounts(db, config.web)
+    async with services_for(config) as svc:
+        content = svc.content
+        accounts = svc.accounts
         if args.action == "accounts":
             for a in await accounts.store.all():
                 state = "停用" if a.disabled else "已设密码" if a.has_password else "未注册"
@@ -39,7 +38,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             return 0
         if args.staff:
             channel, _, user_id = args.staff.partition(":")
-            staff = await DirectoryStore(db).staff(channel, user_id)
+            staff = await svc.directory.staff(channel, user_id)
             if staff is None:
                 print(f"没有登记过这位工作人员：{args.staff}（先用 staff add 登记）", file=sys.stderr)
                 return 2
@@ -62,7 +61,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         except AccountError as exc:
             print(str(exc), file=sys.stderr)
             return 2
-        await RosterStore(db).audit("cli", "bureau", "web.invite", f"{args.login} {staff.role}")
+        await svc.roster.audit("cli", "bureau", "web.invite", f"{args.login} {staff.role}")
         print(f"已为 {staff.name} 开账号 {args.login}。一次性注册链接（{config.web.invite_hours} 小时内有效）：")
         print(link)
         return 0

@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 from bot.postings.dates import today
 from bot.reports.service import by_township
-from storage.briefings import BriefingStore, Campaign
-from storage.database import Database
-from storage.postings import Posting, PostingStore
+from bot.services import Services
+from storage.briefings import Campaign
+from storage.postings import Posting
 from storage.questions import OpenQuestion, QuestionStore
 from storage.reports import CompletionRow, ReachRow, ReportStore
 from storage.roster import Scope
@@ -90,38 +90,39 @@ def official_order(rows: Sequence[R], order: Sequence[str]) -> list[R]:
 
 
 async def reach_rows(
-    db: Database, campaign_id: int, scope: Scope, cache: FlightCache, order: Sequence[str] = ()
+    reports: ReportStore, campaign_id: int, scope: Scope, cache: FlightCache, order: Sequence[str] = ()
 ) -> list[ReachRow]:
     """Reach per township for the county, per village inside one township."""
 
     async def compute() -> list[ReachRow]:
-        rows = await ReportStore(db).reach(campaign_id, scope)
+        rows = await reports.reach(campaign_id, scope)
         return official_order(by_township(rows) if scope.township_id is None else rows, order)
 
     return await cache.get(("reach", campaign_id, scope), compute, ttl=REACH_TTL)
 
 
 async def completion_rows(
-    db: Database, scope: Scope, cache: FlightCache, order: Sequence[str] = ()
+    reports: ReportStore, scope: Scope, cache: FlightCache, order: Sequence[str] = ()
 ) -> list[CompletionRow]:
     """1131 completion among those who want work: per township for the county, per village inside one."""
 
     async def compute() -> list[CompletionRow]:
-        rows = await ReportStore(db).completion(scope, by_village=scope.township_id is not None, wants_work=True)
+        rows = await reports.completion(scope, by_village=scope.township_id is not None, wants_work=True)
         return official_order(rows, order)
 
     return await cache.get(("1131", scope), compute)
 
 
-async def overview(db: Database, scope: Scope, cache: FlightCache, order: Sequence[str] = ()) -> Overview:
-    campaigns = await BriefingStore(db).campaigns(limit=1)
+async def overview(svc: Services, scope: Scope, cache: FlightCache) -> Overview:
+    order = list(svc.content.townships)
+    campaigns = await svc.briefings.campaigns(limit=1)
     campaign = campaigns[0] if campaigns else None
-    reach = await reach_rows(db, campaign.id, scope, cache, order) if campaign else []
-    completion = await completion_rows(db, scope, cache, order)
+    reach = await reach_rows(svc.reports, campaign.id, scope, cache, order) if campaign else []
+    completion = await completion_rows(svc.reports, scope, cache, order)
     week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
-    asked, open_count, top = await cache.get(("questions",), lambda: _questions(db, week_ago))
+    asked, open_count, top = await cache.get(("questions",), lambda: _questions(svc.questions, week_ago))
     townships = [scope.township_id] if scope.township_id else None
-    postings = await PostingStore(db).current(today().isoformat(), townships, limit=10)
+    postings = await svc.postings.store.current(today().isoformat(), townships, limit=10)
     return Overview(
         campaign,
         reach,
@@ -135,6 +136,5 @@ async def overview(db: Database, scope: Scope, cache: FlightCache, order: Sequen
     )
 
 
-async def _questions(db: Database, since: str) -> tuple[int, int, list[OpenQuestion]]:
-    store = QuestionStore(db)
+async def _questions(store: QuestionStore, since: str) -> tuple[int, int, list[OpenQuestion]]:
     return await store.asked_since(since), await store.open_count(), await store.list_open(limit=5)

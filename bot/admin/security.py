@@ -17,7 +17,6 @@ from bot.admin.accounts import Accounts, Signed
 from bot.admin.overview import FlightCache
 from bot.roster.access import scope_of
 from bot.services import Services
-from storage.roster import RosterStore
 
 SESSION_COOKIE = "wz_session"
 PRE_COOKIE = "wz_pre"  # double-submit CSRF token for the forms shown before sign-in
@@ -78,7 +77,7 @@ async def audit(request: web.Request, action: str, detail: str = "") -> None:
     signed = signed_in(request)
     scope = scope_of(signed.staff)
     where = f"[{scope.township_id or '全县'}{'/' + scope.village if scope.village else ''}]"
-    await RosterStore(request.app[SERVICES].db).audit(signed.actor, signed.staff.role, action, f"{where} {detail}")
+    await request.app[SERVICES].roster.audit(signed.actor, signed.staff.role, action, f"{where} {detail}")
 
 
 @web.middleware

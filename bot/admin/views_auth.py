@@ -20,7 +20,6 @@ from bot.admin.security import (
     signed_in,
 )
 from storage.directory import Role, Staff
-from storage.roster import RosterStore
 
 routes = web.RouteTableDef()
 ROLES: dict[str, Role] = {"bureau": "bureau", "station": "station", "liaison": "liaison"}
@@ -99,7 +98,7 @@ async def signup(request: web.Request) -> web.StreamResponse:
     except AccountError as exc:
         found = await accounts.signup_account(request.match_info["token"])
         return _render_public(request, "signup.html", status=400, login=found.login if found else "", error=str(exc))
-    await RosterStore(request.app[SERVICES].db).audit(f"{WEB_CHANNEL}:{account.login}", "staff", "web.signup")
+    await request.app[SERVICES].roster.audit(f"{WEB_CHANNEL}:{account.login}", "staff", "web.signup")
     return _render_public(request, "message.html", message="密码设好了，请登录。", link="/admin/login")
 
 

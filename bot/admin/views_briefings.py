@@ -14,11 +14,9 @@ from bot.admin.security import CACHE, SERVICES, Forbidden, audit, signed_in
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, select_targets, start_campaign
 from bot.reports.service import REASONS, export_reach
-from bot.roster.access import narrow, phone_for, record_offline, roster, scope_of
+from bot.roster.access import narrow, phone_for, record_offline, scope_of
 from bot.roster.fields import CATEGORIES
-from storage.briefings import BriefingStore, Campaign
-from storage.ledger import ServiceLedger
-from storage.reports import ReportStore
+from storage.briefings import Campaign
 from storage.roster import Scope
 
 routes = web.RouteTableDef()
@@ -31,7 +29,7 @@ def _words(value: str) -> list[str]:
 
 
 async def _campaign(request: web.Request) -> Campaign:
-    campaign = await BriefingStore(request.app[SERVICES].db).campaign(int(request.match_info["id"]))
+    campaign = await request.app[SERVICES].briefings.campaign(int(request.match_info["id"]))
     if campaign is None:
         raise web.HTTPNotFound(text="没有这次宣讲。")
     return campaign
@@ -48,7 +46,7 @@ def _scope(request: web.Request) -> Scope:
 
 async def _list(request: web.Request, **extra: object) -> web.Response:
     svc = request.app[SERVICES]
-    campaigns = await BriefingStore(svc.db).campaigns(limit=30)
+    campaigns = await svc.briefings.campaigns(limit=30)
     context: dict[str, object] = {"preview": None, "error": "", "form": {}}
     context |= extra
     return page(
@@ -115,12 +113,12 @@ async def campaign_page(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     campaign = await _campaign(request)
     scope = _scope(request)
-    rows = await reach_rows(svc.db, campaign.id, scope, request.app[CACHE], list(svc.content.townships))
+    rows = await reach_rows(svc.reports, campaign.id, scope, request.app[CACHE], list(svc.content.townships))
     number = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
-    missed = await ReportStore(svc.db).unreached(campaign.id, scope, limit=PAGE_SIZE * number)
+    missed = await svc.reports.unreached(campaign.id, scope, limit=PAGE_SIZE * number)
     missed = missed[PAGE_SIZE * (number - 1) :]
     ref = f"briefing:{campaign.briefing_id}"
-    visited = await ServiceLedger(svc.db).recorded_by_staff([p.person_id for p, _ in missed], "policy_briefing", ref)
+    visited = await svc.ledger.recorded_by_staff([p.person_id for p, _ in missed], "policy_briefing", ref)
     people = [(p, phone_for(signed.staff, p), REASONS.get(why, why), visited.get(p.person_id)) for p, why in missed]
     briefing = cached_briefings(svc.content).get(campaign.briefing_id)
     progress = await svc.outbox.progress("briefing", str(campaign.id))
@@ -159,11 +157,11 @@ async def visit(request: web.Request) -> web.StreamResponse:
     campaign = await _campaign(request)
     form = await request.post()
     how = str(form.get("how", ""))
-    person = await roster(svc).person(str(form.get("person", ""))[:64])
+    person = await svc.roster.person(str(form.get("person", ""))[:64])
     if how not in VISITS or person is None:
         raise web.HTTPBadRequest(text="请选要记录的人和方式。")
     added = await record_offline(
-        svc, signed.staff, signed.actor, person, "policy_briefing", f"briefing:{campaign.briefing_id}"
+        svc.ledger, scope_of(signed.staff), signed.actor, person, "policy_briefing", f"briefing:{campaign.briefing_id}"
     )
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")

@@ -11,9 +11,8 @@ from bot.admin.app import page
 from bot.admin.overview import completion_rows, total_completion
 from bot.admin.security import CACHE, SERVICES, Forbidden, audit, require, signed_in
 from bot.reports.service import callback_sample
-from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, roster, scope_of
+from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
 from storage.ledger import EventKind
-from storage.reports import ReportStore
 from storage.roster import Scope
 
 routes = web.RouteTableDef()
@@ -39,10 +38,10 @@ async def p1131(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     scope = _scope(request)
-    rows = await completion_rows(svc.db, scope, request.app[CACHE], list(svc.content.townships))
+    rows = await completion_rows(svc.reports, scope, request.app[CACHE], list(svc.content.townships))
     people = []
     if scope.village is not None:  # one village: every person with their counts
-        statuses = await ReportStore(svc.db).statuses(scope)
+        statuses = await svc.reports.statuses(scope)
         people = [(p, s, phone_for(signed.staff, p)) for p, s in statuses[:SHOWN_PEOPLE]]
     names = {t.id: t.name for t in svc.content.townships.values()}
     return page(
@@ -64,11 +63,11 @@ async def record(request: web.Request) -> web.StreamResponse:
     svc = request.app[SERVICES]
     form = await request.post()
     kind = KINDS.get(str(form.get("kind", "")))
-    person = await roster(svc).person(str(form.get("person", ""))[:64])
+    person = await svc.roster.person(str(form.get("person", ""))[:64])
     note = str(form.get("note", "")).strip()[:40] or datetime.now(UTC).strftime("%Y%m%d%H%M")
     if kind is None or person is None:
         raise web.HTTPBadRequest(text="请选要记录的人和服务类型。")
-    added = await record_offline(svc, signed.staff, signed.actor, person, kind, f"offline:{note}")
+    added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, f"offline:{note}")
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
     request.app[CACHE].clear()

@@ -13,7 +13,6 @@ from bot.admin.uploads import UploadError, discard, receive, stored
 from bot.roster.importer import ImportReport, RosterKeyMissing, import_ledger
 from bot.roster.read import LedgerError
 from bot.services import Services
-from storage.roster import RosterStore
 
 routes = web.RouteTableDef()
 IMPORTERS = ("bureau",)
@@ -25,7 +24,7 @@ def _folder(svc: Services) -> Path:
 
 async def _page(request: web.Request, status: int = 200, **context: object) -> web.Response:
     svc = request.app[SERVICES]
-    entries = await RosterStore(svc.db).audit_entries(limit=500)
+    entries = await svc.roster.audit_entries(limit=500)
     history = [e for e in entries if e[3] == "roster.import"][:20]
     values: dict[str, object] = {"report": None, "token": "", "error": "", "result": None, "history": history}
     values |= context
@@ -43,7 +42,7 @@ async def roster_page(request: web.Request) -> web.Response:
 async def _run(svc: Services, path: Path, actor: str, *, dry_run: bool, skip_bad: bool = False) -> ImportReport:
     return await import_ledger(
         path,
-        RosterStore(svc.db),
+        svc.roster,
         svc.content,
         svc.config.roster.id_key,
         dry_run=dry_run,

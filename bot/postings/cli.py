@@ -30,17 +30,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
-    from bot.content import load_content
-    from bot.outbox.sender import Outbox
     from bot.postings.render import headline
-    from bot.postings.service import PostingService
-    from storage import Database, DirectoryStore
+    from bot.services import services_for
 
-    content = load_content(config.content_dir)
-    async with await Database.open(config.database_path) as db:
-        directory = DirectoryStore(db)
-        outbox = Outbox(db, directory=directory)
-        service = PostingService(db, directory, outbox, content.townships, review=config.postings.review)
+    async with services_for(config) as svc:
+        service, outbox = svc.postings, svc.outbox
         if args.action == "list":
             rows = await service.store.recent(args.limit)
             if not rows:

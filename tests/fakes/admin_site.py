@@ -12,11 +12,11 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot.admin.accounts import WEB_CHANNEL, Accounts
+from bot.admin.accounts import WEB_CHANNEL
 from bot.config import Config, RosterConfig, WebConfig
-from bot.services import Services
+from bot.services import Services, build_services
 from bot.web import build_app, start_server
-from storage import ConversationStore, Database, DirectoryStore, QuestionStore, Staff
+from storage import Database, Staff
 from storage.roster import Scope
 from tests.conftest import CONTENT, real_matcher
 from tests.fakes.roster_data import KEY, person_row, seed
@@ -78,7 +78,7 @@ async def seed_site(services: Services, tmp: Path) -> None:
     people = await store.people(Scope())
     for person in people[::2]:  # half of them are bound to a chat account
         await store.bind("test", f"u-{person.person_id}", person.person_id, "confirmed")
-    accounts = Accounts(services.db, services.config.web)
+    accounts = services.accounts
     for login, staff in STAFF.items():
         link = await accounts.invite(staff, login, "test")
         await accounts.sign_up(link.rsplit("/", 1)[1], PASSWORD, PASSWORD)
@@ -89,7 +89,7 @@ async def running_site(tmp: Path, seeded: bool = True) -> AsyncIterator[Site]:
     config = site_config(tmp)
     content, matcher = real_matcher()
     db = await Database.open(config.database_path)
-    services = Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db), DirectoryStore(db))
+    services = build_services(config, content, db, matcher)
     try:
         if seeded:
             await seed_site(services, tmp)

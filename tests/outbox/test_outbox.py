@@ -167,7 +167,7 @@ async def test_callbacks_missed_by_a_crash_run_at_the_next_start(db: Database) -
     box = outbox(db)
     await box.enqueue("posting", "1", users(2))
     await drain(box, FakeTransport())  # no callback registered: rows stay un-notified
-    await db.conn.execute("UPDATE outbox SET notified = 0")
+    await db.execute("UPDATE outbox SET notified = 0")
     seen: list[str] = []
 
     async def on_sent(push: SentPush) -> None:

@@ -67,7 +67,7 @@ class TelegramChannel:
         self,
         config: TelegramConfig,
         services: Services,
-        dispatcher: Dispatcher,
+        dispatcher: Dispatcher[Services],
         limits: PushLimits | None = None,
         poll_timeout: float = 10.0,
     ) -> None:

@@ -34,7 +34,6 @@ from bot.dispatcher import Dispatcher
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryStatus, PushTransport
 from bot.services import Services
-from storage.wechat import WechatStore
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +44,13 @@ class WechatChannel:
     name = CHANNEL
     capabilities = CAPABILITIES
 
-    def __init__(self, services: Services, dispatcher: Dispatcher, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self, services: Services, dispatcher: Dispatcher[Services], client: httpx.AsyncClient | None = None
+    ) -> None:
         self.config = services.config.wechat
         self.services = services
         self.dispatcher = dispatcher
-        self.store = WechatStore(services.db)
+        self.store = services.wechat
         self.api = WechatApi(self.config, self.store, client)
         self.transport = WechatPush(self.api, self.store, services.directory, self.config)
         self.crypto = _crypto(self.config)

@@ -84,12 +84,13 @@ class WecomRobots:
     async def bind(self, directory: DirectoryStore, townships: Mapping[str, str]) -> None:
         """Bind every configured robot to its township's group; unbind robots no longer configured."""
         self.check(townships)
-        for township in self.keys:
-            title = f"{townships[township]}企业微信群"
-            await directory.bind_group(CHANNEL, township, title, township, bound_by="config")
-        for group in await directory.groups_in(list(townships)):
-            if group.channel == CHANNEL and group.chat_id not in self.keys:
-                await directory.set_group_active(CHANNEL, group.chat_id, False)
+        async with directory.db.transaction():  # one unit of work: readers see the old set or the new one
+            for township in self.keys:
+                title = f"{townships[township]}企业微信群"
+                await directory.bind_group(CHANNEL, township, title, township, bound_by="config")
+            for group in await directory.groups_in(list(townships)):
+                if group.channel == CHANNEL and group.chat_id not in self.keys:
+                    await directory.set_group_active(CHANNEL, group.chat_id, False)
 
     async def push(self, recipient: str, kind: RecipientKind, reply: Reply) -> DeliveryResult:
         if kind == "user":

@@ -31,7 +31,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def bot(fake: FakeTelegram, services: Services, dispatcher: Dispatcher) -> AsyncIterator[TelegramChannel]:
+async def bot(
+    fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]
+) -> AsyncIterator[TelegramChannel]:
     await services.directory.add_staff(Staff("telegram", str(LIAISON), "liaison", "李联络", "sunjiaping", "王家村"))
     await services.directory.add_staff(Staff("telegram", str(STATION), "station", "前所站", "qiansuo", None))
     config = TelegramConfig(token=tg.TOKEN, base_url=fake.base_url)

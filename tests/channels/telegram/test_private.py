@@ -31,13 +31,15 @@ async def fake() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-def channel_for(fake: FakeTelegram, services: Services, dispatcher: Dispatcher) -> TelegramChannel:
+def channel_for(fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]) -> TelegramChannel:
     config = TelegramConfig(token=tg.TOKEN, base_url=fake.base_url)
     return TelegramChannel(config, services, dispatcher, FAST, poll_timeout=1)
 
 
 @pytest.fixture
-async def bot(fake: FakeTelegram, services: Services, dispatcher: Dispatcher) -> AsyncIterator[TelegramChannel]:
+async def bot(
+    fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]
+) -> AsyncIterator[TelegramChannel]:
     async with running(channel_for(fake, services, dispatcher)) as channel:
         yield channel
 
@@ -119,7 +121,7 @@ async def test_long_replies_are_split_and_images_sent_as_photos(fake: FakeTelegr
 
 async def test_deep_link_payloads_reach_the_dispatcher(fake: FakeTelegram, services: Services) -> None:
     seen: list[Inbound] = []
-    capture = Router()
+    capture: Router[Services] = Router()
 
     @capture.command("start")
     async def start(msg: Inbound, svc: Services) -> list[Reply]:

@@ -128,7 +128,7 @@ async def test_outbox_retries_a_429_through_the_transport(
 
 
 async def test_a_reply_is_prompt_while_a_large_push_runs(
-    fake: FakeTelegram, services: Services, dispatcher: Dispatcher
+    fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]
 ) -> None:
     config = TelegramConfig(token=tg.TOKEN, base_url=fake.base_url)
     limits = PushLimits(push_per_second=100, group_per_window=20, group_window=1.0, chat_interval=0.05)

@@ -41,7 +41,7 @@ def config(tmp_path: Path, fake: FakeWechat) -> Config:
 
 @pytest.fixture
 async def push(services: Services) -> AsyncIterator[WechatPush]:
-    store = WechatStore(services.db)
+    store = services.wechat
     transport = WechatPush(WechatApi(services.config.wechat, store), store, services.directory, services.config.wechat)
     yield transport
     await transport.api.close()
@@ -51,7 +51,7 @@ async def wrote(services: Services, user: str, hours_ago: float = 0) -> None:
     await services.directory.seen("wechat", user, user)
     if hours_ago:
         when = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat(timespec="seconds")
-        await services.db.conn.execute("UPDATE recipients SET last_inbound_at = ? WHERE user_id = ?", (when, user))
+        await services.db.execute("UPDATE recipients SET last_inbound_at = ? WHERE user_id = ?", (when, user))
 
 
 async def test_within_the_window_customer_service_messages_then_template(
@@ -74,8 +74,8 @@ async def test_within_the_window_customer_service_messages_then_template(
         }
     ]
     an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
-    await services.db.conn.execute("UPDATE wechat_sends SET sent_at = ?", (an_hour_ago,))
-    await services.db.conn.execute("UPDATE recipients SET last_inbound_at = ?", (an_hour_ago,))
+    await services.db.execute("UPDATE wechat_sends SET sent_at = ?", (an_hour_ago,))
+    await services.db.execute("UPDATE recipients SET last_inbound_at = ?", (an_hour_ago,))
     await wrote(services, "u1")  # an hour later the user writes again: a new window
     assert (await push.push("u1", "user", Reply("又一条"))).status is DeliveryStatus.SENT
     assert len(fake.payloads(CS)) == 6
@@ -146,7 +146,7 @@ async def test_processes_share_one_token(services: Services, fake: FakeWechat) -
     other_db = await Database.open(services.config.database_path)  # a second process's connection
     try:
         apis = [
-            WechatApi(services.config.wechat, WechatStore(services.db)),
+            WechatApi(services.config.wechat, services.wechat),
             WechatApi(services.config.wechat, WechatStore(other_db)),
         ]
         tokens = await asyncio.gather(*(api.access_token() for api in apis))
