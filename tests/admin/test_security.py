@@ -114,7 +114,8 @@ async def test_a_liaison_cannot_open_another_village_by_editing_the_url(tmp_path
         text = await own.text()
         assert "东村" in text and "南村" not in text and "西村" not in text
         other = {"township": "qiansuo", "village": "南村"}
-        for path in (f"/admin/briefings/{campaign}", f"/admin/briefings/{campaign}/export.xlsx", "/admin/p1131"):
+        paths = (f"/admin/briefings/{campaign}", f"/admin/briefings/{campaign}/export.xlsx", "/admin/p1131")
+        for path in (*paths, "/admin/p1131/export.xlsx"):
             assert (await http.get(path, params=other)).status == 403, path
         assert (await http.get("/admin/p1131", params={"village": "西村"})).status == 403
         for path in ("/admin/roster", "/admin/postings", "/admin/accounts", "/admin/callbacks"):
