@@ -7,13 +7,14 @@ asking for something goes to `on_text` (see `intercept`).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.dispatcher import Handler, Router
 from bot.messages import Button, Inbound, Reply
 from bot.postings.dates import today
 from bot.postings.draft import ASK, Draft, parse_correction
-from bot.postings.extract import FIELDS, extract
+from bot.postings.extract import FIELDS, MAX_NOTICE, extract
 from bot.postings.render import card, draft_text, headline
 from bot.services import Services
 from handlers import postings_review, subscriptions
@@ -27,6 +28,7 @@ NOT_STAFF = (
     "想找活，可以发「/jobs」看看最近的招聘。"
 )
 SEND_IT = "请把招聘或零工信息发给我（可以直接转发或粘贴原文），我来整理。"
+TOO_LONG = f"这段文字太长了（超过 {MAX_NOTICE} 字）。请一次只发一条招聘或零工信息。"
 CANCEL = Button("取消", "pd:cancel")
 
 
@@ -51,8 +53,10 @@ async def post(msg: Inbound, svc: Services) -> list[Reply]:
 
 
 async def start_draft(msg: Inbound, svc: Services, staff: Staff, text: str) -> list[Reply]:
+    if len(text) > MAX_NOTICE:
+        return [Reply(TOO_LONG, (CANCEL,))]
     default = (staff.township_id,) if staff.township_id else ()
-    draft = Draft.from_text(text, svc.postings.names(), default)
+    draft = await asyncio.to_thread(Draft.from_text, text, svc.postings.names(), default)  # CPU work off the loop
     existing = await svc.postings.store.find_open(draft.text_hash)
     if existing is not None:
         await svc.postings.store.drop_draft(msg.channel, msg.user_id)
@@ -92,7 +96,7 @@ async def on_text(msg: Inbound, svc: Services, state: dict[str, object], awaitin
         return [Reply(NOT_STAFF)]
     if awaiting == "text":
         return await start_draft(msg, svc, staff, text)
-    if looks_like_posting(svc, text):  # a new notice forwarded while the last one was open: take the new one
+    if await looks_like_posting(svc, text):  # a new notice forwarded while the last one was open: take the new one
         return await start_draft(msg, svc, staff, text)
     draft = Draft.from_json(dict(state))
     correction = parse_correction(text)
@@ -196,11 +200,13 @@ async def confirm(msg: Inbound, svc: Services, draft: Draft) -> list[Reply]:
     return [Reply(f"已发布 {headline(posting)}，正在发给 {reach.text()}。", manage)]
 
 
-def looks_like_posting(svc: Services, text: str) -> bool:
-    """A forwarded notice rather than a question: long enough, with a job and a valid phone number."""
-    if len(text) < 15:
+async def looks_like_posting(svc: Services, text: str) -> bool:
+    """A forwarded notice rather than a question: long enough, with a job and a valid phone number.
+
+    Call it for staff only: extraction is CPU work (run off the event loop, on at most MAX_NOTICE characters)."""
+    if not 15 <= len(text) <= MAX_NOTICE:
         return False
-    found = extract(text, svc.postings.names())
+    found = await asyncio.to_thread(extract, text, svc.postings.names())
     return bool(found.get("title") and found.get("contact_phone"))
 
 
@@ -214,7 +220,7 @@ def intercept(fallback: Handler) -> Handler:
                 replies = await on_text(msg, svc, state[0], state[1])
                 if replies is not None:
                     return replies
-            elif looks_like_posting(svc, msg.text) and (staff := await staff_of(msg, svc)) is not None:
+            elif (staff := await staff_of(msg, svc)) is not None and await looks_like_posting(svc, msg.text):
                 return await start_draft(msg, svc, staff, msg.text.strip())  # staff forwarded a notice
         return await fallback(msg, svc)
 
