@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from bot.messages import Inbound, Reply
+from bot.privacy import mask
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ class Dispatcher:
                 if 0 <= index < len(state.choices):
                     return await self._button(replace(msg, button=state.choices[index], text="")), None
                 return [Reply(NOT_UNDERSTOOD)], None
-            return await self.text_handler(msg, self.services), msg.text[:500]
+            return await self.text_handler(msg, self.services), mask(msg.text)[:500]  # stored: masked
         return await self._control(msg, text), None
 
     async def _control(self, msg: Inbound, text: str) -> list[Reply]:

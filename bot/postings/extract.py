@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.postings.dates import cn_number, parse_date
+from bot.privacy import mask
 
 FIELDS = {
     "title": "岗位",
@@ -259,7 +260,10 @@ def extract(text: str, townships: dict[str, tuple[str, ...]] | None = None, now:
             fields.pop("valid_until", None)
             if "valid_until" in _labelled(lines):
                 problems.append(f"看不懂有效期「{valid[:20]}」，请写成 2025-06-30 或 6月30日")
-    fields = {k: (v if k == "contact_phone" else _without_phone(v))[:200] for k, v in fields.items() if k in FIELDS}
+    # only the contact phone (the employer's, to be published) keeps its digits; other numbers are masked
+    fields = {
+        k: (v if k == "contact_phone" else mask(_without_phone(v)))[:200] for k, v in fields.items() if k in FIELDS
+    }
     fields = {k: v for k, v in fields.items() if v}
     return Extracted(_kind(text), fields, tuple(problems), tuple(found_townships))
 
