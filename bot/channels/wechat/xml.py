@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import struct
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -81,7 +82,7 @@ def decrypt(crypto: WeChatCrypto, outer: str, query: Mapping[str, str]) -> str:
         raise Refused(403, "message is for another AppID") from None
     except (KeyError, TypeError):
         raise Refused(400, "no Encrypt element") from None
-    except (ValueError, UnicodeDecodeError, IndexError):
+    except (ValueError, UnicodeDecodeError, IndexError, struct.error):  # e.g. an Encrypt shorter than one block
         raise Refused(400, "cannot decrypt") from None
     return check_xml(str(plain).encode("utf-8"))
 
