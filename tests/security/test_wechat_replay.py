@@ -20,6 +20,7 @@ from storage.wechat import WechatStore
 from tests.conftest import CONTENT
 from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml, signed_query
 
+
 @dataclass
 class Callback:
     client: TestClient[web.Request, web.Application]

@@ -115,7 +115,7 @@ class WechatChannel:
             if not encrypted and self.config.require_encryption:
                 raise Refused(403, "plain-mode message refused (require_encryption)")
             if not encrypted and self.crypto is not None and not self.config.compat_mode:
-                raise Refused(403, "plain-mode message refused: an EncodingAESKey is set (wechat.compat_mode: 兼容模式)")
+                raise Refused(403, "plain-mode message refused: a key is set (wechat.compat_mode: 兼容模式)")
             body = await self._body(request)
             xml = check_xml(body)
             if encrypted:
