@@ -116,14 +116,14 @@ class WechatChannel:
                 raise Refused(403, "plain-mode message refused (require_encryption)")
             if not encrypted and self.crypto is not None and not self.config.compat_mode:
                 raise Refused(403, "plain-mode message refused: a key is set (wechat.compat_mode: 兼容模式)")
-            body = await self._body(request)
-            xml = check_xml(body)
+            raw = await self._body(request)
+            xml = check_xml(raw)
             if encrypted:
                 if self.crypto is None:
                     raise Refused(400, "safe mode message but no EncodingAESKey configured")
                 xml = decrypt(self.crypto, xml, request.query)
             incoming = parse(xml)
-            digest = hashlib.sha256(body).hexdigest()
+            digest = hashlib.sha256(raw).hexdigest()
             if not await self.store.first_use(request.query["timestamp"], request.query["nonce"], digest):
                 raise Refused(403, "replayed timestamp and nonce with another body")
         except Refused as exc:
