@@ -92,7 +92,7 @@ async def bind(msg: Inbound, svc: Services) -> list[Reply]:
             notice = f"{person.village}{masked_name(person.name)}申请绑定聊天账号，请发 /daiban 确认。"
             await tell_liaisons(svc, person, f"bind:{person.person_id}:{stamp}", notice)
         return [Reply(text)]
-    await b.store.attempt(msg.channel, msg.user_id, ok=False)
+    await b.wasted(msg.channel, msg.user_id)
     return [Reply("没看懂。" + HOW_TO_BIND)]
 
 
