@@ -110,6 +110,9 @@ async def send(msg: Inbound, svc: Services) -> list[Reply]:
         return [Reply(f"请这样发：/fasong 宣讲编号 [乡镇] [村]\n可以发的宣讲：\n{listing}")]
     townships = [a for a in args[1:] if svc.content.township_by_name(a) is not None]
     villages = [a for a in args[1:] if a not in townships]
+    outside = await _outside_scope(svc, staff, townships, villages)
+    if outside:
+        return [Reply(f"「{'、'.join(outside)}」不在您负责的范围（{scope_text(staff, svc)}）里，没有发送。")]
     try:
         result = await start_campaign(
             svc.db,
@@ -129,6 +132,19 @@ async def send(msg: Inbound, svc: Services) -> list[Reply]:
             f"未绑定 {result.not_bound} 人（发 /weichuda {result.campaign_id} 看名单，请入户告知）。"
         )
     ]
+
+
+async def _outside_scope(svc: Services, staff: Staff, townships: list[str], villages: list[str]) -> list[str]:
+    """The named townships and villages that are not in the sender's area (villages: as the roster has them)."""
+    scope = scope_of(staff)
+    outside = []
+    for name in townships:
+        township = svc.content.township_by_name(name)
+        if township is None or not scope.covers(township.id, scope.village or ""):
+            outside.append(name)
+    known = {village for _, village in await roster(svc).villages(scope)}
+    outside += [v for v in villages if v not in known]
+    return outside
 
 
 @router.command("baobiao")

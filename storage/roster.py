@@ -137,6 +137,12 @@ class RosterStore:
             found = [p for p in found if set(p.categories.split(",")) & set(categories)]
         return found
 
+    async def villages(self, scope: Scope) -> set[tuple[str, str]]:
+        """(township_id, village) of every village the roster has within `scope`."""
+        where, params = scope.where()
+        rows = await self.db.fetchall(f"SELECT DISTINCT p.township_id, p.village FROM people p WHERE {where}", params)
+        return {(str(r[0]), str(r[1])) for r in rows}
+
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT count(*) FROM people")
         return int(row[0]) if row else 0

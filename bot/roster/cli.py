@@ -73,7 +73,7 @@ def _township(content: ContentPack, name: str) -> str | None:
 
 async def _staff(args: argparse.Namespace, db: Database, content: ContentPack) -> int:
     from storage import DirectoryStore, Staff
-    from storage.roster import RosterStore
+    from storage.roster import RosterStore, Scope
 
     directory = DirectoryStore(db)
     if args.action == "list":
@@ -91,6 +91,12 @@ async def _staff(args: argparse.Namespace, db: Database, content: ContentPack) -
         print("村联络员要写 --village 村名", file=sys.stderr)
         return 2
     village = args.village.strip() if args.role == "liaison" else None
+    if village is not None and township is not None:
+        known = sorted(v for _, v in await RosterStore(db).villages(Scope(township)))
+        if village not in known:
+            listed = f"已有：{'、'.join(known)}" if known else "这个乡镇的花名册还没有导入，请先导入（roster import）"
+            print(f"--village 花名册里{content.townships[township].name}没有「{village}」；{listed}", file=sys.stderr)
+            return 2
     staff = Staff(args.channel, args.user, args.role, args.name, township if args.role != "bureau" else None, village)
     await directory.add_staff(staff)
     await RosterStore(db).audit(
