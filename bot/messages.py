@@ -25,6 +25,7 @@ class Inbound:
     mentioned: bool = False  # in groups: the bot was addressed directly
     chat_title: str = ""  # groups: the group's name, when the platform gives it
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    message_id: str = ""  # the platform's id of this message in its chat (a redelivery repeats it); "" if none
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
 
 from bot.briefings.send import deliver_missed
 from bot.dispatcher import Router
@@ -252,8 +253,10 @@ async def record(msg: Inbound, svc: Services) -> list[Reply]:
     ]
     if len(found) != 1:
         return [Reply("您负责的范围里没找到这个人，请核对姓名和身份证后四位。")]
-    note = " ".join(args[3:])[:40] or msg.received_at.strftime("%Y%m%d%H%M")
-    ref = f"offline:{note}"
+    note = " ".join(args[3:])[:40]
+    # the request's own id: a redelivered message counts once, three recommendations given in a row count three
+    request = f"{msg.chat_id}:{msg.message_id}" if msg.message_id else uuid.uuid4().hex
+    ref = f"offline:{request}:{note}" if note else f"offline:{request}"
     added = await ServiceLedger(svc.db).record(
         kind, ref, person_id=found[0].person_id, source="staff", recorded_by=actor(msg)
     )

@@ -55,7 +55,7 @@ def parse(xml: str) -> Incoming:
 
 def _translate(message: BaseMessage, user: str, account: str) -> Incoming:
     key = f"msg:{message.id}" if getattr(message, "type", "") != "event" and message.id else _event_key(message, user)
-    base = Inbound(channel=CHANNEL, user_id=user, chat_id=user)
+    base = Inbound(channel=CHANNEL, user_id=user, chat_id=user, message_id=key)
     if isinstance(message, TextMessage):
         inbound = replace(base, text=_text(message.content))
         return Incoming(key, user, account, "dispatch", inbound, opens_window=True)
