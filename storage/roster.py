@@ -304,6 +304,16 @@ class RosterStore:
             )
         return req
 
+    async def confirmed_corrections(self, since: str) -> dict[tuple[str, str], tuple[str, str]]:
+        """(person_id, field) -> (value, decided_at): the latest work-information correction a liaison
+        confirmed after `since` (ISO UTC), for each person and field."""
+        rows = await self.db.fetchall(
+            "SELECT person_id, field, value, decided_at FROM roster_requests WHERE kind = 'work_info' "
+            "AND status = 'accepted' AND decided_at > ? ORDER BY decided_at, id",
+            (since,),
+        )
+        return {(str(r[0]), str(r[1])): (str(r[2] or ""), str(r[3])) for r in rows}
+
     async def liaisons(self, township_id: str, village: str) -> list[tuple[str, str]]:
         """(channel, user_id) of the liaisons of a village, to tell them about a new request."""
         rows = await self.db.fetchall(
