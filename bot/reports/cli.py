@@ -48,7 +48,13 @@ async def run(args: argparse.Namespace, config: Config, db: Database, content: C
 
     if args.command == "briefing":
         return await _briefing(args, db, content)
-    code = await _report(args, db, content)
+    from bot.roster.sheets import OutFileError
+
+    try:
+        code = await _report(args, db, content)
+    except OutFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     detail = f"{args.kind} #{args.campaign or ''} {args.township} {args.village} full={args.full}"
     await RosterStore(db).audit(f"cli:{args.by}", "bureau", f"report.{args.kind}", detail)
     return code
@@ -186,6 +192,9 @@ async def _campaign_report(args: argparse.Namespace, db: Database, content: Cont
     else:
         from bot.reports.chart import reach_chart
 
+        if args.out.suffix.lower() != ".png":
+            print(f"--out {args.out.name}：图表只能存成 .png 文件", file=sys.stderr)
+            return 2
         args.out.write_bytes(reach_chart(await store.reach(campaign.id, scope), content, title))
         print(f"已画图：{args.out}")
     return 0

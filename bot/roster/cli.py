@@ -160,12 +160,15 @@ async def _record(args: argparse.Namespace, store: RosterStore, db: Database) ->
 
 async def _codes(args: argparse.Namespace, config: Config, store: RosterStore, content: ContentPack) -> int:
     from bot.roster.binding import Binder
-    from bot.roster.sheets import code_sheet
+    from bot.roster.sheets import code_sheet, out_problem
     from storage.roster import Scope
 
     township = _township(content, args.township)
     if township is None:
         print(f"--township 不认识：{args.township}", file=sys.stderr)
+        return 2
+    if problem := out_problem(args.out):
+        print(problem, file=sys.stderr)
         return 2
     if not config.roster.id_key:
         print("没有配置 BOT_ROSTER_ID_KEY，不能发绑定码", file=sys.stderr)
