@@ -90,7 +90,7 @@ class Dispatcher:
         if msg.button is None and msg.event is None and not text.startswith("/"):
             if msg.chat_kind == "group" and not msg.mentioned:
                 return [], None  # privacy: in groups only commands and mentions are for the bot
-            if text.isdigit() and len(text) <= 2:
+            if text.isdecimal() and len(text) <= 2:
                 state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
                 index = int(text) - 1
                 if 0 <= index < len(state.choices):

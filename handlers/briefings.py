@@ -24,7 +24,7 @@ RECEIVED = "2. 这项补贴您领到了吗？"
 
 def _parts(msg: Inbound) -> tuple[str, int, str]:
     parts = ((msg.button or "") + "::").split(":")
-    return parts[1], int(parts[2]) if parts[2].isdigit() else 0, parts[3]
+    return parts[1], int(parts[2]) if parts[2].isdecimal() else 0, parts[3]
 
 
 @router.button("bf")
@@ -61,7 +61,7 @@ async def follow_up(msg: Inbound, svc: Services) -> list[Reply]:
 async def _campaign(msg: Inbound, svc: Services) -> Campaign | None:
     args = unicodedata.normalize("NFKC", msg.text).split()[1:]
     store = BriefingStore(svc.db)
-    if args and args[0].lstrip("#").isdigit():
+    if args and args[0].lstrip("#").isdecimal():
         return await store.campaign(int(args[0].lstrip("#")))
     latest = await store.campaigns(limit=1)
     return latest[0] if latest else None

@@ -69,7 +69,7 @@ async def _reviewable(msg: Inbound, svc: Services, posting_id: int) -> tuple[Sta
 async def review_button(msg: Inbound, svc: Services) -> list[Reply]:
     """Approve, edit or reject one pending posting."""
     parts = (msg.button or "").split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
+    if len(parts) != 3 or not parts[2].isdecimal():
         return [Reply("没有这个选项。")]
     checked = await _reviewable(msg, svc, int(parts[2]))
     if isinstance(checked, Reply):

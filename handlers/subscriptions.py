@@ -80,7 +80,7 @@ async def subscription_button(msg: Inbound, svc: Services) -> list[Reply]:
     if action == "kw":
         await svc.postings.store.save_draft(msg.channel, msg.user_id, {"mode": "keyword"}, "keyword")
         return [Reply("想找什么活？发几个词，用顿号隔开（比如：电焊、保洁、司机）：", (Button("取消", "pd:cancel"),))]
-    if action == "kd" and len(parts) == 3 and parts[2].isdigit():
+    if action == "kd" and len(parts) == 3 and parts[2].isdecimal():
         words = [v for t, v in await subs.of(msg.channel, msg.user_id) if t == "keyword"]
         index = int(parts[2])
         if index < len(words):
@@ -160,7 +160,7 @@ async def latest(msg: Inbound, svc: Services) -> list[Reply]:
 async def posting_button(msg: Inbound, svc: Services) -> list[Reply]:
     """postings:latest | like:<id> | fwd:<id> (a liaison forwarded it) | prog:<id> | wd:<id>"""
     parts = (msg.button or "").split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
+    if len(parts) < 3 or not parts[2].isdecimal():
         return await latest(msg, svc)
     posting = await svc.postings.store.get(int(parts[2]))
     if posting is None:

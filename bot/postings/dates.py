@@ -26,7 +26,7 @@ def today() -> date:
 
 def cn_number(text: str) -> int | None:
     """'12' -> 12, '十二' -> 12, '二十' -> 20, '三' -> 3; None when it is not a number."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if not text or any(c not in CN_DIGITS and c != "十" for c in text):
         return None

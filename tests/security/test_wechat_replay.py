@@ -124,3 +124,9 @@ async def test_a_short_or_broken_encrypt_is_a_bad_request(callback: Callback, ju
     query["msg_signature"] = signature(TOKEN, query["timestamp"], query["nonce"], junk)
     assert await callback.post(f"<xml><Encrypt><![CDATA[{junk}]]></Encrypt></xml>", query) == 400
     assert await callback.rows("wechat_inbound") == 0
+
+
+@pytest.mark.parametrize("timestamp", ["²", "１７００００００００", "-1"])
+async def test_a_timestamp_that_is_not_ascii_digits_is_refused(callback: Callback, timestamp: str) -> None:
+    query = {"timestamp": timestamp, "nonce": "n", "signature": signature(TOKEN, timestamp, "n")}
+    assert await callback.post(message_xml("u", "text", msg_id=8, Content="你好"), query) == 403

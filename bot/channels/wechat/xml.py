@@ -46,7 +46,7 @@ def check_query(query: Mapping[str, str], token: str, replay_window: float, now:
         raise Refused(403, "missing signature parameters")
     if not hmac.compare_digest(signature(token, timestamp, nonce), given):
         raise Refused(403, "bad signature")
-    if not timestamp.isdigit():
+    if not (timestamp.isascii() and timestamp.isdecimal()):
         raise Refused(403, "bad timestamp")
     if abs((time.time() if now is None else now) - int(timestamp)) > replay_window:
         raise Refused(403, "stale timestamp")
