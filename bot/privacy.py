@@ -19,19 +19,20 @@ _SEPARATORS = r"\s\-‐‑–—－.．·・()（）/_"
 _DIGIT = rf"[\d{_NUMERALS}]"  # \d: any script's decimal digits, full-width ones too
 _RUN = re.compile(rf"(?:[+＋][ \t]?)?(?:{_DIGIT}[{_SEPARATORS}]{{0,2}})*{_DIGIT}(?:[{_SEPARATORS}]{{0,2}}[xXｘＸ])?")
 _NUMERAL_VALUE = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "幺": "1"}
+_SEPARATOR_CHARS = " \t\n\r\v\f\u3000-‐‑–—－.．·・()（）/_+＋"
+# one C-speed pass: numerals and full-width digits to ASCII, x to X, separators dropped
+_TO_ASCII = str.maketrans(
+    {**_NUMERAL_VALUE, **{chr(0xFF10 + i): str(i) for i in range(10)}, "x": "X", "ｘ": "X", "Ｘ": "X"}
+    | dict.fromkeys(_SEPARATOR_CHARS)
+)
 LONGEST_KEPT = 10  # digits: a run of more is personal unless it is a landline
 
 
 def _digits(run: str) -> str:
-    out = []
-    for ch in run:
-        if ch in _NUMERAL_VALUE:
-            out.append(_NUMERAL_VALUE[ch])
-        elif ch in "xXｘＸ":
-            out.append("X")
-        elif ch.isdigit():
-            out.append(str(unicodedata.digit(ch, 0)))
-    return "".join(out)
+    digits = run.translate(_TO_ASCII)
+    if digits.isascii():
+        return digits
+    return "".join(str(unicodedata.digit(c, 0)) if c.isdigit() else c for c in digits if c.isdigit() or c == "X")
 
 
 def _masked(match: re.Match[str]) -> str:
