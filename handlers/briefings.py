@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 
 from bot.briefings.catalog import cached_briefings
@@ -188,7 +189,7 @@ async def chart(msg: Inbound, svc: Services) -> list[Reply]:
         return [Reply("您负责的范围里没有目标人员。")]
     title = f"{_title(campaign, svc)} 触达情况"
     try:
-        image = reach_chart(rows, svc.content, title)
+        image = await asyncio.to_thread(reach_chart, rows, svc.content, title)  # CPU work off the event loop
     except ChartFontMissing:
         return [Reply("图表字体没有安装，暂时画不了图。请发 /baobiao 看文字版。")]
     return [Reply(title, image=image, image_name=f"reach-{campaign.id}.png")]
