@@ -3,7 +3,8 @@
 Libraries log what they send and receive below WARNING: python-telegram-bot the raw updates, httpx the
 request URLs (with the bot token), httpcore headers and bodies, aiosqlite every statement with its
 parameters, wechatpy the API bodies. None of that may reach the log, whatever `log_level` says, so their
-loggers are held at WARNING; the masking filter on the one handler is the second line of defence.
+loggers are held at WARNING and the one handler drops their records below WARNING (should anything lower
+a level again); the masking filter on that handler is the last line of defence.
 """
 
 from __future__ import annotations
@@ -33,9 +34,19 @@ QUIET = (
 )
 
 
+class LibraryFilter(logging.Filter):
+    """Drops library records below WARNING even if a library's logger level was lowered after set-up."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        return not any(record.name == name or record.name.startswith(f"{name}.") for name in QUIET)
+
+
 def setup_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(LibraryFilter())
     handler.addFilter(MaskingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

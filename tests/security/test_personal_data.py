@@ -83,6 +83,15 @@ def config(tmp_path: Path) -> Config:
     return Config(data_dir=tmp_path / "data", content_dir=CONTENT, wechat=wechat)
 
 
+def test_library_debug_records_never_reach_the_log(debug_log: io.StringIO) -> None:
+    logging.getLogger("telegram.ext.Application").setLevel(logging.DEBUG)  # as if something lowered it again
+    logging.getLogger("telegram.ext.Application").debug("Processing update %s", {"text": MARKER})
+    logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot123:secret/sendMessage")
+    logging.getLogger("bot.something").debug("our own debug line")
+    logged = debug_log.getvalue()
+    assert MARKER not in logged and "secret" not in logged and "our own debug line" in logged
+
+
 def test_mask_catches_every_way_a_number_is_written() -> None:
     for written, digits in NUMBERS:
         masked = mask(f"号码{written}好")
