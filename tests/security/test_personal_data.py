@@ -84,8 +84,10 @@ def config(tmp_path: Path) -> Config:
 
 
 def test_library_debug_records_never_reach_the_log(debug_log: io.StringIO) -> None:
-    logging.getLogger("telegram.ext.Application").setLevel(logging.DEBUG)  # as if something lowered it again
-    logging.getLogger("telegram.ext.Application").debug("Processing update %s", {"text": MARKER})
+    library = logging.getLogger("telegram.ext.Application")
+    library.setLevel(logging.DEBUG)  # as if something lowered it again
+    library.debug("Processing update %s", {"text": MARKER})
+    library.setLevel(logging.NOTSET)
     logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot123:secret/sendMessage")
     logging.getLogger("bot.something").debug("our own debug line")
     logged = debug_log.getvalue()
