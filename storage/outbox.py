@@ -16,6 +16,7 @@ from storage.database import Database, utc_now
 
 FINAL_FAILURES = ("unreachable", "invalid", "out_of_window", "failed", "cancelled")
 OPEN = ("pending", "sending")
+_CHUNK = 400  # rows per INSERT: 12 parameters each stays under every engine's parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,38 +60,48 @@ class OutboxStore:
         """Add deliveries in one statement (all or none); existing (item, channel, recipient) are kept."""
         stamp = utc_now()
         rows = [
-            {
-                "channel": d.channel,
-                "recipient": d.recipient,
-                "kind": d.kind,
-                "reply": json.dumps(d.reply, ensure_ascii=False),
-                "person_id": d.person_id,
-                "user_id": d.user_id,
-            }
+            (
+                item_kind,
+                item_id,
+                d.channel,
+                d.recipient,
+                d.kind,
+                json.dumps(d.reply, ensure_ascii=False),
+                d.person_id,
+                d.user_id,
+                priority,
+                now,
+                stamp,
+                stamp,
+            )
             for d in deliveries
         ]
-        cursor = await self.db.conn.execute(
-            "INSERT OR IGNORE INTO outbox (item_kind, item_id, channel, recipient, kind, reply, person_id, user_id, "
-            "priority, next_attempt_at, created_at, updated_at) SELECT ?, ?, value ->> 'channel', "
-            "value ->> 'recipient', value ->> 'kind', value ->> 'reply', value ->> 'person_id', value ->> 'user_id', "
-            "?, ?, ?, ? FROM json_each(?)",
-            (item_kind, item_id, priority, now, stamp, stamp, json.dumps(rows, ensure_ascii=False)),
-        )
-        added = cursor.rowcount
-        if added:
-            await self.db.conn.execute(
-                "INSERT INTO outbox_items (item_kind, item_id, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (item_kind, item_id) DO UPDATE SET completed_at = NULL",
-                (item_kind, item_id, stamp),
-            )
+        added = 0
+        async with self.db.transaction() as tx:
+            for start in range(0, len(rows), _CHUNK):
+                chunk = rows[start : start + _CHUNK]
+                inserted = await tx.fetchall(
+                    "INSERT INTO outbox (item_kind, item_id, channel, recipient, kind, reply, person_id, user_id, "
+                    "priority, next_attempt_at, created_at, updated_at) VALUES "
+                    + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                    + " ON CONFLICT DO NOTHING RETURNING id",
+                    [value for row in chunk for value in row],
+                )
+                added += len(inserted)
+            if added:
+                await tx.execute(
+                    "INSERT INTO outbox_items (item_kind, item_id, created_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (item_kind, item_id) DO UPDATE SET completed_at = NULL",
+                    (item_kind, item_id, stamp),
+                )
         return added
 
     async def reset_inflight(self) -> int:
         """After a crash: deliveries marked sending may or may not have gone out; send them again."""
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             "UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'sending'", (utc_now(),)
         )
-        return cursor.rowcount
+        return changed
 
     async def claim(self, channel: str, limit: int, busy: set[str], now: float) -> list[Delivery]:
         """Mark up to `limit` due deliveries of a channel as sending, at most one per recipient and none
@@ -111,7 +122,7 @@ class OutboxStore:
                 break
         if chosen:
             marks = ",".join("?" * len(chosen))
-            await self.db.conn.execute(
+            await self.db.execute(
                 f"UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? "
                 f"WHERE id IN ({marks}) AND status = 'pending'",
                 (utc_now(), *(d.id for d in chosen)),
@@ -120,7 +131,7 @@ class OutboxStore:
 
     async def mark_sent(self, delivery_id: int) -> None:
         stamp = utc_now()
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE outbox SET status = 'sent', detail = '', sent_at = ?, updated_at = ? WHERE id = ?",
             (stamp, stamp, delivery_id),
         )
@@ -128,13 +139,13 @@ class OutboxStore:
     async def mark_final(self, delivery_id: int, status: str, detail: str) -> None:
         if status not in FINAL_FAILURES:
             raise ValueError(f"not a final failure: {status}")
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE outbox SET status = ?, detail = ?, updated_at = ? WHERE id = ?",
             (status, detail[:500], utc_now(), delivery_id),
         )
 
     async def mark_retry(self, delivery_id: int, next_attempt_at: float, detail: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE outbox SET status = 'pending', next_attempt_at = ?, detail = ?, updated_at = ? WHERE id = ?",
             (next_attempt_at, detail[:500], utc_now(), delivery_id),
         )
@@ -142,24 +153,26 @@ class OutboxStore:
     async def move(self, channel: str, old: str, new: str, now: float) -> int:
         """A chat got a new id: open deliveries to it go to the new id (dropped where one already exists)."""
         stamp = utc_now()
-        await self.db.conn.execute(
-            "UPDATE OR IGNORE outbox SET recipient = ?, status = 'pending', next_attempt_at = ?, updated_at = ? "
-            "WHERE channel = ? AND recipient = ? AND status IN ('pending', 'sending')",
-            (new, now, stamp, channel, old),
-        )
-        cursor = await self.db.conn.execute(
-            "DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status IN ('pending', 'sending')",
-            (channel, old),
-        )
-        return cursor.rowcount
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE outbox SET recipient = ?, status = 'pending', next_attempt_at = ?, updated_at = ? "
+                "WHERE channel = ? AND recipient = ? AND status IN ('pending', 'sending') AND NOT EXISTS "
+                "(SELECT 1 FROM outbox x WHERE x.item_kind = outbox.item_kind AND x.item_id = outbox.item_id "
+                "AND x.channel = outbox.channel AND x.recipient = ?)",
+                (new, now, stamp, channel, old, new),
+            )
+            return await tx.execute(
+                "DELETE FROM outbox WHERE channel = ? AND recipient = ? AND status IN ('pending', 'sending')",
+                (channel, old),
+            )
 
     async def cancel(self, item_kind: str, item_id: str, detail: str) -> int:
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             "UPDATE outbox SET status = 'cancelled', detail = ?, updated_at = ? "
             "WHERE item_kind = ? AND item_id = ? AND status IN ('pending', 'sending')",
             (detail, utc_now(), item_kind, item_id),
         )
-        return cursor.rowcount
+        return changed
 
     async def unnotified(self, limit: int = 500) -> list[Delivery]:
         """Sent deliveries whose on_sent callbacks have not run (the process died in between)."""
@@ -169,7 +182,7 @@ class OutboxStore:
         return [_delivery(r) for r in rows]
 
     async def mark_notified(self, delivery_id: int) -> None:
-        await self.db.conn.execute("UPDATE outbox SET notified = 1 WHERE id = ?", (delivery_id,))
+        await self.db.execute("UPDATE outbox SET notified = 1 WHERE id = ?", (delivery_id,))
 
     async def counts(self, item_kind: str, item_id: str) -> dict[str, int]:
         rows = await self.db.fetchall(
@@ -227,8 +240,8 @@ class OutboxStore:
         return row is not None and row[0] is not None
 
     async def mark_completed(self, item_kind: str, item_id: str) -> bool:
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             "UPDATE outbox_items SET completed_at = ? WHERE item_kind = ? AND item_id = ? AND completed_at IS NULL",
             (utc_now(), item_kind, item_id),
         )
-        return cursor.rowcount == 1
+        return changed == 1

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
-import weakref
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from storage.database import Database, utc_now
+from storage.ledger import add_counts
 
 WORK_FIELDS = ("work_place", "employer", "phone", "wage")
 CodeOutcome = Literal["ok", "unknown", "used", "expired", "bound"]
@@ -31,7 +29,7 @@ class Scope:
         if self.village is not None:
             clauses.append(f"{alias}.village = ?")
             params.append(self.village)
-        return (" AND ".join(clauses) or "1"), tuple(params)
+        return (" AND ".join(clauses) or "1 = 1"), tuple(params)
 
     def covers(self, township_id: str, village: str) -> bool:
         return (self.township_id is None or self.township_id == township_id) and (
@@ -74,22 +72,6 @@ class Request:
     created_at: str
 
 
-_LOCKS: weakref.WeakKeyDictionary[Database, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-@contextlib.asynccontextmanager
-async def transaction(db: Database) -> AsyncIterator[None]:
-    """An explicit transaction for a batch write (imports, campaigns), one at a time per connection."""
-    async with _LOCKS.setdefault(db, asyncio.Lock()):
-        await db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            await db.conn.execute("ROLLBACK")
-            raise
-        await db.conn.execute("COMMIT")
-
-
 class RosterStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -114,8 +96,8 @@ class RosterStore:
             f"INSERT INTO people ({columns}, created_at, updated_at) VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) "
             f"ON CONFLICT (id_hash) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
         )
-        async with transaction(self.db):
-            await self.db.conn.executemany(sql, [(*dataclasses.astuple(p), now, now) for p in people])
+        async with self.db.transaction() as tx:
+            await tx.executemany(sql, [(*(getattr(p, c) for c in _COLUMNS), now, now) for p in people])
         updated = sum(1 for p in people if p.id_hash in known)
         return len(people) - updated, updated
 
@@ -161,22 +143,27 @@ class RosterStore:
         person's other outstanding codes stop working. False (nothing changed) when the account is bound to
         someone else: a binding is never switched to another person here."""
         now = utc_now()
-        changed = await self.db.execute(
-            "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (channel, user_id) DO UPDATE SET method = excluded.method, bound_at = excluded.bound_at "
-            "WHERE bindings.person_id = excluded.person_id",
-            (channel, user_id, person_id, method, now),
-        )
-        if changed != 1:
-            return False
-        await self.db.execute(
-            "UPDATE binding_codes SET used_at = ?, used_by = 'superseded' WHERE person_id = ? AND used_at IS NULL",
-            (now, person_id),
-        )
-        await self.db.conn.execute(
-            "UPDATE OR IGNORE service_events SET person_id = ? WHERE person_id IS NULL AND channel = ? AND user_id = ?",
-            (person_id, channel, user_id),
-        )
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (channel, user_id) DO UPDATE SET method = excluded.method, bound_at = excluded.bound_at "
+                "WHERE bindings.person_id = excluded.person_id",
+                (channel, user_id, person_id, method, now),
+            )
+            if changed != 1:
+                return False
+            await tx.execute(
+                "UPDATE binding_codes SET used_at = ?, used_by = 'superseded' WHERE person_id = ? AND used_at IS NULL",
+                (now, person_id),
+            )
+            # Events the person already has (same kind and ref) stay with the account, so none counts twice.
+            moved = await tx.fetchall(
+                "UPDATE service_events SET person_id = ? WHERE person_id IS NULL AND channel = ? AND user_id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM service_events x WHERE x.person_id = ? "
+                "AND x.kind = service_events.kind AND x.ref = service_events.ref) RETURNING kind",
+                (person_id, channel, user_id, person_id),
+            )
+            await add_counts(tx, [(person_id, r[0]) for r in moved])
         return True
 
     async def accounts(self, person_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -192,7 +179,7 @@ class RosterStore:
     # --- one-time codes and rate limiting ------------------------------------------------------------
 
     async def add_code(self, code_hash: str, person_id: str, created_by: str, expires_at: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO binding_codes (code_hash, person_id, created_by, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (code_hash, person_id, created_by, utc_now(), expires_at),
@@ -202,25 +189,26 @@ class RosterStore:
         """Spend a code and bind the account: (outcome, person_id). "bound": the account is bound to someone
         else, and the code stays unspent."""
         now, by = utc_now(), f"{channel}:{user_id}"
-        spent = await self.db.fetchone(
-            "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL "
-            "AND expires_at > ? RETURNING person_id",
-            (now, by, code_hash, now),
-        )
-        if spent is None:
-            row = await self.db.fetchone(
-                "SELECT person_id, used_at FROM binding_codes WHERE code_hash = ?", (code_hash,)
+        async with self.db.transaction() as tx:
+            spent = await tx.fetchone(
+                "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL "
+                "AND expires_at > ? RETURNING person_id",
+                (now, by, code_hash, now),
             )
-            if row is None:
-                return "unknown", None
-            return ("used" if row[1] is not None else "expired"), row[0]
-        person_id = str(spent[0])
-        if not await self.bind(channel, user_id, person_id, "code"):
-            await self.db.execute(
-                "UPDATE binding_codes SET used_at = NULL, used_by = NULL WHERE code_hash = ? AND used_by = ?",
-                (code_hash, by),
-            )
-            return "bound", person_id
+            if spent is None:
+                row = await tx.fetchone(
+                    "SELECT person_id, used_at FROM binding_codes WHERE code_hash = ?", (code_hash,)
+                )
+                if row is None:
+                    return "unknown", None
+                return ("used" if row[1] is not None else "expired"), row[0]
+            person_id = str(spent[0])
+            if not await self.bind(channel, user_id, person_id, "code"):
+                await tx.execute(
+                    "UPDATE binding_codes SET used_at = NULL, used_by = NULL WHERE code_hash = ? AND used_by = ?",
+                    (code_hash, by),
+                )
+                return "bound", person_id
         return "ok", person_id
 
     async def reserve_attempt(self, channel: str, user_id: str, limit: int, window_start: str) -> bool:
@@ -245,7 +233,7 @@ class RosterStore:
         )
 
     async def attempt(self, channel: str, user_id: str, ok: bool) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO binding_attempts (channel, user_id, at, ok) VALUES (?, ?, ?, ?)",
             (channel, user_id, utc_now(), int(ok)),
         )
@@ -262,17 +250,18 @@ class RosterStore:
         value: str = "",
     ) -> int:
         """File a request (a repeated one replaces the pending one from the same account)."""
-        await self.db.conn.execute(
-            "UPDATE roster_requests SET status = 'rejected', decided_by = 'superseded', decided_at = ? "
-            "WHERE status = 'pending' AND kind = ? AND channel = ? AND user_id = ? AND coalesce(field, '') = ?",
-            (utc_now(), kind, channel, user_id, field),
-        )
-        cursor = await self.db.conn.execute(
-            "INSERT INTO roster_requests (kind, person_id, channel, user_id, field, value, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (kind, person_id, channel, user_id, field or None, value or None, utc_now()),
-        )
-        return int(cursor.lastrowid or 0)
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE roster_requests SET status = 'rejected', decided_by = 'superseded', decided_at = ? "
+                "WHERE status = 'pending' AND kind = ? AND channel = ? AND user_id = ? AND coalesce(field, '') = ?",
+                (utc_now(), kind, channel, user_id, field),
+            )
+            row = await tx.fetchone(
+                "INSERT INTO roster_requests (kind, person_id, channel, user_id, field, value, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (kind, person_id, channel, user_id, field or None, value or None, utc_now()),
+            )
+        return int(row[0]) if row else 0
 
     async def pending(self, scope: Scope) -> list[Request]:
         where, params = scope.where()
@@ -291,17 +280,21 @@ class RosterStore:
         if not found:
             return None
         req = found[0]
-        await self.db.conn.execute(
-            "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
-            ("accepted" if accept else "rejected", by, utc_now(), request_id),
-        )
-        if accept and req.kind == "bind":
-            await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
-        elif accept and req.field in WORK_FIELDS:
-            await self.db.conn.execute(
-                f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
-                (req.value or "", utc_now(), req.person.person_id),
+        async with self.db.transaction() as tx:
+            decided = await tx.execute(
+                "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ? "
+                "WHERE id = ? AND status = 'pending'",
+                ("accepted" if accept else "rejected", by, utc_now(), request_id),
             )
+            if decided != 1:
+                return None  # someone else decided it meanwhile
+            if accept and req.kind == "bind":
+                await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
+            elif accept and req.field in WORK_FIELDS:
+                await tx.execute(
+                    f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
+                    (req.value or "", utc_now(), req.person.person_id),
+                )
         return req
 
     async def confirmed_corrections(self, since: str) -> dict[tuple[str, str], tuple[str, str]]:
@@ -325,7 +318,7 @@ class RosterStore:
     # --- audit ---------------------------------------------------------------------------------------
 
     async def audit(self, actor: str, role: str, action: str, detail: str = "") -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO audit_log (at, actor, role, action, detail) VALUES (?, ?, ?, ?, ?)",
             (utc_now(), actor, role, action, detail[:500]),
         )

@@ -4,7 +4,9 @@
 (item, channel, recipient) never adds a second delivery. `run` is the sender: it claims due deliveries
 (marking them `sending` first), hands each to its channel's PushTransport with several in flight per
 channel (one per recipient), and records the outcome: sent; retried later with exponential back-off or
-the platform's retry_after; or a final failure that is never retried. After a crash or SIGKILL it puts
+the platform's retry_after; or a final failure that is never retried. Every outcome is also handed to
+the `on_outcome` hook, which alone decides what it means for the recipient (the outbox imports no
+feature store). After a crash or SIGKILL it puts
 the deliveries still marked `sending` back in the queue: those few are the only ones that can repeat.
 Interactive replies never come through here.
 """
@@ -20,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 from bot.outbox.channels import ChannelPushTransport, transports_of
-from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTransport, RecipientKind
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, OutcomeHook, PushTarget, PushTransport, RecipientKind
 from bot.outbox.types import (
     FAILED_STATUSES,
     CompleteCallback,
@@ -34,7 +36,6 @@ from bot.outbox.types import (
 )
 from storage.conversations import ConversationStore
 from storage.database import Database
-from storage.directory import DirectoryStore, Reachability
 from storage.outbox import Delivery, NewDelivery, OutboxStore
 
 __all__ = ["ChannelPushTransport", "Outbox", "Progress", "Push", "SentPush", "transports_of"]
@@ -47,7 +48,7 @@ class Outbox:
         self,
         db: Database,
         *,
-        directory: DirectoryStore | None = None,
+        on_outcome: OutcomeHook | None = None,
         conversations: ConversationStore | None = None,
         concurrency: int | Mapping[str, int] = 8,
         max_attempts: int = 8,
@@ -56,7 +57,7 @@ class Outbox:
         poll_interval: float = 1.0,
     ) -> None:
         self.store = OutboxStore(db)
-        self.directory = directory
+        self.on_outcome = on_outcome
         self.conversations = conversations
         self.concurrency = concurrency
         self.max_attempts = max_attempts
@@ -217,6 +218,12 @@ class Outbox:
             await self._record(delivery, result)
         except Exception:
             log.exception("outbox: could not record the outcome of delivery %d", delivery.id)
+        if self.on_outcome is not None and (result.final or result.new_recipient):
+            target = PushTarget(delivery.channel, delivery.recipient, kind, delivery.user_id)
+            try:
+                await self.on_outcome(target, result)
+            except Exception:
+                log.exception("outbox: the outcome hook failed for delivery %d", delivery.id)
 
     async def _record(self, delivery: Delivery, result: DeliveryResult) -> None:
         if result.status is DeliveryStatus.SENT:
@@ -228,8 +235,6 @@ class Outbox:
         elif result.new_recipient:
             log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
             await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
-            if self.directory is not None and delivery.kind == "group":
-                await self.directory.move_group(delivery.channel, delivery.recipient, result.new_recipient)
             return
         elif result.status is DeliveryStatus.RETRY:
             if delivery.attempts >= self.max_attempts:
@@ -239,9 +244,10 @@ class Outbox:
                 delay = max(delay, result.retry_after or 0.0)
                 await self.store.mark_retry(delivery.id, time.time() + delay, result.detail)
                 return
+        elif result.status is DeliveryStatus.BAD_REQUEST:  # the message's defect: failed, never retried
+            await self.store.mark_final(delivery.id, "failed", f"bad request: {result.detail}")
         else:
             await self.store.mark_final(delivery.id, result.status.value, result.detail)
-            await self._mark_unreachable(delivery, result.status)
         await self._maybe_complete(delivery.item_kind, delivery.item_id)
 
     async def _offer_choices(self, delivery: Delivery) -> None:
@@ -252,15 +258,6 @@ class Outbox:
             return
         choices = [str(data) for _, data in buttons]
         await self.conversations.save(delivery.channel, delivery.recipient, delivery.user_id, choices, None)
-
-    async def _mark_unreachable(self, delivery: Delivery, status: DeliveryStatus) -> None:
-        if self.directory is None or status is DeliveryStatus.OUT_OF_WINDOW:
-            return
-        if delivery.kind == "user" and delivery.user_id:
-            reach: Reachability = "invalid" if status is DeliveryStatus.INVALID else "unreachable"
-            await self.directory.set_reachability(delivery.channel, delivery.user_id, reach)
-        elif delivery.kind in ("group", "robot"):
-            await self.directory.set_group_active(delivery.channel, delivery.recipient, False)
 
     async def _notify(self, delivery: Delivery) -> None:
         sent = SentPush(

@@ -7,11 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Config
-from bot.content import ContentPack
-
 if TYPE_CHECKING:
-    from storage import Database
+    from bot.services import Services
     from storage.roster import Scope
 
 REPORTS = ("reach", "unreached", "1131", "answers", "sample", "callbacks", "export", "chart")
@@ -43,45 +40,42 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report.add_argument("--by", default="bureau")
 
 
-async def run(args: argparse.Namespace, config: Config, db: Database, content: ContentPack) -> int:
-    from storage.roster import RosterStore
-
+async def run(args: argparse.Namespace, svc: Services) -> int:
     if args.command == "briefing":
-        return await _briefing(args, db, content)
+        return await _briefing(args, svc)
     from bot.roster.sheets import OutFileError
 
     try:
-        code = await _report(args, db, content)
+        code = await _report(args, svc)
     except OutFileError as exc:
         print(exc, file=sys.stderr)
         return 2
     detail = f"{args.kind} #{args.campaign or ''} {args.township} {args.village} full={args.full}"
-    await RosterStore(db).audit(f"cli:{args.by}", "bureau", f"report.{args.kind}", detail)
+    await svc.roster.audit(f"cli:{args.by}", "bureau", f"report.{args.kind}", detail)
     return code
 
 
-async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack) -> int:
+async def _briefing(args: argparse.Namespace, svc: Services) -> int:
     from bot.briefings.catalog import load_briefings
     from bot.briefings.send import TargetError, start_campaign
-    from bot.outbox.sender import Outbox
-    from storage.briefings import BriefingStore
 
+    db, content = svc.db, svc.content
     briefings = load_briefings(content)
     if args.action == "list":
         for b in briefings.values():
             print(f"{b.id}\t{b.title}\t{b.source.document} {b.source.section}\tFAQ: {', '.join(b.faq)}")
-        for c in await BriefingStore(db).campaigns():
+        for c in await svc.briefings.campaigns():
             print(f"#{c.id}\t{c.briefing_id}\t{c.created_at}\t{c.target}")
         return 0
     if args.action == "resume":
         from bot.briefings.send import briefing_reply, queue_campaign
 
-        campaign = await BriefingStore(db).campaign(args.campaign)
+        campaign = await svc.briefings.campaign(args.campaign)
         known = briefings.get(campaign.briefing_id) if campaign else None
         if campaign is None or known is None:
             print(f"没有宣讲批次 #{args.campaign}（或它的宣讲内容已删除）", file=sys.stderr)
             return 1
-        added = await queue_campaign(db, Outbox(db), briefing_reply(known, campaign.id, content), campaign.id)
+        added = await queue_campaign(db, svc.outbox, briefing_reply(known, campaign.id, content), campaign.id)
         print(f"宣讲 #{campaign.id}：补排发送 {added} 人（已排过的不会重复）。")
         return 0
     briefing = briefings.get(args.briefing)
@@ -91,7 +85,7 @@ async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack
     try:
         result = await start_campaign(
             db,
-            Outbox(db),
+            svc.outbox,
             content,
             briefing,
             townships=args.township,
@@ -109,21 +103,20 @@ async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack
     return 0
 
 
-async def _report(args: argparse.Namespace, db: Database, content: ContentPack) -> int:
+async def _report(args: argparse.Namespace, svc: Services) -> int:
     from bot.privacy import mask_phone
     from bot.reports import service as reports
-    from storage.briefings import BriefingStore
-    from storage.reports import ReportStore
     from storage.roster import Scope
 
+    db, content = svc.db, svc.content
     township = content.township_by_name(args.township) if args.township else None
     if args.township and township is None:
         print(f"--township 不认识：{args.township}", file=sys.stderr)
         return 2
     scope = Scope(township.id if township else None, args.village or None)
-    store = ReportStore(db)
+    store = svc.reports
     if args.kind == "1131":
-        await BriefingStore(db).sync_ledger()
+        await svc.briefings.sync_ledger()
         print(reports.completion_text(await store.completion(scope, by_village=township is not None), content))
         return 0
     if args.kind == "callbacks":
@@ -156,26 +149,25 @@ async def _report(args: argparse.Namespace, db: Database, content: ContentPack) 
         if not args.out:
             print("--out 必填", file=sys.stderr)
             return 2
-        await BriefingStore(db).sync_ledger()
+        await svc.briefings.sync_ledger()
         await reports.export_roster(db, scope, content, args.out, args.full)
         print(f"已导出花名册和1131情况：{args.out}")
         return 0
-    return await _campaign_report(args, db, content, scope)
+    return await _campaign_report(args, svc, scope)
 
 
-async def _campaign_report(args: argparse.Namespace, db: Database, content: ContentPack, scope: Scope) -> int:
+async def _campaign_report(args: argparse.Namespace, svc: Services, scope: Scope) -> int:
     from bot.reports import service as reports
-    from storage.briefings import BriefingStore
-    from storage.reports import ReportStore
 
-    campaigns = BriefingStore(db)
+    db, content = svc.db, svc.content
+    campaigns = svc.briefings
     campaign = (
         await campaigns.campaign(args.campaign) if args.campaign else next(iter(await campaigns.campaigns(1)), None)
     )
     if campaign is None:
         print("没有这个宣讲批次（briefing list 可以看编号）", file=sys.stderr)
         return 1
-    store = ReportStore(db)
+    store = svc.reports
     title = f"宣讲 #{campaign.id} {campaign.briefing_id}"
     if args.kind == "reach":
         print(reports.reach_text(await store.reach(campaign.id, scope), content, title))

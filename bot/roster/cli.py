@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Config
-from bot.content import ContentPack, load_content
+from bot.content import ContentPack
 from bot.reports import cli as reports_cli
 
 if TYPE_CHECKING:
-    from storage import Database
+    from bot.services import Services
     from storage.roster import RosterStore
 
 COMMANDS = ("staff", "roster", "briefing", "report")
@@ -54,16 +53,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     reports_cli.add_parsers(sub)
 
 
-async def run(args: argparse.Namespace, config: Config) -> int:
-    from storage import Database
-
-    content = load_content(config.content_dir)
-    async with await Database.open(config.database_path) as db:
-        if args.command == "staff":
-            return await _staff(args, db, content)
-        if args.command in ("briefing", "report"):
-            return await reports_cli.run(args, config, db, content)
-        return await _roster(args, config, db, content)
+async def run(args: argparse.Namespace, svc: Services) -> int:
+    if args.command == "staff":
+        return await _staff(args, svc)
+    if args.command in ("briefing", "report"):
+        return await reports_cli.run(args, svc)
+    return await _roster(args, svc)
 
 
 def _township(content: ContentPack, name: str) -> str | None:
@@ -71,13 +66,15 @@ def _township(content: ContentPack, name: str) -> str | None:
     return township.id if township else None
 
 
-async def _staff(args: argparse.Namespace, db: Database, content: ContentPack) -> int:
-    from storage import DirectoryStore, Staff
-    from storage.roster import RosterStore, Scope
+async def _staff(args: argparse.Namespace, svc: Services) -> int:
+    from storage import Staff
+    from storage.roster import Scope
 
-    directory = DirectoryStore(db)
+    content = svc.content
     if args.action == "list":
-        rows = await db.fetchall("SELECT channel, user_id, role, name, township_id, village FROM staff ORDER BY role")
+        rows = await svc.db.fetchall(
+            "SELECT channel, user_id, role, name, township_id, village FROM staff ORDER BY role"
+        )
         for r in rows:
             print("\t".join(str(v or "") for v in r))
         return 0
@@ -92,26 +89,23 @@ async def _staff(args: argparse.Namespace, db: Database, content: ContentPack) -
         return 2
     village = args.village.strip() if args.role == "liaison" else None
     if village is not None and township is not None:
-        known = sorted(v for _, v in await RosterStore(db).villages(Scope(township)))
+        known = sorted(v for _, v in await svc.roster.villages(Scope(township)))
         if village not in known:
             listed = f"已有：{'、'.join(known)}" if known else "这个乡镇的花名册还没有导入，请先导入（roster import）"
             print(f"--village 花名册里{content.townships[township].name}没有「{village}」；{listed}", file=sys.stderr)
             return 2
     staff = Staff(args.channel, args.user, args.role, args.name, township if args.role != "bureau" else None, village)
-    await directory.add_staff(staff)
-    await RosterStore(db).audit(
-        "cli", "bureau", "staff.add", f"{args.channel}:{args.user} {args.role} {township} {village}"
-    )
+    await svc.directory.add_staff(staff)
+    await svc.roster.audit("cli", "bureau", "staff.add", f"{args.channel}:{args.user} {args.role} {township} {village}")
     print(f"已登记：{args.role} {args.channel}:{args.user} {township or '全县'} {village or ''}".rstrip())
     return 0
 
 
-async def _roster(args: argparse.Namespace, config: Config, db: Database, content: ContentPack) -> int:
+async def _roster(args: argparse.Namespace, svc: Services) -> int:
     from bot.roster.importer import RosterKeyMissing, import_ledger
     from bot.roster.read import LedgerError
-    from storage.roster import RosterStore
 
-    store = RosterStore(db)
+    store, config, content = svc.roster, svc.config, svc.content
     if args.action == "import":
         try:
             report = await import_ledger(
@@ -134,13 +128,12 @@ async def _roster(args: argparse.Namespace, config: Config, db: Database, conten
             print("\t".join(entry))
         return 0
     if args.action == "record":
-        return await _record(args, store, db)
-    return await _codes(args, config, store, content)
+        return await _record(args, store, svc)
+    return await _codes(args, svc)
 
 
-async def _record(args: argparse.Namespace, store: RosterStore, db: Database) -> int:
+async def _record(args: argparse.Namespace, store: RosterStore, svc: Services) -> int:
     from bot.roster.access import kind_of
-    from storage import ServiceLedger
 
     kind = kind_of(args.kind)
     if kind is None:
@@ -150,7 +143,7 @@ async def _record(args: argparse.Namespace, store: RosterStore, db: Database) ->
     if len(found) != 1:
         print(f"花名册里{'没有' if not found else '有不止一个'}这个人：{args.name} {args.last4}", file=sys.stderr)
         return 1
-    added = await ServiceLedger(db).record(
+    added = await svc.ledger.record(
         kind, f"offline:{args.note}", person_id=found[0].person_id, source="staff", recorded_by=f"cli:{args.by}"
     )
     await store.audit(f"cli:{args.by}", "bureau", "service.record", f"{found[0].person_id} {kind} {args.note}")
@@ -158,11 +151,11 @@ async def _record(args: argparse.Namespace, store: RosterStore, db: Database) ->
     return 0
 
 
-async def _codes(args: argparse.Namespace, config: Config, store: RosterStore, content: ContentPack) -> int:
-    from bot.roster.binding import Binder
+async def _codes(args: argparse.Namespace, svc: Services) -> int:
     from bot.roster.sheets import code_sheet, out_problem
     from storage.roster import Scope
 
+    store, config, content = svc.roster, svc.config, svc.content
     township = _township(content, args.township)
     if township is None:
         print(f"--township 不认识：{args.township}", file=sys.stderr)
@@ -170,7 +163,8 @@ async def _codes(args: argparse.Namespace, config: Config, store: RosterStore, c
     if problem := out_problem(args.out):
         print(problem, file=sys.stderr)
         return 2
-    if not config.roster.id_key:
+    binder = svc.binder
+    if binder is None:
         print("没有配置 BOT_ROSTER_ID_KEY，不能发绑定码", file=sys.stderr)
         return 2
     people = await store.people(Scope(township, args.village.strip()))
@@ -180,7 +174,7 @@ async def _codes(args: argparse.Namespace, config: Config, store: RosterStore, c
     if not people:
         print("这个村没有要发绑定码的人（都已绑定，或花名册里没有这个村）。", file=sys.stderr)
         return 1
-    issued = await Binder(store, config.roster).issue(people, "cli")
+    issued = await binder.issue(people, "cli")
     code_sheet(issued, f"{content.townships[township].name}{args.village}", config.roster.telegram_bot, args.out)
     await store.audit("cli", "bureau", "codes.sheet", f"{township} {args.village} {len(issued)}")
     print(f"已生成 {len(issued)} 个绑定码：{args.out}")

@@ -24,9 +24,9 @@ from bot.channels.wechat.xml import Refused, check_xml
 from bot.config import Config
 from bot.dispatcher import SORRY
 from bot.messages import Inbound
-from bot.services import Services
+from bot.services import Services, build_services
 from handlers import build_dispatcher
-from storage import ConversationStore, Database, DirectoryStore, QuestionStore, Staff
+from storage import Database, Staff
 from tests.conftest import CONTENT, real_matcher
 from tests.fakes import telegram_updates as tg
 from tests.fakes.roster_data import person_row, roster_config, seed
@@ -96,7 +96,7 @@ async def _services(tmp_path: Path) -> Services:
     config = roster_config(Config(data_dir=tmp_path / "data", content_dir=CONTENT))
     db = await Database.open(config.database_path)
     content, matcher = real_matcher()
-    services = Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db), DirectoryStore(db))
+    services = build_services(config, content, db, matcher)
     await seed(db, content, tmp_path, [person_row(1), person_row(2, village="西村"), person_row(3, township="前所乡")])
     for staff in (
         Staff("test", "boss", "bureau", "县局", None, None),

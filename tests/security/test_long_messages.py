@@ -42,7 +42,7 @@ def test_contact_name_after_the_word_lianxiren() -> None:
     assert extract("有意者请联系李师傅").get("contact_name") == "李师傅"
 
 
-async def _latency_while(dispatcher: Dispatcher, heavy: Inbound) -> tuple[float, list[str]]:
+async def _latency_while(dispatcher: Dispatcher[Services], heavy: Inbound) -> tuple[float, list[str]]:
     """The worst reply latency of another chat's ordinary questions while `heavy` is being handled."""
     other = Chat(dispatcher, "someone-else")
     await other.say("交通补贴咋领")  # warm up: first use of the tables
@@ -57,13 +57,15 @@ async def _latency_while(dispatcher: Dispatcher, heavy: Inbound) -> tuple[float,
     return worst, [r.text for r in replies]
 
 
-async def test_laborers_long_message_does_not_delay_other_chats(dispatcher: Dispatcher) -> None:
+async def test_laborers_long_message_does_not_delay_other_chats(dispatcher: Dispatcher[Services]) -> None:
     heavy = Inbound(channel="test", user_id="big", chat_id="big", text="招聘1" + "1" * 30_000)
     worst, _ = await _latency_while(dispatcher, heavy)
     assert worst < 0.1
 
 
-async def test_staffs_longest_notice_does_not_delay_other_chats(dispatcher: Dispatcher, services: Services) -> None:
+async def test_staffs_longest_notice_does_not_delay_other_chats(
+    dispatcher: Dispatcher[Services], services: Services
+) -> None:
     await services.directory.add_staff(Staff("test", "boss", "bureau", "boss", None, None))
     notice = ("招聘电焊工 日薪350元 联系电话13812345678 截止6月30日 1111 三三三 " * 200)[:MAX_NOTICE]
     heavy = Inbound(channel="test", user_id="boss", chat_id="boss", text=notice)
@@ -72,7 +74,7 @@ async def test_staffs_longest_notice_does_not_delay_other_chats(dispatcher: Disp
     assert "电焊工" in "\n".join(replies)  # it was taken as a notice
 
 
-async def test_a_notice_longer_than_the_limit_is_refused(dispatcher: Dispatcher, services: Services) -> None:
+async def test_a_notice_longer_than_the_limit_is_refused(dispatcher: Dispatcher[Services], services: Services) -> None:
     await services.directory.add_staff(Staff("test", "boss", "bureau", "boss", None, None))
     replies = await Chat(dispatcher, "boss").say("/post " + "招聘电焊工 13812345678 " * 1000)
     assert "太长" in replies[0].text

@@ -104,7 +104,7 @@ def test_mask_catches_every_way_a_number_is_written() -> None:
 
 
 async def test_a_chat_full_of_numbers_leaves_no_full_number_anywhere(
-    tmp_path: Path, debug_log: io.StringIO, services: Services, dispatcher: Dispatcher
+    tmp_path: Path, debug_log: io.StringIO, services: Services, dispatcher: Dispatcher[Services]
 ) -> None:
     chat = Chat(dispatcher, "laborer")
     for text in messages():

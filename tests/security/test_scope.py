@@ -19,7 +19,7 @@ BRIEFING = "transport-retention"
 
 
 @pytest.fixture
-async def rdisp(services: Services, tmp_path: Path) -> Dispatcher:
+async def rdisp(services: Services, tmp_path: Path) -> Dispatcher[Services]:
     rsvc = dataclasses.replace(services, config=roster_config(services.config))
     rows = [person_row(1), person_row(2, village="西村"), person_row(3, township="前所乡")]
     await seed(rsvc.db, rsvc.content, tmp_path, rows)
@@ -28,7 +28,7 @@ async def rdisp(services: Services, tmp_path: Path) -> Dispatcher:
     return build_dispatcher(rsvc)
 
 
-async def campaigns(dispatcher: Dispatcher) -> int:
+async def campaigns(dispatcher: Dispatcher[Services]) -> int:
     row = await dispatcher.services.db.fetchone("SELECT count(*) FROM briefing_campaigns")
     return int(row[0]) if row else 0
 
@@ -36,13 +36,13 @@ async def campaigns(dispatcher: Dispatcher) -> int:
 @pytest.mark.parametrize(
     ("user", "target"), [("qiansuo", "孙家坪乡"), ("east", "西村"), ("east", "前所乡"), ("qiansuo", "北村")]
 )
-async def test_fasong_outside_the_senders_area_is_refused(rdisp: Dispatcher, user: str, target: str) -> None:
+async def test_fasong_outside_the_senders_area_is_refused(rdisp: Dispatcher[Services], user: str, target: str) -> None:
     [reply] = await Chat(rdisp, user).say(f"/fasong {BRIEFING} {target}")
     assert "不在您负责的范围" in reply.text and target in reply.text
     assert await campaigns(rdisp) == 0
 
 
-async def test_fasong_inside_the_area_still_works(rdisp: Dispatcher) -> None:
+async def test_fasong_inside_the_area_still_works(rdisp: Dispatcher[Services]) -> None:
     [reply] = await Chat(rdisp, "east").say(f"/fasong {BRIEFING} 东村")
     assert "已开始发送" in reply.text and "目标 1 人" in reply.text
     [station] = await Chat(rdisp, "qiansuo").say(f"/fasong {BRIEFING} 前所乡")

@@ -56,7 +56,7 @@ def config(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
 
 
 @pytest.fixture
-async def callback(services: Services, dispatcher: Dispatcher) -> AsyncIterator[Callback]:
+async def callback(services: Services, dispatcher: Dispatcher[Services]) -> AsyncIterator[Callback]:
     channel = WechatChannel(services, dispatcher)
     app = build_app(services)
     channel.mount(app)
