@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 
 from bot.messages import Button, Reply
@@ -148,7 +149,8 @@ async def test_a_crash_repeats_only_the_deliveries_in_flight(db: Database) -> No
     box = outbox(db)
     await box.enqueue("posting", "1", users(10))
     store = OutboxStore(db)
-    in_flight = await store.claim("tg", 3, set(), now=1e12)  # marked sending, then the process died
+    # Another sender claimed three, then died: its lease has lapsed.
+    in_flight, _ = await store.claim("tg", 3, set(), now=time.time(), owner="dead", lease=0)
     assert len(in_flight) == 3
     sent: list[str] = []
 
