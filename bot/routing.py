@@ -45,7 +45,7 @@ TextHandler: TypeAlias = Callable[[Inbound, C], Awaitable[list[Reply] | None]]
 def choice_number(text: str) -> bool:
     """A typed number picking one of the choices last offered ("1", "12"), on channels without buttons."""
     text = text.strip()
-    return text.isdigit() and len(text) <= 2
+    return text.isdecimal() and len(text) <= 2  # not isdigit: "²" is a digit int() cannot read
 
 
 @dataclass(frozen=True, slots=True)
