@@ -289,7 +289,12 @@ class RosterStore:
             if decided != 1:
                 return None  # someone else decided it meanwhile
             if accept and req.kind == "bind":
-                await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
+                if not await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed"):
+                    await tx.execute(  # the account was bound to someone else meanwhile: never switched
+                        "UPDATE roster_requests SET status = 'rejected', decided_by = 'bound-to-another' WHERE id = ?",
+                        (request_id,),
+                    )
+                    return None
             elif accept and req.field in WORK_FIELDS:
                 await tx.execute(
                     f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
