@@ -9,6 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from bot.admin import cli as web_cli
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
 from bot.logs import setup_logging
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("config", help="print the effective configuration, secrets hidden")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
+    web_cli.add_parsers(sub)  # web invite|accounts
     wechat = sub.add_parser("wechat", help="WeChat Official Account tools")
     wechat.add_argument("action", choices=["menu"], help="menu: create the custom menu from content/wechat_menu.toml")
     wechat.add_argument("--check", action="store_true", help="only validate the menu file")
@@ -106,6 +108,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return 0
     if args.command in roster_cli.COMMANDS:
         return asyncio.run(_with_services(config, roster_cli.run, args))
+    if args.command in web_cli.COMMANDS:
+        return asyncio.run(_with_services(config, web_cli.run, args))
     if args.command in postings_cli.COMMANDS:
         return asyncio.run(_with_services(config, postings_cli.run, args))
     if args.command == "config":

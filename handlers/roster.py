@@ -9,7 +9,7 @@ from bot.briefings.send import deliver_missed
 from bot.messages import Button, Inbound, Reply
 from bot.outbox.sender import Push
 from bot.privacy import mask_phone
-from bot.roster.access import KIND_NAMES, NO_KEY, kind_of
+from bot.roster.access import KIND_NAMES, NO_KEY, kind_of, record_offline
 from bot.roster.binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like_code, masked_name
 from bot.roster.fields import FieldError, phone, wage
 from bot.routing import Router
@@ -242,6 +242,6 @@ async def record(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     # the request's own id: a redelivered message counts once, three recommendations given in a row count three
     request = f"{msg.chat_id}:{msg.message_id}" if msg.message_id else uuid.uuid4().hex
     ref = f"offline:{request}:{note}" if note else f"offline:{request}"
-    added = await svc.ledger.record(kind, ref, person_id=found[0].person_id, source="staff", recorded_by=who.actor)
+    added = await record_offline(svc.ledger, who.scope, who.actor, found[0], kind, ref)
     name = KIND_NAMES[kind]
     return [Reply(f"已记录：{masked_name(found[0].name)} {name}。" if added else f"这次{name}已经记过了。")]

@@ -113,3 +113,19 @@ class QuestionStore:
             "UPDATE open_question_askers SET relayed_at = ? WHERE question_id = ? AND channel = ? AND user_id = ?",
             (utc_now(), relay.question_id, relay.channel, relay.user_id),
         )
+
+    async def asked_since(self, since: str) -> int:
+        """Questions logged since an ISO time (every question, answered by the bot or not)."""
+        row = await self.db.fetchone("SELECT count(*) FROM question_log WHERE asked_at >= ?", (since,))
+        return int(row[0]) if row else 0
+
+    async def open_count(self) -> int:
+        row = await self.db.fetchone("SELECT count(*) FROM open_questions WHERE answer IS NULL")
+        return int(row[0]) if row else 0
+
+    async def get(self, question_id: int) -> OpenQuestion | None:
+        row = await self.db.fetchone(
+            "SELECT id, question, ask_count, first_asked_at, last_asked_at, answer FROM open_questions WHERE id = ?",
+            (question_id,),
+        )
+        return OpenQuestion(*row) if row else None

@@ -28,6 +28,12 @@ _JR = "(coalesce(c.recommendations, 0) + coalesce(x.jr, 0))"
 _TR = "(coalesce(c.training, 0) + coalesce(x.tr, 0))"
 
 
+# 务工状态 values of people who do not want work (no wish, unable, in school, retired): the 1131 rate is
+# measured among the others (有就业意愿), as the notice asks.
+NOT_SEEKING = ("无就业意愿", "无意愿", "无劳动能力", "丧失劳动能力", "在校生", "在校学生", "学生", "退休", "病残")
+_SEEKING = f"p.work_status NOT IN ({', '.join(repr(v) for v in NOT_SEEKING)})"
+
+
 @dataclass(frozen=True, slots=True)
 class ReachRow:
     township_id: str
@@ -112,9 +118,12 @@ class ReportStore:
         )
         return [(r[0], *(int(v or 0) for v in r[1:])) for r in rows]
 
-    async def completion(self, scope: Scope, by_village: bool = False) -> list[CompletionRow]:
-        """Per township, or per village of the scope's township(s) when by_village."""
+    async def completion(self, scope: Scope, by_village: bool = False, wants_work: bool = False) -> list[CompletionRow]:
+        """Per township, or per village of the scope's township(s) when by_village; only those who want work
+        (有就业意愿) when wants_work."""
         where, params = scope.where()
+        if wants_work:
+            where = f"{where} AND {_SEEKING}"
         village = "p.village" if by_village else "''"
         rows = await self.db.fetchall(
             f"SELECT p.township_id, {village}, count(*), count(*) FILTER (WHERE {_PB} >= 1), "

@@ -51,19 +51,29 @@ def resolve_townships(content: ContentPack, names: Sequence[str]) -> list[str]:
     return ids
 
 
-async def start_campaign(
+@dataclass(frozen=True, slots=True)
+class Targeting:
+    """Who a briefing would go to: the people (bound or not) and what was asked for."""
+
+    targets: list[Target]
+    target: dict[str, list[str]]
+
+    @property
+    def bound(self) -> int:
+        return sum(1 for t in self.targets if t.channel is not None)
+
+
+async def select_targets(
     db: Database,
-    outbox: Outbox,
     content: ContentPack,
-    briefing: Briefing,
     *,
     townships: Sequence[str] = (),
     villages: Sequence[str] = (),
     categories: Sequence[str] = (),
     scope: Scope | None = None,
-    actor: str = "cli",
-) -> CampaignResult:
-    """Target, record and enqueue one briefing; the outbox's sender delivers it."""
+) -> Targeting:
+    """The targeted people inside `scope` (the one rule used by chat, the CLI and the pages, for the count
+    shown before sending as for the sending itself); TargetError for unknown townships or categories."""
     from bot.roster.fields import CATEGORIES
 
     township_ids = resolve_townships(content, townships)
@@ -80,12 +90,33 @@ async def start_campaign(
     accounts = await roster.accounts([p.person_id for p in people])
     targets = [Target(p.person_id, *accounts.get(p.person_id, (None, None))) for p in people]
     target = {"townships": township_ids, "villages": list(villages), "categories": sorted(wanted)}
+    return Targeting(targets, target)
+
+
+async def start_campaign(
+    db: Database,
+    outbox: Outbox,
+    content: ContentPack,
+    briefing: Briefing,
+    *,
+    townships: Sequence[str] = (),
+    villages: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    scope: Scope | None = None,
+    actor: str = "cli",
+) -> CampaignResult:
+    """Target, record and enqueue one briefing; the outbox's sender delivers it."""
+    chosen = await select_targets(
+        db, content, townships=townships, villages=villages, categories=categories, scope=scope
+    )
     store = BriefingStore(db)
-    campaign_id = await store.create(briefing.id, target, actor, targets)
-    targeted, queued = len(targets), sum(1 for t in targets if t.channel is not None)
-    del people, accounts, targets
+    campaign_id = await store.create(briefing.id, chosen.target, actor, chosen.targets)
+    targeted, queued = len(chosen.targets), chosen.bound
+    del chosen
     await queue_campaign(db, outbox, briefing_reply(briefing, campaign_id, content), campaign_id)
-    await roster.audit(actor, "bureau" if scope is None else "staff", "briefing.send", f"#{campaign_id} {briefing.id}")
+    await RosterStore(db).audit(
+        actor, "bureau" if scope is None else "staff", "briefing.send", f"#{campaign_id} {briefing.id}"
+    )
     return CampaignResult(campaign_id, targeted, queued, targeted - queued)
 
 
