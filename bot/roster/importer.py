@@ -2,8 +2,10 @@
 
 An import with any bad row changes nothing unless `skip_bad` is set; `dry_run` only reports.
 Re-importing updates people by ID number (its keyed hash), never duplicates them. A correction of work
-information that a liaison confirmed after the ledger file was last saved is newer than the ledger: it
-is kept, and where the ledger says otherwise the import reports the conflict for the bureau to resolve.
+information that a liaison confirmed is kept when the ledger has not caught up with it: the ledger still
+shows the value the correction replaced, or the ledger was saved before the correction (the workbook's own
+"modified" time; a CSV's file time). Each such difference is reported for the bureau to resolve; a ledger
+saved after the correction with yet another value is the bureau's newer word and wins.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import asyncio
 import dataclasses
 import logging
 import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,7 +26,7 @@ from bot.privacy import mask_phone
 from bot.roster import fields as f
 from bot.roster.fields import FieldError, IdHasher
 from bot.roster.read import RawRow, read_ledger
-from storage.roster import WORK_FIELDS, Person, RosterStore
+from storage.roster import WORK_FIELDS, Correction, Person, RosterStore
 
 log = logging.getLogger(__name__)
 
@@ -165,11 +169,36 @@ def validate(
     return people, bad
 
 
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
+
+
+def saved_at(path: Path) -> str:
+    """When the ledger was last saved (ISO UTC): the workbook's own "modified" property, else the file's time."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            with zipfile.ZipFile(path) as book:
+                found = _MODIFIED.search(book.read("docProps/core.xml"))
+            if found:
+                moment = datetime.fromisoformat(found.group(1).decode().strip().replace("Z", "+00:00"))
+                moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                return moment.astimezone(UTC).isoformat(timespec="seconds")
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            pass
+    return datetime.fromtimestamp(os.path.getmtime(path), UTC).isoformat(timespec="seconds")
+
+
+def _stale(ledger: str, correction: Correction, ledger_saved: str) -> bool:
+    """The ledger has not caught up with the correction: it shows the replaced value, or predates it."""
+    if ledger == correction.value:
+        return False
+    return ledger == correction.previous or ledger_saved <= correction.decided_at
+
+
 async def keep_corrections(
     store: RosterStore, people: list[Person], wheres: dict[str, str], ledger_saved: str
 ) -> tuple[list[Person], list[Conflict]]:
-    """People with the corrections confirmed after `ledger_saved` kept, and where the ledger differs."""
-    corrections = await store.confirmed_corrections(ledger_saved)
+    """People with the confirmed corrections the ledger has not caught up with kept, and each conflict."""
+    corrections = await store.confirmed_corrections()
     if not corrections:
         return people, []
     kept: list[Person] = []
@@ -177,11 +206,11 @@ async def keep_corrections(
     for person in people:
         changes = {}
         for name in WORK_FIELDS:
-            confirmed = corrections.get((person.person_id, name))
-            if confirmed is not None and getattr(person, name) != confirmed[0]:
-                where = wheres.get(person.id_hash, "")
-                conflicts.append(Conflict(where, person.name, name, getattr(person, name), confirmed[0]))
-                changes[name] = confirmed[0]
+            correction = corrections.get((person.person_id, name))
+            ledger = getattr(person, name)
+            if correction is not None and _stale(ledger, correction, ledger_saved):
+                conflicts.append(Conflict(wheres.get(person.id_hash, ""), person.name, name, ledger, correction.value))
+                changes[name] = correction.value
         kept.append(dataclasses.replace(person, **changes) if changes else person)
     return kept, conflicts
 
@@ -217,7 +246,7 @@ async def import_ledger(
     ledger = read_ledger(path, required)
     wheres: dict[str, str] = {}
     people, bad = validate(ledger.rows, content, hasher, path.name, category, township, wheres)
-    saved = datetime.fromtimestamp(await asyncio.to_thread(os.path.getmtime, path), UTC).isoformat(timespec="seconds")
+    saved = await asyncio.to_thread(saved_at, path)
     people, conflicts = await keep_corrections(store, people, wheres, saved)
     report = ImportReport(path.name, rows=len(ledger.rows), bad=bad, notes=ledger.notes, conflicts=conflicts)
     if dry_run or (bad and not skip_bad):
