@@ -62,11 +62,15 @@ class Conflict:
     ledger: str
     confirmed: str
 
-    def __str__(self) -> str:
+    def shown(self) -> tuple[str, str, str]:
+        """(field label, ledger value, confirmed value) for people to read: phone numbers masked."""
         shown = (mask_phone(self.ledger), mask_phone(self.confirmed)) if self.field == "phone" else None
         ledger, confirmed = shown or (self.ledger, self.confirmed)
-        label = f.LABELS.get(self.field, self.field)
-        return f"{self.where} {self.name} {label}：台账「{ledger or '空'}」，联络员已确认「{confirmed or '空'}」"
+        return f.LABELS.get(self.field, self.field), ledger or "空", confirmed or "空"
+
+    def __str__(self) -> str:
+        label, ledger, confirmed = self.shown()
+        return f"{self.where} {self.name} {label}：台账「{ledger}」，联络员已确认「{confirmed}」"
 
 
 @dataclass

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import os
 import time
 from pathlib import Path
 from typing import Any
+
+import aiohttp
 
 from bot.roster.importer import import_ledger, saved_at
 from bot.services import Services
@@ -15,6 +18,7 @@ from handlers import build_dispatcher
 from storage import Staff
 from storage.roster import Person, RosterStore
 from tests.conftest import Chat
+from tests.fakes.admin_site import csrf_of, running_site
 from tests.fakes.roster_data import HEADER, KEY, make_id, person_row, roster_config, write_xlsx
 
 
@@ -96,3 +100,18 @@ def test_a_workbooks_own_modified_time_is_its_saved_time(tmp_path: Path) -> None
     assert saved_at(book) > "2020"  # the workbook's property, not the file time of 1970
     plain = write_csv(tmp_path / "l.csv", [person_row(1)], 0)
     assert saved_at(plain).startswith("1970-01-01")
+
+
+async def test_the_workbench_preview_lists_the_conflicts(tmp_path: Path) -> None:
+    async with running_site(tmp_path) as site, site.client() as http:
+        store = site.services.roster
+        [zhang] = await store.find("张2", make_id(2)[-4:])
+        request = await store.request("work_info", zhang.person_id, "test", "u-x", "phone", "13800002222")
+        assert await store.decide(request, True, "test:liaison") is not None
+        await site.login(http, "boss")
+        html = await (await http.get("/admin/roster")).text()
+        form = aiohttp.FormData()
+        body = write_xlsx(tmp_path / "again.xlsx", [person_row(2, "孙家坪乡", "东村")]).read_bytes()
+        form.add_field("file", io.BytesIO(body), filename="台账.xlsx", content_type="application/octet-stream")
+        preview = await (await http.post(f"/admin/roster/upload?csrf={csrf_of(html)}", data=form)).text()
+        assert "不一致 1 处" in preview and "138****2222" in preview and "13800002222" not in preview
