@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import REACH_TTL, reach_rows, total_reach
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, signed_in
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, signed_in
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, select_targets, start_campaign
 from bot.reports.service import REASONS, export_reach
@@ -113,12 +113,12 @@ async def campaign_page(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     campaign = await _campaign(request)
     scope = _scope(request)
-    rows = await reach_rows(svc.reports, campaign.id, scope, request.app[CACHE], list(svc.content.townships))
+    rows = await reach_rows(figures(request), campaign.id, scope, request.app[CACHE], list(svc.content.townships))
     number = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
     cache = request.app[CACHE]
     missed = await cache.get(
         ("unreached", campaign.id, scope, number),
-        lambda: svc.reports.unreached(campaign.id, scope, limit=PAGE_SIZE * number),
+        lambda: figures(request).unreached(campaign.id, scope, limit=PAGE_SIZE * number),
         ttl=REACH_TTL,
     )
     missed = missed[PAGE_SIZE * (number - 1) :]

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import completion_rows, total_completion
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, require, signed_in
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, require, signed_in
 from bot.reports.service import callback_sample, export_roster, sample_sheet
 from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
 from storage.ledger import EventKind
@@ -40,7 +40,7 @@ async def p1131(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     scope = _scope(request)
-    rows = await completion_rows(svc.reports, scope, request.app[CACHE], list(svc.content.townships))
+    rows = await completion_rows(figures(request), scope, request.app[CACHE], list(svc.content.townships))
     people = []
     if scope.village is not None:  # one village: every person with their counts
         statuses = await svc.reports.statuses(scope)
