@@ -72,6 +72,17 @@ class FlightCache:
         finally:
             self._refreshing.pop(key, None)
 
+    def forget(self, match: Callable[[Any], bool]) -> None:
+        """Drop the values whose key matches (the next request computes them: for small, changed figures)."""
+        for key in [k for k in self._values if match(k)]:
+            del self._values[key]
+
+    def expire(self, match: Callable[[Any], bool]) -> None:
+        """Mark the matching values stale (the next request gets them once more and starts a refresh)."""
+        for key in [k for k in self._values if match(k)]:
+            _, took, value = self._values[key]
+            self._values[key] = (0.0, took, value)
+
     def clear(self) -> None:
         """Forget every value (after an import or a recorded service: the next request computes afresh)."""
         self._values.clear()
@@ -145,14 +156,16 @@ async def completion_rows(
 async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: FlightCache) -> Overview:
     """`reports` reads on the pages' own connection (see figures_db)."""
     order = list(svc.content.townships)
-    campaigns = await svc.briefings.campaigns(limit=1)
+    campaigns = await cache.get(("latest",), lambda: svc.briefings.campaigns(limit=1), ttl=2.0)
     campaign = campaigns[0] if campaigns else None
     reach = await reach_rows(reports, campaign.id, scope, cache, order) if campaign else []
     completion = await completion_rows(reports, scope, cache, order)
     week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
     asked, open_count, top = await cache.get(("questions",), lambda: _questions(svc.questions, week_ago))
     townships = [scope.township_id] if scope.township_id else None
-    postings = await svc.postings.store.current(today().isoformat(), townships, limit=10)
+    postings = await cache.get(
+        ("postings", scope.township_id), lambda: svc.postings.store.current(today().isoformat(), townships, limit=10)
+    )
     return Overview(
         campaign,
         reach,

@@ -72,7 +72,7 @@ async def record(request: web.Request) -> web.StreamResponse:
     added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, f"offline:{note}")
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
-    request.app[CACHE].clear()
+    request.app[CACHE].expire(lambda key: key[0] == "1131")  # the counts catch up in the background
     await audit(request, "p1131.record", f"{person.person_id} {kind}")
     raise web.HTTPSeeOther(f"/admin/p1131?township={person.township_id}&village={person.village}&done=1")
 
