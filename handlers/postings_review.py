@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.messages import Button, Inbound, Reply
 from bot.postings.draft import Draft
-from bot.postings.render import card, headline, manage_buttons
+from bot.postings.render import card, headline, manage_buttons, review_buttons
 from bot.routing import Router
 from bot.services import Services
 from handlers.guards import StaffCall, staff, staff_of
@@ -21,14 +21,6 @@ router: Router[Services] = Router()
 NO_RIGHT = "您没有审核这条信息的权限（由提交人所在乡镇的就业服务站或县人社局审核）。"
 GONE = "这条信息已经不在待审核状态了（可能别人已经处理）。"
 REVIEWERS = "审核由乡镇就业服务站和县人社局负责。"
-
-
-def review_buttons(posting_id: int) -> tuple[Button, ...]:
-    return (
-        Button("通过", f"pr:ok:{posting_id}"),
-        Button("修改", f"pr:edit:{posting_id}"),
-        Button("退回", f"pr:no:{posting_id}"),
-    )
 
 
 @router.command("review", "shenhe", guard=staff(roles=("station", "bureau"), not_staff=REVIEWERS))

@@ -24,7 +24,7 @@ NAV = (
     ("questions", "待答问题", ("bureau", "station", "liaison")),
     ("briefings", "政策宣讲", ("bureau", "station", "liaison")),
     ("roster", "台账导入", ("bureau",)),
-    ("postings", "招聘信息", ("bureau", "station")),
+    ("postings", "招聘信息", ("bureau", "station", "liaison")),
     ("p1131", "1131", ("bureau", "station", "liaison")),
     ("callbacks", "电话回访", ("bureau", "station")),
     ("accounts", "账号", ("bureau",)),
