@@ -104,6 +104,8 @@ async def test_laborer_corrects_work_info(rsvc: Services, rdisp: Dispatcher[Serv
     laborer = Chat(rdisp, "w1")
     [group] = await laborer.say("/xinxi", chat_kind="group")
     assert "私聊" in group.text and "太原" not in group.text  # never in a group
+    for text in ("/xinxi", "/gai 电话 13800001111"):
+        assert "还没有绑定" in (await Chat(rdisp, "stranger").say(text))[0].text
     [info] = await laborer.say("/xinxi")
     assert person.phone not in info.text and person.phone[-4:] in info.text and "太原市" in info.text
     assert "岗位推介 0/3" in info.text
