@@ -85,6 +85,8 @@ def migrations(dialect: str = "sqlite") -> list[Migration]:
         number, for_dialect = int(match.group(1)), match.group(3)
         found = Migration(number, item.name, item.read_text(encoding="utf-8"))
         if for_dialect is None:
+            if number in plain:  # two branches numbered theirs alike: one would silently never run
+                raise StorageError(f"two migrations numbered {number:03d}: {plain[number].name}, {item.name}")
             plain[number] = found
         elif for_dialect == dialect:
             own[number] = found
