@@ -14,6 +14,7 @@ from bot import cli
 from bot.channels.telegram.webhook import SECRET_HEADER, webhook_handler
 from bot.dispatcher import SORRY
 from bot.services import Services
+from storage.database import migrations
 from tests.conftest import Chat
 from tests.fakes import telegram_updates as tg
 from tests.fakes.roster_data import KEY, person_row, write_xlsx
@@ -72,8 +73,6 @@ def test_out_csv_writes_csv_and_other_suffixes_are_refused(
 
 
 def test_the_shipped_migrations_have_distinct_numbers() -> None:
-    from storage.database import migrations
-
     names = [m.name for m in migrations("sqlite")]
     numbers = [int(n[:3]) for n in names]
     assert numbers == list(range(1, len(numbers) + 1)), names
