@@ -131,3 +131,13 @@ async def test_a_short_or_broken_encrypt_is_a_bad_request(callback: Callback, ju
 async def test_a_timestamp_that_is_not_ascii_digits_is_refused(callback: Callback, timestamp: str) -> None:
     query = {"timestamp": timestamp, "nonce": "n", "signature": signature(TOKEN, timestamp, "n")}
     assert await callback.post(message_xml("u", "text", msg_id=8, Content="你好"), query) == 403
+
+
+@pytest.mark.parametrize("config", [(True, False)], indirect=True)
+async def test_safe_mode_replays_cannot_change_the_body(callback: Callback) -> None:
+    xml = message_xml("u", "text", msg_id=9, Content="交通补贴咋领")
+    body, query = encrypted(xml)
+    assert await callback.post(body, query) == 200
+    other, _ = encrypted(message_xml("attacker", "text", msg_id=10, Content="/bangdingma"), query["nonce"])
+    assert await callback.post(other, query) == 403  # msg_signature covers the encrypted body
+    assert await callback.rows("wechat_nonces") == 0  # so nothing needs remembering
