@@ -8,8 +8,16 @@ from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, start_campaign
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
-from bot.reports.service import SHOWN, answers_text, completion_text, reach_text, unreached_text
-from bot.roster.access import NOT_STAFF, actor, roster, scope_of, scope_text, staff_of
+from bot.reports.service import (
+    answers_text,
+    campaign_title,
+    completion_text,
+    first_unreached,
+    reach_text,
+    unreached_text,
+)
+from bot.roster.access import NOT_STAFF, actor, roster, scope_text, staff_of
+from bot.roster.visibility import Viewer, scope_of
 from bot.services import Services
 from storage.briefings import BriefingStore, Campaign
 from storage.directory import Staff
@@ -68,8 +76,7 @@ async def _campaign(msg: Inbound, svc: Services) -> Campaign | None:
 
 
 def _title(campaign: Campaign, svc: Services) -> str:
-    briefing = cached_briefings(svc.content).get(campaign.briefing_id)
-    return f"#{campaign.id}「{briefing.title if briefing else campaign.briefing_id}」"
+    return campaign_title(campaign, svc.content)
 
 
 async def _staff_campaign(msg: Inbound, svc: Services, action: str) -> tuple[Staff, Campaign] | list[Reply]:
@@ -147,15 +154,16 @@ async def reach(msg: Inbound, svc: Services) -> list[Reply]:
 
 @router.command("weichuda")
 async def unreached(msg: Inbound, svc: Services) -> list[Reply]:
-    """Staff: who the briefing did not reach in their area (for home visits); phones masked."""
+    """Staff: who the briefing did not reach in their area (home visits); full phones only to the village's liaison."""
     found = await _staff_campaign(msg, svc, "report.unreached")
     if isinstance(found, list):
         return found
     staff, campaign = found
     reports = ReportStore(svc.db)
     total = sum(r.unreachable + r.not_bound for r in await reports.reach(campaign.id, scope_of(staff)))
-    people = await reports.unreached(campaign.id, scope_of(staff), limit=SHOWN)
-    return [Reply(f"{_title(campaign, svc)}\n" + unreached_text(people, svc.content, total))]
+    people = await first_unreached(svc.db, svc.content, campaign.id, scope_of(staff))
+    text = unreached_text(people, svc.content, Viewer.of(staff), total)
+    return [Reply(f"{_title(campaign, svc)}\n" + text)]
 
 
 @router.command("tubiao")
@@ -170,7 +178,7 @@ async def chart(msg: Inbound, svc: Services) -> list[Reply]:
     rows = await ReportStore(svc.db).reach(campaign.id, scope_of(staff))
     if not rows:
         return [Reply("您负责的范围里没有目标人员。")]
-    title = f"{_title(campaign, svc)} 触达情况"
+    title = f"政策宣讲{_title(campaign, svc)}触达情况"
     try:
         image = reach_chart(rows, svc.content, title)
     except ChartFontMissing:

@@ -17,13 +17,13 @@ from bot.roster.access import (
     kind_of,
     notify,
     roster,
-    scope_of,
     scope_text,
     staff_of,
     tell_liaisons,
 )
 from bot.roster.binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like_code, masked_name
 from bot.roster.fields import FieldError, phone, wage
+from bot.roster.visibility import scope_of
 from bot.services import Services
 from storage.ledger import ServiceLedger
 from storage.reports import ReportStore

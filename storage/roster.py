@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import operator
 import weakref
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -56,10 +57,12 @@ class Person:
     wage: str = ""
     work_since: str = ""
     ledger: str = ""
+    wants_work: int = 1  # 有就业意愿 (1) or not (0): who the 1131 services and their completion rate are for
 
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(Person))
 _SELECT = "SELECT " + ", ".join(f"p.{c}" for c in _COLUMNS) + " FROM people p"
+_values = operator.attrgetter(*_COLUMNS)  # a person's column values (dataclasses.astuple deep-copies: 24% of imports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,13 @@ class RosterStore:
 
     async def upsert(self, people: Sequence[Person]) -> tuple[int, int]:
         """Insert new people and update known ones (by ID hash), all in one transaction: (added, updated)."""
-        known = await self.known_hashes([p.id_hash for p in people])
+        async with self.importing() as put:
+            return await put(people)
+
+    @contextlib.asynccontextmanager
+    async def importing(self) -> AsyncIterator[Callable[[Sequence[Person]], Awaitable[tuple[int, int]]]]:
+        """One transaction for a whole import, written batch by batch: yields `put(batch) -> (added, updated)`.
+        An exception inside rolls every batch back."""
         now = utc_now()
         columns = ", ".join(_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("person_id", "id_hash"))
@@ -114,10 +123,15 @@ class RosterStore:
             f"INSERT INTO people ({columns}, created_at, updated_at) VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) "
             f"ON CONFLICT (id_hash) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
         )
+
+        async def put(people: Sequence[Person]) -> tuple[int, int]:
+            known = await self.known_hashes([p.id_hash for p in people])
+            await self.db.conn.executemany(sql, [(*_values(p), now, now) for p in people])
+            updated = sum(1 for p in people if p.id_hash in known)
+            return len(people) - updated, updated
+
         async with transaction(self.db):
-            await self.db.conn.executemany(sql, [(*dataclasses.astuple(p), now, now) for p in people])
-        updated = sum(1 for p in people if p.id_hash in known)
-        return len(people) - updated, updated
+            yield put
 
     async def person(self, person_id: str) -> Person | None:
         row = await self.db.fetchone(f"{_SELECT} WHERE p.person_id = ?", (person_id,))

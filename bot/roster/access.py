@@ -8,7 +8,7 @@ from bot.roster.binding import Binder
 from bot.services import Services
 from storage.directory import Staff
 from storage.ledger import EventKind
-from storage.roster import Person, RosterStore, Scope
+from storage.roster import Person, RosterStore
 
 NOT_STAFF = "这个功能只给就业服务工作人员用。"
 NO_KEY = "花名册还没有配置好（缺少身份证号加密密钥），请联系县人社局。"
@@ -33,14 +33,6 @@ KIND_NAMES["training"] = "技能培训或就业见习"
 
 def actor(msg: Inbound) -> str:
     return f"{msg.channel}:{msg.user_id}"
-
-
-def scope_of(staff: Staff) -> Scope:
-    if staff.role == "bureau":
-        return Scope()
-    if staff.role == "station":
-        return Scope(staff.township_id or "-")
-    return Scope(staff.township_id or "-", staff.village or "-")
 
 
 def scope_text(staff: Staff, svc: Services) -> str:

@@ -1,13 +1,15 @@
 """Importing a ledger into the roster: every row validated, bad rows reported by row number.
 
-An import with any bad row changes nothing unless `skip_bad` is set; `dry_run` only reports.
+An import with any bad row changes nothing unless `skip_bad` is set; `dry_run` only reports. Rows are
+streamed from the file in batches, so a large ledger never sits in memory.
 Re-importing updates people by ID number (its keyed hash), never duplicates them.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from bot.roster.read import RawRow, read_ledger
 from storage.roster import Person, RosterStore
 
 log = logging.getLogger(__name__)
+BATCH = 5000  # rows validated and written at a time
+KEPT_BAD = 1000  # bad rows kept for the report (all are counted)
+Progress = Callable[[int, int | None], None]
+Put = Callable[[Sequence[Person]], Awaitable[tuple[int, int]]]
 
 NO_KEY = (
     "没有配置身份证号加密密钥，不能导入花名册。请设置环境变量 BOT_ROSTER_ID_KEY"
@@ -47,16 +53,18 @@ class ImportReport:
     rows: int = 0
     added: int = 0
     updated: int = 0
-    bad: list[BadRow] = field(default_factory=list)
+    bad: list[BadRow] = field(default_factory=list)  # the first KEPT_BAD of them
     notes: list[str] = field(default_factory=list)
     applied: bool = False
+    bad_count: int = 0  # every bad row, also those beyond KEPT_BAD
 
     def summary(self) -> str:
-        lines = [f"{self.file}：共 {self.rows} 行，有问题 {len(self.bad)} 行。"]
+        bad = max(self.bad_count, len(self.bad))
+        lines = [f"{self.file}：共 {self.rows} 行，有问题 {bad} 行。"]
         lines += [f"  · {n}" for n in self.notes]
         lines += [f"  ✗ {b}" for b in self.bad[:200]]
-        if len(self.bad) > 200:
-            lines.append(f"  ……还有 {len(self.bad) - 200} 行有问题")
+        if bad > 200:
+            lines.append(f"  ……还有 {bad - 200} 行有问题")
         if self.applied:
             lines.append(f"已导入：新增 {self.added} 人，更新 {self.updated} 人。")
         elif self.bad:
@@ -73,17 +81,20 @@ def hasher_for(key: str) -> IdHasher:
 
 
 def validate(
-    rows: list[RawRow],
+    rows: Iterable[RawRow],
     content: ContentPack,
     hasher: IdHasher,
     ledger: str,
     extra: tuple[str, ...] = (),
     default_township: str = "",
+    first_seen: dict[str, str] | None = None,
 ) -> tuple[list[Person], list[BadRow]]:
-    """Turn raw rows into people; every problem of every row is reported, none is fatal here."""
+    """Turn raw rows into people; every problem of every row is reported, none is fatal here.
+
+    `first_seen` (ID number -> where) carries duplicate detection across the batches of one file."""
     people: list[Person] = []
     bad: list[BadRow] = []
-    first_seen: dict[str, str] = {}
+    first_seen = {} if first_seen is None else first_seen
     for raw in rows:
         problems: list[str] = []
         cells = raw.cells
@@ -100,6 +111,8 @@ def validate(
         cats = _check(problems, lambda v: ",".join(f.categories(v, extra)), "categories", cells.get("categories"))
         wage = _check(problems, f.wage, "wage", cells.get("wage"))
         since = _check(problems, f.day, "work_since", cells.get("work_since"))
+        status = f.text(cells.get("work_status"), 20)
+        wish = _wish(problems, cells.get("wants_work"), status)
         if id_number:
             earlier = first_seen.setdefault(id_number, raw.where)
             if earlier != raw.where:
@@ -119,15 +132,24 @@ def validate(
                 village=f.text(cells.get("village"), 30).replace(" ", ""),
                 household=f.text(cells.get("household"), 20),
                 categories=cats,
-                work_status=f.text(cells.get("work_status"), 20),
+                work_status=status,
                 work_place=f.text(cells.get("work_place")),
                 employer=f.text(cells.get("employer")),
                 wage=wage,
                 work_since=since,
                 ledger=ledger,
+                wants_work=wish,
             )
         )
     return people, bad
+
+
+def _wish(problems: list[str], value: object, status: str) -> int:
+    try:
+        return f.wants_work(value, status)
+    except FieldError as exc:
+        problems.append(f"{f.LABELS['wants_work']}：{exc}")
+        return 1
 
 
 def _check(problems: list[str], fn: Callable[[object], str], key: str, value: object) -> str:
@@ -149,8 +171,13 @@ async def import_ledger(
     category: tuple[str, ...] = (),
     township: str = "",
     actor: str = "cli",
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Read, validate and (unless dry-run or bad rows without skip_bad) store one ledger file."""
+    """Read, validate and (unless dry-run or bad rows without skip_bad) store one ledger file.
+
+    Rows stream from the file in batches of BATCH: each batch is validated and written inside one transaction
+    that is rolled back when the import must not apply, so memory stays flat and nothing is half-imported.
+    """
     hasher = hasher_for(key)
     for name in category:
         if name not in f.CATEGORIES:
@@ -159,19 +186,50 @@ async def import_ledger(
         raise ValueError(f"乡镇不认识：{township}")
     required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
     ledger = read_ledger(path, required)
-    people, bad = validate(ledger.rows, content, hasher, path.name, category, township)
-    report = ImportReport(path.name, rows=len(ledger.rows), bad=bad, notes=ledger.notes)
-    if dry_run or (bad and not skip_bad):
-        known = await store.known_hashes([p.id_hash for p in people])
-        report.updated = len(known)
-        report.added = len(people) - len(known)
-        if not dry_run and bad:
-            report.added = report.updated = 0
+    report = ImportReport(path.name, notes=ledger.notes)
+    seen: dict[str, str] = {}
+
+    async def batches(put: Put | None) -> None:
+        for rows in _chunks(ledger.rows, BATCH):
+            people, bad = validate(rows, content, hasher, path.name, category, township, seen)
+            report.rows += len(rows)
+            report.bad_count += len(bad)
+            report.bad += bad[: max(0, KEPT_BAD - len(report.bad))]
+            if put is not None and (skip_bad or not report.bad_count):
+                added, updated = await put(people)
+            else:
+                updated = len(await store.known_hashes([p.id_hash for p in people]))
+                added = len(people) - updated
+            report.added += added
+            report.updated += updated
+            if progress is not None:
+                progress(report.rows, ledger.expected)
+
+    if dry_run:
+        await batches(None)
         return report
-    report.added, report.updated = await store.upsert(people)
+    try:
+        async with store.importing() as put:
+            await batches(put)
+            if report.bad_count and not skip_bad:
+                raise _Discard
+    except _Discard:
+        report.added = report.updated = 0
+        return report
     report.applied = True
     await store.audit(
-        actor, "bureau", "roster.import", f"{path.name}: +{report.added} ~{report.updated} bad {len(bad)}"
+        actor, "bureau", "roster.import", f"{path.name}: +{report.added} ~{report.updated} bad {report.bad_count}"
     )
-    log.info("roster import %s: %d added, %d updated, %d bad rows", path.name, report.added, report.updated, len(bad))
+    log.info(
+        "roster import %s: %d added, %d updated, %d bad rows", path.name, report.added, report.updated, report.bad_count
+    )
     return report
+
+
+class _Discard(Exception):
+    """Roll the import's transaction back (bad rows without skip_bad)."""
+
+
+def _chunks(rows: Iterator[RawRow], size: int) -> Iterator[list[RawRow]]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
