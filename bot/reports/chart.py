@@ -11,12 +11,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import local_time
 from bot.content import ContentPack
 from bot.reports.service import by_township, in_order, place
 from bot.reports.workbook import rate_text
 from storage.reports import ReachRow
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -36,6 +40,13 @@ def cjk_font() -> Path:
 
 
 def reach_chart(rows: Sequence[ReachRow], content: ContentPack, title: str, made_at: datetime | None = None) -> bytes:
+    """The reach chart as PNG bytes (for chat, the page and `report chart --out x.png`)."""
+    out = io.BytesIO()
+    reach_figure(rows, content, title, made_at).savefig(out, format="png")
+    return out.getvalue()
+
+
+def reach_figure(rows: Sequence[ReachRow], content: ContentPack, title: str, made_at: datetime | None = None) -> Figure:
     """Grouped bars per township (per village when there is one township), in the county's official order.
 
     The title is Chinese (the briefing's title, never its file id), with the time made under it; every bar
@@ -82,6 +93,4 @@ def reach_chart(rows: Sequence[ReachRow], content: ContentPack, title: str, made
     )
     ax.legend(prop={"family": family}, ncols=5, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+    return fig

@@ -1,4 +1,4 @@
-"""Report-ready tables written as XLSX (XlsxWriter, constant memory) or CSV, streamed page by page.
+"""Report-ready tables written as XLSX (bot/reports/xlsx_stream.py) or CSV, streamed page by page.
 
 Every sheet gets a title row (report, scope, time made in Beijing time), a bold header frozen under it with
 an autofilter, column widths from the header and the first rows, numbers and dates as real numbers and dates,
@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from bot.clock import SHANGHAI, local_time
+from bot.reports.xlsx_stream import XlsxBook
 
 Kind = Literal["text", "int", "money", "date", "datetime", "rate"]
 Rows = AsyncIterator[Sequence[Sequence[Any]]]  # pages of rows
 Progress = Callable[[int, int | None], None]  # (rows written, rows expected or None)
 FORMATS = ("xlsx", "csv")
 WIDTH_SAMPLE = 200  # rows looked at to size the columns
-_NUMBER_FORMATS = {"int": "0", "money": "#,##0.##", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
-_NUMBER_FORMATS["rate"] = "0.0%"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -177,36 +176,17 @@ def _width(value: Any) -> int:
 
 
 async def _write_xlsx(target: Path | BinaryIO, heading: Heading, tables: Sequence[Table], counter: _Counter) -> int:
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(
-        str(target) if isinstance(target, Path) else target,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-    )
-    title_format = book.add_format({"bold": True, "font_size": 14})
-    header_format = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    formats = {kind: book.add_format({"num_format": f}) for kind, f in _NUMBER_FORMATS.items()}
-    totals = {kind: book.add_format({"num_format": f, "bold": True}) for kind, f in _NUMBER_FORMATS.items()}
-    totals["text"] = book.add_format({"bold": True})
-    styles = _Styles(formats, totals, title_format, header_format)
+    book = XlsxBook(target)
     used: set[str] = set()
     try:
         for table in tables:
-            await _write_sheet(book.add_worksheet(_sheet_name(table.name, used)), table, heading, styles, counter)
+            await _write_sheet(book, _sheet_name(table.name, used), table, heading, counter)
     finally:
         await asyncio.to_thread(book.close)
     return counter.done
 
 
-@dataclass(frozen=True, slots=True)
-class _Styles:
-    cells: dict[str, Any]
-    totals: dict[str, Any]
-    title: Any
-    header: Any
-
-
-async def _write_sheet(sheet: Any, table: Table, heading: Heading, styles: _Styles, counter: _Counter) -> None:
+async def _write_sheet(book: XlsxBook, name: str, table: Table, heading: Heading, counter: _Counter) -> None:
     columns = table.columns
     sums = _Sums(columns)
     sample: list[list[Any]] = []
@@ -215,50 +195,28 @@ async def _write_sheet(sheet: Any, table: Table, heading: Heading, styles: _Styl
         sample.extend(_typed(columns, r) for r in page)
         if len(sample) >= WIDTH_SAMPLE:
             break
+    widths = []
     for i, c in enumerate(columns):
         seen = [_width(r[i]) for r in sample[:WIDTH_SAMPLE] if r[i] is not None]
-        sheet.set_column(i, i, min(max([_width(c.title) + 2, 8, *seen]) + 1, 60))
-    sheet.merge_range(0, 0, 0, max(len(columns) - 1, 1), heading.text(), styles.title)
-    sheet.set_row(0, 24)
-    for i, c in enumerate(columns):
-        sheet.write_string(1, i, c.title, styles.header)
-    sheet.freeze_panes(2, 0)
-    kinds = [c.kind for c in columns]
+        widths.append(min(max([_width(c.title) + 2, 8, *seen]) + 1.5, 60))
+    sheet = book.sheet(name, [c.kind for c in columns], widths)
+    sheet.title(heading.text())
+    sheet.header([c.title for c in columns])
 
-    def write(rows: list[list[Any]], at: int) -> None:
-        for n, row in enumerate(rows, start=at):
+    def write(rows: list[list[Any]]) -> None:
+        for row in rows:
             sums.add(row)
-            for i, value in enumerate(row):
-                if value is not None:
-                    _put(sheet, n, i, kinds[i], value, styles.cells)
+        sheet.rows(rows)
 
-    row_no = 2
-    await asyncio.to_thread(write, sample, row_no)
-    row_no += len(sample)
+    await asyncio.to_thread(write, sample)
     counter.add(len(sample))
     async for page in source:
         typed = [_typed(columns, r) for r in page]
-        await asyncio.to_thread(write, typed, row_no)
-        row_no += len(typed)
+        await asyncio.to_thread(write, typed)
         counter.add(len(typed))
-    table.written = row_no - 2
-    sheet.autofilter(1, 0, max(row_no - 1, 1), len(columns) - 1)
+    table.written = sheet.next_row - 3
     if table.totals and table.written:
-        for i, value in enumerate(sums.row()):
-            _put(sheet, row_no, i, kinds[i] if i else "text", value, styles.totals)
-
-
-def _put(sheet: Any, row: int, col: int, kind: str, value: Any, formats: dict[str, Any]) -> None:
-    if value is None:
-        if kind == "text" and "text" in formats:
-            sheet.write_blank(row, col, None, formats["text"])
-        return
-    if isinstance(value, datetime | date):
-        sheet.write_datetime(row, col, value, formats["datetime" if isinstance(value, datetime) else "date"])
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        sheet.write_number(row, col, value, formats.get(kind, formats["int"]))
-    else:
-        sheet.write_string(row, col, str(value), formats.get("text"))
+        sheet.totals(sums.row())
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

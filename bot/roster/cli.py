@@ -70,6 +70,10 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         return await _roster(args, config, db, content)
 
 
+def _names(content: ContentPack) -> str:
+    return "、".join(t.name for t in content.townships.values())
+
+
 def _township(content: ContentPack, name: str) -> str | None:
     township = content.township_by_name(name) if name else None
     return township.id if township else None
@@ -91,9 +95,7 @@ async def _staff(args: argparse.Namespace, db: Database, content: ContentPack) -
         return 0
     township = _township(content, args.township)
     if args.role != "bureau" and township is None:
-        print(
-            f"--township 不认识：{args.township or '（没填）'}；可填：{'、'.join(content.townships)}", file=sys.stderr
-        )
+        print(f"--township 不认识：{args.township or '（没填）'}；可填：{_names(content)}", file=sys.stderr)
         return 2
     if args.role == "liaison" and not args.village.strip():
         print("村联络员要写 --village 村名", file=sys.stderr)

@@ -10,11 +10,12 @@ import pytest
 from openpyxl import Workbook
 
 from bot.content import ContentPack
+from bot.reports.xlsx_stream import XlsxBook
 from bot.roster import fields as f
+from bot.roster import read
 from bot.roster.importer import RosterKeyMissing, import_ledger
 from bot.roster.read import LedgerError
 from bot.roster.xlsx_read import XlsxReader
-from bot.roster.xlsx_write import write_xlsx as write_xlsx_streamed
 from storage import Database
 from storage.roster import RosterStore, Scope
 from tests.fakes.roster_data import HEADER, KEY, id_with_x, make_id, person_row, write_xlsx
@@ -165,16 +166,29 @@ async def test_csv_in_gb18030_with_duplicate_ids(db: Database, content: ContentP
     assert await store.count() == 0
 
 
-async def test_inline_strings_and_the_openpyxl_fallback(db: Database, content: ContentPack, tmp_path: Path) -> None:
-    """Files written by other tools (inline strings, no shared-string table) read the same way."""
+@pytest.mark.parametrize("reader", ["calamine", "streamed"])
+async def test_inline_strings_both_readers_and_a_zip_without_a_workbook(
+    db: Database, content: ContentPack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    """Files written by other tools (inline strings, no shared-string table) read the same way by calamine and by
+    the streaming reader used for sheets above CALAMINE_LIMIT."""
+    if reader == "streamed":
+        monkeypatch.setattr(read, "CALAMINE_LIMIT", 0)
     rows = [[str(v) if i in (2, 3) else v for i, v in enumerate(person_row(n))] for n in (1, 2)]
-    path = write_xlsx_streamed(tmp_path / "inline.xlsx", [("台账", HEADER, rows)])
-    with XlsxReader(str(path)) as book:
-        assert book.sheets == ["台账"]
-        assert list(book.rows(0))[1][2] == make_id(1)
+    path = tmp_path / "inline.xlsx"
+    book = XlsxBook(path)  # the exports' writer: inline strings, no shared-string table
+    sheet = book.sheet("台账", ["text"] * len(HEADER), [10] * len(HEADER))
+    sheet.title("台账")
+    sheet.header(HEADER)
+    sheet.rows(rows)
+    book.close()
+    with XlsxReader(str(path)) as streamed:
+        assert streamed.sheets == ["台账"]
+        assert list(streamed.rows(0))[2][2] == make_id(1)
     store = RosterStore(db)
     report = await import_ledger(path, store, content, KEY)
     assert report.applied and report.added == 2
+    assert {p.wage for p in await store.people(Scope())} == {"4000"}
     with zipfile.ZipFile(tmp_path / "odd.xlsx", "w") as odd:  # a zip, but no workbook in it
         odd.writestr("hello.txt", "hi")
     with pytest.raises(LedgerError, match="打不开"):
