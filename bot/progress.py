@@ -38,8 +38,10 @@ class TerminalProgress:
             return
         self.shown_at = now
         self.stream.write("\r" + self.line(done, total, now - self.started) + "\x1b[K")
-        self.stream.flush()
         self.drawn = True
+        if total is not None and done >= total:
+            self.finish()  # the line is complete: what is printed next starts on its own line
+        self.stream.flush()
 
     def line(self, done: int, total: int | None, elapsed: float) -> str:
         rate = done / elapsed if elapsed > 0 else 0.0
@@ -59,3 +61,4 @@ class TerminalProgress:
         if self.enabled and self.drawn:
             self.stream.write("\n")
             self.stream.flush()
+            self.drawn = False

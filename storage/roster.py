@@ -7,9 +7,9 @@ import contextlib
 import dataclasses
 import operator
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from storage.database import Database, utc_now
 
@@ -109,13 +109,16 @@ class RosterStore:
 
     async def upsert(self, people: Sequence[Person]) -> tuple[int, int]:
         """Insert new people and update known ones (by ID hash), all in one transaction: (added, updated)."""
+        known = await self.known_hashes([p.id_hash for p in people])
         async with self.importing() as put:
-            return await put(people)
+            await put(people)
+        updated = sum(1 for p in people if p.id_hash in known)
+        return len(people) - updated, updated
 
     @contextlib.asynccontextmanager
-    async def importing(self) -> AsyncIterator[Callable[[Sequence[Person]], Awaitable[tuple[int, int]]]]:
-        """One transaction for a whole import, written batch by batch: yields `put(batch) -> (added, updated)`.
-        An exception inside rolls every batch back."""
+    async def importing(self) -> AsyncIterator[Callable[[Sequence[Person]], Coroutine[Any, Any, None]]]:
+        """One transaction for a whole import, written batch by batch through the yielded `put(batch)`;
+        an exception inside rolls every batch back."""
         now = utc_now()
         columns = ", ".join(_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("person_id", "id_hash"))
@@ -124,11 +127,8 @@ class RosterStore:
             f"ON CONFLICT (id_hash) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
         )
 
-        async def put(people: Sequence[Person]) -> tuple[int, int]:
-            known = await self.known_hashes([p.id_hash for p in people])
+        async def put(people: Sequence[Person]) -> None:
             await self.db.conn.executemany(sql, [(*_values(p), now, now) for p in people])
-            updated = sum(1 for p in people if p.id_hash in known)
-            return len(people) - updated, updated
 
         async with transaction(self.db):
             yield put

@@ -97,7 +97,7 @@ async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack
         )
         for c in campaigns:
             when = local_time(c.created_at)
-            print(f"  #{c.id}　{campaign_title(c, content)}　{when}　{_target_text(c.target, content)}　{c.created_by}")
+            print(f"  {campaign_title(c, content)}　{when}　{_target_text(c.target, content)}　{c.created_by}")
         return 0
     if args.action == "resume":
         from bot.briefings.send import briefing_reply, queue_campaign

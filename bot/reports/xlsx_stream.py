@@ -58,7 +58,7 @@ def _styles() -> str:
     return _STYLES.format(count=3 + 2 * len(KINDS), kinds=kinds)
 
 
-_ESCAPES = {i: None for i in (*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF)}
+_ESCAPES: dict[int, str | None] = {i: None for i in (*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF)}
 _ESCAPES |= {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;"}
 
 

@@ -93,7 +93,10 @@ def fold(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    out = str(value)
+    if not out.isascii():  # NFKC changes nothing in ASCII; imports call this for every cell
+        out = unicodedata.normalize("NFKC", out)
+    return "".join(out.split())
 
 
 def id_number(value: object) -> str:
@@ -172,14 +175,14 @@ def wants_work(value: object, status: str = "") -> int:
     The notice's 1131 services are for laborers who want work, so completion rates count only them; a ledger
     that does not say is taken to mean the person wants work (rates are then never overstated).
     """
-    answer = fold(value).lower()
+    answer = fold(value).lower() if value is not None else ""
+    if not answer:
+        return 0 if status and any(word in status for word in _NO_WISH) else 1
     if answer in _NO or any(word in answer for word in _NO_WISH):
         return 0
     if answer in _YES or answer.startswith("有"):
         return 1
-    if answer:
-        raise FieldError(f"就业意愿请填 有 或 无：{answer[:12]}")
-    return 0 if any(word in fold(status) for word in _NO_WISH) else 1
+    raise FieldError(f"就业意愿请填 有 或 无：{answer[:12]}")
 
 
 def categories(value: object, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -199,8 +202,13 @@ def categories(value: object, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 
 def text(value: object, limit: int = 60) -> str:
-    out = unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
-    return re.sub(r"\s+", " ", out)[:limit]
+    """Cell value as one line of text: NFKC-folded, runs of whitespace as one space, at most `limit` long."""
+    if value is None:
+        return ""
+    out = str(value)
+    if not out.isascii():
+        out = unicodedata.normalize("NFKC", out)
+    return " ".join(out.split())[:limit]
 
 
 class IdHasher:
