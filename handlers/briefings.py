@@ -6,6 +6,7 @@ import unicodedata
 
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, start_campaign
+from bot.clock import local_time
 from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.reports.service import (
@@ -100,7 +101,7 @@ async def campaigns(msg: Inbound, svc: Services) -> list[Reply]:
     await roster(svc).audit(actor(msg), staff.role, "briefing.list", f"{len(found)} campaigns")
     if not found:
         return [Reply("还没有发过政策宣讲。")]
-    lines = [f"{_title(c, svc)} {c.created_at[:10]}" for c in found]
+    lines = [f"{_title(c, svc)} {local_time(c.created_at)[:10]}" for c in found]
     return [Reply("最近的政策宣讲：\n" + "\n".join(lines) + "\n看触达：/baobiao 编号；未触达名单：/weichuda 编号")]
 
 

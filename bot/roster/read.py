@@ -92,7 +92,8 @@ def _read_calamine(path: Path, required: tuple[str, ...]) -> Ledger | None:
     except (CalamineError, OSError, ValueError) as exc:
         log.info("%s: calamine cannot read it (%s); trying openpyxl", path.name, type(exc).__name__)
         return None
-    ledger = Ledger(required=required, expected=sum(sheet.total_height for _, sheet in sheets))
+    expected = sum(sheet.end[0] + 1 for _, sheet in sheets if sheet.end)  # rows up to the last used one
+    ledger = Ledger(required=required, expected=expected)
 
     def rows() -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
         for name, sheet in sheets:

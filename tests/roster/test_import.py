@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from bot.content import ContentPack
 from bot.reports.xlsx_stream import XlsxBook
 from bot.roster import fields as f
-from bot.roster import read
+from bot.roster import importer, read
 from bot.roster.importer import RosterKeyMissing, import_ledger
 from bot.roster.read import LedgerError
 from bot.roster.xlsx_read import XlsxReader
@@ -207,3 +207,38 @@ async def test_township_ledger_without_a_township_column(db: Database, content: 
     report = await import_ledger(path, store, content, KEY, township="前所")
     assert report.applied and report.added == 2
     assert {p.township_id for p in await store.people(Scope())} == {"qiansuo"}
+
+
+async def test_streamed_batches_roll_back_together(
+    db: Database, content: ContentPack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows go in batches; a duplicate or bad row found in a later batch still leaves nothing imported."""
+    monkeypatch.setattr(importer, "BATCH", 2)
+    store = RosterStore(db)
+    rows = [person_row(i) for i in range(1, 8)]
+    rows.append(person_row(2))  # the same ID as row 3, three batches later
+    path = write_xlsx(tmp_path / "many.xlsx", rows)
+    seen: list[tuple[int, int | None]] = []
+    report = await import_ledger(path, store, content, KEY, progress=lambda d, t: seen.append((d, t)))
+    assert not report.applied and await store.count() == 0
+    assert [str(b) for b in report.bad] == ["第9行：身份证号与第3行重复"]
+    assert [d for d, _ in seen] == [2, 4, 6, 8, 8] and seen[0][1] == 9  # the file's rows, header included
+    report = await import_ledger(path, store, content, KEY, skip_bad=True)
+    assert (report.applied, report.added, report.updated, report.bad_count) == (True, 7, 0, 1)
+    again = await import_ledger(write_xlsx(tmp_path / "again.xlsx", rows[:3]), store, content, KEY)
+    assert (again.added, again.updated) == (0, 3) and await store.count() == 7
+
+
+async def test_wish_to_work_from_its_column_or_the_work_status(
+    db: Database, content: ContentPack, tmp_path: Path
+) -> None:
+    assert f.wants_work(None, "务工") == 1 and f.wants_work("", "无就业意愿") == 0
+    assert f.wants_work("有") == 1 and f.wants_work("无", "务工") == 0 and f.wants_work("丧失劳动能力") == 0
+    with pytest.raises(f.FieldError, match="就业意愿"):
+        f.wants_work("也许")
+    rows = [[*person_row(1), "有"], [*person_row(2), "否"], [*person_row(3), ""]]
+    rows[2][8] = "丧失劳动能力"
+    path = write_xlsx(tmp_path / "wish.xlsx", rows, header=[*HEADER, "是否有就业意愿"])
+    assert (await import_ledger(path, RosterStore(db), content, KEY)).applied
+    wish = {p.name: p.wants_work for p in await RosterStore(db).people(Scope())}
+    assert wish == {"张1": 1, "张2": 0, "张3": 0}
