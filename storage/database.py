@@ -63,6 +63,9 @@ class Database:
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute("PRAGMA busy_timeout=5000")
             await conn.execute("PRAGMA synchronous=NORMAL")
+            # Up to 128 MB of page cache (allocated as pages are read; the default is 2 MB): at 100,000 people
+            # the reports' index lookups no longer go to the OS for every page (reach/1131 ~25% less CPU).
+            await conn.execute("PRAGMA cache_size=-131072")
             await db.migrate()
         except sqlite3.Error as exc:
             await conn.close()
