@@ -33,6 +33,7 @@ from bot.roster.importer import import_ledger  # noqa: E402
 from bot.roster.visibility import Viewer  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.briefings import BriefingStore  # noqa: E402
+from storage.ledger import rebuild_counts  # noqa: E402
 from storage.reports import ReportStore  # noqa: E402
 from storage.roster import RosterStore, Scope  # noqa: E402
 
@@ -105,7 +106,7 @@ async def bench(people: int, events: int, folder: Path) -> None:
         ids = [r[0] for r in await db.fetchall("SELECT person_id FROM people ORDER BY person_id")]
         rng = random.Random(2)
         bound = [(f"u{i}", pid) for i, pid in enumerate(ids) if rng.random() < 0.6]
-        await db.conn.executemany(
+        await db.executemany(
             "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES ('bench', ?, ?, 'code', '')",
             bound,
         )
@@ -118,13 +119,13 @@ async def bench(people: int, events: int, folder: Path) -> None:
             else:
                 rows.append((kind, ids[rng.randrange(len(ids))], None, None, f"r{n % 5000}"))
         started = time.perf_counter()
-        await db.conn.execute("BEGIN")
-        await db.conn.executemany(
-            "INSERT OR IGNORE INTO service_events (kind, person_id, channel, user_id, ref, source, occurred_at, "
-            "created_at) VALUES (?, ?, ?, ?, ?, 'bot', '2024-01-01', '2024-01-01')",
-            rows,
-        )
-        await db.conn.execute("COMMIT")
+        async with db.transaction() as tx:
+            await tx.executemany(
+                "INSERT INTO service_events (kind, person_id, channel, user_id, ref, source, occurred_at, "
+                "created_at) VALUES (?, ?, ?, ?, ?, 'bot', '2024-01-01', '2024-01-01') ON CONFLICT DO NOTHING",
+                rows,
+            )
+            await rebuild_counts(tx)  # bulk-loaded past the ledger store, so count once here
         count = (await db.fetchone("SELECT count(*) FROM service_events"))[0]  # type: ignore[index]
         print(f"(inserted {count} service events in {time.perf_counter() - started:.1f} s)")
         del rows
@@ -134,18 +135,18 @@ async def bench(people: int, events: int, folder: Path) -> None:
             "campaign to everyone (targets + outbox)", start_campaign(db, Outbox(db), content, briefing)
         )
         cid = getattr(result, "campaign_id", 1)
-        await db.conn.execute(
+        await db.execute(
             "UPDATE outbox SET status = CASE WHEN abs(random()) % 100 < 85 THEN 'sent' ELSE 'unreachable' END, "
             "sent_at = '2024-01-02' WHERE item_kind = 'briefing'"
         )
-        await db.conn.execute(
+        await db.execute(
             "UPDATE briefing_targets SET confirmed_at = '2024-01-02', knew_before = abs(random()) % 2 "
             "WHERE channel IS NOT NULL AND abs(random()) % 100 < 30"
         )
         await timed("ledger sync of sent briefings", BriefingStore(db).sync_ledger())
 
         reports = ReportStore(db)
-        await db.conn.execute("ANALYZE")
+        await db.execute("ANALYZE")
         await timed("reach report (county, by village)", reports.reach(cid, Scope()))
         first = content.townships[next(iter(content.townships))].id
         await timed("reach report (one township)", reports.reach(cid, Scope(first)))

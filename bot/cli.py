@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from bot.cli_parser import ChineseParser
 from bot.config import Config, ConfigError, load_config
@@ -14,6 +15,9 @@ from bot.content import ContentError, load_content
 from bot.logs import setup_logging
 from bot.postings import cli as postings_cli
 from bot.roster import cli as roster_cli
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 EXIT_USAGE = 2
 
@@ -112,9 +116,9 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             print(f"{name}\t{link}")
         return 0
     if args.command in roster_cli.COMMANDS:
-        return asyncio.run(roster_cli.run(args, config))
+        return asyncio.run(_with_services(config, roster_cli.run, args))
     if args.command in postings_cli.COMMANDS:
-        return asyncio.run(postings_cli.run(args, config))
+        return asyncio.run(_with_services(config, postings_cli.run, args))
     if args.command == "config":
         print(json.dumps(config.redacted(), ensure_ascii=False, indent=2))
         return 0
@@ -127,6 +131,16 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     elif args.command == "questions":
         return asyncio.run(_questions(config, args))
     return 0
+
+
+async def _with_services(
+    config: Config, command: Callable[[argparse.Namespace, Services], Awaitable[int]], args: argparse.Namespace
+) -> int:
+    """Run a feature's CLI command with the services of the one composition root."""
+    from bot.services import services_for
+
+    async with services_for(config) as svc:
+        return await command(args, svc)
 
 
 def ask(config: Config, questions: list[str], as_json: bool) -> int:
@@ -187,11 +201,10 @@ def _questions_from(arguments: list[str]) -> Iterator[str]:
 async def _questions(config: Config, args: argparse.Namespace) -> int:
     from bot.clock import local_time
     from bot.faq.relay import relay_answer
-    from bot.outbox.sender import Outbox
-    from storage import Database, QuestionStore
+    from bot.services import services_for
 
-    async with await Database.open(config.database_path) as db:
-        store = QuestionStore(db)
+    async with services_for(config) as svc:
+        store = svc.questions
         if args.action == "answer":
             if not args.text.strip():
                 print("答复不能为空", file=sys.stderr)
@@ -200,7 +213,7 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
             if answered is None:
                 print(f"没有编号 {args.id} 的问题", file=sys.stderr)
                 return 1
-            queued = await relay_answer(store, Outbox(db), answered.id)
+            queued = await relay_answer(store, svc.outbox, answered.id)
             print(f"已答复 #{answered.id}（{answered.ask_count} 人次问过），{queued} 人会收到机器人转告。")
             return 0
         rows = await store.list_open(limit=args.limit, include_answered=args.all)

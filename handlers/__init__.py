@@ -7,7 +7,7 @@ from bot.services import Services
 from handlers import briefings, faq, groups, postings, postings_review, roster, start, subscriptions
 
 
-def build_dispatcher(services: Services) -> Dispatcher:
+def build_dispatcher(services: Services) -> Dispatcher[Services]:
     return Dispatcher(
         services,
         [
@@ -20,5 +20,5 @@ def build_dispatcher(services: Services) -> Dispatcher:
             postings_review.router,
             subscriptions.router,
         ],
-        text_handler=postings.intercept(faq.answer_question),
+        text_handler=faq.answer_question,
     )

@@ -7,8 +7,8 @@ import unicodedata
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, start_campaign
 from bot.clock import local_time
-from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
+from bot.reports.chart import ChartFontMissing, reach_chart
 from bot.reports.service import (
     answers_text,
     campaign_title,
@@ -17,14 +17,15 @@ from bot.reports.service import (
     reach_text,
     unreached_text,
 )
-from bot.roster.access import NOT_STAFF, actor, roster, scope_text, staff_of
-from bot.roster.visibility import Viewer, scope_of
+from bot.roster.visibility import Viewer
+from bot.routing import Router
 from bot.services import Services
-from storage.briefings import BriefingStore, Campaign
-from storage.directory import Staff
-from storage.reports import ReportStore
+from handlers.guards import StaffCall, staff
+from storage.briefings import Campaign
 
-router = Router()
+router: Router[Services] = Router()
+STAFF = staff(private=True)
+NO_CAMPAIGN = "还没有发过政策宣讲。发 /xuanjiang 看看有哪些。"
 
 THANKS = "谢谢您的反馈！政策上有不明白的，直接打字问我。"
 KNEW = "问您两个小问题。\n1. 这个政策您之前知道吗？"
@@ -40,7 +41,7 @@ def _parts(msg: Inbound) -> tuple[str, int, str]:
 async def follow_up(msg: Inbound, svc: Services) -> list[Reply]:
     """ "我已知晓" and the follow-up answers (knew it already? received the subsidy?)."""
     step, campaign_id, value = _parts(msg)
-    store = BriefingStore(svc.db)
+    store = svc.briefings
     campaign = await store.campaign(campaign_id)
     person_id = await store.target_of(campaign_id, msg.channel, msg.user_id) if campaign else None
     if campaign is None or person_id is None:
@@ -69,7 +70,7 @@ async def follow_up(msg: Inbound, svc: Services) -> list[Reply]:
 
 async def _campaign(msg: Inbound, svc: Services) -> Campaign | None:
     args = unicodedata.normalize("NFKC", msg.text).split()[1:]
-    store = BriefingStore(svc.db)
+    store = svc.briefings
     if args and args[0].lstrip("#").isdigit():
         return await store.campaign(int(args[0].lstrip("#")))
     latest = await store.campaigns(limit=1)
@@ -80,37 +81,19 @@ def _title(campaign: Campaign, svc: Services) -> str:
     return campaign_title(campaign, svc.content)
 
 
-async def _staff_campaign(msg: Inbound, svc: Services, action: str) -> tuple[Staff, Campaign] | list[Reply]:
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
-    campaign = await _campaign(msg, svc)
-    if campaign is None:
-        return [Reply("还没有发过政策宣讲。发 /xuanjiang 看看有哪些。")]
-    await roster(svc).audit(actor(msg), staff.role, action, f"#{campaign.id} {scope_text(staff, svc)}")
-    return staff, campaign
-
-
-@router.command("xuanjiang")
-async def campaigns(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("xuanjiang", guard=STAFF)
+async def campaigns(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: the latest briefing campaigns."""
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
-    found = await BriefingStore(svc.db).campaigns(limit=10)
-    await roster(svc).audit(actor(msg), staff.role, "briefing.list", f"{len(found)} campaigns")
+    found = await svc.briefings.campaigns(limit=10)
     if not found:
         return [Reply("还没有发过政策宣讲。")]
     lines = [f"{_title(c, svc)} {local_time(c.created_at)[:10]}" for c in found]
     return [Reply("最近的政策宣讲：\n" + "\n".join(lines) + "\n看触达：/baobiao 编号；未触达名单：/weichuda 编号")]
 
 
-@router.command("fasong")
-async def send(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("fasong", guard=STAFF)
+async def send(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: send a briefing to the people of their area: /fasong <briefing id> [乡镇…] [村…]."""
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
     args = unicodedata.normalize("NFKC", msg.text).split()[1:]
     briefings = cached_briefings(svc.content)
     if not args or args[0] not in briefings:
@@ -126,8 +109,8 @@ async def send(msg: Inbound, svc: Services) -> list[Reply]:
             briefings[args[0]],
             townships=townships,
             villages=villages,
-            scope=scope_of(staff),
-            actor=actor(msg),
+            scope=who.scope,
+            actor=who.actor,
         )
     except TargetError as exc:
         return [Reply(str(exc))]
@@ -139,47 +122,40 @@ async def send(msg: Inbound, svc: Services) -> list[Reply]:
     ]
 
 
-@router.command("baobiao")
-async def reach(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("baobiao", guard=STAFF)
+async def reach(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: reach of a briefing (the latest, or /baobiao <no>) in their area, and the answers."""
-    found = await _staff_campaign(msg, svc, "report.reach")
-    if isinstance(found, list):
-        return found
-    staff, campaign = found
-    reports = ReportStore(svc.db)
-    rows = await reports.reach(campaign.id, scope_of(staff))
-    answers = await reports.answers(campaign.id, scope_of(staff))
-    title = f"{_title(campaign, svc)} {scope_text(staff, svc)}触达情况"
+    campaign = await _campaign(msg, svc)
+    if campaign is None:
+        return [Reply(NO_CAMPAIGN)]
+    rows = await svc.reports.reach(campaign.id, who.scope)
+    answers = await svc.reports.answers(campaign.id, who.scope)
+    title = f"{_title(campaign, svc)} {who.place}触达情况"
     return [Reply(reach_text(rows, svc.content, title) + "\n\n" + answers_text(answers, svc.content))]
 
 
-@router.command("weichuda")
-async def unreached(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("weichuda", guard=STAFF)
+async def unreached(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: who the briefing did not reach in their area (home visits); full phones only to the village's liaison."""
-    found = await _staff_campaign(msg, svc, "report.unreached")
-    if isinstance(found, list):
-        return found
-    staff, campaign = found
-    reports = ReportStore(svc.db)
-    total = sum(r.unreachable + r.not_bound for r in await reports.reach(campaign.id, scope_of(staff)))
-    people = await first_unreached(svc.db, svc.content, campaign.id, scope_of(staff))
-    text = unreached_text(people, svc.content, Viewer.of(staff), total)
+    campaign = await _campaign(msg, svc)
+    if campaign is None:
+        return [Reply(NO_CAMPAIGN)]
+    total = sum(r.unreachable + r.not_bound for r in await svc.reports.reach(campaign.id, who.scope))
+    people = await first_unreached(svc.db, svc.content, campaign.id, who.scope)
+    text = unreached_text(people, svc.content, Viewer.of(who.staff), total)
     return [Reply(f"{_title(campaign, svc)}\n" + text)]
 
 
-@router.command("tubiao")
-async def chart(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("tubiao", guard=STAFF)
+async def chart(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: a bar chart (PNG) of a briefing's reach by township."""
-    found = await _staff_campaign(msg, svc, "report.chart")
-    if isinstance(found, list):
-        return found
-    staff, campaign = found
-    from bot.reports.chart import ChartFontMissing, reach_chart
-
-    rows = await ReportStore(svc.db).reach(campaign.id, scope_of(staff))
+    campaign = await _campaign(msg, svc)
+    if campaign is None:
+        return [Reply(NO_CAMPAIGN)]
+    rows = await svc.reports.reach(campaign.id, who.scope)
     if not rows:
         return [Reply("您负责的范围里没有目标人员。")]
-    title = f"政策宣讲{_title(campaign, svc)}触达情况"
+    title = f"政策宣讲{_title(campaign, svc)}{who.place}触达情况"
     try:
         image = reach_chart(rows, svc.content, title)
     except ChartFontMissing:
@@ -187,12 +163,8 @@ async def chart(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply(title, image=image, image_name=f"reach-{campaign.id}.png")]
 
 
-@router.command("1131")
-async def completion(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("1131", guard=STAFF)
+async def completion(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: 1131 completion per township in their area."""
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
-    rows = await ReportStore(svc.db).completion(scope_of(staff), by_village=staff.role != "bureau")
-    await roster(svc).audit(actor(msg), staff.role, "report.1131", scope_text(staff, svc))
-    return [Reply(f"{scope_text(staff, svc)} " + completion_text(rows, svc.content))]
+    rows = await svc.reports.completion(who.scope, by_village=who.role != "bureau")
+    return [Reply(f"{who.place} " + completion_text(rows, svc.content))]

@@ -9,7 +9,7 @@ from bot.messages import Button, Inbound, Reply
 from bot.privacy import mask
 from bot.services import Services
 
-router = Router()
+router: Router[Services] = Router()
 
 EMPTY = "请直接打字说说您想问什么，比如：交通补贴咋领？"
 VOICE_EMPTY = "没听清您的语音，麻烦打字再问一次。"

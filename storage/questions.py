@@ -41,30 +41,31 @@ class QuestionStore:
         score: float,
         open_question_id: int | None = None,
     ) -> int:
-        cursor = await self.db.conn.execute(
+        row = await self.db.fetchone(
             "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
-            "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (utc_now(), channel, user_id, question, outcome, entry_id, score, open_question_id),
         )
-        return cursor.lastrowid or 0
+        return int(row[0]) if row else 0
 
     async def open(self, key: str, question: str, channel: str, user_id: str, chat_id: str) -> int:
         """Queue a question for staff (or count one more asker) and remember who asked; returns its id."""
         now = utc_now()
-        async with self.db.conn.execute(
-            "INSERT INTO open_questions (question_key, question, first_asked_at, last_asked_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
-            "ask_count = ask_count + 1, last_asked_at = excluded.last_asked_at RETURNING id",
-            (key, question, now, now),
-        ) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        question_id = int(row[0])
-        await self.db.conn.execute(
-            "INSERT INTO open_question_askers (question_id, channel, user_id, chat_id, asked_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET asked_at = excluded.asked_at, relayed_at = NULL",
-            (question_id, channel, user_id, chat_id, now),
-        )
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "INSERT INTO open_questions (question_key, question, first_asked_at, last_asked_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
+                "ask_count = open_questions.ask_count + 1, last_asked_at = excluded.last_asked_at RETURNING id",
+                (key, question, now, now),
+            )
+            assert row is not None
+            question_id = int(row[0])
+            await tx.execute(
+                "INSERT INTO open_question_askers (question_id, channel, user_id, chat_id, asked_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (question_id, channel, user_id) DO UPDATE SET "
+                "asked_at = excluded.asked_at, relayed_at = NULL",
+                (question_id, channel, user_id, chat_id, now),
+            )
         return question_id
 
     async def staff_answer(self, key: str) -> str | None:
@@ -85,17 +86,15 @@ class QuestionStore:
 
     async def answer(self, question_id: int, answer: str, answered_by: str) -> OpenQuestion | None:
         """Store staff's answer; the askers get it relayed. None when there is no such question."""
-        async with self.db.conn.execute(
-            "UPDATE open_questions SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ? "
-            "RETURNING id, question, ask_count, first_asked_at, last_asked_at, answer",
-            (answer, utc_now(), answered_by, question_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return None
-        await self.db.conn.execute(
-            "UPDATE open_question_askers SET relayed_at = NULL WHERE question_id = ?", (question_id,)
-        )
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "UPDATE open_questions SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ? "
+                "RETURNING id, question, ask_count, first_asked_at, last_asked_at, answer",
+                (answer, utc_now(), answered_by, question_id),
+            )
+            if row is None:
+                return None
+            await tx.execute("UPDATE open_question_askers SET relayed_at = NULL WHERE question_id = ?", (question_id,))
         return OpenQuestion(*row)
 
     async def unrelayed(self, question_id: int) -> list[PendingRelay]:
@@ -109,7 +108,7 @@ class QuestionStore:
         return [PendingRelay(*row) for row in rows]
 
     async def mark_relayed(self, relay: PendingRelay) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE open_question_askers SET relayed_at = ? WHERE question_id = ? AND channel = ? AND user_id = ?",
             (utc_now(), relay.question_id, relay.channel, relay.user_id),
         )

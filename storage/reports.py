@@ -12,15 +12,16 @@ _FAILED = "('unreachable', 'invalid', 'out_of_window', 'failed', 'cancelled')"
 _AFTER = "AND (p.village, p.name, p.person_id) > (?, ?, ?) "  # keyset paging, served by index people_order
 PageKey = tuple[str, str, str]
 
-# 1131 counts per person: the trigger-kept service_counts, plus events of bound chat accounts recorded
+# 1131 counts per person: service_counts (kept by storage/ledger.py), plus events of bound chat accounts recorded
 # after binding (still keyed by account) that the person does not already have.
 _EXTRA = (
-    "SELECT person_id, sum(kind = 'policy_briefing') AS pb, sum(kind = 'career_guidance') AS cg, "
-    "sum(kind = 'job_recommendation') AS jr, sum(kind = 'training') AS tr FROM ("
+    "SELECT person_id, count(*) FILTER (WHERE kind = 'policy_briefing') AS pb, "
+    "count(*) FILTER (WHERE kind = 'career_guidance') AS cg, "
+    "count(*) FILTER (WHERE kind = 'job_recommendation') AS jr, count(*) FILTER (WHERE kind = 'training') AS tr FROM ("
     "SELECT DISTINCT b.person_id, e.kind, e.ref FROM service_events e "
     "JOIN bindings b ON b.channel = e.channel AND b.user_id = e.user_id WHERE e.person_id IS NULL "
     "AND NOT EXISTS (SELECT 1 FROM service_events x WHERE x.person_id = b.person_id AND x.kind = e.kind "
-    "AND x.ref = e.ref)) GROUP BY person_id"
+    "AND x.ref = e.ref)) AS moved GROUP BY person_id"
 )
 _JOIN = f"LEFT JOIN service_counts c ON c.person_id = p.person_id LEFT JOIN ({_EXTRA}) x ON x.person_id = p.person_id"
 _PB = "(coalesce(c.briefing, 0) + coalesce(x.pb, 0))"
@@ -75,8 +76,10 @@ class ReportStore:
     async def reach(self, campaign_id: int, scope: Scope) -> list[ReachRow]:
         where, params = scope.where()
         rows = await self.db.fetchall(
-            "SELECT p.township_id, p.village, count(*), sum(t.channel IS NULL), sum(o.status = 'sent'), "
-            f"sum(t.confirmed_at IS NOT NULL), sum(o.status IN {_FAILED}), sum(o.status IN ('pending', 'sending')) "
+            "SELECT p.township_id, p.village, count(*), count(*) FILTER (WHERE t.channel IS NULL), "
+            "count(*) FILTER (WHERE o.status = 'sent'), count(*) FILTER (WHERE t.confirmed_at IS NOT NULL), "
+            f"count(*) FILTER (WHERE o.status IN {_FAILED}), "
+            "count(*) FILTER (WHERE o.status IN ('pending', 'sending')) "
             "FROM briefing_targets t JOIN people p ON p.person_id = t.person_id "
             "LEFT JOIN outbox o ON o.item_kind = ? AND o.item_id = ? AND o.channel = t.channel "
             "AND o.recipient = t.user_id "
@@ -95,8 +98,8 @@ class ReportStore:
             "LEFT JOIN outbox o ON o.item_kind = ? AND o.item_id = ? AND o.channel = t.channel "
             "AND o.recipient = t.user_id "
             f"WHERE t.campaign_id = ? AND (t.channel IS NULL OR o.status IN {_FAILED}) AND {where} "
-            "ORDER BY p.township_id, p.village, p.name LIMIT ?",
-            (ITEM_KIND, str(campaign_id), campaign_id, *params, limit),
+            "ORDER BY p.township_id, p.village, p.name" + (" LIMIT ?" if limit >= 0 else ""),
+            (ITEM_KIND, str(campaign_id), campaign_id, *params, *((limit,) if limit >= 0 else ())),
         )
         return [(Person(*r[:-1]), str(r[-1])) for r in rows]
 
@@ -104,8 +107,10 @@ class ReportStore:
         """Per township: confirmed, knew yes, knew no, received yes, no, not applicable."""
         where, params = scope.where()
         rows = await self.db.fetchall(
-            "SELECT p.township_id, sum(t.confirmed_at IS NOT NULL), sum(t.knew_before = 1), sum(t.knew_before = 0), "
-            "sum(t.received_subsidy = 'yes'), sum(t.received_subsidy = 'no'), sum(t.received_subsidy = 'na') "
+            "SELECT p.township_id, count(*) FILTER (WHERE t.confirmed_at IS NOT NULL), "
+            "count(*) FILTER (WHERE t.knew_before = 1), count(*) FILTER (WHERE t.knew_before = 0), "
+            "count(*) FILTER (WHERE t.received_subsidy = 'yes'), count(*) FILTER (WHERE t.received_subsidy = 'no'), "
+            "count(*) FILTER (WHERE t.received_subsidy = 'na') "
             "FROM briefing_targets t JOIN people p ON p.person_id = t.person_id "
             f"WHERE t.campaign_id = ? AND {where} GROUP BY p.township_id ORDER BY p.township_id",
             (campaign_id, *params),
@@ -116,11 +121,13 @@ class ReportStore:
         """Per township, or per village of the scope's township(s) when by_village."""
         where, params = scope.where()
         village = "p.village" if by_village else "''"
-        want = "p.wants_work = 1 AND "
+        want = "p.wants_work = 1 AND "  # the 1131 services are counted among those who want work
         rows = await self.db.fetchall(
-            f"SELECT p.township_id, {village}, count(*), sum({want}{_PB} >= 1), sum({want}{_CG} >= 1), "
-            f"sum({want}{_JR} >= 3), sum({want}{_TR} >= 1), "
-            f"sum({want}{_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1), sum(p.wants_work) "
+            f"SELECT p.township_id, {village}, count(*), count(*) FILTER (WHERE {want}{_PB} >= 1), "
+            f"count(*) FILTER (WHERE {want}{_CG} >= 1), count(*) FILTER (WHERE {want}{_JR} >= 3), "
+            f"count(*) FILTER (WHERE {want}{_TR} >= 1), "
+            f"count(*) FILTER (WHERE {want}{_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1), "
+            "count(*) FILTER (WHERE p.wants_work = 1) "
             f"FROM people p {_JOIN} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2",
             params,
         )

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import operator
-import weakref
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from storage.database import Database, utc_now
+from storage.ledger import add_counts
 
 WORK_FIELDS = ("work_place", "employer", "phone", "wage")
 CodeOutcome = Literal["ok", "unknown", "used", "expired", "bound"]
@@ -32,7 +31,7 @@ class Scope:
         if self.village is not None:
             clauses.append(f"{alias}.village = ?")
             params.append(self.village)
-        return (" AND ".join(clauses) or "1"), tuple(params)
+        return (" AND ".join(clauses) or "1 = 1"), tuple(params)
 
     def covers(self, township_id: str, village: str) -> bool:
         return (self.township_id is None or self.township_id == township_id) and (
@@ -77,22 +76,6 @@ class Request:
     created_at: str
 
 
-_LOCKS: weakref.WeakKeyDictionary[Database, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-@contextlib.asynccontextmanager
-async def transaction(db: Database) -> AsyncIterator[None]:
-    """An explicit transaction for a batch write (imports, campaigns), one at a time per connection."""
-    async with _LOCKS.setdefault(db, asyncio.Lock()):
-        await db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            await db.conn.execute("ROLLBACK")
-            raise
-        await db.conn.execute("COMMIT")
-
-
 class RosterStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -116,8 +99,8 @@ class RosterStore:
         return len(people) - updated, updated
 
     @contextlib.asynccontextmanager
-    async def importing(self) -> AsyncIterator[Callable[[Sequence[Person]], Coroutine[Any, Any, None]]]:
-        """One transaction for a whole import, written batch by batch through the yielded `put(batch)`;
+    async def importing(self) -> AsyncIterator[Callable[[Sequence[Person]], Awaitable[None]]]:
+        """One unit of work for a whole import, written batch by batch through the yielded `put(batch)`;
         an exception inside rolls every batch back."""
         now = utc_now()
         columns = ", ".join(_COLUMNS)
@@ -126,11 +109,11 @@ class RosterStore:
             f"INSERT INTO people ({columns}, created_at, updated_at) VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) "
             f"ON CONFLICT (id_hash) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
         )
+        async with self.db.transaction() as tx:
 
-        async def put(people: Sequence[Person]) -> None:
-            await self.db.conn.executemany(sql, [(*_values(p), now, now) for p in people])
+            async def put(people: Sequence[Person]) -> None:
+                await tx.executemany(sql, [(*_values(p), now, now) for p in people])
 
-        async with transaction(self.db):
             yield put
 
     async def person(self, person_id: str) -> Person | None:
@@ -166,16 +149,21 @@ class RosterStore:
 
     async def bind(self, channel: str, user_id: str, person_id: str, method: Literal["code", "confirmed"]) -> None:
         """Link a chat account to a person; events the account earned before binding now count for them."""
-        await self.db.conn.execute(
-            "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (channel, user_id) DO UPDATE SET person_id = excluded.person_id, method = excluded.method, "
-            "bound_at = excluded.bound_at",
-            (channel, user_id, person_id, method, utc_now()),
-        )
-        await self.db.conn.execute(
-            "UPDATE OR IGNORE service_events SET person_id = ? WHERE person_id IS NULL AND channel = ? AND user_id = ?",
-            (person_id, channel, user_id),
-        )
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (channel, user_id) DO UPDATE SET person_id = excluded.person_id, "
+                "method = excluded.method, bound_at = excluded.bound_at",
+                (channel, user_id, person_id, method, utc_now()),
+            )
+            # Events the person already has (same kind and ref) stay with the account, so none counts twice.
+            moved = await tx.fetchall(
+                "UPDATE service_events SET person_id = ? WHERE person_id IS NULL AND channel = ? AND user_id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM service_events x WHERE x.person_id = ? "
+                "AND x.kind = service_events.kind AND x.ref = service_events.ref) RETURNING kind",
+                (person_id, channel, user_id, person_id),
+            )
+            await add_counts(tx, [(person_id, r[0]) for r in moved])
 
     async def accounts(self, person_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """person_id -> (channel, user_id) of the account most recently bound, for those that have one."""
@@ -190,7 +178,7 @@ class RosterStore:
     # --- one-time codes and rate limiting ------------------------------------------------------------
 
     async def add_code(self, code_hash: str, person_id: str, created_by: str, expires_at: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO binding_codes (code_hash, person_id, created_by, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (code_hash, person_id, created_by, utc_now(), expires_at),
@@ -208,17 +196,18 @@ class RosterStore:
             return "used", person_id
         if expires_at <= utc_now():
             return "expired", person_id
-        cursor = await self.db.conn.execute(
-            "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL",
-            (utc_now(), f"{channel}:{user_id}", code_hash),
-        )
-        if cursor.rowcount != 1:
-            return "used", person_id
-        await self.bind(channel, user_id, person_id, "code")
+        async with self.db.transaction() as tx:
+            spent = await tx.execute(
+                "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL",
+                (utc_now(), f"{channel}:{user_id}", code_hash),
+            )
+            if spent != 1:
+                return "used", person_id
+            await self.bind(channel, user_id, person_id, "code")
         return "ok", person_id
 
     async def attempt(self, channel: str, user_id: str, ok: bool) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO binding_attempts (channel, user_id, at, ok) VALUES (?, ?, ?, ?)",
             (channel, user_id, utc_now(), int(ok)),
         )
@@ -242,17 +231,18 @@ class RosterStore:
         value: str = "",
     ) -> int:
         """File a request (a repeated one replaces the pending one from the same account)."""
-        await self.db.conn.execute(
-            "UPDATE roster_requests SET status = 'rejected', decided_by = 'superseded', decided_at = ? "
-            "WHERE status = 'pending' AND kind = ? AND channel = ? AND user_id = ? AND coalesce(field, '') = ?",
-            (utc_now(), kind, channel, user_id, field),
-        )
-        cursor = await self.db.conn.execute(
-            "INSERT INTO roster_requests (kind, person_id, channel, user_id, field, value, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (kind, person_id, channel, user_id, field or None, value or None, utc_now()),
-        )
-        return int(cursor.lastrowid or 0)
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE roster_requests SET status = 'rejected', decided_by = 'superseded', decided_at = ? "
+                "WHERE status = 'pending' AND kind = ? AND channel = ? AND user_id = ? AND coalesce(field, '') = ?",
+                (utc_now(), kind, channel, user_id, field),
+            )
+            row = await tx.fetchone(
+                "INSERT INTO roster_requests (kind, person_id, channel, user_id, field, value, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (kind, person_id, channel, user_id, field or None, value or None, utc_now()),
+            )
+        return int(row[0]) if row else 0
 
     async def pending(self, scope: Scope) -> list[Request]:
         where, params = scope.where()
@@ -271,17 +261,21 @@ class RosterStore:
         if not found:
             return None
         req = found[0]
-        await self.db.conn.execute(
-            "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
-            ("accepted" if accept else "rejected", by, utc_now(), request_id),
-        )
-        if accept and req.kind == "bind":
-            await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
-        elif accept and req.field in WORK_FIELDS:
-            await self.db.conn.execute(
-                f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
-                (req.value or "", utc_now(), req.person.person_id),
+        async with self.db.transaction() as tx:
+            decided = await tx.execute(
+                "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ? "
+                "WHERE id = ? AND status = 'pending'",
+                ("accepted" if accept else "rejected", by, utc_now(), request_id),
             )
+            if decided != 1:
+                return None  # someone else decided it meanwhile
+            if accept and req.kind == "bind":
+                await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
+            elif accept and req.field in WORK_FIELDS:
+                await tx.execute(
+                    f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
+                    (req.value or "", utc_now(), req.person.person_id),
+                )
         return req
 
     async def liaisons(self, township_id: str, village: str) -> list[tuple[str, str]]:
@@ -295,7 +289,7 @@ class RosterStore:
     # --- audit ---------------------------------------------------------------------------------------
 
     async def audit(self, actor: str, role: str, action: str, detail: str = "") -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO audit_log (at, actor, role, action, detail) VALUES (?, ?, ?, ?, ?)",
             (utc_now(), actor, role, action, detail[:500]),
         )

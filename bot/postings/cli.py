@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from bot.config import Config
+from bot.postings.render import headline
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 COMMANDS = {"postings"}
 STATUS = {"pending": "待审核", "published": "已发布", "rejected": "未通过", "withdrawn": "已撤回", "expired": "已过期"}
@@ -38,56 +42,44 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         action.add_argument("id", type=int, help="信息编号")
 
 
-async def run(args: argparse.Namespace, config: Config) -> int:
-    from bot.content import load_content
-    from bot.outbox.sender import Outbox
-    from bot.postings.render import headline
-    from bot.postings.service import PostingService
-    from storage import Database, DirectoryStore
-
-    content = load_content(config.content_dir)
-    async with await Database.open(config.database_path) as db:
-        directory = DirectoryStore(db)
-        outbox = Outbox(db, directory=directory)
-        service = PostingService(db, directory, outbox, content.townships, review=config.postings.review)
-        if args.action == "list":
-            rows = await service.store.recent(args.limit)
-            if not rows:
-                print("还没有招聘信息。")
-            for posting in rows:
-                progress = await outbox.progress("posting", str(posting.id))
-                shown = progress.text() if progress.total else "-"
-                status = STATUS.get(posting.status, posting.status)
-                print(
-                    f"{headline(posting)}\t{status}\t有效期至 {posting.valid_until}\t"
-                    f"{service.label(posting.townships)}\t{shown}"
-                )
-            return 0
-        found = await service.store.get(args.id)
-        if found is None:
-            print(f"没有编号 {args.id} 的信息", file=sys.stderr)
-            return 1
-        posting = found
-        if args.action == "progress":
-            print(await service.progress_text(posting))
-            counts = (await outbox.progress("posting", str(posting.id))).by_status
-            shown = "，".join(f"{DELIVERY.get(status, status)} {n}" for status, n in sorted(counts.items()))
-            print(f"  {shown}" if counts else "  -")
-            return 0
-        if args.action == "withdraw":
-            if not await service.withdraw(posting):
-                print(f"{headline(posting)} 已经撤回或没有通过审核", file=sys.stderr)
-                return 1
-            print(f"已撤回 {headline(posting)}")
-            return 0
-        if not service.is_current(posting):
+async def run(args: argparse.Namespace, svc: Services) -> int:
+    service, outbox = svc.postings, svc.outbox
+    if args.action == "list":
+        rows = await service.store.recent(args.limit)
+        if not rows:
+            print("还没有招聘信息。")
+        for posting in rows:
+            progress = await outbox.progress("posting", str(posting.id))
+            shown = progress.text() if progress.total else "-"
             status = STATUS.get(posting.status, posting.status)
             print(
-                f"{headline(posting)} 不是有效的已发布信息（{status}，有效期至 {posting.valid_until}）", file=sys.stderr
+                f"{headline(posting)}\t{status}\t有效期至 {posting.valid_until}\t"
+                f"{service.label(posting.townships)}\t{shown}"
             )
-            return 1
-        before = (await outbox.progress("posting", str(posting.id))).total
-        reach = await service.publish(posting)
-        after = (await outbox.progress("posting", str(posting.id))).total
-        print(f"{headline(posting)}：目标 {reach.text()}；新加入发送队列 {after - before} 条（运行中的机器人会发出）")
         return 0
+    found = await service.store.get(args.id)
+    if found is None:
+        print(f"没有编号 {args.id} 的信息", file=sys.stderr)
+        return 1
+    posting = found
+    if args.action == "progress":
+        print(await service.progress_text(posting))
+        counts = (await outbox.progress("posting", str(posting.id))).by_status
+        shown = "，".join(f"{DELIVERY.get(status, status)} {n}" for status, n in sorted(counts.items()))
+        print(f"  {shown}" if counts else "  -")
+        return 0
+    if args.action == "withdraw":
+        if not await service.withdraw(posting):
+            print(f"{headline(posting)} 已经撤回或没有通过审核", file=sys.stderr)
+            return 1
+        print(f"已撤回 {headline(posting)}")
+        return 0
+    if not service.is_current(posting):
+        status = STATUS.get(posting.status, posting.status)
+        print(f"{headline(posting)} 不是有效的已发布信息（{status}，有效期至 {posting.valid_until}）", file=sys.stderr)
+        return 1
+    before = (await outbox.progress("posting", str(posting.id))).total
+    reach = await service.publish(posting)
+    after = (await outbox.progress("posting", str(posting.id))).total
+    print(f"{headline(posting)}：目标 {reach.text()}；新加入发送队列 {after - before} 条（运行中的机器人会发出）")
+    return 0

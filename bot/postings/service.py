@@ -17,7 +17,7 @@ from bot.content import Township
 from bot.messages import Button, Reply
 from bot.outbox.sender import Outbox, Progress, Push, SentPush
 from bot.postings.dates import today
-from bot.postings.render import card, forward_text, headline
+from bot.postings.render import card, forward_text, headline, manage_buttons
 from storage import ServiceLedger
 from storage.database import Database
 from storage.directory import DirectoryStore, Staff
@@ -112,6 +112,39 @@ class PostingService:
         if self.review_mode != "station" or not posting.author_township:
             return bureau
         return [*await self.store.staff_with("station", [posting.author_township]), *bureau]
+
+    # --- review (chat and the pages) ---------------------------------------------------------------
+    async def reviewable(self, staff: Staff) -> list[Posting]:
+        """Pending postings this staff member may decide (a station: its township's liaisons'; the bureau: all)."""
+        if staff.role == "liaison":
+            return []
+        township = None if staff.role == "bureau" else staff.township_id
+        return [p for p in await self.store.pending(township) if self.can_review(staff, p)]
+
+    async def approve(self, staff: Staff, posting: Posting) -> tuple[Posting, Reach] | None:
+        """Publish a pending posting and tell its author; None when someone else decided it first."""
+        if not await self.store.review(posting.id, "published", staff.user_id):
+            return None
+        published = await self.store.get(posting.id)
+        assert published is not None
+        reach = await self.publish(published)
+        await self.notify(
+            (posting.author_channel, posting.author_user_id),
+            f"approved:{posting.id}",
+            Reply(f"您提交的{headline(posting)}已通过审核，开始推送。", manage_buttons(published)),
+        )
+        return published, reach
+
+    async def reject(self, staff: Staff, posting: Posting, reason: str) -> bool:
+        """Reject with a reason that goes back to the author; False when it is not pending any more."""
+        if not await self.store.review(posting.id, "rejected", staff.user_id, reason):
+            return False
+        await self.notify(
+            (posting.author_channel, posting.author_user_id),
+            f"rejected:{posting.id}",
+            Reply(f"您提交的{headline(posting)}没有通过审核。\n原因：{reason}\n改好后可以重新发「/post」。"),
+        )
+        return True
 
     # --- delivery -----------------------------------------------------------------------------
     def is_current(self, posting: Posting) -> bool:

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Config
 from bot.content import ContentPack
 
 if TYPE_CHECKING:
     from bot.roster.visibility import Viewer
-    from storage import Database
+    from bot.services import Services
     from storage.briefings import Campaign
 
 REPORTS = ("reach", "unreached", "1131", "answers", "sample", "callbacks", "export", "chart")
@@ -56,14 +55,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report.add_argument("--by", default="bureau", help="操作人（记入操作日志）")
 
 
-async def run(args: argparse.Namespace, config: Config, db: Database, content: ContentPack) -> int:
-    from storage.roster import RosterStore
-
+async def run(args: argparse.Namespace, svc: Services) -> int:
     if args.command == "briefing":
-        return await _briefing(args, db, content)
-    code = await _report(args, db, content)
+        return await _briefing(args, svc)
+    code = await _report(args, svc)
     detail = f"{args.kind} #{args.campaign or ''} {args.township} {args.village} full={args.full}"
-    await RosterStore(db).audit(f"cli:{args.by}", "bureau", f"report.{args.kind}", detail)
+    await svc.roster.audit(f"cli:{args.by}", "bureau", f"report.{args.kind}", detail)
     return code
 
 
@@ -78,20 +75,19 @@ def _target_text(target: dict[str, object], content: ContentPack) -> str:
     return " / ".join(parts) or "全县"
 
 
-async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack) -> int:
+async def _briefing(args: argparse.Namespace, svc: Services) -> int:
     from bot.briefings.catalog import load_briefings
     from bot.briefings.send import TargetError, start_campaign
     from bot.clock import local_time
-    from bot.outbox.sender import Outbox
     from bot.reports.service import campaign_title
-    from storage.briefings import BriefingStore
 
+    db, content = svc.db, svc.content
     briefings = load_briefings(content)
     if args.action == "list":
         print("宣讲内容（编号　标题　依据　相关问答）：")
         for b in briefings.values():
             print(f"  {b.id}　{b.title}　{b.source.document} {b.source.section}　{'、'.join(b.faq)}")
-        campaigns = await BriefingStore(db).campaigns()
+        campaigns = await svc.briefings.campaigns()
         print(
             "已发送的宣讲批次（编号　宣讲　发送时间(北京时间)　对象　操作人）：" if campaigns else "还没有发送过宣讲。"
         )
@@ -102,12 +98,12 @@ async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack
     if args.action == "resume":
         from bot.briefings.send import briefing_reply, queue_campaign
 
-        campaign = await BriefingStore(db).campaign(args.campaign)
+        campaign = await svc.briefings.campaign(args.campaign)
         known = briefings.get(campaign.briefing_id) if campaign else None
         if campaign is None or known is None:
             print(f"没有宣讲批次 #{args.campaign}（或它的宣讲内容已删除）", file=sys.stderr)
             return 1
-        added = await queue_campaign(db, Outbox(db), briefing_reply(known, campaign.id, content), campaign.id)
+        added = await queue_campaign(db, svc.outbox, briefing_reply(known, campaign.id, content), campaign.id)
         print(f"宣讲 #{campaign.id}：补排发送 {added} 人（已排过的不会重复）。")
         return 0
     briefing = briefings.get(args.briefing)
@@ -117,7 +113,7 @@ async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack
     try:
         result = await start_campaign(
             db,
-            Outbox(db),
+            svc.outbox,
             content,
             briefing,
             townships=args.township,
@@ -135,13 +131,13 @@ async def _briefing(args: argparse.Namespace, db: Database, content: ContentPack
     return 0
 
 
-async def _report(args: argparse.Namespace, db: Database, content: ContentPack) -> int:
+async def _report(args: argparse.Namespace, svc: Services) -> int:
     from bot.reports import service as reports
     from bot.reports.workbook import ExportFormatError, format_of
     from bot.roster.visibility import Viewer
-    from storage.briefings import BriefingStore
-    from storage.reports import ReportStore
     from storage.roster import Scope
+
+    content = svc.content
 
     township = content.township_by_name(args.township) if args.township else None
     if args.township and township is None:
@@ -157,19 +153,19 @@ async def _report(args: argparse.Namespace, db: Database, content: ContentPack) 
         except ExportFormatError as exc:
             print(exc, file=sys.stderr)
             return 2
-    store = ReportStore(db)
+    store = svc.reports
     if args.kind == "1131":
-        await BriefingStore(db).sync_ledger()
+        await svc.briefings.sync_ledger()
         rows = await store.completion(viewer.scope, by_village=township is not None)
         print(reports.completion_text(rows, content))
         return 0
     if args.kind == "callbacks":
         return _callbacks(args)
     if args.kind == "sample":
-        return await _sample(args, db, content, viewer)
+        return await _sample(args, svc, viewer)
     if args.kind == "export" and (args.campaign is None or args.table):
-        return await _export(args, db, content, viewer)
-    return await _campaign_report(args, db, content, viewer)
+        return await _export(args, svc, viewer)
+    return await _campaign_report(args, svc, viewer)
 
 
 def _callbacks(args: argparse.Namespace) -> int:
@@ -187,10 +183,11 @@ def _callbacks(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _sample(args: argparse.Namespace, db: Database, content: ContentPack, viewer: Viewer) -> int:
+async def _sample(args: argparse.Namespace, svc: Services, viewer: Viewer) -> int:
     from bot.reports import service as reports
     from bot.reports.exports import export_sample
 
+    db, content = svc.db, svc.content
     if not args.seed:
         print("--seed 必填（例如本月 2024-03），同一个种子抽到同一批人", file=sys.stderr)
         return 2
@@ -204,15 +201,15 @@ async def _sample(args: argparse.Namespace, db: Database, content: ContentPack, 
     return 0
 
 
-async def _export(args: argparse.Namespace, db: Database, content: ContentPack, viewer: Viewer) -> int:
+async def _export(args: argparse.Namespace, svc: Services, viewer: Viewer) -> int:
     from bot.progress import TerminalProgress
     from bot.reports.exports import export_completion, export_roster
-    from storage.briefings import BriefingStore
 
+    db, content = svc.db, svc.content
     if not args.out:
         print("--out 必填（.xlsx 或 .csv 文件）", file=sys.stderr)
         return 2
-    await BriefingStore(db).sync_ledger()
+    await svc.briefings.sync_ledger()
     progress = TerminalProgress("导出", enabled=True if args.progress else None)
     if args.table == "1131":
         await export_completion(db, content, viewer, args.out, progress=progress)
@@ -225,24 +222,22 @@ async def _export(args: argparse.Namespace, db: Database, content: ContentPack, 
     return 0
 
 
-async def _campaign(args: argparse.Namespace, db: Database) -> Campaign | None:
-    from storage.briefings import BriefingStore
-
-    campaigns = BriefingStore(db)
+async def _campaign(args: argparse.Namespace, svc: Services) -> Campaign | None:
+    campaigns = svc.briefings
     if args.campaign:
         return await campaigns.campaign(args.campaign)
     return next(iter(await campaigns.campaigns(1)), None)
 
 
-async def _campaign_report(args: argparse.Namespace, db: Database, content: ContentPack, viewer: Viewer) -> int:
+async def _campaign_report(args: argparse.Namespace, svc: Services, viewer: Viewer) -> int:
     from bot.reports import service as reports
-    from storage.reports import ReportStore
 
-    campaign = await _campaign(args, db)
+    db, content = svc.db, svc.content
+    campaign = await _campaign(args, svc)
     if campaign is None:
         print("没有这个宣讲批次（briefing list 可以看编号）", file=sys.stderr)
         return 1
-    store = ReportStore(db)
+    store = svc.reports
     title = reports.campaign_title(campaign, content)
     heading = f"政策宣讲{title}{reports.scope_name(viewer.scope, content)}触达情况"
     if args.kind == "reach":

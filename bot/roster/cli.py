@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Config
-from bot.content import ContentPack, load_content
+from bot.content import ContentPack
 from bot.reports import cli as reports_cli
 
 if TYPE_CHECKING:
-    from storage import Database
+    from bot.services import Services
     from storage.roster import RosterStore
 
 COMMANDS = ("staff", "roster", "briefing", "report")
@@ -58,16 +57,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     reports_cli.add_parsers(sub)
 
 
-async def run(args: argparse.Namespace, config: Config) -> int:
-    from storage import Database
-
-    content = load_content(config.content_dir)
-    async with await Database.open(config.database_path) as db:
-        if args.command == "staff":
-            return await _staff(args, db, content)
-        if args.command in ("briefing", "report"):
-            return await reports_cli.run(args, config, db, content)
-        return await _roster(args, config, db, content)
+async def run(args: argparse.Namespace, svc: Services) -> int:
+    if args.command == "staff":
+        return await _staff(args, svc)
+    if args.command in ("briefing", "report"):
+        return await reports_cli.run(args, svc)
+    return await _roster(args, svc)
 
 
 def _names(content: ContentPack) -> str:
@@ -79,13 +74,14 @@ def _township(content: ContentPack, name: str) -> str | None:
     return township.id if township else None
 
 
-async def _staff(args: argparse.Namespace, db: Database, content: ContentPack) -> int:
-    from storage import DirectoryStore, Staff
-    from storage.roster import RosterStore
+async def _staff(args: argparse.Namespace, svc: Services) -> int:
+    from storage import Staff
 
-    directory = DirectoryStore(db)
+    content = svc.content
     if args.action == "list":
-        rows = await db.fetchall("SELECT channel, user_id, role, name, township_id, village FROM staff ORDER BY role")
+        rows = await svc.db.fetchall(
+            "SELECT channel, user_id, role, name, township_id, village FROM staff ORDER BY role"
+        )
         print("角色　渠道:用户　姓名　负责范围" if rows else "还没有登记工作人员。")
         for channel, user, role, name, township_id, village in rows:
             area = (content.townships[township_id].name if township_id in content.townships else "全县") + (
@@ -102,22 +98,19 @@ async def _staff(args: argparse.Namespace, db: Database, content: ContentPack) -
         return 2
     village = args.village.strip() if args.role == "liaison" else None
     staff = Staff(args.channel, args.user, args.role, args.name, township if args.role != "bureau" else None, village)
-    await directory.add_staff(staff)
-    await RosterStore(db).audit(
-        "cli", "bureau", "staff.add", f"{args.channel}:{args.user} {args.role} {township} {village}"
-    )
+    await svc.directory.add_staff(staff)
+    await svc.roster.audit("cli", "bureau", "staff.add", f"{args.channel}:{args.user} {args.role} {township} {village}")
     area = content.townships[township].name if township else "全县"
     print(f"已登记：{ROLES[args.role]} {args.channel}:{args.user} {area}{village or ''}")
     return 0
 
 
-async def _roster(args: argparse.Namespace, config: Config, db: Database, content: ContentPack) -> int:
+async def _roster(args: argparse.Namespace, svc: Services) -> int:
     from bot.progress import TerminalProgress
     from bot.roster.importer import RosterKeyMissing, import_ledger
     from bot.roster.read import LedgerError
-    from storage.roster import RosterStore
 
-    store = RosterStore(db)
+    store, config, content = svc.roster, svc.config, svc.content
     if args.action == "import":
         progress = TerminalProgress("导入", enabled=True if args.progress else None)
         try:
@@ -148,13 +141,12 @@ async def _roster(args: argparse.Namespace, config: Config, db: Database, conten
             print(f"{local_time(at)}　{who}　{ROLES.get(role, role)}　{action}　{detail}")
         return 0
     if args.action == "record":
-        return await _record(args, store, db)
-    return await _codes(args, config, store, content)
+        return await _record(args, store, svc)
+    return await _codes(args, svc)
 
 
-async def _record(args: argparse.Namespace, store: RosterStore, db: Database) -> int:
+async def _record(args: argparse.Namespace, store: RosterStore, svc: Services) -> int:
     from bot.roster.access import kind_of
-    from storage import ServiceLedger
 
     kind = kind_of(args.kind)
     if kind is None:
@@ -164,7 +156,7 @@ async def _record(args: argparse.Namespace, store: RosterStore, db: Database) ->
     if len(found) != 1:
         print(f"花名册里{'没有' if not found else '有不止一个'}这个人：{args.name} {args.last4}", file=sys.stderr)
         return 1
-    added = await ServiceLedger(db).record(
+    added = await svc.ledger.record(
         kind, f"offline:{args.note}", person_id=found[0].person_id, source="staff", recorded_by=f"cli:{args.by}"
     )
     await store.audit(f"cli:{args.by}", "bureau", "service.record", f"{found[0].person_id} {kind} {args.note}")
@@ -172,22 +164,23 @@ async def _record(args: argparse.Namespace, store: RosterStore, db: Database) ->
     return 0
 
 
-async def _codes(args: argparse.Namespace, config: Config, store: RosterStore, content: ContentPack) -> int:
+async def _codes(args: argparse.Namespace, svc: Services) -> int:
     from bot.reports.workbook import ExportFormatError, format_of
-    from bot.roster.binding import Binder
     from bot.roster.sheets import code_sheet
     from storage.roster import Scope
 
+    store, config, content = svc.roster, svc.config, svc.content
     township = _township(content, args.township)
     if township is None:
-        print(f"--township 不认识：{args.township}", file=sys.stderr)
+        print(f"--township 不认识：{args.township}（可填：{_names(content)}）", file=sys.stderr)
         return 2
     try:
         format_of(args.out)
     except ExportFormatError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if not config.roster.id_key:
+    binder = svc.binder
+    if binder is None:
         print("没有配置 BOT_ROSTER_ID_KEY，不能发绑定码", file=sys.stderr)
         return 2
     people = await store.people(Scope(township, args.village.strip()))
@@ -197,7 +190,7 @@ async def _codes(args: argparse.Namespace, config: Config, store: RosterStore, c
     if not people:
         print("这个村没有要发绑定码的人（都已绑定，或花名册里没有这个村）。", file=sys.stderr)
         return 1
-    issued = await Binder(store, config.roster).issue(people, "cli")
+    issued = await binder.issue(people, "cli")
     await code_sheet(issued, f"{content.townships[township].name}{args.village}", config.roster.telegram_bot, args.out)
     await store.audit("cli", "bureau", "codes.sheet", f"{township} {args.village} {len(issued)}")
     print(f"已生成 {len(issued)} 个绑定码：{args.out}")

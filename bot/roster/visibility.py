@@ -1,4 +1,4 @@
-"""Who may see what of a person: the one place that decides a staff member's scope and full phone numbers.
+"""Who sees a person's full phone number: the one place that decides it (the scope is access.scope_of).
 
 A village liaison phones the people of their own village, so they see those numbers in full; everyone else
 sees them masked, except the bureau when it asks for full numbers (an export it files). Chat replies, the
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.privacy import mask_phone
+from bot.roster.access import scope_of
 from storage.directory import Role, Staff
 from storage.roster import Person, Scope
 
@@ -42,12 +43,3 @@ class Viewer:
         if not person.phone:
             return ""
         return person.phone if self.sees_full_phone(person) else mask_phone(person.phone)
-
-
-def scope_of(staff: Staff) -> Scope:
-    """Everything (bureau), one township (station) or one village (liaison); '-' matches nothing."""
-    if staff.role == "bureau":
-        return Scope()
-    if staff.role == "station":
-        return Scope(staff.township_id or "-")
-    return Scope(staff.township_id or "-", staff.village or "-")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,10 @@ from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.roster.binding import Binder
 from bot.services import Services
-from handlers import build_dispatcher
 from storage import Staff
-from storage.reports import ReportStore
 from storage.roster import Scope
 from tests.conftest import Chat
-from tests.fakes.roster_data import KEY, make_id, person_row, roster_config, seed, write_xlsx
+from tests.fakes.roster_data import KEY, make_id, person_row, seed, write_xlsx
 
 
 class PlatformEdge:
@@ -62,17 +59,9 @@ def test_invalid_briefings_are_named(content: ContentPack, tmp_path: Path) -> No
     assert "briefings/bad.toml" in text and "no-such-entry" in text and "'500'" in text and "phone" in text
 
 
-@pytest.fixture
-def rsvc(services: Services) -> Services:
-    return dataclasses.replace(services, config=roster_config(services.config))
-
-
-@pytest.fixture
-def rdisp(rsvc: Services) -> Dispatcher:
-    return build_dispatcher(rsvc)
-
-
-async def test_campaign_reach_confirmation_and_follow_up(rsvc: Services, rdisp: Dispatcher, tmp_path: Path) -> None:
+async def test_campaign_reach_confirmation_and_follow_up(
+    rsvc: Services, rdisp: Dispatcher[Services], tmp_path: Path
+) -> None:
     rows = [person_row(1), person_row(2), person_row(3, village="西村"), person_row(4, township="前所乡")]
     store = await seed(rsvc.db, rsvc.content, tmp_path, rows)
     people = {p.name: p for p in await store.people(Scope())}
@@ -98,7 +87,7 @@ async def test_campaign_reach_confirmation_and_follow_up(rsvc: Services, rdisp: 
     assert len(sent) == 2 and "一次性交通补贴" in sent[0].text and sent[0].buttons[0].label == "我已知晓"
     assert "五人社函〔2023〕24号 二.(一)" in sent[0].text
 
-    reports = ReportStore(rsvc.db)
+    reports = rsvc.reports
     assert (await reports.status_of(people["张1"].person_id)).briefing == 1  # one briefing, two campaigns
     assert (await reports.status_of(people["张2"].person_id)).briefing == 0
 

@@ -117,7 +117,7 @@ async def test_reach_export_has_rates_totals_and_the_unreached(
     people = {p.name: p for p in await store.people(Scope())}
     await store.bind("test", "u1", people["张1"].person_id, "code")
     campaign_id = await _campaign(db, content)
-    await db.conn.execute("UPDATE outbox SET status = 'sent' WHERE recipient = 'u1'")
+    await db.execute("UPDATE outbox SET status = 'sent' WHERE recipient = 'u1'")
     campaign = await BriefingStore(db).campaign(campaign_id)
     assert campaign is not None
     title = campaign_title(campaign, content)

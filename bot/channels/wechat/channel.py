@@ -32,9 +32,8 @@ from bot.channels.wechat.xml import Refused, check_query, check_xml, decrypt, en
 from bot.config import ConfigError, WechatConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
-from bot.outbox.delivery import DeliveryStatus, PushTransport
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
 from bot.services import Services
-from storage.wechat import WechatStore
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +44,13 @@ class WechatChannel:
     name = CHANNEL
     capabilities = CAPABILITIES
 
-    def __init__(self, services: Services, dispatcher: Dispatcher, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self, services: Services, dispatcher: Dispatcher[Services], client: httpx.AsyncClient | None = None
+    ) -> None:
         self.config = services.config.wechat
         self.services = services
         self.dispatcher = dispatcher
-        self.store = WechatStore(services.db)
+        self.store = services.wechat
         self.api = WechatApi(self.config, self.store, client)
         self.transport = WechatPush(self.api, self.store, services.directory, self.config)
         self.crypto = _crypto(self.config)
@@ -196,10 +197,8 @@ class WechatChannel:
         return texts[0]
 
     async def _unsubscribe(self, incoming: Incoming) -> None:
-        directory = self.services.directory
-        if await directory.reachability(CHANNEL, incoming.user_id) is None:
-            await directory.seen(CHANNEL, incoming.user_id, incoming.user_id, inbound=False)
-        await directory.set_reachability(CHANNEL, incoming.user_id, "unreachable")
+        gone = DeliveryResult(DeliveryStatus.UNREACHABLE, "unsubscribed")
+        await self.services.recipients.apply(PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id), gone)
         if incoming.inbound is not None:
             await self.dispatcher.dispatch(incoming.inbound)  # features may react; nothing can be sent
         await self.store.mark(incoming.key, "silent")
@@ -219,6 +218,7 @@ class WechatChannel:
 
     async def _push(self, incoming: Incoming, replies: list[Reply], mark: bool = True) -> None:
         result = await self.transport.deliver(incoming.user_id, replies)
+        await self.services.recipients.apply(PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id), result)
         if result.status is not DeliveryStatus.SENT:
             log.warning("answer for %s not delivered: %s %s", incoming.key, result.status.value, result.detail)
         if mark:

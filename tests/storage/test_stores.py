@@ -14,10 +14,10 @@ async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
     async with await Database.open(path) as db:
         version = await db.fetchone("PRAGMA user_version")
         mode = await db.fetchone("PRAGMA journal_mode")
-        assert version is not None and version[0] == migrations()[-1][0]
+        assert version is not None and version[0] == migrations()[-1].number
         assert mode is not None and mode[0] == "wal"
     async with await Database.open(path) as db:  # re-opening applies nothing twice
-        assert await db.migrate() == migrations()[-1][0]
+        assert await db.migrate() == migrations()[-1].number
 
 
 async def test_newer_schema_is_refused(tmp_path: Path) -> None:
