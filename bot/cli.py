@@ -9,6 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from bot.admin import cli as web_cli
 from bot.cli_parser import ChineseParser
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("config", help="显示生效的配置（密钥隐藏）")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
+    web_cli.add_parsers(sub)  # web invite|accounts
     wechat = sub.add_parser("wechat", help="微信公众号工具")
     wechat.add_argument(
         "action", choices=["menu"], metavar="操作", help="menu：按 content/wechat_menu.toml 创建自定义菜单"
@@ -117,6 +119,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return 0
     if args.command in roster_cli.COMMANDS:
         return asyncio.run(_with_services(config, roster_cli.run, args))
+    if args.command in web_cli.COMMANDS:
+        return asyncio.run(_with_services(config, web_cli.run, args))
     if args.command in postings_cli.COMMANDS:
         return asyncio.run(_with_services(config, postings_cli.run, args))
     if args.command == "config":

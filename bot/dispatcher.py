@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Generic
 
 from bot.messages import Inbound, Reply
+from bot.privacy import mask
 from bot.routing import C, Handler, Router
 from storage.conversations import ConversationState
 
@@ -70,7 +71,7 @@ class Dispatcher(Generic[C]):
                 awaited = await self._awaited(msg, state)
                 if awaited is not None:
                     return awaited, None
-            if text.isdigit() and len(text) <= 2:
+            if text.isdecimal() and len(text) <= 2:
                 if state is None:
                     state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
                 index = int(text) - 1
@@ -82,7 +83,7 @@ class Dispatcher(Generic[C]):
                     taken = await handler(msg, self.services)
                     if taken is not None:
                         return taken, None
-            return await self.text_handler(msg, self.services), msg.text[:500]
+            return await self.text_handler(msg, self.services), mask(msg.text)[:500]  # stored: masked
         return await self._control(msg, text), None
 
     async def _awaited(self, msg: Inbound, state: ConversationState) -> list[Reply] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from bot.admin.accounts import Accounts
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import install as install_briefings
 from bot.config import Config
@@ -24,6 +25,7 @@ from bot.postings.service import PostingService
 from bot.recipients import RecipientRules
 from bot.roster.binding import Binder
 from storage import ConversationStore, Database, DirectoryStore, QuestionStore, ServiceLedger
+from storage.accounts import AccountStore
 from storage.briefings import BriefingStore
 from storage.reports import ReportStore
 from storage.roster import RosterStore
@@ -52,6 +54,11 @@ class Services:
     def matcher(self) -> FaqMatcher:
         """The FAQ matcher; built on first use (jieba loads then), so CLI commands without FAQ start fast."""
         return self.prebuilt_matcher or matcher_for(self.content)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        """Staff accounts and sessions of the workbench pages (bot/admin)."""
+        return Accounts(AccountStore(self.db), self.directory, self.config.web)
 
     @cached_property
     def binder(self) -> Binder | None:

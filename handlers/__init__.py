@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from handlers import briefings, faq, groups, postings, postings_review, roster, start, subscriptions
+from handlers import briefings, faq, groups, postings, postings_review, roster, start, subscriptions, web_login
 
 
 def build_dispatcher(services: Services) -> Dispatcher[Services]:
@@ -19,6 +19,7 @@ def build_dispatcher(services: Services) -> Dispatcher[Services]:
             postings.router,
             postings_review.router,
             subscriptions.router,
+            web_login.router,
         ],
         text_handler=faq.answer_question,
     )

@@ -9,12 +9,13 @@ for review, or (an approver's edit of a pending posting) approves it.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.messages import Button, Inbound, Reply
 from bot.postings.dates import today
 from bot.postings.draft import ASK, Draft, parse_correction
-from bot.postings.extract import FIELDS, extract
+from bot.postings.extract import FIELDS, MAX_NOTICE, extract
 from bot.postings.render import card, draft_text, headline, manage_buttons, review_buttons
 from bot.routing import Router
 from bot.services import Services
@@ -33,6 +34,7 @@ NOT_STAFF = (
 )
 PRIVATE = "发布招聘信息请私聊我。"
 SEND_IT = "请把招聘或零工信息发给我（可以直接转发或粘贴原文），我来整理。"
+TOO_LONG = f"这段文字太长了（超过 {MAX_NOTICE} 字）。请一次只发一条招聘或零工信息。"
 NO_RIGHT = "您没有审核这条信息的权限（由提交人所在乡镇的就业服务站或县人社局审核）。"
 GONE = "这条信息已经不在待审核状态了（可能别人已经处理）。"
 CANCEL = Button("取消", "pd:cancel")
@@ -62,8 +64,10 @@ async def post(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
 
 
 async def start_draft(msg: Inbound, svc: Services, staff: Staff, text: str) -> list[Reply]:
+    if len(text) > MAX_NOTICE:
+        return [Reply(TOO_LONG, (CANCEL,))]
     default = (staff.township_id,) if staff.township_id else ()
-    draft = Draft.from_text(text, svc.postings.names(), default)
+    draft = await asyncio.to_thread(Draft.from_text, text, svc.postings.names(), default)  # CPU work off the loop
     existing = await svc.postings.store.find_open(draft.text_hash)
     if existing is not None:
         await end_draft(msg, svc)
@@ -107,7 +111,7 @@ async def draft_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[R
     if found is None or stored is None:
         await end_draft(msg, svc)
         return [Reply(NOT_STAFF)] if found is None else None
-    if looks_like_posting(svc, text):  # a new notice forwarded while the last one was open: take the new one
+    if await looks_like_posting(svc, text):  # a new notice forwarded while the last one was open: take the new one
         return await start_draft(msg, svc, found, text)
     draft = Draft.from_json(stored[0])
     correction = parse_correction(text)
@@ -122,7 +126,7 @@ async def draft_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[R
 async def forwarded_notice(msg: Inbound, svc: Services) -> list[Reply] | None:
     """A staff member forwarded a notice without /post: it becomes a draft."""
     found = await staff_of(msg, svc)
-    if found is None or not looks_like_posting(svc, msg.text):
+    if found is None or not await looks_like_posting(svc, msg.text):  # staff checked first: extraction costs
         return None
     return await start_draft(msg, svc, found, msg.text.strip())
 
@@ -252,9 +256,11 @@ async def save_edit(msg: Inbound, svc: Services, reviewer: Staff, draft: Draft) 
     return await approve(svc, reviewer, posting)
 
 
-def looks_like_posting(svc: Services, text: str) -> bool:
-    """A forwarded notice rather than a question: long enough, with a job and a valid phone number."""
-    if len(text) < 15:
+async def looks_like_posting(svc: Services, text: str) -> bool:
+    """A forwarded notice rather than a question: long enough, with a job and a valid phone number.
+
+    Call it for staff only: extraction is CPU work (run off the event loop, on at most MAX_NOTICE characters)."""
+    if not 15 <= len(text) <= MAX_NOTICE:
         return False
-    found = extract(text, svc.postings.names())
+    found = await asyncio.to_thread(extract, text, svc.postings.names())
     return bool(found.get("title") and found.get("contact_phone"))

@@ -45,7 +45,7 @@ async def review_button(msg: Inbound, svc: Services, who: StaffCall) -> list[Rep
     if parts[1:2] == ["cancel"]:
         await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
         return [Reply("好的，没有退回。")]
-    if len(parts) != 3 or not parts[2].isdigit():
+    if len(parts) != 3 or not parts[2].isdecimal():
         return [Reply("没有这个选项。")]
     posting, refusal = await pending_posting(svc, who.staff, int(parts[2]))
     if posting is None:

@@ -87,7 +87,7 @@ async def subscription_button(msg: Inbound, svc: Services) -> list[Reply]:
     if action == "cancel":
         await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
         return [Reply("好的，没有订阅关键词。", menu_buttons())]
-    if action == "kd" and len(parts) == 3 and parts[2].isdigit():
+    if action == "kd" and len(parts) == 3 and parts[2].isdecimal():
         words = [v for t, v in await subs.of(msg.channel, msg.user_id) if t == "keyword"]
         index = int(parts[2])
         if index < len(words):
@@ -169,7 +169,7 @@ async def latest(msg: Inbound, svc: Services) -> list[Reply]:
 async def posting_button(msg: Inbound, svc: Services) -> list[Reply]:
     """postings:latest | like:<id> | fwd:<id> (a liaison forwarded it) | prog:<id> | wd:<id>"""
     parts = (msg.button or "").split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
+    if len(parts) < 3 or not parts[2].isdecimal():
         return await latest(msg, svc)
     posting = await svc.postings.store.get(int(parts[2]))
     if posting is None:

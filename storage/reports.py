@@ -117,9 +117,12 @@ class ReportStore:
         )
         return [(r[0], *(int(v or 0) for v in r[1:])) for r in rows]
 
-    async def completion(self, scope: Scope, by_village: bool = False) -> list[CompletionRow]:
-        """Per township, or per village of the scope's township(s) when by_village."""
+    async def completion(self, scope: Scope, by_village: bool = False, wants_work: bool = False) -> list[CompletionRow]:
+        """Per township, or per village of the scope's township(s) when by_village; only those who want work
+        (有就业意愿) when wants_work."""
         where, params = scope.where()
+        if wants_work:
+            where = f"{where} AND p.wants_work = 1"  # decided at import: bot/roster/fields.py wants_work
         village = "p.village" if by_village else "''"
         want = "p.wants_work = 1 AND "  # the 1131 services are counted among those who want work
         rows = await self.db.fetchall(

@@ -29,6 +29,7 @@ COMMANDS = [
     ["postings", "progress"],
     ["questions"],
     ["content"],
+    ["web", "invite"],
 ]
 ENGLISH = ("usage:", "options:", "positional arguments", "show this help", "the following", "invalid choice")
 

@@ -7,6 +7,7 @@ depends on what fonts the host has; without it the chart refuses to draw rather 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -39,11 +40,17 @@ def cjk_font() -> Path:
     return path
 
 
+_DRAWING = threading.Lock()  # matplotlib's font manager is process-wide: one chart at a time
+
+
 def reach_chart(rows: Sequence[ReachRow], content: ContentPack, title: str, made_at: datetime | None = None) -> bytes:
-    """The reach chart as PNG bytes (for chat, the page and `report chart --out x.png`)."""
-    out = io.BytesIO()
-    reach_figure(rows, content, title, made_at).savefig(out, format="png")
-    return out.getvalue()
+    """The reach chart as PNG bytes (for chat, the page and `report chart --out x.png`).
+
+    CPU work of a few hundred ms: chat handlers run it in a thread (asyncio.to_thread), off the event loop."""
+    with _DRAWING:
+        out = io.BytesIO()
+        reach_figure(rows, content, title, made_at).savefig(out, format="png")
+        return out.getvalue()
 
 
 def reach_figure(rows: Sequence[ReachRow], content: ContentPack, title: str, made_at: datetime | None = None) -> Figure:

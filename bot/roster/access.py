@@ -6,9 +6,11 @@ from collections.abc import Mapping
 
 from bot.content import Township
 from bot.messages import Inbound
+from bot.roster.visibility import Viewer
+from bot.roster.visibility import scope_of as scope_of  # re-exported: the scope rule lives there
 from storage.directory import Staff
-from storage.ledger import EventKind
-from storage.roster import Scope
+from storage.ledger import EventKind, ServiceLedger
+from storage.roster import Person, Scope
 
 NO_KEY = "花名册还没有配置好（缺少身份证号加密密钥），请联系县人社局。"
 KINDS: dict[str, EventKind] = {
@@ -34,12 +36,32 @@ def actor(msg: Inbound) -> str:
     return f"{msg.channel}:{msg.user_id}"
 
 
-def scope_of(staff: Staff) -> Scope:
-    if staff.role == "bureau":
-        return Scope()
-    if staff.role == "station":
-        return Scope(staff.township_id or "-")
-    return Scope(staff.township_id or "-", staff.village or "-")
+def narrow(scope: Scope, township_id: str = "", village: str = "") -> Scope | None:
+    """A part of the staff member's scope (one township or village in it); None when it lies outside."""
+    township = township_id or scope.township_id
+    place = village or scope.village
+    if scope.township_id is not None and township != scope.township_id:
+        return None
+    if scope.village is not None and place != scope.village:
+        return None
+    if place and township is None:
+        return None  # a village is only meaningful inside its township
+    return Scope(township, place or None)
+
+
+def phone_for(staff: Staff, person: Person) -> str:
+    """The person's phone as this staff member may see it (the rule is bot.roster.visibility.Viewer)."""
+    return Viewer.of(staff).phone(person)
+
+
+async def record_offline(
+    ledger: ServiceLedger, scope: Scope, actor: str, person: Person, kind: EventKind, ref: str
+) -> bool | None:
+    """A service given offline (visit, call, guidance …) in the 1131 ledger, from chat (/jilu) or the pages.
+    None when the person is outside the staff member's scope; False when it was recorded before."""
+    if not scope.covers(person.township_id, person.village):
+        return None
+    return await ledger.record(kind, ref, person_id=person.person_id, source="staff", recorded_by=actor)
 
 
 def scope_text(staff: Staff, townships: Mapping[str, Township]) -> str:

@@ -76,6 +76,7 @@ def _township(content: ContentPack, name: str) -> str | None:
 
 async def _staff(args: argparse.Namespace, svc: Services) -> int:
     from storage import Staff
+    from storage.roster import Scope
 
     content = svc.content
     if args.action == "list":
@@ -97,6 +98,12 @@ async def _staff(args: argparse.Namespace, svc: Services) -> int:
         print("村联络员要写 --village 村名", file=sys.stderr)
         return 2
     village = args.village.strip() if args.role == "liaison" else None
+    if village is not None and township is not None:
+        known = sorted(v for _, v in await svc.roster.villages(Scope(township)))
+        if village not in known:
+            listed = f"已有：{'、'.join(known)}" if known else "这个乡镇的花名册还没有导入，请先导入（roster import）"
+            print(f"--village 花名册里{content.townships[township].name}没有「{village}」；{listed}", file=sys.stderr)
+            return 2
     staff = Staff(args.channel, args.user, args.role, args.name, township if args.role != "bureau" else None, village)
     await svc.directory.add_staff(staff)
     await svc.roster.audit("cli", "bureau", "staff.add", f"{args.channel}:{args.user} {args.role} {township} {village}")

@@ -106,7 +106,7 @@ def id_number(value: object) -> str:
     text = fold(value).upper().replace("-", "")
     if not text:
         raise FieldError("身份证号是空的")
-    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    if len(text) != 18 or not text.isascii() or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
         raise FieldError(f"身份证号应为18位（现在是{len(text)}位）")
     try:
         born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
@@ -164,7 +164,19 @@ def wage(value: object) -> str:
     return str(int(amount)) if amount.is_integer() else f"{amount:.2f}"
 
 
-_NO_WISH = ("无就业意愿", "无意愿", "没有就业意愿", "不愿就业", "丧失劳动能力", "无劳动能力")
+# 务工状态 / 就业意愿 words of people who do not want work (no wish, unable, in school, retired)
+_NO_WISH = (
+    "无就业意愿",
+    "无意愿",
+    "没有就业意愿",
+    "不愿就业",
+    "丧失劳动能力",
+    "无劳动能力",
+    "在校",
+    "学生",
+    "退休",
+    "病残",
+)
 _NO = {"无", "否", "没有", "不", "不愿意", "n", "no", "0", "×"}
 _YES = {"有", "是", "有意愿", "愿意", "y", "yes", "1", "√"}
 

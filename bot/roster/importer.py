@@ -1,24 +1,31 @@
 """Importing a ledger into the roster: every row validated, bad rows reported by row number.
 
 An import with any bad row changes nothing unless `skip_bad` is set; `dry_run` only reports. Rows are
-streamed from the file in batches, so a large ledger never sits in memory.
-Re-importing updates people by ID number (its keyed hash), never duplicates them.
+streamed from the file in batches, so a large ledger never sits in memory. Re-importing updates people by
+ID number (its keyed hash), never duplicates them. A correction of work information that a liaison
+confirmed after the ledger file was last saved is newer than the ledger: it is kept, and where the ledger
+says otherwise the import reports the conflict for the bureau to resolve.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
+import os
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.content import ContentPack
+from bot.privacy import mask_phone
 from bot.roster import fields as f
 from bot.roster.fields import FieldError, IdHasher
 from bot.roster.read import RawRow, read_ledger
-from storage.roster import Person, RosterStore
+from storage.roster import WORK_FIELDS, Person, RosterStore
 
 log = logging.getLogger(__name__)
 BATCH = 5000  # rows validated and written at a time
@@ -48,6 +55,23 @@ class BadRow:
         return f"{self.where}：{'；'.join(self.problems)}"
 
 
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A ledger value that differs from a correction a liaison confirmed after the ledger was saved."""
+
+    where: str
+    name: str
+    field: str
+    ledger: str
+    confirmed: str
+
+    def __str__(self) -> str:
+        shown = (mask_phone(self.ledger), mask_phone(self.confirmed)) if self.field == "phone" else None
+        ledger, confirmed = shown or (self.ledger, self.confirmed)
+        label = f.LABELS.get(self.field, self.field)
+        return f"{self.where} {self.name} {label}：台账「{ledger or '空'}」，联络员已确认「{confirmed or '空'}」"
+
+
 @dataclass
 class ImportReport:
     file: str
@@ -56,6 +80,7 @@ class ImportReport:
     updated: int = 0
     bad: list[BadRow] = field(default_factory=list)  # the first KEPT_BAD of them
     notes: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     applied: bool = False
     bad_count: int = 0  # every bad row, also those beyond KEPT_BAD
 
@@ -66,6 +91,12 @@ class ImportReport:
         lines += [f"  ✗ {b}" for b in self.bad[:200]]
         if bad > 200:
             lines.append(f"  ……还有 {bad - 200} 行有问题")
+        if self.conflicts:
+            lines.append(
+                f"台账与联络员确认过的更正不一致 {len(self.conflicts)} 处，"
+                "保留了确认过的更正（比台账新），请核对后改台账："
+            )
+            lines += [f"  ! {c}" for c in self.conflicts[:200]]
         if self.applied:
             lines.append(f"已导入：新增 {self.added} 人，更新 {self.updated} 人。")
         elif self.bad:
@@ -88,11 +119,12 @@ def validate(
     ledger: str,
     extra: tuple[str, ...] = (),
     default_township: str = "",
+    wheres: dict[str, str] | None = None,
     first_seen: dict[str, str] | None = None,
 ) -> tuple[list[Person], list[BadRow]]:
     """Turn raw rows into people; every problem of every row is reported, none is fatal here.
-
-    `first_seen` (ID number -> where) carries duplicate detection across the batches of one file."""
+    `wheres`, when given, is filled with each good row's place (by ID hash); `first_seen` (ID number ->
+    place) carries duplicate detection across the batches of one file."""
     people: list[Person] = []
     bad: list[BadRow] = []
     first_seen = {} if first_seen is None else first_seen
@@ -122,6 +154,8 @@ def validate(
             bad.append(BadRow(raw.where, tuple(problems)))
             continue
         digest = hasher.digest(id_number)
+        if wheres is not None:
+            wheres[digest] = raw.where
         people.append(
             Person(
                 person_id=IdHasher.person_id(digest),
@@ -143,6 +177,33 @@ def validate(
             )
         )
     return people, bad
+
+
+async def keep_corrections(
+    store: RosterStore, people: list[Person], wheres: dict[str, str], ledger_saved: str
+) -> tuple[list[Person], list[Conflict]]:
+    """People with the corrections confirmed after `ledger_saved` kept, and where the ledger differs."""
+    return apply_corrections(people, await store.confirmed_corrections(ledger_saved), wheres)
+
+
+def apply_corrections(
+    people: list[Person], corrections: dict[tuple[str, str], tuple[str, str]], wheres: dict[str, str]
+) -> tuple[list[Person], list[Conflict]]:
+    """keep_corrections with the confirmed corrections already loaded (once per import, applied per batch)."""
+    if not corrections:
+        return people, []
+    kept: list[Person] = []
+    conflicts: list[Conflict] = []
+    for person in people:
+        changes: dict[str, Any] = {}
+        for name in WORK_FIELDS:
+            confirmed = corrections.get((person.person_id, name))
+            if confirmed is not None and getattr(person, name) != confirmed[0]:
+                where = wheres.get(person.id_hash, "")
+                conflicts.append(Conflict(where, person.name, name, getattr(person, name), confirmed[0]))
+                changes[name] = confirmed[0]
+        kept.append(dataclasses.replace(person, **changes) if changes else person)
+    return kept, conflicts
 
 
 def _wish(problems: list[str], value: object, status: str) -> int:
@@ -178,7 +239,7 @@ async def import_ledger(
 
     Rows stream from the file in batches of BATCH, read and validated in a worker thread, written inside one
     transaction that is rolled back when the import must not apply: memory stays flat, the event loop keeps
-    serving, and nothing is half-imported.
+    serving, and nothing is half-imported. Confirmed corrections newer than the file are kept (conflicts).
     """
     hasher = hasher_for(key)
     for name in category:
@@ -188,13 +249,21 @@ async def import_ledger(
         raise ValueError(f"乡镇不认识：{township}")
     required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
     ledger = read_ledger(path, required)
+    saved = datetime.fromtimestamp(await asyncio.to_thread(os.path.getmtime, path), UTC).isoformat(timespec="seconds")
+    corrections = await store.confirmed_corrections(saved)
     report = ImportReport(path.name, notes=ledger.notes)
     seen: dict[str, str] = {}
 
     def next_batch() -> tuple[int, list[Person], list[BadRow]] | None:
         """Read and validate the next rows (in a worker thread: the event loop keeps serving)."""
         rows = list(itertools.islice(ledger.rows, BATCH))
-        return (len(rows), *validate(rows, content, hasher, path.name, category, township, seen)) if rows else None
+        if not rows:
+            return None
+        wheres: dict[str, str] = {}
+        people, bad = validate(rows, content, hasher, path.name, category, township, wheres, seen)
+        people, conflicts = apply_corrections(people, corrections, wheres)
+        report.conflicts += conflicts
+        return len(rows), people, bad
 
     async def batches(put: Put | None) -> None:
         # Not overlapped with the writes: validating in one thread while sqlite3 binds rows in another made

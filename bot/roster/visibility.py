@@ -1,4 +1,4 @@
-"""Who sees a person's full phone number: the one place that decides it (the scope is access.scope_of).
+"""Who may see what: a staff member's scope and whose full phone numbers they see — the one place for both.
 
 A village liaison phones the people of their own village, so they see those numbers in full; everyone else
 sees them masked, except the bureau when it asks for full numbers (an export it files). Chat replies, the
@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.privacy import mask_phone
-from bot.roster.access import scope_of
 from storage.directory import Role, Staff
 from storage.roster import Person, Scope
 
@@ -22,8 +21,9 @@ class Viewer:
     full_phones: bool = False  # the bureau asked for full numbers (`report … --full`)
 
     @classmethod
-    def of(cls, staff: Staff, full_phones: bool = False) -> Viewer:
-        return cls(staff.role, scope_of(staff), full_phones and staff.role == "bureau")
+    def of(cls, staff: Staff, full_phones: bool = False, scope: Scope | None = None) -> Viewer:
+        """The staff member as a viewer: their scope (or a part of it, e.g. a page's township filter)."""
+        return cls(staff.role, scope or scope_of(staff), full_phones and staff.role == "bureau")
 
     @classmethod
     def bureau(cls, scope: Scope | None = None, full_phones: bool = False) -> Viewer:
@@ -43,3 +43,12 @@ class Viewer:
         if not person.phone:
             return ""
         return person.phone if self.sees_full_phone(person) else mask_phone(person.phone)
+
+
+def scope_of(staff: Staff) -> Scope:
+    """Everything (bureau), one township (station) or one village (liaison); '-' matches nothing."""
+    if staff.role == "bureau":
+        return Scope()
+    if staff.role == "station":
+        return Scope(staff.township_id or "-")
+    return Scope(staff.township_id or "-", staff.village or "-")
