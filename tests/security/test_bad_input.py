@@ -64,11 +64,12 @@ def test_out_csv_writes_csv_and_other_suffixes_are_refused(
     out = roster_cli / "x.csv"
     assert cli.main([*codes, "--out", str(out)]) == 0  # the refused run issued no codes: both still unbound
     text = out.read_bytes().decode("utf-8-sig")
-    assert text.startswith("姓名,身份证后四位,绑定码") and len(text.strip().splitlines()) == 3
+    lines = text.strip().splitlines()  # the title row, the header, one line per code
+    assert lines[1].startswith("姓名,身份证后四位,绑定码") and len(lines) == 4
     assert not out.read_bytes().startswith(b"PK")  # not a zip (XLSX) under a .csv name
     export = ["report", "export", "--out"]
     assert cli.main([*export, str(roster_cli / "e.csv")]) == 0
-    assert (roster_cli / "e.csv").read_text(encoding="utf-8-sig").count("\n") == 3
+    assert (roster_cli / "e.csv").read_text(encoding="utf-8-sig").count("\n") == 5  # title, header, 2, 合计
     assert cli.main([*export, str(roster_cli / "e.pdf")]) == 2
 
 
