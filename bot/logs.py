@@ -15,5 +15,5 @@ def setup_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "jieba", "aiosqlite"):
+    for noisy in ("httpx", "httpcore", "jieba", "asyncpg"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
