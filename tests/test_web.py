@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.services import Services
@@ -16,10 +17,11 @@ async def get(services: Services, path: str) -> tuple[int, dict[str, str]]:
         return response.status, await response.json()
 
 
-async def test_ready_when_the_database_takes_writes(services: Services) -> None:
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+async def test_ready_when_the_database_takes_writes(services: Services, engine: str) -> None:
     assert (await get(services, "/healthz"))[0] == 200
     status, body = await get(services, "/readyz")
-    assert status == 200 and body["database"] == "sqlite"
+    assert status == 200 and body["database"] == engine
 
 
 async def test_not_ready_when_the_database_refuses_writes_though_alive(services: Services) -> None:

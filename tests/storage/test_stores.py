@@ -9,6 +9,12 @@ from storage.conversations import TOPIC_TTL
 from storage.database import migrations
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "bot.sqlite3"
     async with await Database.open(path) as db:
