@@ -1,4 +1,4 @@
-"""Command line: `python -m bot {serve,chat,ask,content check,questions,config}` (also `wuzhai-bot`)."""
+"""Command line: `python -m bot {serve,chat,ask,content check,questions,config,db,…}` (also `wuzhai-bot`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
+from bot import database_cli
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
 from bot.logs import setup_logging
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("config", help="print the effective configuration, secrets hidden")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
+    database_cli.add_parsers(sub)  # db copy --to postgresql://…
     wechat = sub.add_parser("wechat", help="WeChat Official Account tools")
     wechat.add_argument("action", choices=["menu"], help="menu: create the custom menu from content/wechat_menu.toml")
     wechat.add_argument("--check", action="store_true", help="only validate the menu file")
@@ -104,6 +106,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return asyncio.run(roster_cli.run(args, config))
     if args.command in postings_cli.COMMANDS:
         return asyncio.run(postings_cli.run(args, config))
+    if args.command in database_cli.COMMANDS:
+        return asyncio.run(database_cli.run(args, config))
     if args.command == "config":
         print(json.dumps(config.redacted(), ensure_ascii=False, indent=2))
         return 0

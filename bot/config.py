@@ -96,7 +96,8 @@ class PostingsConfig:
 @dataclass(frozen=True)
 class Config:
     data_dir: Path = PROJECT_ROOT / "data"
-    database: str | None = None  # an SQLite file, or a postgresql://… DSN; default: <data_dir>/bot.sqlite3
+    # An SQLite file, or a postgresql://… DSN (its password is never shown); default: <data_dir>/bot.sqlite3
+    database: str | None = field(default=None, repr=False)
     content_dir: Path = PROJECT_ROOT / "content"
     log_level: str = "INFO"
     console: bool = True  # run the console channel in `serve` when no platform channel is configured

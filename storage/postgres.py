@@ -206,6 +206,21 @@ class PostgresDatabase(Database, _Statements):
         async with self._connection() as conn:
             return await self._conn_rows(conn, sql, params)
 
+    async def _iterate(self, sql: str, params: Sequence[Any], batch: int) -> AsyncIterator[list[Row]]:
+        async with self._begin() as tx:  # a server-side cursor lives in a transaction
+            conn = cast(PostgresTransaction, tx)._conn
+            try:
+                cursor = await conn.cursor(placeholders(sql), *_params(params))
+                while rows := await cursor.fetch(batch):
+                    yield cast(list[Row], rows)
+            except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+                raise translate(exc) from exc
+
+    async def after_bulk_load(self, tx: Transaction, table: str) -> None:
+        await tx.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
+        )
+
     async def schema_version(self) -> int:
         async with self._connection() as conn:
             return await self._version(conn)

@@ -132,6 +132,14 @@ class _Connection:
     async def fetchall(self, sql: str, params: Sequence[Any] = (), begin: bool = False) -> list[Row]:
         return await self._call(self._rows, begin, sql, params)
 
+    async def batches(self, sql: str, params: Sequence[Any], size: int) -> AsyncIterator[list[Row]]:
+        cursor = await self._call(self._conn.execute, sql, tuple(params))
+        try:
+            while rows := await self._call(cursor.fetchmany, size):
+                yield cast(list[Row], rows)
+        finally:
+            await self._call(cursor.close)
+
     async def script(self, sql: str) -> None:
         await self._call(self._conn.executescript, sql)
 
@@ -252,6 +260,10 @@ class SqliteDatabase(Database):
             return await self._reader.fetchall(sql, params)
         async with self._lock:
             return await self._writer.fetchall(sql, params)
+
+    async def _iterate(self, sql: str, params: Sequence[Any], batch: int) -> AsyncIterator[list[Row]]:
+        async for rows in self._reader.batches(sql, params, batch):
+            yield rows
 
     async def schema_version(self) -> int:
         rows = await self._reader.fetchall("PRAGMA user_version")
