@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
+source scripts/browser.sh
 ensure_venv "[dev]"
 source scripts/postgres.sh  # a throwaway PostgreSQL server for the run: BOT_TEST_POSTGRES
 .venv/bin/ruff check .

@@ -15,10 +15,10 @@ COMMANDS = {"db"}
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    db = sub.add_parser("db", help="database tools: copy the SQLite database into PostgreSQL")
-    actions = db.add_subparsers(dest="action", required=True)
-    copy = actions.add_parser("copy", help="copy every table into an empty database, verified by counts and checksums")
-    copy.add_argument("--to", required=True, help="the target, e.g. postgresql://user:password@host/wuzhai")
+    db = sub.add_parser("db", help="数据库工具：把 SQLite 数据库整库复制到 PostgreSQL")
+    actions = db.add_subparsers(dest="action", required=True, metavar="操作")
+    copy = actions.add_parser("copy", help="把每张表复制到一个空的数据库，按行数和校验和核对")
+    copy.add_argument("--to", required=True, help="目标数据库，例如 postgresql://用户:密码@主机/wuzhai")
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:

@@ -12,6 +12,7 @@ import asyncio
 
 from aiohttp import web
 
+from bot.admin.app import mount as mount_admin
 from bot.services import Services
 
 SERVICES = web.AppKey("services", Services)
@@ -41,6 +42,7 @@ def build_app(services: Services) -> web.Application:
     app[SERVICES] = services
     app.router.add_get("/healthz", health)
     app.router.add_get("/readyz", ready)
+    mount_admin(app, services)  # the bureau's pages under /admin/
     return app
 
 

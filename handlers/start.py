@@ -7,7 +7,7 @@ from bot.messages import Button, Inbound, Reply
 from bot.services import Services
 from handlers import subscriptions
 
-router = Router()
+router: Router[Services] = Router()
 
 GREETING = (
     "您好！我是五寨县人社局的就业帮扶小助手。\n"

@@ -85,10 +85,12 @@ def migrations(dialect: str = "sqlite") -> list[Migration]:
             continue
         number, for_dialect = int(match.group(1)), match.group(3)
         found = Migration(number, item.name, item.read_text(encoding="utf-8"))
-        if for_dialect is None:
-            plain[number] = found
-        elif for_dialect == dialect:
-            own[number] = found
+        table = plain if for_dialect is None else own if for_dialect == dialect else None
+        if table is None:
+            continue
+        if number in table:  # two files with one number: one of them would silently never run
+            raise StorageError(f"two migrations numbered {number:03d}: {table[number].name} and {item.name}")
+        table[number] = found
     numbers = sorted(plain)
     # No gaps: a migration numbered below the database's version would silently never run.
     if numbers != list(range(1, len(numbers) + 1)):

@@ -77,3 +77,16 @@ class ServiceLedger:
             if added is not None and person_id is not None:
                 await add_counts(tx, [(person_id, kind)])
         return added is not None
+
+    async def recorded_by_staff(self, person_ids: list[str], kind: EventKind, ref: str) -> dict[str, str]:
+        """person_id -> when, for those of `person_ids` whom staff recorded this service for (offline)."""
+        found: dict[str, str] = {}
+        for start in range(0, len(person_ids), 500):
+            chunk = person_ids[start : start + 500]
+            rows = await self.db.fetchall(
+                "SELECT person_id, occurred_at FROM service_events WHERE kind = ? AND ref = ? AND source = 'staff' "
+                f"AND person_id IN ({','.join('?' * len(chunk))})",
+                (kind, ref, *chunk),
+            )
+            found.update((str(r[0]), str(r[1])) for r in rows)
+        return found

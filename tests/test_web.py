@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -11,8 +12,11 @@ from bot.services import Services
 from bot.web import build_app
 
 
-async def get(services: Services, path: str) -> tuple[int, dict[str, str]]:
+async def get(
+    services: Services, path: str, meanwhile: Callable[[], None] = lambda: None
+) -> tuple[int, dict[str, str]]:
     async with TestClient(TestServer(build_app(services), host="127.0.0.1", port=0)) as client:
+        meanwhile()
         response = await client.get(path)
         return response.status, await response.json()
 
@@ -35,9 +39,13 @@ async def test_not_ready_when_the_database_refuses_writes_though_alive(services:
 
 
 async def test_not_ready_when_migrations_are_not_current(services: Services) -> None:
-    assert services.db.path is not None
-    with sqlite3.connect(services.db.path) as conn:
-        current = conn.execute("PRAGMA user_version").fetchone()[0]
-        conn.execute(f"PRAGMA user_version = {current - 1}")
-    status, body = await get(services, "/readyz")
+    path = services.db.path
+    assert path is not None
+
+    def newer_bot_migrated_it() -> None:  # another process, a newer version of the bot
+        with sqlite3.connect(path) as conn:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute(f"PRAGMA user_version = {current + 1}")
+
+    status, body = await get(services, "/readyz", newer_bot_migrated_it)
     assert status == 503 and "schema version" in body["reason"]

@@ -5,11 +5,14 @@
 with a lease (marking them `sending` under its own id first; storage/outbox.py), hands each to its
 channel's PushTransport with several in flight per channel (one per recipient), renews its leases while
 they are in flight, and records the outcome: sent; retried later with exponential back-off or the
-platform's retry_after; or a final failure that is never retried. Any number of senders (processes)
+platform's retry_after; or a final failure that is never retried. Every final outcome is handed to the
+`on_outcome` hook, which alone decides what it means for the recipient (the outbox imports no feature
+store); a bad request is the message's defect and fails only that delivery. Any number of senders (processes)
 share one outbox. When a sender dies (crash, SIGKILL), its claims lapse after the lease and any sender
 takes them over: those few in flight are the only deliveries that can repeat. An outcome that cannot be
 written is retried until it is (the lease stays renewed meanwhile), so a database hiccup never turns one
-delivery into two. Interactive replies never come through here.
+delivery into two. Interactive replies never come through here. The features' guards and callbacks
+around each item run in bot/outbox/items.py.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 from bot.outbox.channels import ChannelPushTransport, transports_of
-from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTransport, RecipientKind
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, OutcomeHook, PushTarget, PushTransport, RecipientKind
+from bot.outbox.items import ItemHooks, item_progress
 from bot.outbox.types import (
-    FAILED_STATUSES,
     CompleteCallback,
     Guard,
     Progress,
@@ -40,7 +43,6 @@ from bot.outbox.types import (
 )
 from storage.conversations import ConversationStore
 from storage.database import Database
-from storage.directory import DirectoryStore, Reachability
 from storage.outbox import Delivery, NewDelivery, OutboxStore
 
 __all__ = ["ChannelPushTransport", "Outbox", "Progress", "Push", "SentPush", "transports_of"]
@@ -63,7 +65,7 @@ class Outbox:
         self,
         db: Database,
         *,
-        directory: DirectoryStore | None = None,
+        on_outcome: OutcomeHook | None = None,
         conversations: ConversationStore | None = None,
         concurrency: int | Mapping[str, int] = 8,
         max_attempts: int = 8,
@@ -75,7 +77,7 @@ class Outbox:
         self.store = OutboxStore(db)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # host:pid:nonce
         self.lease = lease  # seconds a claim holds without renewal; renewed every lease / 4
-        self.directory = directory
+        self.on_outcome = on_outcome
         self.conversations = conversations
         self.concurrency = concurrency
         self.max_attempts = max_attempts
@@ -83,27 +85,23 @@ class Outbox:
         self.max_backoff = max_backoff
         self.poll_interval = poll_interval
         self.resumed = 0  # deliveries taken over from a sender whose lease lapsed (sent again)
-        self._sent_callbacks: dict[str, list[SentCallback]] = {}
-        self._complete_callbacks: dict[str, list[CompleteCallback]] = {}
-        self._guards: dict[str, Guard] = {}
-        self._completing: set[tuple[str, str]] = set()
-        self._recheck: set[tuple[str, str]] = set()
+        self.items = ItemHooks(self.store, self.owner, lease)
         self._wake = asyncio.Event()
 
     # --- registration -------------------------------------------------------------------------
     def on_sent(self, item_kind: str, callback: SentCallback) -> None:
         """Call `callback` after each delivery of this item kind is marked sent (again after a crash
         if it had not run: callbacks must be idempotent)."""
-        self._sent_callbacks.setdefault(item_kind, []).append(callback)
+        self.items.sent_callbacks.setdefault(item_kind, []).append(callback)
 
     def on_complete(self, item_kind: str, callback: CompleteCallback) -> None:
         """Call `callback(item_kind, item_id, progress)` once every delivery of an item is final."""
-        self._complete_callbacks.setdefault(item_kind, []).append(callback)
+        self.items.complete_callbacks.setdefault(item_kind, []).append(callback)
 
     def guard(self, item_kind: str, still_wanted: Guard) -> None:
         """Before sending, ask whether the item is still wanted (e.g. not withdrawn or expired);
         when not, its open deliveries are cancelled."""
-        self._guards[item_kind] = still_wanted
+        self.items.guards[item_kind] = still_wanted
 
     # --- queue --------------------------------------------------------------------------------
     async def enqueue(self, item_kind: str, item_id: str, pushes: Sequence[Push], *, urgent: bool = False) -> int:
@@ -122,15 +120,8 @@ class Outbox:
         return await self.store.cancel(item_kind, item_id, reason)
 
     async def progress(self, item_kind: str, item_id: str) -> Progress:
-        counts = await self.store.counts(item_kind, item_id)
-        return Progress(
-            total=sum(counts.values()),
-            sent=counts.get("sent", 0),
-            failed=sum(counts.get(s, 0) for s in FAILED_STATUSES),
-            pending=counts.get("pending", 0) + counts.get("sending", 0),
-            cancelled=counts.get("cancelled", 0),
-            by_status=counts,
-        )
+        """ "已送达 350/1200，失败 3": an item's deliveries by status."""
+        return await item_progress(self.store, item_kind, item_id)
 
     # --- sender -------------------------------------------------------------------------------
     def _limit(self, channel: str) -> int:
@@ -142,8 +133,8 @@ class Outbox:
         """Send until cancelled (or, with until_idle, until no delivery on these channels is open).
         Other senders (processes) may run on the same database at the same time."""
         self.resumed = await self._release_dead_neighbours()
-        await self._renotify()
-        await self._complete_finished()
+        await self.items.renotify()
+        await self.items.complete_finished()
         inflight: dict[str, dict[str, asyncio.Task[None]]] = {c: {} for c in transports}
         heartbeat = asyncio.create_task(self._renew_leases())
         try:
@@ -182,7 +173,7 @@ class Outbox:
             await asyncio.sleep(self.lease / 4)
             try:
                 await self.store.renew(self.owner, time.time() + self.lease)
-                await self._complete_finished()
+                await self.items.complete_finished()
             except Exception:
                 log.exception("outbox: could not renew the leases; trying again")
 
@@ -209,7 +200,7 @@ class Outbox:
                     taken_over,
                     channel,
                 )
-            batch = await self._guarded(claimed_now)
+            batch = await self.items.wanted(claimed_now)
             for delivery in batch:
                 task = asyncio.create_task(self._deliver(transport, delivery))
                 busy[delivery.recipient] = task
@@ -236,26 +227,6 @@ class Outbox:
 
         return done
 
-    async def _guarded(self, batch: list[Delivery]) -> list[Delivery]:
-        """Drop (and cancel) deliveries of items their guard says are no longer wanted."""
-        verdicts: dict[tuple[str, str], bool] = {}
-        kept = []
-        for delivery in batch:
-            key = (delivery.item_kind, delivery.item_id)
-            guard = self._guards.get(delivery.item_kind)
-            if guard is not None and key not in verdicts:
-                try:
-                    verdicts[key] = await guard(delivery.item_id)
-                except Exception:  # cannot tell: send (a withdrawn item sent is better than one stuck)
-                    log.exception("outbox: the guard for %s failed", delivery.item_kind)
-                    verdicts[key] = True
-                if not verdicts[key]:
-                    await self.store.cancel(*key, "expired or withdrawn")
-                    await self._maybe_complete(*key)
-            if verdicts.get(key, True):
-                kept.append(delivery)
-        return kept
-
     async def _deliver(self, transport: PushTransport, delivery: Delivery) -> None:
         kind = cast(RecipientKind, delivery.kind)
         try:
@@ -268,6 +239,12 @@ class Outbox:
             await self._record(delivery, result)
         except Exception:
             log.exception("outbox: could not apply the outcome of delivery %d", delivery.id)
+        if self.on_outcome is not None and (result.final or result.new_recipient):
+            target = PushTarget(delivery.channel, delivery.recipient, kind, delivery.user_id)
+            try:
+                await self.on_outcome(target, result)
+            except Exception:
+                log.exception("outbox: the outcome hook failed for delivery %d", delivery.id)
 
     async def _write_outcome(self, delivery: Delivery, result: DeliveryResult) -> None:
         """Write the delivery's new status, trying until it is written: left `sending`, it would be sent
@@ -294,6 +271,8 @@ class Outbox:
                 delay = min(self.max_backoff, self.backoff * 2 ** (delivery.attempts - 1)) * random.uniform(0.75, 1)
                 delay = max(delay, result.retry_after or 0.0)
                 await self.store.mark_retry(delivery.id, time.time() + delay, result.detail, self.owner)
+        elif result.status is DeliveryStatus.BAD_REQUEST:  # the message's defect: failed, never retried
+            await self.store.mark_final(delivery.id, "failed", f"bad request: {result.detail}")
         else:
             await self.store.mark_final(delivery.id, result.status.value, result.detail)
 
@@ -303,18 +282,13 @@ class Outbox:
             if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
                 await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
             await self._offer_choices(delivery)
-            await self._notify(delivery)
+            await self.items.notify(delivery)
         elif result.new_recipient:
             log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
-            if self.directory is not None and delivery.kind == "group":
-                await self.directory.move_group(delivery.channel, delivery.recipient, result.new_recipient)
             return
-        elif result.status is DeliveryStatus.RETRY:
-            if delivery.attempts < self.max_attempts:
-                return
-        else:
-            await self._mark_unreachable(delivery, result.status)
-        await self._maybe_complete(delivery.item_kind, delivery.item_id)
+        elif result.status is DeliveryStatus.RETRY and delivery.attempts < self.max_attempts:
+            return
+        await self.items.maybe_complete(delivery.item_kind, delivery.item_id)
 
     async def _offer_choices(self, delivery: Delivery) -> None:
         """A push with buttons to a person is the last thing they saw: on a channel without buttons,
@@ -324,76 +298,3 @@ class Outbox:
             return
         choices = [str(data) for _, data in buttons]
         await self.conversations.save(delivery.channel, delivery.recipient, delivery.user_id, choices, None)
-
-    async def _mark_unreachable(self, delivery: Delivery, status: DeliveryStatus) -> None:
-        if self.directory is None or status is DeliveryStatus.OUT_OF_WINDOW:
-            return
-        if delivery.kind == "user" and delivery.user_id:
-            reach: Reachability = "invalid" if status is DeliveryStatus.INVALID else "unreachable"
-            await self.directory.set_reachability(delivery.channel, delivery.user_id, reach)
-        elif delivery.kind in ("group", "robot"):
-            await self.directory.set_group_active(delivery.channel, delivery.recipient, False)
-
-    async def _notify(self, delivery: Delivery) -> None:
-        sent = SentPush(
-            delivery.item_kind,
-            delivery.item_id,
-            delivery.channel,
-            delivery.recipient,
-            cast(RecipientKind, delivery.kind),
-            delivery.person_id,
-            delivery.user_id,
-            delivery.id,
-        )
-        for callback in self._sent_callbacks.get(delivery.item_kind, []):
-            try:
-                await callback(sent)
-            except Exception:
-                log.exception("outbox: on_sent callback for %s failed", delivery.item_kind)
-                return  # stays un-notified: run again at the next start
-        await self.store.mark_notified(delivery.id)
-
-    async def _renotify(self) -> None:
-        while batch := await self.store.unnotified():
-            for delivery in batch:
-                await self._notify(delivery)
-            if len(batch) < 500:
-                return
-
-    async def _maybe_complete(self, item_kind: str, item_id: str) -> None:
-        """Fire the on_complete callbacks once, when the last open delivery of an item became final."""
-        key = (item_kind, item_id)
-        if key in self._completing:
-            self._recheck.add(key)  # the checker running now may have looked too early: it looks again
-            return
-        self._completing.add(key)  # before any await: concurrent deliveries of one item check in turn
-        try:
-            while True:
-                self._recheck.discard(key)
-                if await self._complete_once(item_kind, item_id) or key not in self._recheck:
-                    return
-        finally:
-            self._completing.discard(key)
-
-    async def _complete_once(self, item_kind: str, item_id: str) -> bool:
-        if await self.store.has_open(item_kind, item_id):
-            return False
-        if await self.store.completed(item_kind, item_id):
-            return True
-        progress = await self.progress(item_kind, item_id)
-        if not progress.done:
-            return False
-        # One sender completes an item: the others (or this one, again) find it claimed or completed.
-        if not await self.store.claim_completion(item_kind, item_id, self.owner, time.time(), self.lease):
-            return True
-        for callback in self._complete_callbacks.get(item_kind, []):
-            try:
-                await callback(item_kind, item_id, progress)
-            except Exception:
-                log.exception("outbox: on_complete callback for %s failed", item_kind)
-        await self.store.mark_completed(item_kind, item_id)
-        return True
-
-    async def _complete_finished(self) -> None:
-        for item_kind, item_id in await self.store.finished_items():
-            await self._maybe_complete(item_kind, item_id)

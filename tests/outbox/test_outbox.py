@@ -11,6 +11,7 @@ import pytest
 from bot.messages import Button, Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.outbox.sender import Outbox, Progress, Push, SentPush, transports_of
+from bot.recipients import RecipientRules
 from storage import Database, DirectoryStore
 from storage.outbox import OutboxStore
 from tests.fakes.transport import FakeTransport
@@ -24,7 +25,7 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 def outbox(db: Database, **kw: object) -> Outbox:
     options: dict[str, object] = {"backoff": 0.01, "poll_interval": 0.02, "max_attempts": 4, **kw}
-    return Outbox(db, directory=DirectoryStore(db), **options)  # type: ignore[arg-type]
+    return Outbox(db, on_outcome=RecipientRules(DirectoryStore(db)).apply, **options)  # type: ignore[arg-type]
 
 
 def users(n: int, channel: str = "tg", text: str = "招工啦") -> list[Push]:

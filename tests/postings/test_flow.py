@@ -62,7 +62,7 @@ async def test_non_staff_cannot_publish_and_nothing_is_saved(chat: Chat, service
 
 
 async def test_bureau_posting_goes_out_at_once_to_groups_subscribers_and_liaisons(
-    dispatcher: Dispatcher, services: Services
+    dispatcher: Dispatcher[Services], services: Services
 ) -> None:
     await add_staff(services, "boss", "bureau", None)
     await add_staff(services, "li", "liaison", "yancheng")
@@ -100,7 +100,9 @@ async def test_bureau_posting_goes_out_at_once_to_groups_subscribers_and_liaison
     assert await count(services, "SELECT count(*) FROM postings") == 1
 
 
-async def test_liaison_posting_missing_fields_review_and_rejection(dispatcher: Dispatcher, services: Services) -> None:
+async def test_liaison_posting_missing_fields_review_and_rejection(
+    dispatcher: Dispatcher[Services], services: Services
+) -> None:
     await add_staff(services, "li", "liaison", "yancheng")
     await add_staff(services, "st", "station", "yancheng")
     await add_staff(services, "st2", "station", "sancha")
@@ -132,7 +134,7 @@ async def test_liaison_posting_missing_fields_review_and_rejection(dispatcher: D
     assert await count(services, "SELECT count(*) FROM outbox WHERE item_kind = 'posting'") == 0
 
 
-async def test_approver_edits_then_publishes(dispatcher: Dispatcher, services: Services) -> None:
+async def test_approver_edits_then_publishes(dispatcher: Dispatcher[Services], services: Services) -> None:
     await add_staff(services, "li", "liaison", "sancha")
     await add_staff(services, "boss", "bureau", None)
     await Chat(dispatcher, "li").say("/post 三岔镇招保洁员2名，月薪2000元，电话13512345678")
@@ -146,7 +148,7 @@ async def test_approver_edits_then_publishes(dispatcher: Dispatcher, services: S
 
 
 async def test_withdrawn_and_expired_postings_are_not_listed_or_pushed(
-    dispatcher: Dispatcher, services: Services
+    dispatcher: Dispatcher[Services], services: Services
 ) -> None:
     await add_staff(services, "boss", "bureau", None)
     boss, laborer = Chat(dispatcher, "boss"), Chat(dispatcher, "lab")
@@ -178,7 +180,7 @@ async def test_withdrawn_and_expired_postings_are_not_listed_or_pushed(
     assert "已发布 #3" in texts(await boss.press("pd:ok"))
 
 
-async def test_subscriptions_and_deep_link(dispatcher: Dispatcher, services: Services) -> None:
+async def test_subscriptions_and_deep_link(dispatcher: Dispatcher[Services], services: Services) -> None:
     laborer = Chat(dispatcher, "lab")
     assert "还没有订阅" in texts(await laborer.press("subs:mine"))
     await laborer.press("subs:t:yancheng")
@@ -198,7 +200,9 @@ async def test_subscriptions_and_deep_link(dispatcher: Dispatcher, services: Ser
     assert await count(services, "SELECT count(*) FROM subscriptions") == 0
 
 
-async def test_staff_can_just_forward_a_notice(dispatcher: Dispatcher, services: Services, chat: Chat) -> None:
+async def test_staff_can_just_forward_a_notice(
+    dispatcher: Dispatcher[Services], services: Services, chat: Chat
+) -> None:
     await add_staff(services, "st", "station", "sancha")
     station = Chat(dispatcher, "st")
     preview = await station.say("三岔镇养殖场招饲养员2名，工资3500元/月，联系人：赵老板 电话15203501234")

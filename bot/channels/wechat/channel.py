@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import Coroutine
@@ -37,11 +38,11 @@ from bot.channels.wechat.xml import Refused, check_query, check_xml, decrypt, en
 from bot.config import ConfigError, WechatConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
-from bot.outbox.delivery import DeliveryStatus, PushTransport
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
 from bot.outbox.types import Push
 from bot.services import Services
 from storage import StorageError
-from storage.wechat import SeenInbound, WechatStore
+from storage.wechat import SeenInbound
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,13 @@ class WechatChannel:
     name = CHANNEL
     capabilities = CAPABILITIES
 
-    def __init__(self, services: Services, dispatcher: Dispatcher, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self, services: Services, dispatcher: Dispatcher[Services], client: httpx.AsyncClient | None = None
+    ) -> None:
         self.config = services.config.wechat
         self.services = services
         self.dispatcher = dispatcher
-        self.store = WechatStore(services.db)
+        self.store = services.wechat
         self.api = WechatApi(self.config, self.store, client)
         self.transport = WechatPush(self.api, self.store, services.directory, self.config)
         self.crypto = _crypto(self.config)
@@ -89,7 +92,7 @@ class WechatChannel:
             await self.robots.bind(self.services.directory, self.townships)
         try:
             while True:
-                await self.store.prune()
+                await self.store.prune(replay_window=self.config.replay_window)
                 await asyncio.sleep(3600)
         finally:
             if self._later:
@@ -120,14 +123,20 @@ class WechatChannel:
         encrypted = request.query.get("encrypt_type", "raw").lower() == "aes"
         try:
             check_query(request.query, self.config.token, self.config.replay_window)
-            xml = check_xml(await self._body(request))
+            if not encrypted and self.config.require_encryption:
+                raise Refused(403, "plain-mode message refused (require_encryption)")
+            if not encrypted and self.crypto is not None and not self.config.compat_mode:
+                raise Refused(403, "plain-mode message refused: a key is set (wechat.compat_mode: 兼容模式)")
+            raw = await self._body(request)
+            xml = check_xml(raw)
             if encrypted:
                 if self.crypto is None:
                     raise Refused(400, "safe mode message but no EncodingAESKey configured")
                 xml = decrypt(self.crypto, xml, request.query)
-            elif self.config.require_encryption:
-                raise Refused(403, "plain-mode message refused (require_encryption)")
             incoming = parse(xml)
+            digest = hashlib.sha256(raw).hexdigest()
+            if not await self.store.first_use(request.query["timestamp"], request.query["nonce"], digest):
+                raise Refused(403, "replayed timestamp and nonce with another body")
         except Refused as exc:
             log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
             return web.Response(status=exc.status, text="refused")
@@ -241,10 +250,8 @@ class WechatChannel:
         return texts[0]
 
     async def _unsubscribe(self, incoming: Incoming) -> None:
-        directory = self.services.directory
-        if await directory.reachability(CHANNEL, incoming.user_id) is None:
-            await directory.seen(CHANNEL, incoming.user_id, incoming.user_id, inbound=False)
-        await directory.set_reachability(CHANNEL, incoming.user_id, "unreachable")
+        gone = DeliveryResult(DeliveryStatus.UNREACHABLE, "unsubscribed")
+        await self.services.recipients.apply(PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id), gone)
         if incoming.inbound is not None:
             await self.dispatcher.dispatch(incoming.inbound)  # features may react; nothing can be sent
         await self._mark(incoming, "silent")
@@ -270,21 +277,22 @@ class WechatChannel:
 
     async def _push(self, incoming: Incoming, replies: list[Reply], mark: bool = True) -> None:
         """Push the answer now; what a failed call could not deliver goes through the outbox (retried)."""
+        target = PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id)
         for n, reply in enumerate(replies):
             try:
                 result = await self.transport.deliver(incoming.user_id, [reply])
-                status, detail = result.status, result.detail
+                await self.services.recipients.apply(target, result)
             except Exception as exc:  # the API or the database failed: the outbox tries again
-                status, detail = DeliveryStatus.RETRY, type(exc).__name__
-            if status is DeliveryStatus.RETRY:
-                log.warning("answer for %s not delivered (%s): queued in the outbox", incoming.key, detail)
+                result = DeliveryResult(DeliveryStatus.RETRY, type(exc).__name__)
+            if result.status is DeliveryStatus.RETRY:
+                log.warning("answer for %s not delivered (%s): queued in the outbox", incoming.key, result.detail)
                 user = incoming.user_id
                 for later, rest in enumerate(replies[n:], start=n):
                     push = Push(CHANNEL, user, "user", rest, user_id=user)
                     await self.services.outbox.enqueue(ANSWER_ITEM, f"{incoming.key}#{later}", [push], urgent=True)
                 break
-            if status is not DeliveryStatus.SENT:
-                log.warning("answer for %s not delivered: %s %s", incoming.key, status.value, detail)
+            if result.status is not DeliveryStatus.SENT:
+                log.warning("answer for %s not delivered: %s %s", incoming.key, result.status.value, result.detail)
         if mark:
             await self._mark(incoming, "pushed")
 

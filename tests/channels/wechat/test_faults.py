@@ -36,7 +36,7 @@ def config(tmp_path: Path, fake: FakeWechat) -> Config:
 
 
 @pytest.fixture
-async def channel(services: Services, dispatcher: Dispatcher) -> AsyncIterator[WechatChannel]:
+async def channel(services: Services, dispatcher: Dispatcher[Services]) -> AsyncIterator[WechatChannel]:
     made = WechatChannel(services, dispatcher)
     yield made
     await made.drain()
@@ -72,7 +72,7 @@ async def test_a_failing_database_gives_the_apology_and_the_answer_follows(
 
 
 async def test_a_deferred_answer_whose_call_fails_goes_through_the_outbox(
-    channel: WechatChannel, services: Services, dispatcher: Dispatcher, fake: FakeWechat
+    channel: WechatChannel, services: Services, dispatcher: Dispatcher[Services], fake: FakeWechat
 ) -> None:
     gate = asyncio.Event()
 

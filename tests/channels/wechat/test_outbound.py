@@ -14,7 +14,7 @@ from bot.channels.wechat.api import WechatApi
 from bot.channels.wechat.outbound import WechatPush, seconds_to_quota_reset
 from bot.config import Config, WechatConfig
 from bot.messages import Button, Reply
-from bot.outbox.delivery import DeliveryStatus
+from bot.outbox.delivery import DeliveryStatus, PushTarget
 from bot.services import Services
 from storage import Database, DirectoryStore
 from storage.wechat import WechatStore
@@ -26,14 +26,6 @@ TEMPLATE = "message/template/send"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWechat]:
-    server = FakeWechat(app_id=APP_ID)
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
 def config(tmp_path: Path, fake: FakeWechat) -> Config:
     wechat = WechatConfig(app_id=APP_ID, app_secret=fake.app_secret, api_base_url=fake.url, template_id="TPL-notice")
     return Config(data_dir=tmp_path / "data", content_dir=CONTENT, wechat=wechat)
@@ -41,7 +33,7 @@ def config(tmp_path: Path, fake: FakeWechat) -> Config:
 
 @pytest.fixture
 async def push(services: Services) -> AsyncIterator[WechatPush]:
-    store = WechatStore(services.db)
+    store = services.wechat
     transport = WechatPush(WechatApi(services.config.wechat, store), store, services.directory, services.config.wechat)
     yield transport
     await transport.api.close()
@@ -113,11 +105,26 @@ async def test_45015_falls_back_to_template_and_is_recorded(
 async def test_43004_makes_the_user_unreachable(push: WechatPush, services: Services, fake: FakeWechat) -> None:
     await wrote(services, "gone")
     fake.fail_next(CS, 43004)
-    assert (await push.push("gone", "user", Reply("消息"))).status is DeliveryStatus.UNREACHABLE
+    result = await push.push("gone", "user", Reply("消息"))
+    assert result.status is DeliveryStatus.UNREACHABLE
+    await services.recipients.apply(PushTarget("wechat", "gone", "user", "gone"), result)  # as the outbox does
     status = await services.directory.reachability("wechat", "gone")
     assert status is not None and status[0] == "unreachable"
     assert (await push.push("gone", "user", Reply("再试"))).status is DeliveryStatus.UNREACHABLE
     assert fake.calls == [CS]  # no second call for an unreachable user
+
+
+async def test_a_malformed_message_fails_and_the_user_stays_reachable(
+    push: WechatPush, services: Services, fake: FakeWechat
+) -> None:
+    await wrote(services, "u4")
+    fake.fail_next(CS, 45002)  # content size out of limit: the message's defect
+    result = await push.push("u4", "user", Reply("消息"))
+    assert result.status is DeliveryStatus.BAD_REQUEST and result.final
+    await services.recipients.apply(PushTarget("wechat", "u4", "user", "u4"), result)
+    status = await services.directory.reachability("wechat", "u4")
+    assert status is not None and status[0] == "active"
+    assert (await push.push("u4", "user", Reply("消息"))).status is DeliveryStatus.SENT
 
 
 async def test_45009_quota_is_retried_later(push: WechatPush, services: Services, fake: FakeWechat) -> None:
@@ -146,7 +153,7 @@ async def test_processes_share_one_token(services: Services, fake: FakeWechat) -
     other_db = await Database.open(services.config.database_path)  # a second process's connection
     try:
         apis = [
-            WechatApi(services.config.wechat, WechatStore(services.db)),
+            WechatApi(services.config.wechat, services.wechat),
             WechatApi(services.config.wechat, WechatStore(other_db)),
         ]
         tokens = await asyncio.gather(*(api.access_token() for api in apis))
