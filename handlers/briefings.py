@@ -8,9 +8,18 @@ from dataclasses import dataclass
 
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, start_campaign
+from bot.clock import local_time
 from bot.messages import Button, Inbound, Reply
 from bot.reports.chart import ChartFontMissing, reach_chart
-from bot.reports.service import SHOWN, answers_text, completion_text, reach_text, unreached_text
+from bot.reports.service import (
+    answers_text,
+    campaign_title,
+    completion_text,
+    first_unreached,
+    reach_text,
+    unreached_text,
+)
+from bot.roster.visibility import Viewer
 from bot.routing import Refusal, Router
 from bot.services import Services
 from handlers.guards import StaffCall, staff
@@ -72,8 +81,7 @@ async def _campaign(msg: Inbound, svc: Services) -> Campaign | None:
 
 
 def _title(campaign: Campaign, svc: Services) -> str:
-    briefing = cached_briefings(svc.content).get(campaign.briefing_id)
-    return f"#{campaign.id}「{briefing.title if briefing else campaign.briefing_id}」"
+    return campaign_title(campaign, svc.content)
 
 
 @router.command("xuanjiang", guard=STAFF)
@@ -82,7 +90,7 @@ async def campaigns(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     found = await svc.briefings.campaigns(limit=10)
     if not found:
         return [Reply("还没有发过政策宣讲。")]
-    lines = [f"{_title(c, svc)} {c.created_at[:10]}" for c in found]
+    lines = [f"{_title(c, svc)} {local_time(c.created_at)[:10]}" for c in found]
     return [Reply("最近的政策宣讲：\n" + "\n".join(lines) + "\n看触达：/baobiao 编号；未触达名单：/weichuda 编号")]
 
 
@@ -167,11 +175,12 @@ async def reach(msg: Inbound, svc: Services, call: CampaignCall) -> list[Reply]:
 
 @router.command("weichuda", guard=CAMPAIGN)
 async def unreached(msg: Inbound, svc: Services, call: CampaignCall) -> list[Reply]:
-    """Staff: who the briefing did not reach in their area (for home visits); phones masked."""
+    """Staff: who the briefing did not reach in their area (home visits); full phones only to the village's liaison."""
     who, campaign = call.who, call.campaign
     total = sum(r.unreachable + r.not_bound for r in await svc.reports.reach(campaign.id, who.scope))
-    people = await svc.reports.unreached(campaign.id, who.scope, limit=SHOWN)
-    return [Reply(f"{_title(campaign, svc)}\n" + unreached_text(people, svc.content, total))]
+    people = await first_unreached(svc.db, svc.content, campaign.id, who.scope)
+    text = unreached_text(people, svc.content, Viewer.of(who.staff), total)
+    return [Reply(f"{_title(campaign, svc)}\n" + text)]
 
 
 @router.command("tubiao", guard=CAMPAIGN)
@@ -181,7 +190,7 @@ async def chart(msg: Inbound, svc: Services, call: CampaignCall) -> list[Reply]:
     rows = await svc.reports.reach(campaign.id, call.who.scope)
     if not rows:
         return [Reply("您负责的范围里没有目标人员。")]
-    title = f"{_title(campaign, svc)} 触达情况"
+    title = f"政策宣讲{_title(campaign, svc)}{call.who.place}触达情况"
     try:
         image = await asyncio.to_thread(reach_chart, rows, svc.content, title)  # CPU work off the event loop
     except ChartFontMissing:

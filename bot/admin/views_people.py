@@ -3,7 +3,9 @@ services recorded from the list) and 电话回访 (the notice's 10% sample per t
 
 from __future__ import annotations
 
+import re
 import tempfile
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,9 +13,11 @@ from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import completion_rows, total_completion
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, require, signed_in
-from bot.reports.service import callback_sample, export_roster, sample_sheet
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, require, signed_in
+from bot.reports.exports import export_roster, export_sample
+from bot.reports.service import callback_sample
 from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
+from bot.roster.visibility import Viewer
 from storage.ledger import EventKind
 from storage.roster import Scope
 
@@ -40,7 +44,7 @@ async def p1131(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     scope = _scope(request)
-    rows = await completion_rows(svc.reports, scope, request.app[CACHE], list(svc.content.townships))
+    rows = await completion_rows(figures(request), scope, request.app[CACHE], list(svc.content.townships))
     people = []
     if scope.village is not None:  # one village: every person with their counts
         statuses = await svc.reports.statuses(scope)
@@ -55,8 +59,12 @@ async def p1131(request: web.Request) -> web.Response:
         names=names,
         people=people,
         kinds=KIND_NAMES,
+        form_id=uuid.uuid4().hex,  # with the row: each record form's idempotency key
         done=request.query.get("done", ""),
     )
+
+
+_REQUEST_KEY = re.compile(r"[0-9a-f]{32}-\d{1,4}")
 
 
 @routes.post("/p1131/record")
@@ -66,13 +74,17 @@ async def record(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     kind = KINDS.get(str(form.get("kind", "")))
     person = await svc.roster.person(str(form.get("person", ""))[:64])
-    note = str(form.get("note", "")).strip()[:40] or datetime.now(UTC).strftime("%Y%m%d%H%M")
+    note = str(form.get("note", "")).strip()[:40]
     if kind is None or person is None:
         raise web.HTTPBadRequest(text="请选要记录的人和服务类型。")
-    added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, f"offline:{note}")
+    # the form's key: a resubmitted form counts once, each service recorded counts (not one per minute)
+    key = str(form.get("request", ""))
+    key = key if _REQUEST_KEY.fullmatch(key) else uuid.uuid4().hex
+    ref = f"offline:web:{key}:{note}" if note else f"offline:web:{key}"
+    added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, ref)
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
-    request.app[CACHE].clear()
+    request.app[CACHE].expire(lambda key: key[0] == "1131")  # the counts catch up in the background
     await audit(request, "p1131.record", f"{person.person_id} {kind}")
     raise web.HTTPSeeOther(f"/admin/p1131?township={person.township_id}&village={person.village}&done=1")
 
@@ -91,7 +103,8 @@ async def export_1131(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     scope = _scope(request)
     with tempfile.TemporaryDirectory() as folder:
-        path = await export_roster(svc.db, scope, svc.content, Path(folder) / "1131.xlsx", False)
+        path = Path(folder) / "1131.xlsx"
+        await export_roster(svc.db, svc.content, Viewer.of(signed_in(request).staff, scope=scope), path)
         body = path.read_bytes()
     await audit(request, "p1131.export", f"{scope.township_id or ''} {scope.village or ''}")
     return xlsx(body, "1131.xlsx")
@@ -105,7 +118,9 @@ async def export_callbacks(request: web.Request) -> web.Response:
     seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
     chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
     with tempfile.TemporaryDirectory() as folder:
-        body = sample_sheet(chosen, svc.content, Path(folder) / "callbacks.xlsx", False).read_bytes()
+        path = Path(folder) / "callbacks.xlsx"
+        await export_sample(chosen, svc.content, Viewer.of(signed.staff), path)
+        body = path.read_bytes()
     await audit(request, "callbacks.export", f"seed {seed} {len(chosen)}")
     return xlsx(body, "callbacks.xlsx")
 
