@@ -1,8 +1,9 @@
 """Turn Chinese text into matching features: jieba words, character bigrams and toneless pinyin bigrams.
 
-Colloquial, dialect and voice-typed questions differ from the FAQ's wording in three ways this covers:
-different words for the same thing (the synonym map rewrites them first), different segmentation
-(character bigrams do not depend on it) and homophones from speech input (pinyin bigrams match them).
+Colloquial, dialect and voice-typed questions differ from the FAQ's wording in ways this covers:
+traditional characters, pinyin and voice slips (bot.faq.textfix repairs them first), different words
+for the same thing (the synonym map rewrites them), different segmentation (character bigrams do not
+depend on it) and remaining homophones from speech input (pinyin bigrams match them).
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from pathlib import Path
 import jieba
 from pypinyin import Style, lazy_pinyin
 
-MAX_CHARS = 200  # a question longer than this is matched on its beginning
-_KEEP = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
+from bot.faq.textfix import TextFixer
+
+MAX_CHARS = 400  # a message longer than this is matched on its end, where the question usually is
+_DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 # Words that carry no topic on their own (function words, pronouns, question particles).
@@ -54,6 +57,11 @@ def trimmed_dictionary(min_frequency: int = 10) -> str:
     return str(target)
 
 
+def _words(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
+
+
 class Analyzer:
     """Normalises text and extracts weighted features. Create once: it loads jieba's dictionary."""
 
@@ -64,14 +72,20 @@ class Analyzer:
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer(trimmed_dictionary())
         self._jieba.initialize()
+        vocabulary = [*synonyms.values()]
         if userdict:
             with open(userdict, "rb") as file:  # jieba leaves a path it opened unclosed
                 self._jieba.load_userdict(file)
+            vocabulary += _words(Path(userdict))
+        self.fixer = TextFixer(vocabulary)
 
     def normalise(self, text: str) -> str:
-        """Fold width and case, drop emoji/punctuation/control characters, apply the synonym map."""
-        folded = unicodedata.normalize("NFKC", text).lower()
-        kept = " ".join(_KEEP.findall(folded))[:MAX_CHARS]
+        """Fold width and case, convert traditional characters, drop personal numbers and
+        emoji/punctuation/control characters, repair pinyin and voice slips, apply the synonym map.
+        Clause boundaries (punctuation) become single spaces."""
+        folded = self.fixer.simplified(unicodedata.normalize("NFKC", text).lower())
+        kept = _DROP.sub(" ", self.fixer.drop_personal(folded)).strip()[-MAX_CHARS:]
+        kept = self.fixer.homophones(self.fixer.latin(kept))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
         return kept
