@@ -77,7 +77,7 @@ class Analyzer:
             with open(userdict, "rb") as file:  # jieba leaves a path it opened unclosed
                 self._jieba.load_userdict(file)
             vocabulary += _words(Path(userdict))
-        self.fixer = TextFixer(vocabulary)
+        self.fixer = TextFixer(v for v in vocabulary if v not in STOPWORDS)
 
     def normalise(self, text: str) -> str:
         """Fold width and case, convert traditional characters, drop personal numbers and

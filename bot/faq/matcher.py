@@ -33,6 +33,10 @@ class Thresholds:
     answer: float = 0.35  # coverage needed to answer outright
     suggest: float = 0.3  # coverage needed to offer choices
     margin: float = 0.8  # answer only if the runner-up scores below this share of the best
+    # between answer and suggest: answer the best and offer the runners-up ("您是不是还想问…") when the
+    # runner-up scores below this share of the best and the best covers at least `likely` of the question
+    tier_margin: float = 0.9
+    likely: float = 0.45
     # ...or, for long questions full of personal context, when the words it shares with the best entry
     # are distinctive enough on their own (sum of their IDF: about two of the FAQ's specific terms).
     evidence: float = 5.0
@@ -54,6 +58,7 @@ class Match:
     suggestions: tuple[str, ...]  # best in-scope entry ids, best first
     score: float  # coverage of the best document
     off_topic: str | None = None  # out-of-scope topic id when that is what the question is about
+    also: tuple[str, ...] = ()  # runners-up offered beside an answer that had no clear lead
 
 
 @dataclass(slots=True)
@@ -72,9 +77,14 @@ class FaqMatcher:
         self.thresholds = thresholds or Thresholds()
         self._exact: dict[str, tuple[str, bool]] = {}
         self._docs: list[_Doc] = []
+        self._names: dict[str, set[str]] = {}  # word feature -> entries whose title or keywords contain it
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
+            for name in (entry.title, *entry.keywords):
+                for feature in self.analyzer.features(self.analyzer.normalise(name)):
+                    if feature.startswith("w:") and len(feature) > 3:  # words of two characters or more
+                        self._names.setdefault(feature, set()).add(entry.id)
         for topic in content.out_of_scope.values():
             self._add(topic.id, False, [topic.name, *topic.questions])
         self._avg_length = sum(d.length for d in self._docs) / max(len(self._docs), 1)
@@ -95,6 +105,19 @@ class FaqMatcher:
             self._exact.setdefault(fold(normalised), (ident, in_scope))
             tf.update(self.analyzer.features(normalised))
         self._docs.append(_Doc(ident, in_scope, tf, float(sum(tf.values()))))
+
+    def naming(self, normalised: str, min_idf: float) -> set[str]:
+        """Entries whose title or keywords share a word of at least `min_idf` with normalised text."""
+        named: set[str] = set()
+        for feature in self.analyzer.features(normalised):
+            if feature in self._names and self._idf.get(feature, 0.0) >= min_idf:
+                named |= self._names[feature]
+        return named
+
+    def specificity(self, normalised: str) -> float:
+        """The highest IDF among the words of normalised text the FAQ knows: how specific its best word is."""
+        words = [f for f in self.analyzer.features(normalised) if f.startswith("w:") and f in self._idf]
+        return max((self._idf[f] for f in words), default=0.0)
 
     def rank(self, question: str) -> list[Ranked]:
         """Every document that shares a feature with the question, best first.
@@ -161,6 +184,8 @@ class FaqMatcher:
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
         if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):
             return Match("answer", best.id, suggestions, best.coverage)
+        if best.coverage >= t.likely and ranked[1].score < t.tier_margin * best.score:
+            return Match("answer", best.id, suggestions, best.coverage, also=suggestions[1:])
         if best.coverage >= t.suggest:
             return Match("suggest", None, suggestions, best.coverage)
         return Match("decline", None, suggestions, best.coverage)

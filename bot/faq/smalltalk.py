@@ -27,7 +27,7 @@ _PHRASES: tuple[tuple[Kind, str], ...] = (
         r"好的|好嘞|好滴|好吧|好|行|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|得嘞|了解|清楚|是的|对",
     ),
 )
-_FILLER = r"[了啦啊呀哈哦嗯吧呢的哇嘛么你您我小助手机器人们那就这样非常太很真一下下个\s]"
+_FILLER = r"[了啦啊呀哈哦嗯吧呢的哇嘛么吗你您我小助手机器人们那就这样非常太很真一下下个\s]"
 _KINDS = tuple((kind, re.compile(pattern)) for kind, pattern in _PHRASES)
 _ALL = re.compile("|".join(f"(?:{p})" for _, p in _PHRASES))
 _LEFT = re.compile(_FILLER)
