@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
+from bot.faq.staff import staff_answer_problems
 from bot.logs import setup_logging
 from bot.postings import cli as postings_cli
 from bot.roster import cli as roster_cli
@@ -21,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="五寨县人社局就业帮扶机器人")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the bot: configured channels, or the console when none is")
-    sub.add_parser("chat", help="talk to the bot in this terminal as a laborer")
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal as a laborer")
+    chat.add_argument("--json", action="store_true", help="conversations from stdin (blank line: next), JSON out")
     ask = sub.add_parser("ask", help="answer questions from the arguments or one per line from stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("question", nargs="*")
@@ -35,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     answer = qsub.add_parser("answer", help="answer an open question; the askers get it relayed")
     answer.add_argument("id", type=int)
     answer.add_argument("text")
-    answer.add_argument("--by", default="staff", help="who answers (kept with the answer)")
+    answer.add_argument("--by", default="县人社局", help="who answers (shown with the answer)")
     sub.add_parser("config", help="print the effective configuration, secrets hidden")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
@@ -111,6 +113,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 
     if args.command == "serve":
         asyncio.run(app.serve(config))
+    elif args.command == "chat" and args.json:
+        from bot.faq import dialogue
+
+        return asyncio.run(dialogue.run(config, sys.stdin, sys.stdout))
     elif args.command == "chat":
         asyncio.run(app.chat(config))
     elif args.command == "questions":
@@ -185,6 +191,10 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
             if not args.text.strip():
                 print("答复不能为空 / the answer is empty", file=sys.stderr)
                 return EXIT_USAGE
+            refused = staff_answer_problems(load_content(config.content_dir), args.text)
+            if refused:
+                print(refused, file=sys.stderr)
+                return 1
             answered = await store.answer(args.id, args.text.strip(), args.by)
             if answered is None:
                 print(f"没有编号 {args.id} 的问题 / no question {args.id}", file=sys.stderr)

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
+from bot.faq.smalltalk import ordinal
 from bot.messages import Inbound, Reply
 from bot.services import Services
 
@@ -89,9 +90,10 @@ class Dispatcher:
         if msg.button is None and msg.event is None and not text.startswith("/"):
             if msg.chat_kind == "group" and not msg.mentioned:
                 return [], None  # privacy: in groups only commands and mentions are for the bot
-            if text.isdigit() and len(text) <= 2:
+            number = int(text) if text.isdigit() and len(text) <= 2 else ordinal(text)
+            if number is not None:  # "2", "第二个": one of the choices last offered
                 state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
-                index = int(text) - 1
+                index = number - 1
                 if 0 <= index < len(state.choices):
                     return await self._button(replace(msg, button=state.choices[index], text="")), None
                 return [Reply(NOT_UNDERSTOOD)], None

@@ -47,15 +47,15 @@ def test_content_check_names_file_and_entry(tmp_path: Path) -> None:
 
 
 def test_chat_then_staff_answers_the_open_question(tmp_path: Path) -> None:
-    result = run(["chat"], tmp_path, stdin="交通补贴咋领\n房子漏水了找谁修\n退出\n")
+    result = run(["chat"], tmp_path, stdin="交通补贴咋领\n劳务派遣公司靠谱不\n退出\n")
     assert result.returncode == 0, result.stderr
     assert "依据：" in result.stdout and "已经记下" in result.stdout
     listed = run(["questions"], tmp_path)
-    assert "房子漏水了找谁修" in listed.stdout
+    assert "劳务派遣公司靠谱不" in listed.stdout
     question_id = listed.stdout.split("\t", 1)[0].lstrip("#")
     answered = run(["questions", "answer", question_id, "请找村委会。"], tmp_path)
     assert answered.returncode == 0, answered.stderr
-    assert "房子漏水了找谁修" not in run(["questions"], tmp_path).stdout
+    assert "劳务派遣公司靠谱不" not in run(["questions"], tmp_path).stdout
     assert run(["questions", "answer", "999", "x"], tmp_path).returncode == 1
 
 

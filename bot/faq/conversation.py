@@ -22,6 +22,7 @@ from bot.faq.matcher import FaqMatcher, Match
 Outcome = Literal["answer", "suggest", "decline"]
 _SEP = ">"
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
+NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
 OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
 VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
 
@@ -89,16 +90,31 @@ class Reader:
         off = self._off_topic(rest)
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
-        specific = self.matcher.specificity(rest) >= VAGUE and not (facet == "who" and full.entry in self.groups)
-        if full.outcome == "answer" and not full.also and full.entry != context.entry and specific:
-            if self.matcher.match(rest).entry == full.entry:  # not just the facet words pointing elsewhere
-                return self._plain(full, facet, context)  # a whole new question in other words
+        if self._new_question(full, rest, facet, context):
+            return self._plain(full, facet, context)
         if context.off_topic is not None and self._followups(context.off_topic):
-            off = Match("decline", None, (), full.score, off_topic=context.off_topic)
-            return replace(self._decline(off, facet, context), followup=True)
-        if context.entry is not None:
+            again = Match("decline", None, (), full.score, off_topic=context.off_topic)
+            return replace(self._decline(again, facet, context), followup=True)
+        if context.entry is not None and self._follows(context.entry, facet, rest, full):
             return self._answer(context.entry, facet or "what", full.score, context, followup=True)
         return self._plain(full, facet, context)
+
+    def _follows(self, entry: str, facet: Facet | None, rest: str, full: Match) -> bool:
+        """A message that names no topic is a follow-up when it asks a facet, says nothing beyond
+        common words, or the current topic is among its own best matches ("有省外的活没" after 招工);
+        a question in words the topic does not know ("劳务派遣公司靠谱不") is a new question."""
+        return facet is not None or self.matcher.specificity(rest) < VAGUE or entry in full.suggestions
+
+    def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
+        """A whole new question in other words: the matcher answers it with another entry, clearly, from
+        specific words that are not facet cues (and not the asker's group in a "who" question)."""
+        if full.outcome != "answer" or full.also or full.entry == context.entry:
+            return False
+        if self.matcher.specificity(rest) < VAGUE or (facet == "who" and full.entry in self.groups):
+            return False
+        if sum(f.startswith("w:") for f in self.matcher.analyzer.features(rest)) < NEW_QUESTION_WORDS:
+            return False  # "最多贷多少": too few words to be a question of its own
+        return self.matcher.match(rest).entry == full.entry
 
     def _best_named(self, names: set[str], rest: str, full: Match) -> str:
         """Of the entries the message names, the one the matcher ranks first."""

@@ -115,9 +115,10 @@ class FaqMatcher:
         return named
 
     def specificity(self, normalised: str) -> float:
-        """The highest IDF among the words of normalised text the FAQ knows: how specific its best word is."""
-        words = [f for f in self.analyzer.features(normalised) if f.startswith("w:") and f in self._idf]
-        return max((self._idf[f] for f in words), default=0.0)
+        """The highest IDF among the words of normalised text: how specific its most specific word is.
+        A word of two or more characters the FAQ has never seen counts as most specific."""
+        words = [f for f in self.analyzer.features(normalised) if f.startswith("w:") and (f in self._idf or len(f) > 3)]
+        return max((self._idf.get(f, self._unseen_idf) for f in words), default=0.0)
 
     def rank(self, question: str) -> list[Ranked]:
         """Every document that shares a feature with the question, best first.
