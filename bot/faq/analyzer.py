@@ -17,9 +17,8 @@ import unicodedata
 from pathlib import Path
 
 import jieba
-from pypinyin import Style, lazy_pinyin
 
-from bot.faq.textfix import TextFixer
+from bot.faq.textfix import TextFixer, sounds
 
 MAX_CHARS = 400  # a message longer than this is matched on its end, where the question usually is
 _DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
@@ -112,6 +111,6 @@ class Analyzer:
         for run in runs:
             for chunk in _CJK_RUN.findall(run):
                 out += [f"b:{chunk[i : i + 2]}" for i in range(len(chunk) - 1)]
-                syllables = lazy_pinyin(chunk, style=Style.NORMAL, errors="ignore")
+                syllables = sounds(chunk)
                 out += [f"p:{a}{b}" for a, b in itertools.pairwise(syllables)]
         return out

@@ -73,7 +73,7 @@ class Reader:
     def read(self, text: str, context: Context) -> Reading:
         normalised = self.matcher.analyzer.normalise(text)
         facet = detect(normalised)
-        full = self.matcher.match(text)
+        full = self.matcher.match_normalised(normalised)
         rest = residue(normalised)
         if context.entry is None and context.off_topic is None:
             vague = self.matcher.specificity(normalised) < VAGUE
@@ -114,13 +114,13 @@ class Reader:
             return False
         if sum(f.startswith("w:") for f in self.matcher.analyzer.features(rest)) < NEW_QUESTION_WORDS:
             return False  # "最多贷多少": too few words to be a question of its own
-        return self.matcher.match(rest).entry == full.entry
+        return self.matcher.match_normalised(rest).entry == full.entry
 
     def _best_named(self, names: set[str], rest: str, full: Match) -> str:
         """Of the entries the message names, the one the matcher ranks first."""
         if full.entry in names:
             return full.entry
-        for ranked in self.matcher.rank(rest):
+        for ranked in self.matcher.rank_normalised(rest):
             if ranked.id in names:
                 return ranked.id
         return min(names)
@@ -129,7 +129,7 @@ class Reader:
         """The out-of-scope topic the words left after the facet cues clearly name, if any."""
         if not rest or self.matcher.specificity(rest) < VAGUE:
             return None
-        match = self.matcher.match(rest)
+        match = self.matcher.match_normalised(rest)
         if match.off_topic is not None and match.score >= self.off_coverage:
             return match.off_topic
         return None

@@ -6,6 +6,7 @@ All repairs are linear in the length of the text: dictionary look-ups over a fix
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -21,9 +22,19 @@ _PERSONAL = re.compile(
 _NAME = re.compile(r"(?:我叫|俺叫|我是|俺是|本人)([\u4e00-\u9fff]{2,3})(?=[,，。 ]|身份证|电话|手机)")
 _LATIN = re.compile(r"[a-z]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 MIN_HOMOPHONE = 2
 MAX_HOMOPHONE = 4
+
+
+@functools.cache
+def sound(char: str) -> str:
+    """A character's toneless pinyin (its most common reading), cached: one dictionary look-up per
+    character afterwards, where pypinyin's phrase segmentation costs milliseconds on long text."""
+    return str(lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0]) if _CJK.match(char) else ""
+
+
+def sounds(text: str) -> list[str]:
+    return [sound(c) for c in text]
 
 
 class TextFixer:
@@ -37,7 +48,7 @@ class TextFixer:
         self._sound: dict[tuple[str, ...], str] = {}
         self._prefixes: dict[str, list[tuple[str, str]]] = {}
         for term in terms:
-            syllables = tuple(lazy_pinyin(term, style=Style.NORMAL))
+            syllables = tuple(sounds(term))
             if len(term) <= MAX_HOMOPHONE:
                 self._sound.setdefault(syllables, term)
             for cut in range(1, len(term) + 1):
@@ -76,13 +87,11 @@ class TextFixer:
         if not self._sound:
             return text
         chars = list(text)
-        sounds = [""] * len(chars)
-        for run in _CJK_RUN.finditer(text):  # read in context, so polyphones sound as in the term
-            sounds[run.start() : run.end()] = lazy_pinyin(run.group(0), style=Style.NORMAL)
+        heard = sounds(text)
         i = 0
         while i < len(chars):
             for size in range(MAX_HOMOPHONE, MIN_HOMOPHONE - 1, -1):
-                window = sounds[i : i + size]
+                window = heard[i : i + size]
                 if len(window) < size or "" in window:
                     continue
                 term = self._sound.get(tuple(window))

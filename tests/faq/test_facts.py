@@ -37,16 +37,18 @@ def test_a_sentence_may_say_only_what_its_basis_says() -> None:
 
 def test_the_claims_the_notice_does_not_support_are_caught_at_load(tmp_path: Path) -> None:
     """The kind of claim an earlier content pack made: 第一书记 as a proxy, a directive as a fact."""
-    found = content_problems(
-        tmp_path, "faq/proxy-application.toml", "· 驻村帮扶干部。", "· 驻村帮扶干部、第一书记。"
-    )
+    found = content_problems(tmp_path, "faq/proxy-application.toml", "· 驻村帮扶干部。", "· 驻村帮扶干部、第一书记。")
     assert any("proxy-application" in p and "'第一书记'" in p for p in found)
-    found = content_problems(tmp_path, "contacts.toml", "通知要求各乡镇组建，到乡镇上当面问", "每个乡镇都有，到乡镇上问")
+    found = content_problems(
+        tmp_path, "contacts.toml", "通知要求各乡镇组建，到乡镇上当面问", "每个乡镇都有，到乡镇上问"
+    )
     assert any(p.startswith("contacts.toml: township-station:") and "'都有'" in p for p in found)
 
 
 def test_a_basis_must_quote_the_source(tmp_path: Path) -> None:
-    found = content_problems(tmp_path, "faq/training-allowance.toml", "每人每天 15 元的培训生活补贴", "每人每天 25 元的培训生活补贴")
+    found = content_problems(
+        tmp_path, "faq/training-allowance.toml", "每人每天 15 元的培训生活补贴", "每人每天 25 元的培训生活补贴"
+    )
     assert any("basis" in p and "25" in p for p in found)
 
 
