@@ -121,3 +121,12 @@ def test_choices_are_numbered_across_the_messages_of_one_reply() -> None:
     ]
     first, second = plain_texts(replies, Capabilities(buttons=False))
     assert "1. a" in first and "2. b" in first and "3. c" in second and "1. c" not in second
+
+
+async def test_asking_for_the_bureau_phone_gets_no_invented_number(chat: Chat) -> None:
+    for text in ("人社局电话多少", "县人社局在哪里"):
+        [reply] = await chat.say(text)
+        assert reply.text.startswith("【县人社局怎么找") and "通知里没写" in reply.text, text
+        assert not any(ch.isdigit() for ch in reply.text.split("依据")[0]), text
+    [jobs] = await chat.say("有没有活干")
+    assert jobs.text.startswith("【招聘和零工信息】")
