@@ -103,17 +103,22 @@ class Reader:
         """A message that names no topic is a follow-up when it asks a facet, says nothing beyond
         common words, or the current topic is among its own best matches ("有省外的活没" after 招工);
         a question in words the topic does not know ("劳务派遣公司靠谱不") is a new question."""
-        return facet is not None or self.matcher.specificity(rest) < VAGUE or entry in full.suggestions
+        if facet is not None or entry in full.suggestions or self.matcher.specificity(rest) < VAGUE:
+            return True
+        return self._words(rest) < NEW_QUESTION_WORDS  # "有啥帮扶": too short to be a question of its own
+
+    def _words(self, normalised: str) -> int:
+        return sum(f.startswith("w:") for f in self.matcher.analyzer.features(normalised))
 
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
         specific words that are not facet cues (and not the asker's group in a "who" question)."""
-        if full.outcome != "answer" or full.also or full.entry == context.entry:
+        if full.outcome != "answer" or full.also or context.entry in full.suggestions:
             return False
         if self.matcher.specificity(rest) < VAGUE or (facet == "who" and full.entry in self.groups):
             return False
-        if sum(f.startswith("w:") for f in self.matcher.analyzer.features(rest)) < NEW_QUESTION_WORDS:
-            return False  # "最多贷多少": too few words to be a question of its own
+        if facet is not None and self._words(rest) < NEW_QUESTION_WORDS:
+            return False  # "最多贷多少": a facet of the current topic, not a question of its own
         return self.matcher.match_normalised(rest).entry == full.entry
 
     def _best_named(self, names: set[str], rest: str, full: Match) -> str:
@@ -127,7 +132,7 @@ class Reader:
 
     def _off_topic(self, rest: str) -> str | None:
         """The out-of-scope topic the words left after the facet cues clearly name, if any."""
-        if not rest or self.matcher.specificity(rest) < VAGUE:
+        if not rest or self.matcher.specificity(rest, unseen=False) < VAGUE:
             return None
         match = self.matcher.match_normalised(rest)
         if match.off_topic is not None and match.score >= self.off_coverage:

@@ -84,11 +84,11 @@ class FaqMatcher:
         self.thresholds = thresholds or Thresholds()
         self._exact: dict[str, tuple[str, bool]] = {}
         self._docs: list[_Doc] = []
-        self._names: dict[str, set[str]] = {}  # word feature -> entries whose title or keywords contain it
+        self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
-            for name in (entry.title, *entry.keywords):
+            for name in entry.keywords:  # titles hold generic words too (…帮扶, …服务)
                 for feature in self.analyzer.features(self.analyzer.normalise(name)):
                     if feature.startswith("w:") and len(feature) > 3:  # words of two characters or more
                         self._names.setdefault(feature, set()).add(entry.id)
@@ -117,17 +117,21 @@ class FaqMatcher:
         self._docs.append(_Doc(ident, in_scope, tf, float(sum(tf.values()))))
 
     def naming(self, normalised: str, min_idf: float) -> set[str]:
-        """Entries whose title or keywords share a word of at least `min_idf` with normalised text."""
+        """Entries whose keywords share a word of at least `min_idf` with normalised text."""
         named: set[str] = set()
         for feature in self.analyzer.features(normalised):
             if feature in self._names and self._idf.get(feature, 0.0) >= min_idf:
                 named |= self._names[feature]
         return named
 
-    def specificity(self, normalised: str) -> float:
+    def specificity(self, normalised: str, unseen: bool = True) -> float:
         """The highest IDF among the words of normalised text: how specific its most specific word is.
-        A word of two or more characters the FAQ has never seen counts as most specific."""
-        words = [f for f in self.analyzer.features(normalised) if f.startswith("w:") and (f in self._idf or len(f) > 3)]
+        With `unseen`, a word of two or more characters the FAQ has never seen counts as most specific."""
+        words = [
+            f
+            for f in self.analyzer.features(normalised)
+            if f.startswith("w:") and len(f) > 3 and (f in self._idf or unseen)  # words of 2+ characters
+        ]
         return max((self._idf.get(f, self._unseen_idf) for f in words), default=0.0)
 
     def rank(self, question: str) -> list[Ranked]:
