@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
-from bot.faq.smalltalk import ordinal
+from bot.choices import choice_number
 from bot.messages import Inbound, Reply
 from bot.services import Services
 
@@ -90,7 +90,7 @@ class Dispatcher:
         if msg.button is None and msg.event is None and not text.startswith("/"):
             if msg.chat_kind == "group" and not msg.mentioned:
                 return [], None  # privacy: in groups only commands and mentions are for the bot
-            number = int(text) if text.isdigit() and len(text) <= 2 else ordinal(text)
+            number = choice_number(text)
             if number is not None:  # "2", "第二个": one of the choices last offered
                 state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
                 index = number - 1

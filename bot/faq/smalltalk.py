@@ -40,8 +40,6 @@ _CONTROLS: dict[str, Control] = {
     **dict.fromkeys(("退订", "取消订阅", "不要再发了", "别发了", "不要推送"), "unsubscribe"),
     **dict.fromkeys(("帮助", "菜单", "help", "menu", "怎么用", "能问什么", "能问啥"), "help"),
 }
-_ORDINAL = re.compile(r"^(?:第|选)?([1-9]|[一二三四五六七八九])(?:个|条|项|号)?$")
-_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
 REPLIES: dict[Kind, str] = {
     "greeting": "您好！想问就业补贴、培训、找活、欠薪这些，直接说就行，比如：交通补贴咋领？",
@@ -71,12 +69,3 @@ def small_talk(normalised: str, raw: str) -> Kind | None:
 def control(normalised: str) -> Control | None:
     """A word that means a command ("转人工", "退订"), said as the whole message."""
     return _CONTROLS.get(normalised.replace(" ", ""))
-
-
-def ordinal(text: str) -> int | None:
-    """A choice said in words: "第二个" / "第2个" / "二" -> 2; None when the text is not one."""
-    found = _ORDINAL.match(text.strip())
-    if found is None:
-        return None
-    token = found.group(1)
-    return _DIGITS.get(token) or int(token)

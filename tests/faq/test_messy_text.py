@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.choices import choice_number
 from bot.faq.facets import detect
 from bot.faq.matcher import FaqMatcher
-from bot.faq.smalltalk import control, ordinal, small_talk
+from bot.faq.smalltalk import control, small_talk
 
 
 @pytest.mark.parametrize(
@@ -65,4 +66,12 @@ def test_a_question_after_a_greeting_is_not_small_talk(matcher: FaqMatcher, text
 def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
     assert control(matcher.analyzer.normalise("转人工")) == "human"
     assert control(matcher.analyzer.normalise("退订")) == "unsubscribe"
-    assert [ordinal(t) for t in ("第二个", "第2个", "三", "2号", "第十个", "二手")] == [2, 2, 3, 2, None, None]
+    assert [choice_number(t) for t in ("第二个", "第2个", "三", "2号", "12", "第十个", "二手")] == [
+        2,
+        2,
+        3,
+        2,
+        12,
+        None,
+        None,
+    ]
