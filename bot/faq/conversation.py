@@ -22,6 +22,7 @@ from bot.faq.matcher import FaqMatcher, Match
 Outcome = Literal["answer", "suggest", "decline"]
 _SEP = ">"
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
+WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
 OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
 VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
@@ -115,6 +116,8 @@ class Reader:
         specific words that are not facet cues (and not the asker's group in a "who" question)."""
         if full.outcome != "answer" or full.also or context.entry in full.suggestions:
             return False
+        if facet is None and full.score >= WHOLE_QUESTION:
+            return True  # "有没有活干": the words of another entry's question, nearly all of them
         if self.matcher.specificity(rest) < VAGUE or (facet == "who" and full.entry in self.groups):
             return False
         if facet is not None and self._words(rest) < NEW_QUESTION_WORDS:

@@ -42,11 +42,11 @@ class Thresholds:
     margin: float = 0.8  # answer only if the runner-up scores below this share of the best
     # between answer and suggest: answer the best and offer the runners-up ("您是不是还想问…") when the
     # runner-up scores below this share of the best and the best covers at least `likely` of the question
-    tier_margin: float = 0.9
+    tier_margin: float = 0.85
     likely: float = 0.4
     # ...or, for long questions full of personal context, when the words it shares with the best entry
     # are distinctive enough on their own (sum of their IDF: about two of the FAQ's specific terms).
-    evidence: float = 5.0
+    evidence: float = 4.0
 
 
 @dataclass(frozen=True, slots=True)

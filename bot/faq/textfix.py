@@ -16,7 +16,7 @@ from pypinyin import Style, lazy_pinyin
 # Personal numbers say nothing about the question and mislead matching ("身份证号…" is not a question
 # about ID cards): the number and the words that introduce it are dropped before matching.
 _PERSONAL = re.compile(
-    r"(?:身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s*[:：是为]?\s*"
+    r"(?:身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s?[:：是为]?\s?"
     r"(?<![0-9a-z])(?:[0-9]{17}[0-9x]|[0-9]{15}|1[3-9][0-9]{9}|[0-9]{3,4}-?[0-9]{7,8})(?![0-9])"
 )
 _NAME = re.compile(r"(?:我叫|俺叫|我是|俺是|本人)([\u4e00-\u9fff]{2,3})(?=[,，。 ]|身份证|电话|手机)")
