@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
+source scripts/browser.sh
 ensure_venv "[dev]"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -86,22 +86,21 @@ async def seed(data_dir: Path, laborers: int, groups: int) -> tuple[set[str], se
     async with await Database.open(data_dir / "bot.sqlite3") as db:
         directory = DirectoryStore(db)
         subs = SubscriptionStore(db)
-        await db.conn.execute("BEGIN")
-        for i in range(laborers):
-            user = str(LABORER0 + i)
-            await subs.add("telegram", user, user, "township", townships[i % len(townships)])
-        for n in range(groups - len(robots)):
-            await directory.bind_group("telegram", group_id(n), f"群{n}", townships[n % len(townships)], "bench")
-        for township in robots:
-            await directory.bind_group("wecom", township, f"{township}企业微信群", township, "bench")
-        await db.conn.execute("COMMIT")
+        async with db.transaction():  # one unit of work: the stores below join it
+            for i in range(laborers):
+                user = str(LABORER0 + i)
+                await subs.add("telegram", user, user, "township", townships[i % len(townships)])
+            for n in range(groups - len(robots)):
+                await directory.bind_group("telegram", group_id(n), f"群{n}", townships[n % len(townships)], "bench")
+            for township in robots:
+                await directory.bind_group("wecom", township, f"{township}企业微信群", township, "bench")
         boss = Staff("telegram", AUTHOR, "bureau", "县人社局", None, None)
         await directory.add_staff(boss)
         store = PostingStore(db)
         posting_id = await store.create(FIELDS, "job", townships, "bench", boss, "published")
         posting = await store.get(posting_id)
         assert posting is not None
-        service = PostingService(db, directory, Outbox(db, directory=directory), content.townships)
+        service = PostingService(db, directory, Outbox(db), content.townships)
         reach = await service.publish(posting)
         print(f"  enqueued posting #{posting_id} for {reach.text()}")
     telegram = {str(LABORER0 + i) for i in range(laborers)} | {group_id(n) for n in range(groups - len(robots))}

@@ -19,7 +19,7 @@ from handlers import build_dispatcher
 log = logging.getLogger(__name__)
 
 
-def platform_channels(config: Config, services: Services, dispatcher: Dispatcher) -> list[Channel]:
+def platform_channels(config: Config, services: Services, dispatcher: Dispatcher[Services]) -> list[Channel]:
     """The platform channels whose credentials are configured."""
     channels: list[Channel] = []
     if config.telegram.token:

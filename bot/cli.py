@@ -6,8 +6,11 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
+from bot.admin import cli as web_cli
+from bot.cli_parser import ChineseParser
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
 from bot.faq.staff import staff_answer_problems
@@ -15,37 +18,51 @@ from bot.logs import setup_logging
 from bot.postings import cli as postings_cli
 from bot.roster import cli as roster_cli
 
+if TYPE_CHECKING:
+    from bot.services import Services
+
 EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="五寨县人社局就业帮扶机器人")
+    parser = ChineseParser(
+        prog="python -m bot",
+        description="五寨县人社局就业帮扶机器人。时间一律为北京时间（Asia/Shanghai）。",
+        epilog="每个命令加 -h 看它的用法，例如：python -m bot report -h",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the bot: configured channels, or the console when none is")
-    chat = sub.add_parser("chat", help="talk to the bot in this terminal as a laborer")
-    chat.add_argument("--json", action="store_true", help="conversations from stdin (blank line: next), JSON out")
-    ask = sub.add_parser("ask", help="answer questions from the arguments or one per line from stdin")
-    ask.add_argument("--json", action="store_true", help="one JSON object per line")
-    ask.add_argument("question", nargs="*")
-    content = sub.add_parser("content", help="content pack tools")
-    content.add_argument("action", choices=["check", "eval"], help="check: validate; eval: measure matching")
-    content.add_argument("file", nargs="?", help="eval: TSV of expected ids and questions")
-    questions = sub.add_parser("questions", help="open questions for staff (most asked first)")
-    questions.add_argument("--all", action="store_true", help="include answered questions")
-    questions.add_argument("--limit", type=int, default=50)
+    sub.add_parser("serve", help="运行机器人：已配置的渠道；都没配置时用终端对话")
+    chat = sub.add_parser("chat", help="在终端里以劳动力身份和机器人对话")
+    chat.add_argument("--json", action="store_true", help="从标准输入读对话（空行开始新对话），每条消息输出一行 JSON")
+    ask = sub.add_parser("ask", help="看 FAQ 怎么回答：问题写在参数里，或从标准输入每行一个")
+    ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    ask.add_argument("question", nargs="*", help="问题")
+    content = sub.add_parser("content", help="内容包工具：检查、测评")
+    content.add_argument(
+        "action", choices=["check", "eval"], metavar="操作", help="check 检查内容；eval 测评匹配准确率"
+    )
+    content.add_argument("file", nargs="?", help="eval：期望编号和问题的 TSV 文件")
+    questions = sub.add_parser("questions", help="机器人答不了的问题（问得多的在前）")
+    questions.add_argument("--all", action="store_true", help="也列出已答复的")
+    questions.add_argument("--limit", type=int, default=50, help="显示条数")
     qsub = questions.add_subparsers(dest="action")
-    answer = qsub.add_parser("answer", help="answer an open question; the askers get it relayed")
-    answer.add_argument("id", type=int)
-    answer.add_argument("text")
-    answer.add_argument("--by", default="县人社局", help="who answers (shown with the answer)")
-    sub.add_parser("config", help="print the effective configuration, secrets hidden")
+    answer = qsub.add_parser("answer", help="答复一个问题，机器人转告所有问过的人")
+    answer.add_argument("id", type=int, help="问题编号")
+    answer.add_argument("text", help="答复内容")
+    answer.add_argument("--by", default="县人社局", help="答复人（和答复一起显示给提问的人）")
+    sub.add_parser("config", help="显示生效的配置（密钥隐藏）")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
-    wechat = sub.add_parser("wechat", help="WeChat Official Account tools")
-    wechat.add_argument("action", choices=["menu"], help="menu: create the custom menu from content/wechat_menu.toml")
-    wechat.add_argument("--check", action="store_true", help="only validate the menu file")
-    telegram = sub.add_parser("telegram", help="Telegram tools")
-    telegram.add_argument("action", choices=["links"], help="links: a deep link per township (t.me/<bot>?start=t_<id>)")
+    web_cli.add_parsers(sub)  # web invite|accounts
+    wechat = sub.add_parser("wechat", help="微信公众号工具")
+    wechat.add_argument(
+        "action", choices=["menu"], metavar="操作", help="menu：按 content/wechat_menu.toml 创建自定义菜单"
+    )
+    wechat.add_argument("--check", action="store_true", help="只检查菜单文件")
+    telegram = sub.add_parser("telegram", help="Telegram 工具")
+    telegram.add_argument(
+        "action", choices=["links"], metavar="操作", help="links：每个乡镇的深度链接（t.me/<bot>?start=t_<id>）"
+    )
     return parser
 
 
@@ -54,17 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
     except ConfigError as exc:
-        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        print(f"配置错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging(config.log_level)
     try:
         return _run(args, config)
     except ContentError as exc:
-        print(f"内容有误，机器人不能启动 / invalid content ({len(exc.problems)} problems):", file=sys.stderr)
+        print(f"内容有误，机器人不能启动（{len(exc.problems)} 处问题）：", file=sys.stderr)
         print("\n".join(f"  {p}" for p in exc.problems), file=sys.stderr)
         return 1
     except (OSError, _storage_error()) as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -88,8 +105,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         briefings = load_briefings(pack)
         questions = sum(len(e.questions) for e in pack.entries.values())
         print(
-            f"OK: {len(pack.entries)} FAQ entries ({questions} questions), {len(pack.out_of_scope)} out-of-scope "
-            f"topics, {len(pack.synonyms)} synonyms, {len(pack.townships)} townships, {len(briefings)} briefings"
+            f"内容检查通过：{len(pack.entries)} 条问答（{questions} 个问法），{len(pack.out_of_scope)} 个不答的话题，"
+            f"{len(pack.synonyms)} 个同义词，{len(pack.townships)} 个乡镇/小区，{len(briefings)} 个宣讲"
         )
         return 0
     if args.command == "wechat":
@@ -103,9 +120,11 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             print(f"{name}\t{link}")
         return 0
     if args.command in roster_cli.COMMANDS:
-        return asyncio.run(roster_cli.run(args, config))
+        return asyncio.run(_with_services(config, roster_cli.run, args))
+    if args.command in web_cli.COMMANDS:
+        return asyncio.run(_with_services(config, web_cli.run, args))
     if args.command in postings_cli.COMMANDS:
-        return asyncio.run(postings_cli.run(args, config))
+        return asyncio.run(_with_services(config, postings_cli.run, args))
     if args.command == "config":
         print(json.dumps(config.redacted(), ensure_ascii=False, indent=2))
         return 0
@@ -122,6 +141,16 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     elif args.command == "questions":
         return asyncio.run(_questions(config, args))
     return 0
+
+
+async def _with_services(
+    config: Config, command: Callable[[argparse.Namespace, Services], Awaitable[int]], args: argparse.Namespace
+) -> int:
+    """Run a feature's CLI command with the services of the one composition root."""
+    from bot.services import services_for
+
+    async with services_for(config) as svc:
+        return await command(args, svc)
 
 
 def ask(config: Config, questions: list[str], as_json: bool) -> int:
@@ -157,7 +186,7 @@ def evaluate_file(config: Config, file: str | None) -> int:
     from bot.services import build_matcher
 
     if not file:
-        print("content eval needs a TSV file", file=sys.stderr)
+        print("content eval 需要一个 TSV 文件", file=sys.stderr)
         return EXIT_USAGE
     _, matcher = build_matcher(config.content_dir)
     report = evaluate(matcher, load_cases(Path(file)))
@@ -182,29 +211,27 @@ def _questions_from(arguments: list[str]) -> Iterator[str]:
 async def _questions(config: Config, args: argparse.Namespace) -> int:
     from bot.clock import local_time
     from bot.faq.relay import relay_answer
-    from bot.outbox.sender import Outbox
-    from storage import Database, QuestionStore
+    from bot.services import services_for
 
-    async with await Database.open(config.database_path) as db:
-        store = QuestionStore(db)
+    async with services_for(config) as svc:
+        store = svc.questions
         if args.action == "answer":
             if not args.text.strip():
-                print("答复不能为空 / the answer is empty", file=sys.stderr)
+                print("答复不能为空", file=sys.stderr)
                 return EXIT_USAGE
-            refused = staff_answer_problems(load_content(config.content_dir), args.text)
+            refused = staff_answer_problems(svc.content, args.text)
             if refused:
                 print(refused, file=sys.stderr)
                 return 1
             answered = await store.answer(args.id, args.text.strip(), args.by)
             if answered is None:
-                print(f"没有编号 {args.id} 的问题 / no question {args.id}", file=sys.stderr)
+                print(f"没有编号 {args.id} 的问题", file=sys.stderr)
                 return 1
-            queued = await relay_answer(store, Outbox(db), answered.id)
+            queued = await relay_answer(store, svc.outbox, answered.id)
             print(f"已答复 #{answered.id}（{answered.ask_count} 人次问过），{queued} 人会收到机器人转告。")
             return 0
         rows = await store.list_open(limit=args.limit, include_answered=args.all)
-        if not rows:
-            print("没有待答复的问题。")
+        print("编号\t次数\t最近提问(北京时间)\t问题\t状态" if rows else "没有待答复的问题。")
         for q in rows:
             status = f"已答复：{q.answer}" if q.answer else "待答复"
             print(f"#{q.id}\t{q.ask_count}次\t{local_time(q.last_asked_at)}\t{q.question}\t{status}")

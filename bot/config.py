@@ -59,6 +59,7 @@ class WechatConfig:
     api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
     path: str = "/wechat"
     require_encryption: bool = False  # refuse plain-mode POSTs (safe mode only)
+    compat_mode: bool = False  # 兼容模式: accept plain-mode POSTs although an EncodingAESKey is configured
     replay_window: int = 300  # seconds a callback's timestamp may be off from now
     max_body_bytes: int = 32768
     reply_budget_ms: int = 4000  # answer passively when ready within this; else customer-service message
@@ -94,6 +95,19 @@ class PostingsConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    base_url: str = "http://127.0.0.1:8080"  # how staff reach the pages; sign-up and login links start with it
+    secure_cookies: bool = False  # set true behind HTTPS: session cookies get the Secure flag
+    idle_minutes: int = 30  # a session unused this long is ended
+    max_upload_mb: int = 20  # largest ledger upload
+    login_failures: int = 5  # failed logins per account (and 4x per address) in 15 minutes before refusing
+    link_minutes: int = 15  # how long a login link from chat stays valid
+    invite_hours: int = 72  # how long a sign-up link stays valid
+    password_memory_kib: int = 65536  # argon2id memory cost per password check (RFC 9106's second choice: 64 MiB)
+    password_time_cost: int = 3  # argon2id passes
+
+
+@dataclass(frozen=True)
 class Config:
     data_dir: Path = PROJECT_ROOT / "data"
     database: Path | None = None  # default: <data_dir>/bot.sqlite3
@@ -101,6 +115,7 @@ class Config:
     log_level: str = "INFO"
     console: bool = True  # run the console channel in `serve` when no platform channel is configured
     http: HttpConfig = field(default_factory=HttpConfig)
+    web: WebConfig = field(default_factory=WebConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     wechat: WechatConfig = field(default_factory=WechatConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
@@ -139,6 +154,11 @@ def load_config(env: Mapping[str, str] | None = None, file: Path | None = None) 
         raise ConfigError("outbox.concurrency, outbox.max_attempts and postings.default_days must be at least 1")
     if config.wechat.wecom_format not in {"text", "markdown"}:
         raise ConfigError("BOT_WECHAT_WECOM_FORMAT / wechat.wecom_format: must be 'text' or 'markdown'")
+    web = config.web
+    if min(web.idle_minutes, web.max_upload_mb, web.login_failures, web.link_minutes, web.invite_hours) < 1:
+        raise ConfigError("web.idle_minutes, max_upload_mb, login_failures, link_minutes, invite_hours: at least 1")
+    if web.password_memory_kib < 8192 or web.password_time_cost < 1:
+        raise ConfigError("web.password_memory_kib must be at least 8192 and web.password_time_cost at least 1")
     return config
 
 

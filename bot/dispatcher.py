@@ -1,73 +1,48 @@
 """Routes every Inbound to the handler for it and returns that handler's replies.
 
-Feature modules in `handlers/` each declare a Router (commands, button prefixes, events); the
-dispatcher is wired from them in `handlers/__init__.py`. Routing order: button, event, command,
-a typed number choosing one of the choices last offered, then free text.
+Feature modules in `handlers/` each declare a Router (commands, button prefixes, events, awaited
+flows, free-text handlers); `handlers/__init__.py` wires them into one Dispatcher. Routing order:
+button, event, command; then, for free text, the flow the chat's conversation state awaits (private
+chats), a typed number choosing one of the choices last offered, the routers' free-text handlers
+(private chats), and finally the fallback text handler (the FAQ).
+
+The dispatcher is generic over the context handed to handlers (the app's services): it needs only
+the conversation store, so this core module sits below every feature. Routing tables live in
+`bot/routing.py`: guards there refuse or inject what they checked.
 """
 
 from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from typing import Generic
 
-from bot.choices import choice_number
 from bot.messages import Inbound, Reply
-from bot.services import Services
+from bot.privacy import mask
+from bot.routing import C, Handler, Router, typed_choice
+from storage.conversations import ConversationState
+
+__all__ = ["NOT_UNDERSTOOD", "SORRY", "Dispatcher", "Router"]
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Inbound, Services], Awaitable[list[Reply]]]
 
 SORRY = "抱歉，小助手出了点问题，请稍后再试，或者找村里的就业服务联络员。"
 NOT_UNDERSTOOD = "没有这个选项。请直接打字说说您想问什么，比如：交通补贴咋领？"
 
 
-@dataclass
-class Router:
-    """The commands, button prefixes and events one feature module handles."""
-
-    commands: dict[str, Handler] = field(default_factory=dict)
-    buttons: dict[str, Handler] = field(default_factory=dict)
-    events: dict[str, Handler] = field(default_factory=dict)
-
-    def command(self, *names: str) -> Callable[[Handler], Handler]:
-        return self._register(self.commands, names)
-
-    def button(self, prefix: str) -> Callable[[Handler], Handler]:
-        return self._register(self.buttons, (prefix,))
-
-    def event(self, *names: str) -> Callable[[Handler], Handler]:
-        return self._register(self.events, names)
-
-    @staticmethod
-    def _register(table: dict[str, Handler], names: tuple[str, ...]) -> Callable[[Handler], Handler]:
-        def decorate(handler: Handler) -> Handler:
-            for name in names:
-                table[name] = handler
-            return handler
-
-        return decorate
-
-
-class Dispatcher:
-    def __init__(self, services: Services, routers: list[Router], text_handler: Handler) -> None:
-        self.services = services
+class Dispatcher(Generic[C]):
+    def __init__(self, context: C, routers: list[Router[C]], text_handler: Handler[C]) -> None:
+        self.services = context
         self.text_handler = text_handler
-        self.commands: dict[str, Handler] = {}
-        self.buttons: dict[str, Handler] = {}
-        self.events: dict[str, Handler] = {}
+        merged: Router[C] = Router()
         for router in routers:
-            for table, mine in (
-                (self.commands, router.commands),
-                (self.buttons, router.buttons),
-                (self.events, router.events),
-            ):
-                clash = set(table) & set(mine)
-                if clash:
-                    raise ValueError(f"routes registered twice: {sorted(clash)}")
-                table.update(mine)
+            merged.include(router)
+        self.commands = merged.commands
+        self.buttons = merged.buttons
+        self.events = merged.events
+        self.flows = merged.flows
+        self.texts = merged.texts
 
     async def dispatch(self, msg: Inbound) -> list[Reply]:
         """Handle one message; never raises: a failing handler gives an apology and a log entry."""
@@ -90,15 +65,38 @@ class Dispatcher:
         if msg.button is None and msg.event is None and not text.startswith("/"):
             if msg.chat_kind == "group" and not msg.mentioned:
                 return [], None  # privacy: in groups only commands and mentions are for the bot
-            number = choice_number(text)
-            if number is not None:  # "2", "第二个": one of the choices last offered
+            state: ConversationState | None = None
+            if text and msg.chat_kind == "private":
                 state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
+                awaited = await self._awaited(msg, state)
+                if awaited is not None:
+                    return awaited, None
+            number = typed_choice(text)
+            if number is not None:  # "2", "第二个": one of the choices last offered
+                if state is None:
+                    state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
                 index = number - 1
                 if 0 <= index < len(state.choices):
                     return await self._button(replace(msg, button=state.choices[index], text="")), None
                 return [Reply(NOT_UNDERSTOOD)], None
-            return await self.text_handler(msg, self.services), msg.text[:500]
+            if text and msg.chat_kind == "private":
+                for handler in self.texts:
+                    taken = await handler(msg, self.services)
+                    if taken is not None:
+                        return taken, None
+            return await self.text_handler(msg, self.services), mask(msg.text)[:500]  # stored: masked
         return await self._control(msg, text), None
+
+    async def _awaited(self, msg: Inbound, state: ConversationState) -> list[Reply] | None:
+        """Free text for the flow this chat awaits; None when nothing (known) is awaited or the flow
+        passes the text on (it then goes to the choices or the FAQ)."""
+        if state.awaiting is None:
+            return None
+        flow = self.flows.get(state.awaiting.flow)
+        if flow is None:
+            log.warning("no handler for the awaited flow %s", state.awaiting.flow)
+            return None
+        return await flow(msg, self.services, state.awaiting)
 
     async def _control(self, msg: Inbound, text: str) -> list[Reply]:
         if msg.button is not None:

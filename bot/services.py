@@ -1,11 +1,19 @@
-"""The services handlers use, built once at start-up and passed to every handler."""
+"""The composition root: every store and feature service, built once and handed to whoever needs them.
+
+`serve`, the CLI, the web pages and the tests all get their stores from one `Services` (built by
+`build_services` or `open_services`); nothing else constructs a store or a feature service. Handlers
+receive it as their context; the dispatcher knows only that it has `conversations`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from bot.admin.accounts import Accounts
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import install as install_briefings
 from bot.config import Config
@@ -14,57 +22,128 @@ from bot.faq.analyzer import Analyzer
 from bot.faq.matcher import FaqMatcher
 from bot.outbox.sender import Outbox
 from bot.postings.service import PostingService
-from storage import ConversationStore, Database, DirectoryStore, QuestionStore
+from bot.recipients import RecipientRules
+from bot.roster.binding import Binder
+from storage import ConversationStore, Database, DirectoryStore, QuestionStore, ServiceLedger
+from storage.accounts import AccountStore
+from storage.briefings import BriefingStore
+from storage.reports import ReportStore
+from storage.roster import RosterStore
+from storage.wechat import WechatStore
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Services:
     config: Config
     content: ContentPack
-    matcher: FaqMatcher
     db: Database
     questions: QuestionStore
     conversations: ConversationStore
     directory: DirectoryStore
+    roster: RosterStore
+    reports: ReportStore
+    briefings: BriefingStore
+    ledger: ServiceLedger
+    wechat: WechatStore
+    recipients: RecipientRules
+    outbox: Outbox
+    postings: PostingService
+    prebuilt_matcher: FaqMatcher | None = field(default=None, repr=False)
 
     @cached_property
-    def outbox(self) -> Outbox:
-        """The one push outbox of this process; features register their on_sent / on_complete hooks here."""
-        cfg = self.config.outbox
-        box = Outbox(
-            self.db,
-            directory=self.directory,
-            conversations=self.conversations,
-            concurrency=cfg.concurrency,
-            max_attempts=cfg.max_attempts,
-            backoff=float(cfg.backoff_seconds),
-            max_backoff=float(cfg.max_backoff_seconds),
-        )
-        self._postings_with(box).attach(box)
-        install_briefings(box, self.db)  # delivered briefings: target marked, 政策宣讲 event recorded
-        return box
+    def matcher(self) -> FaqMatcher:
+        """The FAQ matcher; built on first use (jieba loads then), so CLI commands without FAQ start fast."""
+        return self.prebuilt_matcher or matcher_for(self.content)
 
     @cached_property
-    def postings(self) -> PostingService:
-        return self._postings_with(self.outbox)
+    def accounts(self) -> Accounts:
+        """Staff accounts and sessions of the workbench pages (bot/admin)."""
+        return Accounts(AccountStore(self.db), self.directory, self.config.web)
 
-    def _postings_with(self, outbox: Outbox) -> PostingService:
-        cfg = self.config.postings
-        return PostingService(
-            self.db, self.directory, outbox, self.content.townships, review=cfg.review, default_days=cfg.default_days
-        )
+    @cached_property
+    def binder(self) -> Binder | None:
+        """Binding codes and requests; None when the roster's ID key is not configured."""
+        if not self.config.roster.id_key:
+            return None
+        return Binder(self.roster, self.config.roster)
+
+
+def matcher_for(content: ContentPack) -> FaqMatcher:
+    """Initialise jieba once and index the FAQ."""
+    return FaqMatcher(content, Analyzer(content.synonyms, str(content.userdict)))
 
 
 def build_matcher(content_dir: Path) -> tuple[ContentPack, FaqMatcher]:
     """Load and validate the content, initialise jieba once and index the FAQ."""
+    content = load_checked_content(content_dir)
+    return content, matcher_for(content)
+
+
+def load_checked_content(content_dir: Path) -> ContentPack:
+    """Load and validate the content; invalid briefings stop start-up like invalid FAQ entries."""
     content = load_content(content_dir)
-    cached_briefings(content)  # invalid briefings stop start-up like invalid FAQ entries
-    analyzer = Analyzer(content.synonyms, str(content.userdict))
-    return content, FaqMatcher(content, analyzer)
+    cached_briefings(content)
+    return content
 
 
-async def open_services(config: Config) -> Services:
-    """Everything the bot needs; content errors and storage errors are raised before anything starts."""
-    content, matcher = build_matcher(config.content_dir)
+def build_services(config: Config, content: ContentPack, db: Database, matcher: FaqMatcher | None = None) -> Services:
+    """Every store and service over one database; the outbox's hooks (postings, briefings) registered."""
+    directory = DirectoryStore(db)
+    conversations = ConversationStore(db)
+    recipients = RecipientRules(directory)
+    box = config.outbox
+    outbox = Outbox(
+        db,
+        on_outcome=recipients.apply,
+        conversations=conversations,
+        concurrency=box.concurrency,
+        max_attempts=box.max_attempts,
+        backoff=float(box.backoff_seconds),
+        max_backoff=float(box.max_backoff_seconds),
+    )
+    postings = PostingService(
+        db,
+        directory,
+        outbox,
+        content.townships,
+        review=config.postings.review,
+        default_days=config.postings.default_days,
+    )
+    postings.attach(outbox)
+    install_briefings(outbox, db)  # delivered briefings: target marked, 政策宣讲 event recorded
+    return Services(
+        config=config,
+        content=content,
+        db=db,
+        questions=QuestionStore(db),
+        conversations=conversations,
+        directory=directory,
+        roster=RosterStore(db),
+        reports=ReportStore(db),
+        briefings=BriefingStore(db),
+        ledger=ServiceLedger(db),
+        wechat=WechatStore(db),
+        recipients=recipients,
+        outbox=outbox,
+        postings=postings,
+        prebuilt_matcher=matcher,
+    )
+
+
+async def open_services(config: Config, *, faq: bool = True) -> Services:
+    """Everything the bot needs; content errors and storage errors are raised before anything starts.
+    With `faq`, the matcher is built now (serve, chat) rather than on first use."""
+    content = load_checked_content(config.content_dir)
+    matcher = matcher_for(content) if faq else None
     db = await Database.open(config.database_path)
-    return Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db), DirectoryStore(db))
+    return build_services(config, content, db, matcher)
+
+
+@asynccontextmanager
+async def services_for(config: Config) -> AsyncIterator[Services]:
+    """The services of a CLI command: the database is closed when the command is done."""
+    services = await open_services(config, faq=False)
+    try:
+        yield services
+    finally:
+        await services.db.close()

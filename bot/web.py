@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.admin.app import mount as mount_admin
 from bot.services import Services
 
 SERVICES = web.AppKey("services", Services)
@@ -19,6 +20,7 @@ def build_app(services: Services) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[SERVICES] = services
     app.router.add_get("/healthz", health)
+    mount_admin(app, services)  # the bureau's pages under /admin/
     return app
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from handlers import briefings, faq, groups, postings, postings_review, roster, start, subscriptions
+from handlers import briefings, faq, groups, postings, postings_review, roster, start, subscriptions, web_login
 
 
-def build_dispatcher(services: Services) -> Dispatcher:
+def build_dispatcher(services: Services) -> Dispatcher[Services]:
     return Dispatcher(
         services,
         [
@@ -19,6 +19,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
             postings.router,
             postings_review.router,
             subscriptions.router,
+            web_login.router,
         ],
-        text_handler=postings.intercept(faq.answer_question),
+        text_handler=faq.answer_question,
     )

@@ -23,7 +23,7 @@ from bot.services import Services
 from handlers import start, subscriptions
 from storage.conversations import TOPIC_TTL
 
-router = Router()
+router: Router[Services] = Router()
 
 EMPTY = "请直接打字说说您想问什么，比如：交通补贴咋领？"
 VOICE_EMPTY = "没听清您的语音，麻烦打字再问一次。"
@@ -106,7 +106,7 @@ async def _decline(
         await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, reading.score)
         trace.record("decline", None, reading.facet, ())
         return Reply(answers.declined(svc.content, reading.off_topic))
-    key = question_key(svc, msg.text, context.entry)
+    key = question_key(svc, mask(msg.text), context.entry)  # keys never hold personal numbers
     staff = await svc.questions.staff_answer(key)
     if staff is not None:
         await svc.questions.log(msg.channel, msg.user_id, question, "answer", None, reading.score)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bot.dispatcher import Router
 from bot.messages import Inbound, Reply
+from bot.routing import Router
 from bot.services import Services
+from handlers.guards import StaffCall, staff
 
-router = Router()
+router: Router[Services] = Router()
 
 ROLE_NAMES = {"liaison": "村就业服务联络员", "station": "乡镇就业服务站", "bureau": "县人社局"}
 NOT_IN_GROUP = "这个命令要在乡镇的群里发，例如：/bind 孙家坪乡"
@@ -28,14 +29,10 @@ def argument(text: str) -> str:
     return parts[1].strip() if len(parts) == 2 else ""
 
 
-@router.command("bind")
-async def bind(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("bind", guard=staff(group=True, not_staff=NOT_STAFF, wrong_chat=NOT_IN_GROUP))
+async def bind(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Bind this group to a township so its postings and briefings are pushed here."""
-    if msg.chat_kind != "group":
-        return [Reply(NOT_IN_GROUP)]
-    staff = await svc.directory.staff(msg.channel, msg.user_id)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
+    staff = who.staff
     name = argument(msg.text)
     if not name:
         current = await svc.directory.group(msg.channel, msg.chat_id)

@@ -1,49 +1,35 @@
 """Approving, editing and rejecting liaisons' postings; following and withdrawing one's own postings.
 
 /review lists what waits for this approver (a station: its township's liaisons; the bureau: all);
-`pr:ok:<id>` publishes, `pr:no:<id>` asks for a reason that goes back to the sender, `pr:edit:<id>`
-opens the posting as the approver's draft. /myposts lists a sender's postings with their progress.
+`pr:ok:<id>` publishes, `pr:edit:<id>` opens the posting as the approver's draft (handlers/postings),
+`pr:no:<id>` makes the conversation await `postings.reason`: the next text is the reason that goes back
+to the sender. /myposts lists a sender's postings with their progress.
 """
 
 from __future__ import annotations
 
-from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.postings.draft import Draft
-from bot.postings.render import card, headline
+from bot.postings.render import card, headline, manage_buttons, review_buttons
+from bot.privacy import mask
+from bot.routing import Router, choice_number
 from bot.services import Services
-from storage.directory import Staff
+from handlers.guards import StaffCall, staff, staff_of
+from handlers.postings import GONE, NO_RIGHT, approve, pending_posting, show
+from storage.conversations import Awaiting
 from storage.postings import Posting
 
-router = Router()
+router: Router[Services] = Router()
 
-NO_RIGHT = "您没有审核这条信息的权限（由提交人所在乡镇的就业服务站或县人社局审核）。"
-GONE = "这条信息已经不在待审核状态了（可能别人已经处理）。"
-
-
-def review_buttons(posting_id: int) -> tuple[Button, ...]:
-    return (
-        Button("通过", f"pr:ok:{posting_id}"),
-        Button("修改", f"pr:edit:{posting_id}"),
-        Button("退回", f"pr:no:{posting_id}"),
-    )
+REASON = "postings.reason"  # the flow waiting for a rejection's reason; data: {"posting": id}
+REVIEWERS = "审核由乡镇就业服务站和县人社局负责。"
+CANCEL = Button("取消", "pr:cancel")
 
 
-def manage_buttons(posting: Posting) -> tuple[Button, ...]:
-    buttons = [Button("看进度", f"postings:prog:{posting.id}")]
-    if posting.status in ("pending", "published"):
-        buttons.append(Button("撤回", f"postings:wd:{posting.id}"))
-    return tuple(buttons)
-
-
-@router.command("review", "shenhe")
-async def review_list(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("review", "shenhe", guard=staff(private=True, roles=("station", "bureau"), not_staff=REVIEWERS))
+async def review_list(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Pending postings this approver may decide."""
-    staff = await svc.directory.staff(msg.channel, msg.user_id)
-    if staff is None or staff.role == "liaison":
-        return [Reply("审核由乡镇就业服务站和县人社局负责。")]
-    township = None if staff.role == "bureau" else staff.township_id
-    pending = [p for p in await svc.postings.store.pending(township) if svc.postings.can_review(staff, p)]
+    pending = await svc.postings.reviewable(who.staff)
     if not pending:
         return [Reply("没有待审核的信息。")]
     replies = [Reply(f"待审核 {len(pending)} 条：")]
@@ -53,38 +39,25 @@ async def review_list(msg: Inbound, svc: Services) -> list[Reply]:
     return replies
 
 
-async def _reviewable(msg: Inbound, svc: Services, posting_id: int) -> tuple[Staff, Posting] | Reply:
-    staff = await svc.directory.staff(msg.channel, msg.user_id)
-    posting = await svc.postings.store.get(posting_id)
-    if posting is None:
-        return Reply("没有这条信息。")
-    if staff is None or not svc.postings.can_review(staff, posting):
-        return Reply(NO_RIGHT)
-    if posting.status != "pending":
-        return Reply(GONE)
-    return staff, posting
-
-
-@router.button("pr")
-async def review_button(msg: Inbound, svc: Services) -> list[Reply]:
-    """Approve, edit or reject one pending posting."""
+@router.button("pr", guard=staff(private=True, not_staff=NO_RIGHT))
+async def review_button(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
+    """Approve, edit or reject one pending posting (or stop rejecting: pr:cancel)."""
     parts = (msg.button or "").split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
+    if parts[1:2] == ["cancel"]:
+        await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
+        return [Reply("好的，没有退回。")]
+    if len(parts) != 3 or not parts[2].isdecimal():
         return [Reply("没有这个选项。")]
-    checked = await _reviewable(msg, svc, int(parts[2]))
-    if isinstance(checked, Reply):
-        return [checked]
-    staff, posting = checked
+    posting, refusal = await pending_posting(svc, who.staff, int(parts[2]))
+    if posting is None:
+        return [Reply(refusal)]
     if parts[1] == "ok":
-        return await approve(msg, svc, staff, posting)
+        return await approve(svc, who.staff, posting)
     if parts[1] == "no":
-        await svc.postings.store.save_draft(
-            msg.channel, msg.user_id, {"mode": "reject", "posting": posting.id}, "reason"
-        )
-        return [Reply(f"退回 {headline(posting)}：请说一下原因（会转告提交人）。", (Button("取消", "pd:cancel"),))]
+        reason = Awaiting(REASON, data={"posting": posting.id})
+        await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, reason)
+        return [Reply(f"退回 {headline(posting)}：请说一下原因（会转告提交人）。", (CANCEL,))]
     if parts[1] == "edit":
-        from handlers.postings import show  # the draft flow; imported here to keep the modules acyclic
-
         fields = {name: posting.field(name) for name in ("title", "employer", "location", "salary", "headcount")}
         fields |= {name: posting.field(name) for name in ("requirements", "contact_name", "contact_phone")}
         fields["valid_until"] = posting.valid_until
@@ -93,49 +66,23 @@ async def review_button(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply("没有这个选项。")]
 
 
-async def approve(msg: Inbound, svc: Services, staff: Staff, posting: Posting) -> list[Reply]:
-    if not await svc.postings.store.review(posting.id, "published", staff.user_id):
-        return [Reply(GONE)]
-    published = await svc.postings.store.get(posting.id)
-    assert published is not None
-    reach = await svc.postings.publish(published)
-    await svc.postings.notify(
-        (posting.author_channel, posting.author_user_id),
-        f"approved:{posting.id}",
-        Reply(f"您提交的{headline(posting)}已通过审核，开始推送。", manage_buttons(published)),
-    )
-    return [Reply(f"已通过 {headline(posting)}，正在发给 {reach.text()}。", manage_buttons(published))]
-
-
-async def reject_with(msg: Inbound, svc: Services, posting_id: int, reason: str) -> list[Reply]:
-    """The reason typed after 退回: the posting is rejected and the sender told why."""
-    await svc.postings.store.drop_draft(msg.channel, msg.user_id)
-    checked = await _reviewable(msg, svc, posting_id)
-    if isinstance(checked, Reply):
-        return [checked]
-    staff, posting = checked
-    reason = reason.strip()[:200]
+@router.awaiting(REASON)
+async def reason_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
+    """The reason typed after 退回: the posting is rejected and the sender told why (a typed choice
+    number picks 取消 instead)."""
+    if choice_number(msg.text):
+        return None
+    await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
+    reviewer = await staff_of(msg, svc)
+    posting, refusal = await pending_posting(svc, reviewer, int(awaiting.data.get("posting", 0)))
+    if posting is None or reviewer is None:
+        return [Reply(refusal)]
+    reason = mask(msg.text.strip())[:200]  # stored and relayed: personal numbers masked
     if not reason:
         return [Reply("退回要写原因。请再点一次「退回」。")]
-    if not await svc.postings.store.review(posting.id, "rejected", staff.user_id, reason):
+    if not await svc.postings.reject(reviewer, posting, reason):
         return [Reply(GONE)]
-    await svc.postings.notify(
-        (posting.author_channel, posting.author_user_id),
-        f"rejected:{posting.id}",
-        Reply(f"您提交的{headline(posting)}没有通过审核。\n原因：{reason}\n改好后可以重新发「/post」。"),
-    )
     return [Reply(f"已退回 {headline(posting)}，并告诉了提交人。")]
-
-
-async def save_edit(msg: Inbound, svc: Services, staff: Staff, draft: Draft) -> list[Reply]:
-    """An approver confirmed their edit of a pending posting: save it and publish."""
-    await svc.postings.store.drop_draft(msg.channel, msg.user_id)
-    checked = await _reviewable(msg, svc, draft.editing or 0)
-    if isinstance(checked, Reply):
-        return [checked]
-    staff, posting = checked
-    await svc.postings.store.update(posting.id, draft.fields, draft.kind, draft.townships)
-    return await approve(msg, svc, staff, posting)
 
 
 @router.command("myposts", "wode")
@@ -149,8 +96,8 @@ async def my_postings(msg: Inbound, svc: Services) -> list[Reply]:
 
 async def manage(msg: Inbound, svc: Services, action: str, posting: Posting) -> list[Reply]:
     """`postings:prog:<id>` / `postings:wd:<id>` for the sender, their station or the bureau."""
-    staff = await svc.directory.staff(msg.channel, msg.user_id)
-    if not svc.postings.can_manage(staff, posting, msg.channel, msg.user_id):
+    found = await staff_of(msg, svc)
+    if not svc.postings.can_manage(found, posting, msg.channel, msg.user_id):
         return [Reply("只有发布人、所在乡镇的就业服务站或县人社局可以查看和撤回。")]
     if action == "prog":
         return [Reply(await svc.postings.progress_text(posting), manage_buttons(posting))]

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
 
 from bot.briefings.send import deliver_missed
-from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
+from bot.outbox.sender import Push
 from bot.privacy import mask_phone
-from bot.roster.access import (
-    KIND_NAMES,
-    NO_KEY,
-    NOT_STAFF,
-    actor,
-    binder,
-    kind_of,
-    notify,
-    roster,
-    scope_of,
-    scope_text,
-    staff_of,
-    tell_liaisons,
-)
+from bot.roster.access import KIND_NAMES, NO_KEY, kind_of, record_offline
 from bot.roster.binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like_code, masked_name
 from bot.roster.fields import FieldError, phone, wage
+from bot.routing import Router
 from bot.services import Services
-from storage.ledger import ServiceLedger
-from storage.reports import ReportStore
+from handlers.guards import StaffCall, bound, staff
 from storage.roster import Person, Scope
 
-router = Router()
+router: Router[Services] = Router()
+STAFF = staff(private=True)
 
 HOW_TO_BIND = (
     "把聊天账号和县里的务工台账绑定后，政策通知、岗位信息能直接发给您。\n"
@@ -41,7 +30,8 @@ FIELDS |= {"务工单位": "employer", "电话": "phone", "手机": "phone", "�
 FIELD_NAMES = {"work_place": "务工地点", "employer": "企业", "phone": "电话", "wage": "工资"}
 
 
-PRIVATE_ONLY = [Reply("这是个人信息，请私聊我（点我的头像发消息）。")]
+PRIVATE = "这是个人信息，请私聊我（点我的头像发消息）。"
+BOUND = bound(not_bound="您还没有绑定。" + HOW_TO_BIND, wrong_chat=PRIVATE)
 
 
 def _args(msg: Inbound) -> list[str]:
@@ -57,6 +47,20 @@ def _info(person: Person) -> str:
     )
 
 
+async def notify(svc: Services, item_id: str, channel: str, user_id: str, text: str, person_id: str = "") -> None:
+    """A one-off message to a chat user (request decided, …) through the outbox."""
+    push = Push(channel, user_id, "user", Reply(text), person_id=person_id or None, user_id=user_id)
+    await svc.outbox.enqueue("notice", item_id, [push])
+
+
+async def tell_liaisons(svc: Services, person: Person, item_id: str, text: str) -> None:
+    """Push a notice about a new request to the liaisons of the person's village."""
+    targets = await svc.roster.liaisons(person.township_id, person.village)
+    pushes = [Push(channel, user_id, "user", Reply(text), user_id=user_id) for channel, user_id in targets]
+    if pushes:
+        await svc.outbox.enqueue("notice", item_id, pushes)
+
+
 async def _bound(svc: Services, person: Person, channel: str, user_id: str) -> None:
     """A chat account was just bound: briefings the person missed while unbound are sent now."""
     await deliver_missed(svc.db, svc.outbox, svc.content, person.person_id, channel, user_id)
@@ -66,13 +70,13 @@ async def _bound(svc: Services, person: Person, channel: str, user_id: str) -> N
 async def bind(msg: Inbound, svc: Services) -> list[Reply]:
     """Bind with a one-time code, or ask the liaison to confirm name + last 4 ID digits."""
     if msg.chat_kind != "private":
-        return PRIVATE_ONLY
-    b = binder(svc)
+        return [Reply(PRIVATE)]
+    b = svc.binder
     if b is None:
         return [Reply(NO_KEY)]
     args = _args(msg)
     if not args:
-        bound = await roster(svc).bound_person(msg.channel, msg.user_id)
+        bound = await svc.roster.bound_person(msg.channel, msg.user_id)
         if bound is not None:
             return [
                 Reply(
@@ -92,7 +96,7 @@ async def bind(msg: Inbound, svc: Services) -> list[Reply]:
             notice = f"{person.village}{masked_name(person.name)}申请绑定聊天账号，请发 /daiban 确认。"
             await tell_liaisons(svc, person, f"bind:{person.person_id}:{stamp}", notice)
         return [Reply(text)]
-    await b.store.attempt(msg.channel, msg.user_id, ok=False)
+    await b.wasted(msg.channel, msg.user_id)
     return [Reply("没看懂。" + HOW_TO_BIND)]
 
 
@@ -102,7 +106,7 @@ async def bind_payload(msg: Inbound, svc: Services) -> list[Reply]:
     The one "start_payload" route (handlers/subscriptions.py) and the WeChat subscribe handler delegate
     payloads starting with PAYLOAD_PREFIX here."""
     payload = msg.payload or ""
-    b = binder(svc)
+    b = svc.binder
     if not payload.startswith(PAYLOAD_PREFIX) or b is None:
         return []
     text, person = await b.redeem(msg.channel, msg.user_id, payload)
@@ -111,15 +115,10 @@ async def bind_payload(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply(text)]
 
 
-@router.command("xinxi", "wodexinxi")
-async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("xinxi", "wodexinxi", guard=BOUND)
+async def my_info(msg: Inbound, svc: Services, person: Person) -> list[Reply]:
     """A laborer sees their own work information and how to correct it."""
-    if msg.chat_kind != "private":
-        return PRIVATE_ONLY
-    person = await roster(svc).bound_person(msg.channel, msg.user_id)
-    if person is None:
-        return [Reply("您还没有绑定。" + HOW_TO_BIND)]
-    s = await ReportStore(svc.db).status_of(person.person_id)
+    s = await svc.reports.status_of(person.person_id)
     record = (
         f"\n“1131”服务：政策宣讲 {min(s.briefing, 1)}/1，职业指导 {min(s.guidance, 1)}/1，"
         f"岗位推介 {min(s.recommendations, 3)}/3，培训或见习 {min(s.training, 1)}/1"
@@ -128,14 +127,9 @@ async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply(_info(person) + record + hint)]
 
 
-@router.command("gai", "xiugai")
-async def correct(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("gai", "xiugai", guard=BOUND)
+async def correct(msg: Inbound, svc: Services, person: Person) -> list[Reply]:
     """A laborer corrects one item of their work information; the liaison confirms it."""
-    if msg.chat_kind != "private":
-        return PRIVATE_ONLY
-    person = await roster(svc).bound_person(msg.channel, msg.user_id)
-    if person is None:
-        return [Reply("您还没有绑定。" + HOW_TO_BIND)]
     args = _args(msg)
     field = FIELDS.get(args[0]) if args else None
     if field is None or len(args) < 2:
@@ -145,31 +139,27 @@ async def correct(msg: Inbound, svc: Services) -> list[Reply]:
         value = phone(value) if field == "phone" else wage(value) if field == "wage" else value
     except FieldError as exc:
         return [Reply(f"{exc}，请重新发。")]
-    request_id = await roster(svc).request("work_info", person.person_id, msg.channel, msg.user_id, field, value)
+    request_id = await svc.roster.request("work_info", person.person_id, msg.channel, msg.user_id, field, value)
     notice = f"{person.village}{masked_name(person.name)}申请修改{FIELD_NAMES[field]}，请发 /daiban 确认。"
     await tell_liaisons(svc, person, f"work-info:{request_id}", notice)
     shown = mask_phone(value) if field == "phone" else value
     return [Reply(f"已提交，{FIELD_NAMES[field]}改为“{shown}”，村联络员确认后更新。")]
 
 
-@router.command("daiban")
-async def pending(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("daiban", guard=STAFF)
+async def pending(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: binding requests and work-information corrections waiting in their area."""
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
-    requests = await roster(svc).pending(scope_of(staff))
-    await roster(svc).audit(actor(msg), staff.role, "requests.list", f"{len(requests)} pending")
+    requests = await svc.roster.pending(who.scope)
     if not requests:
-        return [Reply(f"{scope_text(staff, svc)}没有待确认的事项。")]
+        return [Reply(f"{who.place}没有待确认的事项。")]
     replies = []
     for req in requests[:10]:
-        who = f"{req.person.village}{masked_name(req.person.name)}（后四位 {req.person.id_last4}）"
+        person = f"{req.person.village}{masked_name(req.person.name)}（后四位 {req.person.id_last4}）"
         if req.kind == "bind":
-            text = f"#{req.id} {who} 申请绑定聊天账号。是本人吗？"
+            text = f"#{req.id} {person} 申请绑定聊天账号。是本人吗？"
         else:
             shown = mask_phone(req.value or "") if req.field == "phone" else req.value
-            text = f"#{req.id} {who} 申请把{FIELD_NAMES.get(req.field or '', '')}改为“{shown}”。"
+            text = f"#{req.id} {person} 申请把{FIELD_NAMES.get(req.field or '', '')}改为“{shown}”。"
         buttons = (Button("确认", f"rq:ok:{req.id}"), Button("不对", f"rq:no:{req.id}"))
         replies.append(Reply(text, buttons))
     if len(requests) > 10:
@@ -177,21 +167,17 @@ async def pending(msg: Inbound, svc: Services) -> list[Reply]:
     return replies
 
 
-@router.button("rq")
-async def decide(msg: Inbound, svc: Services) -> list[Reply]:
+@router.button("rq", guard=STAFF)
+async def decide(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: accept or reject one request (only in their own area)."""
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
     _, verdict, number = ((msg.button or "") + "::").split(":")[:3]
-    store = roster(svc)
-    found = [r for r in await store.pending(scope_of(staff)) if str(r.id) == number]
+    store = svc.roster
+    found = [r for r in await store.pending(who.scope) if str(r.id) == number]
     if not found:
         return [Reply("这件事已经处理过了，或者不归您管。")]
-    req = await store.decide(found[0].id, verdict == "ok", actor(msg))
+    req = await store.decide(found[0].id, verdict == "ok", who.actor)
     if req is None:
         return [Reply("这件事已经处理过了。")]
-    await store.audit(actor(msg), staff.role, f"request.{verdict}", f"#{req.id} {req.kind} {req.person.person_id}")
     if verdict == "ok" and req.kind == "bind":
         await _bound(svc, req.person, req.channel, req.user_id)
     what = "绑定" if req.kind == "bind" else f"{FIELD_NAMES.get(req.field or '', '')}修改"
@@ -200,22 +186,19 @@ async def decide(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply(f"#{req.id} {'已确认' if verdict == 'ok' else '已驳回'}，会通知本人。")]
 
 
-@router.command("bangdingma")
-async def codes(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("bangdingma", guard=STAFF)
+async def codes(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: one-time binding codes for the not-yet-bound people of a village (a liaison: their own)."""
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
-    b = binder(svc)
+    b = svc.binder
     if b is None:
         return [Reply(NO_KEY)]
-    scope = scope_of(staff)
+    scope = who.scope
     args = _args(msg)
-    if staff.role == "station":
+    if who.role == "station":
         if not args:
             return [Reply("请写上村名：/bangdingma 村名（整村打印请用命令行 roster codes）")]
         scope = Scope(scope.township_id, args[0])
-    elif staff.role == "bureau":
+    elif who.role == "bureau":
         township = svc.content.township_by_name(args[0]) if len(args) == 2 else None
         if township is None:
             return [Reply("请写上乡镇和村名：/bangdingma 孙家坪乡 东村")]
@@ -225,8 +208,7 @@ async def codes(msg: Inbound, svc: Services) -> list[Reply]:
     todo = [p for p in people if p.person_id not in bound][:50]
     if not todo:
         return [Reply("这里的人都已经绑定了（或者花名册里没有这个村）。")]
-    issued = await b.issue(todo, actor(msg))
-    await b.store.audit(actor(msg), staff.role, "codes.issue", f"{scope.township_id} {scope.village} {len(issued)}")
+    issued = await b.issue(todo, who.actor)
     bot_name = svc.config.roster.telegram_bot
     lines = [
         f"{c.person.name}（后四位 {c.person.id_last4}）：{c.code}"
@@ -237,26 +219,20 @@ async def codes(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply(head + "\n".join(lines) + "\n本人发：/bangding 绑定码")]
 
 
-@router.command("jilu")
-async def record(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("jilu", guard=STAFF)
+async def record(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Staff: record a service given offline: /jilu 姓名 身份证后四位 指导|推介|培训|宣讲 [说明]."""
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        return [Reply(NOT_STAFF)]
     args = _args(msg)
     kind = kind_of(args[2]) if len(args) >= 3 else None
     if kind is None:
         return [Reply("请这样发：/jilu 姓名 身份证后四位 类型 [说明]\n类型：宣讲、指导、推介、培训（含见习）")]
-    found = [
-        p for p in await roster(svc).find(args[0], args[1].upper()) if scope_of(staff).covers(p.township_id, p.village)
-    ]
+    found = [p for p in await svc.roster.find(args[0], args[1].upper()) if who.scope.covers(p.township_id, p.village)]
     if len(found) != 1:
         return [Reply("您负责的范围里没找到这个人，请核对姓名和身份证后四位。")]
-    note = " ".join(args[3:])[:40] or msg.received_at.strftime("%Y%m%d%H%M")
-    ref = f"offline:{note}"
-    added = await ServiceLedger(svc.db).record(
-        kind, ref, person_id=found[0].person_id, source="staff", recorded_by=actor(msg)
-    )
-    await roster(svc).audit(actor(msg), staff.role, "service.record", f"{found[0].person_id} {kind} {ref}")
+    note = " ".join(args[3:])[:40]
+    # the request's own id: a redelivered message counts once, three recommendations given in a row count three
+    request = f"{msg.chat_id}:{msg.message_id}" if msg.message_id else uuid.uuid4().hex
+    ref = f"offline:{request}:{note}" if note else f"offline:{request}"
+    added = await record_offline(svc.ledger, who.scope, who.actor, found[0], kind, ref)
     name = KIND_NAMES[kind]
     return [Reply(f"已记录：{masked_name(found[0].name)} {name}。" if added else f"这次{name}已经记过了。")]

@@ -7,7 +7,7 @@ from bot.messages import Button, Inbound, Reply
 from bot.services import Services
 from handlers import subscriptions
 
-router = Router()
+router: Router[Services] = Router()
 
 # Channels whose adapter delivers voice messages as recognised text (WeChat does; Telegram and the
 # console do not), so the greeting invites voice only there.

@@ -1,21 +1,25 @@
 """Laborers: subscribe to postings by township or keyword, see current postings, say 我感兴趣.
 
 Buttons `subs:mine` and `postings:latest` are also the WeChat menu's keys; a Telegram deep link
-`t_<township id>` (event "start_payload") subscribes to that township. The `postings:*` buttons for
+`t_<township id>` (event "start_payload") subscribes to that township. 按关键词订阅 makes the
+conversation await `subscriptions.keyword`: the next text is the keywords. The `postings:*` buttons for
 staff (已转发, progress, withdraw) are routed here too and handed to handlers.postings_review.
 """
 
 from __future__ import annotations
 
-from bot.dispatcher import Router
 from bot.messages import Button, Inbound, Reply
 from bot.postings.dates import today
 from bot.postings.render import card, headline
+from bot.routing import Router, choice_number
 from bot.services import Services
 from handlers import postings_review, roster
+from handlers.guards import staff_of
+from storage.conversations import Awaiting
 
-router = Router()
+router: Router[Services] = Router()
 
+KEYWORD = "subscriptions.keyword"  # the flow waiting for keywords to subscribe to
 MAX_KEYWORDS = 10
 PRIVATE_ONLY = "订阅请私聊我。"
 
@@ -78,9 +82,12 @@ async def subscription_button(msg: Inbound, svc: Services) -> list[Reply]:
     if action == "t" and len(parts) == 3:
         return await toggle_township(msg, svc, parts[2])
     if action == "kw":
-        await svc.postings.store.save_draft(msg.channel, msg.user_id, {"mode": "keyword"}, "keyword")
-        return [Reply("想找什么活？发几个词，用顿号隔开（比如：电焊、保洁、司机）：", (Button("取消", "pd:cancel"),))]
-    if action == "kd" and len(parts) == 3 and parts[2].isdigit():
+        await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, Awaiting(KEYWORD))
+        return [Reply("想找什么活？发几个词，用顿号隔开（比如：电焊、保洁、司机）：", (Button("取消", "subs:cancel"),))]
+    if action == "cancel":
+        await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
+        return [Reply("好的，没有订阅关键词。", menu_buttons())]
+    if action == "kd" and len(parts) == 3 and parts[2].isdecimal():
         words = [v for t, v in await subs.of(msg.channel, msg.user_id) if t == "keyword"]
         index = int(parts[2])
         if index < len(words):
@@ -103,9 +110,13 @@ async def toggle_township(msg: Inbound, svc: Services, township_id: str) -> list
     return [Reply(f"已取消订阅{township.name}。", menu_buttons())]
 
 
-async def add_keyword(msg: Inbound, svc: Services, text: str) -> list[Reply]:
-    """The words typed after 按关键词订阅."""
-    await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+@router.awaiting(KEYWORD)
+async def add_keyword(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
+    """The words typed after 按关键词订阅 (a typed choice number picks 取消 instead)."""
+    if choice_number(msg.text):
+        return None
+    await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
+    text = msg.text
     words = [w for w in text.replace("，", "、").replace(",", "、").replace(" ", "、").split("、") if w.strip()]
     words = [w.strip() for w in words if 1 <= len(w.strip()) <= 10]
     if not words:
@@ -160,7 +171,7 @@ async def latest(msg: Inbound, svc: Services) -> list[Reply]:
 async def posting_button(msg: Inbound, svc: Services) -> list[Reply]:
     """postings:latest | like:<id> | fwd:<id> (a liaison forwarded it) | prog:<id> | wd:<id>"""
     parts = (msg.button or "").split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
+    if len(parts) < 3 or not parts[2].isdecimal():
         return await latest(msg, svc)
     posting = await svc.postings.store.get(int(parts[2]))
     if posting is None:
@@ -168,7 +179,7 @@ async def posting_button(msg: Inbound, svc: Services) -> list[Reply]:
     if parts[1] in ("prog", "wd"):
         return await postings_review.manage(msg, svc, parts[1], posting)
     if parts[1] == "fwd":
-        if await svc.directory.staff(msg.channel, msg.user_id) is None:
+        if await staff_of(msg, svc) is None:
             return [Reply("这个按钮是给村联络员的。")]
         await svc.postings.store.react(posting.id, "forwarded", msg.channel, msg.user_id)
         return [Reply(f"谢谢！已记下您转发了{headline(posting)}。")]

@@ -1,7 +1,8 @@
-"""SQLite storage behind a narrow async interface. Only this package imports aiosqlite."""
+"""Storage behind one async interface (storage/database.py): SQLite by default, PostgreSQL for scale.
+Only this package imports a database driver."""
 
 from storage.conversations import Awaiting, ConversationState, ConversationStore
-from storage.database import Database, StorageError
+from storage.database import Database, StorageError, StorageUnavailable, Transaction
 from storage.directory import ChatGroup, DirectoryStore, Staff
 from storage.ledger import EventKind, ServiceLedger
 from storage.questions import OpenQuestion, PendingRelay, QuestionStore
@@ -20,4 +21,6 @@ __all__ = [
     "ServiceLedger",
     "Staff",
     "StorageError",
+    "StorageUnavailable",
+    "Transaction",
 ]

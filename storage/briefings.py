@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.database import Database, utc_now
-from storage.roster import transaction
+from storage.ledger import add_counts
 
 ITEM_KIND = "briefing"  # outbox item kind; item_id is the campaign id
 
@@ -35,13 +35,15 @@ class BriefingStore:
 
     async def create(self, briefing_id: str, target: dict[str, Any], created_by: str, people: Sequence[Target]) -> int:
         """The campaign and its targets, in one transaction."""
-        async with transaction(self.db):
-            cursor = await self.db.conn.execute(
-                "INSERT INTO briefing_campaigns (briefing_id, target, created_by, created_at) VALUES (?, ?, ?, ?)",
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "INSERT INTO briefing_campaigns (briefing_id, target, created_by, created_at) VALUES (?, ?, ?, ?) "
+                "RETURNING id",
                 (briefing_id, json.dumps(target, ensure_ascii=False), created_by, utc_now()),
             )
-            campaign_id = int(cursor.lastrowid or 0)
-            await self.db.conn.executemany(
+            assert row is not None
+            campaign_id = int(row[0])
+            await tx.executemany(
                 "INSERT INTO briefing_targets (campaign_id, person_id, channel, user_id) VALUES (?, ?, ?, ?)",
                 [(campaign_id, t.person_id, t.channel, t.user_id) for t in people],
             )
@@ -90,13 +92,13 @@ class BriefingStore:
         return [(int(r[0]), str(r[1])) for r in rows]
 
     async def set_account(self, campaign_id: int, person_id: str, channel: str, user_id: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE briefing_targets SET channel = ?, user_id = ? WHERE campaign_id = ? AND person_id = ?",
             (channel, user_id, campaign_id, person_id),
         )
 
     async def delivered(self, campaign_id: int, person_id: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE briefing_targets SET delivered_at = coalesce(delivered_at, ?) "
             "WHERE campaign_id = ? AND person_id = ?",
             (utc_now(), campaign_id, person_id),
@@ -104,21 +106,21 @@ class BriefingStore:
 
     async def confirm(self, campaign_id: int, person_id: str) -> bool:
         """Record "我已知晓"; False when it was confirmed before."""
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             "UPDATE briefing_targets SET confirmed_at = ?, delivered_at = coalesce(delivered_at, ?) "
             "WHERE campaign_id = ? AND person_id = ? AND confirmed_at IS NULL",
             (utc_now(), utc_now(), campaign_id, person_id),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def answer_knew(self, campaign_id: int, person_id: str, knew: bool) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE briefing_targets SET knew_before = ? WHERE campaign_id = ? AND person_id = ?",
             (int(knew), campaign_id, person_id),
         )
 
     async def answer_received(self, campaign_id: int, person_id: str, received: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE briefing_targets SET received_subsidy = ? WHERE campaign_id = ? AND person_id = ?",
             (received, campaign_id, person_id),
         )
@@ -126,12 +128,14 @@ class BriefingStore:
     async def sync_ledger(self) -> int:
         """A 政策宣讲 event for every briefing delivery the outbox marked sent (idempotent). The outbox's on_sent
         hook records them as they go (re-run after a crash); the CLI reports call this as a safety net."""
-        cursor = await self.db.conn.execute(
-            "INSERT OR IGNORE INTO service_events (kind, person_id, ref, source, occurred_at, created_at) "
-            "SELECT 'policy_briefing', o.person_id, 'briefing:' || c.briefing_id, 'bot', "
-            "coalesce(o.sent_at, o.updated_at), ? FROM outbox o "
-            "JOIN briefing_campaigns c ON o.item_kind = ? AND c.id = CAST(o.item_id AS INTEGER) "
-            "WHERE o.status = 'sent' AND o.person_id IS NOT NULL",
-            (utc_now(), ITEM_KIND),
-        )
-        return cursor.rowcount
+        async with self.db.transaction() as tx:
+            added = await tx.fetchall(
+                "INSERT INTO service_events (kind, person_id, ref, source, occurred_at, created_at) "
+                "SELECT 'policy_briefing', o.person_id, 'briefing:' || c.briefing_id, 'bot', "
+                "coalesce(o.sent_at, o.updated_at), ? FROM outbox o "
+                "JOIN briefing_campaigns c ON o.item_kind = ? AND CAST(c.id AS TEXT) = o.item_id "
+                "WHERE o.status = 'sent' AND o.person_id IS NOT NULL ON CONFLICT DO NOTHING RETURNING person_id",
+                (utc_now(), ITEM_KIND),
+            )
+            await add_counts(tx, [(r[0], "policy_briefing") for r in added])
+        return len(added)

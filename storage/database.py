@@ -1,100 +1,258 @@
-"""Opening the SQLite file (WAL mode) and applying numbered migrations (`PRAGMA user_version`)."""
+"""The one storage interface every store uses, whatever the engine.
+
+`Database.open(target)` opens SQLite (a file path, the default; storage/sqlite.py) or PostgreSQL (a
+`postgresql://…` DSN; storage/postgres.py) and applies the numbered migrations. Stores use only:
+
+- `await db.execute(sql, params)` → rows changed; `await db.executemany(sql, rows)` → rows changed;
+- `await db.fetchone(sql, params)` / `await db.fetchall(sql, params)` (also for `… RETURNING`);
+- `async with db.transaction() as tx:` — a unit of work: `tx` has the same four methods; everything it
+  wrote commits together or rolls back together, and nothing else is committed or rolled back with it.
+  Statements a store issues through `db` *inside* the unit of work (same task, or a task it started)
+  join it, so a caller can wrap several stores' calls in one unit of work without passing `tx` around.
+  A nested `db.transaction()` joins the outer one.
+
+SQL is written once, portable: `?` placeholders (translated per engine, cached), `ON CONFLICT … DO
+NOTHING/UPDATE`, `RETURNING`, `count(*) FILTER (WHERE …)`, no engine-specific functions.
+
+Migrations are one numbered series `storage/migrations/NNN_name.sql`. Where a dialect needs different
+text, `NNN_name.postgresql.sql` (or `.sqlite.sql`) replaces the plain file for that engine only; for
+PostgreSQL the plain files additionally get a few type words substituted (see storage/postgres.py:
+`INTEGER` → `BIGINT`, `INTEGER PRIMARY KEY` → identity column, `REAL` → `DOUBLE PRECISION`, `BLOB` →
+`BYTEA`). A new migration in plain portable SQL therefore runs on both engines unchanged.
+"""
 
 from __future__ import annotations
 
+import abc
+import contextlib
+import contextvars
 import re
-import sqlite3
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
-import aiosqlite
-
-_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.(sqlite|postgresql))?\.sql$")
+DIALECTS = ("sqlite", "postgresql")
 
 
 class StorageError(Exception):
     """The database cannot be opened or migrated; the message says what to do."""
 
 
+class StorageUnavailable(StorageError):
+    """A statement could not run now: the database is locked too long, the disk is full, the server is
+    gone. The caller apologises and tries again later; nothing half-written stays behind."""
+
+
+class IntegrityViolation(StorageError):
+    """A statement broke a constraint (unique, foreign key, check)."""
+
+
+class Row(Protocol):
+    """A result row: index by position (or by column name); iterable."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(number, name, sql) of every migration shipped in storage/migrations, in order."""
-    found = []
+@dataclass(frozen=True, slots=True)
+class Migration:
+    number: int
+    name: str
+    sql: str
+
+
+def migrations(dialect: str = "sqlite") -> list[Migration]:
+    """Every migration shipped in storage/migrations for `dialect`, in order (a dialect's own file
+    replaces the plain one of the same number)."""
+    plain: dict[int, Migration] = {}
+    own: dict[int, Migration] = {}
     for item in resources.files("storage.migrations").iterdir():
         match = _MIGRATION_NAME.match(item.name)
-        if match:
-            found.append((int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
-    found.sort()
-    numbers = [n for n, _, _ in found]
+        if not match:
+            continue
+        number, for_dialect = int(match.group(1)), match.group(3)
+        found = Migration(number, item.name, item.read_text(encoding="utf-8"))
+        table = plain if for_dialect is None else own if for_dialect == dialect else None
+        if table is None:
+            continue
+        if number in table:  # two files with one number: one of them would silently never run
+            raise StorageError(f"two migrations numbered {number:03d}: {table[number].name} and {item.name}")
+        table[number] = found
+    numbers = sorted(plain)
     # No gaps: a migration numbered below the database's version would silently never run.
-    if numbers != list(range(1, len(found) + 1)):
+    if numbers != list(range(1, len(numbers) + 1)):
         raise StorageError(f"migrations must be numbered 001, 002, … without gaps, found {numbers}")
-    return found
+    return [own.get(n, plain[n]) for n in numbers]
 
 
-class Database:
-    """One aiosqlite connection to the bot's SQLite file. Use `async with Database.open(path)`."""
+class Executor(abc.ABC):
+    """The four statement methods, shared by a database and a unit of work."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self.conn = conn
-        self.path = path
+    @abc.abstractmethod
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; the number of rows it changed."""
 
-    @classmethod
-    async def open(cls, path: Path) -> Database:
-        if str(path) != ":memory:":
+    @abc.abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run one statement per parameter row; the number of rows changed in total."""
+
+    @abc.abstractmethod
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None: ...
+
+    @abc.abstractmethod
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+
+class Transaction(Executor):
+    """A unit of work in progress; closed once it committed or rolled back."""
+
+    closed = False
+
+
+_AMBIENT: contextvars.ContextVar[tuple[Database, Transaction] | None] = contextvars.ContextVar(
+    "storage_unit_of_work", default=None
+)
+
+
+class Database(Executor):
+    """An open database. Subclasses implement the `_`-prefixed methods for one engine."""
+
+    engine: str = ""
+    path: Path | None = None  # the SQLite file; None for a server
+    # Appended to a SELECT inside a unit of work that claims rows: on a server, rows another unit of work
+    # has locked are skipped instead of waited for; SQLite's single writer needs nothing.
+    skip_locked: str = ""
+
+    @staticmethod
+    async def open(target: str | Path) -> Database:
+        """Open (creating when needed) and migrate the database at `target`: an SQLite path or a
+        `postgresql://` DSN."""
+        if is_server_dsn(str(target)):
+            from storage.postgres import PostgresDatabase
+
+            return await PostgresDatabase.connect(str(target))
+        from storage.sqlite import SqliteDatabase
+
+        return await SqliteDatabase.connect(Path(target))
+
+    # --- the unit of work ------------------------------------------------------------------------
+
+    def _ambient(self) -> Transaction | None:
+        current = _AMBIENT.get()
+        if current is not None and current[0] is self and not current[1].closed:
+            return current[1]
+        return None
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """A unit of work; see the module docstring."""
+        joined = self._ambient()
+        if joined is not None:
+            yield joined
+            return
+        async with self._begin() as tx:
+            token = _AMBIENT.set((self, tx))
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StorageError(f"cannot create the data directory {path.parent}: {exc.strerror}") from exc
-        try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open the database {path}: {exc}") from exc
-        db = cls(conn, path)
-        try:
-            conn.row_factory = aiosqlite.Row
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
-            await conn.execute("PRAGMA synchronous=NORMAL")
-            await db.migrate()
-        except sqlite3.Error as exc:
-            await conn.close()
-            raise StorageError(f"cannot use the database {path}: {exc}") from exc
-        except BaseException:
-            await conn.close()
-            raise
-        return db
+                yield tx
+            finally:
+                _AMBIENT.reset(token)
+
+    @abc.abstractmethod
+    def _begin(self) -> contextlib.AbstractAsyncContextManager[Transaction]:
+        """Start a unit of work, commit it on success, roll it back on any exception; close it."""
+
+    # --- statements: join the ambient unit of work, else run on their own ----------------------
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        tx = self._ambient()
+        return await (tx.execute(sql, params) if tx else self._execute(sql, params))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        tx = self._ambient()
+        return await (tx.executemany(sql, rows) if tx else self._executemany(sql, rows))
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        tx = self._ambient()
+        return await (tx.fetchone(sql, params) if tx else self._fetchone(sql, params))
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        tx = self._ambient()
+        return await (tx.fetchall(sql, params) if tx else self._fetchall(sql, params))
+
+    @abc.abstractmethod
+    async def _execute(self, sql: str, params: Sequence[Any]) -> int: ...
+
+    @abc.abstractmethod
+    async def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int: ...
+
+    @abc.abstractmethod
+    async def _fetchone(self, sql: str, params: Sequence[Any]) -> Row | None: ...
+
+    @abc.abstractmethod
+    async def _fetchall(self, sql: str, params: Sequence[Any]) -> list[Row]: ...
+
+    # --- schema and health -----------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def schema_version(self) -> int:
+        """The number of the last migration applied to this database."""
+
+    @abc.abstractmethod
+    async def _apply(self, migration: Migration) -> None:
+        """Run one migration and record its number, all in one transaction."""
 
     async def migrate(self) -> int:
-        """Apply every migration newer than the file's user_version, each in its own transaction."""
-        async with self.conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        current = int(row[0]) if row else 0
-        shipped = migrations()
-        latest = shipped[-1][0] if shipped else 0
+        """Apply every migration newer than the database's schema version, each in its own transaction."""
+        current = await self.schema_version()
+        shipped = migrations(self.engine)
+        latest = shipped[-1].number if shipped else 0
         if current > latest:
             raise StorageError(
-                f"the database {self.path} is at schema version {current}, newer than this program "
+                f"the database {self.describe()} is at schema version {current}, newer than this program "
                 f"knows ({latest}); upgrade the bot"
             )
-        for number, name, sql in (m for m in shipped if m[0] > current):
+        for migration in shipped[current:]:
             try:
-                await self.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
-            except sqlite3.Error as exc:
-                if self.conn.in_transaction:
-                    await self.conn.execute("ROLLBACK")
-                raise StorageError(f"migration {name} failed: {exc}") from exc
+                await self._apply(migration)
+            except StorageError as exc:
+                raise StorageError(f"migration {migration.name} failed: {exc}") from exc
         return latest
 
-    async def close(self) -> None:
-        await self.conn.close()
+    async def ready(self) -> str | None:
+        """None when the database answers, takes a write and its schema is current; else why not."""
+        try:
+            current = await self.schema_version()
+            latest = len(migrations(self.engine))
+            if current != latest:
+                return f"schema version {current}, expected {latest}"
+            async with self.transaction() as tx:
+                await tx.execute(
+                    "INSERT INTO health_probe (id, checked_at) VALUES (1, ?) "
+                    "ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+                    (utc_now(),),
+                )
+        except StorageError as exc:
+            return str(exc)
+        return None
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """Where the database is, for messages (never a password)."""
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
 
     async def __aenter__(self) -> Database:
         return self
@@ -104,18 +262,6 @@ class Database:
     ) -> None:
         await self.close()
 
-    async def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        """Run one statement in its own transaction; the number of rows it changed."""
-        async with self.conn.execute(sql, params) as cursor:
-            return cursor.rowcount
 
-    async def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        await self.conn.executemany(sql, rows)
-
-    async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
-    async def fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+def is_server_dsn(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))

@@ -35,7 +35,7 @@ class DirectoryStore:
         self.db = db
 
     async def add_staff(self, staff: Staff) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO staff (channel, user_id, role, name, township_id, village, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id) DO UPDATE SET role = excluded.role, "
             "name = excluded.name, township_id = excluded.township_id, village = excluded.village",
@@ -50,7 +50,7 @@ class DirectoryStore:
         return Staff(*row) if row else None
 
     async def bind_group(self, channel: str, chat_id: str, title: str, township_id: str, bound_by: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO chat_groups (channel, chat_id, title, township_id, active, bound_by, updated_at) "
             "VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (channel, chat_id) DO UPDATE SET title = excluded.title, "
             "township_id = excluded.township_id, active = 1, bound_by = excluded.bound_by, "
@@ -59,14 +59,14 @@ class DirectoryStore:
         )
 
     async def set_group_active(self, channel: str, chat_id: str, active: bool) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE chat_groups SET active = ?, updated_at = ? WHERE channel = ? AND chat_id = ?",
             (int(active), utc_now(), channel, chat_id),
         )
 
     async def move_group(self, channel: str, old_chat_id: str, new_chat_id: str) -> None:
         """A group got a new id (Telegram supergroup migration): keep its binding under the new id."""
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE chat_groups SET chat_id = ?, updated_at = ? WHERE channel = ? AND chat_id = ?",
             (new_chat_id, utc_now(), channel, old_chat_id),
         )
@@ -91,7 +91,7 @@ class DirectoryStore:
     async def seen(self, channel: str, user_id: str, chat_id: str, inbound: bool = True) -> None:
         """Record that a user wrote to the bot (they are reachable again; the WeChat window restarts)."""
         now = utc_now()
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO recipients (channel, user_id, chat_id, status, last_inbound_at, updated_at) "
             "VALUES (?, ?, ?, 'active', ?, ?) ON CONFLICT (channel, user_id) DO UPDATE SET "
             "chat_id = excluded.chat_id, status = 'active', "
@@ -100,7 +100,7 @@ class DirectoryStore:
         )
 
     async def set_reachability(self, channel: str, user_id: str, status: Reachability) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE recipients SET status = ?, updated_at = ? WHERE channel = ? AND user_id = ?",
             (status, utc_now(), channel, user_id),
         )

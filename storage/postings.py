@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +59,11 @@ class DuplicatePostingError(Exception):
         self.existing_id = existing_id
 
 
+def _like(text: str) -> str:
+    """`text` as a literal inside a LIKE pattern with ESCAPE '!'."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+
+
 def _posting(row: Any) -> Posting:
     values = list(row)
     values[11] = tuple(json.loads(values[11]))
@@ -75,34 +79,31 @@ class PostingStore:
     ) -> int:
         """Save a confirmed posting in one statement; DuplicatePostingError when the same text is open."""
         now = utc_now()
-        try:
-            cursor = await self.db.conn.execute(
-                "INSERT INTO postings (kind, title, employer, location, salary, headcount, requirements, contact_name, "
-                "contact_phone, valid_until, townships, text_hash, status, author_channel, author_user_id, "
-                "author_role, author_township, reviewed_by, created_at, published_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    kind,
-                    *(fields.get(f, "") for f in ("title", "employer", "location", "salary", "headcount")),
-                    *(fields.get(f, "") for f in ("requirements", "contact_name", "contact_phone", "valid_until")),
-                    json.dumps(list(townships)),
-                    text_hash,
-                    status,
-                    author.channel,
-                    author.user_id,
-                    author.role,
-                    author.township_id,
-                    author.user_id if status == "published" else None,
-                    now,
-                    now if status == "published" else None,
-                ),
-            )
-        except sqlite3.IntegrityError:
-            row = await self.db.fetchone(
-                "SELECT id FROM postings WHERE text_hash = ? AND status IN ('pending', 'published')", (text_hash,)
-            )
-            raise DuplicatePostingError(int(row[0]) if row else 0) from None
-        return cursor.lastrowid or 0
+        row = await self.db.fetchone(
+            "INSERT INTO postings (kind, title, employer, location, salary, headcount, requirements, contact_name, "
+            "contact_phone, valid_until, townships, text_hash, status, author_channel, author_user_id, "
+            "author_role, author_township, reviewed_by, created_at, published_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+            (
+                kind,
+                *(fields.get(f, "") for f in ("title", "employer", "location", "salary", "headcount")),
+                *(fields.get(f, "") for f in ("requirements", "contact_name", "contact_phone", "valid_until")),
+                json.dumps(list(townships)),
+                text_hash,
+                status,
+                author.channel,
+                author.user_id,
+                author.role,
+                author.township_id,
+                author.user_id if status == "published" else None,
+                now,
+                now if status == "published" else None,
+            ),
+        )
+        if row is None:  # the same text is already open (postings_text_once)
+            existing = await self.find_open(text_hash)
+            raise DuplicatePostingError(existing or 0)
+        return int(row[0])
 
     async def get(self, posting_id: int) -> Posting | None:
         row = await self.db.fetchone(f"SELECT {_POSTING_COLUMNS} FROM postings WHERE id = ?", (posting_id,))
@@ -117,32 +118,32 @@ class PostingStore:
     async def review(self, posting_id: int, status: str, reviewer: str, note: str = "") -> bool:
         """pending -> published / rejected; False when it is no longer pending (someone else decided)."""
         now = utc_now()
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             "UPDATE postings SET status = ?, reviewed_by = ?, review_note = ?, "
             "published_at = CASE WHEN ? = 'published' THEN ? ELSE published_at END, "
             "closed_at = CASE WHEN ? = 'rejected' THEN ? ELSE closed_at END WHERE id = ? AND status = 'pending'",
             (status, reviewer, note, status, now, status, now, posting_id),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def update(self, posting_id: int, fields: Mapping[str, str], kind: str, townships: Sequence[str]) -> bool:
         """An approver's edit of a pending posting."""
         names: tuple[str, ...] = ("title", "employer", "location", "salary", "headcount", "requirements")
         names += ("contact_name", "contact_phone", "valid_until")
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             f"UPDATE postings SET {', '.join(f'{n} = ?' for n in names)}, kind = ?, townships = ? "
             "WHERE id = ? AND status = 'pending'",
             (*(fields.get(n, "") for n in names), kind, json.dumps(list(townships)), posting_id),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def withdraw(self, posting_id: int) -> bool:
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             "UPDATE postings SET status = 'withdrawn', closed_at = ? "
             "WHERE id = ? AND status IN ('pending', 'published')",
             (utc_now(), posting_id),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def pending(self, township_id: str | None) -> list[Posting]:
         """Postings waiting for review; a township's only, or all when township_id is None (the bureau)."""
@@ -156,9 +157,9 @@ class PostingStore:
         """Published, unexpired postings (for some townships, or all), newest first."""
         where, params = "", tuple[str, ...]()
         if township_ids:
-            marks = ",".join("?" * len(township_ids))
-            where = f"AND EXISTS (SELECT 1 FROM json_each(townships) WHERE value IN ({marks}))"
-            params = tuple(township_ids)
+            # townships is a JSON list of strings: an id is listed exactly when its JSON form occurs in it
+            where = "AND (" + " OR ".join(["townships LIKE ? ESCAPE '!'"] * len(township_ids)) + ")"
+            params = tuple(f"%{_like(json.dumps(t))}%" for t in township_ids)
         rows = await self.db.fetchall(
             f"SELECT {_POSTING_COLUMNS} FROM postings WHERE status = 'published' AND valid_until >= ? {where} "
             "ORDER BY published_at DESC, id DESC LIMIT ?",
@@ -186,7 +187,7 @@ class PostingStore:
         return (json.loads(row[0]), row[1]) if row else None
 
     async def save_draft(self, channel: str, user_id: str, fields: Mapping[str, Any], awaiting: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO posting_drafts (channel, user_id, fields, awaiting, updated_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (channel, user_id) DO UPDATE SET fields = excluded.fields, awaiting = excluded.awaiting, "
             "updated_at = excluded.updated_at",
@@ -194,7 +195,7 @@ class PostingStore:
         )
 
     async def drop_draft(self, channel: str, user_id: str) -> None:
-        await self.db.conn.execute("DELETE FROM posting_drafts WHERE channel = ? AND user_id = ?", (channel, user_id))
+        await self.db.execute("DELETE FROM posting_drafts WHERE channel = ? AND user_id = ?", (channel, user_id))
 
     # --- people ------------------------------------------------------------------------------
     async def staff_with(self, role: str, township_ids: Sequence[str] | None = None) -> list[Staff]:
@@ -210,12 +211,12 @@ class PostingStore:
         return [Staff(*r) for r in rows]
 
     async def react(self, posting_id: int, reaction: str, channel: str, user_id: str) -> bool:
-        cursor = await self.db.conn.execute(
-            "INSERT OR IGNORE INTO posting_reactions (posting_id, reaction, channel, user_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+        changed = await self.db.execute(
+            "INSERT INTO posting_reactions (posting_id, reaction, channel, user_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (posting_id, reaction, channel, user_id, utc_now()),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def reactions(self, posting_id: int) -> dict[str, int]:
         rows = await self.db.fetchall(
@@ -229,21 +230,21 @@ class SubscriptionStore:
         self.db = db
 
     async def add(self, channel: str, user_id: str, chat_id: str, topic: str, value: str) -> bool:
-        cursor = await self.db.conn.execute(
-            "INSERT OR IGNORE INTO subscriptions (channel, user_id, chat_id, topic, value, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+        changed = await self.db.execute(
+            "INSERT INTO subscriptions (channel, user_id, chat_id, topic, value, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (channel, user_id, chat_id, topic, value, utc_now()),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def remove(self, channel: str, user_id: str, topic: str | None = None, value: str | None = None) -> int:
         where, params = "", tuple[str, ...]()
         if topic is not None and value is not None:
             where, params = "AND topic = ? AND value = ?", (topic, value)
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             f"DELETE FROM subscriptions WHERE channel = ? AND user_id = ? {where}", (channel, user_id, *params)
         )
-        return cursor.rowcount
+        return changed
 
     async def of(self, channel: str, user_id: str) -> list[tuple[str, str]]:
         rows = await self.db.fetchall(
@@ -258,7 +259,8 @@ class SubscriptionStore:
         rows = await self.db.fetchall(
             "SELECT DISTINCT s.channel, s.user_id, s.chat_id FROM subscriptions s LEFT JOIN recipients r "
             "ON r.channel = s.channel AND r.user_id = s.user_id WHERE (r.status IS NULL OR r.status = 'active') AND "
-            f"((s.topic = 'township' AND s.value IN ({marks})) OR (s.topic = 'keyword' AND instr(?, s.value) > 0)) "
+            f"((s.topic = 'township' AND s.value IN ({marks})) OR (s.topic = 'keyword' AND ? LIKE '%' || "
+            "replace(replace(replace(s.value, '!', '!!'), '%', '!%'), '_', '!_') || '%' ESCAPE '!')) "
             "ORDER BY s.channel, s.user_id",
             (*township_ids, text),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.privacy import mask
 from storage.database import Database, utc_now
 
 
@@ -67,7 +68,7 @@ class QuestionStore:
         row = await self.db.fetchone(
             "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
             "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (utc_now(), channel, user_id, question, outcome, entry_id, score, open_question_id),
+            (utc_now(), channel, user_id, mask(question), outcome, entry_id, score, open_question_id),
         )
         return int(row[0]) if row else 0
 
@@ -86,27 +87,29 @@ class QuestionStore:
 
     async def open(self, key: str, question: str, channel: str, user_id: str, chat_id: str) -> int:
         """Queue a question for staff (or count one more asker) and remember who asked; returns its id."""
-        now = utc_now()
-        row = await self.db.fetchone(
-            "INSERT INTO open_questions (question_key, question, first_asked_at, last_asked_at) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
-            "ask_count = ask_count + 1, last_asked_at = excluded.last_asked_at RETURNING id",
-            (key, question, now, now),
-        )
-        assert row is not None
-        question_id = int(row[0])
-        await self.db.execute(
-            "INSERT INTO open_question_askers (question_id, channel, user_id, chat_id, asked_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET asked_at = excluded.asked_at, relayed_at = NULL",
-            (question_id, channel, user_id, chat_id, now),
-        )
+        now, key, question = utc_now(), mask(key), mask(question)
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "INSERT INTO open_questions (question_key, question, first_asked_at, last_asked_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
+                "ask_count = open_questions.ask_count + 1, last_asked_at = excluded.last_asked_at RETURNING id",
+                (key, question, now, now),
+            )
+            assert row is not None
+            question_id = int(row[0])
+            await tx.execute(
+                "INSERT INTO open_question_askers (question_id, channel, user_id, chat_id, asked_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (question_id, channel, user_id) DO UPDATE SET "
+                "asked_at = excluded.asked_at, relayed_at = NULL",
+                (question_id, channel, user_id, chat_id, now),
+            )
         return question_id
 
     async def staff_answer(self, key: str) -> StaffAnswer | None:
         """The staff answer to the same question asked before in the same topic (same key), if any."""
         row = await self.db.fetchone(
             "SELECT answer, answered_by, answered_at FROM open_questions WHERE question_key = ? AND answer IS NOT NULL",
-            (key,),
+            (mask(key),),
         )
         return StaffAnswer(str(row[0]), str(row[1] or ""), str(row[2] or "")) if row else None
 
@@ -121,14 +124,15 @@ class QuestionStore:
 
     async def answer(self, question_id: int, answer: str, answered_by: str) -> OpenQuestion | None:
         """Store staff's answer; the askers get it relayed. None when there is no such question."""
-        row = await self.db.fetchone(
-            "UPDATE open_questions SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ? "
-            "RETURNING id, question, ask_count, first_asked_at, last_asked_at, answer",
-            (answer, utc_now(), answered_by, question_id),
-        )
-        if row is None:
-            return None
-        await self.db.execute("UPDATE open_question_askers SET relayed_at = NULL WHERE question_id = ?", (question_id,))
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                "UPDATE open_questions SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ? "
+                "RETURNING id, question, ask_count, first_asked_at, last_asked_at, answer",
+                (answer, utc_now(), answered_by, question_id),
+            )
+            if row is None:
+                return None
+            await tx.execute("UPDATE open_question_askers SET relayed_at = NULL WHERE question_id = ?", (question_id,))
         return OpenQuestion(*row)
 
     async def unrelayed(self, question_id: int) -> list[PendingRelay]:
@@ -147,3 +151,19 @@ class QuestionStore:
             "UPDATE open_question_askers SET relayed_at = ? WHERE question_id = ? AND channel = ? AND user_id = ?",
             (utc_now(), relay.question_id, relay.channel, relay.user_id),
         )
+
+    async def asked_since(self, since: str) -> int:
+        """Questions logged since an ISO time (every question, answered by the bot or not)."""
+        row = await self.db.fetchone("SELECT count(*) FROM question_log WHERE asked_at >= ?", (since,))
+        return int(row[0]) if row else 0
+
+    async def open_count(self) -> int:
+        row = await self.db.fetchone("SELECT count(*) FROM open_questions WHERE answer IS NULL")
+        return int(row[0]) if row else 0
+
+    async def get(self, question_id: int) -> OpenQuestion | None:
+        row = await self.db.fetchone(
+            "SELECT id, question, ask_count, first_asked_at, last_asked_at, answer FROM open_questions WHERE id = ?",
+            (question_id,),
+        )
+        return OpenQuestion(*row) if row else None

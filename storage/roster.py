@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
-import weakref
-from collections.abc import AsyncIterator, Sequence
+import operator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from storage.database import Database, utc_now
+from storage.ledger import add_counts
 
 WORK_FIELDS = ("work_place", "employer", "phone", "wage")
 CodeOutcome = Literal["ok", "unknown", "used", "expired", "bound"]
@@ -31,7 +31,7 @@ class Scope:
         if self.village is not None:
             clauses.append(f"{alias}.village = ?")
             params.append(self.village)
-        return (" AND ".join(clauses) or "1"), tuple(params)
+        return (" AND ".join(clauses) or "1 = 1"), tuple(params)
 
     def covers(self, township_id: str, village: str) -> bool:
         return (self.township_id is None or self.township_id == township_id) and (
@@ -56,10 +56,21 @@ class Person:
     wage: str = ""
     work_since: str = ""
     ledger: str = ""
+    wants_work: int = 1  # 有就业意愿 (1) or not (0): who the 1131 services and their completion rate are for
 
 
 _COLUMNS = tuple(f.name for f in dataclasses.fields(Person))
 _SELECT = "SELECT " + ", ".join(f"p.{c}" for c in _COLUMNS) + " FROM people p"
+_values = operator.attrgetter(*_COLUMNS)  # a person's column values (dataclasses.astuple deep-copies: 24% of imports)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A confirmed correction of one work-information field: the new value, when, and the value it replaced."""
+
+    value: str
+    decided_at: str  # ISO 8601, UTC
+    previous: str | None  # None for corrections confirmed before this was recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,22 +83,6 @@ class Request:
     field: str | None
     value: str | None
     created_at: str
-
-
-_LOCKS: weakref.WeakKeyDictionary[Database, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-@contextlib.asynccontextmanager
-async def transaction(db: Database) -> AsyncIterator[None]:
-    """An explicit transaction for a batch write (imports, campaigns), one at a time per connection."""
-    async with _LOCKS.setdefault(db, asyncio.Lock()):
-        await db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            await db.conn.execute("ROLLBACK")
-            raise
-        await db.conn.execute("COMMIT")
 
 
 class RosterStore:
@@ -107,6 +102,15 @@ class RosterStore:
     async def upsert(self, people: Sequence[Person]) -> tuple[int, int]:
         """Insert new people and update known ones (by ID hash), all in one transaction: (added, updated)."""
         known = await self.known_hashes([p.id_hash for p in people])
+        async with self.importing() as put:
+            await put(people)
+        updated = sum(1 for p in people if p.id_hash in known)
+        return len(people) - updated, updated
+
+    @contextlib.asynccontextmanager
+    async def importing(self) -> AsyncIterator[Callable[[Sequence[Person]], Awaitable[None]]]:
+        """One unit of work for a whole import, written batch by batch through the yielded `put(batch)`;
+        an exception inside rolls every batch back."""
         now = utc_now()
         columns = ", ".join(_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("person_id", "id_hash"))
@@ -114,10 +118,12 @@ class RosterStore:
             f"INSERT INTO people ({columns}, created_at, updated_at) VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) "
             f"ON CONFLICT (id_hash) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
         )
-        async with transaction(self.db):
-            await self.db.conn.executemany(sql, [(*dataclasses.astuple(p), now, now) for p in people])
-        updated = sum(1 for p in people if p.id_hash in known)
-        return len(people) - updated, updated
+        async with self.db.transaction() as tx:
+
+            async def put(people: Sequence[Person]) -> None:
+                await tx.executemany(sql, [(*_values(p), now, now) for p in people])
+
+            yield put
 
     async def person(self, person_id: str) -> Person | None:
         row = await self.db.fetchone(f"{_SELECT} WHERE p.person_id = ?", (person_id,))
@@ -137,6 +143,12 @@ class RosterStore:
             found = [p for p in found if set(p.categories.split(",")) & set(categories)]
         return found
 
+    async def villages(self, scope: Scope) -> set[tuple[str, str]]:
+        """(township_id, village) of every village the roster has within `scope`."""
+        where, params = scope.where()
+        rows = await self.db.fetchall(f"SELECT DISTINCT p.township_id, p.village FROM people p WHERE {where}", params)
+        return {(str(r[0]), str(r[1])) for r in rows}
+
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT count(*) FROM people")
         return int(row[0]) if row else 0
@@ -150,18 +162,33 @@ class RosterStore:
         )
         return Person(*row) if row else None
 
-    async def bind(self, channel: str, user_id: str, person_id: str, method: Literal["code", "confirmed"]) -> None:
-        """Link a chat account to a person; events the account earned before binding now count for them."""
-        await self.db.conn.execute(
-            "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (channel, user_id) DO UPDATE SET person_id = excluded.person_id, method = excluded.method, "
-            "bound_at = excluded.bound_at",
-            (channel, user_id, person_id, method, utc_now()),
-        )
-        await self.db.conn.execute(
-            "UPDATE OR IGNORE service_events SET person_id = ? WHERE person_id IS NULL AND channel = ? AND user_id = ?",
-            (person_id, channel, user_id),
-        )
+    async def bind(self, channel: str, user_id: str, person_id: str, method: Literal["code", "confirmed"]) -> bool:
+        """Link a chat account to a person; events the account earned before binding now count for them, and the
+        person's other outstanding codes stop working. False (nothing changed) when the account is bound to
+        someone else: a binding is never switched to another person here."""
+        now = utc_now()
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (channel, user_id) DO UPDATE SET method = excluded.method, bound_at = excluded.bound_at "
+                "WHERE bindings.person_id = excluded.person_id",
+                (channel, user_id, person_id, method, now),
+            )
+            if changed != 1:
+                return False
+            await tx.execute(
+                "UPDATE binding_codes SET used_at = ?, used_by = 'superseded' WHERE person_id = ? AND used_at IS NULL",
+                (now, person_id),
+            )
+            # Events the person already has (same kind and ref) stay with the account, so none counts twice.
+            moved = await tx.fetchall(
+                "UPDATE service_events SET person_id = ? WHERE person_id IS NULL AND channel = ? AND user_id = ? "
+                "AND NOT EXISTS (SELECT 1 FROM service_events x WHERE x.person_id = ? "
+                "AND x.kind = service_events.kind AND x.ref = service_events.ref) RETURNING kind",
+                (person_id, channel, user_id, person_id),
+            )
+            await add_counts(tx, [(person_id, r[0]) for r in moved])
+        return True
 
     async def accounts(self, person_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """person_id -> (channel, user_id) of the account most recently bound, for those that have one."""
@@ -176,45 +203,64 @@ class RosterStore:
     # --- one-time codes and rate limiting ------------------------------------------------------------
 
     async def add_code(self, code_hash: str, person_id: str, created_by: str, expires_at: str) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO binding_codes (code_hash, person_id, created_by, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (code_hash, person_id, created_by, utc_now(), expires_at),
         )
 
     async def use_code(self, code_hash: str, channel: str, user_id: str) -> tuple[CodeOutcome, str | None]:
-        """Spend a code and bind the account: (outcome, person_id)."""
-        row = await self.db.fetchone(
-            "SELECT person_id, expires_at, used_at FROM binding_codes WHERE code_hash = ?", (code_hash,)
-        )
-        if row is None:
-            return "unknown", None
-        person_id, expires_at, used_at = row
-        if used_at is not None:
-            return "used", person_id
-        if expires_at <= utc_now():
-            return "expired", person_id
-        cursor = await self.db.conn.execute(
-            "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL",
-            (utc_now(), f"{channel}:{user_id}", code_hash),
-        )
-        if cursor.rowcount != 1:
-            return "used", person_id
-        await self.bind(channel, user_id, person_id, "code")
+        """Spend a code and bind the account: (outcome, person_id). "bound": the account is bound to someone
+        else, and the code stays unspent."""
+        now, by = utc_now(), f"{channel}:{user_id}"
+        async with self.db.transaction() as tx:
+            spent = await tx.fetchone(
+                "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL "
+                "AND expires_at > ? RETURNING person_id",
+                (now, by, code_hash, now),
+            )
+            if spent is None:
+                row = await tx.fetchone(
+                    "SELECT person_id, used_at FROM binding_codes WHERE code_hash = ?", (code_hash,)
+                )
+                if row is None:
+                    return "unknown", None
+                return ("used" if row[1] is not None else "expired"), row[0]
+            person_id = str(spent[0])
+            if not await self.bind(channel, user_id, person_id, "code"):
+                await tx.execute(
+                    "UPDATE binding_codes SET used_at = NULL, used_by = NULL WHERE code_hash = ? AND used_by = ?",
+                    (code_hash, by),
+                )
+                return "bound", person_id
         return "ok", person_id
 
+    async def reserve_attempt(self, channel: str, user_id: str, limit: int, window_start: str) -> bool:
+        """Count one binding attempt, unless `limit` were counted since `window_start`: check and count are one
+        statement, so concurrent attempts cannot all pass the check. False: no attempt left in this window."""
+        row = await self.db.fetchone(
+            "INSERT INTO binding_budget (channel, user_id, window_start, used) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (channel, user_id) DO UPDATE SET "
+            "used = CASE WHEN binding_budget.window_start < ? THEN 1 ELSE binding_budget.used + 1 END, "
+            "window_start = CASE WHEN binding_budget.window_start < ? THEN excluded.window_start "
+            "ELSE binding_budget.window_start END "
+            "WHERE binding_budget.window_start < ? OR binding_budget.used < ? RETURNING used",
+            (channel, user_id, utc_now(), window_start, window_start, window_start, limit),
+        )
+        return row is not None and limit > 0
+
+    async def refund_attempt(self, channel: str, user_id: str) -> None:
+        """Give a successful attempt back: only failures use up the budget."""
+        await self.db.execute(
+            "UPDATE binding_budget SET used = used - 1 WHERE channel = ? AND user_id = ? AND used > 0",
+            (channel, user_id),
+        )
+
     async def attempt(self, channel: str, user_id: str, ok: bool) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO binding_attempts (channel, user_id, at, ok) VALUES (?, ?, ?, ?)",
             (channel, user_id, utc_now(), int(ok)),
         )
-
-    async def failed_attempts(self, channel: str, user_id: str, since: str) -> int:
-        row = await self.db.fetchone(
-            "SELECT count(*) FROM binding_attempts WHERE channel = ? AND user_id = ? AND at >= ? AND ok = 0",
-            (channel, user_id, since),
-        )
-        return int(row[0]) if row else 0
 
     # --- requests liaisons decide --------------------------------------------------------------------
 
@@ -228,17 +274,18 @@ class RosterStore:
         value: str = "",
     ) -> int:
         """File a request (a repeated one replaces the pending one from the same account)."""
-        await self.db.conn.execute(
-            "UPDATE roster_requests SET status = 'rejected', decided_by = 'superseded', decided_at = ? "
-            "WHERE status = 'pending' AND kind = ? AND channel = ? AND user_id = ? AND coalesce(field, '') = ?",
-            (utc_now(), kind, channel, user_id, field),
-        )
-        cursor = await self.db.conn.execute(
-            "INSERT INTO roster_requests (kind, person_id, channel, user_id, field, value, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (kind, person_id, channel, user_id, field or None, value or None, utc_now()),
-        )
-        return int(cursor.lastrowid or 0)
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE roster_requests SET status = 'rejected', decided_by = 'superseded', decided_at = ? "
+                "WHERE status = 'pending' AND kind = ? AND channel = ? AND user_id = ? AND coalesce(field, '') = ?",
+                (utc_now(), kind, channel, user_id, field),
+            )
+            row = await tx.fetchone(
+                "INSERT INTO roster_requests (kind, person_id, channel, user_id, field, value, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (kind, person_id, channel, user_id, field or None, value or None, utc_now()),
+            )
+        return int(row[0]) if row else 0
 
     async def pending(self, scope: Scope) -> list[Request]:
         where, params = scope.where()
@@ -257,18 +304,36 @@ class RosterStore:
         if not found:
             return None
         req = found[0]
-        await self.db.conn.execute(
-            "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
-            ("accepted" if accept else "rejected", by, utc_now(), request_id),
-        )
-        if accept and req.kind == "bind":
-            await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
-        elif accept and req.field in WORK_FIELDS:
-            await self.db.conn.execute(
-                f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
-                (req.value or "", utc_now(), req.person.person_id),
+        async with self.db.transaction() as tx:
+            previous = getattr(req.person, req.field) if req.field in WORK_FIELDS else None
+            decided = await tx.execute(
+                "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ?, previous = ? "
+                "WHERE id = ? AND status = 'pending'",
+                ("accepted" if accept else "rejected", by, utc_now(), previous, request_id),
             )
+            if decided != 1:
+                return None  # someone else decided it meanwhile
+            if accept and req.kind == "bind":
+                if not await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed"):
+                    await tx.execute(  # the account was bound to someone else meanwhile: never switched
+                        "UPDATE roster_requests SET status = 'rejected', decided_by = 'bound-to-another' WHERE id = ?",
+                        (request_id,),
+                    )
+                    return None
+            elif accept and req.field in WORK_FIELDS:
+                await tx.execute(
+                    f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
+                    (req.value or "", utc_now(), req.person.person_id),
+                )
         return req
+
+    async def confirmed_corrections(self) -> dict[tuple[str, str], Correction]:
+        """(person_id, field) -> the latest work-information correction a liaison confirmed, per person and field."""
+        rows = await self.db.fetchall(
+            "SELECT person_id, field, value, decided_at, previous FROM roster_requests WHERE kind = 'work_info' "
+            "AND status = 'accepted' ORDER BY decided_at, id"
+        )
+        return {(str(r[0]), str(r[1])): Correction(str(r[2] or ""), str(r[3]), r[4]) for r in rows}
 
     async def liaisons(self, township_id: str, village: str) -> list[tuple[str, str]]:
         """(channel, user_id) of the liaisons of a village, to tell them about a new request."""
@@ -281,7 +346,7 @@ class RosterStore:
     # --- audit ---------------------------------------------------------------------------------------
 
     async def audit(self, actor: str, role: str, action: str, detail: str = "") -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO audit_log (at, actor, role, action, detail) VALUES (?, ?, ?, ?, ?)",
             (utc_now(), actor, role, action, detail[:500]),
         )

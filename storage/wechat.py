@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from storage.database import Database, utc_now
@@ -32,48 +33,61 @@ class WechatStore:
         attempt's record, which is marked as retried (an answer still being prepared then goes out by
         customer-service message). A claim older than `stale_after` s (a crashed process) is taken over."""
         now = time.time()
-        cursor = await self.db.conn.execute(
-            "INSERT OR IGNORE INTO wechat_inbound (key, user_id, state, claimed_at, received_at) "
-            "VALUES (?, ?, 'processing', ?, ?)",
+        added = await self.db.execute(
+            "INSERT INTO wechat_inbound (key, user_id, state, claimed_at, received_at) "
+            "VALUES (?, ?, 'processing', ?, ?) ON CONFLICT DO NOTHING",
             (key, user_id, now, utc_now()),
         )
-        if cursor.rowcount == 1:
+        if added == 1:
             return None
-        cursor = await self.db.conn.execute(
+        taken = await self.db.execute(
             "UPDATE wechat_inbound SET claimed_at = ?, retried = 0 WHERE key = ? AND state = 'processing' "
             "AND claimed_at < ?",
             (now, key, now - stale_after),
         )
-        if cursor.rowcount == 1:
+        if taken == 1:
             return None
-        async with self.db.conn.execute(
+        row = await self.db.fetchone(
             "UPDATE wechat_inbound SET retried = 1 WHERE key = ? RETURNING state, reply, received_at", (key,)
-        ) as rows:
-            row = await rows.fetchone()
+        )
         assert row is not None
         return SeenInbound(row[0], row[1], row[2])
 
     async def answered_passively(self, key: str, reply: str) -> bool:
         """Record the passive reply; False when a retry came meanwhile (WeChat gave up on the first
         request, so the passive reply would be lost): the caller must push the answer instead."""
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             "UPDATE wechat_inbound SET state = 'passive', reply = ?, answered_at = ? WHERE key = ? AND retried = 0",
             (reply, utc_now(), key),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def mark(self, key: str, state: InboundState) -> None:
         """Record that a claimed message was answered by push ('pushed') or needs no answer ('silent')."""
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE wechat_inbound SET state = ?, answered_at = ? WHERE key = ?", (state, utc_now(), key)
         )
 
-    async def prune(self, older_than_days: int = 7) -> int:
-        """Forget deliveries older than WeChat could ever retry."""
-        cursor = await self.db.conn.execute(
+    async def prune(self, older_than_days: int = 7, replay_window: int = 300) -> int:
+        """Forget deliveries older than WeChat could ever retry, and nonces older than the replay window."""
+        deleted = await self.db.execute(
             "DELETE FROM wechat_inbound WHERE claimed_at < ?", (time.time() - older_than_days * 86400,)
         )
-        return cursor.rowcount
+        since = (datetime.now(UTC) - timedelta(seconds=2 * replay_window)).isoformat(timespec="seconds")
+        await self.db.execute("DELETE FROM wechat_nonces WHERE seen_at < ?", (since,))
+        return deleted
+
+    async def first_use(self, timestamp: str, nonce: str, body_hash: str) -> bool:
+        """Remember a signed (timestamp, nonce); False when it came before with another body (a replay).
+
+        The same pair with the same body is WeChat retrying: that is let through (MsgId deduplicates it)."""
+        row = await self.db.fetchone(
+            "INSERT INTO wechat_nonces (timestamp, nonce, body_hash, seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (timestamp, nonce) DO UPDATE SET seen_at = wechat_nonces.seen_at "
+            "WHERE wechat_nonces.body_hash = excluded.body_hash RETURNING 1",
+            (timestamp, nonce, body_hash, utc_now()),
+        )
+        return row is not None
 
     async def inbound_count(self) -> int:
         row = await self.db.fetchone("SELECT count(*) FROM wechat_inbound")
@@ -92,26 +106,26 @@ class WechatStore:
         """Take the right to refresh the token for `seconds`. False when another process holds it, or
         has just stored a valid token (check and take in one statement, so two never both refresh)."""
         now = time.time()
-        await self.db.conn.execute("INSERT OR IGNORE INTO wechat_tokens (app_id) VALUES (?)", (app_id,))
-        cursor = await self.db.conn.execute(
+        await self.db.execute("INSERT INTO wechat_tokens (app_id) VALUES (?) ON CONFLICT DO NOTHING", (app_id,))
+        changed = await self.db.execute(
             "UPDATE wechat_tokens SET refreshing_until = ? WHERE app_id = ? AND refreshing_until < ? "
             "AND (token IS NULL OR expires_at - ? <= ?)",
             (now + seconds, app_id, now, margin, now),
         )
-        return cursor.rowcount == 1
+        return changed == 1
 
     async def store_token(self, app_id: str, token: str, expires_at: float) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE wechat_tokens SET token = ?, expires_at = ?, refreshing_until = 0 WHERE app_id = ?",
             (token, expires_at, app_id),
         )
 
     async def release_lease(self, app_id: str) -> None:
-        await self.db.conn.execute("UPDATE wechat_tokens SET refreshing_until = 0 WHERE app_id = ?", (app_id,))
+        await self.db.execute("UPDATE wechat_tokens SET refreshing_until = 0 WHERE app_id = ?", (app_id,))
 
     async def invalidate_token(self, app_id: str, token: str) -> None:
         """WeChat rejected `token`: drop it, unless another process has already replaced it."""
-        await self.db.conn.execute(
+        await self.db.execute(
             "UPDATE wechat_tokens SET token = NULL, expires_at = 0 WHERE app_id = ? AND token = ?", (app_id, token)
         )
 
@@ -120,7 +134,7 @@ class WechatStore:
     async def record_send(
         self, user_id: str, kind: SendKind, status: str, errcode: int = 0, msg_id: str | None = None
     ) -> None:
-        await self.db.conn.execute(
+        await self.db.execute(
             "INSERT INTO wechat_sends (user_id, kind, status, errcode, msg_id, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
             (user_id, kind, status, errcode, msg_id, utc_now()),
         )
@@ -135,10 +149,10 @@ class WechatStore:
 
     async def template_finished(self, msg_id: str, status: str) -> bool:
         """TEMPLATESENDJOBFINISH: record WeChat's final status of a template message."""
-        cursor = await self.db.conn.execute(
+        changed = await self.db.execute(
             "UPDATE wechat_sends SET job_status = ? WHERE msg_id = ? AND kind = 'template'", (status, msg_id)
         )
-        return cursor.rowcount > 0
+        return changed > 0
 
     async def sends(self, user_id: str) -> list[tuple[str, str, int, str | None, str | None]]:
         """(kind, status, errcode, msg_id, job_status) of every send to the user, oldest first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,9 +14,10 @@ from bot.content import ContentPack
 from bot.dispatcher import Dispatcher
 from bot.faq.matcher import FaqMatcher
 from bot.messages import Inbound, Reply
-from bot.services import Services, build_matcher
+from bot.services import Services, build_matcher, build_services
 from handlers import build_dispatcher
-from storage import ConversationStore, Database, DirectoryStore, QuestionStore
+from storage import Database
+from tests.fakes.roster_data import roster_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -52,18 +54,29 @@ async def db(config: Config) -> AsyncIterator[Database]:
 @pytest.fixture
 def services(config: Config, db: Database) -> Services:
     content, matcher = real_matcher()
-    return Services(config, content, matcher, db, QuestionStore(db), ConversationStore(db), DirectoryStore(db))
+    return build_services(config, content, db, matcher)
 
 
 @pytest.fixture
-def dispatcher(services: Services) -> Dispatcher:
+def dispatcher(services: Services) -> Dispatcher[Services]:
     return build_dispatcher(services)
+
+
+@pytest.fixture
+def rsvc(services: Services) -> Services:
+    """The services with the roster configured (an ID key, a Telegram bot name for deep links)."""
+    return dataclasses.replace(services, config=roster_config(services.config))
+
+
+@pytest.fixture
+def rdisp(rsvc: Services) -> Dispatcher[Services]:
+    return build_dispatcher(rsvc)
 
 
 class Chat:
     """A laborer in a private chat with the bot, through the real dispatcher."""
 
-    def __init__(self, dispatcher: Dispatcher, user: str = "u1", channel: str = "test") -> None:
+    def __init__(self, dispatcher: Dispatcher[Services], user: str = "u1", channel: str = "test") -> None:
         self.dispatcher = dispatcher
         self.user = user
         self.channel = channel
@@ -79,5 +92,5 @@ class Chat:
 
 
 @pytest.fixture
-def chat(dispatcher: Dispatcher) -> Chat:
+def chat(dispatcher: Dispatcher[Services]) -> Chat:
     return Chat(dispatcher)

@@ -52,7 +52,8 @@ def test_chat_then_staff_answers_the_open_question(tmp_path: Path) -> None:
     assert "依据：" in result.stdout and "已经记下" in result.stdout
     listed = run(["questions"], tmp_path)
     assert "劳务派遣公司靠谱不" in listed.stdout
-    question_id = listed.stdout.split("\t", 1)[0].lstrip("#")
+    line = next(x for x in listed.stdout.splitlines() if x.startswith("#"))  # under the header line
+    question_id = line.split("\t", 1)[0].lstrip("#")
     answered = run(["questions", "answer", question_id, "请找村委会。"], tmp_path)
     assert answered.returncode == 0, answered.stderr
     assert "劳务派遣公司靠谱不" not in run(["questions"], tmp_path).stdout
@@ -121,7 +122,8 @@ def test_chat_json_reads_conversations_and_reports_each_message(tmp_path: Path) 
 
 def test_staff_answer_with_an_unsourced_number_is_refused(tmp_path: Path) -> None:
     assert run(["chat"], tmp_path, stdin="劳务派遣公司靠谱不\n退出\n").returncode == 0
-    question_id = run(["questions"], tmp_path).stdout.split("\t", 1)[0].lstrip("#")
+    listed = run(["questions"], tmp_path).stdout
+    question_id = next(x for x in listed.splitlines() if x.startswith("#")).split("\t", 1)[0].lstrip("#")
     refused = run(["questions", "answer", question_id, "电话0350-1234567，补贴每人500元"], tmp_path)
     assert refused.returncode == 1 and "content/sources" in refused.stderr and "500" in refused.stderr
     assert "劳务派遣公司靠谱不" in run(["questions"], tmp_path).stdout  # nothing stored

@@ -51,6 +51,48 @@ def resolve_townships(content: ContentPack, names: Sequence[str]) -> list[str]:
     return ids
 
 
+@dataclass(frozen=True, slots=True)
+class Targeting:
+    """Who a briefing would go to: the people (bound or not) and what was asked for."""
+
+    targets: list[Target]
+    target: dict[str, list[str]]
+
+    @property
+    def bound(self) -> int:
+        return sum(1 for t in self.targets if t.channel is not None)
+
+
+async def select_targets(
+    db: Database,
+    content: ContentPack,
+    *,
+    townships: Sequence[str] = (),
+    villages: Sequence[str] = (),
+    categories: Sequence[str] = (),
+    scope: Scope | None = None,
+) -> Targeting:
+    """The targeted people inside `scope` (the one rule used by chat, the CLI and the pages, for the count
+    shown before sending as for the sending itself); TargetError for unknown townships or categories."""
+    from bot.roster.fields import CATEGORIES
+
+    township_ids = resolve_townships(content, townships)
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if unknown:
+        raise TargetError(f"人员类别不认识：{'、'.join(unknown)}")
+    wanted = {CATEGORIES[c] for c in categories}
+    roster = RosterStore(db)
+    people = await roster.people(scope or Scope(), categories=sorted(wanted), villages=villages)
+    if township_ids:
+        people = [p for p in people if p.township_id in township_ids]
+    if not people:
+        raise TargetError("目标范围里一个人也没有（花名册里没有这些乡镇、村或类别的人），没有发送。")
+    accounts = await roster.accounts([p.person_id for p in people])
+    targets = [Target(p.person_id, *accounts.get(p.person_id, (None, None))) for p in people]
+    target = {"townships": township_ids, "villages": list(villages), "categories": sorted(wanted)}
+    return Targeting(targets, target)
+
+
 async def start_campaign(
     db: Database,
     outbox: Outbox,
@@ -64,26 +106,17 @@ async def start_campaign(
     actor: str = "cli",
 ) -> CampaignResult:
     """Target, record and enqueue one briefing; the outbox's sender delivers it."""
-    from bot.roster.fields import CATEGORIES
-
-    township_ids = resolve_townships(content, townships)
-    unknown = [c for c in categories if c not in CATEGORIES]
-    if unknown:
-        raise TargetError(f"人员类别不认识：{'、'.join(unknown)}")
-    wanted = {CATEGORIES[c] for c in categories}
-    roster = RosterStore(db)
-    people = await roster.people(scope or Scope(), categories=sorted(wanted), villages=villages)
-    if township_ids:
-        people = [p for p in people if p.township_id in township_ids]
-    accounts = await roster.accounts([p.person_id for p in people])
-    targets = [Target(p.person_id, *accounts.get(p.person_id, (None, None))) for p in people]
-    target = {"townships": township_ids, "villages": list(villages), "categories": sorted(wanted)}
+    chosen = await select_targets(
+        db, content, townships=townships, villages=villages, categories=categories, scope=scope
+    )
     store = BriefingStore(db)
-    campaign_id = await store.create(briefing.id, target, actor, targets)
-    targeted, queued = len(targets), sum(1 for t in targets if t.channel is not None)
-    del people, accounts, targets
+    campaign_id = await store.create(briefing.id, chosen.target, actor, chosen.targets)
+    targeted, queued = len(chosen.targets), chosen.bound
+    del chosen
     await queue_campaign(db, outbox, briefing_reply(briefing, campaign_id, content), campaign_id)
-    await roster.audit(actor, "bureau" if scope is None else "staff", "briefing.send", f"#{campaign_id} {briefing.id}")
+    await RosterStore(db).audit(
+        actor, "bureau" if scope is None else "staff", "briefing.send", f"#{campaign_id} {briefing.id}"
+    )
     return CampaignResult(campaign_id, targeted, queued, targeted - queued)
 
 

@@ -7,7 +7,7 @@ import os
 import stat
 import sys
 from collections.abc import AsyncIterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.dispatcher import Dispatcher
 from bot.messages import Capabilities, Inbound, Reply
@@ -23,7 +23,7 @@ class ConsoleChannel:
 
     def __init__(
         self,
-        dispatcher: Dispatcher,
+        dispatcher: Dispatcher[Any],
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         user_id: str = "console",

@@ -16,11 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.choices import choice_number
 from bot.config import Config
 from bot.faq.trace import recording
 from bot.messages import Capabilities, Inbound
 from bot.render import plain_texts
+from bot.routing import typed_choice
 
 CHANNEL = "console"
 TEXT_ONLY = Capabilities(buttons=False, max_text=4000)
@@ -55,7 +55,7 @@ async def converse(config: Config, talks: Iterable[list[str]]) -> AsyncIterator[
                     with recording() as turn:
                         replies = await dispatcher.dispatch(Inbound(CHANNEL, user, user, text=text))
                     stripped = text.strip()
-                    choice_like = choice_number(stripped) is not None
+                    choice_like = typed_choice(stripped) is not None
                     outcome = turn.outcome or ("choice" if choice_like else "command")
                     yield {
                         "message": text,

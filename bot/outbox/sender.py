@@ -1,12 +1,18 @@
 """One crash-safe outbox for every push (postings, briefings, notices to staff).
 
-`enqueue` writes the deliveries to SQLite before anything is sent; re-enqueueing the same
-(item, channel, recipient) never adds a second delivery. `run` is the sender: it claims due deliveries
-(marking them `sending` first), hands each to its channel's PushTransport with several in flight per
-channel (one per recipient), and records the outcome: sent; retried later with exponential back-off or
-the platform's retry_after; or a final failure that is never retried. After a crash or SIGKILL it puts
-the deliveries still marked `sending` back in the queue: those few are the only ones that can repeat.
-Interactive replies never come through here.
+`enqueue` writes the deliveries to the database before anything is sent; re-enqueueing the same
+(item, channel, recipient) never adds a second delivery. `run` is a sender: it claims due deliveries
+with a lease (marking them `sending` under its own id first; storage/outbox.py), hands each to its
+channel's PushTransport with several in flight per channel (one per recipient), renews its leases while
+they are in flight, and records the outcome: sent; retried later with exponential back-off or the
+platform's retry_after; or a final failure that is never retried. Every final outcome is handed to the
+`on_outcome` hook, which alone decides what it means for the recipient (the outbox imports no feature
+store); a bad request is the message's defect and fails only that delivery. Any number of senders (processes)
+share one outbox. When a sender dies (crash, SIGKILL), its claims lapse after the lease and any sender
+takes them over: those few in flight are the only deliveries that can repeat. An outcome that cannot be
+written is retried until it is (the lease stays renewed meanwhile), so a database hiccup never turns one
+delivery into two. Interactive replies never come through here. The features' guards and callbacks
+around each item run in bot/outbox/items.py.
 """
 
 from __future__ import annotations
@@ -14,15 +20,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
+import secrets
+import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 from bot.outbox.channels import ChannelPushTransport, transports_of
-from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTransport, RecipientKind
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, OutcomeHook, PushTarget, PushTransport, RecipientKind
+from bot.outbox.items import ItemHooks, item_progress
 from bot.outbox.types import (
-    FAILED_STATUSES,
     CompleteCallback,
     Guard,
     Progress,
@@ -34,7 +43,6 @@ from bot.outbox.types import (
 )
 from storage.conversations import ConversationStore
 from storage.database import Database
-from storage.directory import DirectoryStore, Reachability
 from storage.outbox import Delivery, NewDelivery, OutboxStore
 
 __all__ = ["ChannelPushTransport", "Outbox", "Progress", "Push", "SentPush", "transports_of"]
@@ -42,49 +50,58 @@ __all__ = ["ChannelPushTransport", "Outbox", "Progress", "Push", "SentPush", "tr
 log = logging.getLogger(__name__)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Outbox:
     def __init__(
         self,
         db: Database,
         *,
-        directory: DirectoryStore | None = None,
+        on_outcome: OutcomeHook | None = None,
         conversations: ConversationStore | None = None,
         concurrency: int | Mapping[str, int] = 8,
         max_attempts: int = 8,
         backoff: float = 2.0,
         max_backoff: float = 900.0,
         poll_interval: float = 1.0,
+        lease: float = 30.0,
     ) -> None:
         self.store = OutboxStore(db)
-        self.directory = directory
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # host:pid:nonce
+        self.lease = lease  # seconds a claim holds without renewal; renewed every lease / 4
+        self.on_outcome = on_outcome
         self.conversations = conversations
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.poll_interval = poll_interval
-        self.resumed = 0  # deliveries found in flight at the last start (sent again)
-        self._sent_callbacks: dict[str, list[SentCallback]] = {}
-        self._complete_callbacks: dict[str, list[CompleteCallback]] = {}
-        self._guards: dict[str, Guard] = {}
-        self._completing: set[tuple[str, str]] = set()
-        self._recheck: set[tuple[str, str]] = set()
+        self.resumed = 0  # deliveries taken over from a sender whose lease lapsed (sent again)
+        self.items = ItemHooks(self.store, self.owner, lease)
         self._wake = asyncio.Event()
 
     # --- registration -------------------------------------------------------------------------
     def on_sent(self, item_kind: str, callback: SentCallback) -> None:
         """Call `callback` after each delivery of this item kind is marked sent (again after a crash
         if it had not run: callbacks must be idempotent)."""
-        self._sent_callbacks.setdefault(item_kind, []).append(callback)
+        self.items.sent_callbacks.setdefault(item_kind, []).append(callback)
 
     def on_complete(self, item_kind: str, callback: CompleteCallback) -> None:
         """Call `callback(item_kind, item_id, progress)` once every delivery of an item is final."""
-        self._complete_callbacks.setdefault(item_kind, []).append(callback)
+        self.items.complete_callbacks.setdefault(item_kind, []).append(callback)
 
     def guard(self, item_kind: str, still_wanted: Guard) -> None:
         """Before sending, ask whether the item is still wanted (e.g. not withdrawn or expired);
         when not, its open deliveries are cancelled."""
-        self._guards[item_kind] = still_wanted
+        self.items.guards[item_kind] = still_wanted
 
     # --- queue --------------------------------------------------------------------------------
     async def enqueue(self, item_kind: str, item_id: str, pushes: Sequence[Push], *, urgent: bool = False) -> int:
@@ -103,15 +120,8 @@ class Outbox:
         return await self.store.cancel(item_kind, item_id, reason)
 
     async def progress(self, item_kind: str, item_id: str) -> Progress:
-        counts = await self.store.counts(item_kind, item_id)
-        return Progress(
-            total=sum(counts.values()),
-            sent=counts.get("sent", 0),
-            failed=sum(counts.get(s, 0) for s in FAILED_STATUSES),
-            pending=counts.get("pending", 0) + counts.get("sending", 0),
-            cancelled=counts.get("cancelled", 0),
-            by_status=counts,
-        )
+        """ "已送达 350/1200，失败 3": an item's deliveries by status."""
+        return await item_progress(self.store, item_kind, item_id)
 
     # --- sender -------------------------------------------------------------------------------
     def _limit(self, channel: str) -> int:
@@ -121,15 +131,12 @@ class Outbox:
 
     async def run(self, transports: Mapping[str, PushTransport], *, until_idle: bool = False) -> None:
         """Send until cancelled (or, with until_idle, until no delivery on these channels is open).
-        One sender per database: a second one would put the first one's deliveries in flight back."""
-        self.resumed = await self.store.reset_inflight()
-        if self.resumed:
-            log.warning(
-                "outbox: %d deliveries were in flight when the sender stopped; sending them again", self.resumed
-            )
-        await self._renotify()
-        await self._complete_finished()
+        Other senders (processes) may run on the same database at the same time."""
+        self.resumed = await self._release_dead_neighbours()
+        await self.items.renotify()
+        await self.items.complete_finished()
         inflight: dict[str, dict[str, asyncio.Task[None]]] = {c: {} for c in transports}
+        heartbeat = asyncio.create_task(self._renew_leases())
         try:
             while True:
                 try:
@@ -139,10 +146,36 @@ class Outbox:
                     log.exception("outbox: the sender loop failed; trying again")
                     await asyncio.sleep(self.poll_interval)
         finally:
+            heartbeat.cancel()
             tasks = [t for busy in inflight.values() for t in busy.values()]
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(heartbeat, *tasks, return_exceptions=True)
+
+    async def _release_dead_neighbours(self) -> int:
+        """Claims of a sender on this machine whose process is gone (a restart after a crash) go back to
+        the queue now instead of after their lease; senders elsewhere are left to their leases."""
+        host = socket.gethostname()
+        released = 0
+        for owner in await self.store.claimants():
+            owner_host, _, rest = owner.partition(":")
+            pid = rest.partition(":")[0]
+            if owner_host == host and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                released += await self.store.release(owner)
+        if released:
+            log.warning("outbox: %d deliveries were in flight when a sender here stopped; sending them again", released)
+        return released
+
+    async def _renew_leases(self) -> None:
+        """Keep this sender's claims alive while it lives; items whose completion a dead sender held
+        are completed here once their lease lapsed."""
+        while True:
+            await asyncio.sleep(self.lease / 4)
+            try:
+                await self.store.renew(self.owner, time.time() + self.lease)
+                await self.items.complete_finished()
+            except Exception:
+                log.exception("outbox: could not renew the leases; trying again")
 
     async def _step(
         self,
@@ -159,7 +192,15 @@ class Outbox:
             free = self._limit(channel) - len(busy)
             if free <= 0:
                 continue
-            batch = await self._guarded(await self.store.claim(channel, free, set(busy), now))
+            claimed_now, taken_over = await self.store.claim(channel, free, set(busy), now, self.owner, self.lease)
+            if taken_over:
+                self.resumed += taken_over
+                log.warning(
+                    "outbox: %d %s deliveries were left in flight by a stopped sender; sending them again",
+                    taken_over,
+                    channel,
+                )
+            batch = await self.items.wanted(claimed_now)
             for delivery in batch:
                 task = asyncio.create_task(self._deliver(transport, delivery))
                 busy[delivery.recipient] = task
@@ -186,26 +227,6 @@ class Outbox:
 
         return done
 
-    async def _guarded(self, batch: list[Delivery]) -> list[Delivery]:
-        """Drop (and cancel) deliveries of items their guard says are no longer wanted."""
-        verdicts: dict[tuple[str, str], bool] = {}
-        kept = []
-        for delivery in batch:
-            key = (delivery.item_kind, delivery.item_id)
-            guard = self._guards.get(delivery.item_kind)
-            if guard is not None and key not in verdicts:
-                try:
-                    verdicts[key] = await guard(delivery.item_id)
-                except Exception:  # cannot tell: send (a withdrawn item sent is better than one stuck)
-                    log.exception("outbox: the guard for %s failed", delivery.item_kind)
-                    verdicts[key] = True
-                if not verdicts[key]:
-                    await self.store.cancel(*key, "expired or withdrawn")
-                    await self._maybe_complete(*key)
-            if verdicts.get(key, True):
-                kept.append(delivery)
-        return kept
-
     async def _deliver(self, transport: PushTransport, delivery: Delivery) -> None:
         kind = cast(RecipientKind, delivery.kind)
         try:
@@ -213,36 +234,61 @@ class Outbox:
         except Exception as exc:
             log.warning("outbox: push %d on %s raised %s", delivery.id, delivery.channel, type(exc).__name__)
             result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
+        await self._write_outcome(delivery, result)
         try:
             await self._record(delivery, result)
         except Exception:
-            log.exception("outbox: could not record the outcome of delivery %d", delivery.id)
+            log.exception("outbox: could not apply the outcome of delivery %d", delivery.id)
+        if self.on_outcome is not None and (result.final or result.new_recipient):
+            target = PushTarget(delivery.channel, delivery.recipient, kind, delivery.user_id)
+            try:
+                await self.on_outcome(target, result)
+            except Exception:
+                log.exception("outbox: the outcome hook failed for delivery %d", delivery.id)
 
-    async def _record(self, delivery: Delivery, result: DeliveryResult) -> None:
+    async def _write_outcome(self, delivery: Delivery, result: DeliveryResult) -> None:
+        """Write the delivery's new status, trying until it is written: left `sending`, it would be sent
+        again once the lease lapsed. The lease is renewed meanwhile (the task stays in flight)."""
+        delay = 0.1
+        while True:
+            try:
+                await self._write_status(delivery, result)
+                return
+            except Exception as exc:
+                log.warning("outbox: writing the outcome of delivery %d failed (%s); trying again", delivery.id, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.lease / 4)
+
+    async def _write_status(self, delivery: Delivery, result: DeliveryResult) -> None:
         if result.status is DeliveryStatus.SENT:
             await self.store.mark_sent(delivery.id)
-            if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
-                await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
-            await self._offer_choices(delivery)
-            await self._notify(delivery)
         elif result.new_recipient:
-            log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
             await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
-            if self.directory is not None and delivery.kind == "group":
-                await self.directory.move_group(delivery.channel, delivery.recipient, result.new_recipient)
-            return
         elif result.status is DeliveryStatus.RETRY:
             if delivery.attempts >= self.max_attempts:
                 await self.store.mark_final(delivery.id, "failed", result.detail or "too many attempts")
             else:
                 delay = min(self.max_backoff, self.backoff * 2 ** (delivery.attempts - 1)) * random.uniform(0.75, 1)
                 delay = max(delay, result.retry_after or 0.0)
-                await self.store.mark_retry(delivery.id, time.time() + delay, result.detail)
-                return
+                await self.store.mark_retry(delivery.id, time.time() + delay, result.detail, self.owner)
+        elif result.status is DeliveryStatus.BAD_REQUEST:  # the message's defect: failed, never retried
+            await self.store.mark_final(delivery.id, "failed", f"bad request: {result.detail}")
         else:
             await self.store.mark_final(delivery.id, result.status.value, result.detail)
-            await self._mark_unreachable(delivery, result.status)
-        await self._maybe_complete(delivery.item_kind, delivery.item_id)
+
+    async def _record(self, delivery: Delivery, result: DeliveryResult) -> None:
+        """What an outcome (already written) does to the recipient, the conversation and the item."""
+        if result.status is DeliveryStatus.SENT:
+            if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
+                await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
+            await self._offer_choices(delivery)
+            await self.items.notify(delivery)
+        elif result.new_recipient:
+            log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
+            return
+        elif result.status is DeliveryStatus.RETRY and delivery.attempts < self.max_attempts:
+            return
+        await self.items.maybe_complete(delivery.item_kind, delivery.item_id)
 
     async def _offer_choices(self, delivery: Delivery) -> None:
         """A push with buttons to a person is the last thing they saw: on a channel without buttons,
@@ -252,73 +298,3 @@ class Outbox:
             return
         choices = [str(data) for _, data in buttons]
         await self.conversations.save(delivery.channel, delivery.recipient, delivery.user_id, choices, None)
-
-    async def _mark_unreachable(self, delivery: Delivery, status: DeliveryStatus) -> None:
-        if self.directory is None or status is DeliveryStatus.OUT_OF_WINDOW:
-            return
-        if delivery.kind == "user" and delivery.user_id:
-            reach: Reachability = "invalid" if status is DeliveryStatus.INVALID else "unreachable"
-            await self.directory.set_reachability(delivery.channel, delivery.user_id, reach)
-        elif delivery.kind in ("group", "robot"):
-            await self.directory.set_group_active(delivery.channel, delivery.recipient, False)
-
-    async def _notify(self, delivery: Delivery) -> None:
-        sent = SentPush(
-            delivery.item_kind,
-            delivery.item_id,
-            delivery.channel,
-            delivery.recipient,
-            cast(RecipientKind, delivery.kind),
-            delivery.person_id,
-            delivery.user_id,
-            delivery.id,
-        )
-        for callback in self._sent_callbacks.get(delivery.item_kind, []):
-            try:
-                await callback(sent)
-            except Exception:
-                log.exception("outbox: on_sent callback for %s failed", delivery.item_kind)
-                return  # stays un-notified: run again at the next start
-        await self.store.mark_notified(delivery.id)
-
-    async def _renotify(self) -> None:
-        while batch := await self.store.unnotified():
-            for delivery in batch:
-                await self._notify(delivery)
-            if len(batch) < 500:
-                return
-
-    async def _maybe_complete(self, item_kind: str, item_id: str) -> None:
-        """Fire the on_complete callbacks once, when the last open delivery of an item became final."""
-        key = (item_kind, item_id)
-        if key in self._completing:
-            self._recheck.add(key)  # the checker running now may have looked too early: it looks again
-            return
-        self._completing.add(key)  # before any await: concurrent deliveries of one item check in turn
-        try:
-            while True:
-                self._recheck.discard(key)
-                if await self._complete_once(item_kind, item_id) or key not in self._recheck:
-                    return
-        finally:
-            self._completing.discard(key)
-
-    async def _complete_once(self, item_kind: str, item_id: str) -> bool:
-        if await self.store.has_open(item_kind, item_id):
-            return False
-        if await self.store.completed(item_kind, item_id):
-            return True
-        progress = await self.progress(item_kind, item_id)
-        if not progress.done:
-            return False
-        for callback in self._complete_callbacks.get(item_kind, []):
-            try:
-                await callback(item_kind, item_id, progress)
-            except Exception:
-                log.exception("outbox: on_complete callback for %s failed", item_kind)
-        await self.store.mark_completed(item_kind, item_id)
-        return True
-
-    async def _complete_finished(self) -> None:
-        for item_kind, item_id in await self.store.finished_items():
-            await self._maybe_complete(item_kind, item_id)

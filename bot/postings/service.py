@@ -17,7 +17,8 @@ from bot.content import Township
 from bot.messages import Button, Reply
 from bot.outbox.sender import Outbox, Progress, Push, SentPush
 from bot.postings.dates import today
-from bot.postings.render import card, forward_text, headline
+from bot.postings.draft import Draft
+from bot.postings.render import card, forward_text, headline, manage_buttons, review_buttons
 from storage import ServiceLedger
 from storage.database import Database
 from storage.directory import DirectoryStore, Staff
@@ -36,6 +37,13 @@ class Reach:
 
     def text(self) -> str:
         return f"{self.groups} 个群、{self.laborers} 位订阅的群众、{self.liaisons} 位村联络员"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    posting: Posting
+    reach: Reach | None  # None: waiting for review
+    approvers: int  # how many approvers were told (when waiting for review)
 
 
 class PostingService:
@@ -113,12 +121,65 @@ class PostingService:
             return bureau
         return [*await self.store.staff_with("station", [posting.author_township]), *bureau]
 
+    # --- submitting (chat and the pages) -------------------------------------------------------
+    async def submit(self, staff: Staff, draft: Draft) -> Submitted:
+        """Save a complete draft: published at once (and pushed), or pending with its approvers told.
+        DuplicatePostingError when the same text is already open."""
+        needs_review = self.needs_review(staff)
+        status = "pending" if needs_review else "published"
+        posting_id = await self.store.create(draft.fields, draft.kind, draft.townships, draft.text_hash, staff, status)
+        posting = await self.store.get(posting_id)
+        assert posting is not None
+        if not needs_review:
+            return Submitted(posting, await self.publish(posting), 0)
+        approvers = await self.approvers(posting)
+        for approver in approvers:
+            await self.notify(
+                approver,
+                f"review:{posting.id}",
+                Reply(f"有一条待审核的信息：\n{card(posting)}", review_buttons(posting.id)),
+            )
+        return Submitted(posting, None, len(approvers))
+
+    # --- review (chat and the pages) ---------------------------------------------------------------
+    async def reviewable(self, staff: Staff) -> list[Posting]:
+        """Pending postings this staff member may decide (a station: its township's liaisons'; the bureau: all)."""
+        if staff.role == "liaison":
+            return []
+        township = None if staff.role == "bureau" else staff.township_id
+        return [p for p in await self.store.pending(township) if self.can_review(staff, p)]
+
+    async def approve(self, staff: Staff, posting: Posting) -> tuple[Posting, Reach] | None:
+        """Publish a pending posting and tell its author; None when someone else decided it first."""
+        if not await self.store.review(posting.id, "published", staff.user_id):
+            return None
+        published = await self.store.get(posting.id)
+        assert published is not None
+        reach = await self.publish(published)
+        await self.notify(
+            (posting.author_channel, posting.author_user_id),
+            f"approved:{posting.id}",
+            Reply(f"您提交的{headline(posting)}已通过审核，开始推送。", manage_buttons(published)),
+        )
+        return published, reach
+
+    async def reject(self, staff: Staff, posting: Posting, reason: str) -> bool:
+        """Reject with a reason that goes back to the author; False when it is not pending any more."""
+        if not await self.store.review(posting.id, "rejected", staff.user_id, reason):
+            return False
+        await self.notify(
+            (posting.author_channel, posting.author_user_id),
+            f"rejected:{posting.id}",
+            Reply(f"您提交的{headline(posting)}没有通过审核。\n原因：{reason}\n改好后可以重新发「/post」。"),
+        )
+        return True
+
     # --- delivery -----------------------------------------------------------------------------
     def is_current(self, posting: Posting) -> bool:
         return posting.status == "published" and posting.valid_until >= today().isoformat()
 
     async def still_wanted(self, item_id: str) -> bool:
-        posting = await self.store.get(int(item_id)) if item_id.isdigit() else None
+        posting = await self.store.get(int(item_id)) if item_id.isdecimal() else None
         return posting is not None and self.is_current(posting)
 
     async def publish(self, posting: Posting) -> Reach:

@@ -1,16 +1,17 @@
-"""Who may see what: staff scope from the directory, the roster services a handler needs, notices to users."""
+"""Who may see what: a staff member's scope and how it reads, the audit actor of a chat user, service kinds."""
 
 from __future__ import annotations
 
-from bot.messages import Inbound, Reply
-from bot.outbox.sender import Push
-from bot.roster.binding import Binder
-from bot.services import Services
-from storage.directory import Staff
-from storage.ledger import EventKind
-from storage.roster import Person, RosterStore, Scope
+from collections.abc import Mapping
 
-NOT_STAFF = "这个功能只给就业服务工作人员用。"
+from bot.content import Township
+from bot.messages import Inbound
+from bot.roster.visibility import Viewer
+from bot.roster.visibility import scope_of as scope_of  # re-exported: the scope rule lives there
+from storage.directory import Staff
+from storage.ledger import EventKind, ServiceLedger
+from storage.roster import Person, Scope
+
 NO_KEY = "花名册还没有配置好（缺少身份证号加密密钥），请联系县人社局。"
 KINDS: dict[str, EventKind] = {
     "宣讲": "policy_briefing",
@@ -35,50 +36,41 @@ def actor(msg: Inbound) -> str:
     return f"{msg.channel}:{msg.user_id}"
 
 
-def scope_of(staff: Staff) -> Scope:
-    if staff.role == "bureau":
-        return Scope()
-    if staff.role == "station":
-        return Scope(staff.township_id or "-")
-    return Scope(staff.township_id or "-", staff.village or "-")
+def narrow(scope: Scope, township_id: str = "", village: str = "") -> Scope | None:
+    """A part of the staff member's scope (one township or village in it); None when it lies outside."""
+    township = township_id or scope.township_id
+    place = village or scope.village
+    if scope.township_id is not None and township != scope.township_id:
+        return None
+    if scope.village is not None and place != scope.village:
+        return None
+    if place and township is None:
+        return None  # a village is only meaningful inside its township
+    return Scope(township, place or None)
 
 
-def scope_text(staff: Staff, svc: Services) -> str:
-    township = svc.content.townships.get(staff.township_id or "")
+def phone_for(staff: Staff, person: Person) -> str:
+    """The person's phone as this staff member may see it (the rule is bot.roster.visibility.Viewer)."""
+    return Viewer.of(staff).phone(person)
+
+
+async def record_offline(
+    ledger: ServiceLedger, scope: Scope, actor: str, person: Person, kind: EventKind, ref: str
+) -> bool | None:
+    """A service given offline (visit, call, guidance …) in the 1131 ledger, from chat (/jilu) or the pages.
+    None when the person is outside the staff member's scope; False when it was recorded before."""
+    if not scope.covers(person.township_id, person.village):
+        return None
+    return await ledger.record(kind, ref, person_id=person.person_id, source="staff", recorded_by=actor)
+
+
+def scope_text(staff: Staff, townships: Mapping[str, Township]) -> str:
+    """The staff member's area as people say it: 全县, a township, or township + village."""
+    township = townships.get(staff.township_id or "")
     place = township.name if township else ""
     if staff.role == "liaison":
         return f"{place}{staff.village or ''}"
     return place or "全县"
-
-
-async def staff_of(msg: Inbound, svc: Services) -> Staff | None:
-    if msg.chat_kind != "private":
-        return None  # staff data is never shown in groups
-    return await svc.directory.staff(msg.channel, msg.user_id)
-
-
-def roster(svc: Services) -> RosterStore:
-    return RosterStore(svc.db)
-
-
-def binder(svc: Services) -> Binder | None:
-    if not svc.config.roster.id_key:
-        return None
-    return Binder(roster(svc), svc.config.roster)
-
-
-async def notify(svc: Services, item_id: str, channel: str, user_id: str, text: str, person_id: str = "") -> None:
-    """A one-off message to a chat user (request decided, …) through the outbox."""
-    push = Push(channel, user_id, "user", Reply(text), person_id=person_id or None, user_id=user_id)
-    await svc.outbox.enqueue("notice", item_id, [push])
-
-
-async def tell_liaisons(svc: Services, person: Person, item_id: str, text: str) -> None:
-    """Push a notice about a new request to the liaisons of the person's village."""
-    targets = await roster(svc).liaisons(person.township_id, person.village)
-    pushes = [Push(channel, user_id, "user", Reply(text), user_id=user_id) for channel, user_id in targets]
-    if pushes:
-        await svc.outbox.enqueue("notice", item_id, pushes)
 
 
 def kind_of(word: str) -> EventKind | None:

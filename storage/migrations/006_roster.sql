@@ -107,9 +107,10 @@ CREATE TABLE briefing_targets (
 );
 CREATE INDEX briefing_targets_user ON briefing_targets (channel, user_id);
 
--- Per-person 1131 counts, kept by triggers from the append-only service_events ledger (each row there is
--- already unique per person, kind and ref), so reports over a million events stay fast. Events of chat
--- users not bound at the time count once their account is bound (binding moves them to the person).
+-- Per-person 1131 counts, kept by the stores in the same unit of work as the service_events row they count
+-- (storage/ledger.py: each row there is already unique per person, kind and ref), so reports over a million
+-- events stay fast. Events of chat users not bound at the time count once their account is bound (binding
+-- moves them to the person). Databases created before 008 had triggers doing this; 008 drops them.
 CREATE TABLE service_counts (
     person_id TEXT PRIMARY KEY,
     briefing INTEGER NOT NULL DEFAULT 0,
@@ -118,33 +119,6 @@ CREATE TABLE service_counts (
     training INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO service_counts (person_id, briefing, guidance, recommendations, training)
-SELECT person_id, sum(kind = 'policy_briefing'), sum(kind = 'career_guidance'), sum(kind = 'job_recommendation'),
-       sum(kind = 'training')
+SELECT person_id, count(*) FILTER (WHERE kind = 'policy_briefing'), count(*) FILTER (WHERE kind = 'career_guidance'),
+       count(*) FILTER (WHERE kind = 'job_recommendation'), count(*) FILTER (WHERE kind = 'training')
 FROM service_events WHERE person_id IS NOT NULL GROUP BY person_id;
-
-CREATE TRIGGER service_counts_insert AFTER INSERT ON service_events WHEN NEW.person_id IS NOT NULL BEGIN
-    INSERT INTO service_counts (person_id, briefing, guidance, recommendations, training)
-    VALUES (NEW.person_id, NEW.kind = 'policy_briefing', NEW.kind = 'career_guidance',
-            NEW.kind = 'job_recommendation', NEW.kind = 'training')
-    ON CONFLICT (person_id) DO UPDATE SET briefing = briefing + excluded.briefing,
-        guidance = guidance + excluded.guidance, recommendations = recommendations + excluded.recommendations,
-        training = training + excluded.training;
-END;
-
-CREATE TRIGGER service_counts_bound AFTER UPDATE OF person_id ON service_events
-WHEN OLD.person_id IS NULL AND NEW.person_id IS NOT NULL BEGIN
-    INSERT INTO service_counts (person_id, briefing, guidance, recommendations, training)
-    VALUES (NEW.person_id, NEW.kind = 'policy_briefing', NEW.kind = 'career_guidance',
-            NEW.kind = 'job_recommendation', NEW.kind = 'training')
-    ON CONFLICT (person_id) DO UPDATE SET briefing = briefing + excluded.briefing,
-        guidance = guidance + excluded.guidance, recommendations = recommendations + excluded.recommendations,
-        training = training + excluded.training;
-END;
-
-CREATE TRIGGER service_counts_delete AFTER DELETE ON service_events WHEN OLD.person_id IS NOT NULL BEGIN
-    UPDATE service_counts SET briefing = briefing - (OLD.kind = 'policy_briefing'),
-        guidance = guidance - (OLD.kind = 'career_guidance'),
-        recommendations = recommendations - (OLD.kind = 'job_recommendation'),
-        training = training - (OLD.kind = 'training')
-    WHERE person_id = OLD.person_id;
-END;

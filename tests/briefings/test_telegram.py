@@ -14,7 +14,6 @@ from bot.channels.telegram.limits import PushLimits, SendLimiter
 from bot.channels.telegram.push import TelegramPushTransport
 from bot.services import Services
 from handlers import build_dispatcher
-from storage.reports import ReportStore
 from storage.roster import Scope
 from tests.conftest import Chat
 from tests.fakes import telegram as tg
@@ -44,7 +43,7 @@ async def test_briefing_reaches_telegram_users_and_counts(
 
     briefing = load_briefings(svc.content)["training-allowance"]
     result = await start_campaign(svc.db, svc.outbox, svc.content, briefing, townships=["孙家坪乡"])
-    transport = TelegramPushTransport(tg.TOKEN, fake.base_url, SendLimiter(FAST), svc.directory)
+    transport = TelegramPushTransport(tg.TOKEN, fake.base_url, SendLimiter(FAST))
     try:
         await svc.outbox.run({"telegram": transport}, until_idle=True)
     finally:
@@ -56,7 +55,7 @@ async def test_briefing_reaches_telegram_users_and_counts(
     assert not fake.sent_to("12")
     assert (await svc.directory.reachability("telegram", "12") or ("",))[0] == "unreachable"
 
-    reports = ReportStore(svc.db)
+    reports = svc.reports
     [row] = await reports.reach(result.campaign_id, Scope())
     assert (row.targeted, row.delivered, row.unreachable, row.not_bound, row.pending) == (3, 1, 1, 1, 0)
     assert (await reports.status_of(people["张1"].person_id)).briefing == 1  # a 政策宣讲 in the 1131 record

@@ -90,7 +90,7 @@ async def test_none_of_these_hands_over_the_last_question(chat: Chat, services: 
     assert queued.question == "补贴"
 
 
-async def test_suggestions_are_choices(services: Services, dispatcher: Dispatcher) -> None:
+async def test_suggestions_are_choices(services: Services, dispatcher: Dispatcher[Services]) -> None:
     chat = Chat(dispatcher)
     match = services.matcher.match("补贴")
     replies = await chat.say("补贴")
@@ -136,7 +136,7 @@ async def test_personal_numbers_are_masked_in_the_log(chat: Chat, services: Serv
     assert "13812345678" not in row[0] and "14222319800101123X" not in row[0]
 
 
-async def test_group_messages_need_a_mention(dispatcher: Dispatcher) -> None:
+async def test_group_messages_need_a_mention(dispatcher: Dispatcher[Services]) -> None:
     plain = Inbound(channel="test", user_id="u1", chat_id="g1", chat_kind="group", text="交通补贴咋领")
     assert await dispatcher.dispatch(plain) == []
     mentioned = Inbound(
@@ -174,7 +174,7 @@ async def test_asking_for_a_person_queues_the_previous_question(chat: Chat, serv
     assert queued.question == "谁能帮我修自行车" and queued.ask_count == 1
 
 
-async def test_follow_with_a_township_qr_scene_subscribes(dispatcher: Dispatcher) -> None:
+async def test_follow_with_a_township_qr_scene_subscribes(dispatcher: Dispatcher[Services]) -> None:
     followed = Inbound(channel="test", user_id="u9", chat_id="u9", event="subscribe", payload="t_sancha")
     [reply] = await dispatcher.dispatch(followed)
     assert "三岔镇" in reply.text and "订阅" in reply.text

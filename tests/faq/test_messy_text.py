@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.choices import choice_number
 from bot.faq.facets import detect
 from bot.faq.matcher import FaqMatcher
 from bot.faq.smalltalk import control, small_talk
+from bot.routing import typed_choice
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_a_question_after_a_greeting_is_not_small_talk(matcher: FaqMatcher, text
 def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
     assert control(matcher.analyzer.normalise("转人工")) == "human"
     assert control(matcher.analyzer.normalise("退订")) == "unsubscribe"
-    assert [choice_number(t) for t in ("第二个", "第2个", "三", "2号", "12", "第十个", "二手")] == [
+    assert [typed_choice(t) for t in ("第二个", "第2个", "三", "2号", "12", "第十个", "二手")] == [
         2,
         2,
         3,

@@ -55,7 +55,7 @@ async def test_non_staff_cannot_publish_and_nothing_is_saved(chat: Chat, service
 
 
 async def test_bureau_posting_goes_out_at_once_to_groups_subscribers_and_liaisons(
-    dispatcher: Dispatcher, services: Services
+    dispatcher: Dispatcher[Services], services: Services
 ) -> None:
     await add_staff(services, "boss", "bureau", None)
     await add_staff(services, "li", "liaison", "yancheng")
@@ -93,7 +93,9 @@ async def test_bureau_posting_goes_out_at_once_to_groups_subscribers_and_liaison
     assert await count(services, "SELECT count(*) FROM postings") == 1
 
 
-async def test_liaison_posting_missing_fields_review_and_rejection(dispatcher: Dispatcher, services: Services) -> None:
+async def test_liaison_posting_missing_fields_review_and_rejection(
+    dispatcher: Dispatcher[Services], services: Services
+) -> None:
     await add_staff(services, "li", "liaison", "yancheng")
     await add_staff(services, "st", "station", "yancheng")
     await add_staff(services, "st2", "station", "sancha")
@@ -125,7 +127,7 @@ async def test_liaison_posting_missing_fields_review_and_rejection(dispatcher: D
     assert await count(services, "SELECT count(*) FROM outbox WHERE item_kind = 'posting'") == 0
 
 
-async def test_approver_edits_then_publishes(dispatcher: Dispatcher, services: Services) -> None:
+async def test_approver_edits_then_publishes(dispatcher: Dispatcher[Services], services: Services) -> None:
     await add_staff(services, "li", "liaison", "sancha")
     await add_staff(services, "boss", "bureau", None)
     await Chat(dispatcher, "li").say("/post 三岔镇招保洁员2名，月薪2000元，电话13512345678")
@@ -139,7 +141,7 @@ async def test_approver_edits_then_publishes(dispatcher: Dispatcher, services: S
 
 
 async def test_withdrawn_and_expired_postings_are_not_listed_or_pushed(
-    dispatcher: Dispatcher, services: Services
+    dispatcher: Dispatcher[Services], services: Services
 ) -> None:
     await add_staff(services, "boss", "bureau", None)
     boss, laborer = Chat(dispatcher, "boss"), Chat(dispatcher, "lab")
@@ -159,7 +161,7 @@ async def test_withdrawn_and_expired_postings_are_not_listed_or_pushed(
     yesterday = (today() - timedelta(days=1)).isoformat()
     await boss.say("/post 砚城镇招聘厨师1名，月薪5000元，电话13712345678")
     assert "已发布 #2" in texts(await boss.press("pd:ok"))
-    await services.db.conn.execute("UPDATE postings SET valid_until = ? WHERE id = 2", (yesterday,))
+    await services.db.execute("UPDATE postings SET valid_until = ? WHERE id = 2", (yesterday,))
     assert "最近没有正在招的信息" in texts(await laborer.say("/jobs"))
     transport = await deliver(services)
     assert [r for r, _, reply in transport.calls if "厨师" in reply.text] == ["boss"]  # the summary only
@@ -171,7 +173,7 @@ async def test_withdrawn_and_expired_postings_are_not_listed_or_pushed(
     assert "已发布 #3" in texts(await boss.press("pd:ok"))
 
 
-async def test_subscriptions_and_deep_link(dispatcher: Dispatcher, services: Services) -> None:
+async def test_subscriptions_and_deep_link(dispatcher: Dispatcher[Services], services: Services) -> None:
     laborer = Chat(dispatcher, "lab")
     assert "还没有订阅" in texts(await laborer.press("subs:mine"))
     await laborer.press("subs:t:yancheng")
@@ -191,7 +193,9 @@ async def test_subscriptions_and_deep_link(dispatcher: Dispatcher, services: Ser
     assert await count(services, "SELECT count(*) FROM subscriptions") == 0
 
 
-async def test_staff_can_just_forward_a_notice(dispatcher: Dispatcher, services: Services, chat: Chat) -> None:
+async def test_staff_can_just_forward_a_notice(
+    dispatcher: Dispatcher[Services], services: Services, chat: Chat
+) -> None:
     await add_staff(services, "st", "station", "sancha")
     station = Chat(dispatcher, "st")
     preview = await station.say("三岔镇养殖场招饲养员2名，工资3500元/月，联系人：赵老板 电话15203501234")

@@ -12,25 +12,13 @@ from openpyxl import load_workbook
 from bot import cli
 from bot.dispatcher import Dispatcher
 from bot.messages import Inbound
-from bot.outbox.sender import Outbox
 from bot.roster.binding import Binder
 from bot.services import Services
-from handlers import build_dispatcher
 from handlers.roster import bind_payload
 from storage import Staff
 from storage.roster import RosterStore
 from tests.conftest import Chat
-from tests.fakes.roster_data import KEY, make_id, person_row, roster_config, seed, write_xlsx
-
-
-@pytest.fixture
-def rsvc(services: Services) -> Services:
-    return dataclasses.replace(services, config=roster_config(services.config))
-
-
-@pytest.fixture
-def rdisp(rsvc: Services) -> Dispatcher:
-    return build_dispatcher(rsvc)
+from tests.fakes.roster_data import KEY, make_id, person_row, seed, write_xlsx
 
 
 @pytest.fixture
@@ -44,7 +32,9 @@ async def store(rsvc: Services, tmp_path: Path) -> RosterStore:
     return store
 
 
-async def test_code_binding_single_use_expiring_and_rate_limited(rdisp: Dispatcher, store: RosterStore) -> None:
+async def test_code_binding_single_use_expiring_and_rate_limited(
+    rdisp: Dispatcher[Services], store: RosterStore
+) -> None:
     liaison = Chat(rdisp, "liaison-east")
     [sheet] = await liaison.say("/bangdingma")
     assert "张1" in sheet.text and "张3" not in sheet.text  # only the liaison's own village
@@ -68,7 +58,7 @@ async def test_code_binding_single_use_expiring_and_rate_limited(rdisp: Dispatch
     assert "次数太多" in limited.text  # even a right code waits after too many failures
 
 
-async def test_expired_code_and_deep_link(rsvc: Services, rdisp: Dispatcher, store: RosterStore) -> None:
+async def test_expired_code_and_deep_link(rsvc: Services, rdisp: Dispatcher[Services], store: RosterStore) -> None:
     binder = Binder(store, rsvc.config.roster)
     person = (await store.find("张2", make_id(2)[-4:]))[0]
     [old] = await binder.issue([person], "test", hours=-1)
@@ -82,7 +72,7 @@ async def test_expired_code_and_deep_link(rsvc: Services, rdisp: Dispatcher, sto
 
 
 async def test_self_service_waits_for_the_liaison_of_that_village(
-    rsvc: Services, rdisp: Dispatcher, store: RosterStore
+    rsvc: Services, rdisp: Dispatcher[Services], store: RosterStore
 ) -> None:
     laborer = Chat(rdisp, "w1")
     [asked] = await laborer.say(f"/bangding 张1 {make_id(1)[-4:]}")
@@ -103,16 +93,19 @@ async def test_self_service_waits_for_the_liaison_of_that_village(
     [done] = await Chat(rdisp, "liaison-east").press(shown.buttons[0].data)
     assert "已确认" in done.text
     assert (await store.bound_person("test", "w1")) is not None
-    actions = [e[3] for e in await store.audit_entries()]
-    assert "request.ok" in actions and "bind.request" in actions
+    audited = [(e[1], e[3], e[4]) for e in await store.audit_entries()]
+    assert ("test:liaison-east", "button:rq", shown.buttons[0].data) in audited  # the guard logs staff actions
+    assert "bind.request" in [e[1] for e in audited]
 
 
-async def test_laborer_corrects_work_info(rsvc: Services, rdisp: Dispatcher, store: RosterStore) -> None:
+async def test_laborer_corrects_work_info(rsvc: Services, rdisp: Dispatcher[Services], store: RosterStore) -> None:
     person = (await store.find("张1", make_id(1)[-4:]))[0]
     await store.bind("test", "w1", person.person_id, "code")
     laborer = Chat(rdisp, "w1")
     [group] = await laborer.say("/xinxi", chat_kind="group")
     assert "私聊" in group.text and "太原" not in group.text  # never in a group
+    for text in ("/xinxi", "/gai 电话 13800001111"):
+        assert "还没有绑定" in (await Chat(rdisp, "stranger").say(text))[0].text
     [info] = await laborer.say("/xinxi")
     assert person.phone not in info.text and person.phone[-4:] in info.text and "太原市" in info.text
     assert "岗位推介 0/3" in info.text
@@ -124,19 +117,19 @@ async def test_laborer_corrects_work_info(rsvc: Services, rdisp: Dispatcher, sto
     assert "13800001111" not in pending.text and "138****1111" in pending.text
     await Chat(rdisp, "liaison-east").press(pending.buttons[0].data)
     assert (await store.person(person.person_id)) == dataclasses.replace(person, phone="13800001111")
-    progress = await Outbox(rsvc.db).progress("notice", pending.buttons[0].data.replace("rq:ok:", "request:"))
+    progress = await rsvc.outbox.progress("notice", pending.buttons[0].data.replace("rq:ok:", "request:"))
     assert progress.total == 1  # the laborer is told through the outbox
 
 
-async def test_staff_scope_and_offline_record(rdisp: Dispatcher, store: RosterStore) -> None:
+async def test_staff_scope_and_offline_record(rdisp: Dispatcher[Services], store: RosterStore) -> None:
     [denied] = await Chat(rdisp, "nobody").say("/daiban")
     assert "工作人员" in denied.text
     east = Chat(rdisp, "liaison-east")
     [other] = await east.say(f"/jilu 张3 {make_id(3)[-4:]} 指导")
     assert "没找到" in other.text  # 张3 lives in 西村
-    [ok] = await east.say(f"/jilu 张1 {make_id(1)[-4:]} 职业指导 入户")
+    [ok] = await east.say(f"/jilu 张1 {make_id(1)[-4:]} 职业指导 入户", message_id="m1")
     assert "已记录" in ok.text
-    [twice] = await east.say(f"/jilu 张1 {make_id(1)[-4:]} 指导 入户")
+    [twice] = await east.say(f"/jilu 张1 {make_id(1)[-4:]} 职业指导 入户", message_id="m1")  # redelivered
     assert "已经记过" in twice.text
     [station] = await Chat(rdisp, "station-q").say(f"/jilu 张4 {make_id(4)[-4:]} 推介 招聘会")
     assert "已记录" in station.text
@@ -165,8 +158,9 @@ def test_cli_staff_import_and_code_sheet(tmp_path: Path, monkeypatch: pytest.Mon
     sheet = load_workbook(out).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "姓名" and len(rows) == 3
-    assert str(rows[1][4]).startswith("https://t.me/wuzhai_bot?start=b_") and str(rows[1][5]).startswith("b_")
+    assert str(rows[0][0]).startswith("聊天账号绑定码（孙家坪乡东村）")
+    assert rows[1][0] == "姓名" and len(rows) == 4
+    assert str(rows[2][4]).startswith("https://t.me/wuzhai_bot?start=b_") and str(rows[2][5]).startswith("b_")
     assert (
         cli.main(["roster", "record", "--name", "张1", "--last4", make_id(1)[-4:], "--kind", "培训", "--note", "x"])
         == 0

@@ -16,6 +16,7 @@ from typing import Any
 from bot.channels.wechat.api import WechatApi, WechatApiError
 from bot.config import Config
 from bot.content import load_content
+from bot.services import services_for
 
 MENU_FILE = "wechat_menu.toml"
 TOP_ITEMS, SUB_ITEMS = 3, 5
@@ -85,9 +86,6 @@ async def create_menu(api: WechatApi, menu: dict[str, Any]) -> None:
 
 async def apply_menu(config: Config, check_only: bool = False) -> int:
     """`python -m bot wechat menu`: check the menu file and create the menu; 0 on success."""
-    from storage import Database
-    from storage.wechat import WechatStore
-
     path = config.content_dir / MENU_FILE
     try:
         menu = load_menu(path, set(load_content(config.content_dir).categories))
@@ -104,8 +102,8 @@ async def apply_menu(config: Config, check_only: bool = False) -> int:
             file=sys.stderr,
         )
         return 2
-    async with await Database.open(config.database_path) as db:
-        api = WechatApi(config.wechat, WechatStore(db))
+    async with services_for(config) as svc:
+        api = WechatApi(config.wechat, svc.wechat)
         try:
             await create_menu(api, menu)
         except WechatApiError as exc:

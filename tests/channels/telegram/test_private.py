@@ -18,26 +18,21 @@ from bot.outbox.sender import transports_of
 from bot.services import Services
 from handlers import faq, groups
 from tests.fakes import telegram_updates as tg
-from tests.fakes.telegram import BLOCKED, FakeTelegram, running
+from tests.fakes.telegram import BLOCKED, Failure, FakeTelegram, running
 
 FAST = PushLimits(push_per_second=200, group_per_window=5, group_window=0.5, chat_interval=0.02)
 USER = 4242
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    yield server
-    await server.stop()
-
-
-def channel_for(fake: FakeTelegram, services: Services, dispatcher: Dispatcher) -> TelegramChannel:
+def channel_for(fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]) -> TelegramChannel:
     config = TelegramConfig(token=tg.TOKEN, base_url=fake.base_url)
     return TelegramChannel(config, services, dispatcher, FAST, poll_timeout=1)
 
 
 @pytest.fixture
-async def bot(fake: FakeTelegram, services: Services, dispatcher: Dispatcher) -> AsyncIterator[TelegramChannel]:
+async def bot(
+    fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]
+) -> AsyncIterator[TelegramChannel]:
     async with running(channel_for(fake, services, dispatcher)) as channel:
         yield channel
 
@@ -119,7 +114,7 @@ async def test_long_replies_are_split_and_images_sent_as_photos(fake: FakeTelegr
 
 async def test_deep_link_payloads_reach_the_dispatcher(fake: FakeTelegram, services: Services) -> None:
     seen: list[Inbound] = []
-    capture = Router()
+    capture: Router[Services] = Router()
 
     @capture.command("start")
     async def start(msg: Inbound, svc: Services) -> list[Reply]:
@@ -173,6 +168,17 @@ async def test_blocking_the_bot_marks_the_user_unreachable(
     fake.always[str(USER + 1)] = BLOCKED
     await bot.send(str(USER + 1), Reply("工作人员答复了"))  # a relay to a blocked user: noted, not raised
     assert (await services.directory.reachability("telegram", str(USER + 1)) or ("",))[0] == "unreachable"
+
+
+async def test_a_reply_telegram_cannot_parse_leaves_the_user_reachable(
+    fake: FakeTelegram, bot: TelegramChannel, services: Services
+) -> None:
+    await fake.push_update(tg.private_text(USER, "/start"))
+    await fake.wait_sent(USER)
+    fake.always[str(USER)] = Failure(400, "Bad Request: can't parse entities: unclosed start tag at byte offset 9")
+    await bot.send(str(USER), Reply("工作人员答复了"))  # logged and counted, not raised
+    assert (await services.directory.reachability("telegram", str(USER)) or ("",))[0] == "active"
+    assert services.recipients.counts["bad_request"] == 1
 
 
 async def test_an_update_that_does_not_parse_is_skipped_not_retried_forever(

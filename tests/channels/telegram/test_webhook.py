@@ -26,14 +26,9 @@ USER = 4343
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def hook(fake: FakeTelegram, services: Services, dispatcher: Dispatcher) -> AsyncIterator[TelegramChannel]:
+async def hook(
+    fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]
+) -> AsyncIterator[TelegramChannel]:
     port = free_port()
     config = TelegramConfig(
         token=tg.TOKEN,
@@ -91,7 +86,9 @@ def test_webhook_mode_needs_a_url_and_a_well_formed_secret() -> None:
         check_config(TelegramConfig())
 
 
-def test_serve_starts_telegram_when_a_token_is_set(config: Config, services: Services, dispatcher: Dispatcher) -> None:
+def test_serve_starts_telegram_when_a_token_is_set(
+    config: Config, services: Services, dispatcher: Dispatcher[Services]
+) -> None:
     assert platform_channels(config, services, dispatcher) == [] or all(
         c.name != "telegram" for c in platform_channels(config, services, dispatcher)
     )
@@ -119,7 +116,7 @@ def configured_townships() -> list[str]:
 
 
 async def test_an_outage_at_start_up_is_waited_out_and_a_bad_token_is_final(
-    fake: FakeTelegram, services: Services, dispatcher: Dispatcher
+    fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]
 ) -> None:
     fake.down["getMe"] = 2
     channel = TelegramChannel(TelegramConfig(token=tg.TOKEN, base_url=fake.base_url), services, dispatcher)

@@ -20,7 +20,6 @@ from bot.dispatcher import Dispatcher
 from bot.messages import Inbound, Reply
 from bot.services import Services
 from bot.web import build_app
-from storage.wechat import WechatStore
 from tests.conftest import CONTENT
 from tests.fakes.wechat import (
     AES_KEY,
@@ -36,14 +35,6 @@ from tests.fakes.wechat import (
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWechat]:
-    server = FakeWechat(app_id=APP_ID)
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
 def config(tmp_path: Path, fake: FakeWechat) -> Config:
     wechat = WechatConfig(
         token=TOKEN,
@@ -52,6 +43,7 @@ def config(tmp_path: Path, fake: FakeWechat) -> Config:
         app_secret=fake.app_secret,
         api_base_url=fake.url,
         reply_budget_ms=3000,
+        compat_mode=True,  # 兼容模式: the plain-mode tests post plain XML although a key is set
     )
     return Config(data_dir=tmp_path / "data", content_dir=CONTENT, wechat=wechat)
 
@@ -87,7 +79,7 @@ class Bot:
 
 
 @pytest.fixture
-async def bot(services: Services, dispatcher: Dispatcher) -> AsyncIterator[Bot]:
+async def bot(services: Services, dispatcher: Dispatcher[Services]) -> AsyncIterator[Bot]:
     channel = WechatChannel(services, dispatcher)
     app = build_app(services)
     channel.mount(app)
@@ -167,7 +159,7 @@ async def test_subscribe_greets_with_numbered_categories_and_a_number_picks_one(
     assert listed is not None and "就业补贴" in listed and "1. " in listed
 
 
-async def test_qrscene_payload_and_scan_reach_the_start_handler(bot: Bot, dispatcher: Dispatcher) -> None:
+async def test_qrscene_payload_and_scan_reach_the_start_handler(bot: Bot, dispatcher: Dispatcher[Services]) -> None:
     seen: list[Inbound] = []
 
     async def spy(msg: Inbound, svc: Services) -> list[Reply]:
@@ -179,7 +171,7 @@ async def test_qrscene_payload_and_scan_reach_the_start_handler(bot: Bot, dispat
     assert [(m.event, m.payload) for m in seen] == [("subscribe", "sunjiaping")]
 
 
-async def test_scan_event_is_passed_on_with_its_scene(bot: Bot, dispatcher: Dispatcher) -> None:
+async def test_scan_event_is_passed_on_with_its_scene(bot: Bot, dispatcher: Dispatcher[Services]) -> None:
     seen: list[Inbound] = []
 
     async def spy(msg: Inbound, svc: Services) -> list[Reply]:
@@ -241,7 +233,7 @@ async def test_event_retries_are_deduplicated_by_sender_and_time(bot: Bot) -> No
 
 
 async def test_slow_answer_says_success_then_pushes_a_customer_service_message(
-    bot: Bot, dispatcher: Dispatcher, fake: FakeWechat
+    bot: Bot, dispatcher: Dispatcher[Services], fake: FakeWechat
 ) -> None:
     gate = asyncio.Event()
 
@@ -268,7 +260,7 @@ async def test_slow_answer_says_success_then_pushes_a_customer_service_message(
 
 
 async def test_retry_while_answering_moves_the_answer_to_a_push(
-    bot: Bot, dispatcher: Dispatcher, fake: FakeWechat
+    bot: Bot, dispatcher: Dispatcher[Services], fake: FakeWechat
 ) -> None:
     gate, entered = asyncio.Event(), asyncio.Event()
 
@@ -288,7 +280,9 @@ async def test_retry_while_answering_moves_the_answer_to_a_push(
     assert [p["text"]["content"] for p in fake.payloads("message/custom/send")] == ["答复"]
 
 
-async def test_long_answers_are_split_within_2048_bytes(bot: Bot, dispatcher: Dispatcher, fake: FakeWechat) -> None:
+async def test_long_answers_are_split_within_2048_bytes(
+    bot: Bot, dispatcher: Dispatcher[Services], fake: FakeWechat
+) -> None:
     long_text = "\n".join(f"第{i}段：" + "很长的说明" * 30 for i in range(12))
 
     async def verbose(msg: Inbound, svc: Services) -> list[Reply]:
@@ -377,7 +371,7 @@ async def test_plain_mode_can_be_refused(bot: Bot) -> None:
 
 
 async def test_a_claim_left_by_a_crashed_process_is_taken_over(services: Services) -> None:
-    store = WechatStore(services.db)
+    store = services.wechat
     assert await store.claim("msg:1", "u") is None
     earlier = await store.claim("msg:1", "u")
     assert earlier is not None and earlier.state == "processing"
@@ -388,7 +382,7 @@ async def test_a_claim_left_by_a_crashed_process_is_taken_over(services: Service
 
 
 async def test_an_image_answer_follows_the_text_as_a_customer_service_image(
-    bot: Bot, dispatcher: Dispatcher, fake: FakeWechat
+    bot: Bot, dispatcher: Dispatcher[Services], fake: FakeWechat
 ) -> None:
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,14 +18,6 @@ from tests.conftest import CONTENT
 from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, FakeWechat
 
 CATEGORIES = {"subsidies", "startup", "training", "jobs", "groups", "services"}
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeWechat]:
-    server = FakeWechat(app_id=APP_ID)
-    await server.start()
-    yield server
-    await server.close()
 
 
 def test_the_shipped_menu_is_valid() -> None:
@@ -81,7 +72,9 @@ def test_robot_keys_from_toml_or_environment_stay_secret(tmp_path: Path) -> None
         load_config(env={"BOT_WECHAT_WECOM_ROBOTS": "sunjiaping"}, file=file)
 
 
-async def test_serve_starts_the_channel_when_a_token_is_set(services: Services, dispatcher: Dispatcher) -> None:
+async def test_serve_starts_the_channel_when_a_token_is_set(
+    services: Services, dispatcher: Dispatcher[Services]
+) -> None:
     assert not any(c.name == "wechat" for c in platform_channels(services.config, services, dispatcher))
     wechat = WechatConfig(token=TOKEN, encoding_aes_key=AES_KEY, app_id=APP_ID, wecom_robots={"qiansuo": "k"})
     configured = replace(services, config=replace(services.config, wechat=wechat))
@@ -102,12 +95,14 @@ async def test_serve_starts_the_channel_when_a_token_is_set(services: Services, 
         WechatConfig(token=TOKEN, wecom_robots={"atlantis": "k"}),
     ],
 )
-def test_bad_wechat_settings_fail_loudly(services: Services, dispatcher: Dispatcher, wechat: WechatConfig) -> None:
+def test_bad_wechat_settings_fail_loudly(
+    services: Services, dispatcher: Dispatcher[Services], wechat: WechatConfig
+) -> None:
     with pytest.raises(ConfigError):
         WechatChannel(replace(services, config=replace(services.config, wechat=wechat)), dispatcher)
 
 
-async def test_run_binds_the_robots_and_stops_cleanly(services: Services, dispatcher: Dispatcher) -> None:
+async def test_run_binds_the_robots_and_stops_cleanly(services: Services, dispatcher: Dispatcher[Services]) -> None:
     await services.directory.bind_group("wecom", "lijiaping", "old robot", "lijiaping", bound_by="config")
     wechat = WechatConfig(token=TOKEN, wecom_robots={"qiansuo": "k"})
     channel = WechatChannel(replace(services, config=replace(services.config, wechat=wechat)), dispatcher)

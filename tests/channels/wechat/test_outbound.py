@@ -14,7 +14,7 @@ from bot.channels.wechat.api import WechatApi
 from bot.channels.wechat.outbound import WechatPush, seconds_to_quota_reset
 from bot.config import Config, WechatConfig
 from bot.messages import Button, Reply
-from bot.outbox.delivery import DeliveryStatus
+from bot.outbox.delivery import DeliveryStatus, PushTarget
 from bot.services import Services
 from storage import Database, DirectoryStore
 from storage.wechat import WechatStore
@@ -26,14 +26,6 @@ TEMPLATE = "message/template/send"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWechat]:
-    server = FakeWechat(app_id=APP_ID)
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
 def config(tmp_path: Path, fake: FakeWechat) -> Config:
     wechat = WechatConfig(app_id=APP_ID, app_secret=fake.app_secret, api_base_url=fake.url, template_id="TPL-notice")
     return Config(data_dir=tmp_path / "data", content_dir=CONTENT, wechat=wechat)
@@ -41,7 +33,7 @@ def config(tmp_path: Path, fake: FakeWechat) -> Config:
 
 @pytest.fixture
 async def push(services: Services) -> AsyncIterator[WechatPush]:
-    store = WechatStore(services.db)
+    store = services.wechat
     transport = WechatPush(WechatApi(services.config.wechat, store), store, services.directory, services.config.wechat)
     yield transport
     await transport.api.close()
@@ -51,7 +43,7 @@ async def wrote(services: Services, user: str, hours_ago: float = 0) -> None:
     await services.directory.seen("wechat", user, user)
     if hours_ago:
         when = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat(timespec="seconds")
-        await services.db.conn.execute("UPDATE recipients SET last_inbound_at = ? WHERE user_id = ?", (when, user))
+        await services.db.execute("UPDATE recipients SET last_inbound_at = ? WHERE user_id = ?", (when, user))
 
 
 async def test_within_the_window_customer_service_messages_then_template(
@@ -74,8 +66,8 @@ async def test_within_the_window_customer_service_messages_then_template(
         }
     ]
     an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
-    await services.db.conn.execute("UPDATE wechat_sends SET sent_at = ?", (an_hour_ago,))
-    await services.db.conn.execute("UPDATE recipients SET last_inbound_at = ?", (an_hour_ago,))
+    await services.db.execute("UPDATE wechat_sends SET sent_at = ?", (an_hour_ago,))
+    await services.db.execute("UPDATE recipients SET last_inbound_at = ?", (an_hour_ago,))
     await wrote(services, "u1")  # an hour later the user writes again: a new window
     assert (await push.push("u1", "user", Reply("又一条"))).status is DeliveryStatus.SENT
     assert len(fake.payloads(CS)) == 6
@@ -113,11 +105,26 @@ async def test_45015_falls_back_to_template_and_is_recorded(
 async def test_43004_makes_the_user_unreachable(push: WechatPush, services: Services, fake: FakeWechat) -> None:
     await wrote(services, "gone")
     fake.fail_next(CS, 43004)
-    assert (await push.push("gone", "user", Reply("消息"))).status is DeliveryStatus.UNREACHABLE
+    result = await push.push("gone", "user", Reply("消息"))
+    assert result.status is DeliveryStatus.UNREACHABLE
+    await services.recipients.apply(PushTarget("wechat", "gone", "user", "gone"), result)  # as the outbox does
     status = await services.directory.reachability("wechat", "gone")
     assert status is not None and status[0] == "unreachable"
     assert (await push.push("gone", "user", Reply("再试"))).status is DeliveryStatus.UNREACHABLE
     assert fake.calls == [CS]  # no second call for an unreachable user
+
+
+async def test_a_malformed_message_fails_and_the_user_stays_reachable(
+    push: WechatPush, services: Services, fake: FakeWechat
+) -> None:
+    await wrote(services, "u4")
+    fake.fail_next(CS, 45002)  # content size out of limit: the message's defect
+    result = await push.push("u4", "user", Reply("消息"))
+    assert result.status is DeliveryStatus.BAD_REQUEST and result.final
+    await services.recipients.apply(PushTarget("wechat", "u4", "user", "u4"), result)
+    status = await services.directory.reachability("wechat", "u4")
+    assert status is not None and status[0] == "active"
+    assert (await push.push("u4", "user", Reply("消息"))).status is DeliveryStatus.SENT
 
 
 async def test_45009_quota_is_retried_later(push: WechatPush, services: Services, fake: FakeWechat) -> None:
@@ -146,7 +153,7 @@ async def test_processes_share_one_token(services: Services, fake: FakeWechat) -
     other_db = await Database.open(services.config.database_path)  # a second process's connection
     try:
         apis = [
-            WechatApi(services.config.wechat, WechatStore(services.db)),
+            WechatApi(services.config.wechat, services.wechat),
             WechatApi(services.config.wechat, WechatStore(other_db)),
         ]
         tokens = await asyncio.gather(*(api.access_token() for api in apis))

@@ -14,10 +14,10 @@ async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
     async with await Database.open(path) as db:
         version = await db.fetchone("PRAGMA user_version")
         mode = await db.fetchone("PRAGMA journal_mode")
-        assert version is not None and version[0] == migrations()[-1][0]
+        assert version is not None and version[0] == migrations()[-1].number
         assert mode is not None and mode[0] == "wal"
     async with await Database.open(path) as db:  # re-opening applies nothing twice
-        assert await db.migrate() == migrations()[-1][0]
+        assert await db.migrate() == migrations()[-1].number
 
 
 async def test_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -98,3 +98,11 @@ async def test_topic_and_awaiting_expire_when_read(db: Database) -> None:
     assert state.topic is None and state.awaiting is None
     await store.save("t", "c", "u", ["faq:x"], "问题")
     assert (await store.get("t", "c", "u")).choices == ("faq:x",)
+
+
+def test_two_migrations_with_one_number_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("001_init.sql", "002_a.sql", "002_b.sql"):
+        (tmp_path / name).write_text("SELECT 1;", encoding="utf-8")
+    monkeypatch.setattr("storage.database.resources.files", lambda _package: tmp_path)
+    with pytest.raises(StorageError, match="two migrations numbered 002"):
+        migrations()

@@ -1,0 +1,18 @@
+"""Every page's routes, gathered from the view modules."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.admin import views_auth, views_briefings, views_overview, views_people, views_postings, views_roster
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPSeeOther("/admin/overview")
+
+
+def add_routes(admin: web.Application) -> None:
+    admin.router.add_get("", home)
+    admin.router.add_get("/", home)
+    for module in (views_auth, views_overview, views_briefings, views_roster, views_postings, views_people):
+        admin.router.add_routes(module.routes)

@@ -1,0 +1,62 @@
+"""总览 (the user's scope at a glance) and 待答问题 (the open questions; answering relays to every asker)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.admin.app import page
+from bot.admin.overview import FlightCache, overview
+from bot.admin.security import CACHE, SERVICES, audit, figures, require, signed_in
+from bot.faq.relay import relay_answer
+from bot.roster.access import scope_of
+
+routes = web.RouteTableDef()
+ANSWERING = ("bureau", "station")
+MAX_ANSWER = 1000
+
+
+def cache_of(request: web.Request) -> FlightCache:
+    return request.app[CACHE]
+
+
+@routes.get("/overview")
+async def overview_page(request: web.Request) -> web.Response:
+    signed = signed_in(request)
+    svc = request.app[SERVICES]
+    data = await overview(svc, figures(request), scope_of(signed.staff), cache_of(request))
+    names = {t.id: t.name for t in svc.content.townships.values()}
+    return page(request, "overview.html", o=data, names=names)
+
+
+@routes.get("/questions")
+async def questions_page(request: web.Request) -> web.Response:
+    signed = signed_in(request)
+    svc = request.app[SERVICES]
+    answered = request.query.get("answered") == "1"
+    rows = await svc.questions.list_open(limit=200, include_answered=answered)
+    return page(
+        request,
+        "questions.html",
+        rows=rows,
+        answered=answered,
+        can_answer=signed.staff.role in ANSWERING,
+        done=request.query.get("done", ""),
+    )
+
+
+@routes.post("/questions/{id:\\d+}/answer")
+async def answer(request: web.Request) -> web.StreamResponse:
+    require(request, ANSWERING)
+    svc = request.app[SERVICES]
+    form = await request.post()
+    text = str(form.get("answer", "")).strip()
+    question_id = int(request.match_info["id"])
+    if not text or len(text) > MAX_ANSWER:
+        raise web.HTTPBadRequest(text=f"答复不能为空，也不能超过 {MAX_ANSWER} 字。")
+    signed = signed_in(request)
+    answered = await svc.questions.answer(question_id, text, signed.actor)
+    if answered is None:
+        raise web.HTTPNotFound(text="没有这个问题。")
+    queued = await relay_answer(svc.questions, svc.outbox, answered.id)
+    await audit(request, "question.answer", f"#{answered.id} relayed to {queued}")
+    raise web.HTTPSeeOther(f"/admin/questions?done={answered.id}:{queued}")
