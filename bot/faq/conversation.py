@@ -88,7 +88,8 @@ class Reader:
             return self._answer(context.entry, facet or "what", full.score, context, followup=True)
         if names:
             return self._answer(self._best_named(names, rest, full), facet, full.score, context, also=full.also)
-        off = self._off_topic(rest)
+        # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business
+        off = None if context.entry and facet in ("who", "materials") else self._off_topic(rest)
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
@@ -109,7 +110,8 @@ class Reader:
         return self._words(rest) < NEW_QUESTION_WORDS  # "有啥帮扶": too short to be a question of its own
 
     def _words(self, normalised: str) -> int:
-        return sum(f.startswith("w:") for f in self.matcher.analyzer.features(normalised))
+        """Content words of two or more characters ("找人社局有用吗" has two)."""
+        return sum(f.startswith("w:") and len(f) > 3 for f in self.matcher.analyzer.features(normalised))
 
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
