@@ -22,6 +22,17 @@ _PERSONAL = re.compile(
 _NAME = re.compile(r"(?:我叫|俺叫|我是|俺是|本人)([\u4e00-\u9fff]{2,3})(?=[,，。 ]|身份证|电话|手机)")
 _LATIN = re.compile(r"[a-z]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# question words typed in pinyin: not domain terms, but they tell what is asked
+PINYIN_WORDS = {
+    "zenme": "怎么",
+    "zenmeban": "怎么办",
+    "shenme": "什么",
+    "duoshao": "多少",
+    "nali": "哪里",
+    "zhaoshui": "找谁",
+    "shenqing": "申请",
+    "nenglingma": "能领吗",
+}
 MIN_HOMOPHONE = 2
 MAX_HOMOPHONE = 4
 
@@ -67,19 +78,28 @@ class TextFixer:
 
     def latin(self, text: str) -> str:
         """Replace runs of pinyin or initials by the domain term they spell, using the characters that
-        follow to choose: "jt补贴" -> 交通补贴, "chuangye补贴" -> 创业补贴, "gongyi岗" -> 公益岗."""
+        follow to choose: "jt补贴" -> 交通补贴, "chuangye补贴" -> 创业补贴, "jiaotong butie" -> 交通补贴.
+        Runs are read from the end, so a run sees the characters the runs after it became."""
+        out = ""
+        end = len(text)
+        for m in reversed(list(_LATIN.finditer(text))):
+            after = text[m.end() : end] + out
+            replaced = self._spell(m.group(0), after.lstrip()[: 2 * MAX_HOMOPHONE])
+            if replaced != m.group(0) and after[:1].isspace() and _CJK.match(after.lstrip()[:1] or " "):
+                after = after.lstrip()  # "jiaotong butie": the spelled words join up again
+            out = replaced + after
+            end = m.start()
+        return text[:end] + out
 
-        def replace(m: re.Match[str]) -> str:
-            run = m.group(0)
-            options = self._prefixes.get(run, ())
-            after = text[m.end() : m.end() + 2 * MAX_HOMOPHONE].lstrip()
-            fitting = [head for head, rest in options if rest and after.startswith(rest)]
-            if fitting:
-                return max(fitting, key=len)
-            whole = [head for head, rest in options if not rest]
-            return max(whole, key=len) if whole and len(run) > 3 else run  # "jiaotong" alone, never "jt" alone
-
-        return _LATIN.sub(replace, text)
+    def _spell(self, run: str, after: str) -> str:
+        options = self._prefixes.get(run, ())
+        fitting = [head for head, rest in options if rest and after.startswith(rest)]
+        if fitting:
+            return max(fitting, key=len)
+        whole = [head for head, rest in options if not rest]
+        if whole and len(run) > 3:  # "jiaotong" alone, never "jt" alone
+            return max(whole, key=len)
+        return PINYIN_WORDS.get(run, run)
 
     def homophones(self, text: str) -> str:
         """Replace a window of 2–4 characters that sounds like a domain term but is written differently

@@ -75,3 +75,8 @@ def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
         None,
         None,
     ]
+
+
+def test_whole_questions_typed_in_pinyin(matcher: FaqMatcher) -> None:
+    assert matcher.analyzer.normalise("jiaotong butie zenme shenqing") == "交通补贴怎么申请"
+    assert matcher.match("qianxin 找谁").entry == "wage-arrears"
