@@ -5,6 +5,7 @@
 
 - `await db.execute(sql, params)` → rows changed; `await db.executemany(sql, rows)` → rows changed;
 - `await db.fetchone(sql, params)` / `await db.fetchall(sql, params)` (also for `… RETURNING`);
+- `db.iterate(sql, params)` — an async iterator of row batches, for queries too large to hold;
 - `async with db.transaction() as tx:` — a unit of work: `tx` has the same four methods; everything it
   wrote commits together or rolls back together, and nothing else is committed or rolled back with it.
   Statements a store issues through `db` *inside* the unit of work (same task, or a task it started)
@@ -190,6 +191,16 @@ class Database(Executor):
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         tx = self._ambient()
         return await (tx.fetchall(sql, params) if tx else self._fetchall(sql, params))
+
+    def iterate(self, sql: str, params: Sequence[Any] = (), batch: int = 1000) -> AsyncIterator[list[Row]]:
+        """The rows of a query in batches, never all in memory (exports, copies of whole tables)."""
+        return self._iterate(sql, params, batch)
+
+    @abc.abstractmethod
+    def _iterate(self, sql: str, params: Sequence[Any], batch: int) -> AsyncIterator[list[Row]]: ...
+
+    async def after_bulk_load(self, tx: Transaction, table: str) -> None:
+        """Rows with explicit ids were loaded into `table`: the engine's id generator continues after them."""
 
     @abc.abstractmethod
     async def _execute(self, sql: str, params: Sequence[Any]) -> int: ...

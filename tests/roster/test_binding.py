@@ -21,6 +21,12 @@ from tests.conftest import Chat
 from tests.fakes.roster_data import KEY, make_id, person_row, seed, write_xlsx
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 @pytest.fixture
 async def store(rsvc: Services, tmp_path: Path) -> RosterStore:
     rows = [person_row(1), person_row(2), person_row(3, village="西村"), person_row(4, township="前所乡")]
