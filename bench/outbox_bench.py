@@ -100,7 +100,7 @@ async def seed(data_dir: Path, laborers: int, groups: int) -> tuple[set[str], se
         posting_id = await store.create(FIELDS, "job", townships, "bench", boss, "published")
         posting = await store.get(posting_id)
         assert posting is not None
-        service = PostingService(db, directory, Outbox(db, directory=directory), content.townships)
+        service = PostingService(db, directory, Outbox(db), content.townships)
         reach = await service.publish(posting)
         print(f"  enqueued posting #{posting_id} for {reach.text()}")
     telegram = {str(LABORER0 + i) for i in range(laborers)} | {group_id(n) for n in range(groups - len(robots))}

@@ -70,7 +70,7 @@ async def push_with_questions(
 ) -> None:
     groups = [str(-7000 - g) for g in range(GROUPS)]
     per_group = min(limits.group_per_window, pushes // 50)  # one posting each: one delivery per recipient
-    outbox = Outbox(services.db, directory=services.directory, concurrency={"telegram": 64}, poll_interval=0.05)
+    outbox = Outbox(services.db, on_outcome=services.recipients.apply, concurrency={"telegram": 64}, poll_interval=0.05)
     for n in range(per_group):
         await outbox.enqueue("posting", f"g{n}", [Push("telegram", g, "group", Reply(f"岗位快讯 {n}")) for g in groups])
     users = pushes - per_group * GROUPS

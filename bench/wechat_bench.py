@@ -52,7 +52,7 @@ async def bare(request: web.Request) -> web.Response:
 
 async def serve(data_dir: Path) -> None:
     """The child process: the bot's real app with the WeChat channel and a bare handler."""
-    wechat = WechatConfig(token=TOKEN, encoding_aes_key=AES_KEY, app_id=APP_ID, app_secret="unused")
+    wechat = WechatConfig(token=TOKEN, encoding_aes_key=AES_KEY, app_id=APP_ID, app_secret="unused", compat_mode=True)
     config = Config(data_dir=data_dir, content_dir=ROOT / "content", wechat=wechat)
     services = await open_services(config)
     channel = WechatChannel(services, build_dispatcher(services))
@@ -70,10 +70,10 @@ def build(mode: str, count: int, offset: int) -> list[Request]:
     for i in range(count):
         xml = message_xml(f"user-{i % 50}", "text", msg_id=offset + i, Content=QUESTIONS[i % len(QUESTIONS)])
         if mode == "aes":
-            body, query = encrypted(xml, nonce=f"n{i}")
+            body, query = encrypted(xml, nonce=f"n{offset + i}")
             requests.append(("/wechat", query, body))
         else:
-            requests.append(("/wechat" if mode == "plain" else "/bare", signed_query(nonce=f"n{i}"), xml))
+            requests.append(("/wechat" if mode == "plain" else "/bare", signed_query(nonce=f"n{offset + i}"), xml))
     return requests
 
 

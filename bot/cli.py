@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from bot.admin import cli as web_cli
 from bot.config import Config, ConfigError, load_config
@@ -14,6 +15,9 @@ from bot.content import ContentError, load_content
 from bot.logs import setup_logging
 from bot.postings import cli as postings_cli
 from bot.roster import cli as roster_cli
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 EXIT_USAGE = 2
 
@@ -103,11 +107,11 @@ def _run(args: argparse.Namespace, config: Config) -> int:
             print(f"{name}\t{link}")
         return 0
     if args.command in roster_cli.COMMANDS:
-        return asyncio.run(roster_cli.run(args, config))
+        return asyncio.run(_with_services(config, roster_cli.run, args))
     if args.command in web_cli.COMMANDS:
-        return asyncio.run(web_cli.run(args, config))
+        return asyncio.run(_with_services(config, web_cli.run, args))
     if args.command in postings_cli.COMMANDS:
-        return asyncio.run(postings_cli.run(args, config))
+        return asyncio.run(_with_services(config, postings_cli.run, args))
     if args.command == "config":
         print(json.dumps(config.redacted(), ensure_ascii=False, indent=2))
         return 0
@@ -120,6 +124,16 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     elif args.command == "questions":
         return asyncio.run(_questions(config, args))
     return 0
+
+
+async def _with_services(
+    config: Config, command: Callable[[argparse.Namespace, Services], Awaitable[int]], args: argparse.Namespace
+) -> int:
+    """Run a feature's CLI command with the services of the one composition root."""
+    from bot.services import services_for
+
+    async with services_for(config) as svc:
+        return await command(args, svc)
 
 
 def ask(config: Config, questions: list[str], as_json: bool) -> int:

@@ -59,6 +59,7 @@ class WechatConfig:
     api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
     path: str = "/wechat"
     require_encryption: bool = False  # refuse plain-mode POSTs (safe mode only)
+    compat_mode: bool = False  # 兼容模式: accept plain-mode POSTs although an EncodingAESKey is configured
     replay_window: int = 300  # seconds a callback's timestamp may be off from now
     max_body_bytes: int = 32768
     reply_budget_ms: int = 4000  # answer passively when ready within this; else customer-service message

@@ -1,9 +1,10 @@
 """Routes every Inbound to the handler for it and returns that handler's replies.
 
 Feature modules in `handlers/` each declare a Router (commands, button prefixes, events, awaited
-flows); `handlers/__init__.py` wires them into one Dispatcher. Routing order: button, event, command;
-then, for free text, the flow the chat's conversation state awaits, a typed number choosing one of
-the choices last offered, and finally the free-text handler (the FAQ).
+flows, free-text handlers); `handlers/__init__.py` wires them into one Dispatcher. Routing order:
+button, event, command; then, for free text, the flow the chat's conversation state awaits (private
+chats), a typed number choosing one of the choices last offered, the routers' free-text handlers
+(private chats), and finally the fallback text handler (the FAQ).
 
 The dispatcher is generic over the context handed to handlers (the app's services): it needs only
 the conversation store, so this core module sits below every feature. Routing tables live in
@@ -18,6 +19,7 @@ from dataclasses import replace
 from typing import Generic
 
 from bot.messages import Inbound, Reply
+from bot.privacy import mask
 from bot.routing import C, Handler, Router
 from storage.conversations import ConversationState
 
@@ -40,6 +42,7 @@ class Dispatcher(Generic[C]):
         self.buttons = merged.buttons
         self.events = merged.events
         self.flows = merged.flows
+        self.texts = merged.texts
 
     async def dispatch(self, msg: Inbound) -> list[Reply]:
         """Handle one message; never raises: a failing handler gives an apology and a log entry."""
@@ -68,14 +71,19 @@ class Dispatcher(Generic[C]):
                 awaited = await self._awaited(msg, state)
                 if awaited is not None:
                     return awaited, None
-            if text.isdigit() and len(text) <= 2:
+            if text.isdecimal() and len(text) <= 2:
                 if state is None:
                     state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
                 index = int(text) - 1
                 if 0 <= index < len(state.choices):
                     return await self._button(replace(msg, button=state.choices[index], text="")), None
                 return [Reply(NOT_UNDERSTOOD)], None
-            return await self.text_handler(msg, self.services), msg.text[:500]
+            if text and msg.chat_kind == "private":
+                for handler in self.texts:
+                    taken = await handler(msg, self.services)
+                    if taken is not None:
+                        return taken, None
+            return await self.text_handler(msg, self.services), mask(msg.text)[:500]  # stored: masked
         return await self._control(msg, text), None
 
     async def _awaited(self, msg: Inbound, state: ConversationState) -> list[Reply] | None:

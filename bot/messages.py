@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
 ChatKind = Literal["private", "group"]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """The text with lone UTF-16 surrogates (which JSON can carry but no UTF-8 file or database can store)
+    replaced by U+FFFD; a well-formed pair is joined into its character."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +35,13 @@ class Inbound:
     mentioned: bool = False  # in groups: the bot was addressed directly
     chat_title: str = ""  # groups: the group's name, when the platform gives it
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    message_id: str = ""  # the platform's id of this message in its chat (a redelivery repeats it); "" if none
+
+    def __post_init__(self) -> None:
+        for name in ("text", "button", "payload", "chat_title"):
+            value = getattr(self, name)
+            if value is not None and value != (clean := valid_text(value)):
+                object.__setattr__(self, name, clean)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,9 @@ replies are the answer) or hands the handler what it checked, as a third argumen
 
 An awaited flow (`@router.awaiting("postings.reason")`) gets the free text of a chat whose
 conversation state awaits that flow, with the `Awaiting` (step and data); it returns None to pass the
-text on (to the offered choices, then the FAQ).
+text on (to the offered choices, then the FAQ). A free-text handler (`@router.free_text`) sees private
+free text nothing awaited before the FAQ does (a staff member forwarding a notice) and returns None to
+pass it on.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ T_co = TypeVar("T_co", covariant=True)
 Handler: TypeAlias = Callable[[Inbound, C], Awaitable[list[Reply]]]
 GuardedHandler: TypeAlias = Callable[[Inbound, C, T], Awaitable[list[Reply]]]
 FlowHandler: TypeAlias = Callable[[Inbound, C, Awaiting], Awaitable[list[Reply] | None]]
+TextHandler: TypeAlias = Callable[[Inbound, C], Awaitable[list[Reply] | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ class Router(Generic[C]):
         self.buttons: dict[str, Handler[C]] = {}
         self.events: dict[str, Handler[C]] = {}
         self.flows: dict[str, FlowHandler[C]] = {}
+        self.texts: list[TextHandler[C]] = []
 
     @overload
     def command(self, *names: str) -> Callable[[Handler[C]], Handler[C]]: ...
@@ -103,12 +107,18 @@ class Router(Generic[C]):
 
         return decorate
 
+    def free_text(self, handler: TextHandler[C]) -> TextHandler[C]:
+        """Private free text that no flow awaits is offered to `handler` before the FAQ (None: not for it)."""
+        self.texts.append(handler)
+        return handler
+
     def include(self, other: Router[C]) -> None:
         """Add another router's routes; a route registered twice is a programming error."""
         _merge(self.commands, other.commands)
         _merge(self.buttons, other.buttons)
         _merge(self.events, other.events)
         _merge(self.flows, other.flows)
+        self.texts.extend(other.texts)
 
     @staticmethod
     def _register(

@@ -22,6 +22,7 @@ from bot.faq.analyzer import Analyzer
 from bot.faq.matcher import FaqMatcher
 from bot.outbox.sender import Outbox
 from bot.postings.service import PostingService
+from bot.recipients import RecipientRules
 from bot.roster.binding import Binder
 from storage import ConversationStore, Database, DirectoryStore, QuestionStore, ServiceLedger
 from storage.accounts import AccountStore
@@ -44,6 +45,7 @@ class Services:
     briefings: BriefingStore
     ledger: ServiceLedger
     wechat: WechatStore
+    recipients: RecipientRules
     outbox: Outbox
     postings: PostingService
     prebuilt_matcher: FaqMatcher | None = field(default=None, repr=False)
@@ -88,10 +90,11 @@ def build_services(config: Config, content: ContentPack, db: Database, matcher: 
     """Every store and service over one database; the outbox's hooks (postings, briefings) registered."""
     directory = DirectoryStore(db)
     conversations = ConversationStore(db)
+    recipients = RecipientRules(directory)
     box = config.outbox
     outbox = Outbox(
         db,
-        directory=directory,
+        on_outcome=recipients.apply,
         conversations=conversations,
         concurrency=box.concurrency,
         max_attempts=box.max_attempts,
@@ -120,6 +123,7 @@ def build_services(config: Config, content: ContentPack, db: Database, matcher: 
         briefings=BriefingStore(db),
         ledger=ServiceLedger(db),
         wechat=WechatStore(db),
+        recipients=recipients,
         outbox=outbox,
         postings=postings,
         prebuilt_matcher=matcher,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 
 from bot.briefings.catalog import cached_briefings
@@ -13,6 +14,7 @@ from bot.routing import Router
 from bot.services import Services
 from handlers.guards import StaffCall, staff
 from storage.briefings import Campaign
+from storage.roster import Scope
 
 router: Router[Services] = Router()
 STAFF = staff(private=True)
@@ -25,7 +27,7 @@ RECEIVED = "2. 这项补贴您领到了吗？"
 
 def _parts(msg: Inbound) -> tuple[str, int, str]:
     parts = ((msg.button or "") + "::").split(":")
-    return parts[1], int(parts[2]) if parts[2].isdigit() else 0, parts[3]
+    return parts[1], int(parts[2]) if parts[2].isdecimal() else 0, parts[3]
 
 
 @router.button("bf")
@@ -62,7 +64,7 @@ async def follow_up(msg: Inbound, svc: Services) -> list[Reply]:
 async def _campaign(msg: Inbound, svc: Services) -> Campaign | None:
     args = unicodedata.normalize("NFKC", msg.text).split()[1:]
     store = svc.briefings
-    if args and args[0].lstrip("#").isdigit():
+    if args and args[0].lstrip("#").isdecimal():
         return await store.campaign(int(args[0].lstrip("#")))
     latest = await store.campaigns(limit=1)
     return latest[0] if latest else None
@@ -93,6 +95,9 @@ async def send(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
         return [Reply(f"请这样发：/fasong 宣讲编号 [乡镇] [村]\n可以发的宣讲：\n{listing}")]
     townships = [a for a in args[1:] if svc.content.township_by_name(a) is not None]
     villages = [a for a in args[1:] if a not in townships]
+    outside = await _outside_scope(svc, who.scope, townships, villages)
+    if outside:
+        return [Reply(f"「{'、'.join(outside)}」不在您负责的范围（{who.place}）里，没有发送。")]
     try:
         result = await start_campaign(
             svc.db,
@@ -112,6 +117,18 @@ async def send(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
             f"未绑定 {result.not_bound} 人（发 /weichuda {result.campaign_id} 看名单，请入户告知）。"
         )
     ]
+
+
+async def _outside_scope(svc: Services, scope: Scope, townships: list[str], villages: list[str]) -> list[str]:
+    """The named townships and villages that are not in the sender's area (villages: as the roster has them)."""
+    outside = []
+    for name in townships:
+        township = svc.content.township_by_name(name)
+        if township is None or not scope.covers(township.id, scope.village or ""):
+            outside.append(name)
+    known = {village for _, village in await svc.roster.villages(scope)}
+    outside += [v for v in villages if v not in known]
+    return outside
 
 
 @router.command("baobiao", guard=STAFF)
@@ -148,7 +165,7 @@ async def chart(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
         return [Reply("您负责的范围里没有目标人员。")]
     title = f"{_title(campaign, svc)} 触达情况"
     try:
-        image = reach_chart(rows, svc.content, title)
+        image = await asyncio.to_thread(reach_chart, rows, svc.content, title)  # CPU work off the event loop
     except ChartFontMissing:
         return [Reply("图表字体没有安装，暂时画不了图。请发 /baobiao 看文字版。")]
     return [Reply(title, image=image, image_name=f"reach-{campaign.id}.png")]

@@ -59,7 +59,7 @@ async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
         await svc.questions.log(msg.channel, msg.user_id, question, "suggest", None, match.score)
         buttons = [Button(svc.content.entries[e].title, f"faq:{e}") for e in match.suggestions]
         return [Reply(SUGGEST, (*buttons, Button(NONE_OF_THESE, "human")))]
-    return [await _decline(msg, svc, question, fold(normalised), match)]
+    return [await _decline(msg, svc, question, question_key(svc, mask(msg.text)), match)]
 
 
 async def _decline(msg: Inbound, svc: Services, question: str, key: str, match: Match) -> Reply:
@@ -94,6 +94,6 @@ async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
     if svc.matcher.analyzer.normalise(last).replace(" ", "") in {"", *ASK_FOR_PERSON}:
         return [Reply(handover_text(svc.content, queued=False))]
     question = mask(last)
-    open_id = await svc.questions.open(question_key(svc, last), question, msg.channel, msg.user_id, msg.chat_id)
+    open_id = await svc.questions.open(question_key(svc, question), question, msg.channel, msg.user_id, msg.chat_id)
     await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, 0.0, open_id)
     return [Reply(handover_text(svc.content, queued=True))]

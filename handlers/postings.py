@@ -1,35 +1,54 @@
-"""Staff publishing postings in chat: send or forward a notice, check the fields, fix, confirm; review.
+"""Staff publishing postings in chat: send or forward a notice, check the fields, fix, confirm.
 
-/post [text] starts a draft (or extracts at once); buttons `pd:*` work on the draft; /review lists what
-waits for this approver, `pr:*` approves, edits or rejects with a reason. Text typed while the bot is
-asking for something goes to `on_text` (see `intercept`).
+/post [text] starts a draft (or asks for the notice: flow `postings.notice`); while a draft is open the
+conversation state awaits `postings.draft` (step: the field asked for, "" when only corrections such as
+"薪资：200元/天" or a new notice are expected); buttons `pd:*` work on the draft. The draft's content is
+kept in posting_drafts; what is awaited lives in the conversation state. Confirming publishes, submits
+for review, or (an approver's edit of a pending posting) approves it.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from bot.messages import Button, Inbound, Reply
 from bot.postings.dates import today
 from bot.postings.draft import ASK, Draft, parse_correction
-from bot.postings.extract import FIELDS, extract
-from bot.postings.render import draft_text, headline
-from bot.routing import Handler, Router
+from bot.postings.extract import FIELDS, MAX_NOTICE, extract
+from bot.postings.render import draft_text, headline, manage_buttons
+from bot.routing import Router
 from bot.services import Services
-from handlers import postings_review, subscriptions
 from handlers.guards import StaffCall, staff, staff_of
+from storage.conversations import Awaiting
 from storage.directory import Staff
-from storage.postings import DuplicatePostingError
+from storage.postings import DuplicatePostingError, Posting
 
 router: Router[Services] = Router()
 
+NOTICE = "postings.notice"  # the flow waiting for the notice after a bare /post
+DRAFT = "postings.draft"  # the flow of an open draft; step: the field asked for
 NOT_STAFF = (
     "只有登记过的村就业服务联络员、乡镇就业服务站和人社局工作人员可以发布招聘信息。"
     "想找活，可以发「/jobs」看看最近的招聘。"
 )
-SEND_IT = "请把招聘或零工信息发给我（可以直接转发或粘贴原文），我来整理。"
 PRIVATE = "发布招聘信息请私聊我。"
+SEND_IT = "请把招聘或零工信息发给我（可以直接转发或粘贴原文），我来整理。"
+TOO_LONG = f"这段文字太长了（超过 {MAX_NOTICE} 字）。请一次只发一条招聘或零工信息。"
+NO_RIGHT = "您没有审核这条信息的权限（由提交人所在乡镇的就业服务站或县人社局审核）。"
+GONE = "这条信息已经不在待审核状态了（可能别人已经处理）。"
 CANCEL = Button("取消", "pd:cancel")
+
+
+async def awaits(msg: Inbound, svc: Services, flow: str | None, step: str = "") -> None:
+    """What the chat's next free text is for (None: nothing)."""
+    awaiting = Awaiting(flow, step) if flow else None
+    await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, awaiting)
+
+
+async def end_draft(msg: Inbound, svc: Services) -> None:
+    await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+    await awaits(msg, svc, None)
 
 
 @router.command("post", "fabu", "zhaogong", guard=staff(private=True, not_staff=NOT_STAFF, wrong_chat=PRIVATE))
@@ -38,17 +57,20 @@ async def post(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     parts = msg.text.strip().split(maxsplit=1)  # "/post" then the notice, after a space or a new line
     text = parts[1].strip() if len(parts) == 2 else ""
     if not text:
-        await svc.postings.store.save_draft(msg.channel, msg.user_id, {"mode": "posting"}, "text")
+        await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+        await awaits(msg, svc, NOTICE)
         return [Reply(SEND_IT, (CANCEL,))]
     return await start_draft(msg, svc, who.staff, text)
 
 
 async def start_draft(msg: Inbound, svc: Services, staff: Staff, text: str) -> list[Reply]:
+    if len(text) > MAX_NOTICE:
+        return [Reply(TOO_LONG, (CANCEL,))]
     default = (staff.township_id,) if staff.township_id else ()
-    draft = Draft.from_text(text, svc.postings.names(), default)
+    draft = await asyncio.to_thread(Draft.from_text, text, svc.postings.names(), default)  # CPU work off the loop
     existing = await svc.postings.store.find_open(draft.text_hash)
     if existing is not None:
-        await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+        await end_draft(msg, svc)
         return [
             Reply(f"这条信息已经发过了（#{existing}），不用再发。", (Button("看进度", f"postings:prog:{existing}"),))
         ]
@@ -60,7 +82,8 @@ async def show(msg: Inbound, svc: Services, draft: Draft, note: str = "") -> lis
     body = draft_text(draft.kind, draft.fields, svc.postings.label(draft.townships), draft.problems)
     prefix = f"{note}\n\n" if note else ""
     missing = draft.missing()
-    await svc.postings.store.save_draft(msg.channel, msg.user_id, draft.to_json(), missing or "")
+    await svc.postings.store.save_draft(msg.channel, msg.user_id, draft.to_json(), "")
+    await awaits(msg, svc, DRAFT, missing or "")
     if missing:
         asking = (Button("选乡镇", "pd:town"), CANCEL) if missing == "townships" else (CANCEL,)
         return [Reply(f"{prefix}我整理的是：\n{body}\n\n{ASK[missing]}", asking)]
@@ -69,31 +92,43 @@ async def show(msg: Inbound, svc: Services, draft: Draft, note: str = "") -> lis
     return [Reply(f"{prefix}请核对：\n{body}\n\n{hint}", buttons)]
 
 
-async def on_text(msg: Inbound, svc: Services, state: dict[str, object], awaiting: str) -> list[Reply] | None:
-    """Text typed while a draft is open; None when it is not for the draft (it goes to the FAQ)."""
-    text = msg.text.strip()
-    mode = state.get("mode")
-    if mode == "reject" and awaiting == "reason":
-        return await postings_review.reject_with(msg, svc, int(str(state.get("posting", 0))), text)
-    if mode == "keyword" and awaiting == "keyword":
-        return await subscriptions.add_keyword(msg, svc, text)
-    if mode != "posting":
-        return None
-    staff = await staff_of(msg, svc)
-    if staff is None:
-        await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+@router.awaiting(NOTICE)
+async def notice_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
+    """The notice sent after a bare /post."""
+    found = await staff_of(msg, svc)
+    if found is None:
+        await end_draft(msg, svc)
         return [Reply(NOT_STAFF)]
-    if awaiting == "text":
-        return await start_draft(msg, svc, staff, text)
-    if looks_like_posting(svc, text):  # a new notice forwarded while the last one was open: take the new one
-        return await start_draft(msg, svc, staff, text)
-    draft = Draft.from_json(dict(state))
+    return await start_draft(msg, svc, found, msg.text.strip())
+
+
+@router.awaiting(DRAFT)
+async def draft_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
+    """Text while a draft is open: a new notice, a correction, the field asked for; else None (the FAQ)."""
+    text = msg.text.strip()
+    found = await staff_of(msg, svc)
+    stored = await svc.postings.store.draft(msg.channel, msg.user_id)
+    if found is None or stored is None:
+        await end_draft(msg, svc)
+        return [Reply(NOT_STAFF)] if found is None else None
+    if await looks_like_posting(svc, text):  # a new notice forwarded while the last one was open: take the new one
+        return await start_draft(msg, svc, found, text)
+    draft = Draft.from_json(stored[0])
     correction = parse_correction(text)
     if correction is not None:
         return await set_field(msg, svc, draft, *correction)
-    if awaiting:
-        return await set_field(msg, svc, draft, awaiting, text)
+    if awaiting.step:
+        return await set_field(msg, svc, draft, awaiting.step, text)
     return None
+
+
+@router.free_text
+async def forwarded_notice(msg: Inbound, svc: Services) -> list[Reply] | None:
+    """A staff member forwarded a notice without /post: it becomes a draft."""
+    found = await staff_of(msg, svc)
+    if found is None or not await looks_like_posting(svc, msg.text):  # staff checked first: extraction costs
+        return None
+    return await start_draft(msg, svc, found, msg.text.strip())
 
 
 async def set_field(msg: Inbound, svc: Services, draft: Draft, name: str, value: str) -> list[Reply]:
@@ -114,22 +149,22 @@ async def set_field(msg: Inbound, svc: Services, draft: Draft, name: str, value:
 async def draft_button(msg: Inbound, svc: Services) -> list[Reply]:
     """Buttons on a draft: confirm, edit a field, choose townships, cancel."""
     action = (msg.button or "").split(":")
-    state = await svc.postings.store.draft(msg.channel, msg.user_id)
     if action[1:2] == ["cancel"]:
-        await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+        await end_draft(msg, svc)
         return [Reply("已取消，什么都没有保存。")]
-    if state is None or state[0].get("mode") != "posting" or state[1] == "text":
+    state = await svc.postings.store.draft(msg.channel, msg.user_id)
+    if state is None or state[0].get("mode") != "posting":
         return [Reply("没有正在填写的信息了。要发布请发「/post」。")]
     draft = Draft.from_json(state[0])
     if action[1:2] == ["edit"]:
         buttons = tuple(Button(label, f"pd:f:{name}") for name, label in FIELDS.items())
         return [Reply("改哪一项？", (*buttons, Button("类型（招聘/零工）", "pd:f:kind"), CANCEL))]
     if action[1:2] == ["f"] and len(action) == 3 and (action[2] in FIELDS or action[2] == "kind"):
-        await svc.postings.store.save_draft(msg.channel, msg.user_id, draft.to_json(), action[2])
+        await awaits(msg, svc, DRAFT, action[2])
         label = FIELDS.get(action[2], "类型（招聘 或 零工）")
         return [Reply(f"请发来新的「{label}」：", (CANCEL,))]
     if action[1:2] == ["town"]:
-        await svc.postings.store.save_draft(msg.channel, msg.user_id, draft.to_json(), "townships")
+        await awaits(msg, svc, DRAFT, "townships")
         buttons = tuple(Button(t.name, f"pd:t:{t.id}") for t in svc.postings.townships.values())
         return [Reply(ASK["townships"], (*buttons, Button("全部", "pd:t:all"), CANCEL))]
     if action[1:2] == ["t"] and len(action) == 3:
@@ -145,24 +180,25 @@ async def draft_button(msg: Inbound, svc: Services) -> list[Reply]:
 
 async def confirm(msg: Inbound, svc: Services, draft: Draft) -> list[Reply]:
     """Save the posting (published at once, or waiting for review) and start the pushes."""
-    staff = await staff_of(msg, svc)
-    if staff is None:
+    author = await staff_of(msg, svc)
+    if author is None:
         return [Reply(NOT_STAFF)]
     if draft.missing():
         return await show(msg, svc, draft)
     now = today()
     draft = draft.with_default_expiry(svc.postings.default_days, now)
     if draft.fields["valid_until"] < now.isoformat():
-        await svc.postings.store.save_draft(msg.channel, msg.user_id, draft.to_json(), "valid_until")
+        await svc.postings.store.save_draft(msg.channel, msg.user_id, draft.to_json(), "")
+        await awaits(msg, svc, DRAFT, "valid_until")
         return [Reply(f"有效期 {draft.fields['valid_until']} 已经过了，请发来新的有效期（比如 6月30日）：", (CANCEL,))]
     if draft.editing is not None:
-        return await postings_review.save_edit(msg, svc, staff, draft)
+        return await save_edit(msg, svc, author, draft)
     try:
-        done = await svc.postings.submit(staff, draft)
+        done = await svc.postings.submit(author, draft)
     except DuplicatePostingError as exc:
-        await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+        await end_draft(msg, svc)
         return [Reply(f"这条信息已经发过了（#{exc.existing_id}），不用再发。")]
-    await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+    await end_draft(msg, svc)
     posting = done.posting
     manage = (Button("看进度", f"postings:prog:{posting.id}"), Button("撤回", f"postings:wd:{posting.id}"))
     if done.reach is None:
@@ -172,26 +208,42 @@ async def confirm(msg: Inbound, svc: Services, draft: Draft) -> list[Reply]:
     return [Reply(f"已发布 {headline(posting)}，正在发给 {done.reach.text()}。", manage)]
 
 
-def looks_like_posting(svc: Services, text: str) -> bool:
-    """A forwarded notice rather than a question: long enough, with a job and a valid phone number."""
-    if len(text) < 15:
+async def pending_posting(svc: Services, reviewer: Staff | None, posting_id: int) -> tuple[Posting | None, str]:
+    """The pending posting this reviewer may decide, or None and the reason why not."""
+    posting = await svc.postings.store.get(posting_id)
+    if posting is None:
+        return None, "没有这条信息。"
+    if reviewer is None or not svc.postings.can_review(reviewer, posting):
+        return None, NO_RIGHT
+    if posting.status != "pending":
+        return None, GONE
+    return posting, ""
+
+
+async def approve(svc: Services, reviewer: Staff, posting: Posting) -> list[Reply]:
+    """Publish a pending posting (the author is told) and say where it goes."""
+    done = await svc.postings.approve(reviewer, posting)
+    if done is None:
+        return [Reply(GONE)]
+    published, reach = done
+    return [Reply(f"已通过 {headline(posting)}，正在发给 {reach.text()}。", manage_buttons(published))]
+
+
+async def save_edit(msg: Inbound, svc: Services, reviewer: Staff, draft: Draft) -> list[Reply]:
+    """An approver confirmed their edit of a pending posting: save it and publish."""
+    await end_draft(msg, svc)
+    posting, refusal = await pending_posting(svc, reviewer, draft.editing or 0)
+    if posting is None:
+        return [Reply(refusal)]
+    await svc.postings.store.update(posting.id, draft.fields, draft.kind, draft.townships)
+    return await approve(svc, reviewer, posting)
+
+
+async def looks_like_posting(svc: Services, text: str) -> bool:
+    """A forwarded notice rather than a question: long enough, with a job and a valid phone number.
+
+    Call it for staff only: extraction is CPU work (run off the event loop, on at most MAX_NOTICE characters)."""
+    if not 15 <= len(text) <= MAX_NOTICE:
         return False
-    found = extract(text, svc.postings.names())
+    found = await asyncio.to_thread(extract, text, svc.postings.names())
     return bool(found.get("title") and found.get("contact_phone"))
-
-
-def intercept(fallback: Handler[Services]) -> Handler[Services]:
-    """The free-text handler: text for an open draft, rejection reason or keyword goes there, else to `fallback`."""
-
-    async def handle(msg: Inbound, svc: Services) -> list[Reply]:
-        if msg.chat_kind == "private" and msg.text.strip():
-            state = await svc.postings.store.draft(msg.channel, msg.user_id)
-            if state is not None:
-                replies = await on_text(msg, svc, state[0], state[1])
-                if replies is not None:
-                    return replies
-            elif looks_like_posting(svc, msg.text) and (staff := await staff_of(msg, svc)) is not None:
-                return await start_draft(msg, svc, staff, msg.text.strip())  # staff forwarded a notice
-        return await fallback(msg, svc)
-
-    return handle

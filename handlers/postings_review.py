@@ -1,8 +1,9 @@
 """Approving, editing and rejecting liaisons' postings; following and withdrawing one's own postings.
 
 /review lists what waits for this approver (a station: its township's liaisons; the bureau: all);
-`pr:ok:<id>` publishes, `pr:no:<id>` asks for a reason that goes back to the sender, `pr:edit:<id>`
-opens the posting as the approver's draft. /myposts lists a sender's postings with their progress.
+`pr:ok:<id>` publishes, `pr:edit:<id>` opens the posting as the approver's draft (handlers/postings),
+`pr:no:<id>` makes the conversation await `postings.reason`: the next text is the reason that goes back
+to the sender. /myposts lists a sender's postings with their progress.
 """
 
 from __future__ import annotations
@@ -10,20 +11,22 @@ from __future__ import annotations
 from bot.messages import Button, Inbound, Reply
 from bot.postings.draft import Draft
 from bot.postings.render import card, headline, manage_buttons, review_buttons
+from bot.privacy import mask
 from bot.routing import Router
 from bot.services import Services
 from handlers.guards import StaffCall, staff, staff_of
-from storage.directory import Staff
+from handlers.postings import GONE, NO_RIGHT, approve, pending_posting, show
+from storage.conversations import Awaiting
 from storage.postings import Posting
 
 router: Router[Services] = Router()
 
-NO_RIGHT = "您没有审核这条信息的权限（由提交人所在乡镇的就业服务站或县人社局审核）。"
-GONE = "这条信息已经不在待审核状态了（可能别人已经处理）。"
+REASON = "postings.reason"  # the flow waiting for a rejection's reason; data: {"posting": id}
 REVIEWERS = "审核由乡镇就业服务站和县人社局负责。"
+CANCEL = Button("取消", "pr:cancel")
 
 
-@router.command("review", "shenhe", guard=staff(roles=("station", "bureau"), not_staff=REVIEWERS))
+@router.command("review", "shenhe", guard=staff(private=True, roles=("station", "bureau"), not_staff=REVIEWERS))
 async def review_list(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     """Pending postings this approver may decide."""
     pending = await svc.postings.reviewable(who.staff)
@@ -36,38 +39,25 @@ async def review_list(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply
     return replies
 
 
-async def _reviewable(msg: Inbound, svc: Services, posting_id: int) -> tuple[Staff, Posting] | Reply:
-    staff = await staff_of(msg, svc)
-    posting = await svc.postings.store.get(posting_id)
-    if posting is None:
-        return Reply("没有这条信息。")
-    if staff is None or not svc.postings.can_review(staff, posting):
-        return Reply(NO_RIGHT)
-    if posting.status != "pending":
-        return Reply(GONE)
-    return staff, posting
-
-
-@router.button("pr")
-async def review_button(msg: Inbound, svc: Services) -> list[Reply]:
-    """Approve, edit or reject one pending posting."""
+@router.button("pr", guard=staff(private=True, not_staff=NO_RIGHT))
+async def review_button(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
+    """Approve, edit or reject one pending posting (or stop rejecting: pr:cancel)."""
     parts = (msg.button or "").split(":")
-    if len(parts) != 3 or not parts[2].isdigit():
+    if parts[1:2] == ["cancel"]:
+        await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
+        return [Reply("好的，没有退回。")]
+    if len(parts) != 3 or not parts[2].isdecimal():
         return [Reply("没有这个选项。")]
-    checked = await _reviewable(msg, svc, int(parts[2]))
-    if isinstance(checked, Reply):
-        return [checked]
-    staff, posting = checked
+    posting, refusal = await pending_posting(svc, who.staff, int(parts[2]))
+    if posting is None:
+        return [Reply(refusal)]
     if parts[1] == "ok":
-        return await approve(msg, svc, staff, posting)
+        return await approve(svc, who.staff, posting)
     if parts[1] == "no":
-        await svc.postings.store.save_draft(
-            msg.channel, msg.user_id, {"mode": "reject", "posting": posting.id}, "reason"
-        )
-        return [Reply(f"退回 {headline(posting)}：请说一下原因（会转告提交人）。", (Button("取消", "pd:cancel"),))]
+        reason = Awaiting(REASON, data={"posting": posting.id})
+        await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, reason)
+        return [Reply(f"退回 {headline(posting)}：请说一下原因（会转告提交人）。", (CANCEL,))]
     if parts[1] == "edit":
-        from handlers.postings import show  # the draft flow; imported here to keep the modules acyclic
-
         fields = {name: posting.field(name) for name in ("title", "employer", "location", "salary", "headcount")}
         fields |= {name: posting.field(name) for name in ("requirements", "contact_name", "contact_phone")}
         fields["valid_until"] = posting.valid_until
@@ -76,38 +66,20 @@ async def review_button(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply("没有这个选项。")]
 
 
-async def approve(msg: Inbound, svc: Services, staff: Staff, posting: Posting) -> list[Reply]:
-    done = await svc.postings.approve(staff, posting)
-    if done is None:
-        return [Reply(GONE)]
-    published, reach = done
-    return [Reply(f"已通过 {headline(posting)}，正在发给 {reach.text()}。", manage_buttons(published))]
-
-
-async def reject_with(msg: Inbound, svc: Services, posting_id: int, reason: str) -> list[Reply]:
+@router.awaiting(REASON)
+async def reason_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
     """The reason typed after 退回: the posting is rejected and the sender told why."""
-    await svc.postings.store.drop_draft(msg.channel, msg.user_id)
-    checked = await _reviewable(msg, svc, posting_id)
-    if isinstance(checked, Reply):
-        return [checked]
-    staff, posting = checked
-    reason = reason.strip()[:200]
+    await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
+    reviewer = await staff_of(msg, svc)
+    posting, refusal = await pending_posting(svc, reviewer, int(awaiting.data.get("posting", 0)))
+    if posting is None or reviewer is None:
+        return [Reply(refusal)]
+    reason = mask(msg.text.strip())[:200]  # stored and relayed: personal numbers masked
     if not reason:
         return [Reply("退回要写原因。请再点一次「退回」。")]
-    if not await svc.postings.reject(staff, posting, reason):
+    if not await svc.postings.reject(reviewer, posting, reason):
         return [Reply(GONE)]
     return [Reply(f"已退回 {headline(posting)}，并告诉了提交人。")]
-
-
-async def save_edit(msg: Inbound, svc: Services, staff: Staff, draft: Draft) -> list[Reply]:
-    """An approver confirmed their edit of a pending posting: save it and publish."""
-    await svc.postings.store.drop_draft(msg.channel, msg.user_id)
-    checked = await _reviewable(msg, svc, draft.editing or 0)
-    if isinstance(checked, Reply):
-        return [checked]
-    staff, posting = checked
-    await svc.postings.store.update(posting.id, draft.fields, draft.kind, draft.townships)
-    return await approve(msg, svc, staff, posting)
 
 
 @router.command("myposts", "wode")
@@ -121,8 +93,8 @@ async def my_postings(msg: Inbound, svc: Services) -> list[Reply]:
 
 async def manage(msg: Inbound, svc: Services, action: str, posting: Posting) -> list[Reply]:
     """`postings:prog:<id>` / `postings:wd:<id>` for the sender, their station or the bureau."""
-    staff = await staff_of(msg, svc)
-    if not svc.postings.can_manage(staff, posting, msg.channel, msg.user_id):
+    found = await staff_of(msg, svc)
+    if not svc.postings.can_manage(found, posting, msg.channel, msg.user_id):
         return [Reply("只有发布人、所在乡镇的就业服务站或县人社局可以查看和撤回。")]
     if action == "prog":
         return [Reply(await svc.postings.progress_text(posting), manage_buttons(posting))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import uuid
 
 from bot.briefings.send import deliver_missed
 from bot.messages import Button, Inbound, Reply
@@ -94,7 +95,7 @@ async def bind(msg: Inbound, svc: Services) -> list[Reply]:
             notice = f"{person.village}{masked_name(person.name)}申请绑定聊天账号，请发 /daiban 确认。"
             await tell_liaisons(svc, person, f"bind:{person.person_id}:{stamp}", notice)
         return [Reply(text)]
-    await b.store.attempt(msg.channel, msg.user_id, ok=False)
+    await b.wasted(msg.channel, msg.user_id)
     return [Reply("没看懂。" + HOW_TO_BIND)]
 
 
@@ -237,8 +238,10 @@ async def record(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
     found = [p for p in await svc.roster.find(args[0], args[1].upper()) if who.scope.covers(p.township_id, p.village)]
     if len(found) != 1:
         return [Reply("您负责的范围里没找到这个人，请核对姓名和身份证后四位。")]
-    note = " ".join(args[3:])[:40] or msg.received_at.strftime("%Y%m%d%H%M")
-    ref = f"offline:{note}"
+    note = " ".join(args[3:])[:40]
+    # the request's own id: a redelivered message counts once, three recommendations given in a row count three
+    request = f"{msg.chat_id}:{msg.message_id}" if msg.message_id else uuid.uuid4().hex
+    ref = f"offline:{request}:{note}" if note else f"offline:{request}"
     added = await record_offline(svc.ledger, who.scope, who.actor, found[0], kind, ref)
     name = KIND_NAMES[kind]
     return [Reply(f"已记录：{masked_name(found[0].name)} {name}。" if added else f"这次{name}已经记过了。")]

@@ -1,7 +1,8 @@
 """Laborers: subscribe to postings by township or keyword, see current postings, say 我感兴趣.
 
 Buttons `subs:mine` and `postings:latest` are also the WeChat menu's keys; a Telegram deep link
-`t_<township id>` (event "start_payload") subscribes to that township. The `postings:*` buttons for
+`t_<township id>` (event "start_payload") subscribes to that township. 按关键词订阅 makes the
+conversation await `subscriptions.keyword`: the next text is the keywords. The `postings:*` buttons for
 staff (已转发, progress, withdraw) are routed here too and handed to handlers.postings_review.
 """
 
@@ -14,9 +15,11 @@ from bot.routing import Router
 from bot.services import Services
 from handlers import postings_review, roster
 from handlers.guards import staff_of
+from storage.conversations import Awaiting
 
 router: Router[Services] = Router()
 
+KEYWORD = "subscriptions.keyword"  # the flow waiting for keywords to subscribe to
 MAX_KEYWORDS = 10
 PRIVATE_ONLY = "订阅请私聊我。"
 
@@ -79,9 +82,12 @@ async def subscription_button(msg: Inbound, svc: Services) -> list[Reply]:
     if action == "t" and len(parts) == 3:
         return await toggle_township(msg, svc, parts[2])
     if action == "kw":
-        await svc.postings.store.save_draft(msg.channel, msg.user_id, {"mode": "keyword"}, "keyword")
-        return [Reply("想找什么活？发几个词，用顿号隔开（比如：电焊、保洁、司机）：", (Button("取消", "pd:cancel"),))]
-    if action == "kd" and len(parts) == 3 and parts[2].isdigit():
+        await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, Awaiting(KEYWORD))
+        return [Reply("想找什么活？发几个词，用顿号隔开（比如：电焊、保洁、司机）：", (Button("取消", "subs:cancel"),))]
+    if action == "cancel":
+        await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
+        return [Reply("好的，没有订阅关键词。", menu_buttons())]
+    if action == "kd" and len(parts) == 3 and parts[2].isdecimal():
         words = [v for t, v in await subs.of(msg.channel, msg.user_id) if t == "keyword"]
         index = int(parts[2])
         if index < len(words):
@@ -104,9 +110,11 @@ async def toggle_township(msg: Inbound, svc: Services, township_id: str) -> list
     return [Reply(f"已取消订阅{township.name}。", menu_buttons())]
 
 
-async def add_keyword(msg: Inbound, svc: Services, text: str) -> list[Reply]:
+@router.awaiting(KEYWORD)
+async def add_keyword(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
     """The words typed after 按关键词订阅."""
-    await svc.postings.store.drop_draft(msg.channel, msg.user_id)
+    await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
+    text = msg.text
     words = [w for w in text.replace("，", "、").replace(",", "、").replace(" ", "、").split("、") if w.strip()]
     words = [w.strip() for w in words if 1 <= len(w.strip()) <= 10]
     if not words:
@@ -161,7 +169,7 @@ async def latest(msg: Inbound, svc: Services) -> list[Reply]:
 async def posting_button(msg: Inbound, svc: Services) -> list[Reply]:
     """postings:latest | like:<id> | fwd:<id> (a liaison forwarded it) | prog:<id> | wd:<id>"""
     parts = (msg.button or "").split(":")
-    if len(parts) < 3 or not parts[2].isdigit():
+    if len(parts) < 3 or not parts[2].isdecimal():
         return await latest(msg, svc)
     posting = await svc.postings.store.get(int(parts[2]))
     if posting is None:

@@ -129,6 +129,9 @@ class Database(Executor):
 
     engine: str = ""
     path: Path | None = None  # the SQLite file; None for a server
+    # Appended to a SELECT inside a unit of work that claims rows: on a server, rows another unit of work
+    # has locked are skipped instead of waited for; SQLite's single writer needs nothing.
+    skip_locked: str = ""
 
     @staticmethod
     async def open(target: str | Path) -> Database:

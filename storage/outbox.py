@@ -1,15 +1,18 @@
-"""The outbox table: deliveries written before they are sent, claimed by the sender, marked when done.
+"""The outbox table: deliveries written before they are sent, claimed by a sender, marked when done.
 
-Each delivery moves pending -> sending -> sent (or a final failure). `sending` is written before the
-platform is called, so after a crash only rows still marked `sending` can have been sent without the
-mark: `reset_inflight` puts them back to pending (they are the few repeated).
+Each delivery moves pending -> sending -> sent (or a final failure). A sender claims deliveries with a
+lease: `sending`, `claimed_by` = its id and `claimed_until` = when the claim lapses, in one unit of work
+(rows another sender is claiming are skipped, on PostgreSQL with `FOR UPDATE SKIP LOCKED`). The sender
+renews its leases while pushes are in flight; a delivery whose lease lapsed (its sender died) is claimed
+again by any sender, so after a crash only the dead sender's in-flight deliveries can repeat. Any number
+of senders share one outbox. Completing an item (its summary hook) is leased the same way.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from storage.database import Database, utc_now
@@ -96,43 +99,68 @@ class OutboxStore:
                 )
         return added
 
-    async def reset_inflight(self) -> int:
-        """After a crash: deliveries marked sending may or may not have gone out; send them again."""
-        changed = await self.db.execute(
-            "UPDATE outbox SET status = 'pending', updated_at = ? WHERE status = 'sending'", (utc_now(),)
-        )
-        return changed
-
-    async def claim(self, channel: str, limit: int, busy: set[str], now: float) -> list[Delivery]:
-        """Mark up to `limit` due deliveries of a channel as sending, at most one per recipient and none
-        for a recipient in `busy` (already in flight), oldest first."""
-        rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND channel = ? AND next_attempt_at <= ? "
-            "ORDER BY priority DESC, next_attempt_at, id LIMIT ?",
-            (channel, now, limit + len(busy) + 16),
-        )
-        chosen: list[Delivery] = []
-        seen = set(busy)
-        for row in rows:
-            if row[4] in seen:
-                continue
-            seen.add(row[4])
-            chosen.append(_delivery(row))  # the reply JSON is parsed only for the rows taken
-            if len(chosen) == limit:
-                break
-        if chosen:
-            marks = ",".join("?" * len(chosen))
-            await self.db.execute(
-                f"UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? "
-                f"WHERE id IN ({marks}) AND status = 'pending'",
-                (utc_now(), *(d.id for d in chosen)),
+    async def claim(
+        self, channel: str, limit: int, busy: set[str], now: float, owner: str, lease: float
+    ) -> tuple[list[Delivery], int]:
+        """Claim up to `limit` due deliveries of a channel for `owner` until `now + lease`, oldest first, at
+        most one per recipient and none for a recipient with a delivery in flight (here or in another
+        sender). Also returns how many claims of senders whose lease lapsed went back to the queue."""
+        chosen: list[int] = []
+        async with self.db.transaction() as tx:
+            lapsed = await tx.fetchall(
+                "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = 0 "
+                "WHERE status = 'sending' AND channel = ? AND claimed_until < ? RETURNING id",
+                (channel, now),
             )
-        return [replace(d, attempts=d.attempts + 1) for d in chosen]
+            rows = await tx.fetchall(
+                "SELECT o.id, o.recipient FROM outbox o WHERE o.status = 'pending' AND o.channel = ? "
+                "AND o.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.channel = o.channel "
+                "AND s.recipient = o.recipient AND s.status = 'sending') "
+                f"ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT ? {self.db.skip_locked}",
+                (channel, now, 2 * limit + len(busy) + 16),
+            )
+            seen = set(busy)
+            for delivery_id, recipient in rows:
+                if recipient not in seen:
+                    seen.add(recipient)
+                    chosen.append(int(delivery_id))
+                    if len(chosen) == limit:
+                        break
+            if not chosen:
+                return [], len(lapsed)
+            claimed = await tx.fetchall(
+                "UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_until = ?, attempts = attempts + 1, "
+                f"updated_at = ? WHERE id IN ({','.join('?' * len(chosen))}) AND status = 'pending' "
+                f"RETURNING {_COLUMNS}",
+                (owner, now + lease, utc_now(), *chosen),
+            )
+        order = {delivery_id: n for n, delivery_id in enumerate(chosen)}
+        return sorted((_delivery(r) for r in claimed), key=lambda d: order[d.id]), len(lapsed)
+
+    async def renew(self, owner: str, until: float) -> int:
+        """Extend every lease `owner` holds (its pushes are still in flight)."""
+        return await self.db.execute(
+            "UPDATE outbox SET claimed_until = ? WHERE status = 'sending' AND claimed_by = ?", (until, owner)
+        )
+
+    async def claimants(self) -> list[str]:
+        """The senders holding claims now."""
+        rows = await self.db.fetchall("SELECT DISTINCT claimed_by FROM outbox WHERE status = 'sending'")
+        return [str(r[0]) for r in rows if r[0] is not None]
+
+    async def release(self, owner: str) -> int:
+        """A sender known to be gone: its unfinished claims go back to the queue at once."""
+        return await self.db.execute(
+            "UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_until = 0 "
+            "WHERE status = 'sending' AND claimed_by = ?",
+            (owner,),
+        )
 
     async def mark_sent(self, delivery_id: int) -> None:
         stamp = utc_now()
         await self.db.execute(
-            "UPDATE outbox SET status = 'sent', detail = '', sent_at = ?, updated_at = ? WHERE id = ?",
+            "UPDATE outbox SET status = 'sent', detail = '', sent_at = ?, updated_at = ?, claimed_until = 0 "
+            "WHERE id = ?",
             (stamp, stamp, delivery_id),
         )
 
@@ -140,14 +168,17 @@ class OutboxStore:
         if status not in FINAL_FAILURES:
             raise ValueError(f"not a final failure: {status}")
         await self.db.execute(
-            "UPDATE outbox SET status = ?, detail = ?, updated_at = ? WHERE id = ?",
+            "UPDATE outbox SET status = ?, detail = ?, updated_at = ?, claimed_until = 0 "
+            "WHERE id = ? AND status <> 'sent'",
             (status, detail[:500], utc_now(), delivery_id),
         )
 
-    async def mark_retry(self, delivery_id: int, next_attempt_at: float, detail: str) -> None:
+    async def mark_retry(self, delivery_id: int, next_attempt_at: float, detail: str, owner: str) -> None:
+        """Back to the queue, unless another sender took the delivery over meanwhile (it is sending it)."""
         await self.db.execute(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, detail = ?, updated_at = ? WHERE id = ?",
-            (next_attempt_at, detail[:500], utc_now(), delivery_id),
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?, detail = ?, updated_at = ?, claimed_by = NULL, "
+            "claimed_until = 0 WHERE id = ? AND status = 'sending' AND claimed_by = ?",
+            (next_attempt_at, detail[:500], utc_now(), delivery_id, owner),
         )
 
     async def move(self, channel: str, old: str, new: str, now: float) -> int:
@@ -155,7 +186,8 @@ class OutboxStore:
         stamp = utc_now()
         async with self.db.transaction() as tx:
             await tx.execute(
-                "UPDATE outbox SET recipient = ?, status = 'pending', next_attempt_at = ?, updated_at = ? "
+                "UPDATE outbox SET recipient = ?, status = 'pending', next_attempt_at = ?, updated_at = ?, "
+                "claimed_by = NULL, claimed_until = 0 "
                 "WHERE channel = ? AND recipient = ? AND status IN ('pending', 'sending') AND NOT EXISTS "
                 "(SELECT 1 FROM outbox x WHERE x.item_kind = outbox.item_kind AND x.item_id = outbox.item_id "
                 "AND x.channel = outbox.channel AND x.recipient = ?)",
@@ -238,6 +270,18 @@ class OutboxStore:
             "SELECT completed_at FROM outbox_items WHERE item_kind = ? AND item_id = ?", (item_kind, item_id)
         )
         return row is not None and row[0] is not None
+
+    async def claim_completion(self, item_kind: str, item_id: str, owner: str, now: float, lease: float) -> bool:
+        """Take the right to complete an item (run its summary hook) when every delivery is final and no
+        other sender holds that right; the caller runs the hook, then `mark_completed`."""
+        taken = await self.db.execute(
+            "UPDATE outbox_items SET completing_by = ?, completing_until = ? WHERE item_kind = ? AND item_id = ? "
+            "AND completed_at IS NULL AND completing_until < ? AND NOT EXISTS (SELECT 1 FROM outbox o "
+            "WHERE o.item_kind = outbox_items.item_kind AND o.item_id = outbox_items.item_id "
+            "AND o.status IN ('pending', 'sending'))",
+            (owner, now + lease, item_kind, item_id, now),
+        )
+        return taken == 1
 
     async def mark_completed(self, item_kind: str, item_id: str) -> bool:
         changed = await self.db.execute(

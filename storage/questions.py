@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.privacy import mask
 from storage.database import Database, utc_now
 
 
@@ -44,13 +45,13 @@ class QuestionStore:
         row = await self.db.fetchone(
             "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
             "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (utc_now(), channel, user_id, question, outcome, entry_id, score, open_question_id),
+            (utc_now(), channel, user_id, mask(question), outcome, entry_id, score, open_question_id),
         )
         return int(row[0]) if row else 0
 
     async def open(self, key: str, question: str, channel: str, user_id: str, chat_id: str) -> int:
         """Queue a question for staff (or count one more asker) and remember who asked; returns its id."""
-        now = utc_now()
+        now, key, question = utc_now(), mask(key), mask(question)
         async with self.db.transaction() as tx:
             row = await tx.fetchone(
                 "INSERT INTO open_questions (question_key, question, first_asked_at, last_asked_at) "
@@ -71,7 +72,7 @@ class QuestionStore:
     async def staff_answer(self, key: str) -> str | None:
         """The staff answer to a question asked before with the same wording, if there is one."""
         row = await self.db.fetchone(
-            "SELECT answer FROM open_questions WHERE question_key = ? AND answer IS NOT NULL", (key,)
+            "SELECT answer FROM open_questions WHERE question_key = ? AND answer IS NOT NULL", (mask(key),)
         )
         return str(row[0]) if row else None
 

@@ -61,6 +61,15 @@ _SELECT = "SELECT " + ", ".join(f"p.{c}" for c in _COLUMNS) + " FROM people p"
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A confirmed correction of one work-information field: the new value, when, and the value it replaced."""
+
+    value: str
+    decided_at: str  # ISO 8601, UTC
+    previous: str | None  # None for corrections confirmed before this was recorded
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     id: int
     kind: Literal["bind", "work_info"]
@@ -119,6 +128,12 @@ class RosterStore:
             found = [p for p in found if set(p.categories.split(",")) & set(categories)]
         return found
 
+    async def villages(self, scope: Scope) -> set[tuple[str, str]]:
+        """(township_id, village) of every village the roster has within `scope`."""
+        where, params = scope.where()
+        rows = await self.db.fetchall(f"SELECT DISTINCT p.township_id, p.village FROM people p WHERE {where}", params)
+        return {(str(r[0]), str(r[1])) for r in rows}
+
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT count(*) FROM people")
         return int(row[0]) if row else 0
@@ -132,14 +147,23 @@ class RosterStore:
         )
         return Person(*row) if row else None
 
-    async def bind(self, channel: str, user_id: str, person_id: str, method: Literal["code", "confirmed"]) -> None:
-        """Link a chat account to a person; events the account earned before binding now count for them."""
+    async def bind(self, channel: str, user_id: str, person_id: str, method: Literal["code", "confirmed"]) -> bool:
+        """Link a chat account to a person; events the account earned before binding now count for them, and the
+        person's other outstanding codes stop working. False (nothing changed) when the account is bound to
+        someone else: a binding is never switched to another person here."""
+        now = utc_now()
         async with self.db.transaction() as tx:
-            await tx.execute(
+            changed = await tx.execute(
                 "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (channel, user_id) DO UPDATE SET person_id = excluded.person_id, "
-                "method = excluded.method, bound_at = excluded.bound_at",
-                (channel, user_id, person_id, method, utc_now()),
+                "ON CONFLICT (channel, user_id) DO UPDATE SET method = excluded.method, bound_at = excluded.bound_at "
+                "WHERE bindings.person_id = excluded.person_id",
+                (channel, user_id, person_id, method, now),
+            )
+            if changed != 1:
+                return False
+            await tx.execute(
+                "UPDATE binding_codes SET used_at = ?, used_by = 'superseded' WHERE person_id = ? AND used_at IS NULL",
+                (now, person_id),
             )
             # Events the person already has (same kind and ref) stay with the account, so none counts twice.
             moved = await tx.fetchall(
@@ -149,6 +173,7 @@ class RosterStore:
                 (person_id, channel, user_id, person_id),
             )
             await add_counts(tx, [(person_id, r[0]) for r in moved])
+        return True
 
     async def accounts(self, person_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """person_id -> (channel, user_id) of the account most recently bound, for those that have one."""
@@ -170,39 +195,57 @@ class RosterStore:
         )
 
     async def use_code(self, code_hash: str, channel: str, user_id: str) -> tuple[CodeOutcome, str | None]:
-        """Spend a code and bind the account: (outcome, person_id)."""
-        row = await self.db.fetchone(
-            "SELECT person_id, expires_at, used_at FROM binding_codes WHERE code_hash = ?", (code_hash,)
-        )
-        if row is None:
-            return "unknown", None
-        person_id, expires_at, used_at = row
-        if used_at is not None:
-            return "used", person_id
-        if expires_at <= utc_now():
-            return "expired", person_id
+        """Spend a code and bind the account: (outcome, person_id). "bound": the account is bound to someone
+        else, and the code stays unspent."""
+        now, by = utc_now(), f"{channel}:{user_id}"
         async with self.db.transaction() as tx:
-            spent = await tx.execute(
-                "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL",
-                (utc_now(), f"{channel}:{user_id}", code_hash),
+            spent = await tx.fetchone(
+                "UPDATE binding_codes SET used_at = ?, used_by = ? WHERE code_hash = ? AND used_at IS NULL "
+                "AND expires_at > ? RETURNING person_id",
+                (now, by, code_hash, now),
             )
-            if spent != 1:
-                return "used", person_id
-            await self.bind(channel, user_id, person_id, "code")
+            if spent is None:
+                row = await tx.fetchone(
+                    "SELECT person_id, used_at FROM binding_codes WHERE code_hash = ?", (code_hash,)
+                )
+                if row is None:
+                    return "unknown", None
+                return ("used" if row[1] is not None else "expired"), row[0]
+            person_id = str(spent[0])
+            if not await self.bind(channel, user_id, person_id, "code"):
+                await tx.execute(
+                    "UPDATE binding_codes SET used_at = NULL, used_by = NULL WHERE code_hash = ? AND used_by = ?",
+                    (code_hash, by),
+                )
+                return "bound", person_id
         return "ok", person_id
+
+    async def reserve_attempt(self, channel: str, user_id: str, limit: int, window_start: str) -> bool:
+        """Count one binding attempt, unless `limit` were counted since `window_start`: check and count are one
+        statement, so concurrent attempts cannot all pass the check. False: no attempt left in this window."""
+        row = await self.db.fetchone(
+            "INSERT INTO binding_budget (channel, user_id, window_start, used) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (channel, user_id) DO UPDATE SET "
+            "used = CASE WHEN binding_budget.window_start < ? THEN 1 ELSE binding_budget.used + 1 END, "
+            "window_start = CASE WHEN binding_budget.window_start < ? THEN excluded.window_start "
+            "ELSE binding_budget.window_start END "
+            "WHERE binding_budget.window_start < ? OR binding_budget.used < ? RETURNING used",
+            (channel, user_id, utc_now(), window_start, window_start, window_start, limit),
+        )
+        return row is not None and limit > 0
+
+    async def refund_attempt(self, channel: str, user_id: str) -> None:
+        """Give a successful attempt back: only failures use up the budget."""
+        await self.db.execute(
+            "UPDATE binding_budget SET used = used - 1 WHERE channel = ? AND user_id = ? AND used > 0",
+            (channel, user_id),
+        )
 
     async def attempt(self, channel: str, user_id: str, ok: bool) -> None:
         await self.db.execute(
             "INSERT INTO binding_attempts (channel, user_id, at, ok) VALUES (?, ?, ?, ?)",
             (channel, user_id, utc_now(), int(ok)),
         )
-
-    async def failed_attempts(self, channel: str, user_id: str, since: str) -> int:
-        row = await self.db.fetchone(
-            "SELECT count(*) FROM binding_attempts WHERE channel = ? AND user_id = ? AND at >= ? AND ok = 0",
-            (channel, user_id, since),
-        )
-        return int(row[0]) if row else 0
 
     # --- requests liaisons decide --------------------------------------------------------------------
 
@@ -247,21 +290,35 @@ class RosterStore:
             return None
         req = found[0]
         async with self.db.transaction() as tx:
+            previous = getattr(req.person, req.field) if req.field in WORK_FIELDS else None
             decided = await tx.execute(
-                "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ? "
+                "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ?, previous = ? "
                 "WHERE id = ? AND status = 'pending'",
-                ("accepted" if accept else "rejected", by, utc_now(), request_id),
+                ("accepted" if accept else "rejected", by, utc_now(), previous, request_id),
             )
             if decided != 1:
                 return None  # someone else decided it meanwhile
             if accept and req.kind == "bind":
-                await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
+                if not await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed"):
+                    await tx.execute(  # the account was bound to someone else meanwhile: never switched
+                        "UPDATE roster_requests SET status = 'rejected', decided_by = 'bound-to-another' WHERE id = ?",
+                        (request_id,),
+                    )
+                    return None
             elif accept and req.field in WORK_FIELDS:
                 await tx.execute(
                     f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
                     (req.value or "", utc_now(), req.person.person_id),
                 )
         return req
+
+    async def confirmed_corrections(self) -> dict[tuple[str, str], Correction]:
+        """(person_id, field) -> the latest work-information correction a liaison confirmed, per person and field."""
+        rows = await self.db.fetchall(
+            "SELECT person_id, field, value, decided_at, previous FROM roster_requests WHERE kind = 'work_info' "
+            "AND status = 'accepted' ORDER BY decided_at, id"
+        )
+        return {(str(r[0]), str(r[1])): Correction(str(r[2] or ""), str(r[3]), r[4]) for r in rows}
 
     async def liaisons(self, township_id: str, village: str) -> list[tuple[str, str]]:
         """(channel, user_id) of the liaisons of a village, to tell them about a new request."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from storage.database import Database, utc_now
@@ -67,12 +68,26 @@ class WechatStore:
             "UPDATE wechat_inbound SET state = ?, answered_at = ? WHERE key = ?", (state, utc_now(), key)
         )
 
-    async def prune(self, older_than_days: int = 7) -> int:
-        """Forget deliveries older than WeChat could ever retry."""
-        changed = await self.db.execute(
+    async def prune(self, older_than_days: int = 7, replay_window: int = 300) -> int:
+        """Forget deliveries older than WeChat could ever retry, and nonces older than the replay window."""
+        deleted = await self.db.execute(
             "DELETE FROM wechat_inbound WHERE claimed_at < ?", (time.time() - older_than_days * 86400,)
         )
-        return changed
+        since = (datetime.now(UTC) - timedelta(seconds=2 * replay_window)).isoformat(timespec="seconds")
+        await self.db.execute("DELETE FROM wechat_nonces WHERE seen_at < ?", (since,))
+        return deleted
+
+    async def first_use(self, timestamp: str, nonce: str, body_hash: str) -> bool:
+        """Remember a signed (timestamp, nonce); False when it came before with another body (a replay).
+
+        The same pair with the same body is WeChat retrying: that is let through (MsgId deduplicates it)."""
+        row = await self.db.fetchone(
+            "INSERT INTO wechat_nonces (timestamp, nonce, body_hash, seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (timestamp, nonce) DO UPDATE SET seen_at = wechat_nonces.seen_at "
+            "WHERE wechat_nonces.body_hash = excluded.body_hash RETURNING 1",
+            (timestamp, nonce, body_hash, utc_now()),
+        )
+        return row is not None
 
     async def inbound_count(self) -> int:
         row = await self.db.fetchone("SELECT count(*) FROM wechat_inbound")

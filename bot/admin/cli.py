@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.config import Config
+from bot.admin.accounts import WEB_CHANNEL, AccountError
+from bot.services import Services
+from storage import Staff
 
 COMMANDS = ("web",)
 
@@ -23,48 +25,43 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     wsub.add_parser("accounts", help="列出账号")
 
 
-async def run(args: argparse.Namespace, config: Config) -> int:
-    from bot.admin.accounts import WEB_CHANNEL, AccountError
-    from bot.services import services_for
-    from storage import Staff
-
-    async with services_for(config) as svc:
-        content = svc.content
-        accounts = svc.accounts
-        if args.action == "accounts":
-            for a in await accounts.store.all():
-                state = "停用" if a.disabled else "已设密码" if a.has_password else "未注册"
-                print(f"{a.login}\t{a.staff_channel}:{a.staff_user_id}\t{state}")
-            return 0
-        if args.staff:
-            channel, _, user_id = args.staff.partition(":")
-            staff = await svc.directory.staff(channel, user_id)
-            if staff is None:
-                print(f"没有登记过这位工作人员：{args.staff}（先用 staff add 登记）", file=sys.stderr)
-                return 2
-        else:
-            township = content.township_by_name(args.township) if args.township else None
-            problem = _problem(args, township is not None)
-            if problem:
-                print(problem, file=sys.stderr)
-                return 2
-            staff = Staff(
-                WEB_CHANNEL,
-                args.login,
-                args.role,
-                args.name or args.login,
-                township.id if township and args.role != "bureau" else None,
-                args.village.strip() if args.role == "liaison" else None,
-            )
-        try:
-            link = await accounts.invite(staff, args.login, "cli")
-        except AccountError as exc:
-            print(str(exc), file=sys.stderr)
-            return 2
-        await svc.roster.audit("cli", "bureau", "web.invite", f"{args.login} {staff.role}")
-        print(f"已为 {staff.name} 开账号 {args.login}。一次性注册链接（{config.web.invite_hours} 小时内有效）：")
-        print(link)
+async def run(args: argparse.Namespace, svc: Services) -> int:
+    content = svc.content
+    accounts = svc.accounts
+    if args.action == "accounts":
+        for a in await accounts.store.all():
+            state = "停用" if a.disabled else "已设密码" if a.has_password else "未注册"
+            print(f"{a.login}\t{a.staff_channel}:{a.staff_user_id}\t{state}")
         return 0
+    if args.staff:
+        channel, _, user_id = args.staff.partition(":")
+        staff = await svc.directory.staff(channel, user_id)
+        if staff is None:
+            print(f"没有登记过这位工作人员：{args.staff}（先用 staff add 登记）", file=sys.stderr)
+            return 2
+    else:
+        township = content.township_by_name(args.township) if args.township else None
+        problem = _problem(args, township is not None)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+        staff = Staff(
+            WEB_CHANNEL,
+            args.login,
+            args.role,
+            args.name or args.login,
+            township.id if township and args.role != "bureau" else None,
+            args.village.strip() if args.role == "liaison" else None,
+        )
+    try:
+        link = await accounts.invite(staff, args.login, "cli")
+    except AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    await svc.roster.audit("cli", "bureau", "web.invite", f"{args.login} {staff.role}")
+    print(f"已为 {staff.name} 开账号 {args.login}。一次性注册链接（{svc.config.web.invite_hours} 小时内有效）：")
+    print(link)
+    return 0
 
 
 def _problem(args: argparse.Namespace, township_known: bool) -> str:

@@ -85,6 +85,8 @@ async def select_targets(
     people = await roster.people(scope or Scope(), categories=sorted(wanted), villages=villages)
     if township_ids:
         people = [p for p in people if p.township_id in township_ids]
+    if not people:
+        raise TargetError("目标范围里一个人也没有（花名册里没有这些乡镇、村或类别的人），没有发送。")
     accounts = await roster.accounts([p.person_id for p in people])
     targets = [Target(p.person_id, *accounts.get(p.person_id, (None, None))) for p in people]
     target = {"townships": township_ids, "villages": list(villages), "categories": sorted(wanted)}

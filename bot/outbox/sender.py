@@ -1,12 +1,17 @@
 """One crash-safe outbox for every push (postings, briefings, notices to staff).
 
-`enqueue` writes the deliveries to SQLite before anything is sent; re-enqueueing the same
-(item, channel, recipient) never adds a second delivery. `run` is the sender: it claims due deliveries
-(marking them `sending` first), hands each to its channel's PushTransport with several in flight per
-channel (one per recipient), and records the outcome: sent; retried later with exponential back-off or
-the platform's retry_after; or a final failure that is never retried. After a crash or SIGKILL it puts
-the deliveries still marked `sending` back in the queue: those few are the only ones that can repeat.
-Interactive replies never come through here.
+`enqueue` writes the deliveries to the database before anything is sent; re-enqueueing the same
+(item, channel, recipient) never adds a second delivery. `run` is a sender: it claims due deliveries
+with a lease (marking them `sending` under its own id first; storage/outbox.py), hands each to its
+channel's PushTransport with several in flight per channel (one per recipient), renews its leases while
+they are in flight, and records the outcome: sent; retried later with exponential back-off or the
+platform's retry_after; or a final failure that is never retried. Every final outcome is handed to the
+`on_outcome` hook, which alone decides what it means for the recipient (the outbox imports no feature
+store); a bad request is the message's defect and fails only that delivery. Any number of senders (processes)
+share one outbox. When a sender dies (crash, SIGKILL), its claims lapse after the lease and any sender
+takes them over: those few in flight are the only deliveries that can repeat. An outcome that cannot be
+written is retried until it is (the lease stays renewed meanwhile), so a database hiccup never turns one
+delivery into two. Interactive replies never come through here.
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
+import secrets
+import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 from bot.outbox.channels import ChannelPushTransport, transports_of
-from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTransport, RecipientKind
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, OutcomeHook, PushTarget, PushTransport, RecipientKind
 from bot.outbox.types import (
     FAILED_STATUSES,
     CompleteCallback,
@@ -34,7 +42,6 @@ from bot.outbox.types import (
 )
 from storage.conversations import ConversationStore
 from storage.database import Database
-from storage.directory import DirectoryStore, Reachability
 from storage.outbox import Delivery, NewDelivery, OutboxStore
 
 __all__ = ["ChannelPushTransport", "Outbox", "Progress", "Push", "SentPush", "transports_of"]
@@ -42,28 +49,41 @@ __all__ = ["ChannelPushTransport", "Outbox", "Progress", "Push", "SentPush", "tr
 log = logging.getLogger(__name__)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Outbox:
     def __init__(
         self,
         db: Database,
         *,
-        directory: DirectoryStore | None = None,
+        on_outcome: OutcomeHook | None = None,
         conversations: ConversationStore | None = None,
         concurrency: int | Mapping[str, int] = 8,
         max_attempts: int = 8,
         backoff: float = 2.0,
         max_backoff: float = 900.0,
         poll_interval: float = 1.0,
+        lease: float = 30.0,
     ) -> None:
         self.store = OutboxStore(db)
-        self.directory = directory
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # host:pid:nonce
+        self.lease = lease  # seconds a claim holds without renewal; renewed every lease / 4
+        self.on_outcome = on_outcome
         self.conversations = conversations
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.poll_interval = poll_interval
-        self.resumed = 0  # deliveries found in flight at the last start (sent again)
+        self.resumed = 0  # deliveries taken over from a sender whose lease lapsed (sent again)
         self._sent_callbacks: dict[str, list[SentCallback]] = {}
         self._complete_callbacks: dict[str, list[CompleteCallback]] = {}
         self._guards: dict[str, Guard] = {}
@@ -121,15 +141,12 @@ class Outbox:
 
     async def run(self, transports: Mapping[str, PushTransport], *, until_idle: bool = False) -> None:
         """Send until cancelled (or, with until_idle, until no delivery on these channels is open).
-        One sender per database: a second one would put the first one's deliveries in flight back."""
-        self.resumed = await self.store.reset_inflight()
-        if self.resumed:
-            log.warning(
-                "outbox: %d deliveries were in flight when the sender stopped; sending them again", self.resumed
-            )
+        Other senders (processes) may run on the same database at the same time."""
+        self.resumed = await self._release_dead_neighbours()
         await self._renotify()
         await self._complete_finished()
         inflight: dict[str, dict[str, asyncio.Task[None]]] = {c: {} for c in transports}
+        heartbeat = asyncio.create_task(self._renew_leases())
         try:
             while True:
                 try:
@@ -139,10 +156,36 @@ class Outbox:
                     log.exception("outbox: the sender loop failed; trying again")
                     await asyncio.sleep(self.poll_interval)
         finally:
+            heartbeat.cancel()
             tasks = [t for busy in inflight.values() for t in busy.values()]
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(heartbeat, *tasks, return_exceptions=True)
+
+    async def _release_dead_neighbours(self) -> int:
+        """Claims of a sender on this machine whose process is gone (a restart after a crash) go back to
+        the queue now instead of after their lease; senders elsewhere are left to their leases."""
+        host = socket.gethostname()
+        released = 0
+        for owner in await self.store.claimants():
+            owner_host, _, rest = owner.partition(":")
+            pid = rest.partition(":")[0]
+            if owner_host == host and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                released += await self.store.release(owner)
+        if released:
+            log.warning("outbox: %d deliveries were in flight when a sender here stopped; sending them again", released)
+        return released
+
+    async def _renew_leases(self) -> None:
+        """Keep this sender's claims alive while it lives; items whose completion a dead sender held
+        are completed here once their lease lapsed."""
+        while True:
+            await asyncio.sleep(self.lease / 4)
+            try:
+                await self.store.renew(self.owner, time.time() + self.lease)
+                await self._complete_finished()
+            except Exception:
+                log.exception("outbox: could not renew the leases; trying again")
 
     async def _step(
         self,
@@ -159,7 +202,15 @@ class Outbox:
             free = self._limit(channel) - len(busy)
             if free <= 0:
                 continue
-            batch = await self._guarded(await self.store.claim(channel, free, set(busy), now))
+            claimed_now, taken_over = await self.store.claim(channel, free, set(busy), now, self.owner, self.lease)
+            if taken_over:
+                self.resumed += taken_over
+                log.warning(
+                    "outbox: %d %s deliveries were left in flight by a stopped sender; sending them again",
+                    taken_over,
+                    channel,
+                )
+            batch = await self._guarded(claimed_now)
             for delivery in batch:
                 task = asyncio.create_task(self._deliver(transport, delivery))
                 busy[delivery.recipient] = task
@@ -213,35 +264,60 @@ class Outbox:
         except Exception as exc:
             log.warning("outbox: push %d on %s raised %s", delivery.id, delivery.channel, type(exc).__name__)
             result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
+        await self._write_outcome(delivery, result)
         try:
             await self._record(delivery, result)
         except Exception:
-            log.exception("outbox: could not record the outcome of delivery %d", delivery.id)
+            log.exception("outbox: could not apply the outcome of delivery %d", delivery.id)
+        if self.on_outcome is not None and (result.final or result.new_recipient):
+            target = PushTarget(delivery.channel, delivery.recipient, kind, delivery.user_id)
+            try:
+                await self.on_outcome(target, result)
+            except Exception:
+                log.exception("outbox: the outcome hook failed for delivery %d", delivery.id)
 
-    async def _record(self, delivery: Delivery, result: DeliveryResult) -> None:
+    async def _write_outcome(self, delivery: Delivery, result: DeliveryResult) -> None:
+        """Write the delivery's new status, trying until it is written: left `sending`, it would be sent
+        again once the lease lapsed. The lease is renewed meanwhile (the task stays in flight)."""
+        delay = 0.1
+        while True:
+            try:
+                await self._write_status(delivery, result)
+                return
+            except Exception as exc:
+                log.warning("outbox: writing the outcome of delivery %d failed (%s); trying again", delivery.id, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.lease / 4)
+
+    async def _write_status(self, delivery: Delivery, result: DeliveryResult) -> None:
         if result.status is DeliveryStatus.SENT:
             await self.store.mark_sent(delivery.id)
-            if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
-                await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
-            await self._offer_choices(delivery)
-            await self._notify(delivery)
         elif result.new_recipient:
-            log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
             await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
-            if self.directory is not None and delivery.kind == "group":
-                await self.directory.move_group(delivery.channel, delivery.recipient, result.new_recipient)
-            return
         elif result.status is DeliveryStatus.RETRY:
             if delivery.attempts >= self.max_attempts:
                 await self.store.mark_final(delivery.id, "failed", result.detail or "too many attempts")
             else:
                 delay = min(self.max_backoff, self.backoff * 2 ** (delivery.attempts - 1)) * random.uniform(0.75, 1)
                 delay = max(delay, result.retry_after or 0.0)
-                await self.store.mark_retry(delivery.id, time.time() + delay, result.detail)
-                return
+                await self.store.mark_retry(delivery.id, time.time() + delay, result.detail, self.owner)
+        elif result.status is DeliveryStatus.BAD_REQUEST:  # the message's defect: failed, never retried
+            await self.store.mark_final(delivery.id, "failed", f"bad request: {result.detail}")
         else:
             await self.store.mark_final(delivery.id, result.status.value, result.detail)
-            await self._mark_unreachable(delivery, result.status)
+
+    async def _record(self, delivery: Delivery, result: DeliveryResult) -> None:
+        """What an outcome (already written) does to the recipient, the conversation and the item."""
+        if result.status is DeliveryStatus.SENT:
+            if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
+                await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
+            await self._offer_choices(delivery)
+            await self._notify(delivery)
+        elif result.new_recipient:
+            log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
+            return
+        elif result.status is DeliveryStatus.RETRY and delivery.attempts < self.max_attempts:
+            return
         await self._maybe_complete(delivery.item_kind, delivery.item_id)
 
     async def _offer_choices(self, delivery: Delivery) -> None:
@@ -252,15 +328,6 @@ class Outbox:
             return
         choices = [str(data) for _, data in buttons]
         await self.conversations.save(delivery.channel, delivery.recipient, delivery.user_id, choices, None)
-
-    async def _mark_unreachable(self, delivery: Delivery, status: DeliveryStatus) -> None:
-        if self.directory is None or status is DeliveryStatus.OUT_OF_WINDOW:
-            return
-        if delivery.kind == "user" and delivery.user_id:
-            reach: Reachability = "invalid" if status is DeliveryStatus.INVALID else "unreachable"
-            await self.directory.set_reachability(delivery.channel, delivery.user_id, reach)
-        elif delivery.kind in ("group", "robot"):
-            await self.directory.set_group_active(delivery.channel, delivery.recipient, False)
 
     async def _notify(self, delivery: Delivery) -> None:
         sent = SentPush(
@@ -311,6 +378,9 @@ class Outbox:
         progress = await self.progress(item_kind, item_id)
         if not progress.done:
             return False
+        # One sender completes an item: the others (or this one, again) find it claimed or completed.
+        if not await self.store.claim_completion(item_kind, item_id, self.owner, time.time(), self.lease):
+            return True
         for callback in self._complete_callbacks.get(item_kind, []):
             try:
                 await callback(item_kind, item_id, progress)

@@ -42,7 +42,7 @@ class SentPush:
 class Progress:
     total: int
     sent: int
-    failed: int  # unreachable, invalid, out_of_window, failed (gave up after retries)
+    failed: int  # unreachable, invalid, out_of_window, failed (gave up after retries, or a bad request)
     pending: int  # pending or sending
     cancelled: int = 0
     by_status: Mapping[str, int] = field(default_factory=dict)

@@ -14,7 +14,9 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 _FULL = re.compile(r"(20\d{2}|\d{2})\s*[年\-/.．]\s*(\d{1,2})\s*[月\-/.．]\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?|(?<![\d.])(\d{1,2})[./](\d{1,2})(?![\d./])")
 _CN_MONTH_DAY = re.compile(r"([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})[日号]")
-_RELATIVE = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(天|日|周|星期|个月|月)(?:内|之内|以内|有效)")
+_RELATIVE = re.compile(
+    r"(?<![\d一二两三四五六七八九十])(\d+|[一二两三四五六七八九十]+)\s*(天|日|周|星期|个月|月)(?:内|之内|以内|有效)"
+)
 _COMPACT = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
 
 
@@ -24,7 +26,7 @@ def today() -> date:
 
 def cn_number(text: str) -> int | None:
     """'12' -> 12, '十二' -> 12, '二十' -> 20, '三' -> 3; None when it is not a number."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     if not text or any(c not in CN_DIGITS and c != "十" for c in text):
         return None

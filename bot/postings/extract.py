@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.postings.dates import cn_number, parse_date
+from bot.privacy import mask
 
 FIELDS = {
     "title": "岗位",
@@ -29,6 +30,7 @@ FIELDS = {
     "valid_until": "有效期",
 }
 KINDS = {"job": "招聘", "odd_job": "零工"}
+MAX_NOTICE = 4000  # characters: a notice longer than a Telegram message is not one notice
 
 # label words -> field; longest first so "工作地点" wins over "地点"
 _LABELS: dict[str, str] = {
@@ -60,6 +62,7 @@ _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)[(（]?(0\d{2,3})[)）]?[\s-]?(\d{7,8})(?!\d)")
 _DIGIT_RUN = re.compile(r"(?<!\d)\d[\d\s-]{5,16}\d(?!\d)")
 
+_CN = "一二两三四五六七八九十"  # Chinese numerals: runs of them, like digit runs, are matched from their start only
 _JOB_NOUN = (
     r"(?:电焊工|焊工|电工|瓦工|木工|钢筋工|油漆工|水暖工|架子工|抹灰工|泥瓦工|砌筑工|搬运工|装卸工|采摘工|普工|技工|"
     r"小工|大工|杂工|帮工|力工|临时工|零工|短工|学徒|司机|驾驶员|厨师|帮厨|面点师|服务员|收银员|营业员|店员|导购|"
@@ -78,10 +81,10 @@ _GENERIC_TITLE = re.compile(  # after a 招 verb, any word ending like a job: �
     r"([\u4e00-\u9fff]{1,4}(?:工|员|师|手|生|匠))"
 )
 _HEADCOUNT = re.compile(
-    r"(?<![每一])(\d+|[一二两三四五六七八九十]+)\s*(?:名|位|个人|人)(?![民员工民币])|(若干|人数不限|不限人数)"
+    rf"(?<![每一{_CN}\d])(\d+|[{_CN}]+)\s*(?:名|位|个人|人)(?![民员工民币])|(若干|人数不限|不限人数)"
 )
 _MONEY = re.compile(
-    r"((?:月薪|日薪|时薪|日结|工资|每天|一天|每月|一个月|保底)?\s*\d+(?:\.\d+)?\s*(?:[kK]|千|万)?\s*"
+    r"((?:月薪|日薪|时薪|日结|工资|每天|一天|每月|一个月|保底)?\s*(?<!\d)\d+(?:\.\d+)?\s*(?:[kK]|千|万)?\s*"
     r"(?:(?:-|~|～|—|至|到)\s*\d+(?:\.\d+)?\s*(?:[kK]|千|万)?\s*)?(?:元|块|千)\s*(?:钱)?\s*"
     r"(?:(?:/|每|一)\s*(?:天|日|月|小时|时|斤|亩|方|平米|件|车))?(?:\s*(?:起|以上|左右))?)"
 )
@@ -96,15 +99,18 @@ _EMPLOYER = re.compile(
     r"超市|医院|卫生院|幼儿园|学校|养殖场|养殖基地|种植基地|基地|项目部|农场|集团|车间|物业|家政|驾校|工地))"
 )
 _REQUIREMENT_HINTS = re.compile(
-    r"\d+\s*(?:-|~|—|至|到)\s*\d+\s*岁|\d+\s*岁以[下上内]|男女不限|限男|限女|男性|女性|身体健康|能吃苦|吃苦耐劳|有经验|"
+    r"(?<!\d)\d+\s*(?:-|~|—|至|到)\s*\d+\s*岁|(?<!\d)\d+\s*岁以[下上内]|男女不限|限男|限女|男性|女性|身体健康|能吃苦|吃苦耐劳|有经验|"
     r"经验优先|持证|证书|有证|健康证|[护会]\w{0,2}证|驾照|驾驶证|熟练|会开|初中|高中|中专|大专|本科|学历|无犯罪"
 )
 _ODD = re.compile(
-    r"零工|临时工|短工|日结|按天|小时工|钟点工|帮工|散工|[0-9一二两三四五六七八九十]+天(?:活|工期)|干几天|"
-    r"(?:元|块)\s*[/每一]\s*(?:天|日|小时)|\d+\s*(?:元|块)?\s*一天|一天\s*\d+|每天\s*\d+|每[车趟亩]|今天|明天|后天"
+    rf"零工|临时工|短工|日结|按天|小时工|钟点工|帮工|散工|(?<![0-9{_CN}])[0-9{_CN}]+天(?:活|工期)|干几天|"
+    r"(?:元|块)\s*[/每一]\s*(?:天|日|小时)|(?<!\d)\d+\s*(?:元|块)?\s*一天|一天\s*\d+|每天\s*\d+|每[车趟亩]|今天|明天|后天"
 )
 _JOB = re.compile(r"招聘|长期|全职|五险|社保|劳动合同|正式|元\s*[/每]\s*月|月薪|底薪|年薪|转正")
-_NAME = re.compile(r"([\u4e00-\u9fff]{1,3}(?:先生|女士|经理|总|老板|师傅|主任|会计|队长|站长|书记|大姐|大哥))")
+_NAME = re.compile(  # a contact word before the name is skipped: 联系人王经理 -> 王经理
+    r"(?:联系人|联系|请找|找|咨询|致电|电话)?\s*[:：]?\s*"
+    r"([\u4e00-\u9fff]{1,3}(?:先生|女士|经理|总|老板|师傅|主任|会计|队长|站长|书记|大姐|大哥))"
+)
 _NAME_PREFIX = re.compile(r"^(?:联系人|联系|请找|找|咨询|致电|电话)")
 _TAG = re.compile(r"^(?:[【\[][^】\]]{0,12}[】\]]\s*)+")
 _DEFAULT_DAYS_WORDS = re.compile(r"长期有效|长期招聘|招满为止|常年")
@@ -128,8 +134,16 @@ class Extracted:
         return [f for f in ("title", "contact_phone", "salary", "location") if not self.get(f)]
 
 
+_SPACES = re.compile(r"[^\S\n]+")
+_BREAKS = re.compile(r" ?\n\s*")
+
+
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
+    """NFKC, and every run of white space made one space or one line break.
+
+    Collapsing the runs keeps every pattern here linear: none can meet a long run of spaces."""
+    text = unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+    return _BREAKS.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
 def text_key(text: str) -> str:
@@ -235,10 +249,8 @@ def extract(text: str, townships: dict[str, tuple[str, ...]] | None = None, now:
     if not fields.get("location") and found_townships and townships:
         fields["location"] = townships[found_townships[0]][0]
 
-    valid = fields.get("valid_until", "")
-    if valid or (
-        (m := re.search(r"[^，,。\n]*(?:截止|截至|有效|之前|以前|为止)[^，,。\n]*", text)) and (valid := m.group(0))
-    ):
+    valid = fields.get("valid_until", "") or _deadline_clause(text)
+    if valid:
         parsed = parse_date(valid, now)
         if parsed is not None:
             fields["valid_until"] = parsed.isoformat()
@@ -248,18 +260,41 @@ def extract(text: str, townships: dict[str, tuple[str, ...]] | None = None, now:
             fields.pop("valid_until", None)
             if "valid_until" in _labelled(lines):
                 problems.append(f"看不懂有效期「{valid[:20]}」，请写成 2025-06-30 或 6月30日")
-    fields = {k: (v if k == "contact_phone" else _without_phone(v))[:200] for k, v in fields.items() if k in FIELDS}
+    # only the contact phone (the employer's, to be published) keeps its digits; other numbers are masked
+    fields = {
+        k: (v if k == "contact_phone" else mask(_without_phone(v)))[:200] for k, v in fields.items() if k in FIELDS
+    }
     fields = {k: v for k, v in fields.items() if v}
     return Extracted(_kind(text), fields, tuple(problems), tuple(found_townships))
 
 
-_TRAILING_CONTACT = re.compile(r"[\s,，:：;；]*(?:联系(?:人|电话|方式)?|电话|手机|微信)?[\s,，:：;；]*$")
+_DEADLINE_WORD = re.compile(r"截止|截至|有效|之前|以前|为止")
+_CLAUSE_END = "，,。\n"
+_CONTACT_WORDS = ("联系人", "联系电话", "联系方式", "联系", "电话", "手机", "微信")
+_TRAILING_PUNCT = " ,，:：;；"
+
+
+def _deadline_clause(text: str) -> str:
+    """The clause (between ，,。 and line breaks) holding the first deadline word, found in linear time."""
+    m = _DEADLINE_WORD.search(text)
+    if m is None:
+        return ""
+    start = max(text.rfind(c, 0, m.start()) for c in _CLAUSE_END) + 1
+    ends = [i for c in _CLAUSE_END if (i := text.find(c, m.end())) >= 0]
+    return text[start : min(ends, default=len(text))]
 
 
 def _without_phone(value: str) -> str:
     """A field's value without a phone number (and its 联系/电话 word) that ran into it."""
     stripped = _MOBILE.sub("", _LANDLINE.sub("", value))
-    return _TRAILING_CONTACT.sub("", stripped).strip() if stripped != value else value
+    if stripped == value:
+        return value
+    stripped = stripped.rstrip(_TRAILING_PUNCT)
+    for word in _CONTACT_WORDS:
+        if stripped.endswith(word):
+            stripped = stripped.removesuffix(word).rstrip(_TRAILING_PUNCT)
+            break
+    return stripped.strip()
 
 
 def _kind(text: str) -> str:
@@ -300,7 +335,7 @@ def with_field(extracted: Extracted, name: str, value: str, now: date | None = N
         value = parsed.isoformat()
     elif not value:
         return extracted, f"「{FIELDS[name]}」不能为空"
-    fields[name] = value[:200]
+    fields[name] = (value if name == "contact_phone" else mask(value))[:200]
     problems = tuple(p for p in extracted.problems if not (name == "contact_phone" and "电话" in p))
     return replace(extracted, fields=fields, problems=problems), None
 

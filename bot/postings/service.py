@@ -179,7 +179,7 @@ class PostingService:
         return posting.status == "published" and posting.valid_until >= today().isoformat()
 
     async def still_wanted(self, item_id: str) -> bool:
-        posting = await self.store.get(int(item_id)) if item_id.isdigit() else None
+        posting = await self.store.get(int(item_id)) if item_id.isdecimal() else None
         return posting is not None and self.is_current(posting)
 
     async def publish(self, posting: Posting) -> Reach:

@@ -7,6 +7,7 @@ depends on what fonts the host has; without it the chart refuses to draw rather 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -32,8 +33,18 @@ def cjk_font() -> Path:
     return path
 
 
+_DRAWING = threading.Lock()  # matplotlib's font manager is process-wide: one chart at a time
+
+
 def reach_chart(rows: Sequence[ReachRow], content: ContentPack, title: str) -> bytes:
-    """Grouped bars per township: targeted, delivered, confirmed, unreachable, not bound."""
+    """Grouped bars per township: targeted, delivered, confirmed, unreachable, not bound.
+
+    CPU work of a few hundred ms: chat handlers run it in a thread (asyncio.to_thread), off the event loop."""
+    with _DRAWING:
+        return _draw(rows, content, title)
+
+
+def _draw(rows: Sequence[ReachRow], content: ContentPack, title: str) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")

@@ -43,7 +43,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 async def run(args: argparse.Namespace, svc: Services) -> int:
     if args.command == "briefing":
         return await _briefing(args, svc)
-    code = await _report(args, svc)
+    from bot.roster.sheets import OutFileError
+
+    try:
+        code = await _report(args, svc)
+    except OutFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     detail = f"{args.kind} #{args.campaign or ''} {args.township} {args.village} full={args.full}"
     await svc.roster.audit(f"cli:{args.by}", "bureau", f"report.{args.kind}", detail)
     return code
@@ -178,6 +184,9 @@ async def _campaign_report(args: argparse.Namespace, svc: Services, scope: Scope
     else:
         from bot.reports.chart import reach_chart
 
+        if args.out.suffix.lower() != ".png":
+            print(f"--out {args.out.name}：图表只能存成 .png 文件", file=sys.stderr)
+            return 2
         args.out.write_bytes(reach_chart(await store.reach(campaign.id, scope), content, title))
         print(f"已画图：{args.out}")
     return 0

@@ -1,8 +1,10 @@
 """Linking a chat account to a roster entry: one-time codes, and name + last ID digits confirmed by a liaison.
 
 Codes are random (8 characters from an alphabet without look-alikes, ~40 bits), stored only as a keyed
-hash, single-use and expiring. Every attempt is recorded; after `bind_attempts` failures in an hour the
-account must wait, so guessing codes or ID digits is hopeless.
+hash, single-use and expiring. Every attempt is counted before it is evaluated (one atomic statement, so
+concurrent guesses cannot slip past the check); after `bind_attempts` failures in an hour the account must
+wait, so guessing codes or ID digits is hopeless. Once a person is bound, their other codes stop working,
+and an account bound to one person cannot be switched to another by a code or a request.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ CODE_UNKNOWN = "这个绑定码不对。请核对一下（字母不分大小写�
 CODE_USED = "这个绑定码已经用过了。如果不是您本人用的，请马上告诉村联络员。"
 CODE_EXPIRED = "这个绑定码已经过期了，请找村联络员要一个新的。"
 NOT_FOUND = "没找到对应的人。请核对姓名和身份证后四位，或者找村联络员帮您绑定。"
+ALREADY_BOUND = "这个账号已经绑定了{name}。要换成别人，请找村联络员。"
 
 
 def normalise_code(text: str) -> str:
@@ -81,20 +84,39 @@ class Binder:
             issued.append(IssuedCode(person, code, expires))
         return issued
 
-    async def _limited(self, channel: str, user_id: str) -> bool:
+    async def _reserve(self, channel: str, user_id: str) -> bool:
+        """Count one attempt before evaluating it; False when this hour's attempts are used up."""
         since = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
-        return await self.store.failed_attempts(channel, user_id, since) >= self.config.bind_attempts
+        return await self.store.reserve_attempt(channel, user_id, self.config.bind_attempts, since)
+
+    async def _outcome(self, channel: str, user_id: str, ok: bool) -> None:
+        await self.store.attempt(channel, user_id, ok=ok)
+        if ok:
+            await self.store.refund_attempt(channel, user_id)
+
+    async def wasted(self, channel: str, user_id: str) -> None:
+        """A binding message that could not be understood counts as a failed attempt."""
+        if await self._reserve(channel, user_id):
+            await self._outcome(channel, user_id, ok=False)
+
+    async def _bound_elsewhere(self, channel: str, user_id: str) -> str | None:
+        bound = await self.store.bound_person(channel, user_id)
+        return ALREADY_BOUND.format(name=masked_name(bound.name)) if bound is not None else None
 
     async def redeem(self, channel: str, user_id: str, text: str) -> tuple[str, Person | None]:
         """Spend a code: (message for the user, the person now bound or None)."""
-        if await self._limited(channel, user_id):
+        if (refusal := await self._bound_elsewhere(channel, user_id)) is not None:
+            return refusal, None
+        if not await self._reserve(channel, user_id):
             return TOO_MANY, None
         code = normalise_code(text)
         if not _CODE.match(code):
-            await self.store.attempt(channel, user_id, ok=False)
+            await self._outcome(channel, user_id, ok=False)
             return CODE_UNKNOWN, None
         outcome, person_id = await self.store.use_code(self._hash(code), channel, user_id)
-        await self.store.attempt(channel, user_id, ok=outcome == "ok")
+        await self._outcome(channel, user_id, ok=outcome == "ok")
+        if outcome == "bound":
+            return await self._bound_elsewhere(channel, user_id) or CODE_UNKNOWN, None
         if outcome == "ok" and person_id is not None:
             person = await self.store.person(person_id)
             if person is not None:
@@ -104,12 +126,14 @@ class Binder:
 
     async def request(self, channel: str, user_id: str, name: str, last4: str) -> tuple[str, Person | None]:
         """Self-service: name + last 4 of the ID; the liaison confirms before the account is bound."""
-        if await self._limited(channel, user_id):
+        if (refusal := await self._bound_elsewhere(channel, user_id)) is not None:
+            return refusal, None
+        if not await self._reserve(channel, user_id):
             return TOO_MANY, None
         name = unicodedata.normalize("NFKC", name).strip()
         last4 = unicodedata.normalize("NFKC", last4).strip().upper()
         found = await self.store.find(name, last4) if re.fullmatch(r"\d{3}[\dX]", last4) else []
-        await self.store.attempt(channel, user_id, ok=len(found) == 1)
+        await self._outcome(channel, user_id, ok=len(found) == 1)
         if len(found) != 1:
             return NOT_FOUND, None
         person = found[0]

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import Config
 from bot.content import ContentPack
 from bot.reports import cli as reports_cli
 
@@ -54,15 +53,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     reports_cli.add_parsers(sub)
 
 
-async def run(args: argparse.Namespace, config: Config) -> int:
-    from bot.services import services_for
-
-    async with services_for(config) as svc:
-        if args.command == "staff":
-            return await _staff(args, svc)
-        if args.command in ("briefing", "report"):
-            return await reports_cli.run(args, svc)
-        return await _roster(args, svc)
+async def run(args: argparse.Namespace, svc: Services) -> int:
+    if args.command == "staff":
+        return await _staff(args, svc)
+    if args.command in ("briefing", "report"):
+        return await reports_cli.run(args, svc)
+    return await _roster(args, svc)
 
 
 def _township(content: ContentPack, name: str) -> str | None:
@@ -72,6 +68,7 @@ def _township(content: ContentPack, name: str) -> str | None:
 
 async def _staff(args: argparse.Namespace, svc: Services) -> int:
     from storage import Staff
+    from storage.roster import Scope
 
     content = svc.content
     if args.action == "list":
@@ -91,6 +88,12 @@ async def _staff(args: argparse.Namespace, svc: Services) -> int:
         print("村联络员要写 --village 村名", file=sys.stderr)
         return 2
     village = args.village.strip() if args.role == "liaison" else None
+    if village is not None and township is not None:
+        known = sorted(v for _, v in await svc.roster.villages(Scope(township)))
+        if village not in known:
+            listed = f"已有：{'、'.join(known)}" if known else "这个乡镇的花名册还没有导入，请先导入（roster import）"
+            print(f"--village 花名册里{content.townships[township].name}没有「{village}」；{listed}", file=sys.stderr)
+            return 2
     staff = Staff(args.channel, args.user, args.role, args.name, township if args.role != "bureau" else None, village)
     await svc.directory.add_staff(staff)
     await svc.roster.audit("cli", "bureau", "staff.add", f"{args.channel}:{args.user} {args.role} {township} {village}")
@@ -149,13 +152,16 @@ async def _record(args: argparse.Namespace, store: RosterStore, svc: Services) -
 
 
 async def _codes(args: argparse.Namespace, svc: Services) -> int:
-    from bot.roster.sheets import code_sheet
+    from bot.roster.sheets import code_sheet, out_problem
     from storage.roster import Scope
 
     store, config, content = svc.roster, svc.config, svc.content
     township = _township(content, args.township)
     if township is None:
         print(f"--township 不认识：{args.township}", file=sys.stderr)
+        return 2
+    if problem := out_problem(args.out):
+        print(problem, file=sys.stderr)
         return 2
     binder = svc.binder
     if binder is None:

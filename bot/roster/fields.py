@@ -102,7 +102,7 @@ def id_number(value: object) -> str:
     text = fold(value).upper().replace("-", "")
     if not text:
         raise FieldError("身份证号是空的")
-    if len(text) != 18 or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    if len(text) != 18 or not text.isascii() or not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
         raise FieldError(f"身份证号应为18位（现在是{len(text)}位）")
     try:
         born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))

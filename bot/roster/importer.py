@@ -1,21 +1,32 @@
 """Importing a ledger into the roster: every row validated, bad rows reported by row number.
 
 An import with any bad row changes nothing unless `skip_bad` is set; `dry_run` only reports.
-Re-importing updates people by ID number (its keyed hash), never duplicates them.
+Re-importing updates people by ID number (its keyed hash), never duplicates them. A correction of work
+information that a liaison confirmed is kept when the ledger has not caught up with it: the ledger still
+shows the value the correction replaced, or the ledger was saved before the correction (the workbook's own
+"modified" time; a CSV's file time). Each such difference is reported for the bureau to resolve; a ledger
+saved after the correction with yet another value is the bureau's newer word and wins.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
+import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.content import ContentPack
+from bot.privacy import mask_phone
 from bot.roster import fields as f
 from bot.roster.fields import FieldError, IdHasher
 from bot.roster.read import RawRow, read_ledger
-from storage.roster import Person, RosterStore
+from storage.roster import WORK_FIELDS, Correction, Person, RosterStore
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +52,27 @@ class BadRow:
         return f"{self.where}：{'；'.join(self.problems)}"
 
 
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A ledger value that differs from a correction a liaison confirmed after the ledger was saved."""
+
+    where: str
+    name: str
+    field: str
+    ledger: str
+    confirmed: str
+
+    def shown(self) -> tuple[str, str, str]:
+        """(field label, ledger value, confirmed value) for people to read: phone numbers masked."""
+        shown = (mask_phone(self.ledger), mask_phone(self.confirmed)) if self.field == "phone" else None
+        ledger, confirmed = shown or (self.ledger, self.confirmed)
+        return f.LABELS.get(self.field, self.field), ledger or "空", confirmed or "空"
+
+    def __str__(self) -> str:
+        label, ledger, confirmed = self.shown()
+        return f"{self.where} {self.name} {label}：台账「{ledger}」，联络员已确认「{confirmed}」"
+
+
 @dataclass
 class ImportReport:
     file: str
@@ -49,6 +81,7 @@ class ImportReport:
     updated: int = 0
     bad: list[BadRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
     applied: bool = False
 
     def summary(self) -> str:
@@ -57,6 +90,12 @@ class ImportReport:
         lines += [f"  ✗ {b}" for b in self.bad[:200]]
         if len(self.bad) > 200:
             lines.append(f"  ……还有 {len(self.bad) - 200} 行有问题")
+        if self.conflicts:
+            lines.append(
+                f"台账与联络员确认过的更正不一致 {len(self.conflicts)} 处，"
+                "保留了确认过的更正（比台账新），请核对后改台账："
+            )
+            lines += [f"  ! {c}" for c in self.conflicts[:200]]
         if self.applied:
             lines.append(f"已导入：新增 {self.added} 人，更新 {self.updated} 人。")
         elif self.bad:
@@ -79,8 +118,10 @@ def validate(
     ledger: str,
     extra: tuple[str, ...] = (),
     default_township: str = "",
+    wheres: dict[str, str] | None = None,
 ) -> tuple[list[Person], list[BadRow]]:
-    """Turn raw rows into people; every problem of every row is reported, none is fatal here."""
+    """Turn raw rows into people; every problem of every row is reported, none is fatal here.
+    `wheres`, when given, is filled with each good row's place (by ID hash)."""
     people: list[Person] = []
     bad: list[BadRow] = []
     first_seen: dict[str, str] = {}
@@ -108,6 +149,8 @@ def validate(
             bad.append(BadRow(raw.where, tuple(problems)))
             continue
         digest = hasher.digest(id_number)
+        if wheres is not None:
+            wheres[digest] = raw.where
         people.append(
             Person(
                 person_id=IdHasher.person_id(digest),
@@ -128,6 +171,52 @@ def validate(
             )
         )
     return people, bad
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
+
+
+def saved_at(path: Path) -> str:
+    """When the ledger was last saved (ISO UTC): the workbook's own "modified" property, else the file's time."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            with zipfile.ZipFile(path) as book:
+                found = _MODIFIED.search(book.read("docProps/core.xml"))
+            if found:
+                moment = datetime.fromisoformat(found.group(1).decode().strip().replace("Z", "+00:00"))
+                moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                return moment.astimezone(UTC).isoformat(timespec="seconds")
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            pass
+    return datetime.fromtimestamp(os.path.getmtime(path), UTC).isoformat(timespec="seconds")
+
+
+def _stale(ledger: str, correction: Correction, ledger_saved: str) -> bool:
+    """The ledger has not caught up with the correction: it shows the replaced value, or predates it."""
+    if ledger == correction.value:
+        return False
+    return ledger == correction.previous or ledger_saved <= correction.decided_at
+
+
+async def keep_corrections(
+    store: RosterStore, people: list[Person], wheres: dict[str, str], ledger_saved: str
+) -> tuple[list[Person], list[Conflict]]:
+    """People with the confirmed corrections the ledger has not caught up with kept, and each conflict."""
+    corrections = await store.confirmed_corrections()
+    if not corrections:
+        return people, []
+    kept: list[Person] = []
+    conflicts: list[Conflict] = []
+    for person in people:
+        changes = {}
+        for name in WORK_FIELDS:
+            correction = corrections.get((person.person_id, name))
+            ledger = getattr(person, name)
+            if correction is not None and _stale(ledger, correction, ledger_saved):
+                conflicts.append(Conflict(wheres.get(person.id_hash, ""), person.name, name, ledger, correction.value))
+                changes[name] = correction.value
+        kept.append(dataclasses.replace(person, **changes) if changes else person)
+    return kept, conflicts
 
 
 def _check(problems: list[str], fn: Callable[[object], str], key: str, value: object) -> str:
@@ -159,8 +248,11 @@ async def import_ledger(
         raise ValueError(f"乡镇不认识：{township}")
     required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
     ledger = read_ledger(path, required)
-    people, bad = validate(ledger.rows, content, hasher, path.name, category, township)
-    report = ImportReport(path.name, rows=len(ledger.rows), bad=bad, notes=ledger.notes)
+    wheres: dict[str, str] = {}
+    people, bad = validate(ledger.rows, content, hasher, path.name, category, township, wheres)
+    saved = await asyncio.to_thread(saved_at, path)
+    people, conflicts = await keep_corrections(store, people, wheres, saved)
+    report = ImportReport(path.name, rows=len(ledger.rows), bad=bad, notes=ledger.notes, conflicts=conflicts)
     if dry_run or (bad and not skip_bad):
         known = await store.known_hashes([p.id_hash for p in people])
         report.updated = len(known)

@@ -43,7 +43,7 @@ async def test_briefing_reaches_telegram_users_and_counts(
 
     briefing = load_briefings(svc.content)["training-allowance"]
     result = await start_campaign(svc.db, svc.outbox, svc.content, briefing, townships=["孙家坪乡"])
-    transport = TelegramPushTransport(tg.TOKEN, fake.base_url, SendLimiter(FAST), svc.directory)
+    transport = TelegramPushTransport(tg.TOKEN, fake.base_url, SendLimiter(FAST))
     try:
         await svc.outbox.run({"telegram": transport}, until_idle=True)
     finally:

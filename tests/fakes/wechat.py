@@ -12,6 +12,7 @@ import base64
 import hashlib
 import itertools
 import json
+import secrets
 import time
 import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
@@ -128,10 +129,11 @@ ACCOUNT = "gh_wuzhai_test"
 
 
 def signed_query(
-    timestamp: int | None = None, nonce: str = "nonce1", token: str = TOKEN, **extra: str
+    timestamp: int | None = None, nonce: str | None = None, token: str = TOKEN, **extra: str
 ) -> dict[str, str]:
-    """Query parameters WeChat adds to every callback: timestamp, nonce and their signature."""
+    """Query parameters WeChat adds to every callback: timestamp, a fresh random nonce and their signature."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
+    nonce = secrets.token_hex(6) if nonce is None else nonce
     signature = hashlib.sha1("".join(sorted([token, ts, nonce])).encode()).hexdigest()
     return {"timestamp": ts, "nonce": nonce, "signature": signature, **extra}
 
@@ -152,8 +154,9 @@ def message_xml(
     return "<xml>" + "".join(parts) + "</xml>"
 
 
-def encrypted(xml: str, nonce: str = "nonce1", timestamp: int | None = None) -> tuple[str, dict[str, str]]:
+def encrypted(xml: str, nonce: str | None = None, timestamp: int | None = None) -> tuple[str, dict[str, str]]:
     """Safe mode: the encrypted body and its query (signature and msg_signature), the way WeChat does it."""
+    nonce = secrets.token_hex(6) if nonce is None else nonce
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     ts = str(int(time.time()) if timestamp is None else timestamp)
     body = crypto.encrypt_message(xml, nonce, ts)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 
 from bot.messages import Button, Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.outbox.sender import Outbox, Progress, Push, SentPush, transports_of
+from bot.recipients import RecipientRules
 from storage import Database, DirectoryStore
 from storage.outbox import OutboxStore
 from tests.fakes.transport import FakeTransport
@@ -15,7 +17,7 @@ from tests.fakes.transport import FakeTransport
 
 def outbox(db: Database, **kw: object) -> Outbox:
     options: dict[str, object] = {"backoff": 0.01, "poll_interval": 0.02, "max_attempts": 4, **kw}
-    return Outbox(db, directory=DirectoryStore(db), **options)  # type: ignore[arg-type]
+    return Outbox(db, on_outcome=RecipientRules(DirectoryStore(db)).apply, **options)  # type: ignore[arg-type]
 
 
 def users(n: int, channel: str = "tg", text: str = "招工啦") -> list[Push]:
@@ -147,7 +149,8 @@ async def test_a_crash_repeats_only_the_deliveries_in_flight(db: Database) -> No
     box = outbox(db)
     await box.enqueue("posting", "1", users(10))
     store = OutboxStore(db)
-    in_flight = await store.claim("tg", 3, set(), now=1e12)  # marked sending, then the process died
+    # Another sender claimed three, then died: its lease has lapsed.
+    in_flight, _ = await store.claim("tg", 3, set(), now=time.time(), owner="dead", lease=0)
     assert len(in_flight) == 3
     sent: list[str] = []
 

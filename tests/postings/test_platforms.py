@@ -24,7 +24,7 @@ async def test_posting_reaches_telegram_and_wecom_and_records_outcomes(services:
     fake_tg = await FakeTelegram(latency=0.001).start()
     fake_wx = FakeWechat(robot_keys={"key-yancheng"})
     await fake_wx.start()
-    telegram = TelegramPushTransport(tg.TOKEN, fake_tg.base_url, SendLimiter(LIMITS), services.directory)
+    telegram = TelegramPushTransport(tg.TOKEN, fake_tg.base_url, SendLimiter(LIMITS))
     wecom = WecomRobots(WechatConfig(wecom_api_base_url=fake_wx.url, wecom_robots={"yancheng": "key-yancheng"}))
     try:
         directory = services.directory

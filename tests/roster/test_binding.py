@@ -125,9 +125,9 @@ async def test_staff_scope_and_offline_record(rdisp: Dispatcher[Services], store
     east = Chat(rdisp, "liaison-east")
     [other] = await east.say(f"/jilu 张3 {make_id(3)[-4:]} 指导")
     assert "没找到" in other.text  # 张3 lives in 西村
-    [ok] = await east.say(f"/jilu 张1 {make_id(1)[-4:]} 职业指导 入户")
+    [ok] = await east.say(f"/jilu 张1 {make_id(1)[-4:]} 职业指导 入户", message_id="m1")
     assert "已记录" in ok.text
-    [twice] = await east.say(f"/jilu 张1 {make_id(1)[-4:]} 指导 入户")
+    [twice] = await east.say(f"/jilu 张1 {make_id(1)[-4:]} 职业指导 入户", message_id="m1")  # redelivered
     assert "已经记过" in twice.text
     [station] = await Chat(rdisp, "station-q").say(f"/jilu 张4 {make_id(4)[-4:]} 推介 招聘会")
     assert "已记录" in station.text

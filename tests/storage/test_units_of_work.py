@@ -27,7 +27,7 @@ async def test_a_failed_batch_rolls_back_only_its_own_writes(db: Database) -> No
     """An outbox mark and a chat log written while an import fails stay written."""
     outbox = OutboxStore(db)
     await outbox.insert("notice", "1", [NewDelivery("test", "c1", "user", {"text": "hi"})], now=0)
-    [delivery] = await outbox.claim("test", 1, set(), now=1)
+    [delivery], _ = await outbox.claim("test", 1, set(), now=1, owner="s1", lease=60)
     inside = asyncio.Event()
 
     async def others() -> None:
@@ -120,17 +120,18 @@ async def test_a_second_connection_waits_for_the_unit_of_work(db: Database, tmp_
     assert row is not None and row[0] == 2
 
 
-async def test_databases_from_before_008_lose_their_triggers(tmp_path: Path) -> None:
+async def test_databases_from_before_the_health_migration_lose_their_triggers(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    async with await Database.open(path):
-        pass
-    with sqlite3.connect(path) as conn:  # as databases created with the trigger-keeping 006 were
+    shipped = migrations("sqlite")
+    before = next(m.number for m in shipped if "storage_health" in m.name) - 1
+    with sqlite3.connect(path) as conn:  # as databases created with the trigger-keeping roster migration were
+        for migration in shipped[:before]:
+            conn.executescript(migration.sql)
         conn.execute(
             "CREATE TRIGGER service_counts_insert AFTER INSERT ON service_events BEGIN "
             "UPDATE service_counts SET training = training + 100; END"
         )
-        conn.execute("DROP TABLE health_probe")
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute(f"PRAGMA user_version = {before}")
     async with await Database.open(path) as db:
         assert await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'trigger'") == []
         assert await ServiceLedger(db).record("training", "course:1", person_id="p1")

@@ -38,6 +38,7 @@ from bot.channels.telegram.webhook import check_config, webhook_handler, webhook
 from bot.config import ConfigError, TelegramConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Capabilities, Inbound, Reply
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.webhook = config.mode == "webhook"
         self.limiter = SendLimiter(limits or PushLimits.from_config(config))
-        self.push_transport = TelegramPushTransport(config.token, config.base_url, self.limiter, services.directory)
+        self.push_transport = TelegramPushTransport(config.token, config.base_url, self.limiter)
         builder = (
             ApplicationBuilder()
             .bot(build_bot(config.token, config.base_url))
@@ -88,7 +89,7 @@ class TelegramChannel:
         if self.webhook:
             builder = builder.updater(None)
         self.app: Application[Any, Any, Any, Any, Any, Any] = builder.build()
-        self.sender = ReplySender(self.app.bot, self.limiter, services.directory)
+        self.sender = ReplySender(self.app.bot, self.limiter, services.recipients.apply)
         self.app.add_handler(ChatMemberHandler(self._on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
         self.app.add_handler(CallbackQueryHandler(self._on_callback))
         self.app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
@@ -211,7 +212,8 @@ class TelegramChannel:
         gone, was_gone = _gone(change.new_chat_member), _gone(change.old_chat_member)
         if kind == "private":
             if gone:
-                await self.services.directory.set_reachability(CHANNEL, chat_id, "unreachable")
+                blocked = DeliveryResult(DeliveryStatus.UNREACHABLE, "blocked the bot")
+                await self.services.recipients.apply(PushTarget(CHANNEL, chat_id, "user", chat_id), blocked)
             else:
                 await self.services.directory.seen(CHANNEL, chat_id, chat_id, inbound=False)
         elif kind == "group" and gone != was_gone:
@@ -232,8 +234,8 @@ class TelegramChannel:
             old, new = str(message.migrate_from_chat_id), str(message.chat.id)
         else:
             return
-        await self.services.directory.move_group(CHANNEL, old, new)
-        log.info("telegram: group %s migrated to %s", old, new)
+        moved = DeliveryResult(DeliveryStatus.RETRY, "group migrated", new_recipient=new)
+        await self.services.recipients.apply(PushTarget(CHANNEL, old, "group"), moved)
 
     async def _on_error(self, update: object, context: Context) -> None:
         log.error("telegram: handling an update failed: %r", context.error, exc_info=context.error)

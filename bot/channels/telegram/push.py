@@ -1,7 +1,8 @@
 """The Telegram PushTransport: rate-limited sends for the outbox, each outcome classified.
 
 Pushes use their own Bot (its own HTTP connection pool), so a broadcast never occupies the
-connections interactive replies use, and the SendLimiter only ever delays pushes.
+connections interactive replies use, and the SendLimiter only ever delays pushes. The transport
+changes no recipient's state: `classify` names what happened, bot/recipients.py decides what it means.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from bot.channels.telegram.render import render, send_outgoing
 from bot.channels.telegram.updates import CHANNEL
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
-from storage import DirectoryStore
-from storage.directory import Reachability
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +46,31 @@ def is_group(chat_id: str, kind: RecipientKind) -> bool:
     return kind == "group" or chat_id.startswith("-")
 
 
+NO_SUCH_CHAT = ("chat not found", "user not found", "peer_id_invalid", "chat_id is empty")
+
+
+def classify_bad_request(exc: BadRequest) -> DeliveryResult:
+    """A 400 names either a chat that does not exist (the recipient is invalid) or a defect of the
+    message itself, e.g. "can't parse entities" (the recipient is fine: never stop them for it)."""
+    detail = f"400: {exc.message}"
+    if any(words in exc.message.lower() for words in NO_SUCH_CHAT):
+        return DeliveryResult(DeliveryStatus.INVALID, detail)
+    return DeliveryResult(DeliveryStatus.BAD_REQUEST, detail)
+
+
 class TelegramPushTransport:
     """push(recipient, kind, reply) -> DeliveryResult, honouring Telegram's limits (see SendLimiter)."""
 
     channel = CHANNEL
 
-    def __init__(self, token: str, base_url: str, limiter: SendLimiter, directory: DirectoryStore) -> None:
+    def __init__(self, token: str, base_url: str, limiter: SendLimiter) -> None:
         self.limiter = limiter
-        self.directory = directory
         self.bot = TolerantBot(
             token, base_url=base_url, request=HTTPXRequest(connection_pool_size=64, pool_timeout=30.0)
         )
         self._ready = asyncio.Lock()
         self._started = False
-        self.stats: dict[str, int] = {"sent": 0, "retry_after": 0, "forbidden": 0, "invalid": 0, "network": 0}
+        self.stats = dict.fromkeys(("sent", "retry_after", "forbidden", "invalid", "bad_request", "network"), 0)
 
     async def start(self) -> None:
         async with self._ready:
@@ -83,12 +93,9 @@ class TelegramPushTransport:
             except TelegramError as exc:  # network down: keep the push for later
                 return DeliveryResult(DeliveryStatus.RETRY, f"network: {exc.message}")
         result = await self._send(recipient, kind, reply)
-        if result.new_recipient is not None:
-            await self.directory.move_group(CHANNEL, recipient, result.new_recipient)
+        if result.new_recipient is not None:  # migrated: send at the new id now (the hook moves the binding)
             moved = await self._send(result.new_recipient, kind, reply)
-            await self._record(result.new_recipient, kind, moved)
             return DeliveryResult(moved.status, moved.detail, moved.retry_after, result.new_recipient)
-        await self._record(recipient, kind, result)
         return result
 
     async def _send(self, chat_id: str, kind: RecipientKind, reply: Reply) -> DeliveryResult:
@@ -108,8 +115,9 @@ class TelegramPushTransport:
             self.stats["forbidden"] += 1
             return DeliveryResult(DeliveryStatus.UNREACHABLE, f"403: {exc.message}")
         except BadRequest as exc:  # before NetworkError: BadRequest is a subclass of it
-            self.stats["invalid"] += 1
-            return DeliveryResult(DeliveryStatus.INVALID, f"400: {exc.message}")
+            result = classify_bad_request(exc)
+            self.stats[result.status.value] += 1
+            return result
         except NetworkError as exc:  # timeouts, connection errors, 5xx: the outbox backs off
             self.stats["network"] += 1
             return DeliveryResult(DeliveryStatus.RETRY, f"network: {exc.message}")
@@ -118,14 +126,3 @@ class TelegramPushTransport:
             return DeliveryResult(DeliveryStatus.RETRY, f"telegram: {exc.message}")
         self.stats["sent"] += 1
         return DeliveryResult(DeliveryStatus.SENT)
-
-    async def _record(self, recipient: str, kind: RecipientKind, result: DeliveryResult) -> None:
-        """Remember who can no longer be reached, so nobody keeps pushing to them."""
-        if result.status is DeliveryStatus.UNREACHABLE or (
-            result.status is DeliveryStatus.INVALID and "chat not found" in result.detail.lower()
-        ):
-            if is_group(recipient, kind):
-                await self.directory.set_group_active(CHANNEL, recipient, False)
-            else:
-                status: Reachability = "unreachable" if result.status is DeliveryStatus.UNREACHABLE else "invalid"
-                await self.directory.set_reachability(CHANNEL, recipient, status)

@@ -98,6 +98,7 @@ def message_inbound(message: Message, me: BotIdentity) -> Inbound | None:
         mentioned=mentioned,
         chat_title=message.chat.title or "",
         received_at=message.date,
+        message_id=str(message.message_id),
     )
 
 

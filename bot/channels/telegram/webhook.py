@@ -1,6 +1,7 @@
 """Webhook mode: Telegram posts updates to a route on the bot's aiohttp server, with a secret token.
 
-Calls without the right `X-Telegram-Bot-Api-Secret-Token` get 403, bodies that are no update 400.
+Calls without the right `X-Telegram-Bot-Api-Secret-Token` get 403, bodies that are no update (not JSON,
+nested too deep to parse, no update_id) 400.
 Authentic updates are queued for the Application and acknowledged at once; one that does not parse
 is acknowledged too (and logged), or Telegram would deliver it again and again.
 """
@@ -54,7 +55,7 @@ def webhook_handler(secret: str, bot: Bot, queue: asyncio.Queue[object]) -> WebH
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser recurses
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             log.warning("telegram webhook: rejected a body that is no update")

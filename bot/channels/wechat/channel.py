@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import time
 from collections.abc import Coroutine
@@ -32,7 +33,7 @@ from bot.channels.wechat.xml import Refused, check_query, check_xml, decrypt, en
 from bot.config import ConfigError, WechatConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
-from bot.outbox.delivery import DeliveryStatus, PushTransport
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class WechatChannel:
             await self.robots.bind(self.services.directory, self.townships)
         try:
             while True:
-                await self.store.prune()
+                await self.store.prune(replay_window=self.config.replay_window)
                 await asyncio.sleep(3600)
         finally:
             if self._later:
@@ -112,14 +113,20 @@ class WechatChannel:
         encrypted = request.query.get("encrypt_type", "raw").lower() == "aes"
         try:
             check_query(request.query, self.config.token, self.config.replay_window)
-            xml = check_xml(await self._body(request))
+            if not encrypted and self.config.require_encryption:
+                raise Refused(403, "plain-mode message refused (require_encryption)")
+            if not encrypted and self.crypto is not None and not self.config.compat_mode:
+                raise Refused(403, "plain-mode message refused: a key is set (wechat.compat_mode: 兼容模式)")
+            raw = await self._body(request)
+            xml = check_xml(raw)
             if encrypted:
                 if self.crypto is None:
                     raise Refused(400, "safe mode message but no EncodingAESKey configured")
                 xml = decrypt(self.crypto, xml, request.query)
-            elif self.config.require_encryption:
-                raise Refused(403, "plain-mode message refused (require_encryption)")
             incoming = parse(xml)
+            digest = hashlib.sha256(raw).hexdigest()
+            if not await self.store.first_use(request.query["timestamp"], request.query["nonce"], digest):
+                raise Refused(403, "replayed timestamp and nonce with another body")
         except Refused as exc:
             log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
             return web.Response(status=exc.status, text="refused")
@@ -197,10 +204,8 @@ class WechatChannel:
         return texts[0]
 
     async def _unsubscribe(self, incoming: Incoming) -> None:
-        directory = self.services.directory
-        if await directory.reachability(CHANNEL, incoming.user_id) is None:
-            await directory.seen(CHANNEL, incoming.user_id, incoming.user_id, inbound=False)
-        await directory.set_reachability(CHANNEL, incoming.user_id, "unreachable")
+        gone = DeliveryResult(DeliveryStatus.UNREACHABLE, "unsubscribed")
+        await self.services.recipients.apply(PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id), gone)
         if incoming.inbound is not None:
             await self.dispatcher.dispatch(incoming.inbound)  # features may react; nothing can be sent
         await self.store.mark(incoming.key, "silent")
@@ -220,6 +225,7 @@ class WechatChannel:
 
     async def _push(self, incoming: Incoming, replies: list[Reply], mark: bool = True) -> None:
         result = await self.transport.deliver(incoming.user_id, replies)
+        await self.services.recipients.apply(PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id), result)
         if result.status is not DeliveryStatus.SENT:
             log.warning("answer for %s not delivered: %s %s", incoming.key, result.status.value, result.detail)
         if mark:

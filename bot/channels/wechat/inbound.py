@@ -44,17 +44,18 @@ def parse(xml: str) -> Incoming:
     """Parse checked XML (see wechat_xml.check_xml) with wechatpy and decide what to do."""
     try:
         message: Any = parse_message(xml)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise Refused(400, "not a WeChat message") from None
-    user, account = _text(message.source), _text(message.target)
-    if not user or not account or message.time is None:
+        user, account, created = _text(message.source), _text(message.target), message.time
+        _ = message.id  # CreateTime, MsgId and a template's MsgID must be numbers (wechatpy converts on access)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        raise Refused(400, "not a WeChat message, or CreateTime / MsgId is not a number") from None
+    if not user or not account or created is None:
         raise Refused(400, "message without FromUserName, ToUserName or CreateTime")
     return _translate(message, user, account)
 
 
 def _translate(message: BaseMessage, user: str, account: str) -> Incoming:
     key = f"msg:{message.id}" if getattr(message, "type", "") != "event" and message.id else _event_key(message, user)
-    base = Inbound(channel=CHANNEL, user_id=user, chat_id=user)
+    base = Inbound(channel=CHANNEL, user_id=user, chat_id=user, message_id=key)
     if isinstance(message, TextMessage):
         inbound = replace(base, text=_text(message.content))
         return Incoming(key, user, account, "dispatch", inbound, opens_window=True)

@@ -5,8 +5,11 @@
 - Outside the window (or with the window's messages used up): the configured template message, or
   OUT_OF_WINDOW when no template is configured.
 - 45015 (window passed) / 45047 (too many messages) fall back like an expired window; 43004 (not
-  following) makes the user unreachable; 40003 (bad OpenID) invalid; 45009 (API quota) is retried
-  after the quota resets at midnight Beijing time. Every attempt is recorded in wechat_sends.
+  following) is classified unreachable, 40003 (bad OpenID) invalid, a malformed message (empty,
+  too long, wrong type or template) a bad request; 45009 (API quota) is retried after the quota resets
+  at midnight Beijing time. Every attempt is recorded in wechat_sends. The transport only reads the
+  directory (window, known reachability); what an outcome does to the user is decided by the outcome
+  hook (bot/recipients.py).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ OUT_OF_WINDOW_CODES = {45015, 45047}
 NOT_FOLLOWING = 43004
 BAD_OPENID = 40003
 QUOTA = 45009
+BAD_MESSAGE = {40008, 40037, 44002, 44004, 45002}  # message type, template id, empty, too long
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TEMPLATE_BODY_CHARS = 180
 
@@ -119,29 +123,26 @@ class WechatPush:
         return DeliveryResult(DeliveryStatus.SENT, f"msgid {msg_id}" if msg_id else "")
 
     async def _failed(self, kind: SendKind, user: str, exc: WechatApiError) -> DeliveryResult:
-        result = await self._classify(user, exc)
+        result = classify(exc)
         await self.store.record_send(user, kind, result.status.value, exc.errcode)
         log.info("WeChat %s message not delivered: %s (%s)", kind, result.status.value, exc.errcode)
         return result
 
-    async def _classify(self, user: str, exc: WechatApiError) -> DeliveryResult:
-        detail = f"{exc.errcode} {exc.errmsg}".strip()
-        if exc.errcode in OUT_OF_WINDOW_CODES:
-            return DeliveryResult(DeliveryStatus.OUT_OF_WINDOW, detail)
-        if exc.errcode == NOT_FOLLOWING:
-            await self._mark(user, "unreachable")
-            return DeliveryResult(DeliveryStatus.UNREACHABLE, detail)
-        if exc.errcode == BAD_OPENID:
-            await self._mark(user, "invalid")
-            return DeliveryResult(DeliveryStatus.INVALID, detail)
-        if exc.errcode == QUOTA:
-            return DeliveryResult(DeliveryStatus.RETRY, detail, retry_after=seconds_to_quota_reset())
-        return DeliveryResult(DeliveryStatus.RETRY, detail)
 
-    async def _mark(self, user: str, status: str) -> None:
-        if await self.directory.reachability(CHANNEL, user) is None:
-            await self.directory.seen(CHANNEL, user, user, inbound=False)
-        await self.directory.set_reachability(CHANNEL, user, "unreachable" if status == "unreachable" else "invalid")
+def classify(exc: WechatApiError) -> DeliveryResult:
+    """What a WeChat API error says about a message to one user."""
+    detail = f"{exc.errcode} {exc.errmsg}".strip()
+    if exc.errcode in OUT_OF_WINDOW_CODES:
+        return DeliveryResult(DeliveryStatus.OUT_OF_WINDOW, detail)
+    if exc.errcode == NOT_FOLLOWING:
+        return DeliveryResult(DeliveryStatus.UNREACHABLE, detail)
+    if exc.errcode == BAD_OPENID:
+        return DeliveryResult(DeliveryStatus.INVALID, detail)
+    if exc.errcode in BAD_MESSAGE:
+        return DeliveryResult(DeliveryStatus.BAD_REQUEST, detail)
+    if exc.errcode == QUOTA:
+        return DeliveryResult(DeliveryStatus.RETRY, detail, retry_after=seconds_to_quota_reset())
+    return DeliveryResult(DeliveryStatus.RETRY, detail)
 
 
 def seconds_to_quota_reset(now: datetime | None = None) -> float:

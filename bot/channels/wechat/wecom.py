@@ -4,7 +4,8 @@ An Official Account cannot post into WeChat groups; a township whose group is a 
 group robot and the county configures its webhook key (wechat.wecom_robots, township id -> key).
 Each configured robot is bound in the directory as group chat "wecom"/<township id>, so pushes to a
 township find it like any other group. Limits: text (or markdown) of at most 2048 bytes, at most 20
-messages a minute per robot; the key is a secret and is never stored or logged.
+messages a minute per robot; the key is a secret and is never stored or logged. Outcomes are only
+classified here (a removed robot: invalid; a malformed message: a bad request); bot/recipients.py decides.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ CHANNEL = "wecom"
 PER_MINUTE = 20
 INVALID_KEY = {93000, 93004}  # invalid webhook url / robot removed from the group
 RATE_LIMITED = 45009
+BAD_MESSAGE = {40008, 40058, 44004, 45002}  # message type, parameter, empty content, too long
 
 
 class RateLimiter:
@@ -127,6 +129,8 @@ class WecomRobots:
         log.info("WeCom robot for %s: %s", recipient, detail)
         if errcode in INVALID_KEY:
             return DeliveryResult(DeliveryStatus.INVALID, detail)
+        if errcode in BAD_MESSAGE:
+            return DeliveryResult(DeliveryStatus.BAD_REQUEST, detail)
         if errcode == RATE_LIMITED:
             return DeliveryResult(DeliveryStatus.RETRY, detail, retry_after=60.0)
         return DeliveryResult(DeliveryStatus.RETRY, detail)

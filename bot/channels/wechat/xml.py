@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import re
+import struct
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -45,7 +46,7 @@ def check_query(query: Mapping[str, str], token: str, replay_window: float, now:
         raise Refused(403, "missing signature parameters")
     if not hmac.compare_digest(signature(token, timestamp, nonce), given):
         raise Refused(403, "bad signature")
-    if not timestamp.isdigit():
+    if not (timestamp.isascii() and timestamp.isdecimal()):
         raise Refused(403, "bad timestamp")
     if abs((time.time() if now is None else now) - int(timestamp)) > replay_window:
         raise Refused(403, "stale timestamp")
@@ -81,7 +82,7 @@ def decrypt(crypto: WeChatCrypto, outer: str, query: Mapping[str, str]) -> str:
         raise Refused(403, "message is for another AppID") from None
     except (KeyError, TypeError):
         raise Refused(400, "no Encrypt element") from None
-    except (ValueError, UnicodeDecodeError, IndexError):
+    except (ValueError, UnicodeDecodeError, IndexError, struct.error):  # e.g. an Encrypt shorter than one block
         raise Refused(400, "cannot decrypt") from None
     return check_xml(str(plain).encode("utf-8"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,7 +12,7 @@ from bot.channels.telegram.limits import PushLimits
 from bot.config import TelegramConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
-from bot.outbox.delivery import DeliveryStatus
+from bot.outbox.sender import Push
 from bot.services import Services
 from handlers.groups import JOINED, NOT_STAFF
 from storage import Staff
@@ -122,8 +123,9 @@ async def test_push_to_a_migrated_group_follows_it(
     new_id = -1009876543210
     await services.directory.bind_group("telegram", str(GROUP), "群", "sunjiaping", str(LIAISON))
     fake.always[str(GROUP)] = migrated(new_id)
-    result = await bot.push_transport.push(str(GROUP), "group", Reply("新岗位：县城保洁员"))
-    assert result.status is DeliveryStatus.SENT and result.new_recipient == str(new_id)
+    await services.outbox.enqueue("notice", "n1", [Push("telegram", str(GROUP), "group", Reply("新岗位：县城保洁员"))])
+    await asyncio.wait_for(services.outbox.run({"telegram": bot.push_transport}, until_idle=True), 10)
+    assert (await services.outbox.progress("notice", "n1")).sent == 1
     [posted] = fake.sent_to(new_id)
     assert posted.text == "新岗位：县城保洁员"
     [group] = await services.directory.groups_in(["sunjiaping"])

@@ -18,7 +18,7 @@ from bot.outbox.sender import transports_of
 from bot.services import Services
 from handlers import faq, groups
 from tests.fakes import telegram_updates as tg
-from tests.fakes.telegram import BLOCKED, FakeTelegram, running
+from tests.fakes.telegram import BLOCKED, Failure, FakeTelegram, running
 
 FAST = PushLimits(push_per_second=200, group_per_window=5, group_window=0.5, chat_interval=0.02)
 USER = 4242
@@ -175,6 +175,17 @@ async def test_blocking_the_bot_marks_the_user_unreachable(
     fake.always[str(USER + 1)] = BLOCKED
     await bot.send(str(USER + 1), Reply("工作人员答复了"))  # a relay to a blocked user: noted, not raised
     assert (await services.directory.reachability("telegram", str(USER + 1)) or ("",))[0] == "unreachable"
+
+
+async def test_a_reply_telegram_cannot_parse_leaves_the_user_reachable(
+    fake: FakeTelegram, bot: TelegramChannel, services: Services
+) -> None:
+    await fake.push_update(tg.private_text(USER, "/start"))
+    await fake.wait_sent(USER)
+    fake.always[str(USER)] = Failure(400, "Bad Request: can't parse entities: unclosed start tag at byte offset 9")
+    await bot.send(str(USER), Reply("工作人员答复了"))  # logged and counted, not raised
+    assert (await services.directory.reachability("telegram", str(USER)) or ("",))[0] == "active"
+    assert services.recipients.counts["bad_request"] == 1
 
 
 async def test_an_update_that_does_not_parse_is_skipped_not_retried_forever(

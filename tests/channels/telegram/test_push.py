@@ -20,12 +20,22 @@ from bot.outbox.delivery import DeliveryStatus
 from bot.outbox.sender import Outbox, Push
 from bot.services import Services
 from tests.fakes import telegram_updates as tg
-from tests.fakes.telegram import BLOCKED, KICKED, NOT_FOUND, FakeTelegram, FloodLimits, running, too_many
+from tests.fakes.telegram import (
+    BLOCKED,
+    KICKED,
+    NOT_FOUND,
+    Failure,
+    FakeTelegram,
+    FloodLimits,
+    running,
+    too_many,
+)
 
 LIMITS = PushLimits(push_per_second=40, group_per_window=5, group_window=0.5, chat_interval=0.1)
 # What the fake enforces with 429s: the same limits, less a little for loopback jitter.
 FLOOD = FloodLimits(overall_per_second=44, group_per_window=5, group_window=0.45, chat_interval=0.08)
 GROUP = "-5001"
+UNPARSABLE = Failure(400, 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 3')
 
 
 @pytest.fixture
@@ -37,40 +47,74 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def transport(fake: FakeTelegram, services: Services) -> AsyncIterator[TelegramPushTransport]:
-    push = TelegramPushTransport(tg.TOKEN, fake.base_url, SendLimiter(LIMITS), services.directory)
+    push = TelegramPushTransport(tg.TOKEN, fake.base_url, SendLimiter(LIMITS))
     yield push
     await push.close()
 
 
-async def test_outcomes_are_classified_and_recorded(
+async def test_outcomes_are_classified_and_nobody_is_marked_by_the_transport(
     fake: FakeTelegram, transport: TelegramPushTransport, services: Services
 ) -> None:
-    for user in ("11", "12", "13"):
+    for user in ("11", "12", "13", "14"):
         await services.directory.seen("telegram", user, user)
     fake.always["12"] = BLOCKED
     fake.always["13"] = NOT_FOUND
+    fake.always["14"] = UNPARSABLE
     assert (await transport.push("11", "user", Reply("岗位"))).status is DeliveryStatus.SENT
     blocked = await transport.push("12", "user", Reply("岗位"))
     missing = await transport.push("13", "user", Reply("岗位"))
+    malformed = await transport.push("14", "user", Reply("岗位"))
     assert blocked.status is DeliveryStatus.UNREACHABLE and blocked.final
     assert missing.status is DeliveryStatus.INVALID and "chat not found" in missing.detail.lower()
-    assert (await services.directory.reachability("telegram", "12") or ("",))[0] == "unreachable"
-    assert (await services.directory.reachability("telegram", "13") or ("",))[0] == "invalid"
+    assert malformed.status is DeliveryStatus.BAD_REQUEST and malformed.final
     await services.directory.bind_group("telegram", GROUP, "群", "qiansuo", "1")
     fake.always[GROUP] = KICKED
     assert (await transport.push(GROUP, "group", Reply("岗位"))).status is DeliveryStatus.UNREACHABLE
+    for user in ("12", "13", "14"):  # the transport only classifies: the outcome hook decides
+        assert (await services.directory.reachability("telegram", user) or ("",))[0] == "active"
+    assert len(await services.directory.groups_in(["qiansuo"])) == 1
+
+
+async def test_one_hook_decides_and_a_bad_request_never_stops_a_recipient(
+    fake: FakeTelegram, transport: TelegramPushTransport, services: Services
+) -> None:
+    for user in ("12", "13", "14"):
+        await services.directory.seen("telegram", user, user)
+    await services.directory.bind_group("telegram", GROUP, "群", "qiansuo", "1")
+    fake.always.update({"12": BLOCKED, "13": NOT_FOUND, "14": UNPARSABLE, GROUP: KICKED})
+    pushes = [Push("telegram", u, "user", Reply("岗位"), user_id=u) for u in ("12", "13", "14")]
+    await services.outbox.enqueue("notice", "7", [*pushes, Push("telegram", GROUP, "group", Reply("岗位"))])
+    await asyncio.wait_for(services.outbox.run({"telegram": transport}, until_idle=True), 10)
+    statuses = await services.db.fetchall("SELECT recipient, status, detail FROM outbox ORDER BY recipient")
+    assert {r[0]: r[1] for r in statuses} == {
+        GROUP: "unreachable",
+        "12": "unreachable",
+        "13": "invalid",
+        "14": "failed",
+    }
+    assert "bad request" in str(statuses[-1][2])  # the delivery failed as a bad request ...
+    reach = {u: (await services.directory.reachability("telegram", u) or ("",))[0] for u in ("12", "13", "14")}
+    assert reach == {"12": "unreachable", "13": "invalid", "14": "active"}  # ... the recipient is still reachable
+    assert services.recipients.counts["bad_request"] == 1
     assert await services.directory.groups_in(["qiansuo"]) == []
+    progress = await services.outbox.progress("notice", "7")
+    assert (progress.sent, progress.failed) == (0, 4)
+
+    del fake.always["14"]  # the next, well-formed message reaches the same person
+    await services.outbox.enqueue("notice", "8", [Push("telegram", "14", "user", Reply("岗位"), user_id="14")])
+    await asyncio.wait_for(services.outbox.run({"telegram": transport}, until_idle=True), 10)
+    assert (await services.outbox.progress("notice", "8")).sent == 1
 
 
 async def test_network_errors_are_retried(services: Services) -> None:
-    closed = TelegramPushTransport(tg.TOKEN, "http://127.0.0.1:9/bot", SendLimiter(LIMITS), services.directory)
+    closed = TelegramPushTransport(tg.TOKEN, "http://127.0.0.1:9/bot", SendLimiter(LIMITS))
     result = await closed.push("11", "user", Reply("岗位"))
     await closed.close()
     assert result.status is DeliveryStatus.RETRY and result.detail.startswith("network")
 
 
 async def test_a_rejected_token_is_retried_without_quoting_it(fake: FakeTelegram, services: Services) -> None:
-    wrong = TelegramPushTransport("999:wrong", fake.base_url, SendLimiter(LIMITS), services.directory)
+    wrong = TelegramPushTransport("999:wrong", fake.base_url, SendLimiter(LIMITS))
     result = await wrong.push("11", "user", Reply("岗位"))
     await wrong.close()
     assert result.status is DeliveryStatus.RETRY and "999:wrong" not in result.detail
@@ -118,7 +162,7 @@ async def test_outbox_retries_a_429_through_the_transport(
     fake: FakeTelegram, transport: TelegramPushTransport, services: Services
 ) -> None:
     fake.once["31"] = deque([too_many(1)])
-    outbox = Outbox(services.db, directory=services.directory, backoff=0.05, poll_interval=0.05)
+    outbox = Outbox(services.db, on_outcome=services.recipients.apply, backoff=0.05, poll_interval=0.05)
     pushes = [Push("telegram", str(30 + i), "user", Reply("招聘会通知"), user_id=str(30 + i)) for i in range(4)]
     assert await outbox.enqueue("briefing", "fair", pushes) == 4
     await asyncio.wait_for(outbox.run({"telegram": transport}, until_idle=True), 10)

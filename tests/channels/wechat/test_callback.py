@@ -51,6 +51,7 @@ def config(tmp_path: Path, fake: FakeWechat) -> Config:
         app_secret=fake.app_secret,
         api_base_url=fake.url,
         reply_budget_ms=3000,
+        compat_mode=True,  # 兼容模式: the plain-mode tests post plain XML although a key is set
     )
     return Config(data_dir=tmp_path / "data", content_dir=CONTENT, wechat=wechat)
 

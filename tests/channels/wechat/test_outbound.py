@@ -14,7 +14,7 @@ from bot.channels.wechat.api import WechatApi
 from bot.channels.wechat.outbound import WechatPush, seconds_to_quota_reset
 from bot.config import Config, WechatConfig
 from bot.messages import Button, Reply
-from bot.outbox.delivery import DeliveryStatus
+from bot.outbox.delivery import DeliveryStatus, PushTarget
 from bot.services import Services
 from storage import Database, DirectoryStore
 from storage.wechat import WechatStore
@@ -113,11 +113,26 @@ async def test_45015_falls_back_to_template_and_is_recorded(
 async def test_43004_makes_the_user_unreachable(push: WechatPush, services: Services, fake: FakeWechat) -> None:
     await wrote(services, "gone")
     fake.fail_next(CS, 43004)
-    assert (await push.push("gone", "user", Reply("消息"))).status is DeliveryStatus.UNREACHABLE
+    result = await push.push("gone", "user", Reply("消息"))
+    assert result.status is DeliveryStatus.UNREACHABLE
+    await services.recipients.apply(PushTarget("wechat", "gone", "user", "gone"), result)  # as the outbox does
     status = await services.directory.reachability("wechat", "gone")
     assert status is not None and status[0] == "unreachable"
     assert (await push.push("gone", "user", Reply("再试"))).status is DeliveryStatus.UNREACHABLE
     assert fake.calls == [CS]  # no second call for an unreachable user
+
+
+async def test_a_malformed_message_fails_and_the_user_stays_reachable(
+    push: WechatPush, services: Services, fake: FakeWechat
+) -> None:
+    await wrote(services, "u4")
+    fake.fail_next(CS, 45002)  # content size out of limit: the message's defect
+    result = await push.push("u4", "user", Reply("消息"))
+    assert result.status is DeliveryStatus.BAD_REQUEST and result.final
+    await services.recipients.apply(PushTarget("wechat", "u4", "user", "u4"), result)
+    status = await services.directory.reachability("wechat", "u4")
+    assert status is not None and status[0] == "active"
+    assert (await push.push("u4", "user", Reply("消息"))).status is DeliveryStatus.SENT
 
 
 async def test_45009_quota_is_retried_later(push: WechatPush, services: Services, fake: FakeWechat) -> None:
