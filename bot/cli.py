@@ -1,4 +1,4 @@
-"""Command line: `python -m bot {serve,chat,ask,content check,questions,config}` (also `wuzhai-bot`)."""
+"""Command line: `python -m bot {serve,chat,ask,content check,questions,config,db,…}` (also `wuzhai-bot`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from bot import database_cli
 from bot.admin import cli as web_cli
+from bot.cli_parser import ChineseParser
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
 from bot.logs import setup_logging
@@ -23,33 +25,44 @@ EXIT_USAGE = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="五寨县人社局就业帮扶机器人")
+    parser = ChineseParser(
+        prog="python -m bot",
+        description="五寨县人社局就业帮扶机器人。时间一律为北京时间（Asia/Shanghai）。",
+        epilog="每个命令加 -h 看它的用法，例如：python -m bot report -h",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the bot: configured channels, or the console when none is")
-    sub.add_parser("chat", help="talk to the bot in this terminal as a laborer")
-    ask = sub.add_parser("ask", help="answer questions from the arguments or one per line from stdin")
-    ask.add_argument("--json", action="store_true", help="one JSON object per line")
-    ask.add_argument("question", nargs="*")
-    content = sub.add_parser("content", help="content pack tools")
-    content.add_argument("action", choices=["check", "eval"], help="check: validate; eval: measure matching")
-    content.add_argument("file", nargs="?", help="eval: TSV of expected ids and questions")
-    questions = sub.add_parser("questions", help="open questions for staff (most asked first)")
-    questions.add_argument("--all", action="store_true", help="include answered questions")
-    questions.add_argument("--limit", type=int, default=50)
+    sub.add_parser("serve", help="运行机器人：已配置的渠道；都没配置时用终端对话")
+    sub.add_parser("chat", help="在终端里以劳动力身份和机器人对话")
+    ask = sub.add_parser("ask", help="看 FAQ 怎么回答：问题写在参数里，或从标准输入每行一个")
+    ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
+    ask.add_argument("question", nargs="*", help="问题")
+    content = sub.add_parser("content", help="内容包工具：检查、测评")
+    content.add_argument(
+        "action", choices=["check", "eval"], metavar="操作", help="check 检查内容；eval 测评匹配准确率"
+    )
+    content.add_argument("file", nargs="?", help="eval：期望编号和问题的 TSV 文件")
+    questions = sub.add_parser("questions", help="机器人答不了的问题（问得多的在前）")
+    questions.add_argument("--all", action="store_true", help="也列出已答复的")
+    questions.add_argument("--limit", type=int, default=50, help="显示条数")
     qsub = questions.add_subparsers(dest="action")
-    answer = qsub.add_parser("answer", help="answer an open question; the askers get it relayed")
-    answer.add_argument("id", type=int)
-    answer.add_argument("text")
-    answer.add_argument("--by", default="staff", help="who answers (kept with the answer)")
-    sub.add_parser("config", help="print the effective configuration, secrets hidden")
+    answer = qsub.add_parser("answer", help="答复一个问题，机器人转告所有问过的人")
+    answer.add_argument("id", type=int, help="问题编号")
+    answer.add_argument("text", help="答复内容")
+    answer.add_argument("--by", default="staff", help="答复人（和答复一起保存）")
+    sub.add_parser("config", help="显示生效的配置（密钥隐藏）")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
+    database_cli.add_parsers(sub)  # db copy --to postgresql://…
     web_cli.add_parsers(sub)  # web invite|accounts
-    wechat = sub.add_parser("wechat", help="WeChat Official Account tools")
-    wechat.add_argument("action", choices=["menu"], help="menu: create the custom menu from content/wechat_menu.toml")
-    wechat.add_argument("--check", action="store_true", help="only validate the menu file")
-    telegram = sub.add_parser("telegram", help="Telegram tools")
-    telegram.add_argument("action", choices=["links"], help="links: a deep link per township (t.me/<bot>?start=t_<id>)")
+    wechat = sub.add_parser("wechat", help="微信公众号工具")
+    wechat.add_argument(
+        "action", choices=["menu"], metavar="操作", help="menu：按 content/wechat_menu.toml 创建自定义菜单"
+    )
+    wechat.add_argument("--check", action="store_true", help="只检查菜单文件")
+    telegram = sub.add_parser("telegram", help="Telegram 工具")
+    telegram.add_argument(
+        "action", choices=["links"], metavar="操作", help="links：每个乡镇的深度链接（t.me/<bot>?start=t_<id>）"
+    )
     return parser
 
 
@@ -58,17 +71,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config()
     except ConfigError as exc:
-        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        print(f"配置错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging(config.log_level)
     try:
         return _run(args, config)
     except ContentError as exc:
-        print(f"内容有误，机器人不能启动 / invalid content ({len(exc.problems)} problems):", file=sys.stderr)
+        print(f"内容有误，机器人不能启动（{len(exc.problems)} 处问题）：", file=sys.stderr)
         print("\n".join(f"  {p}" for p in exc.problems), file=sys.stderr)
         return 1
     except (OSError, _storage_error()) as exc:
-        print(f"错误 / error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -92,8 +105,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         briefings = load_briefings(pack)
         questions = sum(len(e.questions) for e in pack.entries.values())
         print(
-            f"OK: {len(pack.entries)} FAQ entries ({questions} questions), {len(pack.out_of_scope)} out-of-scope "
-            f"topics, {len(pack.synonyms)} synonyms, {len(pack.townships)} townships, {len(briefings)} briefings"
+            f"内容检查通过：{len(pack.entries)} 条问答（{questions} 个问法），{len(pack.out_of_scope)} 个不答的话题，"
+            f"{len(pack.synonyms)} 个同义词，{len(pack.townships)} 个乡镇/小区，{len(briefings)} 个宣讲"
         )
         return 0
     if args.command == "wechat":
@@ -112,6 +125,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return asyncio.run(_with_services(config, web_cli.run, args))
     if args.command in postings_cli.COMMANDS:
         return asyncio.run(_with_services(config, postings_cli.run, args))
+    if args.command in database_cli.COMMANDS:
+        return asyncio.run(database_cli.run(args, config))
     if args.command == "config":
         print(json.dumps(config.redacted(), ensure_ascii=False, indent=2))
         return 0
@@ -169,7 +184,7 @@ def evaluate_file(config: Config, file: str | None) -> int:
     from bot.services import build_matcher
 
     if not file:
-        print("content eval needs a TSV file", file=sys.stderr)
+        print("content eval 需要一个 TSV 文件", file=sys.stderr)
         return EXIT_USAGE
     _, matcher = build_matcher(config.content_dir)
     report = evaluate(matcher, load_cases(Path(file)))
@@ -200,18 +215,17 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
         store = svc.questions
         if args.action == "answer":
             if not args.text.strip():
-                print("答复不能为空 / the answer is empty", file=sys.stderr)
+                print("答复不能为空", file=sys.stderr)
                 return EXIT_USAGE
             answered = await store.answer(args.id, args.text.strip(), args.by)
             if answered is None:
-                print(f"没有编号 {args.id} 的问题 / no question {args.id}", file=sys.stderr)
+                print(f"没有编号 {args.id} 的问题", file=sys.stderr)
                 return 1
             queued = await relay_answer(store, svc.outbox, answered.id)
             print(f"已答复 #{answered.id}（{answered.ask_count} 人次问过），{queued} 人会收到机器人转告。")
             return 0
         rows = await store.list_open(limit=args.limit, include_answered=args.all)
-        if not rows:
-            print("没有待答复的问题。")
+        print("编号\t次数\t最近提问(北京时间)\t问题\t状态" if rows else "没有待答复的问题。")
         for q in rows:
             status = f"已答复：{q.answer}" if q.answer else "待答复"
             print(f"#{q.id}\t{q.ask_count}次\t{local_time(q.last_asked_at)}\t{q.question}\t{status}")

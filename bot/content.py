@@ -112,6 +112,13 @@ class ContentPack:
     def citation(self, entry: FaqEntry) -> str:
         return f"{entry.source.document} {entry.source.section}"
 
+    def township_rank(self, township_id: str) -> int:
+        """Position in the county's official order (townships.toml `order`); unknown ids sort last."""
+        for rank, known in enumerate(self.townships):
+            if known == township_id:
+                return rank
+        return len(self.townships)
+
     def township_by_name(self, name: str) -> Township | None:
         name = name.strip()
         for township in self.townships.values():
@@ -250,7 +257,23 @@ class _Loader:
                     self.problem("townships.toml", i, f"name or alias {label!r} is used twice")
                 names.add(label)
             townships[i] = Township(i, name, kind, aliases)
-        return townships
+        return self.in_official_order(townships)
+
+    def in_official_order(self, townships: dict[str, Township]) -> dict[str, Township]:
+        """The townships in the file's `order` list (the county's official order), checked complete."""
+        order = self.toml("townships.toml").get("order")
+        if order is None:
+            return townships
+        if not isinstance(order, list) or not all(isinstance(v, str) for v in order):
+            self.problem("townships.toml", "order", "must be a list of township ids")
+            return townships
+        unknown = [v for v in order if v not in townships]
+        missing = [v for v in townships if v not in order]
+        twice = sorted({v for v in order if order.count(v) > 1})
+        for label, ids in (("unknown ids", unknown), ("ids missing", missing), ("ids listed twice", twice)):
+            if ids:
+                self.problem("townships.toml", "order", f"{label}: {', '.join(ids)}")
+        return {i: townships[i] for i in dict.fromkeys(order) if i in townships} | townships
 
     def load_synonyms(self) -> dict[str, str]:
         mapping: dict[str, str] = {}

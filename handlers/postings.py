@@ -17,7 +17,7 @@ from bot.postings.dates import today
 from bot.postings.draft import ASK, Draft, parse_correction
 from bot.postings.extract import FIELDS, MAX_NOTICE, extract
 from bot.postings.render import draft_text, headline, manage_buttons
-from bot.routing import Router
+from bot.routing import Router, choice_number
 from bot.services import Services
 from handlers.guards import StaffCall, staff, staff_of
 from storage.conversations import Awaiting
@@ -94,7 +94,9 @@ async def show(msg: Inbound, svc: Services, draft: Draft, note: str = "") -> lis
 
 @router.awaiting(NOTICE)
 async def notice_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
-    """The notice sent after a bare /post."""
+    """The notice sent after a bare /post (a typed choice number picks 取消 instead)."""
+    if choice_number(msg.text):
+        return None
     found = await staff_of(msg, svc)
     if found is None:
         await end_draft(msg, svc)

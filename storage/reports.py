@@ -9,6 +9,8 @@ from storage.database import Database
 from storage.roster import Person, Scope
 
 _FAILED = "('unreachable', 'invalid', 'out_of_window', 'failed', 'cancelled')"
+_AFTER = "AND (p.village, p.name, p.person_id) > (?, ?, ?) "  # keyset paging, served by index people_order
+PageKey = tuple[str, str, str]
 
 # 1131 counts per person: service_counts (kept by storage/ledger.py), plus events of bound chat accounts recorded
 # after binding (still keyed by account) that the person does not already have.
@@ -28,12 +30,6 @@ _JR = "(coalesce(c.recommendations, 0) + coalesce(x.jr, 0))"
 _TR = "(coalesce(c.training, 0) + coalesce(x.tr, 0))"
 
 
-# 务工状态 values of people who do not want work (no wish, unable, in school, retired): the 1131 rate is
-# measured among the others (有就业意愿), as the notice asks.
-NOT_SEEKING = ("无就业意愿", "无意愿", "无劳动能力", "丧失劳动能力", "在校生", "在校学生", "学生", "退休", "病残")
-_SEEKING = f"p.work_status NOT IN ({', '.join(repr(v) for v in NOT_SEEKING)})"
-
-
 @dataclass(frozen=True, slots=True)
 class ReachRow:
     township_id: str
@@ -48,6 +44,8 @@ class ReachRow:
 
 @dataclass(frozen=True, slots=True)
 class CompletionRow:
+    """1131 counts of one township (or village); the services are counted among those who want work."""
+
     township_id: str
     people: int
     briefing: int  # ≥ 1 政策宣讲
@@ -56,6 +54,7 @@ class CompletionRow:
     training: int  # ≥ 1 技能培训或就业见习
     complete: int  # all four
     village: str = ""  # per village when the report is for one township
+    wanting: int = 0  # 有就业意愿: the denominator of the completion rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,20 +122,22 @@ class ReportStore:
         (有就业意愿) when wants_work."""
         where, params = scope.where()
         if wants_work:
-            where = f"{where} AND {_SEEKING}"
+            where = f"{where} AND p.wants_work = 1"  # decided at import: bot/roster/fields.py wants_work
         village = "p.village" if by_village else "''"
+        want = "p.wants_work = 1 AND "  # the 1131 services are counted among those who want work
         rows = await self.db.fetchall(
-            f"SELECT p.township_id, {village}, count(*), count(*) FILTER (WHERE {_PB} >= 1), "
-            f"count(*) FILTER (WHERE {_CG} >= 1), count(*) FILTER (WHERE {_JR} >= 3), "
-            f"count(*) FILTER (WHERE {_TR} >= 1), "
-            f"count(*) FILTER (WHERE {_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1) "
+            f"SELECT p.township_id, {village}, count(*), count(*) FILTER (WHERE {want}{_PB} >= 1), "
+            f"count(*) FILTER (WHERE {want}{_CG} >= 1), count(*) FILTER (WHERE {want}{_JR} >= 3), "
+            f"count(*) FILTER (WHERE {want}{_TR} >= 1), "
+            f"count(*) FILTER (WHERE {want}{_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1), "
+            "count(*) FILTER (WHERE p.wants_work = 1) "
             f"FROM people p {_JOIN} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2",
             params,
         )
         out = []
         for r in rows:
             n = [int(v or 0) for v in r[2:]]
-            out.append(CompletionRow(r[0], n[0], n[1], n[2], n[3], n[4], n[5], village=r[1]))
+            out.append(CompletionRow(r[0], n[0], n[1], n[2], n[3], n[4], n[5], village=r[1], wanting=n[6]))
         return out
 
     async def statuses(self, scope: Scope) -> list[tuple[Person, Status1131]]:
@@ -155,3 +156,68 @@ class ReportStore:
             f"SELECT {_PB}, {_CG}, {_JR}, {_TR} FROM people p {_JOIN} WHERE p.person_id = ?", (person_id,)
         )
         return Status1131(*(int(v or 0) for v in row)) if row else Status1131(0, 0, 0, 0)
+
+    # --- pages for exports: one township at a time, keyset-paged in (village, name, person_id) order ----------
+
+    async def townships(self, scope: Scope) -> list[str]:
+        """Township ids with people in the scope (the caller puts them in the county's official order)."""
+        if scope.township_id is not None:
+            return [scope.township_id]
+        return [str(r[0]) for r in await self.db.fetchall("SELECT DISTINCT township_id FROM people")]
+
+    async def status_page(
+        self, scope: Scope, township_id: str, after: PageKey | None, limit: int
+    ) -> list[tuple[Person, Status1131]]:
+        """People of one township in scope with their 1131 counts, the `limit` after `after`."""
+        where, params = scope.where()
+        cols = ", ".join(f"p.{c}" for c in Person.__slots__)
+        rows = await self.db.fetchall(
+            f"SELECT {cols}, coalesce(c.briefing, 0), coalesce(c.guidance, 0), coalesce(c.recommendations, 0), "
+            "coalesce(c.training, 0) FROM people p LEFT JOIN service_counts c ON c.person_id = p.person_id "
+            f"WHERE p.township_id = ? AND {where} {_AFTER if after else ''}"
+            "ORDER BY p.village, p.name, p.person_id LIMIT ?",
+            (township_id, *params, *(after or ()), limit),
+        )
+        found = [(Person(*r[:-4]), [int(v) for v in r[-4:]]) for r in rows]
+        extra = await self._unmoved_events([p.person_id for p, _ in found])
+        out = []
+        for person, counts in found:
+            more = extra.get(person.person_id, (0, 0, 0, 0))
+            out.append((person, Status1131(*(a + b for a, b in zip(counts, more, strict=True)))))
+        return out
+
+    async def _unmoved_events(self, person_ids: list[str]) -> dict[str, tuple[int, int, int, int]]:
+        """1131 counts from events of the people's bound accounts that are still keyed by the account."""
+        if not person_ids:
+            return {}
+        marks = ", ".join("?" * len(person_ids))
+        rows = await self.db.fetchall(
+            "SELECT person_id, count(*) FILTER (WHERE kind = 'policy_briefing'), "
+            "count(*) FILTER (WHERE kind = 'career_guidance'), count(*) FILTER (WHERE kind = 'job_recommendation'), "
+            "count(*) FILTER (WHERE kind = 'training') FROM (SELECT DISTINCT b.person_id, e.kind, e.ref "
+            "FROM bindings b JOIN service_events e ON e.channel = b.channel AND e.user_id = b.user_id "
+            f"WHERE b.person_id IN ({marks}) AND e.person_id IS NULL AND NOT EXISTS (SELECT 1 FROM service_events x "
+            "WHERE x.person_id = b.person_id AND x.kind = e.kind AND x.ref = e.ref)) AS moved GROUP BY person_id",
+            tuple(person_ids),
+        )
+        return {str(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
+
+    async def unreached_page(
+        self, campaign_id: int, scope: Scope, township_id: str, after: PageKey | None, limit: int
+    ) -> list[tuple[Person, str]]:
+        """Targeted people of one township the briefing did not reach, the `limit` after `after`."""
+        where, params = scope.where()
+        cols = ", ".join(f"p.{c}" for c in Person.__slots__)
+        rows = await self.db.fetchall(
+            f"SELECT {cols}, CASE WHEN t.channel IS NULL THEN 'not_bound' ELSE o.status END "
+            "FROM people p JOIN briefing_targets t ON t.campaign_id = ? AND t.person_id = p.person_id "
+            "LEFT JOIN outbox o ON o.item_kind = ? AND o.item_id = ? AND o.channel = t.channel "
+            f"AND o.recipient = t.user_id WHERE p.township_id = ? AND (t.channel IS NULL OR o.status IN {_FAILED}) "
+            f"AND {where} {_AFTER if after else ''}ORDER BY p.village, p.name, p.person_id LIMIT ?",
+            (campaign_id, ITEM_KIND, str(campaign_id), township_id, *params, *(after or ()), limit),
+        )
+        return [(Person(*r[:-1]), str(r[-1])) for r in rows]
+
+
+def page_key(person: Person) -> PageKey:
+    return (person.village, person.name, person.person_id)

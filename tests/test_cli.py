@@ -52,7 +52,8 @@ def test_chat_then_staff_answers_the_open_question(tmp_path: Path) -> None:
     assert "依据：" in result.stdout and "已经记下" in result.stdout
     listed = run(["questions"], tmp_path)
     assert "房子漏水了找谁修" in listed.stdout
-    question_id = listed.stdout.split("\t", 1)[0].lstrip("#")
+    line = next(x for x in listed.stdout.splitlines() if x.startswith("#"))  # under the header line
+    question_id = line.split("\t", 1)[0].lstrip("#")
     answered = run(["questions", "answer", question_id, "请找村委会。"], tmp_path)
     assert answered.returncode == 0, answered.stderr
     assert "房子漏水了找谁修" not in run(["questions"], tmp_path).stdout

@@ -13,9 +13,11 @@ from bot.admin.overview import REACH_TTL, reach_rows, total_reach
 from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, signed_in
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, select_targets, start_campaign
-from bot.reports.service import REASONS, export_reach
+from bot.reports.exports import export_reach
+from bot.reports.service import REASONS, campaign_title
 from bot.roster.access import narrow, phone_for, record_offline, scope_of
 from bot.roster.fields import CATEGORIES
+from bot.roster.visibility import Viewer
 from storage.briefings import Campaign
 from storage.roster import Person, Scope
 
@@ -189,7 +191,9 @@ async def export(request: web.Request) -> web.StreamResponse:
     campaign = await _campaign(request)
     scope = _scope(request)
     with tempfile.TemporaryDirectory() as folder:
-        path = await export_reach(svc.db, campaign.id, scope, svc.content, Path(folder) / "reach.xlsx", False)
+        path = Path(folder) / "reach.xlsx"
+        viewer = Viewer.of(signed_in(request).staff, scope=scope)
+        await export_reach(svc.db, svc.content, campaign, campaign_title(campaign, svc.content), viewer, path)
         body = path.read_bytes()
     await audit(request, "briefing.export", f"#{campaign.id}")
     return web.Response(

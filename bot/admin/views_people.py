@@ -14,8 +14,10 @@ from aiohttp import web
 from bot.admin.app import page
 from bot.admin.overview import completion_rows, total_completion
 from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, require, signed_in
-from bot.reports.service import callback_sample, export_roster, sample_sheet
+from bot.reports.exports import export_roster, export_sample
+from bot.reports.service import callback_sample
 from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
+from bot.roster.visibility import Viewer
 from storage.ledger import EventKind
 from storage.roster import Scope
 
@@ -101,7 +103,8 @@ async def export_1131(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     scope = _scope(request)
     with tempfile.TemporaryDirectory() as folder:
-        path = await export_roster(svc.db, scope, svc.content, Path(folder) / "1131.xlsx", False)
+        path = Path(folder) / "1131.xlsx"
+        await export_roster(svc.db, svc.content, Viewer.of(signed_in(request).staff, scope=scope), path)
         body = path.read_bytes()
     await audit(request, "p1131.export", f"{scope.township_id or ''} {scope.village or ''}")
     return xlsx(body, "1131.xlsx")
@@ -115,7 +118,9 @@ async def export_callbacks(request: web.Request) -> web.Response:
     seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
     chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
     with tempfile.TemporaryDirectory() as folder:
-        body = sample_sheet(chosen, svc.content, Path(folder) / "callbacks.xlsx", False).read_bytes()
+        path = Path(folder) / "callbacks.xlsx"
+        await export_sample(chosen, svc.content, Viewer.of(signed.staff), path)
+        body = path.read_bytes()
     await audit(request, "callbacks.export", f"seed {seed} {len(chosen)}")
     return xlsx(body, "callbacks.xlsx")
 

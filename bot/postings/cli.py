@@ -16,21 +16,30 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 COMMANDS = {"postings"}
+STATUS = {"pending": "待审核", "published": "已发布", "rejected": "未通过", "withdrawn": "已撤回", "expired": "已过期"}
+DELIVERY = {
+    "pending": "待发送",
+    "sending": "发送中",
+    "sent": "已送达",
+    "unreachable": "联系不上",
+    "invalid": "账号无效",
+}
+DELIVERY |= {"out_of_window": "超出微信48小时", "failed": "多次失败", "cancelled": "已取消"}
 EXIT_USAGE = 2
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    postings = sub.add_parser("postings", help="job and odd-job postings: list, progress, send, withdraw")
+    postings = sub.add_parser("postings", help="招聘和零工信息：列出、发送进度、补发、撤回")
     actions = postings.add_subparsers(dest="action", required=True)
-    listing = actions.add_parser("list", help="recent postings with their status and delivery progress")
-    listing.add_argument("--limit", type=int, default=20)
+    listing = actions.add_parser("list", help="最近的信息、状态和发送进度")
+    listing.add_argument("--limit", type=int, default=20, help="显示条数")
     for name, text in (
-        ("progress", "delivery progress of one posting (已送达 …/…，失败 …) by status"),
-        ("send", "enqueue a published posting for recipients added since it went out (never twice)"),
-        ("withdraw", "withdraw a posting: unsent deliveries are cancelled, it is no longer listed"),
+        ("progress", "一条信息的发送进度（已送达 …/…，失败 …），按状态分列"),
+        ("send", "把已发布的信息补发给之后新加入的对象（不会重复发送）"),
+        ("withdraw", "撤回一条信息：没发出的取消，不再列出"),
     ):
         action = actions.add_parser(name, help=text)
-        action.add_argument("id", type=int)
+        action.add_argument("id", type=int, help="信息编号")
 
 
 async def run(args: argparse.Namespace, svc: Services) -> int:
@@ -42,32 +51,32 @@ async def run(args: argparse.Namespace, svc: Services) -> int:
         for posting in rows:
             progress = await outbox.progress("posting", str(posting.id))
             shown = progress.text() if progress.total else "-"
+            status = STATUS.get(posting.status, posting.status)
             print(
-                f"{headline(posting)}\t{posting.status}\t有效期至 {posting.valid_until}\t"
+                f"{headline(posting)}\t{status}\t有效期至 {posting.valid_until}\t"
                 f"{service.label(posting.townships)}\t{shown}"
             )
         return 0
     found = await service.store.get(args.id)
     if found is None:
-        print(f"没有编号 {args.id} 的信息 / no posting {args.id}", file=sys.stderr)
+        print(f"没有编号 {args.id} 的信息", file=sys.stderr)
         return 1
     posting = found
     if args.action == "progress":
         print(await service.progress_text(posting))
         counts = (await outbox.progress("posting", str(posting.id))).by_status
-        print("  " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) if counts else "  -")
+        shown = "，".join(f"{DELIVERY.get(status, status)} {n}" for status, n in sorted(counts.items()))
+        print(f"  {shown}" if counts else "  -")
         return 0
     if args.action == "withdraw":
         if not await service.withdraw(posting):
-            print(f"{headline(posting)} 已经撤回或没有通过 / not open", file=sys.stderr)
+            print(f"{headline(posting)} 已经撤回或没有通过审核", file=sys.stderr)
             return 1
         print(f"已撤回 {headline(posting)}")
         return 0
     if not service.is_current(posting):
-        print(
-            f"{headline(posting)} 不是有效的已发布信息（{posting.status}，有效期至 {posting.valid_until}）",
-            file=sys.stderr,
-        )
+        status = STATUS.get(posting.status, posting.status)
+        print(f"{headline(posting)} 不是有效的已发布信息（{status}，有效期至 {posting.valid_until}）", file=sys.stderr)
         return 1
     before = (await outbox.progress("posting", str(posting.id))).total
     reach = await service.publish(posting)

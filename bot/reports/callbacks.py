@@ -1,8 +1,8 @@
 """Tallying the filled-in phone-callback sheet (电话回访): accuracy of the ledger, awareness, receipt, satisfaction.
 
-The sheet is the one `report sample --out` writes; callers fill in the 核实 columns (only where the ledger
-is wrong) and the three answer columns. The notice asks the bureau to report accuracy and satisfaction
-per township; this reads the sheet back and counts them.
+The sheet is the one `report sample --out` writes (a title row, then the header); callers fill in the 核实
+columns (only where the ledger is wrong) and the three answer columns. The notice asks the bureau to report
+accuracy and satisfaction per township; this reads the sheet back and counts them.
 """
 
 from __future__ import annotations
@@ -49,8 +49,12 @@ def tally_callbacks(path: Path) -> list[CallbackTally]:
         raise LedgerError(f"{path.name}：打不开这个表格（{type(exc).__name__}）") from None
     try:
         rows = iter(book.worksheets[0].iter_rows(values_only=True))
-        header = [_text(h) for h in next(rows, ())]
         needed = ["乡镇", AWARE, RECEIVED, SATISFIED, *(c for pair in CHECKED for c in pair)]
+        header: list[str] = []
+        for _ in range(5):  # the header is under the sheet's title row
+            header = [_text(h) for h in next(rows, ())]
+            if "乡镇" in header:
+                break
         missing = [h for h in needed if h not in header]
         if missing:
             raise LedgerError(f"{path.name}：不是回访抽样表（缺少列：{'、'.join(missing)}）")
@@ -58,6 +62,8 @@ def tally_callbacks(path: Path) -> list[CallbackTally]:
         tallies: dict[str, CallbackTally] = {}
         for row in rows:
             cell = {h: _text(row[i]) if i < len(row) else "" for h, i in col.items()}
+            if cell["乡镇"] == "合计":
+                continue
             answers = [cell[AWARE], cell[RECEIVED], cell[SATISFIED], *(cell[c] for _, c in CHECKED)]
             if not cell["乡镇"] or not any(answers):
                 continue  # not called (yet)

@@ -9,12 +9,19 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.clock import local_time
 from bot.content import ContentPack
-from bot.reports.service import by_township, place
+from bot.reports.service import by_township, in_order, place
+from bot.reports.workbook import rate_text
 from storage.reports import ReachRow
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -36,15 +43,22 @@ def cjk_font() -> Path:
 _DRAWING = threading.Lock()  # matplotlib's font manager is process-wide: one chart at a time
 
 
-def reach_chart(rows: Sequence[ReachRow], content: ContentPack, title: str) -> bytes:
-    """Grouped bars per township: targeted, delivered, confirmed, unreachable, not bound.
+def reach_chart(rows: Sequence[ReachRow], content: ContentPack, title: str, made_at: datetime | None = None) -> bytes:
+    """The reach chart as PNG bytes (for chat, the page and `report chart --out x.png`).
 
     CPU work of a few hundred ms: chat handlers run it in a thread (asyncio.to_thread), off the event loop."""
     with _DRAWING:
-        return _draw(rows, content, title)
+        out = io.BytesIO()
+        reach_figure(rows, content, title, made_at).savefig(out, format="png")
+        return out.getvalue()
 
 
-def _draw(rows: Sequence[ReachRow], content: ContentPack, title: str) -> bytes:
+def reach_figure(rows: Sequence[ReachRow], content: ContentPack, title: str, made_at: datetime | None = None) -> Figure:
+    """Grouped bars per township (per village when there is one township), in the county's official order.
+
+    The title is Chinese (the briefing's title, never its file id), with the time made under it; every bar
+    carries its value and every group its 触达率 (delivered / targeted).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -54,25 +68,36 @@ def _draw(rows: Sequence[ReachRow], content: ContentPack, title: str) -> bytes:
     font_path = cjk_font()
     font_manager.fontManager.addfont(str(font_path))
     family = font_manager.FontProperties(fname=str(font_path)).get_name()
-    townships = by_township(rows)
-    names = [place(content, r.township_id) for r in townships]
-    series = [
-        ("目标", [r.targeted for r in townships], "#9e9e9e"),
-        ("已送达", [r.delivered for r in townships], "#1976d2"),
-        ("已确认", [r.confirmed for r in townships], "#388e3c"),
-        ("联系不上", [r.unreachable for r in townships], "#d32f2f"),
-        ("未绑定", [r.not_bound for r in townships], "#f9a825"),
+    one_township = len({r.township_id for r in rows}) == 1
+    groups = in_order(content, rows if one_township else by_township(rows))
+    names = [
+        f"{r.village or place(content, r.township_id)}\n触达率 {rate_text(r.delivered, r.targeted)}" for r in groups
     ]
-    fig = Figure(figsize=(max(6.0, 1.1 * len(names) + 2), 4.5), dpi=110)
+    series = [
+        ("目标", [r.targeted for r in groups], "#9e9e9e"),
+        ("已送达", [r.delivered for r in groups], "#1976d2"),
+        ("已确认", [r.confirmed for r in groups], "#388e3c"),
+        ("联系不上", [r.unreachable for r in groups], "#d32f2f"),
+        ("未绑定", [r.not_bound for r in groups], "#f9a825"),
+    ]
+    fig = Figure(figsize=(max(7.0, 1.4 * len(names) + 2), 5.2), dpi=110)
     ax = fig.subplots()
     width = 0.16
     for i, (label, values, color) in enumerate(series):
-        ax.bar([x + (i - 2) * width for x in range(len(names))], values, width, label=label, color=color)
-    ax.set_xticks(list(range(len(names))), names, fontfamily=family, rotation=30 if len(names) > 6 else 0)
+        bars = ax.bar([x + (i - 2) * width for x in range(len(names))], values, width, label=label, color=color)
+        ax.bar_label(bars, fontsize=6, padding=1)
+    ax.set_xticks(list(range(len(names))), names, fontfamily=family, fontsize=8, rotation=30 if len(names) > 8 else 0)
     ax.set_ylabel("人数", fontfamily=family)
-    ax.set_title(title, fontfamily=family)
-    ax.legend(prop={"family": family}, ncols=5, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.margins(y=0.12)
+    total = sum(r.targeted for r in groups)
+    delivered = sum(r.delivered for r in groups)
+    moment = local_time((made_at or datetime.now(UTC)).isoformat())
+    fig.suptitle(title, fontfamily=family, fontsize=13)
+    ax.set_title(
+        f"截至 {moment}（北京时间）  目标 {total} 人，已送达 {delivered} 人，触达率 {rate_text(delivered, total)}",
+        fontfamily=family,
+        fontsize=9,
+    )
+    ax.legend(prop={"family": family}, ncols=5, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     fig.tight_layout()
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+    return fig

@@ -1,4 +1,4 @@
-"""Command line for briefings and reports: `briefing list|check|send`, `report reach|unreached|1131|answers|…`."""
+"""Command line for briefings and reports: `briefing list|send|resume`, `report reach|unreached|1131|…|export|chart`."""
 
 from __future__ import annotations
 
@@ -7,65 +7,93 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.content import ContentPack
+
 if TYPE_CHECKING:
+    from bot.roster.visibility import Viewer
     from bot.services import Services
-    from storage.roster import Scope
+    from storage.briefings import Campaign
 
 REPORTS = ("reach", "unreached", "1131", "answers", "sample", "callbacks", "export", "chart")
+REPORT_HELP = """报表种类：
+  reach      宣讲触达情况（按乡镇/村）          unreached  未触达名单（入户或电话告知）
+  1131       “1131”完成情况（有就业意愿的人中）  answers    宣讲后两个问题的回答
+  sample     电话回访抽样（每乡10%）           callbacks  统计填好的回访表
+  export     导出 XLSX/CSV：有 --campaign 是宣讲触达和未触达名单，没有是花名册和1131情况；
+             加 --table 1131 导出“1131”完成情况（按乡镇、按村）
+  chart      宣讲触达情况柱状图（PNG）
+时间一律为北京时间。"""
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    briefing = sub.add_parser("briefing", help="policy briefings: list, check, send to a target group")
+    briefing = sub.add_parser("briefing", help="政策宣讲：列出、发送、补发")
     bsub = briefing.add_subparsers(dest="action", required=True)
-    bsub.add_parser("list", help="briefings in content/briefings and the campaigns sent")
-    resume = bsub.add_parser("resume", help="queue what an interrupted send did not (never sends twice)")
-    resume.add_argument("campaign", type=int)
-    send = bsub.add_parser("send", help="send a briefing to townships / villages / categories (all when none)")
-    send.add_argument("briefing")
-    send.add_argument("--township", action="append", default=[])
-    send.add_argument("--village", action="append", default=[])
-    send.add_argument("--category", action="append", default=[], help="脱贫户, 监测户, 易地搬迁, 院校毕业生, …")
-    send.add_argument("--by", default="bureau")
+    bsub.add_parser("list", help="列出宣讲内容和已发送的宣讲批次")
+    resume = bsub.add_parser("resume", help="补排中断的发送（已排过的不会重复）")
+    resume.add_argument("campaign", type=int, help="宣讲批次编号")
+    send = bsub.add_parser("send", help="向乡镇/村/人员类别发送宣讲（都不填就是全县）")
+    send.add_argument("briefing", help="宣讲编号（briefing list 第一列）")
+    send.add_argument("--township", action="append", default=[], help="乡镇（可写多次）")
+    send.add_argument("--village", action="append", default=[], help="村（可写多次）")
+    send.add_argument(
+        "--category", action="append", default=[], help="人员类别：脱贫户、监测户、易地搬迁、院校毕业生……"
+    )
+    send.add_argument("--by", default="bureau", help="操作人（记入操作日志）")
 
-    report = sub.add_parser("report", help="reach, unreached list, 1131, answers, callback sample, XLSX, chart")
-    report.add_argument("kind", choices=REPORTS)
-    report.add_argument("--campaign", type=int, help="campaign number (default: the latest)")
-    report.add_argument("--township", default="", help="limit to one township")
-    report.add_argument("--village", default="", help="limit to one village (with --township)")
-    report.add_argument("--seed", default="", help="sample: the seed (e.g. the month, 2024-03); same seed, same sample")
-    report.add_argument("--category", default="脱贫户", help="sample: the category sampled ('' for everyone)")
-    report.add_argument("--out", type=Path, help="export / chart / sample: the file to write")
-    report.add_argument("--full", action="store_true", help="exports: full phone numbers (bureau only)")
-    report.add_argument("--file", type=Path, help="callbacks: the filled-in callback sheet")
-    report.add_argument("--by", default="bureau")
+    report = sub.add_parser("report", help="报表：触达、未触达、1131、回访抽样、导出、图表", epilog=REPORT_HELP)
+    report.add_argument("kind", choices=REPORTS, metavar="种类", help="见下面的报表种类")
+    report.add_argument("--campaign", type=int, help="宣讲批次编号（默认最近一次）")
+    report.add_argument("--township", default="", help="只看一个乡镇")
+    report.add_argument("--village", default="", help="只看一个村（同时写 --township）")
+    report.add_argument("--seed", default="", help="sample：抽样种子（如本月 2024-03），同一种子抽到同一批人")
+    report.add_argument("--category", default="脱贫户", help="sample：抽样的人员类别（'' 为全部）")
+    report.add_argument("--out", type=Path, help="export / chart / sample：写入的文件（.xlsx 或 .csv；图表 .png）")
+    report.add_argument("--full", action="store_true", help="导出完整电话号码（仅县人社局）")
+    report.add_argument("--file", type=Path, help="callbacks：填好的回访表")
+    report.add_argument("--table", choices=["1131"], help="export：导出1131完成情况（按乡镇、按村）")
+    report.add_argument("--progress", action="store_true", help="在终端显示进度（终端里默认显示）")
+    report.add_argument("--by", default="bureau", help="操作人（记入操作日志）")
 
 
 async def run(args: argparse.Namespace, svc: Services) -> int:
     if args.command == "briefing":
         return await _briefing(args, svc)
-    from bot.roster.sheets import OutFileError
-
-    try:
-        code = await _report(args, svc)
-    except OutFileError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    code = await _report(args, svc)
     detail = f"{args.kind} #{args.campaign or ''} {args.township} {args.village} full={args.full}"
     await svc.roster.audit(f"cli:{args.by}", "bureau", f"report.{args.kind}", detail)
     return code
 
 
+def _target_text(target: dict[str, object], content: ContentPack) -> str:
+    """A campaign's target as people read it: 孙家坪乡、前所乡 / 东村 / 脱贫户 (全县 when unrestricted)."""
+    parts = []
+    for key in ("townships", "villages", "categories"):
+        values = target.get(key) or []
+        if isinstance(values, list) and values:
+            names = [content.townships[v].name if v in content.townships else str(v) for v in values]
+            parts.append("、".join(names))
+    return " / ".join(parts) or "全县"
+
+
 async def _briefing(args: argparse.Namespace, svc: Services) -> int:
     from bot.briefings.catalog import load_briefings
     from bot.briefings.send import TargetError, start_campaign
+    from bot.clock import local_time
+    from bot.reports.service import campaign_title
 
     db, content = svc.db, svc.content
     briefings = load_briefings(content)
     if args.action == "list":
+        print("宣讲内容（编号　标题　依据　相关问答）：")
         for b in briefings.values():
-            print(f"{b.id}\t{b.title}\t{b.source.document} {b.source.section}\tFAQ: {', '.join(b.faq)}")
-        for c in await svc.briefings.campaigns():
-            print(f"#{c.id}\t{c.briefing_id}\t{c.created_at}\t{c.target}")
+            print(f"  {b.id}　{b.title}　{b.source.document} {b.source.section}　{'、'.join(b.faq)}")
+        campaigns = await svc.briefings.campaigns()
+        print(
+            "已发送的宣讲批次（编号　宣讲　发送时间(北京时间)　对象　操作人）：" if campaigns else "还没有发送过宣讲。"
+        )
+        for c in campaigns:
+            when = local_time(c.created_at)
+            print(f"  {campaign_title(c, content)}　{when}　{_target_text(c.target, content)}　{c.created_by}")
         return 0
     if args.action == "resume":
         from bot.briefings.send import briefing_reply, queue_campaign
@@ -80,7 +108,7 @@ async def _briefing(args: argparse.Namespace, svc: Services) -> int:
         return 0
     briefing = briefings.get(args.briefing)
     if briefing is None:
-        print(f"没有这个宣讲：{args.briefing}（可用：{', '.join(briefings)}）", file=sys.stderr)
+        print(f"没有这个宣讲：{args.briefing}（可用：{'、'.join(briefings)}）", file=sys.stderr)
         return 2
     try:
         result = await start_campaign(
@@ -104,89 +132,139 @@ async def _briefing(args: argparse.Namespace, svc: Services) -> int:
 
 
 async def _report(args: argparse.Namespace, svc: Services) -> int:
-    from bot.privacy import mask_phone
     from bot.reports import service as reports
+    from bot.reports.workbook import ExportFormatError, format_of
+    from bot.roster.visibility import Viewer
     from storage.roster import Scope
 
-    db, content = svc.db, svc.content
+    content = svc.content
+
     township = content.township_by_name(args.township) if args.township else None
     if args.township and township is None:
-        print(f"--township 不认识：{args.township}", file=sys.stderr)
+        print(
+            f"--township 不认识：{args.township}（可填：{'、'.join(t.name for t in content.townships.values())}）",
+            file=sys.stderr,
+        )
         return 2
-    scope = Scope(township.id if township else None, args.village or None)
+    viewer = Viewer.bureau(Scope(township.id if township else None, args.village or None), args.full)
+    if args.out and args.kind in ("export", "sample"):
+        try:
+            format_of(args.out)
+        except ExportFormatError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     store = svc.reports
     if args.kind == "1131":
         await svc.briefings.sync_ledger()
-        print(reports.completion_text(await store.completion(scope, by_village=township is not None), content))
+        rows = await store.completion(viewer.scope, by_village=township is not None)
+        print(reports.completion_text(rows, content))
         return 0
     if args.kind == "callbacks":
-        from bot.reports.callbacks import callbacks_text, tally_callbacks
-        from bot.roster.read import LedgerError
-
-        if not args.file:
-            print("--file 必填：填好的回访表", file=sys.stderr)
-            return 2
-        try:
-            print(callbacks_text(tally_callbacks(args.file)))
-        except LedgerError as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        return 0
+        return _callbacks(args)
     if args.kind == "sample":
-        if not args.seed:
-            print("--seed 必填（例如本月 2024-03），同一个种子抽到同一批人", file=sys.stderr)
-            return 2
-        chosen = await reports.callback_sample(db, args.seed, scope, args.category)
-        if args.out:
-            reports.sample_sheet(chosen, content, args.out, args.full)
-            print(f"已抽取 {len(chosen)} 人：{args.out}")
-        else:
-            for p in chosen:
-                phone = p.phone if args.full else mask_phone(p.phone)
-                print("\t".join((reports.place(content, p.township_id), p.village, p.name, p.id_last4, phone)))
-        return 0
-    if args.kind == "export" and args.campaign is None:
-        if not args.out:
-            print("--out 必填", file=sys.stderr)
-            return 2
-        await svc.briefings.sync_ledger()
-        await reports.export_roster(db, scope, content, args.out, args.full)
-        print(f"已导出花名册和1131情况：{args.out}")
-        return 0
-    return await _campaign_report(args, svc, scope)
+        return await _sample(args, svc, viewer)
+    if args.kind == "export" and (args.campaign is None or args.table):
+        return await _export(args, svc, viewer)
+    return await _campaign_report(args, svc, viewer)
 
 
-async def _campaign_report(args: argparse.Namespace, svc: Services, scope: Scope) -> int:
+def _callbacks(args: argparse.Namespace) -> int:
+    from bot.reports.callbacks import callbacks_text, tally_callbacks
+    from bot.roster.read import LedgerError
+
+    if not args.file:
+        print("--file 必填：填好的回访表", file=sys.stderr)
+        return 2
+    try:
+        print(callbacks_text(tally_callbacks(args.file)))
+    except LedgerError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _sample(args: argparse.Namespace, svc: Services, viewer: Viewer) -> int:
+    from bot.reports import service as reports
+    from bot.reports.exports import export_sample
+
+    db, content = svc.db, svc.content
+    if not args.seed:
+        print("--seed 必填（例如本月 2024-03），同一个种子抽到同一批人", file=sys.stderr)
+        return 2
+    chosen = await reports.callback_sample(db, args.seed, viewer.scope, args.category)
+    if args.out:
+        await export_sample(chosen, content, viewer, args.out)
+        print(f"已抽取 {len(chosen)} 人：{args.out}")
+        return 0
+    for p in chosen:
+        print("\t".join((reports.place(content, p.township_id), p.village, p.name, p.id_last4, viewer.phone(p))))
+    return 0
+
+
+async def _export(args: argparse.Namespace, svc: Services, viewer: Viewer) -> int:
+    from bot.progress import TerminalProgress
+    from bot.reports.exports import export_completion, export_roster
+
+    db, content = svc.db, svc.content
+    if not args.out:
+        print("--out 必填（.xlsx 或 .csv 文件）", file=sys.stderr)
+        return 2
+    await svc.briefings.sync_ledger()
+    progress = TerminalProgress("导出", enabled=True if args.progress else None)
+    if args.table == "1131":
+        await export_completion(db, content, viewer, args.out, progress=progress)
+        what = "“1131”完成情况"
+    else:
+        rows = await export_roster(db, content, viewer, args.out, progress=progress)
+        what = f"花名册和1131情况（{rows} 人）"
+    progress.finish()
+    print(f"已导出{what}：{args.out}")
+    return 0
+
+
+async def _campaign(args: argparse.Namespace, svc: Services) -> Campaign | None:
+    campaigns = svc.briefings
+    if args.campaign:
+        return await campaigns.campaign(args.campaign)
+    return next(iter(await campaigns.campaigns(1)), None)
+
+
+async def _campaign_report(args: argparse.Namespace, svc: Services, viewer: Viewer) -> int:
     from bot.reports import service as reports
 
     db, content = svc.db, svc.content
-    campaigns = svc.briefings
-    campaign = (
-        await campaigns.campaign(args.campaign) if args.campaign else next(iter(await campaigns.campaigns(1)), None)
-    )
+    campaign = await _campaign(args, svc)
     if campaign is None:
         print("没有这个宣讲批次（briefing list 可以看编号）", file=sys.stderr)
         return 1
     store = svc.reports
-    title = f"宣讲 #{campaign.id} {campaign.briefing_id}"
+    title = reports.campaign_title(campaign, content)
+    heading = f"政策宣讲{title}{reports.scope_name(viewer.scope, content)}触达情况"
     if args.kind == "reach":
-        print(reports.reach_text(await store.reach(campaign.id, scope), content, title))
+        print(reports.reach_text(await store.reach(campaign.id, viewer.scope), content, heading))
     elif args.kind == "unreached":
-        print(reports.unreached_text(await store.unreached(campaign.id, scope), content))
+        total = sum(r.unreachable + r.not_bound for r in await store.reach(campaign.id, viewer.scope))
+        found = await reports.first_unreached(db, content, campaign.id, viewer.scope)
+        print(reports.unreached_text(found, content, viewer, total))
     elif args.kind == "answers":
-        print(reports.answers_text(await store.answers(campaign.id, scope), content))
+        print(reports.answers_text(await store.answers(campaign.id, viewer.scope), content))
     elif not args.out:
         print("--out 必填", file=sys.stderr)
         return 2
     elif args.kind == "export":
-        await reports.export_reach(db, campaign.id, scope, content, args.out, args.full)
-        print(f"已导出：{args.out}")
+        from bot.progress import TerminalProgress
+        from bot.reports.exports import export_reach
+
+        progress = TerminalProgress("导出", enabled=True if args.progress else None)
+        await export_reach(db, content, campaign, title, viewer, args.out, progress=progress)
+        progress.finish()
+        print(f"已导出宣讲触达情况和未触达名单：{args.out}")
     else:
         from bot.reports.chart import reach_chart
 
         if args.out.suffix.lower() != ".png":
-            print(f"--out {args.out.name}：图表只能存成 .png 文件", file=sys.stderr)
+            print(f"图表只能存成 .png 文件（收到：{args.out.name}）", file=sys.stderr)
             return 2
-        args.out.write_bytes(reach_chart(await store.reach(campaign.id, scope), content, title))
+        args.out.write_bytes(reach_chart(await store.reach(campaign.id, viewer.scope), content, heading))
         print(f"已画图：{args.out}")
     return 0

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 
 from bot.content import Township
 from bot.messages import Inbound
-from bot.privacy import mask_phone
+from bot.roster.visibility import Viewer
+from bot.roster.visibility import scope_of as scope_of  # re-exported: the scope rule lives there
 from storage.directory import Staff
 from storage.ledger import EventKind, ServiceLedger
 from storage.roster import Person, Scope
@@ -35,14 +36,6 @@ def actor(msg: Inbound) -> str:
     return f"{msg.channel}:{msg.user_id}"
 
 
-def scope_of(staff: Staff) -> Scope:
-    if staff.role == "bureau":
-        return Scope()
-    if staff.role == "station":
-        return Scope(staff.township_id or "-")
-    return Scope(staff.township_id or "-", staff.village or "-")
-
-
 def narrow(scope: Scope, township_id: str = "", village: str = "") -> Scope | None:
     """A part of the staff member's scope (one township or village in it); None when it lies outside."""
     township = township_id or scope.township_id
@@ -57,11 +50,8 @@ def narrow(scope: Scope, township_id: str = "", village: str = "") -> Scope | No
 
 
 def phone_for(staff: Staff, person: Person) -> str:
-    """Full phone numbers only for a liaison's own village (they call and visit); masked for everyone else."""
-    if not person.phone:
-        return ""
-    own = staff.role == "liaison" and (staff.township_id, staff.village) == (person.township_id, person.village)
-    return person.phone if own else mask_phone(person.phone)
+    """The person's phone as this staff member may see it (the rule is bot.roster.visibility.Viewer)."""
+    return Viewer.of(staff).phone(person)
 
 
 async def record_offline(

@@ -16,8 +16,8 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from bot.clock import local_time as local_time  # re-exported: callers import it from here
 from bot.config import RosterConfig
 from storage.roster import Person, RosterStore
 
@@ -45,11 +45,6 @@ def looks_like_code(text: str) -> bool:
 
 def deep_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={PAYLOAD_PREFIX}{code}" if bot_username else ""
-
-
-def local_time(iso: str) -> str:
-    """A UTC timestamp as Beijing time for people, e.g. 2024-03-01 18:00."""
-    return datetime.fromisoformat(iso).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
 
 
 def masked_name(name: str) -> str:

@@ -15,41 +15,45 @@ if TYPE_CHECKING:
     from storage.roster import RosterStore
 
 COMMANDS = ("staff", "roster", "briefing", "report")
+ROLES = {"liaison": "村联络员", "station": "乡镇站", "bureau": "县人社局"}
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    staff = sub.add_parser("staff", help="register staff: liaison (village), station (township), bureau")
+    staff = sub.add_parser("staff", help="工作人员登记：村联络员(liaison)、乡镇站(station)、县人社局(bureau)")
     ssub = staff.add_subparsers(dest="action", required=True)
-    add = ssub.add_parser("add", help="register or change a staff member")
-    add.add_argument("--channel", required=True, help="telegram, wechat, …")
-    add.add_argument("--user", required=True, help="the chat user id on that channel")
-    add.add_argument("--role", required=True, choices=["liaison", "station", "bureau"])
-    add.add_argument("--name", default="", help="shown in the audit log")
-    add.add_argument("--township", default="", help="township name or id (liaison, station)")
-    add.add_argument("--village", default="", help="village (liaison)")
-    ssub.add_parser("list", help="list staff")
+    add = ssub.add_parser("add", help="登记或修改一名工作人员")
+    add.add_argument("--channel", required=True, help="渠道：telegram、wechat……")
+    add.add_argument("--user", required=True, help="该渠道上的用户编号")
+    add.add_argument(
+        "--role", required=True, choices=list(ROLES), help="角色：liaison 村联络员、station 乡镇站、bureau 县人社局"
+    )
+    add.add_argument("--name", default="", help="姓名（记入操作日志）")
+    add.add_argument("--township", default="", help="乡镇（村联络员、乡镇站必填）")
+    add.add_argument("--village", default="", help="村（村联络员必填）")
+    ssub.add_parser("list", help="列出工作人员")
 
-    roster = sub.add_parser("roster", help="the roster of laborers")
+    roster = sub.add_parser("roster", help="劳动力花名册：导入、绑定码、记录线下服务、操作日志")
     rsub = roster.add_subparsers(dest="action", required=True)
-    imp = rsub.add_parser("import", help="import a ledger (.xlsx or .csv)")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--dry-run", action="store_true", help="check and report only, change nothing")
-    imp.add_argument("--skip-bad", action="store_true", help="import the good rows even when some are bad")
-    imp.add_argument("--category", action="append", default=[], help="add this category to every row, e.g. 公岗")
-    imp.add_argument("--township", default="", help="the township of rows without one (a township's own ledger)")
-    codes = rsub.add_parser("codes", help="print a sheet of one-time binding codes for a village (.xlsx)")
-    codes.add_argument("--township", required=True)
-    codes.add_argument("--village", required=True)
-    codes.add_argument("--out", type=Path, required=True)
-    codes.add_argument("--all", action="store_true", help="also people already bound")
-    record = rsub.add_parser("record", help="record a service given offline (1131)")
-    record.add_argument("--name", required=True)
-    record.add_argument("--last4", required=True, help="last 4 characters of the ID number")
-    record.add_argument("--kind", required=True, help="宣讲, 指导, 推介 or 培训 (含见习)")
-    record.add_argument("--note", required=True, help="what it was, e.g. 2024-03-01 入户指导")
-    record.add_argument("--by", default="bureau")
-    audit = rsub.add_parser("audit", help="the latest staff actions")
-    audit.add_argument("--limit", type=int, default=50)
+    imp = rsub.add_parser("import", help="导入台账（.xlsx 或 .csv）")
+    imp.add_argument("file", type=Path, help="台账文件")
+    imp.add_argument("--dry-run", action="store_true", help="只检查、报告问题，不改数据库")
+    imp.add_argument("--skip-bad", action="store_true", help="有问题的行跳过，只导入没问题的行")
+    imp.add_argument("--category", action="append", default=[], help="给每一行加上这个人员类别，如 公岗")
+    imp.add_argument("--progress", action="store_true", help="在终端显示进度和剩余时间（终端里默认显示）")
+    imp.add_argument("--township", default="", help="没有乡镇列时所有行的乡镇（乡镇自己的台账）")
+    codes = rsub.add_parser("codes", help="生成一个村的一次性绑定码表（.xlsx 或 .csv）")
+    codes.add_argument("--township", required=True, help="乡镇")
+    codes.add_argument("--village", required=True, help="村")
+    codes.add_argument("--out", type=Path, required=True, help="写入的文件（.xlsx 或 .csv）")
+    codes.add_argument("--all", action="store_true", help="已绑定的人也发")
+    record = rsub.add_parser("record", help="记录一次线下服务（计入1131）")
+    record.add_argument("--name", required=True, help="姓名")
+    record.add_argument("--last4", required=True, help="身份证号后四位")
+    record.add_argument("--kind", required=True, help="宣讲、指导、推介 或 培训（含见习）")
+    record.add_argument("--note", required=True, help="服务内容，如 2024-03-01 入户指导")
+    record.add_argument("--by", default="bureau", help="操作人（记入操作日志）")
+    audit = rsub.add_parser("audit", help="最近的工作人员操作记录（北京时间）")
+    audit.add_argument("--limit", type=int, default=50, help="显示条数")
     reports_cli.add_parsers(sub)
 
 
@@ -59,6 +63,10 @@ async def run(args: argparse.Namespace, svc: Services) -> int:
     if args.command in ("briefing", "report"):
         return await reports_cli.run(args, svc)
     return await _roster(args, svc)
+
+
+def _names(content: ContentPack) -> str:
+    return "、".join(t.name for t in content.townships.values())
 
 
 def _township(content: ContentPack, name: str) -> str | None:
@@ -75,14 +83,16 @@ async def _staff(args: argparse.Namespace, svc: Services) -> int:
         rows = await svc.db.fetchall(
             "SELECT channel, user_id, role, name, township_id, village FROM staff ORDER BY role"
         )
-        for r in rows:
-            print("\t".join(str(v or "") for v in r))
+        print("角色　渠道:用户　姓名　负责范围" if rows else "还没有登记工作人员。")
+        for channel, user, role, name, township_id, village in rows:
+            area = (content.townships[township_id].name if township_id in content.townships else "全县") + (
+                village or ""
+            )
+            print(f"{ROLES.get(role, role)}　{channel}:{user}　{name or '-'}　{area}")
         return 0
     township = _township(content, args.township)
     if args.role != "bureau" and township is None:
-        print(
-            f"--township 不认识：{args.township or '（没填）'}；可填：{'、'.join(content.townships)}", file=sys.stderr
-        )
+        print(f"--township 不认识：{args.township or '（没填）'}；可填：{_names(content)}", file=sys.stderr)
         return 2
     if args.role == "liaison" and not args.village.strip():
         print("村联络员要写 --village 村名", file=sys.stderr)
@@ -97,16 +107,19 @@ async def _staff(args: argparse.Namespace, svc: Services) -> int:
     staff = Staff(args.channel, args.user, args.role, args.name, township if args.role != "bureau" else None, village)
     await svc.directory.add_staff(staff)
     await svc.roster.audit("cli", "bureau", "staff.add", f"{args.channel}:{args.user} {args.role} {township} {village}")
-    print(f"已登记：{args.role} {args.channel}:{args.user} {township or '全县'} {village or ''}".rstrip())
+    area = content.townships[township].name if township else "全县"
+    print(f"已登记：{ROLES[args.role]} {args.channel}:{args.user} {area}{village or ''}")
     return 0
 
 
 async def _roster(args: argparse.Namespace, svc: Services) -> int:
+    from bot.progress import TerminalProgress
     from bot.roster.importer import RosterKeyMissing, import_ledger
     from bot.roster.read import LedgerError
 
     store, config, content = svc.roster, svc.config, svc.content
     if args.action == "import":
+        progress = TerminalProgress("导入", enabled=True if args.progress else None)
         try:
             report = await import_ledger(
                 args.file,
@@ -117,15 +130,22 @@ async def _roster(args: argparse.Namespace, svc: Services) -> int:
                 skip_bad=args.skip_bad,
                 category=tuple(args.category),
                 township=args.township,
+                progress=progress,
             )
         except (RosterKeyMissing, LedgerError, ValueError) as exc:
+            progress.finish()
             print(exc, file=sys.stderr)
             return 2
+        progress.finish()
         print(report.summary())
         return 0 if report.applied or (args.dry_run and not report.bad) else 1
     if args.action == "audit":
-        for entry in await store.audit_entries(args.limit):
-            print("\t".join(entry))
+        from bot.clock import local_time
+
+        entries = await store.audit_entries(args.limit)
+        print("时间(北京时间)　操作人　角色　操作　内容" if entries else "还没有操作记录。")
+        for at, who, role, action, detail in entries:
+            print(f"{local_time(at)}　{who}　{ROLES.get(role, role)}　{action}　{detail}")
         return 0
     if args.action == "record":
         return await _record(args, store, svc)
@@ -152,16 +172,19 @@ async def _record(args: argparse.Namespace, store: RosterStore, svc: Services) -
 
 
 async def _codes(args: argparse.Namespace, svc: Services) -> int:
-    from bot.roster.sheets import code_sheet, out_problem
+    from bot.reports.workbook import ExportFormatError, format_of
+    from bot.roster.sheets import code_sheet
     from storage.roster import Scope
 
     store, config, content = svc.roster, svc.config, svc.content
     township = _township(content, args.township)
     if township is None:
-        print(f"--township 不认识：{args.township}", file=sys.stderr)
+        print(f"--township 不认识：{args.township}（可填：{_names(content)}）", file=sys.stderr)
         return 2
-    if problem := out_problem(args.out):
-        print(problem, file=sys.stderr)
+    try:
+        format_of(args.out)
+    except ExportFormatError as exc:
+        print(exc, file=sys.stderr)
         return 2
     binder = svc.binder
     if binder is None:
@@ -175,7 +198,7 @@ async def _codes(args: argparse.Namespace, svc: Services) -> int:
         print("这个村没有要发绑定码的人（都已绑定，或花名册里没有这个村）。", file=sys.stderr)
         return 1
     issued = await binder.issue(people, "cli")
-    code_sheet(issued, f"{content.townships[township].name}{args.village}", config.roster.telegram_bot, args.out)
+    await code_sheet(issued, f"{content.townships[township].name}{args.village}", config.roster.telegram_bot, args.out)
     await store.audit("cli", "bureau", "codes.sheet", f"{township} {args.village} {len(issued)}")
     print(f"已生成 {len(issued)} 个绑定码：{args.out}")
     return 0

@@ -25,6 +25,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "employer": ("务工单位", "务工企业", "企业", "就业单位", "工作单位", "用工单位", "企业名称", "单位名称"),
     "wage": ("月工资", "工资", "月收入", "工资额", "月工资(元)", "工资收入"),
     "work_since": ("务工时间", "外出时间", "就业时间", "务工开始时间", "开始务工时间", "上岗时间"),
+    "wants_work": ("就业意愿", "是否有就业意愿", "有无就业意愿", "有就业意愿", "就业意向"),
 }
 REQUIRED = ("name", "id_number", "township")
 LABELS = {f: aliases[0] for f, aliases in HEADERS.items()}
@@ -92,7 +93,10 @@ def fold(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    out = str(value)
+    if not out.isascii():  # NFKC changes nothing in ASCII; imports call this for every cell
+        out = unicodedata.normalize("NFKC", out)
+    return "".join(out.split())
 
 
 def id_number(value: object) -> str:
@@ -160,6 +164,39 @@ def wage(value: object) -> str:
     return str(int(amount)) if amount.is_integer() else f"{amount:.2f}"
 
 
+# 务工状态 / 就业意愿 words of people who do not want work (no wish, unable, in school, retired)
+_NO_WISH = (
+    "无就业意愿",
+    "无意愿",
+    "没有就业意愿",
+    "不愿就业",
+    "丧失劳动能力",
+    "无劳动能力",
+    "在校",
+    "学生",
+    "退休",
+    "病残",
+)
+_NO = {"无", "否", "没有", "不", "不愿意", "n", "no", "0", "×"}
+_YES = {"有", "是", "有意愿", "愿意", "y", "yes", "1", "√"}
+
+
+def wants_work(value: object, status: str = "") -> int:
+    """有就业意愿 (1) or not (0): the ledger's 就业意愿 column, else its 务工状态 text; unknown counts as wanting.
+
+    The notice's 1131 services are for laborers who want work, so completion rates count only them; a ledger
+    that does not say is taken to mean the person wants work (rates are then never overstated).
+    """
+    answer = fold(value).lower() if value is not None else ""
+    if not answer:
+        return 0 if status and any(word in status for word in _NO_WISH) else 1
+    if answer in _NO or any(word in answer for word in _NO_WISH):
+        return 0
+    if answer in _YES or answer.startswith("有"):
+        return 1
+    raise FieldError(f"就业意愿请填 有 或 无：{answer[:12]}")
+
+
 def categories(value: object, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     found: list[str] = []
     for part in re.split(r"[,，、/;；+]", fold(value)):
@@ -177,8 +214,13 @@ def categories(value: object, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 
 def text(value: object, limit: int = 60) -> str:
-    out = unicodedata.normalize("NFKC", "" if value is None else str(value)).strip()
-    return re.sub(r"\s+", " ", out)[:limit]
+    """Cell value as one line of text: NFKC-folded, runs of whitespace as one space, at most `limit` long."""
+    if value is None:
+        return ""
+    out = str(value)
+    if not out.isascii():
+        out = unicodedata.normalize("NFKC", out)
+    return " ".join(out.split())[:limit]
 
 
 class IdHasher:

@@ -2,14 +2,15 @@
 
 Headers are found, not assumed: title rows above them, two-row headers whose upper cells are merged,
 columns in any order, extra columns, and several sheets (each with a recognisable header is read).
+Rows are streamed: the importer validates and stores them in batches, never holding the whole file's rows.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,20 @@ class RawRow:
 
 @dataclass
 class Ledger:
-    rows: list[RawRow] = field(default_factory=list)
+    """A ledger being read: `rows` streams (iterate once); `notes` fills in as sheets are read."""
+
+    rows: Iterator[RawRow] = field(default_factory=lambda: iter(()))
     notes: list[str] = field(default_factory=list)  # sheets skipped, columns ignored
     required: tuple[str, ...] = REQUIRED  # columns a header must have
+    expected: int | None = None  # rows in the file (header and blank rows included), when known
+
+
+Sheets = Callable[[], Iterator[tuple[str, Iterator[tuple[Any, ...]]]]]
+CALAMINE_LIMIT = 128 << 20  # uncompressed sheet XML above which the streaming reader is used (see _read_xlsx)
 
 
 def read_ledger(path: Path, required: tuple[str, ...] = REQUIRED) -> Ledger:
+    """Open a ledger; its rows are read as they are iterated (memory stays flat for any number of rows)."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, required)
@@ -53,22 +62,77 @@ def read_ledger(path: Path, required: tuple[str, ...] = REQUIRED) -> Ledger:
 
 
 def _read_xlsx(path: Path, required: tuple[str, ...]) -> Ledger:
-    from xml.parsers.expat import ExpatError
-
-    from bot.roster.xlsx_read import XlsxFormatError
+    """python-calamine (Rust) reads 100,000 rows in ~1 s but holds a sheet's cells in memory (~0.9 KB a row);
+    sheets larger than CALAMINE_LIMIT are streamed by the expat reader (~6× slower, flat memory) instead.
+    Files neither understands are read with openpyxl."""
+    import zipfile
 
     try:
-        return _read_fast(path, required)
-    except (XlsxFormatError, ExpatError, KeyError, ValueError, IndexError) as exc:
-        log.info("%s: fast XLSX reader gave up (%s); reading with openpyxl", path.name, type(exc).__name__)
+        with zipfile.ZipFile(path) as book:
+            size = sum(i.file_size for i in book.infolist() if i.filename.startswith("xl/worksheets/"))
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise LedgerError(f"{path.name}：打不开这个表格（{type(exc).__name__}），请确认是 .xlsx 文件") from None
+    if size <= CALAMINE_LIMIT:
+        ledger = _read_calamine(path, required)
+        if ledger is not None:
+            return ledger
+    else:
+        ledger = _read_streamed(path, required)
+        if ledger is not None:
+            return ledger
     return _read_openpyxl(path, required)
 
 
-def _read_fast(path: Path, required: tuple[str, ...]) -> Ledger:
-    from bot.roster.xlsx_read import XlsxReader
+def _read_calamine(path: Path, required: tuple[str, ...]) -> Ledger | None:
+    from python_calamine import CalamineError, CalamineWorkbook
 
-    with XlsxReader(str(path)) as book:
-        return _collect_sheets([(title, book.rows(i)) for i, title in enumerate(book.sheets)], required)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = [(name, book.get_sheet_by_name(name)) for name in book.sheet_names]
+    except (CalamineError, OSError, ValueError) as exc:
+        log.info("%s: calamine cannot read it (%s); trying openpyxl", path.name, type(exc).__name__)
+        return None
+    expected = sum(sheet.end[0] + 1 for _, sheet in sheets if sheet.end)  # rows up to the last used one
+    ledger = Ledger(required=required, expected=expected)
+
+    def rows() -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+        for name, sheet in sheets:
+            yield name, _padded(sheet)
+
+    ledger.rows = _collect_sheets(rows, len(sheets), ledger)
+    return ledger
+
+
+def _padded(sheet: Any) -> Iterator[tuple[Any, ...]]:
+    """calamine's rows as openpyxl gives them: None for empty cells, whole numbers as int (below 2**53, where
+    a float is exact: an 18-digit ID number stored as a number stays a float, so it is reported as such)."""
+    pad = (None,) * (sheet.start or (0, 0))[1]
+    for row in sheet.iter_rows():
+        yield pad + tuple(
+            None if v == "" else int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v
+            for v in row
+        )
+
+
+def _read_streamed(path: Path, required: tuple[str, ...]) -> Ledger | None:
+    from xml.parsers.expat import ExpatError
+
+    from bot.roster.xlsx_read import XlsxFormatError, XlsxReader
+
+    try:
+        book = XlsxReader(str(path))
+    except (XlsxFormatError, ExpatError, KeyError, ValueError) as exc:
+        log.info("%s: streaming reader gave up (%s); reading with openpyxl", path.name, type(exc).__name__)
+        return None
+    ledger = Ledger(required=required)
+
+    def rows() -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+        with book:
+            for i, title in enumerate(book.sheets):
+                yield title, book.rows(i)
+
+    ledger.rows = _collect_sheets(rows, len(book.sheets), ledger)
+    return ledger
 
 
 def _read_openpyxl(path: Path, required: tuple[str, ...]) -> Ledger:
@@ -80,46 +144,74 @@ def _read_openpyxl(path: Path, required: tuple[str, ...]) -> Ledger:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise LedgerError(f"{path.name}：打不开这个表格（{type(exc).__name__}），请确认是 .xlsx 文件") from None
-    try:
-        return _collect_sheets([(s.title, s.iter_rows(values_only=True)) for s in workbook.worksheets], required)
-    finally:
-        workbook.close()
-
-
-def _collect_sheets(sheets: list[tuple[str, Iterator[tuple[Any, ...]]]], required: tuple[str, ...]) -> Ledger:
     ledger = Ledger(required=required)
+
+    def rows() -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+        try:
+            for sheet in workbook.worksheets:
+                yield sheet.title, sheet.iter_rows(values_only=True)
+        finally:
+            workbook.close()
+
+    ledger.rows = _collect_sheets(rows, len(workbook.worksheets), ledger)
+    return ledger
+
+
+def _collect_sheets(sheets: Sheets, count: int, ledger: Ledger) -> Iterator[RawRow]:
+    """Every sheet's data rows in turn; sheets without a header become notes (an error when none has one)."""
     problems: list[str] = []
-    for title, rows in sheets:
-        name = title if len(sheets) > 1 else ""
-        problem = _collect(rows, title, name, ledger)
-        if problem:
-            problems.append(problem)
-    if not ledger.rows and problems:
+    found = False
+    for title, rows in sheets():
+        name = title if count > 1 else ""
+        collector = _collect(rows, title, name, ledger)
+        try:
+            while True:
+                yield next(collector)
+                found = True
+        except StopIteration as done:
+            if done.value:
+                problems.append(done.value)
+    if not found and problems:
         raise LedgerError("\n".join(problems))
     ledger.notes.extend(problems)
-    return ledger
 
 
 def _read_csv(path: Path, required: tuple[str, ...]) -> Ledger:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise LedgerError(f"{path.name}：文字编码看不懂，请另存为 UTF-8 的 CSV")
-    rows = (tuple(r) for r in csv.reader(io.StringIO(text)))
-    ledger = Ledger(required=required)
-    problem = _collect(rows, path.name, "", ledger)
-    if problem:
-        raise LedgerError(problem)
+    encoding = _csv_encoding(path)
+    with path.open("rb") as handle:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    ledger = Ledger(required=required, expected=lines)
+
+    def rows() -> Iterator[RawRow]:
+        with path.open(encoding=encoding, newline="") as handle:
+            problem = yield from _collect((tuple(r) for r in csv.reader(handle)), path.name, "", ledger)
+        if problem:
+            raise LedgerError(problem)
+
+    ledger.rows = rows()
     return ledger
 
 
-def _collect(rows: Iterator[tuple[Any, ...]], label: str, sheet: str, ledger: Ledger) -> str | None:
-    """Find the header in the first rows, then append every non-blank data row; a problem text if no header."""
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) or GB18030, checked over the whole file without holding it."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise LedgerError(f"{path.name}：文字编码看不懂，请另存为 UTF-8 的 CSV")
+
+
+def _collect(
+    rows: Iterator[tuple[Any, ...]], label: str, sheet: str, ledger: Ledger
+) -> Generator[RawRow, None, str | None]:
+    """Find the header in the first rows, then yield every non-blank data row; returns a problem text if no header."""
+    yielded = False
     head: list[tuple[Any, ...]] = []
     columns: dict[int, str] | None = None
     header_at = 0
@@ -145,12 +237,13 @@ def _collect(rows: Iterator[tuple[Any, ...]], label: str, sheet: str, ledger: Le
         cells = {f: values[i] for i, f in columns.items() if i < len(values)}
         if all(cells.get(f) in (None, "") for f in ledger.required):
             continue  # a total or remark line without a person
-        ledger.rows.append(RawRow(sheet, number, cells))
+        yielded = True
+        yield RawRow(sheet, number, cells)
     if columns is None:
         best = _best_guess(head)
         missing = "、".join(LABELS[f] for f in ledger.required if f not in best)
         return f"{label}：找不到表头（缺少列：{missing}），这个工作表没有导入" if head else f"{label}：是空的"
-    if header_at and not any(r.sheet == sheet for r in ledger.rows):
+    if header_at and not yielded:
         ledger.notes.append(f"{label}：表头下面没有数据")
     return None
 

@@ -141,8 +141,10 @@ async def test_bureau_station_and_liaison_do_their_work(browser: Browser, shots:
         saved = tmp_path / "reach.xlsx"
         await download.save_as(str(saved))
         book = load_workbook(saved)
-        assert "触达情况" in book.sheetnames and "未触达名单" in book.sheetnames
-        assert any("孙家坪乡" in str(c.value) for row in book["触达情况"].iter_rows() for c in row)
+        assert book.sheetnames == ["按乡镇", "按村", "未触达名单"]
+        rows = [[c.value for c in row] for row in book["按乡镇"].iter_rows()]
+        assert "触达情况" in str(rows[0][0]) and "制表时间" in str(rows[0][0])  # the title row
+        assert any(r[0] == "孙家坪乡" for r in rows[2:]) and rows[-1][0] == "合计"
 
         await boss.goto("/admin/questions")
         await boss.screenshot(path=str(shots / "06-questions.png"), full_page=True)

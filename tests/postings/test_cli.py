@@ -41,7 +41,7 @@ def test_list_send_progress_withdraw(tmp_path: Path) -> None:
     assert asyncio.run(outbox_rows(path)) == [("lab", "pending")]
 
     progress = run(["postings", "progress", "1"], tmp_path)
-    assert "已送达 0/1，失败 0，发送中" in progress.stdout and "pending 1" in progress.stdout
+    assert "已送达 0/1，失败 0，发送中" in progress.stdout and "待发送 1" in progress.stdout
 
     withdrawn = run(["postings", "withdraw", "1"], tmp_path)
     assert withdrawn.returncode == 0 and "已撤回" in withdrawn.stdout

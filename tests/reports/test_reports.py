@@ -10,12 +10,20 @@ from openpyxl import load_workbook
 from bot.content import ContentPack
 from bot.reports.callbacks import callbacks_text, tally_callbacks
 from bot.reports.chart import FONT_FILE, cjk_font, reach_chart
-from bot.reports.service import callback_sample, completion_text, export_roster, sample_sheet
+from bot.reports.exports import export_roster, export_sample
+from bot.reports.service import callback_sample, completion_text
 from bot.roster.read import LedgerError
+from bot.roster.visibility import Viewer
 from storage import Database, ServiceLedger
 from storage.reports import ReachRow, ReportStore
 from storage.roster import Scope
 from tests.fakes.roster_data import person_row, seed, write_xlsx
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
 
 
 async def test_1131_status_from_the_ledger(db: Database, content: ContentPack, tmp_path: Path) -> None:
@@ -46,10 +54,10 @@ async def test_1131_status_from_the_ledger(db: Database, content: ContentPack, t
         ("sunjiaping", 2, 1, 2, 1),
     ]
     assert await reports.completion(Scope("qiansuo")) == [rows_[0]]
-    assert "孙家坪乡：2 1 1 2 1 1（50%）" in completion_text(rows_, content)
+    assert "孙家坪乡：2 2 1 1 2 1 1（50.0%）" in completion_text(rows_, content)
     [village] = await reports.completion(Scope("sunjiaping"), by_village=True)
     assert (village.village, village.people, village.complete) == ("东村", 2, 1)
-    assert "孙家坪乡东村：2 1 1 2 1 1（50%）" in completion_text([village], content)
+    assert "孙家坪乡东村：2 2 1 1 2 1 1（50.0%）" in completion_text([village], content)
 
 
 async def test_callback_sample_is_ten_percent_per_township_and_reproducible(
@@ -69,18 +77,20 @@ async def test_callback_sample_is_ten_percent_per_township_and_reproducible(
 async def test_roster_export_masks_phones_unless_full(db: Database, content: ContentPack, tmp_path: Path) -> None:
     rows = [person_row(i) for i in range(1, 4)]
     await seed(db, content, tmp_path, rows)
-    masked = await export_roster(db, Scope(), content, tmp_path / "m.xlsx", full=False)
-    full = await export_roster(db, Scope(), content, tmp_path / "f.xlsx", full=True)
+    await export_roster(db, content, Viewer.bureau(), tmp_path / "m.xlsx")
+    await export_roster(db, content, Viewer.bureau(full_phones=True), tmp_path / "f.xlsx")
 
     def cells(path: Path) -> list[list[object]]:
         sheet = load_workbook(path).active
         assert sheet is not None
         return [list(r) for r in sheet.iter_rows(values_only=True)]
 
+    masked, full = cells(tmp_path / "m.xlsx"), cells(tmp_path / "f.xlsx")
     phone = str(rows[0][3])
-    assert cells(masked)[1][6] == f"{phone[:3]}****{phone[-4:]}"
-    assert cells(full)[1][6] == phone
-    assert cells(full)[0][-1] == "1131完成" and cells(full)[1][-1] == "否"
+    assert masked[2][6] == f"{phone[:3]}****{phone[-4:]}"  # row 1: title, row 2: header
+    assert full[2][6] == phone
+    assert full[1][-1] == "1131完成" and full[2][-1] == "否"
+    assert full[-1][0] == "合计"
 
 
 def test_chart_font_has_chinese_glyphs(content: ContentPack) -> None:
@@ -102,15 +112,16 @@ def test_chart_font_has_chinese_glyphs(content: ContentPack) -> None:
 async def test_filled_callback_sheet_is_tallied(db: Database, content: ContentPack, tmp_path: Path) -> None:
     rows = [person_row(i) for i in range(1, 21)] + [person_row(i, township="胡会乡") for i in range(21, 31)]
     await seed(db, content, tmp_path, rows)
-    path = sample_sheet(await callback_sample(db, "2024-03", Scope()), content, tmp_path / "cb.xlsx", full=True)
+    path = tmp_path / "cb.xlsx"
+    await export_sample(await callback_sample(db, "2024-03", Scope()), content, Viewer.bureau(full_phones=True), path)
     book = load_workbook(path)
     sheet = book.active
     assert sheet is not None
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[2]]
     col = {name: header.index(name) + 1 for name in header if isinstance(name, str)}
-    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["胡会乡", "孙家坪乡", "孙家坪乡"]
-    answers = [(None, None, None, None), ("是", "已领", "满意", None), ("否", "没领到", "不满意", "北京市")]
-    for row, (aware, received, satisfied, place) in enumerate(answers, start=2):
+    assert [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["孙家坪乡", "孙家坪乡", "胡会乡"]
+    answers = [("是", "已领", "满意", None), ("否", "没领到", "不满意", "北京市"), (None, None, None, None)]
+    for row, (aware, received, satisfied, place) in enumerate(answers, start=3):
         sheet.cell(row, col["知晓交通补贴/稳岗补贴"], aware)
         sheet.cell(row, col["领取情况"], received)
         sheet.cell(row, col["满意度"], satisfied)

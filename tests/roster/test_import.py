@@ -10,14 +10,21 @@ import pytest
 from openpyxl import Workbook
 
 from bot.content import ContentPack
+from bot.reports.xlsx_stream import XlsxBook
 from bot.roster import fields as f
+from bot.roster import importer, read
 from bot.roster.importer import RosterKeyMissing, import_ledger
 from bot.roster.read import LedgerError
 from bot.roster.xlsx_read import XlsxReader
-from bot.roster.xlsx_write import write_xlsx as write_xlsx_streamed
 from storage import Database
 from storage.roster import RosterStore, Scope
 from tests.fakes.roster_data import HEADER, KEY, id_with_x, make_id, person_row, write_xlsx
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
 
 
 def test_id_checksum_and_folding() -> None:
@@ -165,16 +172,29 @@ async def test_csv_in_gb18030_with_duplicate_ids(db: Database, content: ContentP
     assert await store.count() == 0
 
 
-async def test_inline_strings_and_the_openpyxl_fallback(db: Database, content: ContentPack, tmp_path: Path) -> None:
-    """Files written by other tools (inline strings, no shared-string table) read the same way."""
+@pytest.mark.parametrize("reader", ["calamine", "streamed"])
+async def test_inline_strings_both_readers_and_a_zip_without_a_workbook(
+    db: Database, content: ContentPack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reader: str
+) -> None:
+    """Files written by other tools (inline strings, no shared-string table) read the same way by calamine and by
+    the streaming reader used for sheets above CALAMINE_LIMIT."""
+    if reader == "streamed":
+        monkeypatch.setattr(read, "CALAMINE_LIMIT", 0)
     rows = [[str(v) if i in (2, 3) else v for i, v in enumerate(person_row(n))] for n in (1, 2)]
-    path = write_xlsx_streamed(tmp_path / "inline.xlsx", [("台账", HEADER, rows)])
-    with XlsxReader(str(path)) as book:
-        assert book.sheets == ["台账"]
-        assert list(book.rows(0))[1][2] == make_id(1)
+    path = tmp_path / "inline.xlsx"
+    book = XlsxBook(path)  # the exports' writer: inline strings, no shared-string table
+    sheet = book.sheet("台账", ["text"] * len(HEADER), [10] * len(HEADER))
+    sheet.title("台账")
+    sheet.header(HEADER)
+    sheet.rows(rows)
+    book.close()
+    with XlsxReader(str(path)) as streamed:
+        assert streamed.sheets == ["台账"]
+        assert list(streamed.rows(0))[2][2] == make_id(1)
     store = RosterStore(db)
     report = await import_ledger(path, store, content, KEY)
     assert report.applied and report.added == 2
+    assert {p.wage for p in await store.people(Scope())} == {"4000"}
     with zipfile.ZipFile(tmp_path / "odd.xlsx", "w") as odd:  # a zip, but no workbook in it
         odd.writestr("hello.txt", "hi")
     with pytest.raises(LedgerError, match="打不开"):
@@ -193,3 +213,38 @@ async def test_township_ledger_without_a_township_column(db: Database, content: 
     report = await import_ledger(path, store, content, KEY, township="前所")
     assert report.applied and report.added == 2
     assert {p.township_id for p in await store.people(Scope())} == {"qiansuo"}
+
+
+async def test_streamed_batches_roll_back_together(
+    db: Database, content: ContentPack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows go in batches; a duplicate or bad row found in a later batch still leaves nothing imported."""
+    monkeypatch.setattr(importer, "BATCH", 2)
+    store = RosterStore(db)
+    rows = [person_row(i) for i in range(1, 8)]
+    rows.append(person_row(2))  # the same ID as row 3, three batches later
+    path = write_xlsx(tmp_path / "many.xlsx", rows)
+    seen: list[tuple[int, int | None]] = []
+    report = await import_ledger(path, store, content, KEY, progress=lambda d, t: seen.append((d, t)))
+    assert not report.applied and await store.count() == 0
+    assert [str(b) for b in report.bad] == ["第9行：身份证号与第3行重复"]
+    assert [d for d, _ in seen] == [2, 4, 6, 8, 8] and seen[0][1] == 9  # the file's rows, header included
+    report = await import_ledger(path, store, content, KEY, skip_bad=True)
+    assert (report.applied, report.added, report.updated, report.bad_count) == (True, 7, 0, 1)
+    again = await import_ledger(write_xlsx(tmp_path / "again.xlsx", rows[:3]), store, content, KEY)
+    assert (again.added, again.updated) == (0, 3) and await store.count() == 7
+
+
+async def test_wish_to_work_from_its_column_or_the_work_status(
+    db: Database, content: ContentPack, tmp_path: Path
+) -> None:
+    assert f.wants_work(None, "务工") == 1 and f.wants_work("", "无就业意愿") == 0
+    assert f.wants_work("有") == 1 and f.wants_work("无", "务工") == 0 and f.wants_work("丧失劳动能力") == 0
+    with pytest.raises(f.FieldError, match="就业意愿"):
+        f.wants_work("也许")
+    rows = [[*person_row(1), "有"], [*person_row(2), "否"], [*person_row(3), ""]]
+    rows[2][8] = "丧失劳动能力"
+    path = write_xlsx(tmp_path / "wish.xlsx", rows, header=[*HEADER, "是否有就业意愿"])
+    assert (await import_ledger(path, RosterStore(db), content, KEY)).applied
+    wish = {p.name: p.wants_work for p in await RosterStore(db).people(Scope())}
+    assert wish == {"张1": 1, "张2": 0, "张3": 0}

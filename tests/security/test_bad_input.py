@@ -14,6 +14,7 @@ from bot import cli
 from bot.channels.telegram.webhook import SECRET_HEADER, webhook_handler
 from bot.dispatcher import SORRY
 from bot.services import Services
+from storage.database import migrations
 from tests.conftest import Chat
 from tests.fakes import telegram_updates as tg
 from tests.fakes.roster_data import KEY, person_row, write_xlsx
@@ -63,9 +64,19 @@ def test_out_csv_writes_csv_and_other_suffixes_are_refused(
     out = roster_cli / "x.csv"
     assert cli.main([*codes, "--out", str(out)]) == 0  # the refused run issued no codes: both still unbound
     text = out.read_bytes().decode("utf-8-sig")
-    assert text.startswith("姓名,身份证后四位,绑定码") and len(text.strip().splitlines()) == 3
+    lines = text.strip().splitlines()  # the title row, the header, one line per code
+    assert lines[1].startswith("姓名,身份证后四位,绑定码") and len(lines) == 4
     assert not out.read_bytes().startswith(b"PK")  # not a zip (XLSX) under a .csv name
     export = ["report", "export", "--out"]
     assert cli.main([*export, str(roster_cli / "e.csv")]) == 0
-    assert (roster_cli / "e.csv").read_text(encoding="utf-8-sig").count("\n") == 3
+    assert (roster_cli / "e.csv").read_text(encoding="utf-8-sig").count("\n") == 5  # title, header, 2, 合计
     assert cli.main([*export, str(roster_cli / "e.pdf")]) == 2
+
+
+def test_the_shipped_migrations_have_distinct_numbers() -> None:
+    names = [m.name for m in migrations("sqlite")]
+    numbers = [int(n[:3]) for n in names]
+    assert numbers == list(range(1, len(numbers) + 1)), names
+    shipped = Path(__file__).resolve().parents[2] / "storage" / "migrations"
+    plain = [p.name for p in shipped.glob("[0-9][0-9][0-9]_*.sql") if p.name.count(".") == 1]
+    assert len(plain) == len({p[:3] for p in plain}), sorted(plain)  # none dropped silently
