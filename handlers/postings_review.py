@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.messages import Button, Inbound, Reply
 from bot.postings.draft import Draft
 from bot.postings.render import card, headline, manage_buttons, review_buttons
+from bot.privacy import mask
 from bot.routing import Router
 from bot.services import Services
 from handlers.guards import StaffCall, staff, staff_of
@@ -73,7 +74,7 @@ async def reason_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[
     posting, refusal = await pending_posting(svc, reviewer, int(awaiting.data.get("posting", 0)))
     if posting is None or reviewer is None:
         return [Reply(refusal)]
-    reason = msg.text.strip()[:200]
+    reason = mask(msg.text.strip())[:200]  # stored and relayed: personal numbers masked
     if not reason:
         return [Reply("退回要写原因。请再点一次「退回」。")]
     if not await svc.postings.reject(reviewer, posting, reason):

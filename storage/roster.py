@@ -65,6 +65,15 @@ _values = operator.attrgetter(*_COLUMNS)  # a person's column values (dataclasse
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A confirmed correction of one work-information field: the new value, when, and the value it replaced."""
+
+    value: str
+    decided_at: str  # ISO 8601, UTC
+    previous: str | None  # None for corrections confirmed before this was recorded
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     id: int
     kind: Literal["bind", "work_info"]
@@ -296,15 +305,21 @@ class RosterStore:
             return None
         req = found[0]
         async with self.db.transaction() as tx:
+            previous = getattr(req.person, req.field) if req.field in WORK_FIELDS else None
             decided = await tx.execute(
-                "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ? "
+                "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ?, previous = ? "
                 "WHERE id = ? AND status = 'pending'",
-                ("accepted" if accept else "rejected", by, utc_now(), request_id),
+                ("accepted" if accept else "rejected", by, utc_now(), previous, request_id),
             )
             if decided != 1:
                 return None  # someone else decided it meanwhile
             if accept and req.kind == "bind":
-                await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed")
+                if not await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed"):
+                    await tx.execute(  # the account was bound to someone else meanwhile: never switched
+                        "UPDATE roster_requests SET status = 'rejected', decided_by = 'bound-to-another' WHERE id = ?",
+                        (request_id,),
+                    )
+                    return None
             elif accept and req.field in WORK_FIELDS:
                 await tx.execute(
                     f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
@@ -312,15 +327,13 @@ class RosterStore:
                 )
         return req
 
-    async def confirmed_corrections(self, since: str) -> dict[tuple[str, str], tuple[str, str]]:
-        """(person_id, field) -> (value, decided_at): the latest work-information correction a liaison
-        confirmed after `since` (ISO UTC), for each person and field."""
+    async def confirmed_corrections(self) -> dict[tuple[str, str], Correction]:
+        """(person_id, field) -> the latest work-information correction a liaison confirmed, per person and field."""
         rows = await self.db.fetchall(
-            "SELECT person_id, field, value, decided_at FROM roster_requests WHERE kind = 'work_info' "
-            "AND status = 'accepted' AND decided_at > ? ORDER BY decided_at, id",
-            (since,),
+            "SELECT person_id, field, value, decided_at, previous FROM roster_requests WHERE kind = 'work_info' "
+            "AND status = 'accepted' ORDER BY decided_at, id"
         )
-        return {(str(r[0]), str(r[1])): (str(r[2] or ""), str(r[3])) for r in rows}
+        return {(str(r[0]), str(r[1])): Correction(str(r[2] or ""), str(r[3]), r[4]) for r in rows}
 
     async def liaisons(self, township_id: str, village: str) -> list[tuple[str, str]]:
         """(channel, user_id) of the liaisons of a village, to tell them about a new request."""

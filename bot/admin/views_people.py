@@ -3,7 +3,9 @@ services recorded from the list) and 电话回访 (the notice's 10% sample per t
 
 from __future__ import annotations
 
+import re
 import tempfile
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,8 +59,12 @@ async def p1131(request: web.Request) -> web.Response:
         names=names,
         people=people,
         kinds=KIND_NAMES,
+        form_id=uuid.uuid4().hex,  # with the row: each record form's idempotency key
         done=request.query.get("done", ""),
     )
+
+
+_REQUEST_KEY = re.compile(r"[0-9a-f]{32}-\d{1,4}")
 
 
 @routes.post("/p1131/record")
@@ -68,10 +74,14 @@ async def record(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     kind = KINDS.get(str(form.get("kind", "")))
     person = await svc.roster.person(str(form.get("person", ""))[:64])
-    note = str(form.get("note", "")).strip()[:40] or datetime.now(UTC).strftime("%Y%m%d%H%M")
+    note = str(form.get("note", "")).strip()[:40]
     if kind is None or person is None:
         raise web.HTTPBadRequest(text="请选要记录的人和服务类型。")
-    added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, f"offline:{note}")
+    # the form's key: a resubmitted form counts once, each service recorded counts (not one per minute)
+    key = str(form.get("request", ""))
+    key = key if _REQUEST_KEY.fullmatch(key) else uuid.uuid4().hex
+    ref = f"offline:web:{key}:{note}" if note else f"offline:web:{key}"
+    added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, ref)
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
     request.app[CACHE].clear()

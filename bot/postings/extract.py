@@ -335,7 +335,7 @@ def with_field(extracted: Extracted, name: str, value: str, now: date | None = N
         value = parsed.isoformat()
     elif not value:
         return extracted, f"「{FIELDS[name]}」不能为空"
-    fields[name] = value[:200]
+    fields[name] = (value if name == "contact_phone" else mask(value))[:200]
     problems = tuple(p for p in extracted.problems if not (name == "contact_phone" and "电话" in p))
     return replace(extracted, fields=fields, problems=problems), None
 

@@ -1,10 +1,12 @@
 """Importing a ledger into the roster: every row validated, bad rows reported by row number.
 
 An import with any bad row changes nothing unless `skip_bad` is set; `dry_run` only reports. Rows are
-streamed from the file in batches, so a large ledger never sits in memory. Re-importing updates people by
-ID number (its keyed hash), never duplicates them. A correction of work information that a liaison
-confirmed after the ledger file was last saved is newer than the ledger: it is kept, and where the ledger
-says otherwise the import reports the conflict for the bureau to resolve.
+streamed from the file in batches, so a large ledger never sits in memory.
+Re-importing updates people by ID number (its keyed hash), never duplicates them. A correction of work
+information that a liaison confirmed is kept when the ledger has not caught up with it: the ledger still
+shows the value the correction replaced, or the ledger was saved before the correction (the workbook's own
+"modified" time; a CSV's file time). Each such difference is reported for the bureau to resolve; a ledger
+saved after the correction with yet another value is the bureau's newer word and wins.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import dataclasses
 import itertools
 import logging
 import os
+import re
+import zipfile
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +29,7 @@ from bot.privacy import mask_phone
 from bot.roster import fields as f
 from bot.roster.fields import FieldError, IdHasher
 from bot.roster.read import RawRow, read_ledger
-from storage.roster import WORK_FIELDS, Person, RosterStore
+from storage.roster import WORK_FIELDS, Correction, Person, RosterStore
 
 log = logging.getLogger(__name__)
 BATCH = 5000  # rows validated and written at a time
@@ -65,11 +69,15 @@ class Conflict:
     ledger: str
     confirmed: str
 
-    def __str__(self) -> str:
+    def shown(self) -> tuple[str, str, str]:
+        """(field label, ledger value, confirmed value) for people to read: phone numbers masked."""
         shown = (mask_phone(self.ledger), mask_phone(self.confirmed)) if self.field == "phone" else None
         ledger, confirmed = shown or (self.ledger, self.confirmed)
-        label = f.LABELS.get(self.field, self.field)
-        return f"{self.where} {self.name} {label}：台账「{ledger or '空'}」，联络员已确认「{confirmed or '空'}」"
+        return f.LABELS.get(self.field, self.field), ledger or "空", confirmed or "空"
+
+    def __str__(self) -> str:
+        label, ledger, confirmed = self.shown()
+        return f"{self.where} {self.name} {label}：台账「{ledger}」，联络员已确认「{confirmed}」"
 
 
 @dataclass
@@ -179,15 +187,43 @@ def validate(
     return people, bad
 
 
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
+
+
+def saved_at(path: Path) -> str:
+    """When the ledger was last saved (ISO UTC): the workbook's own "modified" property, else the file's time."""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            with zipfile.ZipFile(path) as book:
+                found = _MODIFIED.search(book.read("docProps/core.xml"))
+            if found:
+                moment = datetime.fromisoformat(found.group(1).decode().strip().replace("Z", "+00:00"))
+                moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                return moment.astimezone(UTC).isoformat(timespec="seconds")
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+            pass
+    return datetime.fromtimestamp(os.path.getmtime(path), UTC).isoformat(timespec="seconds")
+
+
+def _stale(ledger: str, correction: Correction, ledger_saved: str) -> bool:
+    """The ledger has not caught up with the correction: it shows the replaced value, or predates it."""
+    if ledger == correction.value:
+        return False
+    return ledger == correction.previous or ledger_saved <= correction.decided_at
+
+
 async def keep_corrections(
     store: RosterStore, people: list[Person], wheres: dict[str, str], ledger_saved: str
 ) -> tuple[list[Person], list[Conflict]]:
-    """People with the corrections confirmed after `ledger_saved` kept, and where the ledger differs."""
-    return apply_corrections(people, await store.confirmed_corrections(ledger_saved), wheres)
+    """People with the confirmed corrections the ledger has not caught up with kept, and each conflict."""
+    return apply_corrections(people, await store.confirmed_corrections(), wheres, ledger_saved)
 
 
 def apply_corrections(
-    people: list[Person], corrections: dict[tuple[str, str], tuple[str, str]], wheres: dict[str, str]
+    people: list[Person],
+    corrections: dict[tuple[str, str], Correction],
+    wheres: dict[str, str],
+    ledger_saved: str,
 ) -> tuple[list[Person], list[Conflict]]:
     """keep_corrections with the confirmed corrections already loaded (once per import, applied per batch)."""
     if not corrections:
@@ -197,11 +233,11 @@ def apply_corrections(
     for person in people:
         changes: dict[str, Any] = {}
         for name in WORK_FIELDS:
-            confirmed = corrections.get((person.person_id, name))
-            if confirmed is not None and getattr(person, name) != confirmed[0]:
-                where = wheres.get(person.id_hash, "")
-                conflicts.append(Conflict(where, person.name, name, getattr(person, name), confirmed[0]))
-                changes[name] = confirmed[0]
+            correction = corrections.get((person.person_id, name))
+            ledger = getattr(person, name)
+            if correction is not None and _stale(ledger, correction, ledger_saved):
+                conflicts.append(Conflict(wheres.get(person.id_hash, ""), person.name, name, ledger, correction.value))
+                changes[name] = correction.value
         kept.append(dataclasses.replace(person, **changes) if changes else person)
     return kept, conflicts
 
@@ -249,8 +285,8 @@ async def import_ledger(
         raise ValueError(f"乡镇不认识：{township}")
     required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
     ledger = read_ledger(path, required)
-    saved = datetime.fromtimestamp(await asyncio.to_thread(os.path.getmtime, path), UTC).isoformat(timespec="seconds")
-    corrections = await store.confirmed_corrections(saved)
+    saved = await asyncio.to_thread(saved_at, path)
+    corrections = await store.confirmed_corrections()
     report = ImportReport(path.name, notes=ledger.notes)
     seen: dict[str, str] = {}
 
@@ -261,7 +297,7 @@ async def import_ledger(
             return None
         wheres: dict[str, str] = {}
         people, bad = validate(rows, content, hasher, path.name, category, township, wheres, seen)
-        people, conflicts = apply_corrections(people, corrections, wheres)
+        people, conflicts = apply_corrections(people, corrections, wheres, saved)
         report.conflicts += conflicts
         return len(rows), people, bad
 

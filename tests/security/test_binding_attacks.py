@@ -11,7 +11,7 @@ import pytest
 from bot.config import RosterConfig
 from bot.roster.binding import Binder
 from bot.services import Services
-from storage.roster import Person, RosterStore
+from storage.roster import Person, RosterStore, Scope
 from tests.fakes.roster_data import KEY, make_id, person_row, seed
 
 
@@ -79,3 +79,16 @@ async def test_a_binding_is_never_switched_by_the_store(roster: tuple[RosterStor
     assert await store.bind("test", "phone-1", zhang1.person_id, "code")
     assert not await store.bind("test", "phone-1", zhang2.person_id, "confirmed")
     assert (await store.bound_person("test", "phone-1")) == dataclasses.replace(zhang1)
+
+
+async def test_a_confirmed_request_does_not_switch_a_binding_made_meanwhile(
+    roster: tuple[RosterStore, Binder],
+) -> None:
+    store, binder = roster
+    zhang1, zhang2 = await person(store, 1), await person(store, 2)
+    await binder.request("test", "phone-1", "张2", make_id(2)[-4:])
+    [request] = await store.pending(Scope())
+    await store.bind("test", "phone-1", zhang1.person_id, "code")  # bound to 张1 before the liaison decides
+    assert await store.decide(request.id, True, "liaison") is None
+    assert await store.bound_person("test", "phone-1") == zhang1 != zhang2
+    assert await store.pending(Scope()) == []

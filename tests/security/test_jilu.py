@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from bot.services import Services
@@ -10,6 +11,7 @@ from handlers import build_dispatcher
 from storage import Staff
 from storage.reports import ReportStore
 from tests.conftest import Chat
+from tests.fakes.admin_site import csrf_of, running_site
 from tests.fakes.roster_data import make_id, person_row, roster_config, seed
 
 
@@ -28,3 +30,18 @@ async def test_three_recommendations_in_a_row_count_three(services: Services, tm
         await east.say(command)
     [person] = await store.find("张1", make_id(1)[-4:])
     assert (await ReportStore(rsvc.db).status_of(person.person_id)).recommendations == 5
+
+
+async def test_the_workbench_counts_each_record_and_a_resubmitted_form_once(tmp_path: Path) -> None:
+    async with running_site(tmp_path) as site, site.client() as http:
+        await site.login(http, "boss")
+        html = await (await http.get("/admin/p1131", params={"township": "sunjiaping", "village": "东村"})).text()
+        [zhang] = await site.services.roster.find("张2", make_id(2)[-4:])
+        keys = re.findall(r'name="request" value="([^"]+)"', html)
+        assert keys
+        form = {"csrf": csrf_of(html), "person": zhang.person_id, "kind": "job_recommendation"}
+        for key in (keys[0], keys[0], keys[1]):  # the same form twice (a double click), then another
+            response = await http.post("/admin/p1131/record", data={**form, "request": key}, allow_redirects=False)
+            assert response.status == 303
+        status = await site.services.reports.status_of(zhang.person_id)
+        assert status.recommendations == 2

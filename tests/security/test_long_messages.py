@@ -42,25 +42,30 @@ def test_contact_name_after_the_word_lianxiren() -> None:
     assert extract("有意者请联系李师傅").get("contact_name") == "李师傅"
 
 
-async def _latency_while(dispatcher: Dispatcher[Services], heavy: Inbound) -> tuple[float, list[str]]:
-    """The worst reply latency of another chat's ordinary questions while `heavy` is being handled."""
+async def _latency_while(dispatcher: Dispatcher[Services], heavy: Inbound) -> tuple[list[float], list[str]]:
+    """The reply latencies (s, sorted) of another chat's ordinary questions while `heavy` is being handled."""
     other = Chat(dispatcher, "someone-else")
     await other.say("交通补贴咋领")  # warm up: first use of the tables
-    worst = 0.0
+    took = []
     task = asyncio.create_task(dispatcher.dispatch(heavy))
     await asyncio.sleep(0)
     for _ in range(5):
         started = time.perf_counter()
         await other.say("交通补贴咋领")
-        worst = max(worst, time.perf_counter() - started)
+        took.append(time.perf_counter() - started)
     replies = await asyncio.wait_for(task, 30)
-    return worst, [r.text for r in replies]
+    return sorted(took), [r.text for r in replies]
+
+
+def assert_not_delayed(took: list[float]) -> None:
+    """Under 100 ms typically; the worst is allowed some slack for a busy test machine (it was minutes)."""
+    assert took[len(took) // 2] < 0.1 and took[-1] < 0.5, took
 
 
 async def test_laborers_long_message_does_not_delay_other_chats(dispatcher: Dispatcher[Services]) -> None:
     heavy = Inbound(channel="test", user_id="big", chat_id="big", text="招聘1" + "1" * 30_000)
-    worst, _ = await _latency_while(dispatcher, heavy)
-    assert worst < 0.1
+    took, _ = await _latency_while(dispatcher, heavy)
+    assert_not_delayed(took)
 
 
 async def test_staffs_longest_notice_does_not_delay_other_chats(
@@ -69,8 +74,8 @@ async def test_staffs_longest_notice_does_not_delay_other_chats(
     await services.directory.add_staff(Staff("test", "boss", "bureau", "boss", None, None))
     notice = ("招聘电焊工 日薪350元 联系电话13812345678 截止6月30日 1111 三三三 " * 200)[:MAX_NOTICE]
     heavy = Inbound(channel="test", user_id="boss", chat_id="boss", text=notice)
-    worst, replies = await _latency_while(dispatcher, heavy)
-    assert worst < 0.1
+    took, replies = await _latency_while(dispatcher, heavy)
+    assert_not_delayed(took)
     assert "电焊工" in "\n".join(replies)  # it was taken as a notice
 
 

@@ -156,3 +156,14 @@ async def test_a_chat_full_of_numbers_leaves_no_full_number_anywhere(
     assert listed.returncode == 0, listed.stderr
     assert "****" in listed.stdout
     assert leaks(listed.stdout.encode()) == [] and leaks(listed.stderr.encode()) == []
+
+
+def test_posting_fields_keep_only_the_contact_phone() -> None:
+    from bot.postings.extract import extract, with_field
+
+    found = extract("招聘电工，要求：身份证142223198001011234本人到场，联系电话13812345678")
+    assert found.get("contact_phone") == "13812345678"  # the employer's number, to be published
+    assert leaks(repr(found.fields).replace("13812345678", "").encode()) == []
+    assert "142223198001011234" not in repr(found.fields)
+    corrected, _ = with_field(found, "requirements", "持证，身份证14222319800101123X")
+    assert "14222319800101123X" not in corrected.get("requirements")
