@@ -4,25 +4,29 @@ Generated data: N laborers over every township (20 villages each), 60% bound to 
 events over the four 1131 kinds, one briefing campaign to everyone (85% delivered, the rest unreachable).
 Then the real server on a loopback port, and while the outbox sends a second campaign through a fake
 transport, 20 signed-in sessions request one page as fast as they can for a while. Reported per page and
-scope: requests, p50 and p99 of the time from sending the request to having the whole page (the server's
-time plus the loopback), and the cold time of one uncached request.
+scope: requests, p50 and p99 of the server's time per page (measured inside the server) and of the round trip
+seen by the sessions (which run in a separate process), and the time of one request before anything was cached.
 
 Run by hand:  .venv/bin/python bench/admin_bench.py [--people 100000] [--events 1000000] [--seconds 20]
+              [--think 0] [--keep DIR]   (--think: a session's pause between requests; 0 = back to back)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
+import json
+import logging
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
+from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,7 +57,7 @@ class SlowPlatform:
         return DeliveryResult(DeliveryStatus.SENT)
 
 
-async def fill(svc: Services, people: int, events: int) -> tuple[int, str]:
+async def fill(svc: Services, people: int, events: int) -> None:
     db = svc.db
     townships = list(svc.content.townships)
     rng = random.Random(1)
@@ -101,12 +105,12 @@ async def fill(svc: Services, people: int, events: int) -> tuple[int, str]:
     first = await start_campaign(db, svc.outbox, svc.content, briefings["transport-retention"])
     await db.execute(
         "UPDATE outbox SET status = CASE WHEN abs(random()) % 100 < 85 THEN 'sent' ELSE 'unreachable' END, "
-        "sent_at = '2024-01-02' WHERE item_kind = 'briefing'"
+        "sent_at = '2024-01-02', notified = 1 WHERE item_kind = 'briefing'"
     )
     await db.execute("ANALYZE")
     # the second campaign is the push that runs while staff look at the pages
     await start_campaign(db, svc.outbox, svc.content, briefings["training-allowance"])
-    return first.campaign_id, townships[0]
+    assert first.campaign_id == 1
 
 
 async def session_cookie(svc: Services, login: str, staff: Staff) -> str:
@@ -115,22 +119,15 @@ async def session_cookie(svc: Services, login: str, staff: Staff) -> str:
     return await svc.accounts.open_session(account, "bench")
 
 
-@dataclasses.dataclass
-class Result:
-    label: str
-    times: list[float]
-    cold: float
-
-    def line(self) -> str:
-        ms = sorted(t * 1000 for t in self.times)
-        p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-        return (
-            f"{self.label:34} {len(ms):6d} req  p50 {statistics.median(ms):7.1f} ms  p99 {p99:7.1f} ms  "
-            f"cold {self.cold * 1000:7.1f} ms"
-        )
+def percentiles(seconds: list[float]) -> str:
+    ms = sorted(t * 1000 for t in seconds)
+    if not ms:
+        return "no requests"
+    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+    return f"p50 {statistics.median(ms):7.1f} ms  p99 {p99:7.1f} ms"
 
 
-async def hammer(base: str, cookie: str, path: str, seconds: float) -> list[float]:
+async def hammer(base: str, cookie: str, path: str, seconds: float, think: float) -> list[float]:
     times: list[float] = []
     async with aiohttp.ClientSession(base, cookies={SESSION_COOKIE: cookie}) as http:
         until = time.perf_counter() + seconds
@@ -140,20 +137,49 @@ async def hammer(base: str, cookie: str, path: str, seconds: float) -> list[floa
                 await response.read()
                 assert response.status == 200, (path, response.status)
             times.append(time.perf_counter() - started)
+            await asyncio.sleep(think)
     return times
 
 
-async def scenario(base: str, label: str, cookie: str, path: str, seconds: float) -> Result:
-    """One request alone first (nothing cached for it yet), then SESSIONS sessions at once."""
+async def load(base: str, cookie: str, path: str, seconds: float, think: float) -> None:
+    """The staff side, in its own process (so the browsers' work is not counted as the server's)."""
+    runs = await asyncio.gather(*(hammer(base, cookie, path, seconds, think) for _ in range(SESSIONS)))
+    print(json.dumps([t for run in runs for t in run]))
+
+
+@web.middleware
+async def stopwatch(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Server time of each page: from the request reaching the app to the response being ready."""
     started = time.perf_counter()
-    async with aiohttp.ClientSession(base, cookies={SESSION_COOKIE: cookie}) as http, http.get(path) as response:
-        await response.read()
-    cold = time.perf_counter() - started
-    runs = await asyncio.gather(*(hammer(base, cookie, path, seconds) for _ in range(SESSIONS)))
-    return Result(label, [t for run in runs for t in run], cold)
+    response = await handler(request)
+    SERVER_TIMES.append(time.perf_counter() - started)
+    return response
 
 
-async def bench(people: int, events: int, seconds: float, folder: Path) -> None:
+SERVER_TIMES: list[float] = []
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+async def scenario(base: str, label: str, cookie: str, path: str, seconds: float, think: float) -> str:
+    """One request alone first (nothing cached for it yet), then SESSIONS sessions at once from another process."""
+    async with aiohttp.ClientSession(base, cookies={SESSION_COOKIE: cookie}) as http:
+        started = time.perf_counter()
+        async with http.get(path) as response:
+            await response.read()
+        cold = time.perf_counter() - started
+    SERVER_TIMES.clear()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--load", base, cookie, path, str(seconds), str(think), stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    client = json.loads(out)
+    return (
+        f"{label:34} {len(client):6d} req  server {percentiles(SERVER_TIMES)}  "
+        f"round trip {percentiles(client)}  cold {cold * 1000:7.0f} ms"
+    )
+
+
+async def bench(people: int, events: int, seconds: float, think: float, folder: Path) -> None:
     config = Config(
         data_dir=folder,
         roster=RosterConfig(id_key="bench-key"),
@@ -165,11 +191,16 @@ async def bench(people: int, events: int, seconds: float, folder: Path) -> None:
     svc = build_services(config, content, db)
     try:
         started = time.perf_counter()
-        campaign, township = await fill(svc, people, events)
-        print(f"(generated {people} people, {events} events, 2 campaigns in {time.perf_counter() - started:.0f} s)")
+        if await svc.briefings.campaign(2) is None:
+            await fill(svc, people, events)
+            print(f"(generated {people} people, {events} events, 2 campaigns in {time.perf_counter() - started:.0f} s)")
+        else:
+            print("(reusing the database kept from an earlier run)")
+        campaign, township = 1, next(iter(svc.content.townships))
         bureau = await session_cookie(svc, "boss", Staff(WEB_CHANNEL, "boss", "bureau", "局", None, None))
         station = await session_cookie(svc, "zhan", Staff(WEB_CHANNEL, "zhan", "station", "站", township, None))
         app = build_app(svc)
+        app.middlewares.append(stopwatch)
         runner = await start_server(app, "127.0.0.1", 0)
         host, port = runner.addresses[0][:2]
         base = f"http://{host}:{port}"
@@ -181,12 +212,15 @@ async def bench(people: int, events: int, seconds: float, folder: Path) -> None:
                 ("reach page, bureau (county)", bureau, f"/admin/briefings/{campaign}"),
                 (f"reach page, station ({township})", station, f"/admin/briefings/{campaign}"),
             ]
-            print(f"{SESSIONS} concurrent sessions, {seconds:.0f} s per page, while a push runs:")
+            print(
+                f"{SESSIONS} concurrent sessions ({think:g} s between a session's requests), {seconds:.0f} s per page, "
+                "while a push runs:"
+            )
             for label, cookie, path in plan:
                 before = await svc.outbox.progress("briefing", "2")
-                result = await scenario(base, label, cookie, path, seconds)
+                line = await scenario(base, label, cookie, path, seconds, think)
                 after = await svc.outbox.progress("briefing", "2")
-                print(f"{result.line()}   (push sent {after.sent - before.sent} meanwhile)")
+                print(f"{line}  (push: {after.sent - before.sent} sent meanwhile)", flush=True)
         finally:
             push.cancel()
             await asyncio.gather(push, return_exceptions=True)
@@ -196,13 +230,24 @@ async def bench(people: int, events: int, seconds: float, folder: Path) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--load"]:
+        base, cookie, path, seconds, think = sys.argv[2:7]
+        asyncio.run(load(base, cookie, path, float(seconds), float(think)))
+        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a session waits between its requests")
+    parser.add_argument("--keep", type=Path, help="keep the generated database in this folder (and reuse it)")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        asyncio.run(bench(args.people, args.events, args.seconds, args.think, args.keep))
+        return
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(bench(args.people, args.events, args.seconds, Path(folder)))
+        asyncio.run(bench(args.people, args.events, args.seconds, args.think, Path(folder)))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot {serve,chat,ask,content check,questions,config}` (also `wuzhai-bot`)."""
+"""Command line: `python -m bot {serve,chat,ask,content check,questions,config,db,…}` (also `wuzhai-bot`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from bot import database_cli
 from bot.admin import cli as web_cli
 from bot.cli_parser import ChineseParser
 from bot.config import Config, ConfigError, load_config
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("config", help="显示生效的配置（密钥隐藏）")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
+    database_cli.add_parsers(sub)  # db copy --to postgresql://…
     web_cli.add_parsers(sub)  # web invite|accounts
     wechat = sub.add_parser("wechat", help="微信公众号工具")
     wechat.add_argument(
@@ -123,6 +125,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         return asyncio.run(_with_services(config, web_cli.run, args))
     if args.command in postings_cli.COMMANDS:
         return asyncio.run(_with_services(config, postings_cli.run, args))
+    if args.command in database_cli.COMMANDS:
+        return asyncio.run(database_cli.run(args, config))
     if args.command == "config":
         print(json.dumps(config.redacted(), ensure_ascii=False, indent=2))
         return 0

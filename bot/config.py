@@ -110,7 +110,8 @@ class WebConfig:
 @dataclass(frozen=True)
 class Config:
     data_dir: Path = PROJECT_ROOT / "data"
-    database: Path | None = None  # default: <data_dir>/bot.sqlite3
+    # An SQLite file, or a postgresql://… DSN (its password is never shown); default: <data_dir>/bot.sqlite3
+    database: str | None = field(default=None, repr=False)
     content_dir: Path = PROJECT_ROOT / "content"
     log_level: str = "INFO"
     console: bool = True  # run the console channel in `serve` when no platform channel is configured
@@ -123,8 +124,17 @@ class Config:
     roster: RosterConfig = field(default_factory=RosterConfig)
 
     @property
-    def database_path(self) -> Path:
-        return self.database or self.data_dir / "bot.sqlite3"
+    def database_path(self) -> Path | str:
+        """The SQLite file, or the PostgreSQL DSN (a `postgresql://` or `postgres://` URL) as given."""
+        if not self.database:
+            return self.data_dir / "bot.sqlite3"
+        if self.database.startswith(("postgresql://", "postgres://")):
+            return self.database
+        if "://" in self.database:
+            raise ConfigError(
+                f"BOT_DATABASE / database: unknown database URL scheme in {self.database.split(':')[0]}://"
+            )
+        return Path(self.database).expanduser()
 
     def redacted(self) -> dict[str, Any]:
         """The settings as a dict with every secret replaced, safe to print."""
@@ -152,6 +162,7 @@ def load_config(env: Mapping[str, str] | None = None, file: Path | None = None) 
         raise ConfigError("BOT_POSTINGS_REVIEW / postings.review: must be 'station', 'bureau' or 'none'")
     if config.outbox.concurrency < 1 or config.outbox.max_attempts < 1 or config.postings.default_days < 1:
         raise ConfigError("outbox.concurrency, outbox.max_attempts and postings.default_days must be at least 1")
+    config.database_path  # noqa: B018  (an unknown database URL fails here, at start-up)
     if config.wechat.wecom_format not in {"text", "markdown"}:
         raise ConfigError("BOT_WECHAT_WECOM_FORMAT / wechat.wecom_format: must be 'text' or 'markdown'")
     web = config.web
@@ -227,6 +238,15 @@ def _string_table(raw: Any) -> dict[str, str]:
     return dict(raw)
 
 
+def _redact_url(url: str) -> str:
+    """A DSN with its password replaced."""
+    scheme, _, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at or ":" not in credentials:
+        return url
+    return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+
+
 def _redact(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
@@ -235,6 +255,8 @@ def _redact(obj: Any) -> dict[str, Any]:
             out[f.name] = _redact(value)
         elif f.metadata.get("secret"):
             out[f.name] = "***" if value else ""
+        elif f.name == "database" and isinstance(value, str) and "://" in value:
+            out[f.name] = _redact_url(value)
         else:
             out[f.name] = str(value) if isinstance(value, Path) else value
     return out

@@ -20,7 +20,7 @@ from typing import Generic
 
 from bot.messages import Inbound, Reply
 from bot.privacy import mask
-from bot.routing import C, Handler, Router
+from bot.routing import C, Handler, Router, choice_number
 from storage.conversations import ConversationState
 
 __all__ = ["NOT_UNDERSTOOD", "SORRY", "Dispatcher", "Router"]
@@ -71,7 +71,7 @@ class Dispatcher(Generic[C]):
                 awaited = await self._awaited(msg, state)
                 if awaited is not None:
                     return awaited, None
-            if text.isdecimal() and len(text) <= 2:
+            if choice_number(text):
                 if state is None:
                     state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
                 index = int(text) - 1

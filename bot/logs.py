@@ -1,8 +1,8 @@
 """Logging set-up: one stderr handler whose records have personal numbers masked, libraries kept quiet.
 
 Libraries log what they send and receive below WARNING: python-telegram-bot the raw updates, httpx the
-request URLs (with the bot token), httpcore headers and bodies, aiosqlite every statement with its
-parameters, wechatpy the API bodies. None of that may reach the log, whatever `log_level` says, so their
+request URLs (with the bot token), httpcore headers and bodies, asyncpg statements with their parameters,
+wechatpy the API bodies. None of that may reach the log, whatever `log_level` says, so their
 loggers are held at WARNING and the one handler drops their records below WARNING (should anything lower
 a level again); the masking filter on that handler is the last line of defence.
 """
@@ -21,8 +21,8 @@ QUIET = (
     "aiohttp.internal",
     "aiohttp.server",
     "aiohttp.web",
-    "aiosqlite",
     "apscheduler",
+    "asyncpg",
     "asyncio",
     "hpack",
     "httpcore",

@@ -42,6 +42,12 @@ FlowHandler: TypeAlias = Callable[[Inbound, C, Awaiting], Awaitable[list[Reply] 
 TextHandler: TypeAlias = Callable[[Inbound, C], Awaitable[list[Reply] | None]]
 
 
+def choice_number(text: str) -> bool:
+    """A typed number picking one of the choices last offered ("1", "12"), on channels without buttons."""
+    text = text.strip()
+    return text.isdecimal() and len(text) <= 2
+
+
 @dataclass(frozen=True, slots=True)
 class Refusal:
     """A guard's answer instead of running the handler."""

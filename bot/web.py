@@ -1,6 +1,14 @@
-"""The bot's one aiohttp server: health now; the WeChat callback and Telegram webhook mount here."""
+"""The bot's one aiohttp server: liveness (/healthz) and readiness (/readyz); the WeChat callback and the
+Telegram webhook mount here.
+
+/healthz answers while the process serves requests (a restart is the cure when it does not). /readyz
+answers 200 only when the database is reachable, takes a write and has every migration applied, so a
+load balancer sends traffic elsewhere while it does not (503 with the reason).
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 from aiohttp import web
 
@@ -10,16 +18,30 @@ from bot.services import Services
 SERVICES = web.AppKey("services", Services)
 
 
+READY_TIMEOUT = 3.0  # seconds; a database slower than this to take a write is not ready
+
+
 async def health(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
-    await services.db.fetchone("SELECT 1")
     return web.json_response({"status": "ok", "faq_entries": len(services.content.entries)})
+
+
+async def ready(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    try:
+        problem = await asyncio.wait_for(services.db.ready(), READY_TIMEOUT)
+    except TimeoutError:
+        problem = f"the database took more than {READY_TIMEOUT:.0f} s to take a write"
+    if problem is not None:
+        return web.json_response({"status": "unavailable", "reason": problem}, status=503)
+    return web.json_response({"status": "ready", "database": services.db.engine})
 
 
 def build_app(services: Services) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[SERVICES] = services
     app.router.add_get("/healthz", health)
+    app.router.add_get("/readyz", ready)
     mount_admin(app, services)  # the bureau's pages under /admin/
     return app
 

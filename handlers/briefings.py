@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
+from dataclasses import dataclass
 
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, start_campaign
@@ -19,7 +20,7 @@ from bot.reports.service import (
     unreached_text,
 )
 from bot.roster.visibility import Viewer
-from bot.routing import Router
+from bot.routing import Refusal, Router
 from bot.services import Services
 from handlers.guards import StaffCall, staff
 from storage.briefings import Campaign
@@ -139,40 +140,57 @@ async def _outside_scope(svc: Services, scope: Scope, townships: list[str], vill
     return outside
 
 
-@router.command("baobiao", guard=STAFF)
-async def reach(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
+@dataclass(frozen=True, slots=True)
+class CampaignCall:
+    who: StaffCall
+    campaign: Campaign
+
+
+class StaffCampaign:
+    """The guard of a staff report on one campaign (/baobiao 12, or the latest): staff only, and the
+    campaign must exist; the handler gets both."""
+
+    async def check(self, msg: Inbound, svc: Services, route: str) -> CampaignCall | Refusal:
+        who = await STAFF.check(msg, svc, route)
+        if isinstance(who, Refusal):
+            return who
+        campaign = await _campaign(msg, svc)
+        if campaign is None:
+            return Refusal([Reply(NO_CAMPAIGN)])
+        return CampaignCall(who, campaign)
+
+
+CAMPAIGN = StaffCampaign()
+
+
+@router.command("baobiao", guard=CAMPAIGN)
+async def reach(msg: Inbound, svc: Services, call: CampaignCall) -> list[Reply]:
     """Staff: reach of a briefing (the latest, or /baobiao <no>) in their area, and the answers."""
-    campaign = await _campaign(msg, svc)
-    if campaign is None:
-        return [Reply(NO_CAMPAIGN)]
+    who, campaign = call.who, call.campaign
     rows = await svc.reports.reach(campaign.id, who.scope)
     answers = await svc.reports.answers(campaign.id, who.scope)
     title = f"{_title(campaign, svc)} {who.place}触达情况"
     return [Reply(reach_text(rows, svc.content, title) + "\n\n" + answers_text(answers, svc.content))]
 
 
-@router.command("weichuda", guard=STAFF)
-async def unreached(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
+@router.command("weichuda", guard=CAMPAIGN)
+async def unreached(msg: Inbound, svc: Services, call: CampaignCall) -> list[Reply]:
     """Staff: who the briefing did not reach in their area (home visits); full phones only to the village's liaison."""
-    campaign = await _campaign(msg, svc)
-    if campaign is None:
-        return [Reply(NO_CAMPAIGN)]
+    who, campaign = call.who, call.campaign
     total = sum(r.unreachable + r.not_bound for r in await svc.reports.reach(campaign.id, who.scope))
     people = await first_unreached(svc.db, svc.content, campaign.id, who.scope)
     text = unreached_text(people, svc.content, Viewer.of(who.staff), total)
     return [Reply(f"{_title(campaign, svc)}\n" + text)]
 
 
-@router.command("tubiao", guard=STAFF)
-async def chart(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
+@router.command("tubiao", guard=CAMPAIGN)
+async def chart(msg: Inbound, svc: Services, call: CampaignCall) -> list[Reply]:
     """Staff: a bar chart (PNG) of a briefing's reach by township."""
-    campaign = await _campaign(msg, svc)
-    if campaign is None:
-        return [Reply(NO_CAMPAIGN)]
-    rows = await svc.reports.reach(campaign.id, who.scope)
+    campaign = call.campaign
+    rows = await svc.reports.reach(campaign.id, call.who.scope)
     if not rows:
         return [Reply("您负责的范围里没有目标人员。")]
-    title = f"政策宣讲{_title(campaign, svc)}{who.place}触达情况"
+    title = f"政策宣讲{_title(campaign, svc)}{call.who.place}触达情况"
     try:
         image = await asyncio.to_thread(reach_chart, rows, svc.content, title)  # CPU work off the event loop
     except ChartFontMissing:

@@ -1,9 +1,11 @@
-"""Guards on this app's routes: who is staff, where staff data may be shown, and the staff audit log.
+"""Guards on this app's routes: who is staff, who is a bound laborer, where personal data may be shown,
+and the staff audit log.
 
 `staff(...)` refuses a message from someone who is not registered staff (or not in the right kind of
 chat, or not of an allowed role) with the route's reply; otherwise the handler gets a `StaffCall`:
 the staff member, their scope and their audit name. Every staff action that passes a guard is written
-to the audit log here, once, before the handler runs.
+to the audit log here, once, before the handler runs. `bound(...)` admits a laborer whose chat account
+is bound to the roster, in a private chat, and hands the handler their `Person`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bot.roster.access import actor, scope_of, scope_text
 from bot.routing import Refusal
 from bot.services import Services
 from storage.directory import Role, Staff
-from storage.roster import Scope
+from storage.roster import Person, Scope
 
 NOT_STAFF = "这个功能只给就业服务工作人员用。"
 ROLES: tuple[Role, ...] = ("liaison", "station", "bureau")
@@ -73,6 +75,23 @@ def staff(
     """A guard for staff-only routes. `private`: staff data is never shown in groups; `group`: the route
     acts on a group (binding it); `roles`: who may; the replies say why someone may not."""
     return StaffGuard(private, group, tuple(roles), not_staff, wrong_chat)
+
+
+@dataclass(frozen=True, slots=True)
+class BoundGuard:
+    not_bound: str
+    wrong_chat: str
+
+    async def check(self, msg: Inbound, svc: Services, route: str) -> Person | Refusal:
+        if msg.chat_kind != "private":
+            return Refusal([Reply(self.wrong_chat)])
+        person = await svc.roster.bound_person(msg.channel, msg.user_id)
+        return person if person is not None else Refusal([Reply(self.not_bound)])
+
+
+def bound(*, not_bound: str, wrong_chat: str) -> BoundGuard:
+    """A guard for a laborer's own data: a private chat with an account bound to the roster."""
+    return BoundGuard(not_bound, wrong_chat)
 
 
 async def audit(svc: Services, call: StaffCall, route: str, msg: Inbound) -> None:

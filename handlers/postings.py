@@ -16,8 +16,8 @@ from bot.messages import Button, Inbound, Reply
 from bot.postings.dates import today
 from bot.postings.draft import ASK, Draft, parse_correction
 from bot.postings.extract import FIELDS, MAX_NOTICE, extract
-from bot.postings.render import card, draft_text, headline, manage_buttons, review_buttons
-from bot.routing import Router
+from bot.postings.render import draft_text, headline, manage_buttons
+from bot.routing import Router, choice_number
 from bot.services import Services
 from handlers.guards import StaffCall, staff, staff_of
 from storage.conversations import Awaiting
@@ -94,7 +94,9 @@ async def show(msg: Inbound, svc: Services, draft: Draft, note: str = "") -> lis
 
 @router.awaiting(NOTICE)
 async def notice_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
-    """The notice sent after a bare /post."""
+    """The notice sent after a bare /post (a typed choice number picks 取消 instead)."""
+    if choice_number(msg.text):
+        return None
     found = await staff_of(msg, svc)
     if found is None:
         await end_draft(msg, svc)
@@ -193,36 +195,19 @@ async def confirm(msg: Inbound, svc: Services, draft: Draft) -> list[Reply]:
         return [Reply(f"有效期 {draft.fields['valid_until']} 已经过了，请发来新的有效期（比如 6月30日）：", (CANCEL,))]
     if draft.editing is not None:
         return await save_edit(msg, svc, author, draft)
-    needs_review = svc.postings.needs_review(author)
     try:
-        posting_id = await svc.postings.store.create(
-            draft.fields,
-            draft.kind,
-            draft.townships,
-            draft.text_hash,
-            author,
-            "pending" if needs_review else "published",
-        )
+        done = await svc.postings.submit(author, draft)
     except DuplicatePostingError as exc:
         await end_draft(msg, svc)
         return [Reply(f"这条信息已经发过了（#{exc.existing_id}），不用再发。")]
     await end_draft(msg, svc)
-    posting = await svc.postings.store.get(posting_id)
-    assert posting is not None
+    posting = done.posting
     manage = (Button("看进度", f"postings:prog:{posting.id}"), Button("撤回", f"postings:wd:{posting.id}"))
-    if needs_review:
-        approvers = await svc.postings.approvers(posting)
-        for approver in approvers:
-            await svc.postings.notify(
-                approver,
-                f"review:{posting.id}",
-                Reply(f"有一条待审核的信息：\n{card(posting)}", review_buttons(posting.id)),
-            )
+    if done.reach is None:
         who = "乡镇就业服务站或县人社局" if svc.postings.review_mode == "station" else "县人社局"
-        note = "" if approvers else "\n（目前还没有登记审核人，请联系乡镇就业服务站）"
+        note = "" if done.approvers else "\n（目前还没有登记审核人，请联系乡镇就业服务站）"
         return [Reply(f"已提交 {headline(posting)}，等{who}审核后发出。{note}", manage)]
-    reach = await svc.postings.publish(posting)
-    return [Reply(f"已发布 {headline(posting)}，正在发给 {reach.text()}。", manage)]
+    return [Reply(f"已发布 {headline(posting)}，正在发给 {done.reach.text()}。", manage)]
 
 
 async def pending_posting(svc: Services, reviewer: Staff | None, posting_id: int) -> tuple[Posting | None, str]:

@@ -12,7 +12,7 @@ from bot.messages import Button, Inbound, Reply
 from bot.postings.draft import Draft
 from bot.postings.render import card, headline, manage_buttons, review_buttons
 from bot.privacy import mask
-from bot.routing import Router
+from bot.routing import Router, choice_number
 from bot.services import Services
 from handlers.guards import StaffCall, staff, staff_of
 from handlers.postings import GONE, NO_RIGHT, approve, pending_posting, show
@@ -68,7 +68,10 @@ async def review_button(msg: Inbound, svc: Services, who: StaffCall) -> list[Rep
 
 @router.awaiting(REASON)
 async def reason_typed(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
-    """The reason typed after 退回: the posting is rejected and the sender told why."""
+    """The reason typed after 退回: the posting is rejected and the sender told why (a typed choice
+    number picks 取消 instead)."""
+    if choice_number(msg.text):
+        return None
     await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
     reviewer = await staff_of(msg, svc)
     posting, refusal = await pending_posting(svc, reviewer, int(awaiting.data.get("posting", 0)))

@@ -14,7 +14,7 @@ from bot.roster.binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like
 from bot.roster.fields import FieldError, phone, wage
 from bot.routing import Router
 from bot.services import Services
-from handlers.guards import StaffCall, staff
+from handlers.guards import StaffCall, bound, staff
 from storage.roster import Person, Scope
 
 router: Router[Services] = Router()
@@ -30,7 +30,8 @@ FIELDS |= {"务工单位": "employer", "电话": "phone", "手机": "phone", "�
 FIELD_NAMES = {"work_place": "务工地点", "employer": "企业", "phone": "电话", "wage": "工资"}
 
 
-PRIVATE_ONLY = [Reply("这是个人信息，请私聊我（点我的头像发消息）。")]
+PRIVATE = "这是个人信息，请私聊我（点我的头像发消息）。"
+BOUND = bound(not_bound="您还没有绑定。" + HOW_TO_BIND, wrong_chat=PRIVATE)
 
 
 def _args(msg: Inbound) -> list[str]:
@@ -69,7 +70,7 @@ async def _bound(svc: Services, person: Person, channel: str, user_id: str) -> N
 async def bind(msg: Inbound, svc: Services) -> list[Reply]:
     """Bind with a one-time code, or ask the liaison to confirm name + last 4 ID digits."""
     if msg.chat_kind != "private":
-        return PRIVATE_ONLY
+        return [Reply(PRIVATE)]
     b = svc.binder
     if b is None:
         return [Reply(NO_KEY)]
@@ -114,14 +115,9 @@ async def bind_payload(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply(text)]
 
 
-@router.command("xinxi", "wodexinxi")
-async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("xinxi", "wodexinxi", guard=BOUND)
+async def my_info(msg: Inbound, svc: Services, person: Person) -> list[Reply]:
     """A laborer sees their own work information and how to correct it."""
-    if msg.chat_kind != "private":
-        return PRIVATE_ONLY
-    person = await svc.roster.bound_person(msg.channel, msg.user_id)
-    if person is None:
-        return [Reply("您还没有绑定。" + HOW_TO_BIND)]
     s = await svc.reports.status_of(person.person_id)
     record = (
         f"\n“1131”服务：政策宣讲 {min(s.briefing, 1)}/1，职业指导 {min(s.guidance, 1)}/1，"
@@ -131,14 +127,9 @@ async def my_info(msg: Inbound, svc: Services) -> list[Reply]:
     return [Reply(_info(person) + record + hint)]
 
 
-@router.command("gai", "xiugai")
-async def correct(msg: Inbound, svc: Services) -> list[Reply]:
+@router.command("gai", "xiugai", guard=BOUND)
+async def correct(msg: Inbound, svc: Services, person: Person) -> list[Reply]:
     """A laborer corrects one item of their work information; the liaison confirms it."""
-    if msg.chat_kind != "private":
-        return PRIVATE_ONLY
-    person = await svc.roster.bound_person(msg.channel, msg.user_id)
-    if person is None:
-        return [Reply("您还没有绑定。" + HOW_TO_BIND)]
     args = _args(msg)
     field = FIELDS.get(args[0]) if args else None
     if field is None or len(args) < 2:

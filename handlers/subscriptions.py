@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.messages import Button, Inbound, Reply
 from bot.postings.dates import today
 from bot.postings.render import card, headline
-from bot.routing import Router
+from bot.routing import Router, choice_number
 from bot.services import Services
 from handlers import postings_review, roster
 from handlers.guards import staff_of
@@ -112,7 +112,9 @@ async def toggle_township(msg: Inbound, svc: Services, township_id: str) -> list
 
 @router.awaiting(KEYWORD)
 async def add_keyword(msg: Inbound, svc: Services, awaiting: Awaiting) -> list[Reply] | None:
-    """The words typed after 按关键词订阅."""
+    """The words typed after 按关键词订阅 (a typed choice number picks 取消 instead)."""
+    if choice_number(msg.text):
+        return None
     await svc.conversations.set_awaiting(msg.channel, msg.chat_id, msg.user_id, None)
     text = msg.text
     words = [w for w in text.replace("，", "、").replace(",", "、").replace(" ", "、").split("、") if w.strip()]

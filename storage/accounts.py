@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from storage.database import Database, utc_now
+from storage.directory import Staff
 
 Purpose = Literal["signup", "login"]
 
@@ -25,7 +26,8 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    account_id: int
+    account: Account
+    staff: Staff
     csrf: str
     last_seen_at: str
 
@@ -111,12 +113,22 @@ class AccountStore:
         )
 
     async def session(self, token_hash: str) -> Session | None:
+        """The session with its account and staff record, in one query (every page asks for it)."""
         row = await self.db.fetchone(
-            "SELECT s.account_id, s.csrf, s.last_seen_at FROM web_sessions s "
-            "JOIN web_accounts a ON a.id = s.account_id WHERE s.token_hash = ? AND a.disabled = 0",
+            "SELECT s.csrf, s.last_seen_at, a.id, a.login, a.staff_channel, a.staff_user_id, "
+            "a.password_hash IS NOT NULL, a.disabled, f.role, f.name, f.township_id, f.village "
+            "FROM web_sessions s JOIN web_accounts a ON a.id = s.account_id "
+            "JOIN staff f ON f.channel = a.staff_channel AND f.user_id = a.staff_user_id "
+            "WHERE s.token_hash = ? AND a.disabled = 0",
             (token_hash,),
         )
-        return Session(int(row[0]), str(row[1]), str(row[2])) if row else None
+        if row is None:
+            return None
+        row = tuple(row)
+        account = _account(row[2:8])
+        assert account is not None
+        staff = Staff(account.staff_channel, account.staff_user_id, row[8], row[9], row[10], row[11])
+        return Session(account, staff, str(row[0]), str(row[1]))
 
     async def touch(self, token_hash: str) -> None:
         await self.db.execute("UPDATE web_sessions SET last_seen_at = ? WHERE token_hash = ?", (utc_now(), token_hash))

@@ -72,7 +72,8 @@ class ConversationStore:
         await self.db.execute(
             "INSERT INTO conversations (channel, chat_id, user_id, choices, last_question, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (channel, chat_id, user_id) DO UPDATE SET "
-            "choices = excluded.choices, last_question = coalesce(excluded.last_question, last_question), "
+            "choices = excluded.choices, "
+            "last_question = coalesce(excluded.last_question, conversations.last_question), "
             "updated_at = excluded.updated_at",
             (channel, chat_id, user_id, json.dumps(choices), last_question, utc_now()),
         )

@@ -5,6 +5,7 @@
 
 - `await db.execute(sql, params)` → rows changed; `await db.executemany(sql, rows)` → rows changed;
 - `await db.fetchone(sql, params)` / `await db.fetchall(sql, params)` (also for `… RETURNING`);
+- `db.iterate(sql, params)` — an async iterator of row batches, for queries too large to hold;
 - `async with db.transaction() as tx:` — a unit of work: `tx` has the same four methods; everything it
   wrote commits together or rolls back together, and nothing else is committed or rolled back with it.
   Statements a store issues through `db` *inside* the unit of work (same task, or a task it started)
@@ -84,10 +85,12 @@ def migrations(dialect: str = "sqlite") -> list[Migration]:
             continue
         number, for_dialect = int(match.group(1)), match.group(3)
         found = Migration(number, item.name, item.read_text(encoding="utf-8"))
-        if for_dialect is None:
-            plain[number] = found
-        elif for_dialect == dialect:
-            own[number] = found
+        table = plain if for_dialect is None else own if for_dialect == dialect else None
+        if table is None:
+            continue
+        if number in table:  # two files with one number: one of them would silently never run
+            raise StorageError(f"two migrations numbered {number:03d}: {table[number].name} and {item.name}")
+        table[number] = found
     numbers = sorted(plain)
     # No gaps: a migration numbered below the database's version would silently never run.
     if numbers != list(range(1, len(numbers) + 1)):
@@ -188,6 +191,16 @@ class Database(Executor):
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         tx = self._ambient()
         return await (tx.fetchall(sql, params) if tx else self._fetchall(sql, params))
+
+    def iterate(self, sql: str, params: Sequence[Any] = (), batch: int = 1000) -> AsyncIterator[list[Row]]:
+        """The rows of a query in batches, never all in memory (exports, copies of whole tables)."""
+        return self._iterate(sql, params, batch)
+
+    @abc.abstractmethod
+    def _iterate(self, sql: str, params: Sequence[Any], batch: int) -> AsyncIterator[list[Row]]: ...
+
+    async def after_bulk_load(self, tx: Transaction, table: str) -> None:
+        """Rows with explicit ids were loaded into `table`: the engine's id generator continues after them."""
 
     @abc.abstractmethod
     async def _execute(self, sql: str, params: Sequence[Any]) -> int: ...

@@ -95,7 +95,8 @@ class DirectoryStore:
             "INSERT INTO recipients (channel, user_id, chat_id, status, last_inbound_at, updated_at) "
             "VALUES (?, ?, ?, 'active', ?, ?) ON CONFLICT (channel, user_id) DO UPDATE SET "
             "chat_id = excluded.chat_id, status = 'active', "
-            "last_inbound_at = coalesce(excluded.last_inbound_at, last_inbound_at), updated_at = excluded.updated_at",
+            "last_inbound_at = coalesce(excluded.last_inbound_at, recipients.last_inbound_at), "
+            "updated_at = excluded.updated_at",
             (channel, user_id, chat_id, now if inbound else None, now),
         )
 

@@ -1,22 +1,25 @@
-"""The SQLite engine (the default): one file in WAL mode, through aiosqlite.
+"""The SQLite engine (the default): one file in WAL mode, through the standard sqlite3 module.
 
-Two connections: a writer and a reader. Every write — a single statement or a whole unit of work —
-runs on the writer while holding one asyncio lock, so a unit of work has the writer to itself from
-BEGIN to COMMIT and commits or rolls back only its own statements; other writers wait for the lock
-(they are never swept into someone else's transaction). Plain reads go to the reader, which in WAL mode
-sees only committed data and does not wait for writers. The schema version is `PRAGMA user_version`.
+Two connections, each used only from its own thread so the event loop never waits for SQLite: a writer
+and a reader. Every statement is one hop to that thread (statement, rows and cursor in one call). Every
+write — a single statement or a whole unit of work — runs on the writer while holding one asyncio lock,
+so a unit of work has the writer to itself from BEGIN to COMMIT and commits or rolls back only its own
+statements; other writers wait for the lock (they are never swept into someone else's transaction). A
+unit of work begins lazily, in the same hop as its first statement. Plain reads go to the reader, which in
+WAL mode sees only committed data and does not wait for writers. The schema version is `PRAGMA
+user_version`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, cast
-
-import aiosqlite
+from typing import Any, TypeVar, cast
 
 from storage.database import (
     Database,
@@ -28,6 +31,7 @@ from storage.database import (
     Transaction,
 )
 
+T = TypeVar("T")
 _PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
@@ -56,57 +60,138 @@ def _is_read(sql: str) -> bool:
     return head.startswith(_READS) and "RETURNING" not in sql.upper()
 
 
-async def _run(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int:
-    try:
-        async with conn.execute(sql, tuple(params)) as cursor:
+class _Connection:
+    """An sqlite3 connection confined to one thread of its own; each method is one hop there."""
+
+    def __init__(self, conn: sqlite3.Connection, pool: ThreadPoolExecutor) -> None:
+        self._conn = conn
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, path: Path, pragmas: Sequence[str]) -> _Connection:
+        pool = ThreadPoolExecutor(1, thread_name_prefix="sqlite")
+
+        def connect() -> sqlite3.Connection:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            try:
+                for pragma in pragmas:
+                    conn.execute(pragma).close()
+            except BaseException:
+                conn.close()
+                raise
+            conn.row_factory = sqlite3.Row
+            return conn
+
+        try:
+            conn = await asyncio.get_running_loop().run_in_executor(pool, connect)
+        except BaseException:
+            pool.shutdown(wait=False)
+            raise
+        return cls(conn, pool)
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn.in_transaction
+
+    def _run(self, begin: bool, sql: str, params: Sequence[Any]) -> int:
+        if begin:
+            self._conn.execute("BEGIN IMMEDIATE").close()
+        cursor = self._conn.execute(sql, tuple(params))
+        try:
             return cursor.rowcount
-    except sqlite3.Error as exc:
-        raise translate(exc) from exc
+        finally:
+            cursor.close()
 
-
-async def _run_many(conn: aiosqlite.Connection, sql: str, rows: Iterable[Sequence[Any]]) -> int:
-    try:
-        async with conn.executemany(sql, (tuple(r) for r in rows)) as cursor:
+    def _run_many(self, begin: bool, sql: str, rows: list[tuple[Any, ...]]) -> int:
+        if begin:
+            self._conn.execute("BEGIN IMMEDIATE").close()
+        cursor = self._conn.executemany(sql, rows)
+        try:
             return max(cursor.rowcount, 0)
-    except sqlite3.Error as exc:
-        raise translate(exc) from exc
+        finally:
+            cursor.close()
 
+    def _rows(self, begin: bool, sql: str, params: Sequence[Any]) -> list[Row]:
+        if begin:
+            self._conn.execute("BEGIN IMMEDIATE").close()
+        cursor = self._conn.execute(sql, tuple(params))
+        try:
+            return cast(list[Row], cursor.fetchall())
+        finally:
+            cursor.close()
 
-async def _rows(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> list[Row]:
-    try:
-        async with conn.execute(sql, tuple(params)) as cursor:
-            return cast(list[Row], list(await cursor.fetchall()))
-    except sqlite3.Error as exc:
-        raise translate(exc) from exc
+    async def execute(self, sql: str, params: Sequence[Any] = (), begin: bool = False) -> int:
+        return await self._call(self._run, begin, sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]], begin: bool = False) -> int:
+        return await self._call(self._run_many, begin, sql, [tuple(r) for r in rows])
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = (), begin: bool = False) -> list[Row]:
+        return await self._call(self._rows, begin, sql, params)
+
+    async def batches(self, sql: str, params: Sequence[Any], size: int) -> AsyncIterator[list[Row]]:
+        cursor = await self._call(self._conn.execute, sql, tuple(params))
+        try:
+            while rows := await self._call(cursor.fetchmany, size):
+                yield cast(list[Row], rows)
+        finally:
+            await self._call(cursor.close)
+
+    async def script(self, sql: str) -> None:
+        await self._call(self._conn.executescript, sql)
+
+    async def rollback(self) -> None:
+        def rollback() -> None:
+            if self._conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK").close()
+
+        await self._call(rollback)
+
+    async def close(self) -> None:
+        try:
+            await self._call(self._conn.close)
+        finally:
+            self._pool.shutdown(wait=False)
 
 
 class SqliteTransaction(Transaction):
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
+    """A unit of work on the writer; BEGIN goes with its first statement."""
 
-    def _check(self) -> aiosqlite.Connection:
+    def __init__(self, conn: _Connection) -> None:
+        self._conn = conn
+        self.begun = False
+
+    def _begin(self) -> bool:
         if self.closed:
             raise StorageError("the unit of work is already finished")
-        return self._conn
+        first, self.begun = not self.begun, True
+        return first
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return await _run(self._check(), sql, params)
+        return await self._conn.execute(sql, params, begin=self._begin())
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
-        return await _run_many(self._check(), sql, rows)
+        return await self._conn.executemany(sql, rows, begin=self._begin())
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        rows = await _rows(self._check(), sql, params)
+        rows = await self._conn.fetchall(sql, params, begin=self._begin())
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return await _rows(self._check(), sql, params)
+        return await self._conn.fetchall(sql, params, begin=self._begin())
 
 
 class SqliteDatabase(Database):
     engine = "sqlite"
 
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, writer: _Connection, reader: _Connection, path: Path) -> None:
         self._writer = writer
         self._reader = reader
         self._lock = asyncio.Lock()
@@ -120,22 +205,15 @@ class SqliteDatabase(Database):
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"cannot create the data directory {path.parent}: {exc.strerror}") from exc
-        opened: list[aiosqlite.Connection] = []
+        opened: list[_Connection] = []
         try:
-            writer = await aiosqlite.connect(path, isolation_level=None)
+            writer = await _Connection.open(path, _PRAGMAS)
             opened.append(writer)
-            for pragma in _PRAGMAS:
-                await writer.execute(pragma)
             db = cls(writer, writer, path)
             await db.migrate()
             if not memory:
-                reader = await aiosqlite.connect(path, isolation_level=None)
-                opened.append(reader)
-                for pragma in _PRAGMAS[1:]:
-                    await reader.execute(pragma)
-                db._reader = reader
-            for conn in opened:
-                conn.row_factory = aiosqlite.Row
+                db._reader = await _Connection.open(path, _PRAGMAS[1:])
+                opened.append(db._reader)
         except sqlite3.Error as exc:
             for conn in opened:
                 await conn.close()
@@ -152,33 +230,29 @@ class SqliteDatabase(Database):
     @contextlib.asynccontextmanager
     async def _begin(self) -> AsyncIterator[Transaction]:
         async with self._lock:
-            await _run(self._writer, "BEGIN IMMEDIATE", ())
             tx = SqliteTransaction(self._writer)
             try:
                 yield tx
             except BaseException:
                 tx.closed = True
-                await self._rollback()
+                if tx.begun:
+                    await self._writer.rollback()
                 raise
             tx.closed = True
-            try:
-                await _run(self._writer, "COMMIT", ())
-            except BaseException:
-                await self._rollback()
-                raise
-
-    async def _rollback(self) -> None:
-        if self._writer.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                await self._writer.execute("ROLLBACK")
+            if tx.begun:
+                try:
+                    await self._writer.execute("COMMIT")
+                except BaseException:
+                    await self._writer.rollback()
+                    raise
 
     async def _execute(self, sql: str, params: Sequence[Any]) -> int:
         async with self._lock:
-            return await _run(self._writer, sql, params)
+            return await self._writer.execute(sql, params)
 
     async def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         async with self._lock:
-            return await _run_many(self._writer, sql, rows)
+            return await self._writer.executemany(sql, rows)
 
     async def _fetchone(self, sql: str, params: Sequence[Any]) -> Row | None:
         rows = await self._fetchall(sql, params)
@@ -186,23 +260,27 @@ class SqliteDatabase(Database):
 
     async def _fetchall(self, sql: str, params: Sequence[Any]) -> list[Row]:
         if _is_read(sql):
-            return await _rows(self._reader, sql, params)
+            return await self._reader.fetchall(sql, params)
         async with self._lock:
-            return await _rows(self._writer, sql, params)
+            return await self._writer.fetchall(sql, params)
+
+    async def _iterate(self, sql: str, params: Sequence[Any], batch: int) -> AsyncIterator[list[Row]]:
+        async for rows in self._reader.batches(sql, params, batch):
+            yield rows
 
     async def schema_version(self) -> int:
-        rows = await _rows(self._writer if self._reader is self._writer else self._reader, "PRAGMA user_version", ())
+        rows = await self._reader.fetchall("PRAGMA user_version")
         return int(rows[0][0]) if rows else 0
 
     async def _apply(self, migration: Migration) -> None:
         async with self._lock:
             try:
-                await self._writer.executescript(
+                await self._writer.script(
                     f"BEGIN;\n{migration.sql}\nPRAGMA user_version = {migration.number};\nCOMMIT;"
                 )
-            except sqlite3.Error as exc:
-                await self._rollback()
-                raise translate(exc) from exc
+            except StorageError:
+                await self._writer.rollback()
+                raise
 
     async def close(self) -> None:
         if self._reader is not self._writer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from bot.messages import Inbound, Reply
 from bot.services import Services, build_matcher, build_services
 from handlers import build_dispatcher
 from storage import Database
+from tests.fakes.postgres import fresh_schema
 from tests.fakes.roster_data import roster_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +42,25 @@ def matcher() -> FaqMatcher:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return Config(data_dir=tmp_path / "data", content_dir=CONTENT)
+def engine() -> str:
+    """The storage engine of the test's database: SQLite, unless BOT_TEST_ENGINE says otherwise. Modules
+    that run on both engines override this fixture with params=["sqlite", "postgresql"]."""
+    return os.environ.get("BOT_TEST_ENGINE", "sqlite")
+
+
+@pytest.fixture
+async def database_target(engine: str) -> AsyncIterator[str | None]:
+    """None for the default SQLite file in the data directory; a DSN of a fresh schema for PostgreSQL."""
+    if engine == "sqlite":
+        yield None
+        return
+    async for dsn in fresh_schema():
+        yield dsn
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_target: str | None) -> Config:
+    return Config(data_dir=tmp_path / "data", content_dir=CONTENT, database=database_target)
 
 
 @pytest.fixture

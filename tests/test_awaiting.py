@@ -113,3 +113,10 @@ async def test_an_expired_rejection_reason_is_a_question_again(services: Service
     assert "交通补贴" in texts(await station.say("交通补贴咋领"))
     row = await services.db.fetchone("SELECT status FROM postings WHERE id = 1")
     assert row is not None and row[0] == "pending"
+
+
+async def test_a_choice_number_still_picks_cancel_while_a_keyword_is_awaited(services: Services) -> None:
+    laborer = Chat(build_dispatcher(services), "lab")
+    await laborer.press("subs:kw")
+    assert "没有订阅关键词" in texts(await laborer.say("1"))  # 1 = 取消 on channels without buttons
+    assert (await services.conversations.get("test", "lab", "lab")).awaiting is None

@@ -30,6 +30,8 @@ COMMANDS = [
     ["questions"],
     ["content"],
     ["web", "invite"],
+    ["db"],
+    ["db", "copy"],
 ]
 ENGLISH = ("usage:", "options:", "positional arguments", "show this help", "the following", "invalid choice")
 

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,30 @@ def test_bad_file_is_named(tmp_path: Path) -> None:
     file.write_text("colour = 'blue'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="colour"):
         load_config({"BOT_CONFIG": str(file)})
+
+
+def test_a_postgresql_database_is_a_dsn_never_a_directory_and_its_password_is_hidden(tmp_path: Path) -> None:
+    config = load_config({"BOT_DATABASE": "postgresql://bot:pa55word@db.internal:5432/wuzhai"})
+    assert config.database_path == "postgresql://bot:pa55word@db.internal:5432/wuzhai"
+    assert "pa55word" not in repr(config)
+    shown = str(config.redacted())
+    assert "pa55word" not in shown and "postgresql://bot:***@db.internal:5432/wuzhai" in shown
+    sqlite = load_config({"BOT_DATABASE": str(tmp_path / "x.sqlite3")})
+    assert sqlite.database_path == tmp_path / "x.sqlite3"
+
+
+def test_an_unknown_database_url_is_refused() -> None:
+    with pytest.raises(ConfigError, match="BOT_DATABASE"):
+        load_config({"BOT_DATABASE": "mysql://bot@db/wuzhai"})
+
+
+async def test_an_unreachable_server_is_a_clear_error_and_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storage import Database, StorageError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StorageError, match="cannot connect") as refused:
+        await Database.open("postgresql://bot:pa55word@127.0.0.1:1/wuzhai")
+    assert "pa55word" not in str(refused.value)
+    assert os.listdir(tmp_path) == []  # no directory named "postgresql:"

@@ -117,3 +117,14 @@ async def test_the_dispatcher_needs_only_a_conversation_store(db: Database) -> N
 
     dispatcher = Dispatcher(Tiny(ConversationStore(db)), [], echo)
     assert [r.text for r in await dispatcher.dispatch(say("hi"))] == ["hi"]
+
+
+async def test_a_report_guard_checks_staff_then_the_campaign(
+    services: Services, dispatcher: Dispatcher[Services]
+) -> None:
+    await add(services, "boss", "bureau", None)
+    for text in ("/baobiao", "/weichuda 99", "/tubiao"):
+        assert "还没有发过政策宣讲" in (await dispatcher.dispatch(say(text, "boss")))[0].text
+        assert (await dispatcher.dispatch(say(text, "someone")))[0].text == NOT_STAFF
+    audited = [e[3] for e in await services.roster.audit_entries()]
+    assert audited == ["command:tubiao", "command:weichuda", "command:baobiao"]  # staff only, newest first

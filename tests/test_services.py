@@ -15,7 +15,7 @@ async def test_the_cli_gets_the_configured_services(tmp_path: Path) -> None:
     async with services_for(config) as svc:
         assert (svc.postings.review_mode, svc.postings.default_days) == ("bureau", 7)  # postings_cli had dropped it
         assert svc.postings.outbox is svc.outbox  # one outbox, its hooks registered once
-        assert "posting" in svc.outbox._guards and svc.prebuilt_matcher is None  # the FAQ index waits until used
+        assert "posting" in svc.outbox.items.guards and svc.prebuilt_matcher is None  # the FAQ index waits until used
         assert svc.binder is None  # no ID key configured
 
 

@@ -156,13 +156,9 @@ class Accounts:
         if idle > timedelta(minutes=self.config.idle_minutes):
             await self.store.end_session(digest)
             return None
-        account = await self.store.by_id(session.account_id)
-        staff = await self.directory.staff(account.staff_channel, account.staff_user_id) if account else None
-        if account is None or staff is None:
-            return None
         if idle > TOUCH_EVERY:
             await self.store.touch(digest)
-        return Signed(account, staff, session.csrf, digest)
+        return Signed(session.account, session.staff, session.csrf, digest)
 
     async def log_out(self, signed: Signed, everywhere: bool = False) -> None:
         if everywhere:

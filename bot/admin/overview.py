@@ -1,12 +1,14 @@
 """The figures behind 总览, for one scope: briefing reach, 1131 among those who want work, questions, postings.
 
-Aggregates over the whole roster are cached for a few seconds per scope, and concurrent requests for the
-same figures share one computation (single flight), so twenty staff opening 总览 cost one query each.
+Aggregates over the whole roster (a second or two for the county at 100,000 laborers) run on the pages' own
+read connection (`figures_db`, opened when the server starts), so they never hold up the bot's reader; they
+are cached per scope and refreshed in the background (FlightCache), so no page waits for them but the first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -23,34 +25,72 @@ from storage.reports import CompletionRow, ReachRow, ReportStore
 from storage.roster import Scope
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 TTL = 15.0  # seconds the roster-wide figures may be old
 REACH_TTL = 3.0  # a campaign's reach while it is being sent: nearly live
 
 
 class FlightCache:
-    """Values by key, kept `ttl` seconds; one computation per key at a time."""
+    """Values by key, fresh for max(ttl, 5 x the time they took to compute); one computation per key at a time.
+
+    A stale value is served at once while one background task recomputes it (stale-while-revalidate), so a
+    request waits for a computation only when there is no value yet; slow figures are recomputed less often.
+    """
 
     def __init__(self, ttl: float = TTL) -> None:
         self.ttl = ttl
-        self._values: dict[Any, tuple[float, Any]] = {}
+        self._values: dict[Any, tuple[float, float, Any]] = {}  # key -> (computed at, seconds taken, value)
         self._locks: dict[Any, asyncio.Lock] = {}
+        self._refreshing: dict[Any, asyncio.Task[None]] = {}
+
+    def _fresh(self, key: Any, ttl: float) -> bool:
+        stamp, took, _ = self._values[key]
+        return time.monotonic() - stamp < max(ttl, 5 * took)
 
     async def get(self, key: Any, compute: Callable[[], Awaitable[T]], ttl: float | None = None) -> T:
         ttl = self.ttl if ttl is None else ttl
-        hit = self._values.get(key)
-        if hit is not None and time.monotonic() - hit[0] < ttl:
-            return hit[1]  # type: ignore[no-any-return]
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            hit = self._values.get(key)
-            if hit is not None and time.monotonic() - hit[0] < ttl:
-                return hit[1]  # type: ignore[no-any-return]
-            value = await compute()
-            self._values[key] = (time.monotonic(), value)
-            return value
+        if key in self._values:
+            if not self._fresh(key, ttl) and key not in self._refreshing:
+                self._refreshing[key] = asyncio.create_task(self._refresh(key, compute))
+            return self._values[key][2]  # type: ignore[no-any-return]
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            if key not in self._values:
+                await self._compute(key, compute)
+            return self._values[key][2]  # type: ignore[no-any-return]
+
+    async def _compute(self, key: Any, compute: Callable[[], Awaitable[Any]]) -> None:
+        started = time.monotonic()
+        value = await compute()
+        self._values[key] = (time.monotonic(), time.monotonic() - started, value)
+
+    async def _refresh(self, key: Any, compute: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            async with self._locks.setdefault(key, asyncio.Lock()):
+                await self._compute(key, compute)
+        except Exception:
+            log.exception("recomputing %s failed; the old figures stay", key)
+        finally:
+            self._refreshing.pop(key, None)
+
+    def forget(self, match: Callable[[Any], bool]) -> None:
+        """Drop the values whose key matches (the next request computes them: for small, changed figures)."""
+        for key in [k for k in self._values if match(k)]:
+            del self._values[key]
+
+    def expire(self, match: Callable[[Any], bool]) -> None:
+        """Mark the matching values stale (the next request gets them once more and starts a refresh)."""
+        for key in [k for k in self._values if match(k)]:
+            _, took, value = self._values[key]
+            self._values[key] = (0.0, took, value)
 
     def clear(self) -> None:
+        """Forget every value (after an import or a recorded service: the next request computes afresh)."""
         self._values.clear()
+
+    async def close(self) -> None:
+        for task in list(self._refreshing.values()):
+            task.cancel()
+        await asyncio.gather(*self._refreshing.values(), return_exceptions=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,16 +153,19 @@ async def completion_rows(
     return await cache.get(("1131", scope), compute)
 
 
-async def overview(svc: Services, scope: Scope, cache: FlightCache) -> Overview:
+async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: FlightCache) -> Overview:
+    """`reports` reads on the pages' own connection (see figures_db)."""
     order = list(svc.content.townships)
-    campaigns = await svc.briefings.campaigns(limit=1)
+    campaigns = await cache.get(("latest",), lambda: svc.briefings.campaigns(limit=1), ttl=2.0)
     campaign = campaigns[0] if campaigns else None
-    reach = await reach_rows(svc.reports, campaign.id, scope, cache, order) if campaign else []
-    completion = await completion_rows(svc.reports, scope, cache, order)
+    reach = await reach_rows(reports, campaign.id, scope, cache, order) if campaign else []
+    completion = await completion_rows(reports, scope, cache, order)
     week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
     asked, open_count, top = await cache.get(("questions",), lambda: _questions(svc.questions, week_ago))
     townships = [scope.township_id] if scope.township_id else None
-    postings = await svc.postings.store.current(today().isoformat(), townships, limit=10)
+    postings = await cache.get(
+        ("postings", scope.township_id), lambda: svc.postings.store.current(today().isoformat(), townships, limit=10)
+    )
     return Overview(
         campaign,
         reach,

@@ -17,6 +17,7 @@ from bot.admin.accounts import Accounts, Signed
 from bot.admin.overview import FlightCache
 from bot.roster.access import scope_of
 from bot.services import Services
+from storage.reports import ReportStore
 
 SESSION_COOKIE = "wz_session"
 PRE_COOKIE = "wz_pre"  # double-submit CSRF token for the forms shown before sign-in
@@ -25,6 +26,7 @@ SERVICES = web.AppKey("admin_services", Services)
 ACCOUNTS = web.AppKey("admin_accounts", Accounts)
 CACHE = web.AppKey("admin_cache", FlightCache)
 SIGNED = web.RequestKey("signed", Signed)
+FIGURES = web.AppKey("admin_figures", ReportStore)
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
@@ -36,6 +38,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class Forbidden(web.HTTPForbidden):
     def __init__(self, why: str = "您没有权限看这个页面。") -> None:
         super().__init__(text=why, content_type="text/plain")
+
+
+def figures(request: web.Request) -> ReportStore:
+    """The report queries on the pages' own read connection (the bot's store until the server has started)."""
+    return request.app[FIGURES] if FIGURES in request.app else request.app[SERVICES].reports
 
 
 def address(request: web.Request) -> str:

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import REACH_TTL, reach_rows, total_reach
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, signed_in
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, signed_in
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, select_targets, start_campaign
 from bot.reports.exports import export_reach
@@ -19,7 +19,7 @@ from bot.roster.access import narrow, phone_for, record_offline, scope_of
 from bot.roster.fields import CATEGORIES
 from bot.roster.visibility import Viewer
 from storage.briefings import Campaign
-from storage.roster import Scope
+from storage.roster import Person, Scope
 
 routes = web.RouteTableDef()
 PAGE_SIZE = 100
@@ -115,17 +115,18 @@ async def campaign_page(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     campaign = await _campaign(request)
     scope = _scope(request)
-    rows = await reach_rows(svc.reports, campaign.id, scope, request.app[CACHE], list(svc.content.townships))
+    rows = await reach_rows(figures(request), campaign.id, scope, request.app[CACHE], list(svc.content.townships))
     number = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
     cache = request.app[CACHE]
-    missed = await cache.get(
-        ("unreached", campaign.id, scope, number),
-        lambda: svc.reports.unreached(campaign.id, scope, limit=PAGE_SIZE * number),
-        ttl=REACH_TTL,
-    )
-    missed = missed[PAGE_SIZE * (number - 1) :]
     ref = f"briefing:{campaign.briefing_id}"
-    visited = await svc.ledger.recorded_by_staff([p.person_id for p, _ in missed], "policy_briefing", ref)
+
+    async def unreached() -> tuple[list[tuple[Person, str]], dict[str, str]]:
+        found = await figures(request).unreached(campaign.id, scope, limit=PAGE_SIZE * number)
+        found = found[PAGE_SIZE * (number - 1) :]
+        visits = await svc.ledger.recorded_by_staff([p.person_id for p, _ in found], "policy_briefing", ref)
+        return found, visits
+
+    missed, visited = await cache.get(("unreached", campaign.id, scope, number), unreached, ttl=REACH_TTL)
     people = [(p, phone_for(signed.staff, p), REASONS.get(why, why), visited.get(p.person_id)) for p, why in missed]
     briefing = cached_briefings(svc.content).get(campaign.briefing_id)
     progress = await cache.get(
@@ -177,6 +178,10 @@ async def visit(request: web.Request) -> web.StreamResponse:
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
     await audit(request, "briefing.visit", f"#{campaign.id} {person.person_id} {VISITS[how]}")
+    own = Scope(person.township_id, person.village)
+    cache = request.app[CACHE]
+    cache.forget(lambda key: key[:3] == ("unreached", campaign.id, own))  # the visitor sees it at once
+    cache.expire(lambda key: key[:2] == ("unreached", campaign.id))  # wider lists catch up in the background
     raise web.HTTPSeeOther(f"/admin/briefings/{campaign.id}?done={person.person_id}")
 
 

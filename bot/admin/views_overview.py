@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import FlightCache, overview
-from bot.admin.security import CACHE, SERVICES, audit, require, signed_in
+from bot.admin.security import CACHE, SERVICES, audit, figures, require, signed_in
 from bot.faq.relay import relay_answer
 from bot.roster.access import scope_of
 
@@ -23,7 +23,7 @@ def cache_of(request: web.Request) -> FlightCache:
 async def overview_page(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
-    data = await overview(svc, scope_of(signed.staff), cache_of(request))
+    data = await overview(svc, figures(request), scope_of(signed.staff), cache_of(request))
     names = {t.id: t.name for t in svc.content.townships.values()}
     return page(request, "overview.html", o=data, names=names)
 

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import completion_rows, total_completion
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, require, signed_in
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, require, signed_in
 from bot.reports.exports import export_roster, export_sample
 from bot.reports.service import callback_sample
 from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
@@ -44,7 +44,7 @@ async def p1131(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     scope = _scope(request)
-    rows = await completion_rows(svc.reports, scope, request.app[CACHE], list(svc.content.townships))
+    rows = await completion_rows(figures(request), scope, request.app[CACHE], list(svc.content.townships))
     people = []
     if scope.village is not None:  # one village: every person with their counts
         statuses = await svc.reports.statuses(scope)
@@ -84,7 +84,7 @@ async def record(request: web.Request) -> web.StreamResponse:
     added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, ref)
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
-    request.app[CACHE].clear()
+    request.app[CACHE].expire(lambda key: key[0] == "1131")  # the counts catch up in the background
     await audit(request, "p1131.record", f"{person.person_id} {kind}")
     raise web.HTTPSeeOther(f"/admin/p1131?township={person.township_id}&village={person.village}&done=1")
 

@@ -1,20 +1,23 @@
-"""招聘信息: the review queue (approve, edit then approve, reject with a reason), current postings and their
-push progress. The rules (who may review what, what approval sends) are PostingService's, as in chat."""
+"""招聘信息: a new posting from pasted text (the extractor's fields to correct), the review queue (approve, edit
+then approve, reject with a reason), current postings and their push progress. The rules (who may review
+what, what needs review, what approval sends) are PostingService's, as in chat."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.admin.app import page
-from bot.admin.security import SERVICES, Forbidden, audit, require
+from bot.admin.security import SERVICES, Forbidden, audit, require, signed_in
 from bot.postings.dates import today
-from bot.postings.extract import KINDS
+from bot.postings.draft import Draft
+from bot.postings.extract import FIELDS, KINDS
 from bot.services import Services
 from storage.directory import Staff
-from storage.postings import Posting
+from storage.postings import DuplicatePostingError, Posting
 
 routes = web.RouteTableDef()
 REVIEWERS = ("bureau", "station")
+MAX_TEXT = 2000
 EDITABLE = ("title", "employer", "location", "salary", "headcount", "requirements", "contact_name", "contact_phone")
 LABELS = {"title": "岗位", "employer": "单位", "location": "地点", "salary": "工资", "headcount": "人数"}
 LABELS |= {"requirements": "要求", "contact_name": "联系人", "contact_phone": "联系电话", "valid_until": "有效期至"}
@@ -33,9 +36,9 @@ async def _pending(svc: Services, staff: Staff, posting_id: int) -> Posting:
 
 @routes.get("/postings")
 async def postings_page(request: web.Request) -> web.Response:
-    signed = require(request, REVIEWERS)
+    signed = signed_in(request)
     svc = request.app[SERVICES]
-    townships = [signed.staff.township_id] if signed.staff.role == "station" and signed.staff.township_id else None
+    townships = [signed.staff.township_id] if signed.staff.role != "bureau" and signed.staff.township_id else None
     current = await svc.postings.store.current(today().isoformat(), townships, limit=30)
     progress = {p.id: await svc.postings.outbox.progress("posting", str(p.id)) for p in current}
     return page(
@@ -87,3 +90,64 @@ async def reject(request: web.Request) -> web.StreamResponse:
         raise web.HTTPConflict(text="这条信息已经不在待审核状态了。")
     await audit(request, "posting.reject", f"#{posting.id}")
     raise web.HTTPSeeOther(f"/admin/postings?done=no{posting.id}")
+
+
+def _draft_page(request: web.Request, draft: Draft, error: str = "", status: int = 200) -> web.Response:
+    svc = request.app[SERVICES]
+    response = page(
+        request,
+        "posting_new.html",
+        draft=draft,
+        fields=FIELDS,
+        kinds=KINDS,
+        townships=list(svc.content.townships.values()),
+        error=error,
+    )
+    response.set_status(status)
+    return response
+
+
+@routes.post("/postings/extract")
+async def extract_page(request: web.Request) -> web.Response:
+    """Pasted text -> the fields the extractor found, to check and correct before sending."""
+    signed = signed_in(request)
+    svc = request.app[SERVICES]
+    text = str((await request.post()).get("text", "")).strip()[:MAX_TEXT]
+    if len(text) < 10:
+        raise web.HTTPBadRequest(text="请粘贴完整的招聘信息。")
+    own = (signed.staff.township_id,) if signed.staff.township_id else ()
+    return _draft_page(request, Draft.from_text(text, svc.postings.names(), own))
+
+
+@routes.post("/postings/new")
+async def submit(request: web.Request) -> web.StreamResponse:
+    """The checked fields: saved as a posting, published (or waiting for review, as in chat)."""
+    signed = signed_in(request)
+    svc = request.app[SERVICES]
+    form = await request.post()
+    kind = str(form.get("kind", "job"))
+    known = set(svc.content.townships)
+    picked = tuple(t for t in (str(v) for v in form.getall("township", [])) if t in known)
+    draft = Draft(kind if kind in KINDS else "job", {}, picked, str(form.get("text_hash", ""))[:64])
+    problems = []
+    for name in FIELDS:
+        value = str(form.get(name, "")).strip()[:500]
+        if value:
+            draft, problem = draft.set(name, value)
+            if problem:
+                problems.append(f"{FIELDS[name]}：{problem}")
+    missing = draft.missing()
+    if problems or missing:
+        wanted = "发往的乡镇" if missing == "townships" else FIELDS.get(missing or "", "")
+        error = "；".join(problems) or f"还缺：{wanted}"
+        return _draft_page(request, draft, error, status=400)
+    now = today()
+    draft = draft.with_default_expiry(svc.postings.default_days, now)
+    if draft.fields["valid_until"] < now.isoformat():
+        return _draft_page(request, draft, "有效期已经过了。", status=400)
+    try:
+        done = await svc.postings.submit(signed.staff, draft)
+    except DuplicatePostingError as exc:
+        return _draft_page(request, draft, f"这条信息已经发过了（#{exc.existing_id}）。", status=409)
+    await audit(request, "posting.submit", f"#{done.posting.id} {'published' if done.reach else 'pending'}")
+    raise web.HTTPSeeOther(f"/admin/postings?done={'pub' if done.reach else 'sub'}{done.posting.id}")

@@ -1,1 +1,2 @@
-"""The one crash-safe outbox for every push, its types and the transports of running channels."""
+"""The one crash-safe outbox for every push: the queue and its senders, the outcome types transports
+classify into (and the outcome hook), the features' item hooks, the transports of running channels."""

@@ -11,7 +11,8 @@ store); a bad request is the message's defect and fails only that delivery. Any 
 share one outbox. When a sender dies (crash, SIGKILL), its claims lapse after the lease and any sender
 takes them over: those few in flight are the only deliveries that can repeat. An outcome that cannot be
 written is retried until it is (the lease stays renewed meanwhile), so a database hiccup never turns one
-delivery into two. Interactive replies never come through here.
+delivery into two. Interactive replies never come through here. The features' guards and callbacks
+around each item run in bot/outbox/items.py.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from typing import cast
 
 from bot.outbox.channels import ChannelPushTransport, transports_of
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, OutcomeHook, PushTarget, PushTransport, RecipientKind
+from bot.outbox.items import ItemHooks, item_progress
 from bot.outbox.types import (
-    FAILED_STATUSES,
     CompleteCallback,
     Guard,
     Progress,
@@ -84,27 +85,23 @@ class Outbox:
         self.max_backoff = max_backoff
         self.poll_interval = poll_interval
         self.resumed = 0  # deliveries taken over from a sender whose lease lapsed (sent again)
-        self._sent_callbacks: dict[str, list[SentCallback]] = {}
-        self._complete_callbacks: dict[str, list[CompleteCallback]] = {}
-        self._guards: dict[str, Guard] = {}
-        self._completing: set[tuple[str, str]] = set()
-        self._recheck: set[tuple[str, str]] = set()
+        self.items = ItemHooks(self.store, self.owner, lease)
         self._wake = asyncio.Event()
 
     # --- registration -------------------------------------------------------------------------
     def on_sent(self, item_kind: str, callback: SentCallback) -> None:
         """Call `callback` after each delivery of this item kind is marked sent (again after a crash
         if it had not run: callbacks must be idempotent)."""
-        self._sent_callbacks.setdefault(item_kind, []).append(callback)
+        self.items.sent_callbacks.setdefault(item_kind, []).append(callback)
 
     def on_complete(self, item_kind: str, callback: CompleteCallback) -> None:
         """Call `callback(item_kind, item_id, progress)` once every delivery of an item is final."""
-        self._complete_callbacks.setdefault(item_kind, []).append(callback)
+        self.items.complete_callbacks.setdefault(item_kind, []).append(callback)
 
     def guard(self, item_kind: str, still_wanted: Guard) -> None:
         """Before sending, ask whether the item is still wanted (e.g. not withdrawn or expired);
         when not, its open deliveries are cancelled."""
-        self._guards[item_kind] = still_wanted
+        self.items.guards[item_kind] = still_wanted
 
     # --- queue --------------------------------------------------------------------------------
     async def enqueue(self, item_kind: str, item_id: str, pushes: Sequence[Push], *, urgent: bool = False) -> int:
@@ -123,15 +120,8 @@ class Outbox:
         return await self.store.cancel(item_kind, item_id, reason)
 
     async def progress(self, item_kind: str, item_id: str) -> Progress:
-        counts = await self.store.counts(item_kind, item_id)
-        return Progress(
-            total=sum(counts.values()),
-            sent=counts.get("sent", 0),
-            failed=sum(counts.get(s, 0) for s in FAILED_STATUSES),
-            pending=counts.get("pending", 0) + counts.get("sending", 0),
-            cancelled=counts.get("cancelled", 0),
-            by_status=counts,
-        )
+        """ "已送达 350/1200，失败 3": an item's deliveries by status."""
+        return await item_progress(self.store, item_kind, item_id)
 
     # --- sender -------------------------------------------------------------------------------
     def _limit(self, channel: str) -> int:
@@ -143,8 +133,8 @@ class Outbox:
         """Send until cancelled (or, with until_idle, until no delivery on these channels is open).
         Other senders (processes) may run on the same database at the same time."""
         self.resumed = await self._release_dead_neighbours()
-        await self._renotify()
-        await self._complete_finished()
+        await self.items.renotify()
+        await self.items.complete_finished()
         inflight: dict[str, dict[str, asyncio.Task[None]]] = {c: {} for c in transports}
         heartbeat = asyncio.create_task(self._renew_leases())
         try:
@@ -183,7 +173,7 @@ class Outbox:
             await asyncio.sleep(self.lease / 4)
             try:
                 await self.store.renew(self.owner, time.time() + self.lease)
-                await self._complete_finished()
+                await self.items.complete_finished()
             except Exception:
                 log.exception("outbox: could not renew the leases; trying again")
 
@@ -210,7 +200,7 @@ class Outbox:
                     taken_over,
                     channel,
                 )
-            batch = await self._guarded(claimed_now)
+            batch = await self.items.wanted(claimed_now)
             for delivery in batch:
                 task = asyncio.create_task(self._deliver(transport, delivery))
                 busy[delivery.recipient] = task
@@ -236,26 +226,6 @@ class Outbox:
             self._wake.set()
 
         return done
-
-    async def _guarded(self, batch: list[Delivery]) -> list[Delivery]:
-        """Drop (and cancel) deliveries of items their guard says are no longer wanted."""
-        verdicts: dict[tuple[str, str], bool] = {}
-        kept = []
-        for delivery in batch:
-            key = (delivery.item_kind, delivery.item_id)
-            guard = self._guards.get(delivery.item_kind)
-            if guard is not None and key not in verdicts:
-                try:
-                    verdicts[key] = await guard(delivery.item_id)
-                except Exception:  # cannot tell: send (a withdrawn item sent is better than one stuck)
-                    log.exception("outbox: the guard for %s failed", delivery.item_kind)
-                    verdicts[key] = True
-                if not verdicts[key]:
-                    await self.store.cancel(*key, "expired or withdrawn")
-                    await self._maybe_complete(*key)
-            if verdicts.get(key, True):
-                kept.append(delivery)
-        return kept
 
     async def _deliver(self, transport: PushTransport, delivery: Delivery) -> None:
         kind = cast(RecipientKind, delivery.kind)
@@ -312,13 +282,13 @@ class Outbox:
             if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
                 await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
             await self._offer_choices(delivery)
-            await self._notify(delivery)
+            await self.items.notify(delivery)
         elif result.new_recipient:
             log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
             return
         elif result.status is DeliveryStatus.RETRY and delivery.attempts < self.max_attempts:
             return
-        await self._maybe_complete(delivery.item_kind, delivery.item_id)
+        await self.items.maybe_complete(delivery.item_kind, delivery.item_id)
 
     async def _offer_choices(self, delivery: Delivery) -> None:
         """A push with buttons to a person is the last thing they saw: on a channel without buttons,
@@ -328,67 +298,3 @@ class Outbox:
             return
         choices = [str(data) for _, data in buttons]
         await self.conversations.save(delivery.channel, delivery.recipient, delivery.user_id, choices, None)
-
-    async def _notify(self, delivery: Delivery) -> None:
-        sent = SentPush(
-            delivery.item_kind,
-            delivery.item_id,
-            delivery.channel,
-            delivery.recipient,
-            cast(RecipientKind, delivery.kind),
-            delivery.person_id,
-            delivery.user_id,
-            delivery.id,
-        )
-        for callback in self._sent_callbacks.get(delivery.item_kind, []):
-            try:
-                await callback(sent)
-            except Exception:
-                log.exception("outbox: on_sent callback for %s failed", delivery.item_kind)
-                return  # stays un-notified: run again at the next start
-        await self.store.mark_notified(delivery.id)
-
-    async def _renotify(self) -> None:
-        while batch := await self.store.unnotified():
-            for delivery in batch:
-                await self._notify(delivery)
-            if len(batch) < 500:
-                return
-
-    async def _maybe_complete(self, item_kind: str, item_id: str) -> None:
-        """Fire the on_complete callbacks once, when the last open delivery of an item became final."""
-        key = (item_kind, item_id)
-        if key in self._completing:
-            self._recheck.add(key)  # the checker running now may have looked too early: it looks again
-            return
-        self._completing.add(key)  # before any await: concurrent deliveries of one item check in turn
-        try:
-            while True:
-                self._recheck.discard(key)
-                if await self._complete_once(item_kind, item_id) or key not in self._recheck:
-                    return
-        finally:
-            self._completing.discard(key)
-
-    async def _complete_once(self, item_kind: str, item_id: str) -> bool:
-        if await self.store.has_open(item_kind, item_id):
-            return False
-        if await self.store.completed(item_kind, item_id):
-            return True
-        progress = await self.progress(item_kind, item_id)
-        if not progress.done:
-            return False
-        # One sender completes an item: the others (or this one, again) find it claimed or completed.
-        if not await self.store.claim_completion(item_kind, item_id, self.owner, time.time(), self.lease):
-            return True
-        for callback in self._complete_callbacks.get(item_kind, []):
-            try:
-                await callback(item_kind, item_id, progress)
-            except Exception:
-                log.exception("outbox: on_complete callback for %s failed", item_kind)
-        await self.store.mark_completed(item_kind, item_id)
-        return True
-
-    async def _complete_finished(self) -> None:
-        for item_kind, item_id in await self.store.finished_items():
-            await self._maybe_complete(item_kind, item_id)

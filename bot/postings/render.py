@@ -63,18 +63,18 @@ def headline(posting: Posting) -> str:
     return f"#{posting.id}【{KINDS.get(posting.kind, '招聘')}】{posting.title}"
 
 
+def review_buttons(posting_id: int) -> tuple[Button, ...]:
+    """Approve (通过), edit (修改) or reject (退回) a pending posting in chat."""
+    return (
+        Button("通过", f"pr:ok:{posting_id}"),
+        Button("修改", f"pr:edit:{posting_id}"),
+        Button("退回", f"pr:no:{posting_id}"),
+    )
+
+
 def manage_buttons(posting: Posting) -> tuple[Button, ...]:
     """Follow (看进度) and, while it is open, withdraw (撤回) a posting."""
     buttons = [Button("看进度", f"postings:prog:{posting.id}")]
     if posting.status in ("pending", "published"):
         buttons.append(Button("撤回", f"postings:wd:{posting.id}"))
     return tuple(buttons)
-
-
-def review_buttons(posting_id: int) -> tuple[Button, ...]:
-    """What an approver can do with a pending posting: approve, edit, reject."""
-    return (
-        Button("通过", f"pr:ok:{posting_id}"),
-        Button("修改", f"pr:edit:{posting_id}"),
-        Button("退回", f"pr:no:{posting_id}"),
-    )

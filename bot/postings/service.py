@@ -17,7 +17,8 @@ from bot.content import Township
 from bot.messages import Button, Reply
 from bot.outbox.sender import Outbox, Progress, Push, SentPush
 from bot.postings.dates import today
-from bot.postings.render import card, forward_text, headline, manage_buttons
+from bot.postings.draft import Draft
+from bot.postings.render import card, forward_text, headline, manage_buttons, review_buttons
 from storage import ServiceLedger
 from storage.database import Database
 from storage.directory import DirectoryStore, Staff
@@ -36,6 +37,13 @@ class Reach:
 
     def text(self) -> str:
         return f"{self.groups} 个群、{self.laborers} 位订阅的群众、{self.liaisons} 位村联络员"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    posting: Posting
+    reach: Reach | None  # None: waiting for review
+    approvers: int  # how many approvers were told (when waiting for review)
 
 
 class PostingService:
@@ -112,6 +120,26 @@ class PostingService:
         if self.review_mode != "station" or not posting.author_township:
             return bureau
         return [*await self.store.staff_with("station", [posting.author_township]), *bureau]
+
+    # --- submitting (chat and the pages) -------------------------------------------------------
+    async def submit(self, staff: Staff, draft: Draft) -> Submitted:
+        """Save a complete draft: published at once (and pushed), or pending with its approvers told.
+        DuplicatePostingError when the same text is already open."""
+        needs_review = self.needs_review(staff)
+        status = "pending" if needs_review else "published"
+        posting_id = await self.store.create(draft.fields, draft.kind, draft.townships, draft.text_hash, staff, status)
+        posting = await self.store.get(posting_id)
+        assert posting is not None
+        if not needs_review:
+            return Submitted(posting, await self.publish(posting), 0)
+        approvers = await self.approvers(posting)
+        for approver in approvers:
+            await self.notify(
+                approver,
+                f"review:{posting.id}",
+                Reply(f"有一条待审核的信息：\n{card(posting)}", review_buttons(posting.id)),
+            )
+        return Submitted(posting, None, len(approvers))
 
     # --- review (chat and the pages) ---------------------------------------------------------------
     async def reviewable(self, staff: Staff) -> list[Posting]:

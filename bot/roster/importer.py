@@ -1,12 +1,12 @@
 """Importing a ledger into the roster: every row validated, bad rows reported by row number.
 
 An import with any bad row changes nothing unless `skip_bad` is set; `dry_run` only reports. Rows are
-streamed from the file in batches, so a large ledger never sits in memory.
-Re-importing updates people by ID number (its keyed hash), never duplicates them. A correction of work
-information that a liaison confirmed is kept when the ledger has not caught up with it: the ledger still
-shows the value the correction replaced, or the ledger was saved before the correction (the workbook's own
-"modified" time; a CSV's file time). Each such difference is reported for the bureau to resolve; a ledger
-saved after the correction with yet another value is the bureau's newer word and wins.
+streamed from the file in batches, so a large ledger never sits in memory. Re-importing updates people by
+ID number (its keyed hash), never duplicates them. A correction of work information that a liaison
+confirmed is kept when the ledger has not caught up with it: the ledger still shows the value the
+correction replaced, or the ledger was saved before the correction (the workbook's own "modified" time; a
+CSV's file time). Each such difference is reported for the bureau to resolve; a ledger saved after the
+correction with yet another value is the bureau's newer word and wins.
 """
 
 from __future__ import annotations
@@ -212,20 +212,11 @@ def _stale(ledger: str, correction: Correction, ledger_saved: str) -> bool:
     return ledger == correction.previous or ledger_saved <= correction.decided_at
 
 
-async def keep_corrections(
-    store: RosterStore, people: list[Person], wheres: dict[str, str], ledger_saved: str
-) -> tuple[list[Person], list[Conflict]]:
-    """People with the confirmed corrections the ledger has not caught up with kept, and each conflict."""
-    return apply_corrections(people, await store.confirmed_corrections(), wheres, ledger_saved)
-
-
 def apply_corrections(
-    people: list[Person],
-    corrections: dict[tuple[str, str], Correction],
-    wheres: dict[str, str],
-    ledger_saved: str,
+    people: list[Person], corrections: dict[tuple[str, str], Correction], wheres: dict[str, str], ledger_saved: str
 ) -> tuple[list[Person], list[Conflict]]:
-    """keep_corrections with the confirmed corrections already loaded (once per import, applied per batch)."""
+    """Keep the confirmed corrections the ledger has not caught up with (loaded once per import, applied per
+    batch): the people with those values kept, and each conflict."""
     if not corrections:
         return people, []
     kept: list[Person] = []

@@ -1,4 +1,17 @@
 -- Questions people asked, what the bot did with them, and the queue of questions for staff.
+CREATE TABLE open_questions (
+    id INTEGER PRIMARY KEY,
+    question_key TEXT NOT NULL UNIQUE,   -- normalised text: the same question asked twice is one row
+    question TEXT NOT NULL,
+    ask_count INTEGER NOT NULL DEFAULT 1,
+    first_asked_at TEXT NOT NULL,
+    last_asked_at TEXT NOT NULL,
+    answer TEXT,
+    answered_at TEXT,
+    answered_by TEXT
+);
+CREATE INDEX open_questions_pending ON open_questions (answered_at, ask_count);
+
 CREATE TABLE question_log (
     id INTEGER PRIMARY KEY,
     asked_at TEXT NOT NULL,              -- ISO 8601, UTC
@@ -12,19 +25,6 @@ CREATE TABLE question_log (
 );
 CREATE INDEX question_log_asked_at ON question_log (asked_at);
 CREATE INDEX question_log_entry ON question_log (entry_id);
-
-CREATE TABLE open_questions (
-    id INTEGER PRIMARY KEY,
-    question_key TEXT NOT NULL UNIQUE,   -- normalised text: the same question asked twice is one row
-    question TEXT NOT NULL,
-    ask_count INTEGER NOT NULL DEFAULT 1,
-    first_asked_at TEXT NOT NULL,
-    last_asked_at TEXT NOT NULL,
-    answer TEXT,
-    answered_at TEXT,
-    answered_by TEXT
-);
-CREATE INDEX open_questions_pending ON open_questions (answered_at, ask_count);
 
 -- Who asked an open question, so a staff answer can be relayed to each of them once.
 CREATE TABLE open_question_askers (

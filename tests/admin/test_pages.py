@@ -177,3 +177,31 @@ async def test_exports_open_in_openpyxl_and_hold_only_the_scope(tmp_path: Path) 
             for c in next(sheets["p1131/export.xlsx"].iter_cols(min_col=7, max_col=7))[2:]  # under title and header
             if c.value
         )
+
+
+NOTICE = "五寨县某物业公司招聘保洁员5名，女性50岁以下，工资2800元/月，工作地点砚城镇，联系电话13912345678 刘经理"
+
+
+async def test_a_liaison_posts_from_pasted_text_and_the_station_approves(tmp_path: Path) -> None:
+    async with running_site(tmp_path) as site, site.client() as liaison, site.client() as station:
+        await site.login(liaison, "cun")
+        html = await (await liaison.get("/admin/postings")).text()
+        assert "待审核" not in html  # a liaison submits, never reviews
+        checked = await (
+            await liaison.post("/admin/postings/extract", data={"csrf": csrf_of(html), "text": NOTICE})
+        ).text()
+        assert 'value="保洁员' in checked and "13912345678" in checked
+        form = {"csrf": csrf_of(checked), "kind": "job", "title": "保洁员", "salary": "2800元/月"}
+        form |= {"contact_phone": "13912345678", "location": "砚城镇", "township": "sunjiaping"}
+        incomplete = await liaison.post("/admin/postings/new", data={**form, "contact_phone": ""})
+        assert incomplete.status == 400 and "还缺" in await incomplete.text()
+        sent = await liaison.post("/admin/postings/new", data=form)
+        assert sent.status == 200 and "等审核后发出" in await sent.text()
+        row = await site.db.fetchone("SELECT status, author_role FROM postings")
+        assert row is not None and tuple(row) == ("pending", "liaison")
+        assert (await liaison.post("/admin/postings/1/approve", data={"csrf": csrf_of(checked)})).status == 403
+        await site.login(station, "zhan")
+        page = await (await station.get("/admin/postings")).text()
+        assert "保洁员" in page
+        ok = await station.post("/admin/postings/1/approve", data={"csrf": csrf_of(page)})
+        assert "已通过并开始推送" in await ok.text()

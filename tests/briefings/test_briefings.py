@@ -23,6 +23,12 @@ from tests.conftest import Chat
 from tests.fakes.roster_data import KEY, make_id, person_row, seed, write_xlsx
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 class PlatformEdge:
     """The transport edge a platform adapter implements: records pushes; some recipients blocked the bot."""
 

@@ -13,6 +13,12 @@ from bot.services import Services
 from tests.conftest import Chat
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 def texts(replies: list[Reply]) -> str:
     return "\n".join(r.text for r in replies)
 

@@ -6,6 +6,8 @@ import asyncio
 import time
 from collections import Counter
 
+import pytest
+
 from bot.messages import Button, Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.outbox.sender import Outbox, Progress, Push, SentPush, transports_of
@@ -13,6 +15,12 @@ from bot.recipients import RecipientRules
 from storage import Database, DirectoryStore
 from storage.outbox import OutboxStore
 from tests.fakes.transport import FakeTransport
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
 
 
 def outbox(db: Database, **kw: object) -> Outbox:

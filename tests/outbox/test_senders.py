@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.config import Config
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, RecipientKind
 from bot.outbox.sender import Outbox, Progress, Push
@@ -20,14 +21,19 @@ from storage.outbox import OutboxStore
 from tests.fakes.transport import FakeTransport
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 def users(n: int, item: str = "1") -> list[Push]:
     return [Push("tg", f"u{i}", "user", Reply(f"招工 {item}"), user_id=f"u{i}") for i in range(n)]
 
 
 @pytest.fixture
-async def other(db: Database) -> AsyncIterator[Database]:
-    assert db.path is not None
-    second = await Database.open(db.path)
+async def other(db: Database, config: Config) -> AsyncIterator[Database]:
+    second = await Database.open(config.database_path)  # another process's connection (pool)
     yield second
     await second.close()
 
@@ -82,6 +88,7 @@ async def test_a_killed_senders_claims_return_after_its_lease(db: Database, othe
     assert (await survivor.progress("posting", "1")).by_status == {"sent": 40}  # 0 stuck
 
 
+@pytest.mark.parametrize("engine", ["sqlite"])  # the fault is injected with an SQLite trigger
 async def test_a_failed_outcome_write_is_retried_not_sent_twice(db: Database) -> None:
     assert db.path is not None
     box = Outbox(db, poll_interval=0.02, lease=0.4)

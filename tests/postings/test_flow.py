@@ -16,6 +16,13 @@ from storage import Staff
 from tests.conftest import Chat
 from tests.fakes.transport import FakeTransport
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 NOTICE = (
     "五寨县鑫源建筑有限公司招聘电焊工5名\n工作地点：砚城镇\n工资：6000-8000元/月\n"
     "联系人：王经理 13812345678\n有效期至2099年4月30日"

@@ -20,6 +20,12 @@ from storage.roster import Scope
 from tests.fakes.roster_data import person_row, seed, write_xlsx
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 async def test_1131_status_from_the_ledger(db: Database, content: ContentPack, tmp_path: Path) -> None:
     rows = [person_row(1), person_row(2), person_row(3, township="前所乡")]
     store = await seed(db, content, tmp_path, rows)

@@ -21,6 +21,12 @@ from tests.conftest import Chat
 from tests.fakes.roster_data import KEY, make_id, person_row, seed, write_xlsx
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 @pytest.fixture
 async def store(rsvc: Services, tmp_path: Path) -> RosterStore:
     rows = [person_row(1), person_row(2), person_row(3, village="西村"), person_row(4, township="前所乡")]
@@ -104,6 +110,8 @@ async def test_laborer_corrects_work_info(rsvc: Services, rdisp: Dispatcher[Serv
     laborer = Chat(rdisp, "w1")
     [group] = await laborer.say("/xinxi", chat_kind="group")
     assert "私聊" in group.text and "太原" not in group.text  # never in a group
+    for text in ("/xinxi", "/gai 电话 13800001111"):
+        assert "还没有绑定" in (await Chat(rdisp, "stranger").say(text))[0].text
     [info] = await laborer.say("/xinxi")
     assert person.phone not in info.text and person.phone[-4:] in info.text and "太原市" in info.text
     assert "岗位推介 0/3" in info.text

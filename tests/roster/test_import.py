@@ -21,6 +21,12 @@ from storage.roster import RosterStore, Scope
 from tests.fakes.roster_data import HEADER, KEY, id_with_x, make_id, person_row, write_xlsx
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 def test_id_checksum_and_folding() -> None:
     good = make_id(7)
     assert f.id_number(good) == good

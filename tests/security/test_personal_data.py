@@ -139,7 +139,8 @@ async def test_a_chat_full_of_numbers_leaves_no_full_number_anywhere(
         await fake.stop()
 
     await services.db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # leave pages in both the file and the WAL
-    database = services.config.database_path
+    database = services.db.path
+    assert database is not None  # an SQLite file
     files = [p for p in database.parent.iterdir() if p.name.startswith(database.name)]
     assert any(p.name.endswith("-wal") for p in files)
     for path in files:

@@ -4,9 +4,14 @@ GET verifies the URL (echo `echostr`); POST receives messages in plain or safe (
 request is checked before anything is stored (see wechat_xml). WeChat waits 5 s for an answer and
 then retries (3 times): the answer is sent as a passive reply when the dispatcher is done within
 `reply_budget_ms`, otherwise the request gets "success" at once and the answer follows as a
-customer-service message. Deliveries are deduplicated in SQLite, so a retry never gives a second
-answer or a second question-log row; a retry of a passively answered message gets the same reply
-again (WeChat retries only when it did not receive the first response).
+customer-service message. Deliveries are deduplicated in the database, so a retry never gives a
+second answer or a second question-log row; a retry of a passively answered message gets the same
+reply again (WeChat retries only when it did not receive the first response).
+
+The claim and the "seen" mark are one unit of work. When the database fails (locked too long, disk
+full), the user gets an apology at once (never HTTP 500) and the message is answered in the background
+once the database works again. A pushed answer whose customer-service call fails goes through the
+outbox, which retries it.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 from aiohttp import web
@@ -34,11 +39,16 @@ from bot.config import ConfigError, WechatConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
+from bot.outbox.types import Push
 from bot.services import Services
+from storage import StorageError
+from storage.wechat import SeenInbound
 
 log = logging.getLogger(__name__)
 
 SUCCESS = "success"  # WeChat's "received, no passive reply"
+BUSY = "抱歉，系统有点忙，您的消息已收到，稍后给您回复。"
+ANSWER_ITEM = "wechat_answer"  # outbox item kind of answers a customer-service call could not deliver
 
 
 class WechatChannel:
@@ -124,8 +134,11 @@ class WechatChannel:
                     raise Refused(400, "safe mode message but no EncodingAESKey configured")
                 xml = decrypt(self.crypto, xml, request.query)
             incoming = parse(xml)
+            # Plain mode's signature does not cover the body: a seen (timestamp, nonce) with another body is a
+            # replay. Safe mode's msg_signature covers the encrypted body, so it needs no record.
             digest = hashlib.sha256(raw).hexdigest()
-            if not await self.store.first_use(request.query["timestamp"], request.query["nonce"], digest):
+            query = request.query
+            if not encrypted and not await self.store.first_use(query["timestamp"], query["nonce"], digest):
                 raise Refused(403, "replayed timestamp and nonce with another body")
         except Refused as exc:
             log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
@@ -161,17 +174,23 @@ class WechatChannel:
             return None
         if incoming.action == "template_finished":
             if incoming.msg_id:
-                await self.store.template_finished(incoming.msg_id, incoming.status or "")
+                try:
+                    await self.store.template_finished(incoming.msg_id, incoming.status or "")
+                except StorageError as exc:
+                    log.warning("WeChat template status not recorded: %s", exc)
             return None
-        earlier = await self.store.claim(incoming.key, incoming.user_id)
+        try:
+            earlier = await self._claim(incoming)
+        except StorageError as exc:
+            log.warning("WeChat %s: the database failed (%s); apologising, answering later", incoming.key, exc)
+            self._spawn(self._answer_later(incoming))
+            return BUSY
         if earlier is not None:
             log.info("WeChat retry of %s (%s)", incoming.key, earlier.state)
             return earlier.reply if earlier.state == "passive" else None
         if incoming.action == "unsubscribe":
             await self._unsubscribe(incoming)
             return None
-        if incoming.opens_window:
-            await self.services.directory.seen(CHANNEL, incoming.user_id, incoming.user_id)
         if incoming.action == "fixed" or incoming.inbound is None:
             return await self._answer(incoming, [Reply(incoming.fixed_reply or "")])
         task = asyncio.create_task(self.dispatcher.dispatch(incoming.inbound))
@@ -186,6 +205,31 @@ class WechatChannel:
             return None
         return await self._answer(incoming, task.result())
 
+    async def _claim(self, incoming: Incoming) -> SeenInbound | None:
+        """One unit of work: claim the delivery and note that the user wrote (the window opens)."""
+        async with self.services.db.transaction():
+            earlier = await self.store.claim(incoming.key, incoming.user_id)
+            if earlier is None and incoming.opens_window and incoming.action != "unsubscribe":
+                await self.services.directory.seen(CHANNEL, incoming.user_id, incoming.user_id)
+            return earlier
+
+    async def _answer_later(self, incoming: Incoming, first_wait: float = 1.0, attempts: int = 10) -> None:
+        """The database failed while a message came in: answer it by push once the database works."""
+        delay = first_wait
+        for _ in range(attempts):
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 60.0)
+            try:
+                if await self._claim(incoming) is not None or incoming.inbound is None:
+                    return  # answered meanwhile (a WeChat retry), or nothing to answer
+                replies = await self.dispatcher.dispatch(incoming.inbound)
+            except StorageError as exc:
+                log.warning("WeChat %s: the database still fails (%s)", incoming.key, exc)
+                continue
+            await self._push(incoming, replies)
+            return
+        log.error("WeChat %s: not answered, the database kept failing", incoming.key)
+
     async def _answer(self, incoming: Incoming, replies: list[Reply]) -> str | None:
         """The first text goes passively; further texts and images follow as customer-service messages."""
         texts = reply_texts(replies)
@@ -194,9 +238,14 @@ class WechatChannel:
             if images:
                 self._push_later(incoming, images)
             else:
-                await self.store.mark(incoming.key, "silent")
+                await self._mark(incoming, "silent")
             return None
-        if not await self.store.answered_passively(incoming.key, texts[0]):
+        try:
+            recorded = await self.store.answered_passively(incoming.key, texts[0])
+        except StorageError as exc:  # answer anyway: the record only serves retries, which an answer prevents
+            log.warning("WeChat %s: passive answer not recorded (%s)", incoming.key, exc)
+            recorded = True
+        if not recorded:
             self._push_later(incoming, replies)  # a retry came meanwhile: the first request is lost
             return None
         if len(texts) > 1 or images:
@@ -208,7 +257,13 @@ class WechatChannel:
         await self.services.recipients.apply(PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id), gone)
         if incoming.inbound is not None:
             await self.dispatcher.dispatch(incoming.inbound)  # features may react; nothing can be sent
-        await self.store.mark(incoming.key, "silent")
+        await self._mark(incoming, "silent")
+
+    async def _mark(self, incoming: Incoming, state: Literal["pushed", "silent"]) -> None:
+        try:
+            await self.store.mark(incoming.key, state)
+        except StorageError as exc:  # the record only serves retries; the answer stands
+            log.warning("WeChat %s: state %s not recorded (%s)", incoming.key, state, exc)
 
     def _deliver_later(self, incoming: Incoming, task: asyncio.Task[list[Reply]]) -> None:
         async def deliver() -> None:
@@ -216,7 +271,7 @@ class WechatChannel:
             if reply_texts(replies) or any(r.image for r in replies):
                 await self._push(incoming, replies)
             else:
-                await self.store.mark(incoming.key, "silent")
+                await self._mark(incoming, "silent")
 
         self._spawn(deliver())
 
@@ -224,12 +279,25 @@ class WechatChannel:
         self._spawn(self._push(incoming, replies, mark))
 
     async def _push(self, incoming: Incoming, replies: list[Reply], mark: bool = True) -> None:
-        result = await self.transport.deliver(incoming.user_id, replies)
-        await self.services.recipients.apply(PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id), result)
-        if result.status is not DeliveryStatus.SENT:
-            log.warning("answer for %s not delivered: %s %s", incoming.key, result.status.value, result.detail)
+        """Push the answer now; what a failed call could not deliver goes through the outbox (retried)."""
+        target = PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id)
+        for n, reply in enumerate(replies):
+            try:
+                result = await self.transport.deliver(incoming.user_id, [reply])
+                await self.services.recipients.apply(target, result)
+            except Exception as exc:  # the API or the database failed: the outbox tries again
+                result = DeliveryResult(DeliveryStatus.RETRY, type(exc).__name__)
+            if result.status is DeliveryStatus.RETRY:
+                log.warning("answer for %s not delivered (%s): queued in the outbox", incoming.key, result.detail)
+                user = incoming.user_id
+                for later, rest in enumerate(replies[n:], start=n):
+                    push = Push(CHANNEL, user, "user", rest, user_id=user)
+                    await self.services.outbox.enqueue(ANSWER_ITEM, f"{incoming.key}#{later}", [push], urgent=True)
+                break
+            if result.status is not DeliveryStatus.SENT:
+                log.warning("answer for %s not delivered: %s %s", incoming.key, result.status.value, result.detail)
         if mark:
-            await self.store.mark(incoming.key, "pushed")
+            await self._mark(incoming, "pushed")
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

@@ -25,13 +25,6 @@ LIAISON, STATION, STRANGER = 501, 502, 503
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(
     fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]
 ) -> AsyncIterator[TelegramChannel]:

@@ -24,13 +24,6 @@ FAST = PushLimits(push_per_second=200, group_per_window=5, group_window=0.5, cha
 USER = 4242
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    yield server
-    await server.stop()
-
-
 def channel_for(fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]) -> TelegramChannel:
     config = TelegramConfig(token=tg.TOKEN, base_url=fake.base_url)
     return TelegramChannel(config, services, dispatcher, FAST, poll_timeout=1)

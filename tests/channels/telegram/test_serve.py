@@ -6,22 +6,12 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import ROOT
 from tests.fakes import telegram_updates as tg
 from tests.fakes.net import free_port
 from tests.fakes.telegram import FakeTelegram
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    yield server
-    await server.stop()
 
 
 async def test_serve_polls_answers_and_stops_on_sigterm(fake: FakeTelegram, tmp_path: Path) -> None:

@@ -26,13 +26,6 @@ USER = 4343
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = await FakeTelegram().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def hook(
     fake: FakeTelegram, services: Services, dispatcher: Dispatcher[Services]
 ) -> AsyncIterator[TelegramChannel]:

@@ -35,14 +35,6 @@ from tests.fakes.wechat import (
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWechat]:
-    server = FakeWechat(app_id=APP_ID)
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
 def config(tmp_path: Path, fake: FakeWechat) -> Config:
     wechat = WechatConfig(
         token=TOKEN,

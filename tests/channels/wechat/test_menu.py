@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,14 +18,6 @@ from tests.conftest import CONTENT
 from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, FakeWechat
 
 CATEGORIES = {"subsidies", "startup", "training", "jobs", "groups", "services"}
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeWechat]:
-    server = FakeWechat(app_id=APP_ID)
-    await server.start()
-    yield server
-    await server.close()
 
 
 def test_the_shipped_menu_is_valid() -> None:

@@ -26,14 +26,6 @@ TEMPLATE = "message/template/send"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeWechat]:
-    server = FakeWechat(app_id=APP_ID)
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
 def config(tmp_path: Path, fake: FakeWechat) -> Config:
     wechat = WechatConfig(app_id=APP_ID, app_secret=fake.app_secret, api_base_url=fake.url, template_id="TPL-notice")
     return Config(data_dir=tmp_path / "data", content_dir=CONTENT, wechat=wechat)

@@ -1,0 +1,94 @@
+"""The WeChat callback when the database or the customer-service API fails: an apology, never HTTP 500,
+and the answer still arrives (answered later; a failed customer-service call goes through the outbox)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.channels.wechat.channel import ANSWER_ITEM, BUSY, WechatChannel
+from bot.config import Config, WechatConfig
+from bot.dispatcher import Dispatcher
+from bot.messages import Inbound, Reply
+from bot.services import Services
+from bot.web import build_app
+from tests.conftest import CONTENT
+from tests.fakes.wechat import APP_ID, TOKEN, FakeWechat, message_xml, signed_query
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeWechat]:
+    server = FakeWechat(app_id=APP_ID)
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+def config(tmp_path: Path, fake: FakeWechat) -> Config:
+    wechat = WechatConfig(token=TOKEN, app_id=APP_ID, app_secret=fake.app_secret, api_base_url=fake.url)
+    return Config(data_dir=tmp_path / "data", content_dir=CONTENT, wechat=wechat)
+
+
+@pytest.fixture
+async def channel(services: Services, dispatcher: Dispatcher[Services]) -> AsyncIterator[WechatChannel]:
+    made = WechatChannel(services, dispatcher)
+    yield made
+    await made.drain()
+    await made.api.close()
+
+
+async def post(channel: WechatChannel, services: Services, xml: str) -> tuple[int, str]:
+    app = build_app(services)
+    channel.mount(app)
+    async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
+        response = await client.post("/wechat", params=signed_query(), data=xml)
+        return response.status, await response.text()
+
+
+async def test_a_failing_database_gives_the_apology_and_the_answer_follows(
+    channel: WechatChannel, services: Services, fake: FakeWechat
+) -> None:
+    await services.directory.seen("wechat", "user-f", "user-f")  # the customer-service window is open
+    assert services.db.path is not None
+    with sqlite3.connect(services.db.path) as conn:  # the disk fills up: no new row can be written
+        conn.execute(
+            "CREATE TRIGGER full BEFORE INSERT ON wechat_inbound BEGIN SELECT RAISE(FAIL, 'disk is full'); END"
+        )
+    status, body = await post(channel, services, message_xml("user-f", "text", msg_id=7, Content="交通补贴咋领"))
+    assert status == 200 and BUSY in body
+    with sqlite3.connect(services.db.path) as conn:  # space again
+        conn.execute("DROP TRIGGER full")
+    await asyncio.wait_for(channel.drain(), 30)  # answered in the background, by customer-service message
+    [sent] = fake.payloads("message/custom/send")
+    assert sent["touser"] == "user-f" and "交通补贴" in sent["text"]["content"]
+    row = await services.db.fetchone("SELECT count(*) FROM question_log")
+    assert row is not None and row[0] == 1
+
+
+async def test_a_deferred_answer_whose_call_fails_goes_through_the_outbox(
+    channel: WechatChannel, services: Services, dispatcher: Dispatcher[Services], fake: FakeWechat
+) -> None:
+    gate = asyncio.Event()
+
+    async def slow(msg: Inbound, svc: Services) -> list[Reply]:
+        await gate.wait()
+        return [Reply("慢慢想好的答复")]
+
+    dispatcher.text_handler = slow
+    channel.budget = 0.05
+    fake.fail_next("message/custom/send", -1)  # WeChat: system busy, once
+    status, body = await post(channel, services, message_xml("user-d", "text", msg_id=8, Content="难题"))
+    assert (status, body) == (200, "success")
+    gate.set()
+    await channel.drain()
+    assert fake.payloads("message/custom/send") == []  # the first call failed ...
+    outbox = services.outbox
+    assert (await outbox.progress(ANSWER_ITEM, "msg:8#0")).pending == 1  # ... so the answer waits in the outbox
+    await asyncio.wait_for(outbox.run(channel.transports, until_idle=True), 30)
+    assert [p["text"]["content"] for p in fake.payloads("message/custom/send")] == ["慢慢想好的答复"]
