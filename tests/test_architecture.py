@@ -111,3 +111,14 @@ def test_the_outbox_imports_no_feature_store() -> None:
 def test_handlers_defer_no_imports() -> None:
     deferred = graph(deferred=True)
     assert {s: t for s, t in deferred.items() if s.startswith("handlers") and t} == {}
+
+
+# Known debt: `chat --json` (an edge: it runs the whole bot) lives in the FAQ package and reaches up from inside
+# a function. Move it beside bot/cli.py and empty this set.
+DEFERRED_UPWARD = {("bot.faq.dialogue", "bot.services"), ("bot.faq.dialogue", "handlers")}
+
+
+def test_no_deferred_import_runs_back_up_a_layer() -> None:
+    deferred = graph(deferred=True)
+    found = {(s, t) for s, targets in deferred.items() for t in targets if upward(s, t)}
+    assert found <= DEFERRED_UPWARD
