@@ -15,6 +15,12 @@ from storage.roster import Person, RosterStore, Scope
 from tests.fakes.roster_data import KEY, make_id, person_row, seed
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 @pytest.fixture
 async def roster(services: Services, tmp_path: Path) -> tuple[RosterStore, Binder]:
     store = await seed(services.db, services.content, tmp_path, [person_row(1), person_row(2)])

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.roster.importer import import_ledger, saved_at
 from bot.services import Services
@@ -20,6 +21,12 @@ from storage.roster import Person, RosterStore
 from tests.conftest import Chat
 from tests.fakes.admin_site import csrf_of, running_site
 from tests.fakes.roster_data import HEADER, KEY, make_id, person_row, roster_config, write_xlsx
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
 
 
 def write_csv(path: Path, rows: list[list[Any]], saved: float) -> Path:

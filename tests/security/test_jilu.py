@@ -6,6 +6,8 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.services import Services
 from handlers import build_dispatcher
 from storage import Staff
@@ -13,6 +15,12 @@ from storage.reports import ReportStore
 from tests.conftest import Chat
 from tests.fakes.admin_site import csrf_of, running_site
 from tests.fakes.roster_data import make_id, person_row, roster_config, seed
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
 
 
 async def test_three_recommendations_in_a_row_count_three(services: Services, tmp_path: Path) -> None:

@@ -15,6 +15,13 @@ from storage import Staff
 from tests.conftest import Chat
 from tests.fakes.roster_data import KEY, person_row, roster_config, seed, write_xlsx
 
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 BRIEFING = "transport-retention"
 
 

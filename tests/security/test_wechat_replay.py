@@ -21,6 +21,12 @@ from tests.conftest import CONTENT
 from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml, signed_query
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """These tests run on both storage engines."""
+    return str(request.param)
+
+
 @dataclass
 class Callback:
     client: TestClient[web.Request, web.Application]
