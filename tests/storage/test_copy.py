@@ -20,6 +20,11 @@ from tests.fakes.roster_data import person_row, seed
 
 
 @pytest.fixture
+def engine() -> str:
+    return "sqlite"  # the source: a county's SQLite file
+
+
+@pytest.fixture
 async def target() -> AsyncIterator[str]:
     async for dsn in fresh_schema():
         yield dsn
