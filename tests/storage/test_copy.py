@@ -15,7 +15,7 @@ from bot.outbox.sender import Outbox, Push
 from storage import Database, QuestionStore, ServiceLedger, StorageError
 from storage.copy import copy_database
 from storage.roster import Scope
-from tests.fakes.postgres import fresh_schema
+from tests.fakes.postgres import empty_database
 from tests.fakes.roster_data import person_row, seed
 
 
@@ -26,7 +26,7 @@ def engine() -> str:
 
 @pytest.fixture
 async def target() -> AsyncIterator[str]:
-    async for dsn in fresh_schema():
+    async for dsn in empty_database():
         yield dsn
 
 
