@@ -29,13 +29,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "eval" / "faq-dev-questions.tsv")
     parser.add_argument("--holdout", type=Path, default=ROOT / "bench" / "data" / "faq-holdout.tsv")
+    parser.add_argument("--heldout", type=Path, default=ROOT / "bench" / "data" / "heldout-questions.tsv")
     args = parser.parse_args()
 
     started = time.perf_counter()
     _, matcher = build_matcher(ROOT / "content")
     print(f"content + jieba + index built in {time.perf_counter() - started:.2f} s")
 
-    for name, path in (("dev", args.dev), ("holdout", args.holdout)):
+    for name, path in (("dev", args.dev), ("holdout", args.holdout), ("heldout", args.heldout)):
         if path.exists():
             print(f"{name:8} {evaluate(matcher, load_cases(path)).summary()}")
 
@@ -43,14 +44,20 @@ def main() -> None:
     for q in questions:  # warm-up
         matcher.match(q)
     latencies = []
-    for _ in range(5):
-        for q in questions:
+    best = []  # per question, the best of 5: its cost without other processes on a shared machine
+    for q in questions:
+        runs = []
+        for _ in range(5):
+            matcher.analyzer.forget()  # every run pays for its own analysis
             tick = time.perf_counter_ns()
             matcher.match(q)
-            latencies.append((time.perf_counter_ns() - tick) / 1e6)
+            runs.append((time.perf_counter_ns() - tick) / 1e6)
+        latencies += runs
+        best.append(min(runs))
     print(
-        f"latency warm over {len(latencies)} questions: p50 {statistics.median(latencies):.3f} ms, "
-        f"p99 {percentile(latencies, 99):.3f} ms, max {max(latencies):.3f} ms"
+        f"latency warm over {len(latencies)} runs: p50 {statistics.median(latencies):.3f} ms, "
+        f"p99 {percentile(latencies, 99):.3f} ms, max {max(latencies):.3f} ms; best of 5 per question: "
+        f"p99 {percentile(best, 99):.3f} ms"
     )
 
     lines = "\n".join(questions * 10) + "\n"

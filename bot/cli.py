@@ -14,6 +14,7 @@ from bot.admin import cli as web_cli
 from bot.cli_parser import ChineseParser
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
+from bot.faq.staff import staff_answer_problems
 from bot.logs import setup_logging
 from bot.postings import cli as postings_cli
 from bot.roster import cli as roster_cli
@@ -32,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="运行机器人：已配置的渠道；都没配置时用终端对话")
-    sub.add_parser("chat", help="在终端里以劳动力身份和机器人对话")
+    chat = sub.add_parser("chat", help="在终端里以劳动力身份和机器人对话")
+    chat.add_argument("--json", action="store_true", help="从标准输入读对话（空行开始新对话），每条消息输出一行 JSON")
     ask = sub.add_parser("ask", help="看 FAQ 怎么回答：问题写在参数里，或从标准输入每行一个")
     ask.add_argument("--json", action="store_true", help="每个问题输出一行 JSON")
     ask.add_argument("question", nargs="*", help="问题")
@@ -48,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     answer = qsub.add_parser("answer", help="答复一个问题，机器人转告所有问过的人")
     answer.add_argument("id", type=int, help="问题编号")
     answer.add_argument("text", help="答复内容")
-    answer.add_argument("--by", default="staff", help="答复人（和答复一起保存）")
+    answer.add_argument("--by", default="县人社局", help="答复人（和答复一起显示给提问的人）")
     sub.add_parser("config", help="显示生效的配置（密钥隐藏）")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
@@ -134,6 +136,10 @@ def _run(args: argparse.Namespace, config: Config) -> int:
 
     if args.command == "serve":
         asyncio.run(app.serve(config))
+    elif args.command == "chat" and args.json:
+        from bot.faq import dialogue
+
+        return asyncio.run(dialogue.run(config, sys.stdin, sys.stdout))
     elif args.command == "chat":
         asyncio.run(app.chat(config))
     elif args.command == "questions":
@@ -217,6 +223,10 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
             if not args.text.strip():
                 print("答复不能为空", file=sys.stderr)
                 return EXIT_USAGE
+            refused = staff_answer_problems(svc.content, args.text)
+            if refused:
+                print(refused, file=sys.stderr)
+                return 1
             answered = await store.answer(args.id, args.text.strip(), args.by)
             if answered is None:
                 print(f"没有编号 {args.id} 的问题", file=sys.stderr)

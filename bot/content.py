@@ -10,9 +10,11 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bot.facts import missing_quotes, sentence_problems, sentences
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -44,6 +46,18 @@ class Action:
     data: str
 
 
+FACET_NAMES = ("what", "who", "amount", "how", "where", "materials", "when", "proxy")
+MAX_FACET = 160
+
+
+@dataclass(frozen=True, slots=True)
+class FacetText:
+    """One side of an entry (who qualifies, how much…), short, with the source clauses it restates."""
+
+    text: str
+    basis: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class FaqEntry:
     id: str
@@ -56,6 +70,8 @@ class FaqEntry:
     keywords: tuple[str, ...]
     source: Source
     actions: tuple[Action, ...] = ()
+    facets: dict[str, FacetText] = field(default_factory=dict)  # facet name -> text; absent: the source is silent
+    basis: tuple[str, ...] = ()  # source clauses the answer restates beyond its facets' (optional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +85,7 @@ class Contact:
     id: str
     name: str
     how: str
+    basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +93,8 @@ class OutOfScopeTopic:
     id: str
     name: str
     questions: tuple[str, ...]
+    office: str = ""  # the kind of office whose business it is (民政部门…); never a phone or address
+    followups: bool = False  # "在哪交" right after it is still about it (pensions yes, weather no)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +123,7 @@ class ContentPack:
     synonyms: dict[str, str]  # variant -> canonical
     townships: dict[str, Township]
     sources: dict[str, SourceDocument]
+    glossary: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term -> the forms the source uses
 
     @property
     def userdict(self) -> Path:
@@ -199,7 +219,12 @@ class _Loader:
             for i, item in self.table_list("categories.toml", "category")
         }
         contacts = {
-            i: Contact(i, self.text("contacts.toml", i, item, "name"), self.text("contacts.toml", i, item, "how"))
+            i: Contact(
+                i,
+                self.text("contacts.toml", i, item, "name"),
+                self.text("contacts.toml", i, item, "how"),
+                self.strings("contacts.toml", i, item, "basis"),
+            )
             for i, item in self.table_list("contacts.toml", "contact")
         }
         out_of_scope = {
@@ -207,6 +232,8 @@ class _Loader:
                 i,
                 self.text("out_of_scope.toml", i, item, "name"),
                 self.strings("out_of_scope.toml", i, item, "questions"),
+                self.text("out_of_scope.toml", i, item, "office", required=False),
+                bool(item.get("followups", False)),
             )
             for i, item in self.table_list("out_of_scope.toml", "topic")
         }
@@ -221,8 +248,10 @@ class _Loader:
             synonyms=self.load_synonyms(),
             townships=townships,
             sources=sources,
+            glossary=self.load_glossary(),
         )
         self.check_links(pack)
+        self.check_facts(pack)
         self.check_questions_unique(pack)
         self.check_userdict()
         return pack
@@ -312,6 +341,7 @@ class _Loader:
 
     def parse_entry(self, name: str, entry_id: str, item: dict[str, Any]) -> FaqEntry | None:
         known = {"title", "category", "answer", "contacts", "related", "questions", "keywords", "source", "actions"}
+        known |= {"facets", "basis"}
         for key in sorted(set(item) - known):
             self.problem(name, entry_id, f"unknown field '{key}'")
         if isinstance(item.get("source"), dict):
@@ -338,6 +368,8 @@ class _Loader:
             keywords=self.strings(name, entry_id, item, "keywords"),
             source=source,
             actions=self.actions(name, entry_id, item.get("actions", [])),
+            facets=self.facets(name, entry_id, item.get("facets", {})),
+            basis=self.strings(name, entry_id, item, "basis"),
         )
         if len(title) > MAX_TITLE:
             self.problem(name, entry_id, f"title is longer than {MAX_TITLE} characters")
@@ -348,6 +380,55 @@ class _Loader:
         if not entry.contacts:
             self.problem(name, entry_id, "needs at least one contact (whom to ask)")
         return entry if len(self.problems) == before else None
+
+    def facets(self, name: str, entry_id: str, table: Any) -> dict[str, FacetText]:
+        if not isinstance(table, dict):
+            self.problem(name, entry_id, "[facets] must be a table of facet tables")
+            return {}
+        found: dict[str, FacetText] = {}
+        for facet, item in table.items():
+            where = f"{entry_id}: facets.{facet}"
+            if facet not in FACET_NAMES or not isinstance(item, dict):
+                self.problem(name, where, f"unknown facet (use {', '.join(FACET_NAMES)})")
+                continue
+            text = self.text(name, where, item, "text")
+            if len(text) > MAX_FACET:
+                self.problem(name, where, f"text is longer than {MAX_FACET} characters ({len(text)})")
+            found[facet] = FacetText(text, self.strings(name, where, item, "basis"))
+        return found
+
+    def load_glossary(self) -> dict[str, tuple[str, ...]]:
+        glossary: dict[str, tuple[str, ...]] = {}
+        for term, forms in self.toml("glossary.toml").items():
+            if not isinstance(forms, list) or not all(isinstance(f, str) and f for f in forms):
+                self.problem("glossary.toml", term, "must map to a list of the forms the source uses")
+                continue
+            glossary[term] = tuple(forms)
+        return glossary
+
+    def check_facts(self, pack: ContentPack) -> None:
+        """Every sentence of an answer, facet and contact line restates its basis (see bot.facts)."""
+        document = next(iter(pack.sources.values())).text if pack.sources else ""
+        for entry in pack.entries.values():
+            name = f"faq/{entry.id}.toml"
+            doc = pack.sources[entry.source.document].text if entry.source.document in pack.sources else document
+            every = [*entry.basis, *(q for f in entry.facets.values() for q in f.basis)]
+            for quote in missing_quotes(every, doc):
+                self.problem(name, entry.id, f"basis {quote!r} is not in {entry.source.document}")
+            for facet, part in entry.facets.items():
+                self.check_sentences(name, f"{entry.id}: facets.{facet}", part.text, part.basis, pack)
+            self.check_sentences(name, entry.id, entry.answer, every, pack)
+        for contact in pack.contacts.values():
+            for quote in missing_quotes(contact.basis, document):
+                self.problem("contacts.toml", contact.id, f"basis {quote!r} is not in the source")
+            self.check_sentences("contacts.toml", contact.id, contact.how, contact.basis, pack)
+
+    def check_sentences(
+        self, file: str, where: str, text: str, basis: tuple[str, ...] | list[str], pack: ContentPack
+    ) -> None:
+        for sentence in sentences(text):
+            for what in sentence_problems(sentence, basis, pack.glossary):
+                self.problem(file, where, f"{what} without a source clause saying so: {sentence!r}")
 
     def actions(self, name: str, entry_id: str, items: Any) -> tuple[Action, ...]:
         found: list[Action] = []

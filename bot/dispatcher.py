@@ -20,7 +20,7 @@ from typing import Generic
 
 from bot.messages import Inbound, Reply
 from bot.privacy import mask
-from bot.routing import C, Handler, Router, choice_number
+from bot.routing import C, Handler, Router, typed_choice
 from storage.conversations import ConversationState
 
 __all__ = ["NOT_UNDERSTOOD", "SORRY", "Dispatcher", "Router"]
@@ -71,10 +71,11 @@ class Dispatcher(Generic[C]):
                 awaited = await self._awaited(msg, state)
                 if awaited is not None:
                     return awaited, None
-            if choice_number(text):
+            number = typed_choice(text)
+            if number is not None:  # "2", "第二个": one of the choices last offered
                 if state is None:
                     state = await self.services.conversations.get(msg.channel, msg.chat_id, msg.user_id)
-                index = int(text) - 1
+                index = number - 1
                 if 0 <= index < len(state.choices):
                     return await self._button(replace(msg, button=state.choices[index], text="")), None
                 return [Reply(NOT_UNDERSTOOD)], None

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from bot.messages import Capabilities, Reply
 
 
-def numbered_choices(reply: Reply) -> str:
-    """The reply's text with its buttons as numbered lines the user answers by typing the number."""
+def numbered_choices(reply: Reply, first: int = 1) -> str:
+    """The reply's text with its buttons as numbered lines the user answers by typing the number;
+    numbering starts at `first` so that the choices of several replies never share a number."""
     if not reply.buttons:
         return reply.text
     lines = [reply.text, "", "回复数字选择："]
-    lines += [f"{i}. {b.label}" for i, b in enumerate(reply.buttons, start=1)]
+    lines += [f"{i}. {b.label}" for i, b in enumerate(reply.buttons, start=first)]
     return "\n".join(lines)
 
 
@@ -53,7 +54,18 @@ def _pieces(text: str, limit: int, measure: Callable[[str], int]) -> list[str]:
     return pieces
 
 
-def as_plain_text(reply: Reply, caps: Capabilities) -> list[str]:
-    """Everything a text-only channel sends for a reply, in order."""
-    text = reply.text if caps.buttons else numbered_choices(reply)
+def as_plain_text(reply: Reply, caps: Capabilities, first: int = 1) -> list[str]:
+    """Everything a text-only channel sends for a reply, in order (choices numbered from `first`)."""
+    text = reply.text if caps.buttons else numbered_choices(reply, first)
     return split_text(text, caps.max_text)
+
+
+def plain_texts(replies: list[Reply], caps: Capabilities) -> list[str]:
+    """Everything a text-only channel sends for one handler's replies: choices are numbered across all
+    of them (1, 2 in the first, 3, 4 in the next…), in the order the dispatcher maps typed numbers back."""
+    texts: list[str] = []
+    first = 1
+    for reply in replies:
+        texts += as_plain_text(reply, caps, first)
+        first += len(reply.buttons)
+    return texts

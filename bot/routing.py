@@ -16,6 +16,7 @@ pass it on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar, overload
@@ -42,10 +43,26 @@ FlowHandler: TypeAlias = Callable[[Inbound, C, Awaiting], Awaitable[list[Reply] 
 TextHandler: TypeAlias = Callable[[Inbound, C], Awaitable[list[Reply] | None]]
 
 
-def choice_number(text: str) -> bool:
-    """A typed number picking one of the choices last offered ("1", "12"), on channels without buttons."""
+_ORDINAL = re.compile(r"^(?:第|选)?([1-9]|[一二三四五六七八九])(?:个|条|项|号)?$")
+_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
+def typed_choice(text: str) -> int | None:
+    """The choice a message names by number (1-based), or None when the text is not one."""
     text = text.strip()
-    return text.isdecimal() and len(text) <= 2
+    if text.isdecimal() and len(text) <= 2:
+        return int(text)
+    found = _ORDINAL.match(text)
+    if found is None:
+        return None
+    token = found.group(1)
+    return _DIGITS.get(token) or int(token)
+
+
+def choice_number(text: str) -> bool:
+    """A typed choice picking one of the choices last offered ("1", "12", "第二个"), on channels without
+    buttons (see `typed_choice`)."""
+    return typed_choice(text) is not None
 
 
 @dataclass(frozen=True, slots=True)

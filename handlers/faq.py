@@ -1,99 +1,163 @@
-"""Policy questions: answer from the FAQ, offer choices, or hand over to a person."""
+"""Policy questions in a conversation: small talk, follow-ups on the current topic, facets, answers,
+choices, declines that say whose business a question is, and the hand-over to staff.
+
+Only questions staff can answer (employment help the FAQ lacks) are queued for them; small talk,
+weather or pensions never are. "转人工" hands over the last question the bot did not answer.
+"""
 
 from __future__ import annotations
 
-from bot.content import ContentPack, FaqEntry, fold
+import re
+import weakref
+from datetime import UTC, datetime
+
+from bot.content import fold
 from bot.dispatcher import Router
-from bot.faq.matcher import Match
+from bot.faq import answers, trace
+from bot.faq.conversation import Context, Reader, Reading
+from bot.faq.matcher import FaqMatcher
+from bot.faq.smalltalk import REPLIES, control, small_talk
 from bot.messages import Button, Inbound, Reply
 from bot.privacy import mask
 from bot.services import Services
+from handlers import start, subscriptions
+from storage.conversations import TOPIC_TTL
 
 router: Router[Services] = Router()
 
 EMPTY = "请直接打字说说您想问什么，比如：交通补贴咋领？"
 VOICE_EMPTY = "没听清您的语音，麻烦打字再问一次。"
 SUGGEST = "您是想问下面哪一个？"
+WHICH_TOPIC = "您问的是哪一项？选一个，我告诉您。"
 NONE_OF_THESE = "都不是，找工作人员"
-HANDOVER_CONTACTS = ("village-liaison", "township-station", "bureau")
-ASK_FOR_PERSON = frozenset({"人工", "转人工", "找人工", "人工服务", "人工客服", "找真人", "真人", "找工作人员"})
+ASK_WHAT = "好的。请直接说说您想问什么，答不上来的我交给工作人员。"
+ALREADY_QUEUED = "您的问题已经记下了，工作人员答复后会转告您。"
+ANSWERED_ALREADY = "您刚才的问题我已经答了。还有别的想问，直接说；答不上来的，我再交给工作人员。"
+NOT_ANSWERED = "没答对，找工作人员"
+AGAIN = "human:again"  # the answer given did not fit: hand the question over all the same
+# employment help staff can answer; anything else declined without a topic is not queued
+EMPLOYMENT = re.compile(
+    r"工作|务工|就业|补贴|培训|岗|工资|欠薪|招聘|零工|创业|贷款|劳动|工地|老板|企业|上班|技能|证书|人社|用工|合同|干活|活"
+)
+_readers: weakref.WeakKeyDictionary[FaqMatcher, Reader] = weakref.WeakKeyDictionary()
 
 
-def render_entry(content: ContentPack, entry: FaqEntry) -> Reply:
-    """An entry as a reply: title, answer, whom to ask, its source, and related entries as buttons."""
-    ask = "、".join(content.contacts[c].name for c in entry.contacts)
-    text = f"【{entry.title}】\n{entry.answer}\n\n问谁：{ask}\n依据：{content.citation(entry)}"
-    actions = tuple(Button(a.label, a.data) for a in entry.actions)
-    related = tuple(Button(content.entries[r].title, f"faq:{r}") for r in entry.related[:3])
-    return Reply(text, actions + related)
+def reader(svc: Services) -> Reader:
+    """One Reader per matcher (built once, it holds no state)."""
+    found = _readers.get(svc.matcher)
+    if found is None:
+        found = _readers[svc.matcher] = Reader(svc.matcher, svc.content)
+    return found
 
 
-def handover_text(content: ContentPack, queued: bool, topic: str | None = None) -> str:
-    """Honest "I don't know" plus the way to a person."""
-    if topic:
-        first = f"「{topic}」的事不归小助手管，我答不了，怕说错耽误您。"
-    else:
-        first = "这个问题小助手还答不上来，怕说错耽误您。"
-    queued_line = "您的问题已经记下，工作人员答复后会转告您。\n" if queued else ""
-    people = "\n".join(f"· {content.contacts[c].name}：{content.contacts[c].how}" for c in HANDOVER_CONTACTS)
-    return f"{first}\n{queued_line}着急的话可以找：\n{people}"
-
-
-def question_key(services: Services, text: str) -> str:
-    return fold(services.matcher.analyzer.normalise(text))
+def question_key(svc: Services, text: str, topic: str | None) -> str:
+    """The same question in the same topic has the same key (a staff answer is reused only then)."""
+    return f"{topic or '-'}|{fold(svc.matcher.analyzer.normalise(text))}"
 
 
 async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
-    """Free text: answer, suggest the closest entries, or hand over."""
+    """Free text: small talk, a control word, or a question read in the conversation's context."""
     normalised = svc.matcher.analyzer.normalise(msg.text).strip()
-    if not normalised:
+    if not msg.text.strip() or (msg.voice and not normalised):
         return [Reply(VOICE_EMPTY if msg.voice else EMPTY)]
-    if normalised.replace(" ", "") in ASK_FOR_PERSON:
+    command = control(normalised)
+    if command == "human":
         return await talk_to_person(msg, svc)
+    if command is not None:
+        trace.record("command")
+        handler = subscriptions.unsubscribe_all if command == "unsubscribe" else start.help_
+        return await handler(msg, svc)
+    kind = small_talk(normalised, msg.text)
+    if kind is not None:
+        trace.record("smalltalk")
+        return [Reply(REPLIES[kind])]
+    state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
+    context = Context.decode(state.topic)
+    reading = reader(svc).read(msg.text, context)
+    if reading.outcome == "answer" or reading.context != context:
+        await svc.conversations.set_topic(msg.channel, msg.chat_id, msg.user_id, reading.context.encode())
     question = mask(msg.text.strip())[:500]
-    match = svc.matcher.match(msg.text)
-    if match.outcome == "answer" and match.entry is not None:
-        await svc.questions.log(msg.channel, msg.user_id, question, "answer", match.entry, match.score)
-        return [render_entry(svc.content, svc.content.entries[match.entry])]
-    if match.outcome == "suggest":
-        await svc.questions.log(msg.channel, msg.user_id, question, "suggest", None, match.score)
-        buttons = [Button(svc.content.entries[e].title, f"faq:{e}") for e in match.suggestions]
-        return [Reply(SUGGEST, (*buttons, Button(NONE_OF_THESE, "human")))]
-    return [await _decline(msg, svc, question, question_key(svc, mask(msg.text)), match)]
+    if reading.outcome == "answer" and reading.entry is not None:
+        return await _answer(msg, svc, question, reading)
+    if reading.outcome == "suggest":
+        await svc.questions.log(msg.channel, msg.user_id, question, "suggest", None, reading.score)
+        trace.record("suggest", None, reading.facet, reading.suggestions)
+        buttons = [Button(svc.content.entries[e].title, f"faq:{e}") for e in reading.suggestions]
+        text = WHICH_TOPIC if reading.facet and not reading.off_topic else SUGGEST
+        return [Reply(text, (*buttons, Button(NONE_OF_THESE, "human")))]
+    return [await _decline(msg, svc, question, normalised, reading, context)]
 
 
-async def _decline(msg: Inbound, svc: Services, question: str, key: str, match: Match) -> Reply:
+async def _answer(msg: Inbound, svc: Services, question: str, reading: Reading) -> list[Reply]:
+    assert reading.entry is not None
+    entry = svc.content.entries[reading.entry]
+    await svc.questions.log(msg.channel, msg.user_id, question, "answer", entry.id, reading.score)
+    trace.record("answer", entry.id, reading.facet, reading.suggestions)
+    whole = reading.facet is None or (reading.facet in ("what", "how") and not reading.followup)
+    if whole:
+        return [answers.render_entry(svc.content, entry, reading.also)]
+    return [answers.render_facet(svc.content, entry, reading.facet or "what")]
+
+
+async def _decline(
+    msg: Inbound, svc: Services, question: str, normalised: str, reading: Reading, context: Context
+) -> Reply:
+    if reading.off_topic is not None:  # another office's business: say whose, never queue
+        await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, reading.score)
+        trace.record("decline", None, reading.facet, ())
+        return Reply(answers.declined(svc.content, reading.off_topic))
+    key = question_key(svc, mask(msg.text), context.entry)  # keys never hold personal numbers
     staff = await svc.questions.staff_answer(key)
     if staff is not None:
-        await svc.questions.log(msg.channel, msg.user_id, question, "answer", None, match.score)
-        return Reply(f"工作人员之前答复过这个问题：\n{staff}")
-    open_id = await svc.questions.open(key, question, msg.channel, msg.user_id, msg.chat_id)
-    await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, match.score, open_id)
-    topic = svc.content.out_of_scope[match.off_topic].name if match.off_topic else None
-    return Reply(handover_text(svc.content, queued=True, topic=topic))
+        await svc.questions.log(msg.channel, msg.user_id, question, "answer", None, reading.score)
+        trace.record("answer", context.entry, reading.facet, ())
+        return Reply(answers.staff_answer(staff.answer, staff.answered_by, staff.answered_at))
+    if not EMPLOYMENT.search(normalised):
+        await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, reading.score)
+        trace.record("decline", None, reading.facet, ())
+        return Reply(answers.not_employment())
+    open_id = await _queue(msg, svc, question, key)
+    await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, reading.score, open_id)
+    trace.record("decline", None, reading.facet, (), queued=True)
+    return Reply(answers.handover(svc.content, queued=True))
+
+
+async def _queue(msg: Inbound, svc: Services, question: str, key: str) -> int:
+    return await svc.questions.open(key, question, msg.channel, msg.user_id, msg.chat_id)
 
 
 @router.button("faq")
 async def chosen_entry(msg: Inbound, svc: Services) -> list[Reply]:
-    """A suggestion or related entry was chosen."""
+    """A suggestion or related entry was chosen: it becomes the conversation's topic."""
     entry = svc.content.entries.get((msg.button or "").partition(":")[2])
     if entry is None:
         return [Reply("这条内容已经更新了，请重新提问。")]
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
     question = mask(state.last_question or entry.title)
     await svc.questions.log(msg.channel, msg.user_id, question, "choice", entry.id, 1.0)
-    return [render_entry(svc.content, entry)]
+    await svc.conversations.set_topic(msg.channel, msg.chat_id, msg.user_id, entry.id)
+    trace.record("choice", entry.id)
+    return [answers.render_entry(svc.content, entry)]
 
 
 @router.button("human")
 @router.command("human", "rengong")
 async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
-    """ "None of these" / talk to a person: queue the last question for staff."""
+    """ "None of these" / 转人工: queue the last question the bot did not answer, or ask what it is."""
+    since = (datetime.now(UTC) - TOPIC_TTL).isoformat(timespec="seconds")
+    last = await svc.questions.last_asked(msg.channel, msg.user_id, since)
+    if last is None:
+        trace.record("command")
+        return [Reply(f"{ASK_WHAT}\n{answers.people(svc.content)}")]
+    if last.open_question_id is not None:
+        trace.record("command", queued=True)
+        return [Reply(ALREADY_QUEUED)]
+    if last.outcome in ("answer", "choice") and msg.button != AGAIN:
+        trace.record("command")
+        return [Reply(ANSWERED_ALREADY, (Button(NOT_ANSWERED, AGAIN),))]
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
-    last = state.last_question or ""
-    if svc.matcher.analyzer.normalise(last).replace(" ", "") in {"", *ASK_FOR_PERSON}:
-        return [Reply(handover_text(svc.content, queued=False))]
-    question = mask(last)
-    open_id = await svc.questions.open(question_key(svc, question), question, msg.channel, msg.user_id, msg.chat_id)
-    await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, 0.0, open_id)
-    return [Reply(handover_text(svc.content, queued=True))]
+    topic = Context.decode(state.topic).entry
+    open_id = await _queue(msg, svc, last.question, question_key(svc, last.question, topic))
+    await svc.questions.link(last.id, open_id)
+    trace.record("command", queued=True)
+    return [Reply(answers.handover(svc.content, queued=True))]

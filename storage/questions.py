@@ -1,4 +1,9 @@
-"""The question log and the open-questions queue staff answer."""
+"""The question log and the open-questions queue staff answer.
+
+A staff answer belongs to the open question it answers; the question's key carries the topic it was
+asked in (see handlers/faq.py), so an answer is reused only for the same question in the same topic.
+Who answered and when are kept with it and shown to whoever receives it.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,22 @@ class OpenQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class StaffAnswer:
+    answer: str
+    answered_by: str
+    answered_at: str  # ISO-8601 UTC
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedQuestion:
+    id: int
+    question: str
+    outcome: str
+    open_question_id: int | None
+    asked_at: str
+
+
+@dataclass(frozen=True, slots=True)
 class PendingRelay:
     question_id: int
     channel: str
@@ -26,6 +47,8 @@ class PendingRelay:
     chat_id: str
     question: str
     answer: str
+    answered_by: str = ""
+    answered_at: str = ""
 
 
 class QuestionStore:
@@ -49,6 +72,19 @@ class QuestionStore:
         )
         return int(row[0]) if row else 0
 
+    async def last_asked(self, channel: str, user_id: str, since: str) -> LoggedQuestion | None:
+        """The person's latest logged question since `since` (ISO-8601 UTC), whatever its outcome."""
+        row = await self.db.fetchone(
+            "SELECT id, question, outcome, open_question_id, asked_at FROM question_log "
+            "WHERE channel = ? AND user_id = ? AND asked_at >= ? ORDER BY id DESC LIMIT 1",
+            (channel, user_id, since),
+        )
+        return LoggedQuestion(int(row[0]), row[1], row[2], row[3], row[4]) if row else None
+
+    async def link(self, log_id: int, open_question_id: int) -> None:
+        """Record that a logged question was handed to staff as `open_question_id`."""
+        await self.db.execute("UPDATE question_log SET open_question_id = ? WHERE id = ?", (open_question_id, log_id))
+
     async def open(self, key: str, question: str, channel: str, user_id: str, chat_id: str) -> int:
         """Queue a question for staff (or count one more asker) and remember who asked; returns its id."""
         now, key, question = utc_now(), mask(key), mask(question)
@@ -69,12 +105,13 @@ class QuestionStore:
             )
         return question_id
 
-    async def staff_answer(self, key: str) -> str | None:
-        """The staff answer to a question asked before with the same wording, if there is one."""
+    async def staff_answer(self, key: str) -> StaffAnswer | None:
+        """The staff answer to the same question asked before in the same topic (same key), if any."""
         row = await self.db.fetchone(
-            "SELECT answer FROM open_questions WHERE question_key = ? AND answer IS NOT NULL", (mask(key),)
+            "SELECT answer, answered_by, answered_at FROM open_questions WHERE question_key = ? AND answer IS NOT NULL",
+            (mask(key),),
         )
-        return str(row[0]) if row else None
+        return StaffAnswer(str(row[0]), str(row[1] or ""), str(row[2] or "")) if row else None
 
     async def list_open(self, limit: int = 50, include_answered: bool = False) -> list[OpenQuestion]:
         where = "" if include_answered else "WHERE answer IS NULL"
@@ -101,7 +138,8 @@ class QuestionStore:
     async def unrelayed(self, question_id: int) -> list[PendingRelay]:
         """The askers of an answered question who have not been sent the answer yet."""
         rows = await self.db.fetchall(
-            "SELECT q.id, a.channel, a.user_id, a.chat_id, q.question, q.answer FROM open_question_askers a "
+            "SELECT q.id, a.channel, a.user_id, a.chat_id, q.question, q.answer, coalesce(q.answered_by, ''), "
+            "coalesce(q.answered_at, '') FROM open_question_askers a "
             "JOIN open_questions q ON q.id = a.question_id "
             "WHERE q.id = ? AND q.answer IS NOT NULL AND a.relayed_at IS NULL",
             (question_id,),
@@ -129,3 +167,30 @@ class QuestionStore:
             (question_id,),
         )
         return OpenQuestion(*row) if row else None
+
+    async def context(self, question_id: int, limit: int = 4) -> list[tuple[str, str, str]]:
+        """What the latest asker wrote up to the question (time, text as logged — masked —, the bot's outcome),
+        oldest first: the conversation that led to it."""
+        asker = await self.db.fetchone(
+            "SELECT channel, user_id, asked_at FROM question_log WHERE open_question_id = ? ORDER BY id DESC LIMIT 1",
+            (question_id,),
+        )
+        if asker is None:
+            return []
+        rows = await self.db.fetchall(
+            "SELECT asked_at, question, outcome FROM question_log WHERE channel = ? AND user_id = ? "
+            "AND asked_at <= ? ORDER BY asked_at DESC, id DESC LIMIT ?",
+            (asker[0], asker[1], asker[2], limit),
+        )
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in reversed(rows)]
+
+    async def answered_by(self, question_ids: list[int]) -> dict[int, str]:
+        """question id -> who answered it (the staff member's audit name), for answered ones."""
+        if not question_ids:
+            return {}
+        marks = ",".join("?" * len(question_ids))
+        rows = await self.db.fetchall(
+            f"SELECT id, answered_by FROM open_questions WHERE id IN ({marks}) AND answered_by IS NOT NULL",
+            tuple(question_ids),
+        )
+        return {int(r[0]): str(r[1]) for r in rows}

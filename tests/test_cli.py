@@ -47,16 +47,16 @@ def test_content_check_names_file_and_entry(tmp_path: Path) -> None:
 
 
 def test_chat_then_staff_answers_the_open_question(tmp_path: Path) -> None:
-    result = run(["chat"], tmp_path, stdin="交通补贴咋领\n房子漏水了找谁修\n退出\n")
+    result = run(["chat"], tmp_path, stdin="交通补贴咋领\n劳务派遣公司靠谱不\n退出\n")
     assert result.returncode == 0, result.stderr
     assert "依据：" in result.stdout and "已经记下" in result.stdout
     listed = run(["questions"], tmp_path)
-    assert "房子漏水了找谁修" in listed.stdout
+    assert "劳务派遣公司靠谱不" in listed.stdout
     line = next(x for x in listed.stdout.splitlines() if x.startswith("#"))  # under the header line
     question_id = line.split("\t", 1)[0].lstrip("#")
     answered = run(["questions", "answer", question_id, "请找村委会。"], tmp_path)
     assert answered.returncode == 0, answered.stderr
-    assert "房子漏水了找谁修" not in run(["questions"], tmp_path).stdout
+    assert "劳务派遣公司靠谱不" not in run(["questions"], tmp_path).stdout
     assert run(["questions", "answer", "999", "x"], tmp_path).returncode == 1
 
 
@@ -104,3 +104,27 @@ def test_invalid_briefing_stops_the_bot(tmp_path: Path) -> None:
     result = run(["content", "check"], tmp_path, BOT_CONTENT_DIR=str(broken))
     assert result.returncode == 1 and "briefings/bad.toml" in result.stderr
     assert run(["ask", "交通补贴咋领"], tmp_path, BOT_CONTENT_DIR=str(broken)).returncode == 1
+
+
+def test_chat_json_reads_conversations_and_reports_each_message(tmp_path: Path) -> None:
+    stdin = "你好\n创业补贴是啥\n补多少\n\n补多少\n天气咋样\n"
+    result = run(["chat", "--json"], tmp_path, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outcome"] for r in rows] == ["smalltalk", "answer", "answer", "suggest", "decline"]
+    assert rows[2]["entry"] == "startup-subsidy" and rows[2]["facet"] == "amount"
+    assert rows[3]["entry"] is None  # a new conversation: no topic to follow up on
+    for row in rows:
+        assert set(row) == {"message", "outcome", "entry", "facet", "suggestions", "queued", "replies"}
+        assert row["queued"] is False and row["replies"]
+    assert not (tmp_path / "data").exists()  # a throw-away database
+
+
+def test_staff_answer_with_an_unsourced_number_is_refused(tmp_path: Path) -> None:
+    assert run(["chat"], tmp_path, stdin="劳务派遣公司靠谱不\n退出\n").returncode == 0
+    listed = run(["questions"], tmp_path).stdout
+    question_id = next(x for x in listed.splitlines() if x.startswith("#")).split("\t", 1)[0].lstrip("#")
+    refused = run(["questions", "answer", question_id, "电话0350-1234567，补贴每人500元"], tmp_path)
+    assert refused.returncode == 1 and "content/sources" in refused.stderr and "500" in refused.stderr
+    assert "劳务派遣公司靠谱不" in run(["questions"], tmp_path).stdout  # nothing stored
+    assert run(["questions", "answer", question_id, "请问乡镇就业服务站。"], tmp_path).returncode == 0

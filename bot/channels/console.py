@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from bot.dispatcher import Dispatcher
 from bot.messages import Capabilities, Inbound, Reply
-from bot.render import as_plain_text
+from bot.render import plain_texts
 
 QUIT = {"/quit", "/exit", "退出", "再见"}
 PROMPT = "您> "
@@ -37,28 +37,26 @@ class ConsoleChannel:
     async def run(self) -> None:
         """Read a line, dispatch it, print the replies; stop at end of input or on 退出."""
         self._write("输入问题和小助手聊天，输入「退出」结束。\n")
-        for reply in await self.dispatcher.dispatch(self._inbound("/start")):
-            self._print(reply)
+        self._print(await self.dispatcher.dispatch(self._inbound("/start")))
         self._prompt()
         async for line in _lines(self.stdin):
             text = line.rstrip("\r\n")
             if text.strip() in QUIT:
                 break
-            for reply in await self.dispatcher.dispatch(self._inbound(text)):
-                self._print(reply)
+            self._print(await self.dispatcher.dispatch(self._inbound(text)))
             self._prompt()
         self._write("\n再见！\n")
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         self._write("\n")
-        self._print(reply)
+        self._print([reply])
         self._prompt()
 
     def _inbound(self, text: str) -> Inbound:
         return Inbound(channel=self.name, user_id=self.user_id, chat_id=self.user_id, text=text)
 
-    def _print(self, reply: Reply) -> None:
-        for chunk in as_plain_text(reply, self.capabilities):
+    def _print(self, replies: list[Reply]) -> None:
+        for chunk in plain_texts(replies, self.capabilities):
             self._write(f"小助手> {chunk}\n\n")
 
     def _prompt(self) -> None:

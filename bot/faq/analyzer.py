@@ -1,12 +1,14 @@
 """Turn Chinese text into matching features: jieba words, character bigrams and toneless pinyin bigrams.
 
-Colloquial, dialect and voice-typed questions differ from the FAQ's wording in three ways this covers:
-different words for the same thing (the synonym map rewrites them first), different segmentation
-(character bigrams do not depend on it) and homophones from speech input (pinyin bigrams match them).
+Colloquial, dialect and voice-typed questions differ from the FAQ's wording in ways this covers:
+traditional characters, pinyin and voice slips (bot.faq.textfix repairs them first), different words
+for the same thing (the synonym map rewrites them), different segmentation (character bigrams do not
+depend on it) and remaining homophones from speech input (pinyin bigrams match them).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -16,10 +18,11 @@ import unicodedata
 from pathlib import Path
 
 import jieba
-from pypinyin import Style, lazy_pinyin
 
-MAX_CHARS = 200  # a question longer than this is matched on its beginning
-_KEEP = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
+from bot.faq.textfix import TextFixer, sounds
+
+MAX_CHARS = 400  # a message longer than this is matched on its end, where the question usually is
+_DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 # Words that carry no topic on their own (function words, pronouns, question particles).
@@ -30,7 +33,8 @@ STOPWORDS = frozenset(
     这些 那些 哪 哪个 哪些 怎么 怎么样 怎样 如何 什么 为什么 啥 咋 谁 还 也 都 就 又 才 给 和 跟 与
     对 把 被 让 叫 去 来 到 从 好 呗 嗯 额 那么 这么 还是 或者 如果 就是 现在 已经 自己 人家 俺
     一 多少 几 多 怎么办 咋办 行不行 行不 有没有 是不是 要不要 能否 可否 听说 听人说 知道 一下子 的话
-    这样 那样 哪里 哪儿 那里 这里 么 呀 哈 吧 嘞 咧 撒 不了
+    这样 那样 哪里 哪儿 那里 这里 么 呀 哈 吧 嘞 咧 撒 不了 不是 也是
+    到底 究竟 具体 大概 一般 麻烦 咨询 想问 问问 顺便
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -54,6 +58,11 @@ def trimmed_dictionary(min_frequency: int = 10) -> str:
     return str(target)
 
 
+def _words(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
+
+
 class Analyzer:
     """Normalises text and extracts weighted features. Create once: it loads jieba's dictionary."""
 
@@ -64,20 +73,37 @@ class Analyzer:
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer(trimmed_dictionary())
         self._jieba.initialize()
+        vocabulary = [*synonyms.values()]
         if userdict:
             with open(userdict, "rb") as file:  # jieba leaves a path it opened unclosed
                 self._jieba.load_userdict(file)
+            vocabulary += _words(Path(userdict))
+        self.fixer = TextFixer(v for v in vocabulary if v not in STOPWORDS)
+        self._cached = functools.lru_cache(maxsize=1024)(self._features)
 
     def normalise(self, text: str) -> str:
-        """Fold width and case, drop emoji/punctuation/control characters, apply the synonym map."""
-        folded = unicodedata.normalize("NFKC", text).lower()
-        kept = " ".join(_KEEP.findall(folded))[:MAX_CHARS]
+        """Fold width and case, convert traditional characters, drop personal numbers and
+        emoji/punctuation/control characters, repair pinyin and voice slips, apply the synonym map.
+        Clause boundaries (punctuation) become single spaces."""
+        tail = text[-4 * MAX_CHARS :]  # the end of a very long message: every step below stays linear and short
+        folded = self.fixer.simplified(unicodedata.normalize("NFKC", tail).lower())
+        kept = _DROP.sub(" ", self.fixer.drop_personal(folded)).strip()[-MAX_CHARS:]
+        kept = self.fixer.homophones(self.fixer.latin(kept))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
         return kept
 
     def features(self, text: str) -> list[str]:
-        """Features of already normalised text; repeated features count repeatedly.
+        """Features of already normalised text; repeated features count repeatedly. Cached: reading a
+        message in context asks for the features of the same text several times."""
+        return list(self._cached(text))
+
+    def forget(self) -> None:
+        """Empty the features cache (benchmarks measure uncached reads)."""
+        self._cached.cache_clear()
+
+    def _features(self, text: str) -> tuple[str, ...]:
+        """Features of already normalised text (see `features`).
 
         Stop words are dropped first and split the text into runs of content words; bigrams are taken
         within a run, so "医保补贴怎么领" gives 医保/保补/补贴 but not the noise 贴怎/怎么/么领.
@@ -85,7 +111,7 @@ class Analyzer:
         out: list[str] = []
         runs: list[str] = []
         current = ""
-        for token in self._jieba.lcut(text):
+        for token in self._jieba.lcut(text, HMM=False):
             if not token.strip() or token in STOPWORDS:
                 if current:
                     runs.append(current)
@@ -98,6 +124,6 @@ class Analyzer:
         for run in runs:
             for chunk in _CJK_RUN.findall(run):
                 out += [f"b:{chunk[i : i + 2]}" for i in range(len(chunk) - 1)]
-                syllables = lazy_pinyin(chunk, style=Style.NORMAL, errors="ignore")
+                syllables = sounds(chunk)
                 out += [f"p:{a}{b}" for a, b in itertools.pairwise(syllables)]
-        return out
+        return tuple(out)

@@ -22,6 +22,7 @@ class Report:
     out_of_scope: int = 0
     declined: int = 0
     wrong_answers: int = 0  # answered with an entry that is not expected (in or out of scope)
+    among: int = 0  # in scope: an expected entry is the answer or among the suggestions
     misses: list[tuple[Case, Match]] = field(default_factory=list)
 
     @property
@@ -29,14 +30,28 @@ class Report:
         return self.top1 / self.in_scope if self.in_scope else 1.0
 
     @property
+    def answered_rate(self) -> float:
+        return self.answered_right / self.in_scope if self.in_scope else 1.0
+
+    @property
+    def among_rate(self) -> float:
+        return self.among / self.in_scope if self.in_scope else 1.0
+
+    @property
+    def wrong_rate(self) -> float:
+        total = self.in_scope + self.out_of_scope
+        return self.wrong_answers / total if total else 0.0
+
+    @property
     def declined_rate(self) -> float:
         return self.declined / self.out_of_scope if self.out_of_scope else 1.0
 
     def summary(self) -> str:
         return (
-            f"in-scope top-1 {self.top1}/{self.in_scope} = {self.top1_rate:.1%} "
-            f"(answered right {self.answered_right}); out-of-scope declined {self.declined}/{self.out_of_scope} "
-            f"= {self.declined_rate:.1%}; wrong answers given {self.wrong_answers}"
+            f"in-scope answered right {self.answered_right}/{self.in_scope} = {self.answered_rate:.1%}, "
+            f"top-1 {self.top1_rate:.1%}, among suggestions {self.among_rate:.1%}; "
+            f"out-of-scope declined {self.declined}/{self.out_of_scope} = {self.declined_rate:.1%}; "
+            f"wrong answers {self.wrong_answers} = {self.wrong_rate:.1%}"
         )
 
 
@@ -63,6 +78,7 @@ def evaluate(matcher: FaqMatcher, cases: list[Case]) -> Report:
             ok = first in case.expected
             report.top1 += ok
             report.answered_right += ok and match.outcome == "answer"
+            report.among += bool(case.expected & {match.entry, *match.suggestions})
         else:
             report.out_of_scope += 1
             ok = match.outcome == "decline"

@@ -6,6 +6,7 @@ retries what can be retried and records what cannot; a crash in between loses no
 
 from __future__ import annotations
 
+from bot.faq.answers import staff_answer
 from bot.messages import Reply
 from bot.outbox.sender import Outbox, Push
 from storage import PendingRelay, QuestionStore
@@ -14,7 +15,7 @@ ITEM_KIND = "answer"
 
 
 def relay_text(relay: PendingRelay) -> str:
-    return f"您之前问的「{relay.question}」，工作人员答复了：\n{relay.answer}"
+    return f"您之前问的「{relay.question}」，{staff_answer(relay.answer, relay.answered_by, relay.answered_at)}"
 
 
 async def relay_answer(questions: QuestionStore, outbox: Outbox, question_id: int) -> int:

@@ -46,17 +46,17 @@ async def test_category_then_entry_by_typed_number(chat: Chat) -> None:
 
 
 async def test_unknown_question_is_handed_over_and_queued(chat: Chat, services: Services) -> None:
-    [reply] = await chat.say("低保怎么申请")
+    [reply] = await chat.say("劳务派遣公司靠谱不")  # employment help the FAQ lacks: staff can answer it
     assert "答不了" in reply.text or "答不上来" in reply.text
     assert "联络员" in reply.text  # the way to a person
     [queued] = await services.questions.list_open()
-    assert queued.question == "低保怎么申请"
+    assert queued.question == "劳务派遣公司靠谱不"
     row = await services.db.fetchone("SELECT outcome, open_question_id FROM question_log")
     assert row is not None and row[0] == "decline" and row[1] == queued.id
 
 
 async def test_staff_answer_is_relayed_once_through_the_outbox(chat: Chat, services: Services) -> None:
-    await chat.say("谁能帮我修自行车")
+    await chat.say("劳务派遣公司靠谱不")
     [queued] = await services.questions.list_open()
     await services.questions.answer(queued.id, "请问村委会。", "clerk")
     assert await relay_answer(services.questions, services.outbox, queued.id) == 1
@@ -81,9 +81,11 @@ async def test_staff_answer_is_relayed_once_through_the_outbox(chat: Chat, servi
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sender
-    assert sent == [("u1", "您之前问的「谁能帮我修自行车」，工作人员答复了：\n请问村委会。")]
-    [again] = await Chat(chat.dispatcher, user="u2").say("谁能帮我修自行车？")
-    assert "请问村委会。" in again.text
+    [(recipient, text)] = sent
+    assert recipient == "u1" and text.startswith("您之前问的「劳务派遣公司靠谱不」，clerk ")
+    assert text.endswith("日答复：\n请问村委会。")
+    [again] = await Chat(chat.dispatcher, user="u2").say("劳务派遣公司靠谱不？")
+    assert "请问村委会。" in again.text and "clerk" in again.text
 
 
 async def test_none_of_these_hands_over_the_last_question(chat: Chat, services: Services) -> None:
@@ -168,12 +170,14 @@ async def test_a_failing_handler_gives_an_apology(services: Services) -> None:
 
 
 async def test_asking_for_a_person_queues_the_previous_question(chat: Chat, services: Services) -> None:
-    await chat.say("谁能帮我修自行车")
-    await chat.say("转人工")
-    [reply] = await chat.say("人工")  # asking again does not queue "转人工" itself
-    assert "着急的话" in reply.text
+    await chat.say("谁能帮我修自行车")  # not employment help: declined, not queued by itself
+    assert await services.questions.list_open() == []
+    [handed] = await chat.say("转人工")
+    assert "已经记下" in handed.text
+    [reply] = await chat.say("人工")  # asking again neither queues "转人工" itself nor counts twice
+    assert "已经记下了" in reply.text
     [queued] = await services.questions.list_open()
-    assert queued.question == "谁能帮我修自行车" and queued.ask_count == 2
+    assert queued.question == "谁能帮我修自行车" and queued.ask_count == 1
 
 
 async def test_follow_with_a_township_qr_scene_subscribes(dispatcher: Dispatcher[Services]) -> None:

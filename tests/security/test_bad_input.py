@@ -14,6 +14,7 @@ from bot import cli
 from bot.channels.telegram.webhook import SECRET_HEADER, webhook_handler
 from bot.dispatcher import SORRY
 from bot.services import Services
+from storage.database import migrations
 from tests.conftest import Chat
 from tests.fakes import telegram_updates as tg
 from tests.fakes.roster_data import KEY, person_row, write_xlsx
@@ -70,3 +71,12 @@ def test_out_csv_writes_csv_and_other_suffixes_are_refused(
     assert cli.main([*export, str(roster_cli / "e.csv")]) == 0
     assert (roster_cli / "e.csv").read_text(encoding="utf-8-sig").count("\n") == 5  # title, header, 2, 合计
     assert cli.main([*export, str(roster_cli / "e.pdf")]) == 2
+
+
+def test_the_shipped_migrations_have_distinct_numbers() -> None:
+    names = [m.name for m in migrations("sqlite")]
+    numbers = [int(n[:3]) for n in names]
+    assert numbers == list(range(1, len(numbers) + 1)), names
+    shipped = Path(__file__).resolve().parents[2] / "storage" / "migrations"
+    plain = [p.name for p in shipped.glob("[0-9][0-9][0-9]_*.sql") if p.name.count(".") == 1]
+    assert len(plain) == len({p[:3] for p in plain}), sorted(plain)  # none dropped silently

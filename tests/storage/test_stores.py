@@ -57,7 +57,8 @@ async def test_open_questions_count_askers_and_relay_once(db: Database) -> None:
     for relay in relays:
         await store.mark_relayed(relay)
     assert await store.unrelayed(first) == []
-    assert await store.staff_answer("低保怎么申请") == "请找村委会。"
+    staff = await store.staff_answer("低保怎么申请")
+    assert staff is not None and (staff.answer, staff.answered_by) == ("请找村委会。", "clerk")
     assert await store.answer(12345, "x", "clerk") is None
 
 

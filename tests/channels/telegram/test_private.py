@@ -84,7 +84,7 @@ async def test_handover_then_the_staff_answer_is_relayed(
 ) -> None:
     await fake.push_update(tg.private_text(USER, "村里修路的活谁管"))
     await fake.wait_sent(USER)
-    await fake.push_update(fake.callback_query(USER, "human"))  # "none of these, a person please"
+    await fake.push_update(fake.callback_query(USER, "human:again"))  # "not what I asked, a person please"
     handover = (await fake.wait_sent(USER, 2))[1]
     assert "工作人员" in handover.text
     [queued] = await services.questions.list_open()

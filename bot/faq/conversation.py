@@ -1,0 +1,173 @@
+"""Reading a message in the context of the conversation: which topic it is about and which facet.
+
+The context is the chat's current topic (the FAQ entry last answered or chosen) and, when the last
+question was outside the bot's scope, that out-of-scope topic too, so that "在哪交" after "养老保险交多少"
+stays about pensions while "补多少" after the weather goes back to the FAQ topic. It is stored as one
+string in the conversation state (storage/conversations.py decides its expiry).
+
+A message that names no topic (its words are all facet cues: "补多少", "要带啥材料") is read against
+the context; a message that names another topic switches it; an out-of-scope question does not erase it.
+Pure and fast: two matcher look-ups at most, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from bot.content import ContentPack
+from bot.faq.facets import Facet, detect, residue
+from bot.faq.matcher import FaqMatcher, Match
+
+Outcome = Literal["answer", "suggest", "decline"]
+_SEP = ">"
+GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
+WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
+NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
+OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
+VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    entry: str | None = None  # the FAQ topic of the conversation
+    off_topic: str | None = None  # the out-of-scope topic asked about last, while it lasts
+
+    def encode(self) -> str | None:
+        if self.entry is None and self.off_topic is None:
+            return None
+        return f"{self.entry or ''}{_SEP}{self.off_topic}" if self.off_topic else self.entry
+
+    @classmethod
+    def decode(cls, stored: str | None) -> Context:
+        if not stored:
+            return cls()
+        entry, sep, off = stored.partition(_SEP)
+        return cls(entry or None, off or None) if sep else cls(entry, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    outcome: Outcome
+    entry: str | None  # the entry answered
+    facet: Facet | None  # the facet asked about, None for the whole entry
+    suggestions: tuple[str, ...]
+    score: float
+    context: Context  # the context after this message
+    off_topic: str | None = None
+    followup: bool = False  # the topic came from the context, not from the message
+    also: tuple[str, ...] = ()  # runners-up offered beside the answer
+
+
+class Reader:
+    def __init__(
+        self,
+        matcher: FaqMatcher,
+        content: ContentPack,
+        off_coverage: float = OFF_COVERAGE,
+    ) -> None:
+        self.matcher = matcher
+        self.content = content
+        self.off_coverage = off_coverage
+        self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
+
+    def read(self, text: str, context: Context) -> Reading:
+        normalised = self.matcher.analyzer.normalise(text)
+        facet = detect(normalised)
+        full = self.matcher.match_normalised(normalised)
+        rest = residue(normalised)
+        if context.entry is None and context.off_topic is None:
+            vague = self.matcher.specificity(normalised) < VAGUE
+            if facet is not None and vague and full.outcome == "answer":
+                return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
+            return self._plain(full, facet, context)
+        names = self.matcher.naming(normalised, VAGUE)
+        if facet == "who" and names <= self.groups:
+            names = set()  # "俺是监测户也行不": the asker's group, not a new topic
+        if context.entry in names:
+            return self._answer(context.entry, facet or "what", full.score, context, followup=True)
+        if names:
+            return self._answer(self._best_named(names, rest, full), facet, full.score, context, also=full.also)
+        # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business
+        off = None if context.entry and facet in ("who", "materials") else self._off_topic(rest)
+        if off is not None:
+            return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
+        if self._new_question(full, rest, facet, context):
+            return self._plain(full, facet, context)
+        if context.off_topic is not None and self._followups(context.off_topic):
+            again = Match("decline", None, (), full.score, off_topic=context.off_topic)
+            return replace(self._decline(again, facet, context), followup=True)
+        if context.entry is not None and self._follows(context.entry, facet, rest, full):
+            return self._answer(context.entry, facet or "what", full.score, context, followup=True)
+        return self._plain(full, facet, context)
+
+    def _follows(self, entry: str, facet: Facet | None, rest: str, full: Match) -> bool:
+        """A message that names no topic is a follow-up when it asks a facet, says nothing beyond
+        common words, or the current topic is among its own best matches ("有省外的活没" after 招工);
+        a question in words the topic does not know ("劳务派遣公司靠谱不") is a new question."""
+        if facet is not None or entry in full.suggestions or self.matcher.specificity(rest) < VAGUE:
+            return True
+        return self._words(rest) < NEW_QUESTION_WORDS  # "有啥帮扶": too short to be a question of its own
+
+    def _words(self, normalised: str) -> int:
+        """Content words of two or more characters ("找人社局有用吗" has two)."""
+        return sum(f.startswith("w:") and len(f) > 3 for f in self.matcher.analyzer.features(normalised))
+
+    def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
+        """A whole new question in other words: the matcher answers it with another entry, clearly, from
+        specific words that are not facet cues (and not the asker's group in a "who" question)."""
+        if full.outcome != "answer" or full.also or context.entry in full.suggestions:
+            return False
+        if facet is None and full.score >= WHOLE_QUESTION:
+            return True  # "有没有活干": the words of another entry's question, nearly all of them
+        if self.matcher.specificity(rest) < VAGUE or (facet == "who" and full.entry in self.groups):
+            return False
+        if facet is not None and self._words(rest) < NEW_QUESTION_WORDS:
+            return False  # "最多贷多少": a facet of the current topic, not a question of its own
+        return self.matcher.match_normalised(rest).entry == full.entry
+
+    def _best_named(self, names: set[str], rest: str, full: Match) -> str:
+        """Of the entries the message names, the one the matcher ranks first."""
+        if full.entry in names:
+            return full.entry
+        for ranked in self.matcher.rank_normalised(rest):
+            if ranked.id in names:
+                return ranked.id
+        return min(names)
+
+    def _off_topic(self, rest: str) -> str | None:
+        """The out-of-scope topic the words left after the facet cues clearly name, if any."""
+        if not rest or self.matcher.specificity(rest, unseen=False) < VAGUE:
+            return None
+        match = self.matcher.match_normalised(rest)
+        if match.off_topic is not None and match.score >= self.off_coverage:
+            return match.off_topic
+        return None
+
+    def _followups(self, off_topic: str) -> bool:
+        topic = self.content.out_of_scope.get(off_topic)
+        return topic is not None and topic.followups
+
+    def _plain(self, match: Match, facet: Facet | None, context: Context) -> Reading:
+        if match.outcome == "answer" and match.entry is not None:
+            return self._answer(match.entry, facet, match.score, context, also=match.also)
+        if match.outcome == "decline":
+            return self._decline(match, facet, context)
+        return Reading("suggest", None, facet, match.suggestions, match.score, context)
+
+    @staticmethod
+    def _answer(
+        entry: str,
+        facet: Facet | None,
+        score: float,
+        context: Context,
+        followup: bool = False,
+        also: tuple[str, ...] = (),
+    ) -> Reading:
+        after = Context(entry, None)
+        return Reading("answer", entry, facet, (entry, *also), score, after, followup=followup, also=also)
+
+    @staticmethod
+    def _decline(match: Match, facet: Facet | None, context: Context) -> Reading:
+        after = replace(context, off_topic=match.off_topic) if match.off_topic else context
+        return Reading("decline", None, facet, match.suggestions, match.score, after, off_topic=match.off_topic)

@@ -1,0 +1,85 @@
+"""Which side of a topic a question asks about: what, who, amount, how, where, materials, when, proxy.
+
+Patterns run on the analyzer's normalised text (dialect already mapped: 咋 -> 怎么, 啥 -> 什么,
+几块钱 -> 多少钱, 多会儿 -> 什么时候), in a fixed order of precedence: the first facet whose pattern
+matches wins ("要带啥材料" is materials even though 要 could start many questions). `residue` removes
+the cues, leaving the words that may name a topic ("补多少" leaves nothing: a follow-up).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Facet = Literal["what", "who", "amount", "how", "where", "materials", "when", "proxy"]
+FACETS: tuple[Facet, ...] = ("what", "who", "amount", "how", "where", "materials", "when", "proxy")
+_END = r"(?=\s|$)"
+
+# precedence order: the first that matches names the facet
+_PATTERNS: tuple[tuple[Facet, str], ...] = (
+    (
+        "what",
+        r"是什么|什么意思|怎么回事|干什么的|是干什么|都有什么(?!办法)|有什么内容|都包括|包括什么|都教|教些什么|教什么"
+        r"|问些什么|问什么|这个干什么|干什么用|是真的吗|真的假的|讲讲|介绍一下|说说|解释|了解一下|有哪些|哪几项|哪几个|又什么"
+        + _END
+        + r"|干什么"
+        + _END
+        + r"|[问是有干]些?甚",
+    ),
+    (
+        "materials",
+        r"材料|带什么|要带|带上|拿什么|要拿|证件|证明|证不|证吗|执照|准备|资料|户口本|交什么|照片|复印件|银行卡|存折"
+        r"|一卡通",
+    ),
+    (
+        "proxy",
+        r"替|代办|代领|代为|委托|帮我办|帮忙办|必须本人|本人必须|本人去|亲自去|亲自办|到场|让[^\s]{0,6}(?:去|帮)|叫[^\s]{0,6}(?:去|帮)|回不来|回不去|人不在"
+        r"|驻村帮扶干部|村干部[^\s]{0,4}(?:帮|代|办|行)|(?:妻子|老婆|男人|儿子|女儿|孩子|兄弟|哥|姐|弟|妹|我妈|我爸"
+        r"|家里人|亲戚|亲属|朋友|邻居)[^\s]{0,4}(?:行不|行吗|可以|能不能)",
+    ),
+    (
+        "amount",
+        r"多少钱|[补给贷发领交有存挣]多少|(?<!电话)(?<!号码)(?<!电话是)多少"
+        + _END
+        + r"|多少块|几块|标准|多钱|(?:要|交|花|收|掏)钱|(?<!不)给钱"
+        r"|费用|收费|免费|额度|学费|自己出|拿多少|怎么算|按什么算|多不多|贵不贵|贵吗|几个钱|什么标准",
+    ),
+    (
+        "when",
+        r"什么时候|多久|多长时间|几年|几天|几个月|几回|几次|几点|期限|截止|到期|哪天|几号|周末|周六|周日|星期|开门|关门"
+        r"|到账|上班时间|多会|按月|按年|每月发|每年发|来得及|今年还能|过期|多快|要等|批下来|发下来|节假日",
+    ),
+    (
+        "where",
+        r"在哪(?!上班|打工|干活|工作)|去哪|哪里|到哪|哪儿|找谁|寻谁|问谁|跟谁说|和谁说|告诉谁"
+        r"|电话多少|电话是多少|地址|联系方式|[哪那]个(?:部门|单位|企业|局)|什么部门|什么单位|去[^\s]{1,4}办(?:吗|不)|有人管|谁管|管这|联系谁|归谁|什么地方|哪个窗口|县里还是|乡里还是|网上|线上|手机上办|找[^\s]{1,5}(?:有用|管用|行不|行吗)",
+    ),
+    ("who", r"谁能|谁可以|什么人|哪些人"),
+    (
+        "how",
+        r"怎么(?:申请|报名|办理|办|领|弄|报|做|参加|联系|改|搞|整|交|登记)|如何|流程|手续|步骤|报名|发给我|推给我|推送|通知我"
+        r"|什么办法|怎么能|怎么才能|操作|要做什么|需要做什么|申报|办理"
+        r"|请假|申请" + _END + r"|怎么" + _END,
+    ),
+    (
+        "who",
+        r"给谁|资格|够格|我这情况|我这种|像我这样|要求|门槛|能领|能享受|能用|能申请|够条件|条件|符合|也算|也行|也能|也有|也管|也可以"
+        r"|年龄|岁数|多大|限制|能上|能学|能干|能贷款|能安排|有我的份|有没有我|算不算|(?:有|给)(?:补贴|补助|政策|奖励)(?:没|吗|不)"
+        r"|能[^\s]{1,2}(?:不|吗)" + _END,
+    ),
+)
+_COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in _PATTERNS)
+_ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
+
+
+def detect(normalised: str) -> Facet | None:
+    """The facet a normalised question asks about, or None when it names none."""
+    for facet, pattern in _COMPILED:
+        if pattern.search(normalised):
+            return facet
+    return None
+
+
+def residue(normalised: str) -> str:
+    """The question without its facet cues: what is left may name a topic."""
+    return _ALL_CUES.sub(" ", normalised).strip()

@@ -1,0 +1,79 @@
+"""Small talk and control words: greetings, thanks, ok, bye, "在吗", "你是谁", complaints about the bot,
+emoji-only messages, and words that mean a command (转人工, 退订, 第二个).
+
+A message is small talk only when nothing is left after removing small-talk phrases and particles:
+"好的谢谢，那稳岗补贴呢" still asks a question and goes to the FAQ.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Kind = Literal["greeting", "thanks", "ok", "bye", "identity", "complaint", "emoji"]
+Control = Literal["human", "unsubscribe", "help"]
+
+_PHRASES: tuple[tuple[Kind, str], ...] = (
+    (
+        "identity",
+        r"你是谁|你是什么|你是机器人|你是不是机器人|你是人|是真人|是机器人|你叫什么名字|你叫什么|你是什么人|你们是谁"
+        r"|你们是人社局|是人社局的吗|你能干什么|你会什么|能干什么|你能做什么|你管什么",
+    ),
+    (
+        "complaint",
+        r"你好笨|笨死|真笨|太笨|听不懂|没听懂|看不懂|你说什么|说的什么|没用|答非所问|瞎说|胡说|说的不对|不对|垃圾"
+        r"|什么玩意|什么也不是|气死|人呢|怎么不回",
+    ),
+    (
+        "greeting",
+        r"你好|您好|在吗|在不在|在不|在没|有人吗|有人没|哈喽|哈罗|hello|hi|早上好|上午好|中午好|下午好|晚上好|早|喂",
+    ),
+    ("thanks", r"谢谢|多谢|感谢|谢了|谢啦|辛苦|麻烦了|太好了|真好|不错|厉害|点赞|真棒|很棒|棒"),
+    ("bye", r"再见|拜拜|拜|晚安|没事了|没有了|没了|下次再问|回头再问|先这样"),
+    (
+        "ok",
+        r"哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|得嘞|了解|清楚|是的|对",
+    ),
+)
+_FILLER = r"[了啦啊呀哈哦嗯吧呢的哇嘛么吗你您我小助手机器人们那就这样非常太很真一下下个\s]"
+_KINDS = tuple((kind, re.compile(pattern)) for kind, pattern in _PHRASES)
+_ALL = re.compile("|".join(f"(?:{p})" for _, p in _PHRASES))
+_LEFT = re.compile(_FILLER)
+
+_CONTROLS: dict[str, Control] = {
+    **dict.fromkeys(
+        ("人工", "转人工", "找人工", "人工服务", "人工客服", "找真人", "真人", "找工作人员", "工作人员", "客服"),
+        "human",
+    ),
+    **dict.fromkeys(("退订", "取消订阅", "不要再发了", "别发了", "不要推送"), "unsubscribe"),
+    **dict.fromkeys(("帮助", "菜单", "help", "menu", "怎么用", "能问什么", "能问啥"), "help"),
+}
+
+REPLIES: dict[Kind, str] = {
+    "greeting": "您好！想问就业补贴、培训、找活、欠薪这些，直接说就行，比如：交通补贴咋领？",
+    "thanks": "不客气！还有想问的，随时说。",
+    "ok": "好的。还有别的想问，直接说就行。",
+    "bye": "好的，再见！有事随时来问。",
+    "identity": "我是五寨县人社局的就业帮扶小助手，是个机器人，专门答就业帮扶政策的问题。答不了的会帮您找工作人员。",
+    "complaint": "抱歉没帮上忙。您可以换个说法再问一次，或者说「转人工」，我把问题交给工作人员。",
+    "emoji": "收到！有想问的，直接打字说就行。",
+}
+
+
+def small_talk(normalised: str, raw: str) -> Kind | None:
+    """The kind of small talk a message is, or None when it asks something."""
+    if not normalised.strip():
+        return "emoji" if raw.strip() else None
+    if _ALL.search(normalised) is None:
+        return None
+    if _LEFT.sub("", _ALL.sub("", normalised)):
+        return None
+    for kind, pattern in _KINDS:
+        if pattern.search(normalised):
+            return kind
+    return None
+
+
+def control(normalised: str) -> Control | None:
+    """A word that means a command ("转人工", "退订"), said as the whole message."""
+    return _CONTROLS.get(normalised.replace(" ", ""))

@@ -1,0 +1,131 @@
+"""Repairs for messy text before matching: traditional characters, personal numbers, pinyin typed
+without a Chinese input method, and voice-typing slips (homophones of the FAQ's own terms).
+
+All repairs are linear in the length of the text: dictionary look-ups over a fixed, small window.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+import opencc
+from pypinyin import Style, lazy_pinyin
+
+# Personal numbers say nothing about the question and mislead matching ("身份证号…" is not a question
+# about ID cards): the number and the words that introduce it are dropped before matching.
+_PERSONAL = re.compile(
+    r"(?:身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s?[:：是为]?\s?"
+    r"(?<![0-9a-z])(?:[0-9]{17}[0-9x]|[0-9]{15}|1[3-9][0-9]{9}|[0-9]{3,4}-?[0-9]{7,8})(?![0-9])"
+)
+_NAME = re.compile(r"(?:我叫|俺叫|我是|俺是|本人)([\u4e00-\u9fff]{2,3})(?=[,，。 ]|身份证|电话|手机)")
+_LATIN = re.compile(r"[a-z]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# question words typed in pinyin: not domain terms, but they tell what is asked
+PINYIN_WORDS = {
+    "zenme": "怎么",
+    "zenmeban": "怎么办",
+    "shenme": "什么",
+    "duoshao": "多少",
+    "nali": "哪里",
+    "zhaoshui": "找谁",
+    "shenqing": "申请",
+    "nenglingma": "能领吗",
+}
+MIN_HOMOPHONE = 2
+MAX_HOMOPHONE = 4
+
+
+@functools.cache
+def sound(char: str) -> str:
+    """A character's toneless pinyin (its most common reading), cached: one dictionary look-up per
+    character afterwards, where pypinyin's phrase segmentation costs milliseconds on long text."""
+    return str(lazy_pinyin(char, style=Style.NORMAL, errors="ignore")[0]) if _CJK.match(char) else ""
+
+
+def sounds(text: str) -> list[str]:
+    return [sound(c) for c in text]
+
+
+class TextFixer:
+    """Built once from the domain vocabulary (FAQ terms); `fix` is pure."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._t2s = opencc.OpenCC("t2s")
+        terms = sorted({t for t in vocabulary if len(t) >= MIN_HOMOPHONE and all(_CJK.match(c) for c in t)})
+        # toneless pinyin of a whole term -> the term (for homophones and full pinyin);
+        # pinyin or initials of a term's prefix -> (prefix, rest of term) (for "jt补贴" -> 交通补贴)
+        self._sound: dict[tuple[str, ...], str] = {}
+        self._prefixes: dict[str, list[tuple[str, str]]] = {}
+        for term in terms:
+            syllables = tuple(sounds(term))
+            if len(term) <= MAX_HOMOPHONE:
+                self._sound.setdefault(syllables, term)
+            for cut in range(1, len(term) + 1):
+                head = syllables[:cut]
+                for key in {"".join(head), "".join(s[0] for s in head)}:
+                    if len(key) >= 2:  # a single letter is too ambiguous to mean anything
+                        self._prefixes.setdefault(key, []).append((term[:cut], term[cut:]))
+
+    def simplified(self, text: str) -> str:
+        return str(self._t2s.convert(text))
+
+    @staticmethod
+    def drop_personal(text: str) -> str:
+        """Remove ID numbers, phone numbers and a self-introduced name (they are masked when stored)."""
+        return _NAME.sub(" ", _PERSONAL.sub(" ", text))
+
+    def latin(self, text: str) -> str:
+        """Replace runs of pinyin or initials by the domain term they spell, using the characters that
+        follow to choose: "jt补贴" -> 交通补贴, "chuangye补贴" -> 创业补贴, "jiaotong butie" -> 交通补贴.
+        Runs are read from the end, so a run sees the characters the runs after it became."""
+        out = ""
+        end = len(text)
+        for m in reversed(list(_LATIN.finditer(text))):
+            after = text[m.end() : end] + out
+            replaced = self._spell(m.group(0), after.lstrip()[: 2 * MAX_HOMOPHONE])
+            if replaced != m.group(0) and after[:1].isspace() and _CJK.match(after.lstrip()[:1] or " "):
+                after = after.lstrip()  # "jiaotong butie": the spelled words join up again
+            out = replaced + after
+            end = m.start()
+        return text[:end] + out
+
+    def _spell(self, run: str, after: str) -> str:
+        options = self._prefixes.get(run, ())
+        fitting = [head for head, rest in options if rest and after.startswith(rest)]
+        if fitting:
+            return max(fitting, key=len)
+        whole = [head for head, rest in options if not rest]
+        if whole and len(run) > 3:  # "jiaotong" alone, never "jt" alone
+            return max(whole, key=len)
+        return PINYIN_WORDS.get(run, run)
+
+    def homophones(self, text: str) -> str:
+        """Replace a window of 2–4 characters that sounds like a domain term but is written differently
+        (voice typing: 娇通补贴 -> 交通补贴, 令工 -> 零工, 记能 -> 技能)."""
+        if not self._sound:
+            return text
+        chars = list(text)
+        heard = sounds(text)
+        i = 0
+        while i < len(chars):
+            for size in range(MAX_HOMOPHONE, MIN_HOMOPHONE - 1, -1):
+                window = heard[i : i + size]
+                if len(window) < size or "" in window:
+                    continue
+                term = self._sound.get(tuple(window))
+                if term is not None:
+                    if "".join(chars[i : i + size]) != term and _one_slip(chars[i : i + size], term):
+                        chars[i : i + size] = list(term)
+                    i += size - 1
+                    break
+            i += 1
+        return "".join(chars)
+
+
+def _one_slip(window: list[str], term: str) -> bool:
+    """Voice typing gets most characters of a term right: only accept a window that shares at least
+    one character with the term when the term is short, so 事业 is never turned into 失业-like terms."""
+    same = sum(a == b for a, b in zip(window, term, strict=True))
+    return same >= 1 or len(term) >= 4

@@ -1,0 +1,132 @@
+"""Conversations the way laborers talk: follow-ups, facets, small talk, declines that route, hand-over."""
+
+from __future__ import annotations
+
+from bot.messages import Button, Capabilities, Reply
+from bot.render import plain_texts
+from bot.services import Services
+from tests.conftest import Chat
+
+
+async def decline_count(services: Services) -> int:
+    row = await services.db.fetchone("SELECT count(*) FROM question_log WHERE outcome = 'decline'")
+    return int(row[0]) if row else 0
+
+
+async def test_follow_ups_are_read_against_the_current_topic(chat: Chat, services: Services) -> None:
+    [first] = await chat.say("创业补贴")
+    assert first.text.startswith("【一次性创业补贴】")
+    [amount] = await chat.say("补多少")
+    assert amount.text.startswith("【一次性创业补贴 · 给多少】") and "带动就业人数" in amount.text
+    assert "依据：五人社函〔2023〕24号 二.(二)" in amount.text
+    [materials] = await chat.say("要带啥材料")
+    assert "通知里没写一次性创业补贴要带哪些材料" in materials.text and "先问乡镇就业服务站" in materials.text
+    [where] = await chat.say("在哪办")
+    assert "县市场局" in where.text
+    [switched] = await chat.say("那稳岗补贴呢，给多少")
+    assert switched.text.startswith("【稳岗补贴")
+    assert await services.questions.list_open() == []
+
+
+async def test_facet_without_context(chat: Chat) -> None:
+    [reply] = await chat.say("培训生活补贴一天给多少钱")
+    assert "每人每天15元" in reply.text
+    [vague] = await chat.say("补多少")  # a follow-up on the training allowance now
+    assert "15" in vague.text
+
+
+async def test_a_follow_up_after_the_topic_expired_asks_which(chat: Chat, services: Services) -> None:
+    await chat.say("交通补贴咋领")
+    await services.db.execute("UPDATE conversations SET topic_at = '2020-01-01T00:00:00+00:00'")
+    [reply] = await chat.say("补多少")
+    assert "哪一项" in reply.text and reply.buttons
+    assert await services.questions.list_open() == []
+
+
+async def test_small_talk_and_control_words_are_never_queued(chat: Chat, services: Services) -> None:
+    for text in ["你好", "在吗", "谢谢", "好的谢谢啦👍", "😂", "你是机器人吗", "退订", "第二个", "再见"]:
+        [reply] = await chat.say(text)
+        assert reply.text and "记下" not in reply.text, text
+    assert await services.questions.list_open() == []
+    assert await decline_count(services) == 0
+
+
+async def test_out_of_scope_names_the_office_and_keeps_the_topic(chat: Chat, services: Services) -> None:
+    await chat.say("交通补贴咋领")
+    [pension] = await chat.say("顺便问下养老保险今年交多少")
+    assert "社会保险中心" in pension.text
+    [where] = await chat.say("在哪交")  # still about pensions
+    assert "社会保险中心" in where.text
+    [weather] = await chat.say("明天下雨不")
+    assert "答不了" in weather.text
+    [back] = await chat.say("补多少")  # the weather did not erase the topic
+    assert back.text.startswith("【一次性交通补贴 · 给多少】")
+    [dibao] = await chat.say("低保怎么申请")
+    assert "民政部门" in dibao.text
+    [medical] = await chat.say("医保报销比例是多少")
+    assert "医保部门" in medical.text
+    assert await services.questions.list_open() == []
+    for reply in (pension, where, dibao, medical):
+        assert "电话" not in reply.text and "地址" not in reply.text
+
+
+async def test_asking_for_a_person_after_an_answer_queues_nothing(chat: Chat, services: Services) -> None:
+    await chat.say("交通补贴咋领")
+    [reply] = await chat.say("转人工")
+    assert "已经答了" in reply.text and await services.questions.list_open() == []
+    [handed] = await chat.press(reply.buttons[0].data)  # "没答对，找工作人员"
+    assert "已经记下" in handed.text
+    [queued] = await services.questions.list_open()
+    assert queued.question == "交通补贴咋领"
+
+
+async def test_asking_for_a_person_with_nothing_asked_asks_what(chat: Chat, services: Services) -> None:
+    [reply] = await chat.say("转人工")
+    assert "想问什么" in reply.text and await services.questions.list_open() == []
+
+
+async def test_staff_answers_are_reused_only_in_the_same_topic(chat: Chat, services: Services) -> None:
+    await chat.say("劳务派遣公司靠谱不")
+    [queued] = await services.questions.list_open()
+    await services.questions.answer(queued.id, "请问乡镇就业服务站。", "县人社局")
+    other = Chat(chat.dispatcher, user="u2")
+    [same] = await other.say("劳务派遣公司靠谱不")
+    assert "县人社局" in same.text and "答复" in same.text and "请问乡镇就业服务站。" in same.text
+    third = Chat(chat.dispatcher, user="u3")
+    await third.say("创业补贴咋申请")  # another topic: the same words are another question
+    [fresh] = await third.say("劳务派遣公司靠谱不")
+    assert "请问乡镇就业服务站。" not in fresh.text
+
+
+async def test_choices_in_words_and_out_of_range(chat: Chat) -> None:
+    [menu] = await chat.say("补贴")
+    if menu.buttons:
+        [chosen] = await chat.say("第一个")
+        assert chosen.text.startswith("【")
+    [reply] = await chat.say("9")
+    assert "没有这个选项" in reply.text
+
+
+async def test_greeting_mentions_voice_only_where_the_channel_recognises_it(chat: Chat, services: Services) -> None:
+    [plain] = await chat.say("/start")
+    assert "语音" not in plain.text
+    [wechat] = await Chat(chat.dispatcher, user="w1", channel="wechat").say("/start")
+    assert "语音" in wechat.text
+
+
+def test_choices_are_numbered_across_the_messages_of_one_reply() -> None:
+    replies = [
+        Reply("第一条", (Button("a", "x:1"), Button("b", "x:2"))),
+        Reply("第二条", (Button("c", "x:3"),)),
+    ]
+    first, second = plain_texts(replies, Capabilities(buttons=False))
+    assert "1. a" in first and "2. b" in first and "3. c" in second and "1. c" not in second
+
+
+async def test_asking_for_the_bureau_phone_gets_no_invented_number(chat: Chat) -> None:
+    for text in ("人社局电话多少", "县人社局在哪里"):
+        [reply] = await chat.say(text)
+        assert reply.text.startswith("【县人社局怎么找") and "通知里没写" in reply.text, text
+        assert not any(ch.isdigit() for ch in reply.text.split("依据")[0]), text
+    [jobs] = await chat.say("有没有活干")
+    assert jobs.text.startswith("【招聘和零工信息】")

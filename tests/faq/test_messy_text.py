@@ -1,0 +1,82 @@
+"""Messy text: traditional characters, pinyin and initials, voice slips, long stories, personal numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.faq.facets import detect
+from bot.faq.matcher import FaqMatcher
+from bot.faq.smalltalk import control, small_talk
+from bot.routing import typed_choice
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("創業貸款怎麼辦", "startup-loan"),
+        ("老闆說沒錢不給工資", "wage-arrears"),
+        ("chuangye补贴咋申请", "startup-subsidy"),
+        ("gongyi岗咋申请", "public-welfare-job"),
+        ("wg补贴能领不", "job-retention-subsidy"),
+        ("令工信息", "job-postings"),
+        ("职业记能培训", "skills-training"),
+        ("我叫张三，身份证142229199001011234，电话13912345678，交通补贴咋还没到", "transport-subsidy"),
+    ],
+)
+def test_messy_questions_find_their_entry(matcher: FaqMatcher, question: str, entry: str) -> None:
+    match = matcher.match(question)
+    assert match.outcome == "answer" and match.entry == entry
+
+
+def test_repairs_are_visible_in_the_normalised_text(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert analyzer.normalise("jt补贴") == "交通补贴"
+    assert analyzer.normalise("娇通补贴") == "交通补贴"
+    assert "142229" not in analyzer.normalise("身份证142229199001011234交通补贴")
+    assert analyzer.normalise("哪个部门") == "哪个部门"  # function words are never "repaired"
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("补多少", "amount"),
+        ("要带啥材料", "materials"),
+        ("在哪办", "where"),
+        ("俺爸能领不", "who"),
+        ("多久能到账", "when"),
+        ("叫我兄弟去办行不", "proxy"),
+        ("是干啥的", "what"),
+        ("咋申请", "how"),
+    ],
+)
+def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize("text", ["你好", "在吗", "谢谢", "好的谢谢啦👍", "😂", "你是机器人吗", "再见", "晓得了，谢谢"])
+def test_small_talk(matcher: FaqMatcher, text: str) -> None:
+    assert small_talk(matcher.analyzer.normalise(text), text) is not None
+
+
+@pytest.mark.parametrize("text", ["好的谢谢，那稳岗补贴呢", "你好，交通补贴咋领", "对了，明天下雨不"])
+def test_a_question_after_a_greeting_is_not_small_talk(matcher: FaqMatcher, text: str) -> None:
+    assert small_talk(matcher.analyzer.normalise(text), text) is None
+
+
+def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
+    assert control(matcher.analyzer.normalise("转人工")) == "human"
+    assert control(matcher.analyzer.normalise("退订")) == "unsubscribe"
+    assert [typed_choice(t) for t in ("第二个", "第2个", "三", "2号", "12", "第十个", "二手")] == [
+        2,
+        2,
+        3,
+        2,
+        12,
+        None,
+        None,
+    ]
+
+
+def test_whole_questions_typed_in_pinyin(matcher: FaqMatcher) -> None:
+    assert matcher.analyzer.normalise("jiaotong butie zenme shenqing") == "交通补贴怎么申请"
+    assert matcher.match("qianxin 找谁").entry == "wage-arrears"
