@@ -18,7 +18,7 @@ from bot.messages import Inbound, Reply
 from bot.services import Services, build_matcher, build_services
 from handlers import build_dispatcher
 from storage import Database
-from tests.fakes.postgres import fresh_schema
+from tests.fakes.postgres import fresh_database
 from tests.fakes.roster_data import roster_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ async def database_target(engine: str) -> AsyncIterator[str | None]:
     if engine == "sqlite":
         yield None
         return
-    async for dsn in fresh_schema():
+    async for dsn in fresh_database():
         yield dsn
 
 

@@ -28,6 +28,7 @@ async def test_ready_when_the_database_takes_writes(services: Services, engine: 
     assert status == 200 and body["database"] == engine
 
 
+@pytest.mark.parametrize("engine", ["sqlite"])  # faults injected into the SQLite file
 async def test_not_ready_when_the_database_refuses_writes_though_alive(services: Services) -> None:
     assert services.db.path is not None
     with sqlite3.connect(services.db.path) as conn:
@@ -38,6 +39,7 @@ async def test_not_ready_when_the_database_refuses_writes_though_alive(services:
     assert status == 503 and "full" in body["reason"]
 
 
+@pytest.mark.parametrize("engine", ["sqlite"])
 async def test_not_ready_when_migrations_are_not_current(services: Services) -> None:
     path = services.db.path
     assert path is not None

@@ -15,13 +15,18 @@ from bot.outbox.sender import Outbox, Push
 from storage import Database, QuestionStore, ServiceLedger, StorageError
 from storage.copy import copy_database
 from storage.roster import Scope
-from tests.fakes.postgres import fresh_schema
+from tests.fakes.postgres import empty_database
 from tests.fakes.roster_data import person_row, seed
 
 
 @pytest.fixture
+def engine() -> str:
+    return "sqlite"  # the source: a county's SQLite file
+
+
+@pytest.fixture
 async def target() -> AsyncIterator[str]:
-    async for dsn in fresh_schema():
+    async for dsn in empty_database():
         yield dsn
 
 
