@@ -18,6 +18,7 @@ from bot.privacy import MaskingFilter
 
 QUIET = (
     "aiohttp.client",
+    "aiosqlite",  # logs every statement with its parameters at DEBUG
     "aiohttp.internal",
     "aiohttp.server",
     "aiohttp.web",

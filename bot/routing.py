@@ -50,7 +50,7 @@ _DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 def typed_choice(text: str) -> int | None:
     """The choice a message names by number (1-based), or None when the text is not one."""
     text = text.strip()
-    if text.isdecimal() and len(text) <= 2:
+    if text.isdecimal() and len(text) <= 2:  # not isdigit: "²" is a digit int() cannot read
         return int(text)
     found = _ORDINAL.match(text)
     if found is None:

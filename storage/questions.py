@@ -167,3 +167,30 @@ class QuestionStore:
             (question_id,),
         )
         return OpenQuestion(*row) if row else None
+
+    async def context(self, question_id: int, limit: int = 4) -> list[tuple[str, str, str]]:
+        """What the latest asker wrote up to the question (time, text as logged — masked —, the bot's outcome),
+        oldest first: the conversation that led to it."""
+        asker = await self.db.fetchone(
+            "SELECT channel, user_id, asked_at FROM question_log WHERE open_question_id = ? ORDER BY id DESC LIMIT 1",
+            (question_id,),
+        )
+        if asker is None:
+            return []
+        rows = await self.db.fetchall(
+            "SELECT asked_at, question, outcome FROM question_log WHERE channel = ? AND user_id = ? "
+            "AND asked_at <= ? ORDER BY asked_at DESC, id DESC LIMIT ?",
+            (asker[0], asker[1], asker[2], limit),
+        )
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in reversed(rows)]
+
+    async def answered_by(self, question_ids: list[int]) -> dict[int, str]:
+        """question id -> who answered it (the staff member's audit name), for answered ones."""
+        if not question_ids:
+            return {}
+        marks = ",".join("?" * len(question_ids))
+        rows = await self.db.fetchall(
+            f"SELECT id, answered_by FROM open_questions WHERE id IN ({marks}) AND answered_by IS NOT NULL",
+            tuple(question_ids),
+        )
+        return {int(r[0]): str(r[1]) for r in rows}

@@ -1,11 +1,11 @@
-"""The SQLite engine (the default): one file in WAL mode, through the standard sqlite3 module.
+"""The SQLite engine (the default): one file in WAL mode, through aiosqlite.
 
-Two connections, each used only from its own thread so the event loop never waits for SQLite: a writer
-and a reader. Every statement is one hop to that thread (statement, rows and cursor in one call). Every
-write — a single statement or a whole unit of work — runs on the writer while holding one asyncio lock,
-so a unit of work has the writer to itself from BEGIN to COMMIT and commits or rolls back only its own
-statements; other writers wait for the lock (they are never swept into someone else's transaction). A
-unit of work begins lazily, in the same hop as its first statement. Plain reads go to the reader, which in
+Two aiosqlite connections, each with its own thread, so the event loop never waits for SQLite: a writer
+and a reader. Every statement is one hop to that thread (statement and rows in one call; a unit of work
+adds one for its BEGIN, sent just before its first statement). Every write — a single statement or a
+whole unit of work — runs on the writer while holding one asyncio lock, so a unit of work has the writer
+to itself from BEGIN to COMMIT and commits or rolls back only its own statements; other writers wait for
+the lock (they are never swept into someone else's transaction). Plain reads go to the reader, which in
 WAL mode sees only committed data and does not wait for writers. The schema version is `PRAGMA
 user_version`.
 """
@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
+
+import aiosqlite
 
 from storage.database import (
     Database,
@@ -61,37 +61,27 @@ def _is_read(sql: str) -> bool:
 
 
 class _Connection:
-    """An sqlite3 connection confined to one thread of its own; each method is one hop there."""
+    """One aiosqlite connection (its own thread); each statement is one hop there, with its rows."""
 
-    def __init__(self, conn: sqlite3.Connection, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
-        self._pool = pool
 
     @classmethod
     async def open(cls, path: Path, pragmas: Sequence[str]) -> _Connection:
-        pool = ThreadPoolExecutor(1, thread_name_prefix="sqlite")
-
-        def connect() -> sqlite3.Connection:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            try:
-                for pragma in pragmas:
-                    conn.execute(pragma).close()
-            except BaseException:
-                conn.close()
-                raise
-            conn.row_factory = sqlite3.Row
-            return conn
-
+        conn = await aiosqlite.connect(path, isolation_level=None)
         try:
-            conn = await asyncio.get_running_loop().run_in_executor(pool, connect)
+            for pragma in pragmas:
+                await conn.execute_fetchall(pragma)
         except BaseException:
-            pool.shutdown(wait=False)
+            await conn.close()
             raise
-        return cls(conn, pool)
+        conn.row_factory = sqlite3.Row
+        return cls(conn)
 
-    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+    @staticmethod
+    async def _call(call: Awaitable[T]) -> T:
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+            return await call
         except sqlite3.Error as exc:
             raise translate(exc) from exc
 
@@ -99,66 +89,42 @@ class _Connection:
     def in_transaction(self) -> bool:
         return self._conn.in_transaction
 
-    def _run(self, begin: bool, sql: str, params: Sequence[Any]) -> int:
+    async def _begin(self, begin: bool) -> None:
         if begin:
-            self._conn.execute("BEGIN IMMEDIATE").close()
-        cursor = self._conn.execute(sql, tuple(params))
-        try:
-            return cursor.rowcount
-        finally:
-            cursor.close()
-
-    def _run_many(self, begin: bool, sql: str, rows: list[tuple[Any, ...]]) -> int:
-        if begin:
-            self._conn.execute("BEGIN IMMEDIATE").close()
-        cursor = self._conn.executemany(sql, rows)
-        try:
-            return max(cursor.rowcount, 0)
-        finally:
-            cursor.close()
-
-    def _rows(self, begin: bool, sql: str, params: Sequence[Any]) -> list[Row]:
-        if begin:
-            self._conn.execute("BEGIN IMMEDIATE").close()
-        cursor = self._conn.execute(sql, tuple(params))
-        try:
-            return cast(list[Row], cursor.fetchall())
-        finally:
-            cursor.close()
+            await self._call(self._conn.execute_fetchall("BEGIN IMMEDIATE"))
 
     async def execute(self, sql: str, params: Sequence[Any] = (), begin: bool = False) -> int:
-        return await self._call(self._run, begin, sql, params)
+        await self._begin(begin)
+        cursor = await self._call(self._conn.execute(sql, tuple(params)))
+        return cursor.rowcount  # the cursor holds no rows: closing it would cost a hop for nothing
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]], begin: bool = False) -> int:
-        return await self._call(self._run_many, begin, sql, [tuple(r) for r in rows])
+        await self._begin(begin)
+        cursor = await self._call(self._conn.executemany(sql, [tuple(r) for r in rows]))
+        return max(cursor.rowcount, 0)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = (), begin: bool = False) -> list[Row]:
-        return await self._call(self._rows, begin, sql, params)
+        await self._begin(begin)
+        return cast(list[Row], list(await self._call(self._conn.execute_fetchall(sql, tuple(params)))))
 
     async def batches(self, sql: str, params: Sequence[Any], size: int) -> AsyncIterator[list[Row]]:
-        cursor = await self._call(self._conn.execute, sql, tuple(params))
+        cursor = await self._call(self._conn.execute(sql, tuple(params)))
         try:
-            while rows := await self._call(cursor.fetchmany, size):
-                yield cast(list[Row], rows)
+            while rows := await self._call(cursor.fetchmany(size)):
+                yield cast(list[Row], list(rows))
         finally:
-            await self._call(cursor.close)
+            await cursor.close()
 
     async def script(self, sql: str) -> None:
-        await self._call(self._conn.executescript, sql)
+        await self._call(self._conn.executescript(sql))
 
     async def rollback(self) -> None:
-        def rollback() -> None:
-            if self._conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.execute("ROLLBACK").close()
-
-        await self._call(rollback)
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await self._conn.execute_fetchall("ROLLBACK")
 
     async def close(self) -> None:
-        try:
-            await self._call(self._conn.close)
-        finally:
-            self._pool.shutdown(wait=False)
+        await self._conn.close()
 
 
 class SqliteTransaction(Transaction):

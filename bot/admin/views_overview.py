@@ -13,6 +13,8 @@ from bot.roster.access import scope_of
 routes = web.RouteTableDef()
 ANSWERING = ("bureau", "station")
 MAX_ANSWER = 1000
+SHOWN = 50
+OUTCOMES = {"answer": "机器人答了", "suggest": "机器人给了几个选项", "decline": "机器人答不了", "choice": "选了选项"}
 
 
 def cache_of(request: web.Request) -> FlightCache:
@@ -33,11 +35,15 @@ async def questions_page(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     answered = request.query.get("answered") == "1"
-    rows = await svc.questions.list_open(limit=200, include_answered=answered)
+    rows = await svc.questions.list_open(limit=SHOWN, include_answered=answered)
+    contexts = {q.id: await svc.questions.context(q.id) for q in rows}
     return page(
         request,
         "questions.html",
         rows=rows,
+        contexts=contexts,
+        outcomes=OUTCOMES,
+        answered_by=await svc.questions.answered_by([q.id for q in rows if q.answer]),
         answered=answered,
         can_answer=signed.staff.role in ANSWERING,
         done=request.query.get("done", ""),

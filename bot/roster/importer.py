@@ -215,7 +215,8 @@ def _stale(ledger: str, correction: Correction, ledger_saved: str) -> bool:
 def apply_corrections(
     people: list[Person], corrections: dict[tuple[str, str], Correction], wheres: dict[str, str], ledger_saved: str
 ) -> tuple[list[Person], list[Conflict]]:
-    """keep_corrections with the confirmed corrections already loaded (once per import, applied per batch)."""
+    """Keep the confirmed corrections the ledger has not caught up with (loaded once per import, applied per
+    batch): the people with those values kept, and each conflict."""
     if not corrections:
         return people, []
     kept: list[Person] = []

@@ -107,13 +107,21 @@ async def test_briefing_count_before_sending_then_sent_and_audited(tmp_path: Pat
 
 async def test_answering_a_question_relays_it_to_everyone_who_asked(tmp_path: Path) -> None:
     async with running_site(tmp_path) as site, site.client() as http:
-        qid = await site.services.questions.open("k1", "公益岗怎么报名", "test", "a", "a")
-        await site.services.questions.open("k1", "公益岗怎么报名", "test", "b", "b")
+        questions = site.services.questions
+        await questions.log("test", "b", "俺是东村的，电话139****5678", "decline", None, 0.0)
+        qid = await questions.open("k1", "公益岗怎么报名", "test", "a", "a")
+        await questions.open("k1", "公益岗怎么报名", "test", "b", "b")
+        await questions.log("test", "b", "公益岗怎么报名", "decline", None, 0.1, qid)
         await site.login(http, "boss")
         html = await (await http.get("/admin/questions")).text()
         assert "2 人次" in html
+        assert "等待工作人员" in html
+        assert "对话经过" in html
+        assert "电话139****5678" in html
         done = await http.post(f"/admin/questions/{qid}/answer", data={"csrf": csrf_of(html), "answer": "找村联络员"})
-        assert "转告 2 位" in await done.text()
+        text = await done.text()
+        assert "转告 2 位" in text
+        assert "已由 web:boss 答复" in await (await http.get("/admin/questions?answered=1")).text()
         row = await site.db.fetchone("SELECT count(*) FROM outbox WHERE item_kind = 'answer'")
         assert row is not None and row[0] == 2
 
