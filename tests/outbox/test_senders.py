@@ -93,7 +93,7 @@ async def test_a_failed_outcome_write_is_retried_not_sent_twice(db: Database) ->
     assert db.path is not None
     box = Outbox(db, poll_interval=0.02, lease=0.4)
     await box.enqueue("posting", "1", users(3))
-    with sqlite3.connect(db.path) as conn:  # the database refuses the outcome writes for a while
+    with sqlite3.connect(db.path, timeout=30) as conn:  # the database refuses the outcome writes for a while
         conn.execute(
             "CREATE TRIGGER refuse_sent BEFORE UPDATE OF status ON outbox WHEN NEW.status = 'sent' "
             "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END"
@@ -101,7 +101,7 @@ async def test_a_failed_outcome_write_is_retried_not_sent_twice(db: Database) ->
 
     async def recover() -> None:
         await asyncio.sleep(1.0)  # longer than the lease: only renewal keeps the claims
-        with sqlite3.connect(db.path) as conn:  # type: ignore[arg-type]
+        with sqlite3.connect(db.path, timeout=30) as conn:  # type: ignore[arg-type]
             conn.execute("DROP TRIGGER refuse_sent")
 
     transport = FakeTransport()
