@@ -138,7 +138,7 @@ class PostgresDatabase(Database, _Statements):
         self._dsn = dsn
 
     @classmethod
-    async def connect(cls, dsn: str, min_size: int = 1, max_size: int = 10) -> PostgresDatabase:
+    async def connect(cls, dsn: str, min_size: int = 1, max_size: int = 20) -> PostgresDatabase:
         where = _safe(dsn)
         try:
             pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, command_timeout=60)
