@@ -3,8 +3,7 @@ village, the unreached list (full phone numbers only for a liaison's own village
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import io
 
 from aiohttp import web
 
@@ -190,11 +189,10 @@ async def export(request: web.Request) -> web.StreamResponse:
     svc = request.app[SERVICES]
     campaign = await _campaign(request)
     scope = _scope(request)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "reach.xlsx"
-        viewer = Viewer.of(signed_in(request).staff, scope=scope)
-        await export_reach(svc.db, svc.content, campaign, campaign_title(campaign, svc.content), viewer, path)
-        body = path.read_bytes()
+    out = io.BytesIO()
+    viewer = Viewer.of(signed_in(request).staff, scope=scope)
+    await export_reach(svc.db, svc.content, campaign, campaign_title(campaign, svc.content), viewer, out, fmt="xlsx")
+    body = out.getvalue()
     await audit(request, "briefing.export", f"#{campaign.id}")
     return web.Response(
         body=body,

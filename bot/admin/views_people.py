@@ -3,11 +3,10 @@ services recorded from the list) and 电话回访 (the notice's 10% sample per t
 
 from __future__ import annotations
 
+import io
 import re
-import tempfile
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
 from aiohttp import web
 
@@ -102,10 +101,9 @@ async def export_1131(request: web.Request) -> web.Response:
     """The roster with each person's 1131 counts, for the scope shown (phones masked)."""
     svc = request.app[SERVICES]
     scope = _scope(request)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "1131.xlsx"
-        await export_roster(svc.db, svc.content, Viewer.of(signed_in(request).staff, scope=scope), path)
-        body = path.read_bytes()
+    out = io.BytesIO()
+    await export_roster(svc.db, svc.content, Viewer.of(signed_in(request).staff, scope=scope), out, fmt="xlsx")
+    body = out.getvalue()
     await audit(request, "p1131.export", f"{scope.township_id or ''} {scope.village or ''}")
     return xlsx(body, "1131.xlsx")
 
@@ -117,10 +115,9 @@ async def export_callbacks(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
     chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "callbacks.xlsx"
-        await export_sample(chosen, svc.content, Viewer.of(signed.staff), path)
-        body = path.read_bytes()
+    out = io.BytesIO()
+    await export_sample(chosen, svc.content, Viewer.of(signed.staff), out, fmt="xlsx")
+    body = out.getvalue()
     await audit(request, "callbacks.export", f"seed {seed} {len(chosen)}")
     return xlsx(body, "callbacks.xlsx")
 
