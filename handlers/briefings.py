@@ -179,7 +179,7 @@ async def unreached(msg: Inbound, svc: Services, call: CampaignCall) -> list[Rep
     who, campaign = call.who, call.campaign
     total = sum(r.unreachable + r.not_bound for r in await svc.reports.reach(campaign.id, who.scope))
     people = await first_unreached(svc.db, svc.content, campaign.id, who.scope)
-    text = unreached_text(people, svc.content, Viewer.of(who.staff), total)
+    text = unreached_text(people, svc.content, Viewer.of(who.staff, scope=who.scope), total)
     return [Reply(f"{_title(campaign, svc)}\n" + text)]
 
 

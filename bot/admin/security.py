@@ -82,8 +82,8 @@ def pre_token(request: web.Request, response: web.StreamResponse | None = None) 
 async def audit(request: web.Request, action: str, detail: str = "") -> None:
     """Every page action in the staff audit log, with the user's scope."""
     signed = signed_in(request)
-    scope = scope_of(signed.staff)
-    where = f"[{scope.township_id or '全县'}{'/' + scope.village if scope.village else ''}]"
+    scope = scope_of(signed.staff, request.app[SERVICES].content)
+    where = f"[{scope.township_id or scope.county_id or '全县'}{'/' + scope.village if scope.village else ''}]"
     await request.app[SERVICES].roster.audit(signed.actor, signed.staff.role, action, f"{where} {detail}")
 
 

@@ -38,7 +38,7 @@ async def _campaign(request: web.Request) -> Campaign:
 
 def _scope(request: web.Request) -> Scope:
     """The user's scope, or the township/village asked for in the URL when it lies inside it."""
-    own = scope_of(signed_in(request).staff)
+    own = scope_of(signed_in(request).staff, request.app[SERVICES].content)
     wanted = narrow(own, request.query.get("township", "")[:40], request.query.get("village", "")[:40])
     if wanted is None:
         raise Forbidden("这个乡镇或村不在您负责的范围里。")
@@ -81,7 +81,7 @@ async def preview_or_send(request: web.Request) -> web.StreamResponse:
     chosen["villages"] = "、".join(villages)
     if briefing is None:
         return await _list(request, error="请选择要发的宣讲。", form=chosen)
-    scope = scope_of(signed.staff)
+    scope = scope_of(signed.staff, svc.content)
     try:
         targeting = await select_targets(
             svc.db, svc.content, townships=townships, villages=villages, categories=categories, scope=scope
@@ -172,7 +172,12 @@ async def visit(request: web.Request) -> web.StreamResponse:
     if how not in VISITS or person is None:
         raise web.HTTPBadRequest(text="请选要记录的人和方式。")
     added = await record_offline(
-        svc.ledger, scope_of(signed.staff), signed.actor, person, "policy_briefing", f"briefing:{campaign.briefing_id}"
+        svc.ledger,
+        scope_of(signed.staff, svc.content),
+        signed.actor,
+        person,
+        "policy_briefing",
+        f"briefing:{campaign.briefing_id}",
     )
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")

@@ -25,7 +25,7 @@ def cache_of(request: web.Request) -> FlightCache:
 async def overview_page(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
-    data = await overview(svc, figures(request), scope_of(signed.staff), cache_of(request))
+    data = await overview(svc, figures(request), scope_of(signed.staff, svc.content), cache_of(request))
     names = {t.id: t.name for t in svc.content.townships.values()}
     return page(request, "overview.html", o=data, names=names)
 

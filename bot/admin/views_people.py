@@ -31,7 +31,7 @@ SHOWN_PEOPLE = 300
 
 
 def _scope(request: web.Request) -> Scope:
-    own = scope_of(signed_in(request).staff)
+    own = scope_of(signed_in(request).staff, request.app[SERVICES].content)
     wanted = narrow(own, request.query.get("township", "")[:40], request.query.get("village", "")[:40])
     if wanted is None:
         raise Forbidden("这个乡镇或村不在您负责的范围里。")
@@ -80,7 +80,7 @@ async def record(request: web.Request) -> web.StreamResponse:
     key = str(form.get("request", ""))
     key = key if _REQUEST_KEY.fullmatch(key) else uuid.uuid4().hex
     ref = f"offline:web:{key}:{note}" if note else f"offline:web:{key}"
-    added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, ref)
+    added = await record_offline(svc.ledger, scope_of(signed.staff, svc.content), signed.actor, person, kind, ref)
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
     request.app[CACHE].expire(lambda key: key[0] == "1131")  # the counts catch up in the background
@@ -114,9 +114,11 @@ async def export_callbacks(request: web.Request) -> web.Response:
     signed = require(request, ("bureau", "station"))
     svc = request.app[SERVICES]
     seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
-    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
+    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff, svc.content))
     out = io.BytesIO()
-    await export_sample(chosen, svc.content, Viewer.of(signed.staff), out, fmt="xlsx")
+    await export_sample(
+        chosen, svc.content, Viewer.of(signed.staff, scope=scope_of(signed.staff, svc.content)), out, fmt="xlsx"
+    )
     body = out.getvalue()
     await audit(request, "callbacks.export", f"seed {seed} {len(chosen)}")
     return xlsx(body, "callbacks.xlsx")
@@ -127,7 +129,7 @@ async def callbacks(request: web.Request) -> web.Response:
     signed = require(request, ("bureau", "station"))
     svc = request.app[SERVICES]
     seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
-    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
+    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff, svc.content))
     names = {t.id: t.name for t in svc.content.townships.values()}
     rows = [(p, phone_for(signed.staff, p)) for p in chosen[:SHOWN_PEOPLE]]
     await audit(request, "callbacks.sample", f"seed {seed} {len(chosen)}")
