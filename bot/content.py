@@ -134,6 +134,7 @@ class ContentPack:
     prefecture: str = ""  # the deployment's name when it holds several counties (忻州市)
     county: str = ""  # the county whose overlay this view shows ('' = the shared pack)
     views: dict[str, ContentPack] = field(default_factory=dict, compare=False, repr=False)
+    names: dict[str, list[Township]] = field(default_factory=dict, compare=False, repr=False)  # built on first use
 
     @property
     def userdict(self) -> Path:
@@ -189,15 +190,20 @@ class ContentPack:
     def township_by_name(self, name: str, county_id: str | None = None) -> Township | None:
         """The township with this id, name or alias (in the county, when given); None when unknown or when
         several counties have one by that name."""
+        if not self.names:
+            for t in self.townships.values():
+                for label in dict.fromkeys((t.id, t.name, *t.aliases)):
+                    self.names.setdefault(label, []).append(t)
         name = name.strip()
         within = self.counties[county_id].townships if county_id in self.counties else None
-        found = [
-            t
-            for t in self.townships.values()
-            if name in (t.id, t.name, *t.aliases) and (within is None or t.id in within)
-        ]
+        found = [t for t in self.names.get(name, ()) if within is None or t.id in within]
         exact = [t for t in found if t.id == name]
         return exact[0] if exact else found[0] if len(found) == 1 else None
+
+    def townships_named(self, name: str) -> int:
+        """How many townships (of all counties) go by this id, name or alias."""
+        self.township_by_name(name)
+        return len(self.names.get(name.strip(), ()))
 
     def county_by_name(self, name: str) -> County | None:
         name = name.strip()

@@ -163,6 +163,8 @@ class ReportStore:
         """Township ids with people in the scope (the caller puts them in the county's official order)."""
         if scope.township_id is not None:
             return [scope.township_id]
+        if scope.county_id is not None:
+            return list(scope.county_townships)
         return [str(r[0]) for r in await self.db.fetchall("SELECT DISTINCT township_id FROM people")]
 
     async def status_page(
