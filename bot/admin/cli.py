@@ -21,7 +21,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     invite.add_argument(
         "--role", choices=["liaison", "station", "bureau", "prefecture"], help="角色（新的网页账号必填）"
     )
-    invite.add_argument("--county", default="", help="县（部署里有几个县时：县人社局必填；乡镇重名时也要填）")
+    invite.add_argument(
+        "--county", default="", metavar="县名", help="县（部署里有几个县时：县人社局必填；乡镇重名时也要填）"
+    )
     invite.add_argument("--name", default="", help="姓名")
     invite.add_argument("--township", default="", help="乡镇（乡镇站、村联络员）")
     invite.add_argument("--village", default="", help="村（村联络员）")

@@ -43,7 +43,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report = sub.add_parser("report", help="报表：触达、未触达、1131、回访抽样、导出、图表", epilog=REPORT_HELP)
     report.add_argument("kind", choices=REPORTS, metavar="种类", help="见下面的报表种类")
     report.add_argument("--campaign", type=int, help="宣讲批次编号（默认最近一次）")
-    report.add_argument("--county", default="", help="只看一个县（部署里有几个县时；不写是全市，按县汇总）")
+    report.add_argument(
+        "--county", default="", metavar="县名", help="只看一个县（部署里有几个县时；不写是全市，按县汇总）"
+    )
     report.add_argument("--township", default="", help="只看一个乡镇")
     report.add_argument("--village", default="", help="只看一个村（同时写 --township）")
     report.add_argument("--seed", default="", help="sample：抽样种子（如本月 2024-03），同一种子抽到同一批人")

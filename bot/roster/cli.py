@@ -32,7 +32,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         choices=list(ROLES),
         help="角色：liaison 村联络员、station 乡镇站、bureau 县人社局、prefecture 市人社局（几个县时看全部县）",
     )
-    add.add_argument("--county", default="", help="县（部署里有几个县时：县人社局必填；乡镇重名时也要填）")
+    add.add_argument(
+        "--county", default="", metavar="县名", help="县（部署里有几个县时：县人社局必填；乡镇重名时也要填）"
+    )
     add.add_argument("--name", default="", help="姓名（记入操作日志）")
     add.add_argument("--township", default="", help="乡镇（村联络员、乡镇站必填）")
     add.add_argument("--village", default="", help="村（村联络员必填）")
@@ -47,7 +49,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     imp.add_argument("--category", action="append", default=[], help="给每一行加上这个人员类别，如 公岗")
     imp.add_argument("--progress", action="store_true", help="在终端显示进度和剩余时间（终端里默认显示）")
     imp.add_argument("--township", default="", help="没有乡镇列时所有行的乡镇（乡镇自己的台账）")
-    imp.add_argument("--county", default="", help="只导入这个县的人（部署里有几个县、台账没有「县」列时）")
+    imp.add_argument(
+        "--county", default="", metavar="县名", help="只导入这个县的人（部署里有几个县、台账没有「县」列时）"
+    )
     codes = rsub.add_parser("codes", help="生成一个村的一次性绑定码表（.xlsx 或 .csv）")
     codes.add_argument("--township", required=True, help="乡镇")
     codes.add_argument("--village", required=True, help="村")
