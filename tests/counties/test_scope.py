@@ -154,3 +154,19 @@ async def test_cli_report_per_county_and_for_the_prefecture(seeded: Services, tm
     lines = prefecture.stdout.splitlines()
     assert [line.split("：")[0] for line in lines if line.startswith(("五寨县", "样例县"))] == ["五寨县", "样例县"]
     assert any(line.startswith("合计") for line in lines)
+
+
+async def test_a_county_bureau_invites_only_into_its_county(seeded: Services) -> None:
+    from bot.admin.accounts import WEB_CHANNEL
+
+    svc = _web(seeded)
+    async with _site(svc) as base, await _signed_in(svc, base, "yl") as yl:
+        page = await (await yl.get("/admin/accounts")).text()
+        assert "东川镇" in page and "孙家坪" not in page
+        form = {"csrf": csrf_of(page), "role": "bureau", "name": "样例新人", "login": "ylnew", "county": "wuzhai"}
+        assert (await yl.post("/admin/accounts", data=form)).status == 200
+        invited = await svc.directory.staff(WEB_CHANNEL, "ylnew")
+        assert invited is not None and invited.county_id == "yangli"  # never a prefecture, never another county
+        form |= {"role": "station", "login": "ylstation", "township": "sunjiaping"}
+        assert "要选乡镇" in await (await yl.post("/admin/accounts", data=form)).text()
+        assert await svc.directory.staff(WEB_CHANNEL, "ylstation") is None
