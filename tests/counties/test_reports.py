@@ -41,6 +41,13 @@ async def test_the_prefectures_1131_is_the_sum_of_the_counties(seeded: Services)
     )
     for township, kind in services:
         await svc.ledger.record(kind, f"t:{township}", person_id=await person_in(svc, township), source="staff")
+    # events of a chat account still keyed by the account (bound past the binding flow): they count for the person
+    for n in range(3):
+        await svc.ledger.record("job_recommendation", f"posting:{n}", channel="test", user_id="acct")
+    await svc.db.execute(
+        "INSERT INTO bindings (channel, user_id, person_id, method, bound_at) VALUES ('test', 'acct', ?, 'code', '')",
+        (await person_in(svc, "yl-qiansuo"),),
+    )
     whole = await svc.reports.completion(Scope())
     parts = [await svc.reports.completion(county_scope(svc.content, c)) for c in svc.content.counties]
     assert [r.people for r in parts[0]] and {r.township_id for r in parts[1]} == {"dongchuan", "yl-qiansuo"}
@@ -49,6 +56,9 @@ async def test_the_prefectures_1131_is_the_sum_of_the_counties(seeded: Services)
     assert [r.township_id for r in rolled] == ["wuzhai", "yangli"]
     assert [_totals([r]) for r in rolled] == [_totals(p) for p in parts]
     assert rolled[1].people == 4 and rolled[1].training == 1 and rolled[0].guidance == 1
+    assert rolled[1].recommendations == 1 and rolled[0].recommendations == 0
+    [own] = await svc.reports.completion(Scope("yl-qiansuo", county_id="yangli", county_townships=("yl-qiansuo",)))
+    assert own.recommendations == 1
 
 
 async def test_the_prefectures_reach_is_the_sum_of_the_counties_and_exports_per_county(seeded: Services) -> None:
