@@ -77,6 +77,7 @@ def reach_text(rows: Sequence[ReachRow], content: ContentPack, title: str) -> st
     shown = by_township(rows) if len({r.township_id for r in rows}) > 1 else rows  # county: per township
     if len({content.county_of(r.township_id) for r in rows}) > 1:
         shown = by_county(rows, content)  # the prefecture: per county
+        lines[1] = lines[1].replace("乡镇/村", "县")
     for r in in_order(content, shown):
         name = place(content, r.township_id) + r.village
         lines.append(
@@ -120,6 +121,7 @@ def completion_text(rows: Sequence[CompletionRow], content: ContentPack) -> str:
     shown = list(rows)
     if len({content.county_of(r.township_id) for r in rows}) > 1:
         shown = by_county(rows, content)  # the prefecture: per county, in the deployment's order
+        lines[1] = lines[1].replace("乡镇/村", "县")
     else:
         shown.sort(key=lambda r: (content.township_rank(r.township_id), r.village))
     for r in shown:

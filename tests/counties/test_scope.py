@@ -35,7 +35,7 @@ async def test_chat_1131_of_the_prefecture_is_per_county(mdisp: Dispatcher[Servi
     lines = reply.text.splitlines()
     assert any(line.startswith("五寨县：5 ") for line in lines), reply.text
     assert any(line.startswith("样例县：4 ") for line in lines), reply.text
-    assert "孙家坪" not in reply.text  # the roll-up: one line per county
+    assert "孙家坪" not in reply.text and "县：人数" in reply.text  # the roll-up: one line per county
 
 
 async def test_chat_actions_on_another_countys_people_are_refused(mdisp: Dispatcher[Services]) -> None:
