@@ -52,15 +52,20 @@ def county_view(pack: ContentPack, county: County) -> dict[str, Any]:
 
 def _entry_in(entry: FaqEntry, county: County, pack: ContentPack) -> FaqEntry:
     own = {facet: text for (entry_id, facet), text in county.facets.items() if entry_id == entry.id}
-    if county.adopted(entry.source.document):
-        if not own:
-            return entry
-        return replace(entry, facets=entry.facets | own, cited=_cited(own))
-    kept = {
-        name: part
-        for name, part in entry.facets.items()
-        if name not in LOCAL_FACETS and not DIGIT.search(part.text) and part.source is None
-    }
+    adopted = county.adopted(entry.source.document)
+    if adopted and "amount" not in own:
+        return replace(entry, facets=entry.facets | own, cited=_cited(own)) if own else entry
+    kept = (
+        entry.facets
+        if adopted
+        else {
+            name: part
+            for name, part in entry.facets.items()
+            if name not in LOCAL_FACETS and not DIGIT.search(part.text) and part.source is None
+        }
+    )
+    # the whole answer states no number of a document the county has not adopted, nor a shared amount the
+    # county replaced with its own: those lines give way to the county's own amount, or to "not published"
     lines = [line for line in entry.answer.splitlines() if not DIGIT.search(line)]
     while lines and not lines[-1].strip():
         lines.pop()

@@ -96,3 +96,13 @@ def test_a_county_view_states_only_its_own_numbers() -> None:
     assert yangli.contacts["bureau"].name == "样例县人社局"
     wuzhai = two_counties().in_county("wuzhai")
     assert "15元" in wuzhai.entries["training-allowance"].answer  # the county that adopts the shared notice
+
+
+def test_a_county_that_adopts_the_notice_but_publishes_its_own_amount_states_only_its_own(tmp_path: Path) -> None:
+    tree = two_county_tree(tmp_path)
+    path = tree / "counties" / "yangli" / "county.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("adopts = []", 'adopts = ["五人社函〔2023〕24号"]'))
+    yangli = load_content(tree).in_county("yangli")
+    training = yangli.entries["training-allowance"]
+    assert "20元" in training.answer and "15" not in training.answer
+    assert yangli.entries["transport-subsidy"] == load_content(CONTENT).entries["transport-subsidy"]
