@@ -107,3 +107,19 @@ async def test_a_county_bureaus_import_takes_only_its_county(msvc: Services, tmp
     path = write_xlsx(tmp_path / "own.xlsx", rows, header)
     report = await import_ledger(path, msvc.roster, msvc.content, KEY, skip_bad=True, county="yangli")
     assert report.added == 1 and "五寨县不在您负责的范围" in " ".join(" ".join(b.problems) for b in report.bad)
+
+
+def test_the_prefectures_chart_has_one_group_per_county() -> None:
+    from datetime import UTC, datetime
+
+    from bot.reports.chart import reach_figure
+    from tests.fakes.counties import two_counties
+
+    rows = [
+        ReachRow("sunjiaping", "东村", 10, 2, 7, 5, 1, 0),
+        ReachRow("qiansuo", "南村", 10, 0, 3, 0, 0, 0),
+        ReachRow("dongchuan", "河村", 4, 4, 0, 0, 0, 0),
+    ]
+    fig = reach_figure(rows, two_counties(), "政策宣讲#1触达情况", datetime(2026, 12, 1, tzinfo=UTC))
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["五寨县\n触达率 50.0%", "样例县\n触达率 0.0%"]
