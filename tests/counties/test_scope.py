@@ -7,9 +7,11 @@ import dataclasses
 import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 import aiohttp
+import pytest
 from openpyxl import load_workbook
 
 from bot.config import WebConfig
@@ -170,3 +172,30 @@ async def test_a_county_bureau_invites_only_into_its_county(seeded: Services) ->
         form |= {"role": "station", "login": "ylstation", "township": "sunjiaping"}
         assert "要选乡镇" in await (await yl.post("/admin/accounts", data=form)).text()
         assert await svc.directory.staff(WEB_CHANNEL, "ylstation") is None
+
+
+async def test_postings_of_a_county_go_to_its_townships_and_its_bureau_reviews_only_them(seeded: Services) -> None:
+    from bot.postings.draft import Draft
+    from bot.postings.service import OutsideAreaError
+    from storage import Staff
+
+    service = seeded.postings
+    found = [await seeded.directory.staff("test", u) for u in ("yl", "wz", "pref")]
+    yl, wz, pref = (s for s in found if s is not None)
+    assert service.area(yl) == ["dongchuan", "xiling", "yl-qiansuo"]
+    assert service.area(Staff("test", "s", "station", "站", "sunjiaping", None)) == list(
+        seeded.content.counties["wuzhai"].townships
+    )
+    assert len(service.area(pref)) == len(seeded.content.townships)
+    text = "急招搬运工3名，一天200元，电话13934561234，有效期到12月31日"
+    draft = Draft.from_text(text, service.names(), ("sunjiaping",))
+    with pytest.raises(OutsideAreaError, match="孙家坪乡"):
+        await service.submit(yl, draft)
+    liaison = Staff("test", "li", "liaison", "孙家坪联络员", "sunjiaping", "东村")
+    await seeded.directory.add_staff(liaison)
+    done = await service.submit(liaison, draft.with_default_expiry(30, date.today()))
+    assert done.reach is None  # waits for review
+    posting = done.posting
+    assert [service.can_review(s, posting) for s in (yl, wz, pref)] == [False, True, True]
+    assert {s.user_id for s in await service.approvers(posting)} == {"wz", "pref"}
+    assert await service.reviewable(yl) == [] and [p.id for p in await service.reviewable(wz)] == [posting.id]
