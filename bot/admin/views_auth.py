@@ -19,8 +19,7 @@ from bot.admin.security import (
     set_session_cookie,
     signed_in,
 )
-from bot.content import ContentPack, Township
-from bot.counties import County
+from bot.content import ContentPack, County, Township
 from bot.roster.access import scope_of
 from storage.directory import Role, Staff
 

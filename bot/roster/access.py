@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.content import ContentPack
-from bot.counties import County
+from bot.content import ContentPack, County
 from bot.messages import Inbound
 from bot.roster.visibility import Viewer
 from bot.roster.visibility import scope_of as scope_of  # re-exported: the scope rule lives there

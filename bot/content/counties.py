@@ -16,38 +16,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import Any
 
-from bot.content import FACET_NAMES, ID_PATTERN, Contact, FacetText, FaqEntry, Source, SourceDocument, Township
+from bot.content.model import (
+    FACET_NAMES,
+    ID_PATTERN,
+    Contact,
+    ContentPack,
+    County,
+    FacetText,
+    FaqEntry,
+    Source,
+    SourceDocument,
+    Township,
+)
+from bot.content.reader import Reader
 from bot.facts import missing_quotes
-
-if TYPE_CHECKING:
-    from bot.content import ContentPack, _Loader
 
 DIGIT = re.compile(r"\d")
 LOCAL_FACETS = ("amount",)  # never inherited from a document the county has not adopted, number or not
-
-
-@dataclass(frozen=True, slots=True)
-class County:
-    id: str
-    name: str
-    townships: tuple[str, ...]  # the county's official order
-    adopts: tuple[str, ...] | None = None  # shared documents that hold here; None: all (a one-county deployment)
-    sources: dict[str, SourceDocument] = field(default_factory=dict)  # the county's own documents
-    facets: dict[tuple[str, str], FacetText] = field(default_factory=dict)  # (entry id, facet) -> own text
-    contacts: dict[str, Contact] = field(default_factory=dict)  # contact id -> own line
-
-    def adopted(self, document: str) -> bool:
-        return self.adopts is None or document in self.adopts or document in self.sources
 
 
 def county_view(pack: ContentPack, county: County) -> dict[str, Any]:
     """The fields of the pack as laborers of `county` see it (for dataclasses.replace)."""
     contacts = pack.contacts | county.contacts
     entries = {e.id: _entry_in(e, county, pack) for e in pack.entries.values()}
-    return {"contacts": contacts, "entries": entries, "county": county.id, "views": {}}
+    return {"contacts": contacts, "entries": entries, "county": county.id, "views": pack.views}
 
 
 def _entry_in(entry: FaqEntry, county: County, pack: ContentPack) -> FaqEntry:
@@ -88,7 +83,7 @@ class Areas:
     prefecture: str = ""
 
 
-def load_areas(loader: _Loader) -> Areas:
+def load_areas(loader: Reader) -> Areas:
     """One county from `townships.toml`, or the counties `counties.toml` names (content/README.md)."""
     if not (loader.root / "counties.toml").exists():
         data = loader.toml("townships.toml")
@@ -120,7 +115,7 @@ def load_areas(loader: _Loader) -> Areas:
     return Areas(townships, counties, str(default), str(data.get("prefecture", "")))
 
 
-def _county(loader: _Loader, county_id: str, townships: tuple[str, ...]) -> County:
+def _county(loader: Reader, county_id: str, townships: tuple[str, ...]) -> County:
     folder = f"counties/{county_id}"
     file = f"{folder}/county.toml"
     data = loader.toml(file)
@@ -164,7 +159,7 @@ def _county(loader: _Loader, county_id: str, townships: tuple[str, ...]) -> Coun
     )
 
 
-def check_overlays(loader: _Loader, pack: ContentPack) -> None:
+def check_overlays(loader: Reader, pack: ContentPack) -> None:
     """Every county's own facet and contact names a real entry, facet and contact, and restates its document
     (the same facts check as the shared content: numbers, glossary terms and claims only from the basis)."""
     for county in pack.counties.values():
@@ -183,9 +178,7 @@ def check_overlays(loader: _Loader, pack: ContentPack) -> None:
             _check(loader, file, contact.id, contact, county, pack)
 
 
-def _check(
-    loader: _Loader, file: str, where: str, part: FacetText | Contact, county: County, pack: ContentPack
-) -> None:
+def _check(loader: Reader, file: str, where: str, part: FacetText | Contact, county: County, pack: ContentPack) -> None:
     document = part.source.document if isinstance(part, FacetText) and part.source else next(iter(county.sources), "")
     if document not in county.sources:
         loader.problem(file, where, f"document {document!r} is not one of the county's [[source]]")
