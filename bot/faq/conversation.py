@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.content import ContentPack
-from bot.faq.facets import Facet, detect, residue
-from bot.faq.matcher import FaqMatcher, Match
+from bot.faq.facets import Facet, after_cue, detect, residue
+from bot.faq.matcher import FaqMatcher, Match, Ranked
 
 Outcome = Literal["answer", "suggest", "decline"]
 _SEP = ">"
@@ -26,6 +26,11 @@ WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question 
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
 OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
 VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
+# A follow-up moves to an entry related to the topic when the message reads clearly more like it
+# ("培训那几天给钱不" after 技能培训 is about the training allowance): its score against the topic's.
+SIBLING_RATIO = 1.4
+SIBLING_COVERAGE = 0.4
+SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,21 +90,65 @@ class Reader:
         if facet == "who" and names <= self.groups:
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic
         if context.entry in names:
-            return self._answer(context.entry, facet or "what", full.score, context, followup=True)
+            return self._follow_up(context.entry, normalised, facet, full, context)
         if names:
             return self._answer(self._best_named(names, rest, full), facet, full.score, context, also=full.also)
-        # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business
-        off = None if context.entry and facet in ("who", "materials") else self._off_topic(rest)
+        # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business;
+        # but "我家能吃低保不" asks for 低保 itself (after the cue): that is
+        if context.entry and facet == "materials":
+            off = None
+        elif context.entry and facet == "who":
+            off = self._off_topic(residue(after_cue(normalised, "who")))
+        else:
+            off = self._off_topic(rest)
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
             return self._plain(full, facet, context)
-        if context.off_topic is not None and self._followups(context.off_topic):
+        if context.off_topic is not None and self._stays_off(context, normalised, full, rest):
             again = Match("decline", None, (), full.score, off_topic=context.off_topic)
             return replace(self._decline(again, facet, context), followup=True)
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
-            return self._answer(context.entry, facet or "what", full.score, context, followup=True)
+            return self._follow_up(context.entry, normalised, facet, full, context)
         return self._plain(full, facet, context)
+
+    def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
+        """A follow-up of the topic, or of an entry related to it that the message reads clearly more like,
+        from specific words the topic lacks ("培训那几天给钱不" after 技能培训 asks about the training
+        allowance). Not for who/proxy questions: their words describe the asker, not the topic."""
+        related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
+        rest = residue(normalised)
+        if facet not in ("who", "proxy") and related and rest:
+            ranked = {r.id: r for r in self.matcher.rank_normalised(normalised) if r.id in related or r.id == entry}
+            own = ranked.get(entry, Ranked(entry, True, 0.0, 0.0, 0.0))
+            best = max(ranked.values(), key=lambda r: r.score, default=own)
+            # the specific words must be topic words, not the facet cues every entry's questions share
+            topic = {r.id: r.evidence for r in self.matcher.rank_normalised(rest)}
+            if (
+                best.score >= SIBLING_RATIO * own.score
+                and best.coverage >= SIBLING_COVERAGE
+                and topic.get(best.id, 0.0) - topic.get(entry, 0.0) >= SIBLING_EVIDENCE
+            ):
+                entry = best.id
+        return self._answer(entry, facet or "what", full.score, context, followup=True)
+
+    def _stays_off(self, context: Context, normalised: str, full: Match, rest: str) -> bool:
+        """A follow-up of the out-of-scope question asked last ("在哪交" after 养老保险交多少): only when that
+        topic takes follow-ups, the message is not itself a question the FAQ knows ("那出去打工有啥补贴"),
+        and, after an aside in the middle of an FAQ topic ("对了，工伤咋认定"), the message does not read
+        clearly more like that topic than like the aside ("多久能要回来" goes back to 欠薪)."""
+        off = context.off_topic or ""
+        if not self._followups(off):
+            return False
+        if full.outcome != "decline" and self.matcher.specificity(rest, unseen=False) >= VAGUE:
+            return False
+        ranked = self.matcher.rank_normalised(normalised)
+        aside = next((r.score for r in ranked if r.id == off), 0.0)
+        if context.entry is None:
+            mine = next((r for r in ranked if r.in_scope), None)
+        else:
+            mine = next((r for r in ranked if r.id == context.entry), None)
+        return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
 
     def _follows(self, entry: str, facet: Facet | None, rest: str, full: Match) -> bool:
         """A message that names no topic is a follow-up when it asks a facet, says nothing beyond

@@ -20,6 +20,7 @@ from typing import Literal
 
 from bot.content import ContentPack, fold
 from bot.faq.analyzer import Analyzer
+from bot.faq.facets import after_cue, detect
 
 Outcome = Literal["answer", "suggest", "decline"]
 
@@ -31,6 +32,8 @@ STORY_CLAUSES = 2  # a message of at least this many clauses…
 STORY_CHARS = 16  # …and characters is read as a question inside a story
 QUESTION_LIKE = re.compile(r"什么|怎么|哪|谁|多少|几|吗|呢|不$|没$|能不能|行不行|是不是|有没有")
 COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone is trusted
+GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
+NAMING_IDF = 2.0  # a keyword word this specific names its entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ class FaqMatcher:
         self._exact: dict[str, tuple[str, bool]] = {}
         self._docs: list[_Doc] = []
         self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
+        self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
@@ -123,6 +127,15 @@ class FaqMatcher:
             if feature in self._names and self._idf.get(feature, 0.0) >= min_idf:
                 named |= self._names[feature]
         return named
+
+    def _asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """The entry a "who qualifies" question names by keyword after its cue when the whole message reads
+        as another office's business: the asker's status (低保户, 残疾人) is part of the question, the thing
+        asked for (能领**交通补贴**不) is its topic."""
+        if detect(normalised) != "who":
+            return None
+        names = self.naming(after_cue(normalised, "who"), NAMING_IDF) - self._groups
+        return next((r.id for r in ranked if r.id in names), None)
 
     def specificity(self, normalised: str, unseen: bool = True) -> float:
         """The highest IDF among the words of normalised text: how specific its most specific word is.
@@ -222,6 +235,9 @@ class FaqMatcher:
         suggestions = tuple(r.id for r in ranked if r.in_scope)[:3]
         t = self.thresholds
         if not best.in_scope:
+            named = self._asked_about(normalised, ranked)
+            if named is not None:  # "低保户能领交通补贴不": who qualifies for 交通补贴, not a 低保 question
+                return Match("answer", named, (named, *(s for s in suggestions if s != named))[:3], best.coverage)
             return Match("decline", None, (), best.coverage, off_topic=best.id)
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
         if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):

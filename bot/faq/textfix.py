@@ -19,7 +19,18 @@ _PERSONAL = re.compile(
     r"(?:身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s?[:：是为]?\s?"
     r"(?<![0-9a-z])(?:[0-9]{17}[0-9x]|[0-9]{15}|1[3-9][0-9]{9}|[0-9]{3,4}-?[0-9]{7,8})(?![0-9])"
 )
-_NAME = re.compile(r"(?:我叫|俺叫|我是|俺是|本人)([\u4e00-\u9fff]{2,3})(?=[,，。 ]|身份证|电话|手机)")
+# Common surnames: "我是张三，…" introduces a name, "我是搬迁户 …" says who is asking (kept: it matters).
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷"
+    "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
+    "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_NAME = re.compile(
+    rf"(?:我叫|俺叫|我是|俺是|本人)(?:[{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[,，。 ]|身份证|电话|手机)"
+    r"|(?:我叫|俺叫)[\u4e00-\u9fff]{2,3}(?=[,，。 ]|身份证|电话|手机)"
+)
 _LATIN = re.compile(r"[a-z]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # question words typed in pinyin: not domain terms, but they tell what is asked
@@ -32,6 +43,13 @@ PINYIN_WORDS = {
     "zhaoshui": "找谁",
     "shenqing": "申请",
     "nenglingma": "能领吗",
+    "zai": "在",
+    "qu": "去",
+    "nar": "哪儿",
+    "dai": "带",
+    "duojiu": "多久",
+    "shenmeshihou": "什么时候",
+    "zhaoshei": "找谁",
 }
 MIN_HOMOPHONE = 2
 MAX_HOMOPHONE = 4

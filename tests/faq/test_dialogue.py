@@ -130,3 +130,29 @@ async def test_asking_for_the_bureau_phone_gets_no_invented_number(chat: Chat) -
         assert not any(ch.isdigit() for ch in reply.text.split("依据")[0]), text
     [jobs] = await chat.say("有没有活干")
     assert jobs.text.startswith("【招聘和零工信息】")
+
+
+async def test_an_aside_in_the_middle_of_a_topic_does_not_capture_what_follows(chat: Chat) -> None:
+    await chat.say("老板拖着工钱不给咋办")
+    [aside] = await chat.say("对了，失业保险咋领")
+    assert "答不了" in aside.text or "不归" in aside.text or "社会保险" in aside.text
+    [back] = await chat.say("拖的那些钱多久能要回来")  # reads like the wage topic, not like the aside
+    assert back.text.startswith("【被欠工资")
+
+
+async def test_a_family_member_alone_asks_who_qualifies(chat: Chat) -> None:
+    await chat.say("交通补贴咋领")
+    [reply] = await chat.say("那我爸呢")
+    assert reply.text.startswith("【一次性交通补贴 · 谁能享受】")
+
+
+async def test_after_an_out_of_scope_question_a_question_the_faq_knows_is_read_on_its_own(chat: Chat) -> None:
+    await chat.say("养老保险一年交多少")
+    [reply] = await chat.say("那出去打工有补贴没")
+    assert "养老" not in reply.text and "一次性交通补贴" in [b.label for b in reply.buttons]
+
+
+async def test_a_follow_up_moves_to_a_related_entry_it_reads_clearly_more_like(chat: Chat) -> None:
+    await chat.say("想学个手艺，县里有培训没")
+    [reply] = await chat.say("一天给几块")  # money for the trainee: the training allowance, not the course
+    assert "每人每天15元" in reply.text and reply.text.startswith("【培训生活补贴")

@@ -72,3 +72,11 @@ def test_bad_input_never_raises(matcher: FaqMatcher, question: str) -> None:
 def test_exact_paraphrase_is_answered_with_full_confidence(matcher: FaqMatcher) -> None:
     entry = matcher.match("委托代办需要谁来办")
     assert entry.outcome == "answer"
+
+
+def test_the_askers_status_does_not_make_a_question_out_of_scope(matcher: FaqMatcher) -> None:
+    """ "残疾人能领稳岗补贴吗" asks who qualifies for an in-scope subsidy; "低保咋申请" stays another office's."""
+    match = matcher.match("残疾人能领稳岗补贴吗")
+    assert match.outcome == "answer" and match.entry == "job-retention-subsidy"
+    assert matcher.match("低保咋申请").outcome == "decline"
+    assert matcher.match("房租太贵了 能申请住房补贴不").outcome == "decline"  # the thing asked for is housing

@@ -36,6 +36,13 @@ def test_repairs_are_visible_in_the_normalised_text(matcher: FaqMatcher) -> None
     assert analyzer.normalise("哪个部门") == "哪个部门"  # function words are never "repaired"
 
 
+def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert "刘" not in analyzer.normalise("我是刘二 电话13912345678 交通补贴咋领")
+    assert "监测户" in analyzer.normalise("俺是监测户 能领不")  # who asks matters to the answer
+    assert "易地搬迁" in analyzer.normalise("我是易地搬迁户，有啥帮扶")
+
+
 @pytest.mark.parametrize(
     ("question", "facet"),
     [
@@ -47,6 +54,18 @@ def test_repairs_are_visible_in_the_normalised_text(matcher: FaqMatcher) -> None
         ("叫我兄弟去办行不", "proxy"),
         ("是干啥的", "what"),
         ("咋申请", "how"),
+        # classes of phrasing beyond the first set: "哪+verb", pinyin question words, durations, "能…不"
+        ("到哪领", "where"),
+        ("zai哪报名", "where"),
+        ("办事处是谁", "where"),
+        ("有电话没", "where"),
+        ("干够两年才行吗", "when"),
+        ("三个月了能申请不", "when"),
+        ("啥时候给钱", "when"),
+        ("咋查进度", "how"),
+        ("能给安排个活不", "who"),
+        ("这个也算贫困户不", "who"),
+        ("要填表格吗", "materials"),
     ],
 )
 def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
