@@ -21,6 +21,7 @@ import jieba
 
 from bot.faq.textfix import TextFixer, sounds
 
+MIN_VARIANT = 2  # synonym variants this long are domain terms pinyin and voice slips are repaired to
 MAX_CHARS = 400  # a message longer than this is matched on its end, where the question usually is
 _DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -78,7 +79,9 @@ class Analyzer:
             with open(userdict, "rb") as file:  # jieba leaves a path it opened unclosed
                 self._jieba.load_userdict(file)
             vocabulary += _words(Path(userdict))
-        self.fixer = TextFixer(v for v in vocabulary if v not in STOPWORDS)
+        # pinyin is also repaired to the variants people type ("changdi补贴" spells 场地补贴)
+        spelled = [v for v in synonyms if len(v) >= MIN_VARIANT and v not in STOPWORDS]
+        self.fixer = TextFixer([v for v in vocabulary if v not in STOPWORDS], spelled)
         self._cached = functools.lru_cache(maxsize=1024)(self._features)
 
     def normalise(self, text: str) -> str:

@@ -82,7 +82,8 @@ class Reader:
         full = self.matcher.match_normalised(normalised)
         rest = residue(normalised)
         if context.entry is None and context.off_topic is None:
-            vague = self.matcher.specificity(normalised) < VAGUE
+            # nothing but the cues: "补多少", "在哪办" (but "委托代办是咋回事" names its entry by a cue)
+            vague = self._words(rest) == 0 and not self.matcher.naming(normalised, VAGUE)
             if facet is not None and vague and full.outcome == "answer":
                 return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
             return self._plain(full, facet, context)
@@ -144,10 +145,11 @@ class Reader:
             return False
         ranked = self.matcher.rank_normalised(normalised)
         aside = next((r.score for r in ranked if r.id == off), 0.0)
-        if context.entry is None:
+        if context.entry is None:  # a question of its own in words the FAQ knows, beyond the cues
             mine = next((r for r in ranked if r.in_scope), None)
-        else:
-            mine = next((r for r in ranked if r.id == context.entry), None)
+            known = full.outcome != "decline" and full.score >= WHOLE_QUESTION and self._words(rest) > 0
+            return mine is None or mine.score < SIBLING_RATIO * aside or not known
+        mine = next((r for r in ranked if r.id == context.entry), None)
         return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
 
     def _follows(self, entry: str, facet: Facet | None, rest: str, full: Match) -> bool:

@@ -112,6 +112,11 @@ def after_cue(normalised: str, facet: Facet) -> str:
     return ""
 
 
+def cue_texts(normalised: str, facets: tuple[Facet, ...]) -> list[str]:
+    """The words of `normalised` that are cues of the given facets ("带什么证件" -> ["带什么", "证件"])."""
+    return [m.group(0) for facet, pattern in _COMPILED if facet in facets for m in pattern.finditer(normalised)]
+
+
 def residue(normalised: str) -> str:
     """The question without its facet cues: what is left may name a topic."""
     return _ALL_CUES.sub(" ", normalised).strip()

@@ -69,16 +69,24 @@ def sounds(text: str) -> list[str]:
 class TextFixer:
     """Built once from the domain vocabulary (FAQ terms); `fix` is pure."""
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], spelled: Iterable[str] = ()) -> None:
+        """`vocabulary`: terms for both repairs; `spelled`: terms only typed in pinyin are repaired to
+        (synonym variants such as 场地补贴: as homophone targets, short ones like 莫有 would eat 周末有)."""
         self._t2s = opencc.OpenCC("t2s")
-        terms = sorted({t for t in vocabulary if len(t) >= MIN_HOMOPHONE and all(_CJK.match(c) for c in t)})
+        sound_terms = {t for t in vocabulary}
+        # in the order given: of two terms that sound the same, the first wins (canonical words come first)
+        terms = list(
+            dict.fromkeys(
+                t for t in [*vocabulary, *spelled] if len(t) >= MIN_HOMOPHONE and all(_CJK.match(c) for c in t)
+            )
+        )
         # toneless pinyin of a whole term -> the term (for homophones and full pinyin);
         # pinyin or initials of a term's prefix -> (prefix, rest of term) (for "jt补贴" -> 交通补贴)
         self._sound: dict[tuple[str, ...], str] = {}
         self._prefixes: dict[str, list[tuple[str, str]]] = {}
         for term in terms:
             syllables = tuple(sounds(term))
-            if len(term) <= MAX_HOMOPHONE:
+            if len(term) <= MAX_HOMOPHONE and term in sound_terms:
                 self._sound.setdefault(syllables, term)
             for cut in range(1, len(term) + 1):
                 head = syllables[:cut]
