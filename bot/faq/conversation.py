@@ -24,6 +24,7 @@ _SEP = ">"
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
+OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
 OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
 VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
 # A follow-up moves to an entry related to the topic when the message reads clearly more like it
@@ -88,6 +89,8 @@ class Reader:
                 return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
             return self._plain(full, facet, context)
         names = self.matcher.naming(normalised, VAGUE)
+        if full.outcome == "decline" and full.off_topic is not None and full.score >= OFF_NAMED:
+            names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
         if facet == "who" and names <= self.groups:
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic
         if context.entry in names:
@@ -204,7 +207,10 @@ class Reader:
             return self._answer(match.entry, facet, match.score, context, also=match.also)
         if match.outcome == "decline":
             return self._decline(match, facet, context)
-        return Reading("suggest", None, facet, match.suggestions, match.score, context)
+        # the likeliest entry becomes the topic a follow-up is read against ("咋补领" after a list of
+        # 交通补贴, 稳岗补贴…); choosing a button replaces it
+        after = Context(match.suggestions[0], None) if match.suggestions else context
+        return Reading("suggest", None, facet, match.suggestions, match.score, after)
 
     @staticmethod
     def _answer(

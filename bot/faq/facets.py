@@ -55,7 +55,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         "when",
         r"什么时候|多久|多长时间|几年|几天|几个月|几回|几次|几点|期限|截止|到期|哪天|几号|周末|周六|周日|星期|开门|关门"
         r"|到账|上班时间|多会|按月|按年|每月发|每年发|来得及|今年还能|过期|多快|要等|批下来|发下来|节假日"
-        r"|[干开]够|够[一二两三四五六七八九十半\d]|[满半一二两三四五六七八九十\d]+(?:年|个月)(?:了|才|就|能|以上|以后|后)"
+        r"|[干开]够|够[一二两三四五六七八九十半\d]|[满半一二两三四五六七八九十\d]+(?:年|个月)(?:才|就|能|以上|以后|后)"
         r"|去年的|前年的|以前的还",
     ),
     (
@@ -66,7 +66,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         + r"|有电话|电话(?:不|吗|没)"
         + _END
         + r"|电话多少|电话是多少|地址|联系方式|[哪那]个(?:部门|单位|企业|局)|什么部门|什么单位|去[^\s]{1,4}办(?:吗|不)"
-        r"|有人管|谁管|管这|联系谁|归谁|什么地方|哪个窗口|县里还是|乡里还是|网上|线上|手机上办"
+        r"|有人管|谁管|管这|管不管|联系谁|归谁|什么地方|哪个窗口|县里还是|乡里还是|网上|线上|手机上办"
         r"|找[^\s]{1,5}(?:有用|管用|行不|行吗)",
     ),
     (
@@ -96,10 +96,13 @@ _ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
 
 
 def detect(normalised: str) -> Facet | None:
-    """The facet a normalised question asks about, or None when it names none."""
-    for facet, pattern in _COMPILED:
-        if pattern.search(normalised):
-            return facet
+    """The facet a normalised question asks about, or None when it names none. In a message of several
+    clauses the last clause that asks something decides: "在天津干了两年了 家里是脱贫户 俺能领不" asks who,
+    whatever the story before it says."""
+    for clause in reversed(normalised.split()):
+        for facet, pattern in _COMPILED:
+            if pattern.search(clause):
+                return facet
     return None
 
 

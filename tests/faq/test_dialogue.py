@@ -156,3 +156,16 @@ async def test_a_follow_up_moves_to_a_related_entry_it_reads_clearly_more_like(c
     await chat.say("想学个手艺，县里有培训没")
     [reply] = await chat.say("一天给几块")  # money for the trainee: the training allowance, not the course
     assert "每人每天15元" in reply.text and reply.text.startswith("【培训生活补贴")
+
+
+async def test_after_suggestions_a_follow_up_is_read_against_the_likeliest(chat: Chat) -> None:
+    [which] = await chat.say("出去打工给啥补贴")
+    assert which.buttons and which.buttons[0].label == "一次性交通补贴"
+    [reply] = await chat.say("咋领")
+    assert reply.text.startswith("【一次性交通补贴 · 怎么办】")
+
+
+async def test_an_faq_keyword_inside_another_offices_question_does_not_switch_the_topic(chat: Chat) -> None:
+    await chat.say("创业补贴给多少")
+    [reply] = await chat.say("娃的助学贷款到期了咋还")  # 贷款 names 创业担保贷款, but this is not that
+    assert "房贷/车贷等非创业贷款" in reply.text and "答不了" in reply.text
