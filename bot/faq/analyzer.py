@@ -85,12 +85,12 @@ class Analyzer:
         self._cached = functools.lru_cache(maxsize=1024)(self._features)
 
     def normalise(self, text: str) -> str:
-        """Fold width and case, convert traditional characters, drop personal numbers and
+        """Fold width and case, convert traditional characters, read spoken digits, drop personal numbers and
         emoji/punctuation/control characters, repair pinyin and voice slips, apply the synonym map.
         Clause boundaries (punctuation) become single spaces."""
         tail = text[-4 * MAX_CHARS :]  # the end of a very long message: every step below stays linear and short
         folded = self.fixer.simplified(unicodedata.normalize("NFKC", tail).lower())
-        kept = _DROP.sub(" ", self.fixer.drop_personal(folded)).strip()[-MAX_CHARS:]
+        kept = _DROP.sub(" ", self.fixer.drop_personal(self.fixer.digits(folded))).strip()[-MAX_CHARS:]
         kept = self.fixer.homophones(self.fixer.latin(kept))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)

@@ -32,6 +32,9 @@ _NAME = re.compile(
     r"|(?:我叫|俺叫)[\u4e00-\u9fff]{2,3}(?=[,，。 ]|身份证|电话|手机)"
 )
 _LATIN = re.compile(r"[a-z]+")
+# spoken digits: a run of three or more is a number read out ("一幺三幺" -> 1131, a phone number by voice)
+_SPOKEN = re.compile(r"[零〇一二三四五六七八九幺两]{3,}")
+_DIGIT = str.maketrans("零〇一二三四五六七八九幺两", "0012345678912")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # question words typed in pinyin: not domain terms, but they tell what is asked
 PINYIN_WORDS = {
@@ -96,6 +99,11 @@ class TextFixer:
 
     def simplified(self, text: str) -> str:
         return str(self._t2s.convert(text))
+
+    @staticmethod
+    def digits(text: str) -> str:
+        """Runs of three or more spoken digits as digits ("一幺三幺" -> "1131")."""
+        return _SPOKEN.sub(lambda m: m.group(0).translate(_DIGIT), text)
 
     @staticmethod
     def drop_personal(text: str) -> str:

@@ -149,7 +149,8 @@ async def test_a_family_member_alone_asks_who_qualifies(chat: Chat) -> None:
 async def test_after_an_out_of_scope_question_a_question_the_faq_knows_is_read_on_its_own(chat: Chat) -> None:
     await chat.say("养老保险一年交多少")
     [reply] = await chat.say("那出去打工有补贴没")
-    assert "养老" not in reply.text and "一次性交通补贴" in [b.label for b in reply.buttons]
+    about_transport = reply.text.startswith("【一次性交通补贴") or "一次性交通补贴" in [b.label for b in reply.buttons]
+    assert "养老" not in reply.text and about_transport
 
 
 async def test_a_follow_up_moves_to_a_related_entry_it_reads_clearly_more_like(chat: Chat) -> None:
@@ -159,10 +160,10 @@ async def test_a_follow_up_moves_to_a_related_entry_it_reads_clearly_more_like(c
 
 
 async def test_after_suggestions_a_follow_up_is_read_against_the_likeliest(chat: Chat) -> None:
-    [which] = await chat.say("出去打工给啥补贴")
-    assert which.buttons and which.buttons[0].label == "一次性交通补贴"
+    [which] = await chat.say("打工的人有补贴没")
+    assert which.text.startswith("您问的是") and len(which.buttons) > 2  # a list, no answer
     [reply] = await chat.say("咋领")
-    assert reply.text.startswith("【一次性交通补贴 · 怎么办】")
+    assert reply.text.startswith(f"【{which.buttons[0].label} · 怎么办】")
 
 
 async def test_an_faq_keyword_inside_another_offices_question_does_not_switch_the_topic(chat: Chat) -> None:

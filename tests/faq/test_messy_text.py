@@ -114,3 +114,9 @@ def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
 def test_whole_questions_typed_in_pinyin(matcher: FaqMatcher) -> None:
     assert matcher.analyzer.normalise("jiaotong butie zenme shenqing") == "交通补贴怎么申请"
     assert matcher.match("qianxin 找谁").entry == "wage-arrears"
+
+
+def test_spoken_digits_are_read_as_digits(matcher: FaqMatcher) -> None:
+    assert matcher.analyzer.normalise("幺幺三一是啥") == "1131是什么"
+    assert "138" not in matcher.analyzer.normalise("电话幺三八零零一二三四五六 交通补贴咋领")  # then masked
+    assert matcher.analyzer.normalise("三个月") == "三个月"  # a number word in a sentence stays
