@@ -126,8 +126,10 @@ class Reader:
             ranked = {r.id: r for r in self.matcher.rank_normalised(normalised) if r.id in related or r.id == entry}
             own = ranked.get(entry, Ranked(entry, True, 0.0, 0.0, 0.0))
             best = max(ranked.values(), key=lambda r: r.score, default=own)
-            # the specific words must be topic words, not the facet cues every entry's questions share
-            topic = {r.id: r.evidence for r in self.matcher.rank_normalised(rest)}
+            # the specific words must be topic words of two characters or more, not the facet cues every
+            # entry's questions share nor a lone verb ("那我去哪弄")
+            words = " ".join(f[2:] for f in self.matcher.analyzer.features(rest) if f.startswith("w:") and len(f) > 3)
+            topic = {r.id: r.evidence for r in self.matcher.rank_normalised(words)} if words else {}
             if (
                 best.score >= SIBLING_RATIO * own.score
                 and best.coverage >= SIBLING_COVERAGE

@@ -170,3 +170,12 @@ async def test_an_faq_keyword_inside_another_offices_question_does_not_switch_th
     await chat.say("创业补贴给多少")
     [reply] = await chat.say("娃的助学贷款到期了咋还")  # 贷款 names 创业担保贷款, but this is not that
     assert "房贷/车贷等非创业贷款" in reply.text and "答不了" in reply.text
+
+
+async def test_a_generic_follow_up_stays_on_the_topic(chat: Chat) -> None:
+    """Follow-ups made of facet words and a lone verb stay on the topic, even where a related entry's
+    questions happen to share the verb ("弄", "联系")."""
+    await chat.say("交通补贴是啥")
+    for text in ("那我去哪弄", "隔几天发一次", "咋联系"):
+        [reply] = await chat.say(text)
+        assert reply.text.startswith("【一次性交通补贴"), text
