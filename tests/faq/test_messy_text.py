@@ -66,6 +66,8 @@ def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher:
         ("能给安排个活不", "who"),
         ("这个也算贫困户不", "who"),
         ("要填表格吗", "materials"),
+        ("我人在外地能让家里人办不", "proxy"),
+        ("手机上能申请吗", "where"),
         ("我在外面干了三年了 老家是监测户 能领不", "who"),  # the last clause that asks decides
     ],
 )
