@@ -272,7 +272,13 @@ class FaqMatcher:
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
         if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):
             return Match("answer", best.id, suggestions, best.coverage)
-        if best.coverage >= t.likely and ranked[1].score < t.tier_margin * best.score:
+        # the tier; but with another office's business close behind, offer choices rather than answer
+        second = ranked[1] if len(ranked) > 1 else Ranked("", True, 0.0, 0.0, 0.0)
+        if (
+            best.coverage >= t.likely
+            and second.score < t.tier_margin * best.score
+            and (second.in_scope or second.score < t.margin * best.score)
+        ):
             return Match("answer", best.id, suggestions, best.coverage, also=suggestions[1:])
         named = self._named_lead(normalised, ranked)
         if named is not None:

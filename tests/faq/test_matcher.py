@@ -98,3 +98,11 @@ def test_facet_cues_do_not_count_against_the_topic(matcher: FaqMatcher, question
 def test_pinyin_spells_synonym_variants_but_they_never_replace_similar_sounds(matcher: FaqMatcher) -> None:
     assert matcher.analyzer.normalise("changdi补贴") == "场地租赁补贴"  # 场地补贴, a variant, spelled in pinyin
     assert "周末" in matcher.analyzer.normalise("零工驿站周末有人不")  # 末有 is not 莫有 (没有)
+
+
+def test_an_out_of_scope_topic_close_behind_is_not_answered_over(matcher: FaqMatcher) -> None:
+    """Between answer and suggest the best is answered only when no other office's topic is close behind;
+    a question sharing one word with a single entry is declined, not answered."""
+    assert matcher.match("搬迁小区的房子漏水了找谁").outcome != "answer"  # 住房 is close behind 搬迁
+    match = matcher.match("贴息的蘑菇炖鸡")  # one document shares one word
+    assert match.outcome == "decline"
