@@ -117,26 +117,32 @@ class Reader:
         return self._plain(full, facet, context)
 
     def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
-        """A follow-up of the topic, or of an entry related to it that the message reads clearly more like,
-        from specific words the topic lacks ("培训那几天给钱不" after 技能培训 asks about the training
-        allowance). Not for who/proxy questions: their words describe the asker, not the topic."""
+        """A follow-up of the topic, or of an entry related to it (see `_sibling`)."""
         related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
         rest = residue(normalised)
         if facet not in ("who", "proxy") and related and rest:
-            ranked = {r.id: r for r in self.matcher.rank_normalised(normalised) if r.id in related or r.id == entry}
-            own = ranked.get(entry, Ranked(entry, True, 0.0, 0.0, 0.0))
-            best = max(ranked.values(), key=lambda r: r.score, default=own)
-            # the specific words must be topic words of two characters or more, not the facet cues every
-            # entry's questions share nor a lone verb ("那我去哪弄")
-            words = " ".join(f[2:] for f in self.matcher.analyzer.features(rest) if f.startswith("w:") and len(f) > 3)
-            topic = {r.id: r.evidence for r in self.matcher.rank_normalised(words)} if words else {}
-            if (
-                best.score >= SIBLING_RATIO * own.score
-                and best.coverage >= SIBLING_COVERAGE
-                and topic.get(best.id, 0.0) - topic.get(entry, 0.0) >= SIBLING_EVIDENCE
-            ):
-                entry = best.id
+            entry = self._sibling(entry, related, normalised, rest) or entry
         return self._answer(entry, facet or "what", full.score, context, followup=True)
+
+    def _sibling(self, entry: str, related: set[str], normalised: str, rest: str) -> str | None:
+        """The related entry a follow-up is about instead of the topic, if any: the message reads clearly
+        more like it, from topic words (two characters or more: not the facet cues every entry's questions
+        share, nor a lone verb like 弄) the topic lacks ("一天给几块" after 技能培训 is the allowance). Not for
+        who/proxy questions: their words describe the asker, not the topic."""
+        words = " ".join(f[2:] for f in self.matcher.analyzer.features(rest) if f.startswith("w:") and len(f) > 3)
+        if not words:
+            return None
+        topic = {r.id: r.evidence for r in self.matcher.rank_normalised(words)}
+        ranked = {r.id: r for r in self.matcher.rank_normalised(normalised) if r.id in related or r.id == entry}
+        own = ranked.get(entry, Ranked(entry, True, 0.0, 0.0, 0.0))
+        best = max(ranked.values(), key=lambda r: r.score, default=own)
+        if (
+            best.score >= SIBLING_RATIO * own.score
+            and best.coverage >= SIBLING_COVERAGE
+            and topic.get(best.id, 0.0) - topic.get(entry, 0.0) >= SIBLING_EVIDENCE
+        ):
+            return best.id
+        return None
 
     def _stays_off(self, context: Context, normalised: str, full: Match, rest: str) -> bool:
         """A follow-up of the out-of-scope question asked last ("在哪交" after 养老保险交多少): only when that
