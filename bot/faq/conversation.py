@@ -94,6 +94,8 @@ class Reader:
         if facet == "who" and names <= self.groups:
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic
         if context.entry in names:
+            if self._whole_new_question(context.entry, full, rest):
+                return self._plain(full, facet, context)
             return self._follow_up(context.entry, normalised, facet, full, context)
         if names:
             return self._answer(self._best_named(names, rest, full), facet, full.score, context, also=full.also)
@@ -152,7 +154,11 @@ class Reader:
         off = context.off_topic or ""
         if not self._followups(off):
             return False
-        if full.outcome != "decline" and self.matcher.specificity(rest, unseen=False) >= VAGUE:
+        if (
+            context.entry is None
+            and full.outcome != "decline"
+            and self.matcher.specificity(rest, unseen=False) >= VAGUE
+        ):
             return False
         ranked = self.matcher.rank_normalised(normalised)
         aside = next((r.score for r in ranked if r.id == off), 0.0)
@@ -162,6 +168,12 @@ class Reader:
             return mine is None or mine.score < SIBLING_RATIO * aside or not known
         mine = next((r for r in ranked if r.id == context.entry), None)
         return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
+
+    def _whole_new_question(self, entry: str, full: Match, rest: str) -> bool:
+        """A long message that names the topic in passing but is clearly another entry's question
+        ("上回打零工老板欠了三天工钱，咋办" after 零工 is about wages): answered as that question."""
+        clear = full.outcome == "answer" and full.entry != entry and not full.also
+        return clear and self._words(rest) >= NEW_QUESTION_WORDS
 
     def _follows(self, entry: str, facet: Facet | None, rest: str, full: Match) -> bool:
         """A message that names no topic is a follow-up when it asks a facet, says nothing beyond
@@ -178,7 +190,11 @@ class Reader:
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
         specific words that are not facet cues (and not the asker's group in a "who" question)."""
-        if full.outcome != "answer" or full.also or context.entry in full.suggestions:
+        if full.outcome != "answer" or full.also:
+            return False
+        if context.entry is not None and facet != "who" and self._whole_new_question(context.entry, full, rest):
+            return True  # a long question another entry answers clearly, the topic far behind
+        if context.entry in full.suggestions:
             return False
         if facet is None and full.score >= WHOLE_QUESTION:
             return True  # "有没有活干": the words of another entry's question, nearly all of them

@@ -179,3 +179,9 @@ async def test_a_generic_follow_up_stays_on_the_topic(chat: Chat) -> None:
     for text in ("那我去哪弄", "隔几天发一次", "咋联系"):
         [reply] = await chat.say(text)
         assert reply.text.startswith("【一次性交通补贴"), text
+
+
+async def test_a_long_new_question_in_the_middle_of_a_topic_is_read_on_its_own(chat: Chat) -> None:
+    await chat.say("有没有零工活")
+    [reply] = await chat.say("前些天打零工 老板扣了俺两天工钱不给 咋办")  # 零工 in passing: a wage question
+    assert reply.text.startswith("【被欠工资")
