@@ -1,8 +1,10 @@
 """Policy briefings as data (`content/briefings/<id>.toml`), validated against the FAQ and the source.
 
 A briefing is the text pushed to laborers, the FAQ entries that explain it further, and the section of
-the source notice it comes from. Every number in it must appear in that source; nothing looks like a
-phone number. Errors name the file, like the FAQ loader's.
+the source notice it comes from. It passes the same facts check as the FAQ's answers (bot.facts): its
+`basis` quotes the clauses it restates (verbatim, found in the source), and every sentence may state only
+the numbers, glossary terms (offices, groups, proxies…) and claims of existence ("都有", "已经") its basis
+states; nothing looks like a phone number. Errors name the file, like the FAQ loader's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content import ID_PATTERN, NUMBER, PHONE_LIKE, ContentError, ContentPack, Source
+from bot.facts import missing_quotes, sentence_problems, sentences
 
 MAX_TEXT = 600
 MAX_TITLE = 24
@@ -61,7 +64,7 @@ def load_briefings_from(folder: Path, content: ContentPack) -> dict[str, Briefin
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             problem(f"not valid TOML: {exc}")
             continue
-        unknown = set(data) - {"title", "text", "faq", "ask_subsidy", "source"}
+        unknown = set(data) - {"title", "text", "faq", "ask_subsidy", "source", "basis"}
         if unknown:
             problem(f"unknown key(s) {', '.join(sorted(unknown))}")
         title, text = str(data.get("title", "")).strip(), str(data.get("text", "")).strip()
@@ -87,6 +90,8 @@ def load_briefings_from(folder: Path, content: ContentPack) -> dict[str, Briefin
             for number in NUMBER.findall(folded):
                 if number not in document.text:
                     problem(f"text states {number!r}, which its source does not contain")
+            for what in facts_problems(text, data.get("basis"), document.text, content):
+                problem(what)
         if not isinstance(data.get("ask_subsidy", False), bool):
             problem("ask_subsidy must be true or false")
         if problems and problems[-1].startswith(name):
@@ -102,3 +107,16 @@ def load_briefings_from(folder: Path, content: ContentPack) -> dict[str, Briefin
     if problems:
         raise ContentError(problems)
     return found
+
+
+def facts_problems(text: str, basis: object, document: str, content: ContentPack) -> list[str]:
+    """What a briefing's text states that the source clauses it quotes (its `basis`) do not."""
+    if not isinstance(basis, list) or not basis or not all(isinstance(q, str) and q.strip() for q in basis):
+        return ["basis must list the source clauses the text restates (verbatim quotes)"]
+    problems = [f"basis {quote!r} is not in the source" for quote in missing_quotes(basis, document)]
+    for sentence in sentences(text):
+        problems += [
+            f"{what} without a source clause saying so: {sentence!r}"
+            for what in sentence_problems(sentence, basis, content.glossary)
+        ]
+    return problems

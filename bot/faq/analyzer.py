@@ -21,6 +21,7 @@ import jieba
 
 from bot.faq.textfix import TextFixer, sounds
 
+MIN_VARIANT = 2  # synonym variants this long are domain terms pinyin and voice slips are repaired to
 MAX_CHARS = 400  # a message longer than this is matched on its end, where the question usually is
 _DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -78,16 +79,18 @@ class Analyzer:
             with open(userdict, "rb") as file:  # jieba leaves a path it opened unclosed
                 self._jieba.load_userdict(file)
             vocabulary += _words(Path(userdict))
-        self.fixer = TextFixer(v for v in vocabulary if v not in STOPWORDS)
+        # pinyin is also repaired to the variants people type ("changdi补贴" spells 场地补贴)
+        spelled = [v for v in synonyms if len(v) >= MIN_VARIANT and v not in STOPWORDS]
+        self.fixer = TextFixer([v for v in vocabulary if v not in STOPWORDS], spelled)
         self._cached = functools.lru_cache(maxsize=1024)(self._features)
 
     def normalise(self, text: str) -> str:
-        """Fold width and case, convert traditional characters, drop personal numbers and
+        """Fold width and case, convert traditional characters, read spoken digits, drop personal numbers and
         emoji/punctuation/control characters, repair pinyin and voice slips, apply the synonym map.
         Clause boundaries (punctuation) become single spaces."""
         tail = text[-4 * MAX_CHARS :]  # the end of a very long message: every step below stays linear and short
         folded = self.fixer.simplified(unicodedata.normalize("NFKC", tail).lower())
-        kept = _DROP.sub(" ", self.fixer.drop_personal(folded)).strip()[-MAX_CHARS:]
+        kept = _DROP.sub(" ", self.fixer.drop_personal(self.fixer.digits(folded))).strip()[-MAX_CHARS:]
         kept = self.fixer.homophones(self.fixer.latin(kept))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)

@@ -16,16 +16,22 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.content import ContentPack
-from bot.faq.facets import Facet, detect, residue
-from bot.faq.matcher import FaqMatcher, Match
+from bot.faq.facets import Facet, after_cue, detect, residue
+from bot.faq.matcher import FaqMatcher, Match, Ranked
 
 Outcome = Literal["answer", "suggest", "decline"]
 _SEP = ">"
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
+OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
 OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
 VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
+# A follow-up moves to an entry related to the topic when the message reads clearly more like it
+# ("培训那几天给钱不" after 技能培训 is about the training allowance): its score against the topic's.
+SIBLING_RATIO = 1.4
+SIBLING_COVERAGE = 0.4
+SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,29 +83,97 @@ class Reader:
         full = self.matcher.match_normalised(normalised)
         rest = residue(normalised)
         if context.entry is None and context.off_topic is None:
-            vague = self.matcher.specificity(normalised) < VAGUE
+            # nothing but the cues: "补多少", "在哪办" (but "委托代办是咋回事" names its entry by a cue)
+            vague = self._words(rest) == 0 and not self.matcher.naming(normalised, VAGUE)
             if facet is not None and vague and full.outcome == "answer":
                 return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
             return self._plain(full, facet, context)
         names = self.matcher.naming(normalised, VAGUE)
+        if full.outcome == "decline" and full.off_topic is not None and full.score >= OFF_NAMED:
+            names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
         if facet == "who" and names <= self.groups:
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic
         if context.entry in names:
-            return self._answer(context.entry, facet or "what", full.score, context, followup=True)
+            if self._whole_new_question(context.entry, full, rest):
+                return self._plain(full, facet, context)
+            return self._follow_up(context.entry, normalised, facet, full, context)
         if names:
             return self._answer(self._best_named(names, rest, full), facet, full.score, context, also=full.also)
-        # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business
-        off = None if context.entry and facet in ("who", "materials") else self._off_topic(rest)
+        # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business;
+        # but "我家能吃低保不" asks for 低保 itself (after the cue): that is
+        if context.entry and facet == "materials":
+            off = None
+        elif context.entry and facet == "who":
+            off = self._off_topic(residue(after_cue(normalised, "who")))
+        else:
+            off = self._off_topic(rest)
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
             return self._plain(full, facet, context)
-        if context.off_topic is not None and self._followups(context.off_topic):
+        if context.off_topic is not None and self._stays_off(context, normalised, full, rest):
             again = Match("decline", None, (), full.score, off_topic=context.off_topic)
             return replace(self._decline(again, facet, context), followup=True)
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
-            return self._answer(context.entry, facet or "what", full.score, context, followup=True)
+            return self._follow_up(context.entry, normalised, facet, full, context)
         return self._plain(full, facet, context)
+
+    def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
+        """A follow-up of the topic, or of an entry related to it (see `_sibling`)."""
+        related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
+        rest = residue(normalised)
+        if facet not in ("who", "proxy") and related and rest:
+            entry = self._sibling(entry, related, normalised, rest) or entry
+        return self._answer(entry, facet or "what", full.score, context, followup=True)
+
+    def _sibling(self, entry: str, related: set[str], normalised: str, rest: str) -> str | None:
+        """The related entry a follow-up is about instead of the topic, if any: the message reads clearly
+        more like it, from topic words (two characters or more: not the facet cues every entry's questions
+        share, nor a lone verb like 弄) the topic lacks ("一天给几块" after 技能培训 is the allowance). Not for
+        who/proxy questions: their words describe the asker, not the topic."""
+        words = " ".join(f[2:] for f in self.matcher.analyzer.features(rest) if f.startswith("w:") and len(f) > 3)
+        if not words:
+            return None
+        topic = {r.id: r.evidence for r in self.matcher.rank_normalised(words)}
+        ranked = {r.id: r for r in self.matcher.rank_normalised(normalised) if r.id in related or r.id == entry}
+        own = ranked.get(entry, Ranked(entry, True, 0.0, 0.0, 0.0))
+        best = max(ranked.values(), key=lambda r: r.score, default=own)
+        if (
+            best.score >= SIBLING_RATIO * own.score
+            and best.coverage >= SIBLING_COVERAGE
+            and topic.get(best.id, 0.0) - topic.get(entry, 0.0) >= SIBLING_EVIDENCE
+        ):
+            return best.id
+        return None
+
+    def _stays_off(self, context: Context, normalised: str, full: Match, rest: str) -> bool:
+        """A follow-up of the out-of-scope question asked last ("在哪交" after 养老保险交多少): only when that
+        topic takes follow-ups, the message is not itself a question the FAQ knows ("那出去打工有啥补贴"),
+        and, after an aside in the middle of an FAQ topic ("对了，工伤咋认定"), the message does not read
+        clearly more like that topic than like the aside ("多久能要回来" goes back to 欠薪)."""
+        off = context.off_topic or ""
+        if not self._followups(off):
+            return False
+        if (
+            context.entry is None
+            and full.outcome != "decline"
+            and self.matcher.specificity(rest, unseen=False) >= VAGUE
+        ):
+            return False
+        ranked = self.matcher.rank_normalised(normalised)
+        aside = next((r.score for r in ranked if r.id == off), 0.0)
+        if context.entry is None:  # a question of its own in words the FAQ knows, beyond the cues
+            mine = next((r for r in ranked if r.in_scope), None)
+            known = full.outcome != "decline" and full.score >= WHOLE_QUESTION and self._words(rest) > 0
+            return mine is None or mine.score < SIBLING_RATIO * aside or not known
+        mine = next((r for r in ranked if r.id == context.entry), None)
+        return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
+
+    def _whole_new_question(self, entry: str, full: Match, rest: str) -> bool:
+        """A long message that names the topic in passing but is clearly another entry's question
+        ("上回打零工老板欠了三天工钱，咋办" after 零工 is about wages): answered as that question."""
+        clear = full.outcome == "answer" and full.entry != entry and not full.also
+        return clear and self._words(rest) >= NEW_QUESTION_WORDS
 
     def _follows(self, entry: str, facet: Facet | None, rest: str, full: Match) -> bool:
         """A message that names no topic is a follow-up when it asks a facet, says nothing beyond
@@ -116,7 +190,11 @@ class Reader:
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
         specific words that are not facet cues (and not the asker's group in a "who" question)."""
-        if full.outcome != "answer" or full.also or context.entry in full.suggestions:
+        if full.outcome != "answer" or full.also:
+            return False
+        if context.entry is not None and facet != "who" and self._whole_new_question(context.entry, full, rest):
+            return True  # a long question another entry answers clearly, the topic far behind
+        if context.entry in full.suggestions:
             return False
         if facet is None and full.score >= WHOLE_QUESTION:
             return True  # "有没有活干": the words of another entry's question, nearly all of them
@@ -153,7 +231,10 @@ class Reader:
             return self._answer(match.entry, facet, match.score, context, also=match.also)
         if match.outcome == "decline":
             return self._decline(match, facet, context)
-        return Reading("suggest", None, facet, match.suggestions, match.score, context)
+        # the likeliest entry becomes the topic a follow-up is read against ("咋补领" after a list of
+        # 交通补贴, 稳岗补贴…); choosing a button replaces it
+        after = Context(match.suggestions[0], None) if match.suggestions else context
+        return Reading("suggest", None, facet, match.suggestions, match.score, after)
 
     @staticmethod
     def _answer(

@@ -26,14 +26,21 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         + _END
         + r"|[问是有干]些?甚",
     ),
+    # strong time cues outrank the amount cues they may carry ("什么时候给钱" asks when, not how much)
+    ("when", r"什么时候|多久|多长时间|多会"),
     (
         "materials",
         r"材料|带什么|要带|带上|拿什么|要拿|证件|证明|证不|证吗|执照|准备|资料|户口本|交什么|照片|复印件|银行卡|存折"
-        r"|一卡通",
+        r"|一卡通|委托书|表格|填什么|写什么",
+    ),
+    (
+        "who",
+        r"谁能|谁可以|什么人|哪些人|每个人|所有人|人人|^(?:那|还有)?(?:我|他|她)?(?:家)?(?:爸|妈|爹|娘|父亲|母亲|哥|姐|弟|妹"
+        r"|媳妇|妻子|老婆|男人|老伴|儿子|女儿|孩子|闺女|家里人|亲戚|邻居|老人)[^\s]{0,2}呢$",
     ),
     (
         "proxy",
-        r"替|代办|代领|代为|委托|帮我办|帮忙办|必须本人|本人必须|本人去|亲自去|亲自办|到场|让[^\s]{0,6}(?:去|帮)|叫[^\s]{0,6}(?:去|帮)|回不来|回不去|人不在"
+        r"替|代办|代领|代为|委托|帮我办|帮忙办|必须本人|本人必须|本人去|亲自去|亲自办|到场|[让叫托][^\s]{0,6}(?:去|帮|代|办|领)|回不来|回不去|人不在"
         r"|驻村帮扶干部|村干部[^\s]{0,4}(?:帮|代|办|行)|(?:妻子|老婆|男人|儿子|女儿|孩子|兄弟|哥|姐|弟|妹|我妈|我爸"
         r"|家里人|亲戚|亲属|朋友|邻居)[^\s]{0,4}(?:行不|行吗|可以|能不能)",
     ),
@@ -47,25 +54,41 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     (
         "when",
         r"什么时候|多久|多长时间|几年|几天|几个月|几回|几次|几点|期限|截止|到期|哪天|几号|周末|周六|周日|星期|开门|关门"
-        r"|到账|上班时间|多会|按月|按年|每月发|每年发|来得及|今年还能|过期|多快|要等|批下来|发下来|节假日",
+        r"|到账|上班时间|多会|按月|按年|每月发|每年发|来得及|今年还能|过期|多快|要等|批下来|发下来|节假日"
+        r"|[干开]够|够[一二两三四五六七八九十半\d]|[满半一二两三四五六七八九十\d]+(?:年|个月)(?:才|就|能|以上|以后|后)"
+        r"|去年的|前年的|以前的还|[发推办报查新](?:一|几)次|每隔|隔多久",
     ),
     (
         "where",
         r"在哪(?!上班|打工|干活|工作)|去哪|哪里|到哪|哪儿|找谁|寻谁|问谁|跟谁说|和谁说|告诉谁"
-        r"|电话多少|电话是多少|地址|联系方式|[哪那]个(?:部门|单位|企业|局)|什么部门|什么单位|去[^\s]{1,4}办(?:吗|不)|有人管|谁管|管这|联系谁|归谁|什么地方|哪个窗口|县里还是|乡里还是|网上|线上|手机上办|找[^\s]{1,5}(?:有用|管用|行不|行吗)",
+        r"|哪(?:办|申请|报|领|交|问|反映|投诉|登记)|寻哪|往哪|是谁"
+        + _END
+        + r"|有电话|电话(?:不|吗|没)"
+        + _END
+        + r"|电话多少|电话是多少|地址|联系方式|[哪那]个(?:部门|单位|企业|局)|什么部门|什么单位|去[^\s]{1,4}办(?:吗|不)"
+        r"|有人管|谁管|管这|管不管|联系谁|归谁|什么地方|哪个窗口|县里还是|乡里还是|网上|线上|手机上"
+        r"|找[^\s]{1,5}(?:有用|管用|行不|行吗)",
     ),
-    ("who", r"谁能|谁可以|什么人|哪些人"),
     (
         "how",
-        r"怎么(?:申请|报名|办理|办|领|弄|报|做|参加|联系|改|搞|整|交|登记)|如何|流程|手续|步骤|报名|发给我|推给我|推送|通知我"
-        r"|什么办法|怎么能|怎么才能|操作|要做什么|需要做什么|申报|办理"
+        r"怎么(?!样|回事|还|没|不|会|这么|那么)(?=[\u4e00-\u9fff])|(?:有|给)什么(?:帮扶|帮助|办法|出路)|安排什么|如何|流程|手续|步骤|报名|发给我|推给我|推送|通知我"
+        r"|什么办法|怎么能|怎么才能|操作|要做什么|需要做什么|申报|办理|联系"
         r"|请假|申请" + _END + r"|怎么" + _END,
     ),
     (
         "who",
         r"给谁|资格|够格|我这情况|我这种|像我这样|要求|门槛|能领|能享受|能用|能申请|够条件|条件|符合|也算|也行|也能|也有|也管|也可以"
         r"|年龄|岁数|多大|限制|能上|能学|能干|能贷款|能安排|有我的份|有没有我|算不算|(?:有|给)(?:补贴|补助|政策|奖励)(?:没|吗|不)"
-        r"|能[^\s]{1,2}(?:不|吗)" + _END,
+        r"|能[^\s]{1,2}(?:不|吗)"
+        + _END
+        + r"|给(?:不|吗)"
+        + _END
+        # lookaheads: the words between may name the topic ("能给安排公益岗不"), so they stay in the residue
+        + r"|[能算](?=[^\s]{1,6}[不吗]"
+        + _END
+        + r")|有(?=[^\s]{1,4}(?:补贴|补助)(?:没|吗|不)"
+        + _END
+        + ")",
     ),
 )
 _COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in _PATTERNS)
@@ -73,11 +96,28 @@ _ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
 
 
 def detect(normalised: str) -> Facet | None:
-    """The facet a normalised question asks about, or None when it names none."""
-    for facet, pattern in _COMPILED:
-        if pattern.search(normalised):
-            return facet
+    """The facet a normalised question asks about, or None when it names none. In a message of several
+    clauses the last clause that asks something decides: "在天津干了两年了 家里是脱贫户 俺能领不" asks who,
+    whatever the story before it says."""
+    for clause in reversed(normalised.split()):
+        for facet, pattern in _COMPILED:
+            if pattern.search(clause):
+                return facet
     return None
+
+
+def after_cue(normalised: str, facet: Facet) -> str:
+    """The text after the first cue of `facet` ("低保户能领交通补贴不" -> "交通补贴不"): what is asked about."""
+    for name, pattern in _COMPILED:
+        found = pattern.search(normalised) if name == facet else None
+        if found is not None:
+            return normalised[found.end() :]
+    return ""
+
+
+def cue_texts(normalised: str, facets: tuple[Facet, ...]) -> list[str]:
+    """The words of `normalised` that are cues of the given facets ("带什么证件" -> ["带什么", "证件"])."""
+    return [m.group(0) for facet, pattern in _COMPILED if facet in facets for m in pattern.finditer(normalised)]
 
 
 def residue(normalised: str) -> str:

@@ -19,8 +19,22 @@ _PERSONAL = re.compile(
     r"(?:身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s?[:：是为]?\s?"
     r"(?<![0-9a-z])(?:[0-9]{17}[0-9x]|[0-9]{15}|1[3-9][0-9]{9}|[0-9]{3,4}-?[0-9]{7,8})(?![0-9])"
 )
-_NAME = re.compile(r"(?:我叫|俺叫|我是|俺是|本人)([\u4e00-\u9fff]{2,3})(?=[,，。 ]|身份证|电话|手机)")
+# Common surnames: "我是张三，…" introduces a name, "我是搬迁户 …" says who is asking (kept: it matters).
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷"
+    "盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
+    "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_NAME = re.compile(
+    rf"(?:我叫|俺叫|我是|俺是|本人)(?:[{SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[,，。 ]|身份证|电话|手机)"
+    r"|(?:我叫|俺叫)[\u4e00-\u9fff]{2,3}(?=[,，。 ]|身份证|电话|手机)"
+)
 _LATIN = re.compile(r"[a-z]+")
+# spoken digits: a run of three or more is a number read out ("一幺三幺" -> 1131, a phone number by voice)
+_SPOKEN = re.compile(r"[零〇一二三四五六七八九幺两]{3,}")
+_DIGIT = str.maketrans("零〇一二三四五六七八九幺两", "0012345678912")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # question words typed in pinyin: not domain terms, but they tell what is asked
 PINYIN_WORDS = {
@@ -32,6 +46,13 @@ PINYIN_WORDS = {
     "zhaoshui": "找谁",
     "shenqing": "申请",
     "nenglingma": "能领吗",
+    "zai": "在",
+    "qu": "去",
+    "nar": "哪儿",
+    "dai": "带",
+    "duojiu": "多久",
+    "shenmeshihou": "什么时候",
+    "zhaoshei": "找谁",
 }
 MIN_HOMOPHONE = 2
 MAX_HOMOPHONE = 4
@@ -51,16 +72,24 @@ def sounds(text: str) -> list[str]:
 class TextFixer:
     """Built once from the domain vocabulary (FAQ terms); `fix` is pure."""
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], spelled: Iterable[str] = ()) -> None:
+        """`vocabulary`: terms for both repairs; `spelled`: terms only typed in pinyin are repaired to
+        (synonym variants such as 场地补贴: as homophone targets, short ones like 莫有 would eat 周末有)."""
         self._t2s = opencc.OpenCC("t2s")
-        terms = sorted({t for t in vocabulary if len(t) >= MIN_HOMOPHONE and all(_CJK.match(c) for c in t)})
+        sound_terms = {t for t in vocabulary}
+        # in the order given: of two terms that sound the same, the first wins (canonical words come first)
+        terms = list(
+            dict.fromkeys(
+                t for t in [*vocabulary, *spelled] if len(t) >= MIN_HOMOPHONE and all(_CJK.match(c) for c in t)
+            )
+        )
         # toneless pinyin of a whole term -> the term (for homophones and full pinyin);
         # pinyin or initials of a term's prefix -> (prefix, rest of term) (for "jt补贴" -> 交通补贴)
         self._sound: dict[tuple[str, ...], str] = {}
         self._prefixes: dict[str, list[tuple[str, str]]] = {}
         for term in terms:
             syllables = tuple(sounds(term))
-            if len(term) <= MAX_HOMOPHONE:
+            if len(term) <= MAX_HOMOPHONE and term in sound_terms:
                 self._sound.setdefault(syllables, term)
             for cut in range(1, len(term) + 1):
                 head = syllables[:cut]
@@ -70,6 +99,11 @@ class TextFixer:
 
     def simplified(self, text: str) -> str:
         return str(self._t2s.convert(text))
+
+    @staticmethod
+    def digits(text: str) -> str:
+        """Runs of three or more spoken digits as digits ("一幺三幺" -> "1131")."""
+        return _SPOKEN.sub(lambda m: m.group(0).translate(_DIGIT), text)
 
     @staticmethod
     def drop_personal(text: str) -> str:

@@ -65,6 +65,33 @@ def test_invalid_briefings_are_named(content: ContentPack, tmp_path: Path) -> No
     assert "briefings/bad.toml" in text and "no-such-entry" in text and "'500'" in text and "phone" in text
 
 
+def test_briefing_claims_need_their_source_clause(content: ContentPack, tmp_path: Path) -> None:
+    """A briefing passes the FAQ's facts check: each sentence's numbers, glossary terms (proxies, offices)
+    and claims of existence must be in the clauses it quotes, and the quotes must be in the source."""
+    (tmp_path / "proxies.toml").write_text(
+        'title = "交通补贴"\n'
+        'text = "在外地的，可以让第一书记代办。每个乡镇都有就业服务站。每人每天15元。"\n'
+        'faq = ["transport-subsidy"]\n'
+        'basis = ["由本人亲属、乡村干部、驻村帮扶干部代为申请办理", "县里每人补1000元"]\n'
+        '[source]\ndocument = "五人社函〔2023〕24号"\nsection = "二.(一)"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "unquoted.toml").write_text(
+        'title = "培训"\ntext = "培训有生活补贴。"\nfaq = ["training-allowance"]\n'
+        '[source]\ndocument = "五人社函〔2023〕24号"\nsection = "四"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as err:
+        load_briefings_from(tmp_path, content)
+    problems = err.value.problems
+    text = "\n".join(problems)
+    assert "mentions '第一书记'" in text  # the notice's proxies are 亲属、乡村干部、驻村帮扶干部
+    assert "claims '都有'" in text  # the notice orders stations set up; it does not say they exist
+    assert "states '15'" in text  # 15 is in the notice, but not in the clauses this briefing quotes
+    assert "'县里每人补1000元' is not in the source" in text
+    assert any(p.startswith("briefings/unquoted.toml") and "basis must list" in p for p in problems)
+
+
 async def test_campaign_reach_confirmation_and_follow_up(
     rsvc: Services, rdisp: Dispatcher[Services], tmp_path: Path
 ) -> None:

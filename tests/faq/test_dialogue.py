@@ -130,3 +130,58 @@ async def test_asking_for_the_bureau_phone_gets_no_invented_number(chat: Chat) -
         assert not any(ch.isdigit() for ch in reply.text.split("依据")[0]), text
     [jobs] = await chat.say("有没有活干")
     assert jobs.text.startswith("【招聘和零工信息】")
+
+
+async def test_an_aside_in_the_middle_of_a_topic_does_not_capture_what_follows(chat: Chat) -> None:
+    await chat.say("老板拖着工钱不给咋办")
+    [aside] = await chat.say("对了，失业保险咋领")
+    assert "答不了" in aside.text or "不归" in aside.text or "社会保险" in aside.text
+    [back] = await chat.say("拖的那些钱多久能要回来")  # reads like the wage topic, not like the aside
+    assert back.text.startswith("【被欠工资")
+
+
+async def test_a_family_member_alone_asks_who_qualifies(chat: Chat) -> None:
+    await chat.say("交通补贴咋领")
+    [reply] = await chat.say("那我爸呢")
+    assert reply.text.startswith("【一次性交通补贴 · 谁能享受】")
+
+
+async def test_after_an_out_of_scope_question_a_question_the_faq_knows_is_read_on_its_own(chat: Chat) -> None:
+    await chat.say("养老保险一年交多少")
+    [reply] = await chat.say("那出去打工有补贴没")
+    about_transport = reply.text.startswith("【一次性交通补贴") or "一次性交通补贴" in [b.label for b in reply.buttons]
+    assert "养老" not in reply.text and about_transport
+
+
+async def test_a_follow_up_moves_to_a_related_entry_it_reads_clearly_more_like(chat: Chat) -> None:
+    await chat.say("想学个手艺，县里有培训没")
+    [reply] = await chat.say("一天给几块")  # money for the trainee: the training allowance, not the course
+    assert "每人每天15元" in reply.text and reply.text.startswith("【培训生活补贴")
+
+
+async def test_after_suggestions_a_follow_up_is_read_against_the_likeliest(chat: Chat) -> None:
+    [which] = await chat.say("打工的人有补贴没")
+    assert which.text.startswith("您问的是") and len(which.buttons) > 2  # a list, no answer
+    [reply] = await chat.say("咋领")
+    assert reply.text.startswith(f"【{which.buttons[0].label} · 怎么办】")
+
+
+async def test_an_faq_keyword_inside_another_offices_question_does_not_switch_the_topic(chat: Chat) -> None:
+    await chat.say("创业补贴给多少")
+    [reply] = await chat.say("娃的助学贷款到期了咋还")  # 贷款 names 创业担保贷款, but this is not that
+    assert "房贷/车贷等非创业贷款" in reply.text and "答不了" in reply.text
+
+
+async def test_a_generic_follow_up_stays_on_the_topic(chat: Chat) -> None:
+    """Follow-ups made of facet words and a lone verb stay on the topic, even where a related entry's
+    questions happen to share the verb ("弄", "联系")."""
+    await chat.say("交通补贴是啥")
+    for text in ("那我去哪弄", "隔几天发一次", "咋联系"):
+        [reply] = await chat.say(text)
+        assert reply.text.startswith("【一次性交通补贴"), text
+
+
+async def test_a_long_new_question_in_the_middle_of_a_topic_is_read_on_its_own(chat: Chat) -> None:
+    await chat.say("有没有零工活")
+    [reply] = await chat.say("前些天打零工 老板扣了俺两天工钱不给 咋办")  # 零工 in passing: a wage question
+    assert reply.text.startswith("【被欠工资")

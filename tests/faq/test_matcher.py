@@ -72,3 +72,37 @@ def test_bad_input_never_raises(matcher: FaqMatcher, question: str) -> None:
 def test_exact_paraphrase_is_answered_with_full_confidence(matcher: FaqMatcher) -> None:
     entry = matcher.match("委托代办需要谁来办")
     assert entry.outcome == "answer"
+
+
+def test_the_askers_status_does_not_make_a_question_out_of_scope(matcher: FaqMatcher) -> None:
+    """ "残疾人能领稳岗补贴吗" asks who qualifies for an in-scope subsidy; "低保咋申请" stays another office's."""
+    match = matcher.match("残疾人能领稳岗补贴吗")
+    assert match.outcome == "answer" and match.entry == "job-retention-subsidy"
+    assert matcher.match("低保咋申请").outcome == "decline"
+    assert matcher.match("房租太贵了 能申请住房补贴不").outcome == "decline"  # the thing asked for is housing
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("创业补贴有没有截止日期", "startup-subsidy"),  # the facet cue words are not the topic
+        ("交通补贴要带户口本不", "transport-subsidy"),
+        ("公岗带什么材料", "public-welfare-job"),
+    ],
+)
+def test_facet_cues_do_not_count_against_the_topic(matcher: FaqMatcher, question: str, entry: str) -> None:
+    match = matcher.match(question)
+    assert match.outcome == "answer" and match.entry == entry
+
+
+def test_pinyin_spells_synonym_variants_but_they_never_replace_similar_sounds(matcher: FaqMatcher) -> None:
+    assert matcher.analyzer.normalise("changdi补贴") == "场地租赁补贴"  # 场地补贴, a variant, spelled in pinyin
+    assert "周末" in matcher.analyzer.normalise("零工驿站周末有人不")  # 末有 is not 莫有 (没有)
+
+
+def test_an_out_of_scope_topic_close_behind_is_not_answered_over(matcher: FaqMatcher) -> None:
+    """Between answer and suggest the best is answered only when no other office's topic is close behind;
+    a question sharing one word with a single entry is declined, not answered."""
+    assert matcher.match("搬迁小区的房子漏水了找谁").outcome != "answer"  # 住房 is close behind 搬迁
+    match = matcher.match("贴息的蘑菇炖鸡")  # one document shares one word
+    assert match.outcome == "decline"

@@ -36,6 +36,13 @@ def test_repairs_are_visible_in_the_normalised_text(matcher: FaqMatcher) -> None
     assert analyzer.normalise("哪个部门") == "哪个部门"  # function words are never "repaired"
 
 
+def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert "刘" not in analyzer.normalise("我是刘二 电话13912345678 交通补贴咋领")
+    assert "监测户" in analyzer.normalise("俺是监测户 能领不")  # who asks matters to the answer
+    assert "易地搬迁" in analyzer.normalise("我是易地搬迁户，有啥帮扶")
+
+
 @pytest.mark.parametrize(
     ("question", "facet"),
     [
@@ -47,18 +54,47 @@ def test_repairs_are_visible_in_the_normalised_text(matcher: FaqMatcher) -> None
         ("叫我兄弟去办行不", "proxy"),
         ("是干啥的", "what"),
         ("咋申请", "how"),
+        # classes of phrasing beyond the first set: "哪+verb", pinyin question words, durations, "能…不"
+        ("到哪领", "where"),
+        ("zai哪报名", "where"),
+        ("办事处是谁", "where"),
+        ("有电话没", "where"),
+        ("干够两年才行吗", "when"),
+        ("满三个月才能申请吗", "when"),
+        ("啥时候给钱", "when"),
+        ("咋查进度", "how"),
+        ("能给安排个活不", "who"),
+        ("这个也算贫困户不", "who"),
+        ("要填表格吗", "materials"),
+        ("我人在外地能让家里人办不", "proxy"),
+        ("手机上能申请吗", "where"),
+        ("我在外面干了三年了 老家是监测户 能领不", "who"),  # the last clause that asks decides
     ],
 )
 def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
 
 
-@pytest.mark.parametrize("text", ["你好", "在吗", "谢谢", "好的谢谢啦👍", "😂", "你是机器人吗", "再见", "晓得了，谢谢"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你好",
+        "在吗",
+        "谢谢",
+        "好的谢谢啦👍",
+        "😂",
+        "你是机器人吗",
+        "再见",
+        "晓得了，谢谢",
+        "您好，请问",
+        "好，我去打听打听",
+    ],
+)
 def test_small_talk(matcher: FaqMatcher, text: str) -> None:
     assert small_talk(matcher.analyzer.normalise(text), text) is not None
 
 
-@pytest.mark.parametrize("text", ["好的谢谢，那稳岗补贴呢", "你好，交通补贴咋领", "对了，明天下雨不"])
+@pytest.mark.parametrize("text", ["好的谢谢，那稳岗补贴呢", "你好，交通补贴咋领", "对了，明天下雨不", "请问公岗咋申请"])
 def test_a_question_after_a_greeting_is_not_small_talk(matcher: FaqMatcher, text: str) -> None:
     assert small_talk(matcher.analyzer.normalise(text), text) is None
 
@@ -80,3 +116,9 @@ def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
 def test_whole_questions_typed_in_pinyin(matcher: FaqMatcher) -> None:
     assert matcher.analyzer.normalise("jiaotong butie zenme shenqing") == "交通补贴怎么申请"
     assert matcher.match("qianxin 找谁").entry == "wage-arrears"
+
+
+def test_spoken_digits_are_read_as_digits(matcher: FaqMatcher) -> None:
+    assert matcher.analyzer.normalise("幺幺三一是啥") == "1131是什么"
+    assert "138" not in matcher.analyzer.normalise("电话幺三八零零一二三四五六 交通补贴咋领")  # then masked
+    assert matcher.analyzer.normalise("三个月") == "三个月"  # a number word in a sentence stays
