@@ -1,20 +1,18 @@
-"""1131 (completion among those who want work, per township and village, each person's 1/1/3/1 and offline
-services recorded from the list) and 电话回访 (the notice's 10% sample per township)."""
+"""1131: completion among those who want work, per township and village, each person's 1/1/3/1 and offline
+services recorded from the list, and its export. (电话回访 is bot/admin/views_callbacks.py.)"""
 
 from __future__ import annotations
 
 import io
 import re
 import uuid
-from datetime import UTC, datetime
 
 from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import completion_rows, total_completion
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, require, signed_in
-from bot.reports.exports import export_roster, export_sample
-from bot.reports.service import callback_sample
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, signed_in
+from bot.reports.exports import export_roster
 from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
 from bot.roster.visibility import Viewer
 from storage.ledger import EventKind
@@ -30,7 +28,8 @@ KINDS: dict[str, EventKind] = {
 SHOWN_PEOPLE = 300
 
 
-def _scope(request: web.Request) -> Scope:
+def asked_scope(request: web.Request) -> Scope:
+    """The township/village the URL asks for, inside the user's scope (else 403: URL tampering)."""
     own = scope_of(signed_in(request).staff)
     wanted = narrow(own, request.query.get("township", "")[:40], request.query.get("village", "")[:40])
     if wanted is None:
@@ -42,7 +41,7 @@ def _scope(request: web.Request) -> Scope:
 async def p1131(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
-    scope = _scope(request)
+    scope = asked_scope(request)
     rows = await completion_rows(figures(request), scope, request.app[CACHE], list(svc.content.townships))
     people = []
     if scope.village is not None:  # one village: every person with their counts
@@ -100,35 +99,9 @@ def xlsx(body: bytes, name: str) -> web.Response:
 async def export_1131(request: web.Request) -> web.Response:
     """The roster with each person's 1131 counts, for the scope shown (phones masked)."""
     svc = request.app[SERVICES]
-    scope = _scope(request)
+    scope = asked_scope(request)
     out = io.BytesIO()
     await export_roster(svc.db, svc.content, Viewer.of(signed_in(request).staff, scope=scope), out, fmt="xlsx")
     body = out.getvalue()
     await audit(request, "p1131.export", f"{scope.township_id or ''} {scope.village or ''}")
     return xlsx(body, "1131.xlsx")
-
-
-@routes.get("/callbacks/export.xlsx")
-async def export_callbacks(request: web.Request) -> web.Response:
-    """The callback sheet of one sample, with blank columns for the answers."""
-    signed = require(request, ("bureau", "station"))
-    svc = request.app[SERVICES]
-    seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
-    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
-    out = io.BytesIO()
-    await export_sample(chosen, svc.content, Viewer.of(signed.staff), out, fmt="xlsx")
-    body = out.getvalue()
-    await audit(request, "callbacks.export", f"seed {seed} {len(chosen)}")
-    return xlsx(body, "callbacks.xlsx")
-
-
-@routes.get("/callbacks")
-async def callbacks(request: web.Request) -> web.Response:
-    signed = require(request, ("bureau", "station"))
-    svc = request.app[SERVICES]
-    seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
-    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
-    names = {t.id: t.name for t in svc.content.townships.values()}
-    rows = [(p, phone_for(signed.staff, p)) for p in chosen[:SHOWN_PEOPLE]]
-    await audit(request, "callbacks.sample", f"seed {seed} {len(chosen)}")
-    return page(request, "callbacks.html", rows=rows, count=len(chosen), seed=seed, names=names)
