@@ -45,27 +45,31 @@ async def test_a_question_taken_in_one_session_shows_as_taken_in_another(tmp_pat
 
 
 async def test_release_by_the_holder_or_the_bureau_and_refusals(tmp_path: Path) -> None:
-    async with running_site(tmp_path) as site, site.client() as boss, site.client() as station:
-        async with site.client() as liaison:
-            qid = await site.services.questions.open("k2", "稳岗补贴谁能领", "test", "a", "a")
-            await site.login(boss, "boss")
-            await site.login(station, "zhan")
-            await site.login(liaison, "cun")
-            html = await (await station.get("/admin/questions")).text()
-            assert (await station.post(f"/admin/questions/{qid}/take", data={})).status == 403  # no CSRF token
-            assert (await station.post(f"/admin/questions/{qid}/take", data={"csrf": "forged"})).status == 403
-            assert (await site.services.questions.get(qid)).handler is None  # type: ignore[union-attr]
-            mine = await (await liaison.get("/admin/questions")).text()
-            assert "我来处理" not in mine  # a liaison reads, the station and the bureau answer
-            assert (await liaison.post(f"/admin/questions/{qid}/take", data={"csrf": csrf_of(mine)})).status == 403
-            await station.post(f"/admin/questions/{qid}/take", data={"csrf": csrf_of(html)})
-            await station.post(f"/admin/questions/{qid}/release", data={"csrf": csrf_of(html)})
-            assert "等人工答复" in await (await boss.get("/admin/questions")).text()
-            await station.post(f"/admin/questions/{qid}/take", data={"csrf": csrf_of(html)})
-            seen = await (await boss.get("/admin/questions")).text()
-            assert "收回（孙家坪站李站长）" in seen
-            await boss.post(f"/admin/questions/{qid}/release", data={"csrf": csrf_of(seen)})
-            row = await site.services.questions.get(qid)
-            assert row is not None and row.handler is None
-            missing = await boss.post("/admin/questions/999/take", data={"csrf": csrf_of(seen)})
-            assert missing.status == 400 and "没有编号 999" in await missing.text()
+    async with (
+        running_site(tmp_path) as site,
+        site.client() as boss,
+        site.client() as station,
+        site.client() as liaison,
+    ):
+        qid = await site.services.questions.open("k2", "稳岗补贴谁能领", "test", "a", "a")
+        await site.login(boss, "boss")
+        await site.login(station, "zhan")
+        await site.login(liaison, "cun")
+        html = await (await station.get("/admin/questions")).text()
+        assert (await station.post(f"/admin/questions/{qid}/take", data={})).status == 403  # no CSRF token
+        assert (await station.post(f"/admin/questions/{qid}/take", data={"csrf": "forged"})).status == 403
+        assert (await site.services.questions.get(qid)).handler is None  # type: ignore[union-attr]
+        mine = await (await liaison.get("/admin/questions")).text()
+        assert "我来处理" not in mine  # a liaison reads, the station and the bureau answer
+        assert (await liaison.post(f"/admin/questions/{qid}/take", data={"csrf": csrf_of(mine)})).status == 403
+        await station.post(f"/admin/questions/{qid}/take", data={"csrf": csrf_of(html)})
+        await station.post(f"/admin/questions/{qid}/release", data={"csrf": csrf_of(html)})
+        assert "等人工答复" in await (await boss.get("/admin/questions")).text()
+        await station.post(f"/admin/questions/{qid}/take", data={"csrf": csrf_of(html)})
+        seen = await (await boss.get("/admin/questions")).text()
+        assert "收回（孙家坪站李站长）" in seen
+        await boss.post(f"/admin/questions/{qid}/release", data={"csrf": csrf_of(seen)})
+        row = await site.services.questions.get(qid)
+        assert row is not None and row.handler is None
+        missing = await boss.post("/admin/questions/999/take", data={"csrf": csrf_of(seen)})
+        assert missing.status == 400 and "没有编号 999" in await missing.text()
