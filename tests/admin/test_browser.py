@@ -150,7 +150,7 @@ async def test_bureau_station_and_liaison_do_their_work(browser: Browser, shots:
 
         await boss.goto("/admin/questions")
         await boss.fill("#q1 textarea", "公益岗位补贴标准以县人社局公布的为准，请找本村就业服务联络员报名。")
-        await boss.click("#q1 button")
+        await boss.click("#q1 >> text=答复并转告提问的人")
         await boss.wait_for_selector("text=机器人会转告 3 位")
         await boss.goto("/admin/accounts")
         await boss.screenshot(path=str(shots / "07-accounts.png"), full_page=True)
