@@ -208,13 +208,16 @@ async def test_station_enters_a_callback_and_takes_a_question_seen_by_the_bureau
             await station.check(f"input[name={field}][value='1']")
         await station.check("input[name=satisfaction][value='满意']")
         await station.fill("input[name=note]", "在县城物业上班")
-        await station.screenshot(path=str(shots / "13-callback-form.png"), full_page=True)
         await station.click("text=保存回访结果")
         await station.wait_for_selector("text=已保存")
         assert await station.inner_text("table.tally tfoot td:nth-child(3)") == "1"
         assert "100.0%" in await station.inner_text("table.tally tfoot")
         assert "满意" in await station.inner_text("table.people td.result")
         await station.screenshot(path=str(shots / "12-callbacks.png"), full_page=True)
+        await station.click("table.people >> text=修改")  # the saved result, to edit
+        await station.wait_for_selector("text=上次由 孙家坪站李站长")
+        assert await station.is_checked("input[name=satisfaction][value='满意']")
+        await station.screenshot(path=str(shots / "13-callback-form.png"), full_page=True)
         row = await site.db.fetchone("SELECT recorded_by, satisfaction FROM callback_results")
         assert row is not None and tuple(row) == ("web:zhan", "满意")
 
