@@ -42,6 +42,7 @@ async def callbacks(request: web.Request) -> web.Response:
     results = await svc.callbacks.results(seed, scope)
     rows = [(p, phone_for(signed.staff, p), results.get(p.person_id)) for p in chosen[:SHOWN_PEOPLE]]
     query = {"seed": seed, "township": scope.township_id or "", "village": scope.village or ""}
+    await audit(request, "callbacks.sample", f"seed {seed} {len(chosen)}")  # names and phones were shown
     return page(
         request,
         "callbacks.html",
