@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from bot.admin.app import page
-from bot.admin.security import SERVICES, Forbidden, audit, signed_in
-from bot.admin.views_people import SHOWN_PEOPLE, asked_scope, xlsx
+from bot.admin.security import SERVICES, Forbidden, audit, page_scope, signed_in
+from bot.admin.views_people import SHOWN_PEOPLE, xlsx
 from bot.reports.phone_callbacks import QUESTIONS, CallbackError, read_answers, this_month, typed_answers
 from bot.roster.access import phone_for, scope_of
 from bot.roster.visibility import Viewer
@@ -37,7 +37,7 @@ async def callbacks(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     seed = seed_of(request.query)
-    scope = asked_scope(request)
+    scope = page_scope(request)
     chosen = await svc.callbacks.sample(seed, scope)
     results = await svc.callbacks.results(seed, scope)
     rows = [(p, phone_for(signed.staff, p), results.get(p.person_id)) for p in chosen[:SHOWN_PEOPLE]]
@@ -63,7 +63,7 @@ async def export_callbacks(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     seed = seed_of(request.query)
-    scope = asked_scope(request)
+    scope = page_scope(request)
     out = io.BytesIO()
     written = await svc.callbacks.export(seed, Viewer.of(signed.staff, scope=scope), out)
     await audit(request, "callbacks.export", f"seed {seed} {written}")
@@ -76,7 +76,7 @@ async def sampled_person(request: web.Request, seed: str) -> Person:
     person = await svc.roster.person(request.match_info["person"])
     if person is None:
         raise web.HTTPNotFound(text="没有这个人。")
-    if not scope_of(signed_in(request).staff).covers(person.township_id, person.village):
+    if not scope_of(signed_in(request).staff, svc.content).covers(person.township_id, person.village):
         raise Forbidden("这个人不在您负责的范围里。")
     if not await svc.callbacks.in_sample(seed, person):
         raise web.HTTPNotFound(text="这个人不在本批回访名单里。")
@@ -125,7 +125,7 @@ async def record_callback(request: web.Request) -> web.StreamResponse:
     except CallbackError as exc:
         return await form_page(request, person, seed, typed_answers(form), str(exc))
     staff = signed.staff
-    saved = await svc.callbacks.record(seed, scope_of(staff), person, answers, signed.actor, staff.name)
+    saved = await svc.callbacks.record(seed, scope_of(staff, svc.content), person, answers, signed.actor, staff.name)
     if saved is None:  # checked above; the service checks again (one rule for every caller)
         raise Forbidden("这个人不在您负责的范围里。")
     summary = "reached" if answers.reached else "not reached"

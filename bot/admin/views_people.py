@@ -10,10 +10,11 @@ import uuid
 from aiohttp import web
 
 from bot.admin.app import page
-from bot.admin.overview import completion_rows, total_completion
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, signed_in
+from bot.admin.overview import area_rows, completion_rows, total_completion
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, page_scope, signed_in
 from bot.reports.exports import export_roster
-from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
+from bot.reports.service import scope_name
+from bot.roster.access import KIND_NAMES, phone_for, record_offline, scope_of
 from bot.roster.visibility import Viewer
 from storage.ledger import EventKind
 from storage.roster import Scope
@@ -28,26 +29,21 @@ KINDS: dict[str, EventKind] = {
 SHOWN_PEOPLE = 300
 
 
-def asked_scope(request: web.Request) -> Scope:
-    """The township/village the URL asks for, inside the user's scope (else 403: URL tampering)."""
-    own = scope_of(signed_in(request).staff)
-    wanted = narrow(own, request.query.get("township", "")[:40], request.query.get("village", "")[:40])
-    if wanted is None:
-        raise Forbidden("这个乡镇或村不在您负责的范围里。")
-    return wanted
+def _scope(request: web.Request) -> Scope:
+    return page_scope(request)
 
 
 @routes.get("/p1131")
 async def p1131(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
-    scope = asked_scope(request)
+    scope = _scope(request)
     rows = await completion_rows(figures(request), scope, request.app[CACHE], list(svc.content.townships))
+    rows, names, key = area_rows(svc.content, scope, rows)
     people = []
     if scope.village is not None:  # one village: every person with their counts
         statuses = await svc.reports.statuses(scope)
         people = [(p, s, phone_for(signed.staff, p)) for p, s in statuses[:SHOWN_PEOPLE]]
-    names = {t.id: t.name for t in svc.content.townships.values()}
     return page(
         request,
         "p1131.html",
@@ -55,6 +51,8 @@ async def p1131(request: web.Request) -> web.Response:
         total=total_completion(rows),
         scope=scope,
         names=names,
+        key=key,
+        area=scope_name(scope, svc.content),
         people=people,
         kinds=KIND_NAMES,
         form_id=uuid.uuid4().hex,  # with the row: each record form's idempotency key
@@ -79,7 +77,7 @@ async def record(request: web.Request) -> web.StreamResponse:
     key = str(form.get("request", ""))
     key = key if _REQUEST_KEY.fullmatch(key) else uuid.uuid4().hex
     ref = f"offline:web:{key}:{note}" if note else f"offline:web:{key}"
-    added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, ref)
+    added = await record_offline(svc.ledger, scope_of(signed.staff, svc.content), signed.actor, person, kind, ref)
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
     request.app[CACHE].expire(lambda key: key[0] == "1131")  # the counts catch up in the background
@@ -99,7 +97,7 @@ def xlsx(body: bytes, name: str) -> web.Response:
 async def export_1131(request: web.Request) -> web.Response:
     """The roster with each person's 1131 counts, for the scope shown (phones masked)."""
     svc = request.app[SERVICES]
-    scope = asked_scope(request)
+    scope = _scope(request)
     out = io.BytesIO()
     await export_roster(svc.db, svc.content, Viewer.of(signed_in(request).staff, scope=scope), out, fmt="xlsx")
     body = out.getvalue()

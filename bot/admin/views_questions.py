@@ -18,8 +18,7 @@ OUTCOMES = {"answer": "机器人答了", "suggest": "机器人给了几个选项
 def handler_of(request: web.Request) -> Handler:
     signed = require(request, ANSWERING)
     staff = signed.staff
-    townships = request.app[SERVICES].content.townships
-    return Handler(signed.actor, staff.name, staff.role, unit_of(staff.role, staff.township_id, townships))
+    return Handler(signed.actor, staff.name, staff.role, unit_of(staff, request.app[SERVICES].content))
 
 
 async def render(request: web.Request, error: str = "", draft: tuple[int, str] = (0, "")) -> web.Response:

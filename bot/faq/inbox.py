@@ -8,13 +8,13 @@ Only the one who took a question may answer it while it is taken; they or the bu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.content import ContentPack, Township
+from bot.content import ContentPack
 from bot.faq.relay import relay_answer
 from bot.faq.staff import staff_answer_problems
 from bot.outbox.sender import Outbox
+from storage.directory import Staff
 from storage.questions import OpenQuestion, QuestionStore
 
 MAX_ANSWER = 1000
@@ -34,13 +34,17 @@ class Handler:
     unit: str  # shown to the askers with the answer (县人社局, 孙家坪乡就业服务站)
 
 
-def unit_of(role: str, township_id: str | None, townships: Mapping[str, Township]) -> str:
-    township = townships.get(township_id or "")
-    if role == "station" and township is not None:
+def unit_of(staff: Staff, content: ContentPack) -> str:
+    """The unit askers see with a staff answer: the station, the county bureau (or the prefecture's)."""
+    township = content.townships.get(staff.township_id or "")
+    if staff.role == "station" and township is not None:
         return f"{township.name}就业服务站"
-    if role == "liaison" and township is not None:
+    if staff.role == "liaison" and township is not None:
         return f"{township.name}就业服务联络员"
-    return "县人社局"
+    county = content.county_name(staff.county_id) if staff.county_id else None
+    if county:
+        return f"{county}人社局"
+    return "市人社局" if content.multi else "县人社局"
 
 
 def state_of(q: OpenQuestion) -> str:

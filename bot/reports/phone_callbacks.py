@@ -9,7 +9,7 @@ only for a person in the sample and inside the staff member's scope (the scope r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
@@ -137,7 +137,8 @@ class PhoneCallbacks:
 
     async def sample(self, seed: str, scope: Scope, category: str = "脱贫户") -> list[Person]:
         """The sampled people inside the scope: each township's sample (never a village's own)."""
-        chosen = await callback_sample(self.db, seed, Scope(scope.township_id), category)
+        whole = replace(scope, village=None)  # a liaison's village: the part of its township's sample
+        chosen = await callback_sample(self.db, seed, whole, category)
         return [p for p in chosen if scope.covers(p.township_id, p.village)]
 
     async def in_sample(self, seed: str, person: Person) -> bool:
