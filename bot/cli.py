@@ -14,7 +14,6 @@ from bot.admin import cli as web_cli
 from bot.cli_parser import ChineseParser
 from bot.config import Config, ConfigError, load_config
 from bot.content import ContentError, load_content
-from bot.faq.staff import staff_answer_problems
 from bot.logs import setup_logging
 from bot.postings import cli as postings_cli
 from bot.roster import cli as roster_cli
@@ -51,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     answer.add_argument("id", type=int, help="问题编号")
     answer.add_argument("text", help="答复内容")
     answer.add_argument("--by", default="县人社局", help="答复人（和答复一起显示给提问的人）")
+    take = qsub.add_parser("take", help="接手一个问题（工作台上显示“某某 处理中”）")
+    take.add_argument("id", type=int, help="问题编号")
+    take.add_argument("--by", required=True, help="处理人姓名")
+    release = qsub.add_parser("release", help="放回一个问题（改回“等人工答复”）")
+    release.add_argument("id", type=int, help="问题编号")
     sub.add_parser("config", help="显示生效的配置（密钥隐藏）")
     roster_cli.add_parsers(sub)  # staff, roster, briefing, report
     postings_cli.add_parsers(sub)  # postings list|progress|send|withdraw
@@ -215,29 +219,31 @@ def _questions_from(arguments: list[str]) -> Iterator[str]:
 
 async def _questions(config: Config, args: argparse.Namespace) -> int:
     from bot.clock import local_time
-    from bot.faq.relay import relay_answer
+    from bot.faq.inbox import Handler, InboxError, state_of
     from bot.services import services_for
 
     async with services_for(config) as svc:
-        store = svc.questions
-        if args.action == "answer":
-            if not args.text.strip():
-                print("答复不能为空", file=sys.stderr)
-                return EXIT_USAGE
-            refused = staff_answer_problems(svc.content, args.text)
-            if refused:
-                print(refused, file=sys.stderr)
-                return 1
-            answered = await store.answer(args.id, args.text.strip(), args.by)
-            if answered is None:
-                print(f"没有编号 {args.id} 的问题", file=sys.stderr)
-                return 1
-            queued = await relay_answer(store, svc.outbox, answered.id)
-            print(f"已答复 #{answered.id}（{answered.ask_count} 人次问过），{queued} 人会收到机器人转告。")
-            return 0
-        rows = await store.list_open(limit=args.limit, include_answered=args.all)
-        print("编号\t次数\t最近提问(北京时间)\t问题\t状态" if rows else "没有待答复的问题。")
+        inbox = svc.inbox
+        by = getattr(args, "by", "") or "县人社局"
+        who = Handler(f"cli:{by}", by, "bureau", by)  # the server's operator acts for the bureau
+        try:
+            if args.action == "answer":
+                done = await inbox.answer(args.id, args.text, who)
+                asked = done.question.ask_count
+                print(f"已答复 #{done.question.id}（{asked} 人次问过），{done.relayed} 人会收到机器人转告。")
+                return 0
+            if args.action == "take":
+                print(f"#{(await inbox.take(args.id, who)).id}：{by} 处理中")
+                return 0
+            if args.action == "release":
+                print(f"#{(await inbox.release(args.id, who)).id}：等人工答复")
+                return 0
+        except InboxError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        rows = await inbox.list(limit=args.limit, include_answered=args.all)
+        print("编号\t次数\t最近提问(北京时间)\t问题\t谁在处理\t答复" if rows else "没有待答复的问题。")
         for q in rows:
-            status = f"已答复：{q.answer}" if q.answer else "待答复"
-            print(f"#{q.id}\t{q.ask_count}次\t{local_time(q.last_asked_at)}\t{q.question}\t{status}")
+            when = local_time(q.last_asked_at)
+            print(f"#{q.id}\t{q.ask_count}次\t{when}\t{q.question}\t{state_of(q)}\t{q.answer or ''}")
         return 0

@@ -19,10 +19,12 @@ from bot.briefings.send import install as install_briefings
 from bot.config import Config
 from bot.content import ContentPack, load_content
 from bot.faq.analyzer import Analyzer
+from bot.faq.inbox import QuestionInbox
 from bot.faq.matcher import FaqMatcher
 from bot.outbox.sender import Outbox
 from bot.postings.service import PostingService
 from bot.recipients import RecipientRules
+from bot.reports.phone_callbacks import PhoneCallbacks
 from bot.roster.binding import Binder
 from storage import ConversationStore, Database, DirectoryStore, QuestionStore, ServiceLedger
 from storage.accounts import AccountStore
@@ -62,6 +64,16 @@ class Services:
             return self.content
         person = await self.roster.bound_person(channel, user_id)
         return self.content.in_county(self.content.county_of(person.township_id if person else None))
+
+    @cached_property
+    def inbox(self) -> QuestionInbox:
+        """The open-questions inbox: who handles each question, taking, releasing, answering (pages and CLI)."""
+        return QuestionInbox(self.questions, self.outbox, self.content)
+
+    @cached_property
+    def callbacks(self) -> PhoneCallbacks:
+        """电话回访: the sample, each call's result, the tally per township (pages and CLI)."""
+        return PhoneCallbacks(self.db, self.content)
 
     @cached_property
     def accounts(self) -> Accounts:

@@ -21,6 +21,11 @@ class OpenQuestion:
     first_asked_at: str
     last_asked_at: str
     answer: str | None
+    answered_by: str | None = None  # the name the askers were shown (a unit: 县人社局, …)
+    answerer: str | None = None  # the staff member who answered
+    handler: str | None = None  # the audit name of the staff member who took it
+    handler_name: str | None = None
+    taken_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,12 @@ class PendingRelay:
     answer: str
     answered_by: str = ""
     answered_at: str = ""
+
+
+_QUESTION = (
+    "id, question, ask_count, first_asked_at, last_asked_at, answer, answered_by, answerer, handler, "
+    "handler_name, taken_at"
+)
 
 
 class QuestionStore:
@@ -116,24 +127,45 @@ class QuestionStore:
     async def list_open(self, limit: int = 50, include_answered: bool = False) -> list[OpenQuestion]:
         where = "" if include_answered else "WHERE answer IS NULL"
         rows = await self.db.fetchall(
-            f"SELECT id, question, ask_count, first_asked_at, last_asked_at, answer FROM open_questions {where} "
-            "ORDER BY ask_count DESC, last_asked_at DESC LIMIT ?",
+            f"SELECT {_QUESTION} FROM open_questions {where} ORDER BY ask_count DESC, last_asked_at DESC LIMIT ?",
             (limit,),
         )
         return [OpenQuestion(*row) for row in rows]
 
-    async def answer(self, question_id: int, answer: str, answered_by: str) -> OpenQuestion | None:
-        """Store staff's answer; the askers get it relayed. None when there is no such question."""
+    async def answer(
+        self, question_id: int, answer: str, answered_by: str, answerer: str = "", actor: str | None = None
+    ) -> OpenQuestion | None:
+        """Store staff's answer (answered_by is shown to the askers, answerer to colleagues); the askers get it
+        relayed. None when there is no such question, or (`actor` given) someone else has taken it."""
+        taken = "" if actor is None else " AND (handler IS NULL OR handler = ?)"
         async with self.db.transaction() as tx:
             row = await tx.fetchone(
-                "UPDATE open_questions SET answer = ?, answered_at = ?, answered_by = ? WHERE id = ? "
-                "RETURNING id, question, ask_count, first_asked_at, last_asked_at, answer",
-                (answer, utc_now(), answered_by, question_id),
+                "UPDATE open_questions SET answer = ?, answered_at = ?, answered_by = ?, answerer = ?, "
+                f"handler = NULL, handler_name = NULL, taken_at = NULL WHERE id = ?{taken} RETURNING {_QUESTION}",
+                (answer, utc_now(), answered_by, answerer or answered_by, question_id, *([actor] if actor else [])),
             )
             if row is None:
                 return None
             await tx.execute("UPDATE open_question_askers SET relayed_at = NULL WHERE question_id = ?", (question_id,))
         return OpenQuestion(*row)
+
+    async def take(self, question_id: int, actor: str, name: str) -> OpenQuestion | None:
+        """Mark an unanswered question as handled by `actor`; None when it is answered or someone else has it."""
+        row = await self.db.fetchone(
+            "UPDATE open_questions SET handler = ?, handler_name = ?, taken_at = ? WHERE id = ? AND answer IS NULL "
+            f"AND (handler IS NULL OR handler = ?) RETURNING {_QUESTION}",
+            (actor, name, utc_now(), question_id, actor),
+        )
+        return OpenQuestion(*row) if row else None
+
+    async def release(self, question_id: int, actor: str) -> OpenQuestion | None:
+        """Give back a question `actor` holds; None when they do not hold it."""
+        row = await self.db.fetchone(
+            "UPDATE open_questions SET handler = NULL, handler_name = NULL, taken_at = NULL "
+            f"WHERE id = ? AND handler = ? RETURNING {_QUESTION}",
+            (question_id, actor),
+        )
+        return OpenQuestion(*row) if row else None
 
     async def unrelayed(self, question_id: int) -> list[PendingRelay]:
         """The askers of an answered question who have not been sent the answer yet."""
@@ -163,7 +195,7 @@ class QuestionStore:
 
     async def get(self, question_id: int) -> OpenQuestion | None:
         row = await self.db.fetchone(
-            "SELECT id, question, ask_count, first_asked_at, last_asked_at, answer FROM open_questions WHERE id = ?",
+            f"SELECT {_QUESTION} FROM open_questions WHERE id = ?",
             (question_id,),
         )
         return OpenQuestion(*row) if row else None
@@ -183,14 +215,3 @@ class QuestionStore:
             (asker[0], asker[1], asker[2], limit),
         )
         return [(str(r[0]), str(r[1]), str(r[2])) for r in reversed(rows)]
-
-    async def answered_by(self, question_ids: list[int]) -> dict[int, str]:
-        """question id -> who answered it (the staff member's audit name), for answered ones."""
-        if not question_ids:
-            return {}
-        marks = ",".join("?" * len(question_ids))
-        rows = await self.db.fetchall(
-            f"SELECT id, answered_by FROM open_questions WHERE id IN ({marks}) AND answered_by IS NOT NULL",
-            tuple(question_ids),
-        )
-        return {int(r[0]): str(r[1]) for r in rows}

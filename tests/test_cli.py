@@ -128,3 +128,17 @@ def test_staff_answer_with_an_unsourced_number_is_refused(tmp_path: Path) -> Non
     assert refused.returncode == 1 and "content/sources" in refused.stderr and "500" in refused.stderr
     assert "劳务派遣公司靠谱不" in run(["questions"], tmp_path).stdout  # nothing stored
     assert run(["questions", "answer", question_id, "请问乡镇就业服务站。"], tmp_path).returncode == 0
+
+
+def test_questions_take_release_and_answer_from_the_terminal(tmp_path: Path) -> None:
+    assert run(["chat"], tmp_path, stdin="劳务派遣公司靠谱不\n退出\n").returncode == 0
+    listed = run(["questions"], tmp_path).stdout
+    question_id = next(x for x in listed.splitlines() if x.startswith("#")).split("\t", 1)[0].lstrip("#")
+    assert "等人工答复" in listed
+    assert run(["questions", "take", question_id, "--by", "张三"], tmp_path).returncode == 0
+    assert "张三 处理中" in run(["questions"], tmp_path).stdout
+    refused = run(["questions", "answer", question_id, "请找村委会。", "--by", "李四"], tmp_path)
+    assert refused.returncode == 1 and "张三" in refused.stderr
+    assert run(["questions", "release", question_id], tmp_path).returncode == 0
+    assert "等人工答复" in run(["questions"], tmp_path).stdout
+    assert run(["questions", "answer", question_id, "请找村委会。", "--by", "李四"], tmp_path).returncode == 0

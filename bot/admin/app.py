@@ -27,7 +27,7 @@ NAV = (
     ("roster", "台账导入", ("bureau",)),
     ("postings", "招聘信息", ("bureau", "station", "liaison")),
     ("p1131", "1131", ("bureau", "station", "liaison")),
-    ("callbacks", "电话回访", ("bureau", "station")),
+    ("callbacks", "电话回访", ("bureau", "station", "liaison")),
     ("accounts", "账号", ("bureau",)),
 )
 ROLE_NAMES = {"bureau": "县人社局", "station": "乡镇就业服务站", "liaison": "村就业服务联络员"}

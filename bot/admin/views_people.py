@@ -1,20 +1,19 @@
-"""1131 (completion among those who want work, per township and village, each person's 1/1/3/1 and offline
-services recorded from the list) and 电话回访 (the notice's 10% sample per township)."""
+"""1131: completion among those who want work, per township and village, each person's 1/1/3/1 and offline
+services recorded from the list, and its export. (电话回访 is bot/admin/views_callbacks.py.)"""
 
 from __future__ import annotations
 
 import io
 import re
 import uuid
-from datetime import UTC, datetime
 
 from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.overview import area_rows, completion_rows, total_completion
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, page_scope, require, signed_in
-from bot.reports.exports import export_roster, export_sample
-from bot.reports.service import callback_sample, scope_name
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, page_scope, signed_in
+from bot.reports.exports import export_roster
+from bot.reports.service import scope_name
 from bot.roster.access import KIND_NAMES, phone_for, record_offline, scope_of
 from bot.roster.visibility import Viewer
 from storage.ledger import EventKind
@@ -104,31 +103,3 @@ async def export_1131(request: web.Request) -> web.Response:
     body = out.getvalue()
     await audit(request, "p1131.export", f"{scope.township_id or ''} {scope.village or ''}")
     return xlsx(body, "1131.xlsx")
-
-
-@routes.get("/callbacks/export.xlsx")
-async def export_callbacks(request: web.Request) -> web.Response:
-    """The callback sheet of one sample, with blank columns for the answers."""
-    signed = require(request, ("bureau", "station"))
-    svc = request.app[SERVICES]
-    seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
-    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff, svc.content))
-    out = io.BytesIO()
-    await export_sample(
-        chosen, svc.content, Viewer.of(signed.staff, scope=scope_of(signed.staff, svc.content)), out, fmt="xlsx"
-    )
-    body = out.getvalue()
-    await audit(request, "callbacks.export", f"seed {seed} {len(chosen)}")
-    return xlsx(body, "callbacks.xlsx")
-
-
-@routes.get("/callbacks")
-async def callbacks(request: web.Request) -> web.Response:
-    signed = require(request, ("bureau", "station"))
-    svc = request.app[SERVICES]
-    seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
-    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff, svc.content))
-    names = {t.id: t.name for t in svc.content.townships.values()}
-    rows = [(p, phone_for(signed.staff, p)) for p in chosen[:SHOWN_PEOPLE]]
-    await audit(request, "callbacks.sample", f"seed {seed} {len(chosen)}")
-    return page(request, "callbacks.html", rows=rows, count=len(chosen), seed=seed, names=names)

@@ -18,7 +18,7 @@ REPORTS = ("reach", "unreached", "1131", "answers", "sample", "callbacks", "expo
 REPORT_HELP = """报表种类：
   reach      宣讲触达情况（按乡镇/村）          unreached  未触达名单（入户或电话告知）
   1131       “1131”完成情况（有就业意愿的人中）  answers    宣讲后两个问题的回答
-  sample     电话回访抽样（每乡10%）           callbacks  统计填好的回访表
+  sample     电话回访抽样（每乡10%）           callbacks  回访结果统计（工作台录入的；--file 统计填好的表）
   export     导出 XLSX/CSV：有 --campaign 是宣讲触达和未触达名单，没有是花名册和1131情况；
              加 --table 1131 导出“1131”完成情况（按乡镇、按村）
   chart      宣讲触达情况柱状图（PNG）
@@ -52,7 +52,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report.add_argument("--category", default="脱贫户", help="sample：抽样的人员类别（'' 为全部）")
     report.add_argument("--out", type=Path, help="export / chart / sample：写入的文件（.xlsx 或 .csv；图表 .png）")
     report.add_argument("--full", action="store_true", help="导出完整电话号码（仅县人社局）")
-    report.add_argument("--file", type=Path, help="callbacks：填好的回访表")
+    report.add_argument("--file", type=Path, help="callbacks：填好的回访表（不填则统计工作台录入的结果）")
     report.add_argument("--table", choices=["1131"], help="export：导出1131完成情况（按乡镇、按村）")
     report.add_argument("--progress", action="store_true", help="在终端显示进度（终端里默认显示）")
     report.add_argument("--by", default="bureau", help="操作人（记入操作日志）")
@@ -175,7 +175,7 @@ async def _report(args: argparse.Namespace, svc: Services) -> int:
         print(reports.completion_text(rows, content))
         return 0
     if args.kind == "callbacks":
-        return _callbacks(args)
+        return _callbacks(args) if args.file else await _stored_callbacks(args, svc, viewer)
     if args.kind == "sample":
         return await _sample(args, svc, viewer)
     if args.kind == "export" and (args.campaign is None or args.table):
@@ -187,9 +187,6 @@ def _callbacks(args: argparse.Namespace) -> int:
     from bot.reports.callbacks import callbacks_text, tally_callbacks
     from bot.roster.read import LedgerError
 
-    if not args.file:
-        print("--file 必填：填好的回访表", file=sys.stderr)
-        return 2
     try:
         print(callbacks_text(tally_callbacks(args.file)))
     except LedgerError as exc:
@@ -198,15 +195,25 @@ def _callbacks(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _stored_callbacks(args: argparse.Namespace, svc: Services, viewer: Viewer) -> int:
+    """The results entered in the workbench (电话回访 page) for one batch, tallied per township."""
+    from bot.reports.phone_callbacks import tally_text, this_month
+
+    seed = args.seed or this_month()
+    chosen = await svc.callbacks.sample(seed, viewer.scope)
+    print(tally_text(seed, svc.callbacks.tally(chosen, await svc.callbacks.results(seed, viewer.scope))))
+    return 0
+
+
 async def _sample(args: argparse.Namespace, svc: Services, viewer: Viewer) -> int:
     from bot.reports import service as reports
     from bot.reports.exports import export_sample
 
-    db, content = svc.db, svc.content
+    content = svc.content
     if not args.seed:
         print("--seed 必填（例如本月 2024-03），同一个种子抽到同一批人", file=sys.stderr)
         return 2
-    chosen = await reports.callback_sample(db, args.seed, viewer.scope, args.category)
+    chosen = await svc.callbacks.sample(args.seed, viewer.scope, args.category)
     if args.out:
         await export_sample(chosen, content, viewer, args.out)
         print(f"已抽取 {len(chosen)} 人：{args.out}")

@@ -149,9 +149,8 @@ async def test_bureau_station_and_liaison_do_their_work(browser: Browser, shots:
         assert any(r[0] == "孙家坪乡" for r in rows[2:]) and rows[-1][0] == "合计"
 
         await boss.goto("/admin/questions")
-        await boss.screenshot(path=str(shots / "06-questions.png"), full_page=True)
         await boss.fill("#q1 textarea", "公益岗位补贴标准以县人社局公布的为准，请找本村就业服务联络员报名。")
-        await boss.click("#q1 button")
+        await boss.click("#q1 >> text=答复并转告提问的人")
         await boss.wait_for_selector("text=机器人会转告 3 位")
         await boss.goto("/admin/accounts")
         await boss.screenshot(path=str(shots / "07-accounts.png"), full_page=True)
@@ -184,3 +183,55 @@ async def test_bureau_station_and_liaison_do_their_work(browser: Browser, shots:
         assert recorded is not None and recorded[0] == 1
         await liaison.goto(f"{campaign_url}?township=qiansuo&village=南村")
         assert "不在您负责的范围" in await liaison.content()
+
+
+async def test_station_enters_a_callback_and_takes_a_question_seen_by_the_bureau(
+    browser: Browser, shots: Path, tmp_path: Path
+) -> None:
+    async with running_site(tmp_path) as site:
+        qid = await site.services.questions.open("gg", "公益岗位一个月多少钱", "test", "a", "a")
+        await site.services.questions.open("jt", "去外省打工的路费能报吗", "test", "b", "b")
+
+        # --- 电话回访: the station enters one call's result and sees the tally change ---
+        station = await signed_in(browser, site, "zhan", DESKTOP)
+        await station.goto("/admin/callbacks")
+        assert await station.inner_text("table.tally tfoot td:nth-child(3)") == "0"  # 已回访
+        await station.click("table.people >> text=填写结果 >> nth=0")
+        await station.wait_for_selector("form.callback")
+        await station.check("input[name=reached][value='1']")
+        await station.click("text=保存回访结果")  # something is missing: refused, with what
+        await station.wait_for_selector("p.error")
+        assert "知晓交通补贴" in await station.inner_text("p.error")
+        for field, value in (("ledger_right", "1"), ("knows_transport", "1"), ("got_transport", "0")):
+            await station.check(f"input[name={field}][value='{value}']")
+        for field in ("knows_retention", "got_retention"):
+            await station.check(f"input[name={field}][value='1']")
+        await station.check("input[name=satisfaction][value='满意']")
+        await station.fill("input[name=note]", "在县城物业上班")
+        await station.click("text=保存回访结果")
+        await station.wait_for_selector("text=已保存")
+        assert await station.inner_text("table.tally tfoot td:nth-child(3)") == "1"
+        assert "100.0%" in await station.inner_text("table.tally tfoot")
+        assert "满意" in await station.inner_text("table.people td.result")
+        await station.screenshot(path=str(shots / "12-callbacks.png"), full_page=True)
+        await station.click("table.people >> text=修改")  # the saved result, to edit
+        await station.wait_for_selector("text=上次由 孙家坪站李站长")
+        assert await station.is_checked("input[name=satisfaction][value='满意']")
+        await station.screenshot(path=str(shots / "13-callback-form.png"), full_page=True)
+        row = await site.db.fetchone("SELECT recorded_by, satisfaction FROM callback_results")
+        assert row is not None and tuple(row) == ("web:zhan", "满意")
+
+        # --- 待答问题: the station takes a question; the bureau's session shows who has it; the station answers ---
+        boss = await signed_in(browser, site, "boss", DESKTOP)
+        await station.goto("/admin/questions")
+        await station.click(f"#q{qid} >> text=我来处理")
+        await station.wait_for_selector(f"#q{qid} >> text=放回，不处理了")
+        await boss.goto("/admin/questions")
+        assert "孙家坪站李站长 处理中" in await boss.inner_text(f"#q{qid}")
+        assert await boss.locator(f"#q{qid} textarea").count() == 0  # the bureau cannot answer over it
+        await boss.screenshot(path=str(shots / "06-questions.png"), full_page=True)
+        await station.fill(f"#q{qid} textarea", "公益岗位补贴标准以县人社局公布的为准，请找本村就业服务联络员报名。")
+        await station.click(f"#q{qid} >> text=答复并转告提问的人")
+        await station.wait_for_selector("text=机器人会转告 1 位")
+        await boss.goto("/admin/questions?answered=1")
+        assert "机器人转告（孙家坪站李站长 已答复）" in await boss.inner_text(f"#q{qid}")

@@ -115,13 +115,15 @@ async def test_answering_a_question_relays_it_to_everyone_who_asked(tmp_path: Pa
         await site.login(http, "boss")
         html = await (await http.get("/admin/questions")).text()
         assert "2 人次" in html
-        assert "等待工作人员" in html
+        assert "等人工答复" in html
         assert "对话经过" in html
         assert "电话139****5678" in html
         done = await http.post(f"/admin/questions/{qid}/answer", data={"csrf": csrf_of(html), "answer": "找村联络员"})
         text = await done.text()
         assert "转告 2 位" in text
-        assert "已由 web:boss 答复" in await (await http.get("/admin/questions?answered=1")).text()
+        assert "机器人转告（县局张科长 已答复）" in await (await http.get("/admin/questions?answered=1")).text()
+        answered = await site.services.questions.get(qid)
+        assert answered is not None and answered.answered_by == "县人社局"  # the askers see the unit
         row = await site.db.fetchone("SELECT count(*) FROM outbox WHERE item_kind = 'answer'")
         assert row is not None and row[0] == 2
 

@@ -168,7 +168,9 @@ async def test_campaign_reach_confirmation_and_follow_up(
     assert "工作人员" in denied.text
 
 
-def test_cli_send_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_send_and_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BOT_ROSTER_ID_KEY", KEY)
     monkeypatch.setenv("BOT_CONFIG", str(tmp_path / "none.toml"))
@@ -188,6 +190,10 @@ def test_cli_send_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert sample is not None
     lines = list(sample.iter_rows(values_only=True))
     assert len(lines) == 4 and "满意度" in lines[1] and "****" in str(lines[2][4])  # 10% of 11, rounded up
+    capsys.readouterr()
+    assert cli.main(["report", "callbacks", "--seed", "2024-03"]) == 0  # the results entered on the page
+    printed = capsys.readouterr().out
+    assert "电话回访（批次 2024-03）" in printed and "合计：2 / 0 / 0" in printed
     assert cli.main(["report", "export", "--campaign", "1", "--out", str(tmp_path / "r.xlsx")]) == 0
     assert cli.main(["report", "export", "--out", str(tmp_path / "all.xlsx"), "--full"]) == 0
     assert cli.main(["report", "chart", "--out", str(tmp_path / "c.png")]) == 0
