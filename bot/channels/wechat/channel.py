@@ -206,12 +206,12 @@ class WechatChannel:
         return await self._answer(incoming, task.result())
 
     async def _claim(self, incoming: Incoming) -> SeenInbound | None:
-        """One unit of work: claim the delivery and note that the user wrote (the window opens)."""
-        async with self.services.db.transaction():
-            earlier = await self.store.claim(incoming.key, incoming.user_id)
-            if earlier is None and incoming.opens_window and incoming.action != "unsubscribe":
+        """One unit of work, one statement's trip: note that the user wrote (the window opens; collected)
+        and claim the delivery."""
+        async with self.services.db.deferring():
+            if incoming.opens_window and incoming.action != "unsubscribe":
                 await self.services.directory.seen(CHANNEL, incoming.user_id, incoming.user_id)
-            return earlier
+            return await self.store.claim(incoming.key, incoming.user_id)
 
     async def _answer_later(self, incoming: Incoming, first_wait: float = 1.0, attempts: int = 10) -> None:
         """The database failed while a message came in: answer it by push once the database works."""
