@@ -163,8 +163,8 @@ class SqliteDatabase(Database):
         self._reader = reader
         self._lock = asyncio.Lock()
         self.path = path
-        self._writes = Batcher(writer.hop, run_group, self._lock)
-        self._reads = Batcher(reader.hop, run_reads)
+        self._writes = Batcher(writer, run_group, self._lock)
+        self._reads = Batcher(reader, run_reads)
 
     @classmethod
     async def connect(cls, path: Path) -> SqliteDatabase:
@@ -182,7 +182,7 @@ class SqliteDatabase(Database):
             await db.migrate()
             if not memory:
                 db._reader = await _Connection.open(path, _PRAGMAS[1:])
-                db._reads = Batcher(db._reader.hop, run_reads)
+                db._reads = Batcher(db._reader, run_reads)
                 opened.append(db._reader)
         except sqlite3.Error as exc:
             for conn in opened:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from storage.database import Op  # (kind, sql, parameters: a row of values, or for "many" a list of rows)
 
@@ -80,16 +80,16 @@ def run_reads(conn: sqlite3.Connection, units: list[Unit]) -> list[Outcome]:
     return outcomes
 
 
+class Connection(Protocol):
+    def hop(self, runner: Runner, units: list[Unit]) -> Awaitable[list[Outcome]]:
+        """Run `runner(sqlite3_connection, units)` on the connection's thread."""
+
+
 class Batcher:
     """Sends the units submitted while a hop is under way together in the next hop, in order."""
 
-    def __init__(
-        self,
-        hop: Callable[[Runner, list[Unit]], Awaitable[list[Outcome]]],
-        runner: Runner,
-        lock: asyncio.Lock | None = None,
-    ) -> None:
-        self._hop = hop
+    def __init__(self, conn: Connection, runner: Runner, lock: asyncio.Lock | None = None) -> None:
+        self._conn = conn
         self._runner = runner
         self._lock = lock
         self._queue: list[tuple[Unit, asyncio.Future[list[Any]]]] = []
@@ -110,10 +110,10 @@ class Batcher:
                 units = [unit for unit, _ in batch]
                 try:
                     if self._lock is None:
-                        outcomes = await self._hop(self._runner, units)
+                        outcomes = await self._conn.hop(self._runner, units)
                     else:
                         async with self._lock:
-                            outcomes = await self._hop(self._runner, units)
+                            outcomes = await self._conn.hop(self._runner, units)
                 except BaseException as exc:  # the hop itself failed: every caller in it gets the error
                     for _, future in batch:
                         if not future.done():
