@@ -8,7 +8,9 @@ customer-service message. Deliveries are deduplicated in the database, so a retr
 second answer or a second question-log row; a retry of a passively answered message gets the same
 reply again (WeChat retries only when it did not receive the first response).
 
-The claim and the "seen" mark are one unit of work. When the database fails (locked too long, disk
+The claim and the "seen" mark are one unit of work, sent in one statement's trip; what the dispatcher
+writes for the message commits together with the passive answer's record (storage/database.py:
+`deferring`). When the database fails (locked too long, disk
 full), the user gets an apology at once (never HTTP 500) and the message is answered in the background
 once the database works again. A pushed answer whose customer-service call fails goes through the
 outbox, which retries it.
@@ -36,7 +38,7 @@ from bot.channels.wechat.render import CAPABILITIES, reply_texts
 from bot.channels.wechat.wecom import WecomRobots
 from bot.channels.wechat.xml import Refused, check_query, check_xml, decrypt, encrypt
 from bot.config import ConfigError, WechatConfig
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import SORRY, Dispatcher
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
 from bot.outbox.types import Push
@@ -193,17 +195,19 @@ class WechatChannel:
             return None
         if incoming.action == "fixed" or incoming.inbound is None:
             return await self._answer(incoming, [Reply(incoming.fixed_reply or "")])
-        task = asyncio.create_task(self.dispatcher.dispatch(incoming.inbound))
-        try:
-            done, _ = await asyncio.wait({task}, timeout=self.budget)
-        except asyncio.CancelledError:
-            self._deliver_later(incoming, task)
-            raise
-        if not done:
-            log.info("answer for %s not ready within %.1f s: will push it", incoming.key, self.budget)
-            self._deliver_later(incoming, task)
-            return None
-        return await self._answer(incoming, task.result())
+        # One unit of work: what the dispatcher writes commits together with the passive answer's record.
+        async with self.services.db.deferring():
+            task = asyncio.create_task(self.dispatcher.dispatch(incoming.inbound))
+            try:
+                done, _ = await asyncio.wait({task}, timeout=self.budget)
+            except asyncio.CancelledError:
+                self._deliver_later(incoming, task)
+                raise
+            if not done:
+                log.info("answer for %s not ready within %.1f s: will push it", incoming.key, self.budget)
+                self._deliver_later(incoming, task)
+                return None
+            return await self._answer(incoming, task.result())
 
     async def _claim(self, incoming: Incoming) -> SeenInbound | None:
         """One unit of work, one statement's trip: note that the user wrote (the window opens; collected)
@@ -240,11 +244,11 @@ class WechatChannel:
             else:
                 await self._mark(incoming, "silent")
             return None
-        try:
+        try:  # sent with the message's collected writes (question log, conversation state): all or none
             recorded = await self.store.answered_passively(incoming.key, texts[0])
-        except StorageError as exc:  # answer anyway: the record only serves retries, which an answer prevents
-            log.warning("WeChat %s: passive answer not recorded (%s)", incoming.key, exc)
-            recorded = True
+        except StorageError as exc:  # nothing of the message was stored: the apology, as for a failing handler
+            log.warning("WeChat %s: the answer's writes failed (%s)", incoming.key, exc)
+            return SORRY
         if not recorded:
             self._push_later(incoming, replies)  # a retry came meanwhile: the first request is lost
             return None

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.wechat.channel import ANSWER_ITEM, BUSY, WechatChannel
 from bot.config import Config, WechatConfig
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import SORRY, Dispatcher
 from bot.messages import Inbound, Reply
 from bot.services import Services
 from bot.web import build_app
@@ -92,3 +92,16 @@ async def test_a_deferred_answer_whose_call_fails_goes_through_the_outbox(
     assert (await outbox.progress(ANSWER_ITEM, "msg:8#0")).pending == 1  # ... so the answer waits in the outbox
     await asyncio.wait_for(outbox.run(channel.transports, until_idle=True), 30)
     assert [p["text"]["content"] for p in fake.payloads("message/custom/send")] == ["慢慢想好的答复"]
+
+
+async def test_the_answers_writes_and_its_record_fail_together(channel: WechatChannel, services: Services) -> None:
+    """The question log, the conversation state and the passive answer's record are one unit of work:
+    when it cannot be committed, the user gets the apology (never HTTP 500) and nothing of it stays."""
+    assert services.db.path is not None
+    with sqlite3.connect(services.db.path) as conn:
+        conn.execute("CREATE TRIGGER full BEFORE INSERT ON question_log BEGIN SELECT RAISE(FAIL, 'disk is full'); END")
+    status, body = await post(channel, services, message_xml("user-g", "text", msg_id=9, Content="交通补贴咋领"))
+    assert status == 200 and SORRY in body
+    row = await services.db.fetchone("SELECT state, reply FROM wechat_inbound WHERE key = 'msg:9'")
+    assert row is not None and (row[0], row[1]) == ("processing", None)
+    assert (await services.conversations.get("wechat", "user-g", "user-g")).topic is None
