@@ -96,9 +96,17 @@ class _Connection:
         return cast(list[Outcome], await self._conn._execute(runner, raw, units))  # type: ignore[no-untyped-call]
 
     async def ops(self, ops: Unit) -> list[Any]:
-        """Statements in order, in one hop; the first error raised (translated)."""
+        """Statements in order, in one hop; the first error raised (translated). A caller cancelled
+        meanwhile (a timeout) still waits for the hop to end: the thread goes on with it (a BEGIN waiting
+        for another process's lock), and whoever rolls back must know whether a transaction began."""
         raw = self._conn._conn
-        return await self._call(self._conn._execute(run_ops, raw, ops))  # type: ignore[no-untyped-call]
+        hop = asyncio.ensure_future(self._call(self._conn._execute(run_ops, raw, ops)))  # type: ignore[no-untyped-call]
+        try:
+            return await asyncio.shield(hop)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await hop
+            raise
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return int((await self.ops([("exec", sql, tuple(params))]))[0])

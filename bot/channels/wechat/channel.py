@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 SUCCESS = "success"  # WeChat's "received, no passive reply"
 BUSY = "抱歉，系统有点忙，您的消息已收到，稍后给您回复。"
 ANSWER_ITEM = "wechat_answer"  # outbox item kind of answers a customer-service call could not deliver
+Nonce = tuple[str, str, str]  # plain mode: (timestamp, nonce, sha256 of the body)
 
 
 class WechatChannel:
@@ -137,15 +138,14 @@ class WechatChannel:
                 xml = decrypt(self.crypto, xml, request.query)
             incoming = parse(xml)
             # Plain mode's signature does not cover the body: a seen (timestamp, nonce) with another body is a
-            # replay. Safe mode's msg_signature covers the encrypted body, so it needs no record.
-            digest = hashlib.sha256(raw).hexdigest()
+            # replay. Safe mode's msg_signature covers the encrypted body, so it needs no record. The pair is
+            # checked with the claim (within the reply budget, answered later when the database fails).
             query = request.query
-            if not encrypted and not await self.store.first_use(query["timestamp"], query["nonce"], digest):
-                raise Refused(403, "replayed timestamp and nonce with another body")
+            nonce = None if encrypted else (query["timestamp"], query["nonce"], hashlib.sha256(raw).hexdigest())
+            text = await self.handle(incoming, nonce)
         except Refused as exc:
             log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
             return web.Response(status=exc.status, text="refused")
-        text = await self.handle(incoming)
         if text is None:
             return web.Response(text=SUCCESS)
         reply = TextReply(source=incoming.account, target=incoming.user_id, content=text, time=int(time.time()))
@@ -170,22 +170,34 @@ class WechatChannel:
             raise Refused(400, f"incomplete body ({type(exc).__name__})") from None
         return b"".join(chunks)
 
-    async def handle(self, incoming: Incoming) -> str | None:
-        """What to answer passively (None: "success"); claims the delivery so retries answer nothing new."""
+    async def handle(self, incoming: Incoming, nonce: Nonce | None = None) -> str | None:
+        """What to answer passively (None: "success"); claims the delivery so retries answer nothing new.
+        `nonce`: plain mode's (timestamp, nonce, body hash), refused (Refused) when replayed with another body."""
         if incoming.action == "ignore":
             return None
         if incoming.action == "template_finished":
             if incoming.msg_id:
                 try:
+                    await self._check_nonce(nonce)
                     await self.store.template_finished(incoming.msg_id, incoming.status or "")
                 except StorageError as exc:
                     log.warning("WeChat template status not recorded: %s", exc)
             return None
+        deadline = asyncio.get_running_loop().time() + self.budget
+        claiming = asyncio.create_task(self._claim(incoming, nonce))
         try:
-            earlier = await self._claim(incoming)
+            await asyncio.wait({claiming}, timeout=self.budget)
+        finally:
+            if not claiming.done():  # the database is slow (a lock held elsewhere): WeChat will not wait
+                log.warning("WeChat %s: the database is slow; apologising, answering later", incoming.key)
+                self._spawn(self._answer_after(incoming, claiming, nonce))
+        if not claiming.done():
+            return BUSY
+        try:
+            earlier = claiming.result()
         except StorageError as exc:
             log.warning("WeChat %s: the database failed (%s); apologising, answering later", incoming.key, exc)
-            self._spawn(self._answer_later(incoming))
+            self._spawn(self._answer_later(incoming, nonce))
             return BUSY
         if earlier is not None:
             log.info("WeChat retry of %s (%s)", incoming.key, earlier.state)
@@ -199,7 +211,8 @@ class WechatChannel:
         async with self.services.db.deferring():
             task = asyncio.create_task(self.dispatcher.dispatch(incoming.inbound))
             try:
-                done, _ = await asyncio.wait({task}, timeout=self.budget)
+                left = max(deadline - asyncio.get_running_loop().time(), 0.05)
+                done, _ = await asyncio.wait({task}, timeout=left)
             except asyncio.CancelledError:
                 self._deliver_later(incoming, task)
                 raise
@@ -209,24 +222,56 @@ class WechatChannel:
                 return None
             return await self._answer(incoming, task.result())
 
-    async def _claim(self, incoming: Incoming) -> SeenInbound | None:
+    async def _check_nonce(self, nonce: Nonce | None) -> None:
+        if nonce is not None and not await self.store.first_use(*nonce):
+            raise Refused(403, "replayed timestamp and nonce with another body")
+
+    async def _claim(self, incoming: Incoming, nonce: Nonce | None = None) -> SeenInbound | None:
         """One unit of work, one statement's trip: note that the user wrote (the window opens; collected)
-        and claim the delivery."""
+        and claim the delivery. A replayed plain-mode nonce is refused first (Refused)."""
+        await self._check_nonce(nonce)
         async with self.services.db.deferring():
             if incoming.opens_window and incoming.action != "unsubscribe":
                 await self.services.directory.seen(CHANNEL, incoming.user_id, incoming.user_id)
             return await self.store.claim(incoming.key, incoming.user_id)
 
-    async def _answer_later(self, incoming: Incoming, first_wait: float = 1.0, attempts: int = 10) -> None:
+    async def _answer_after(
+        self, incoming: Incoming, claiming: asyncio.Task[SeenInbound | None], nonce: Nonce | None
+    ) -> None:
+        """The claim outlasted the reply budget (the user got the apology): answer by push once it is
+        through, or go on as after a failed claim."""
+        try:
+            earlier = await claiming
+        except Refused as exc:
+            log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
+            return
+        except StorageError:
+            await self._answer_later(incoming, nonce)
+            return
+        if earlier is not None:
+            return  # a retry's record: someone else answers it
+        if incoming.action == "unsubscribe":
+            await self._unsubscribe(incoming)
+        elif incoming.inbound is None:
+            await self._push(incoming, [Reply(incoming.fixed_reply or "")])
+        else:
+            await self._push(incoming, await self.dispatcher.dispatch(incoming.inbound))
+
+    async def _answer_later(
+        self, incoming: Incoming, nonce: Nonce | None = None, first_wait: float = 1.0, attempts: int = 10
+    ) -> None:
         """The database failed while a message came in: answer it by push once the database works."""
         delay = first_wait
         for _ in range(attempts):
             await asyncio.sleep(delay)
             delay = min(delay * 2, 60.0)
             try:
-                if await self._claim(incoming) is not None or incoming.inbound is None:
+                if await self._claim(incoming, nonce) is not None or incoming.inbound is None:
                     return  # answered meanwhile (a WeChat retry), or nothing to answer
                 replies = await self.dispatcher.dispatch(incoming.inbound)
+            except Refused as exc:
+                log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
+                return
             except StorageError as exc:
                 log.warning("WeChat %s: the database still fails (%s)", incoming.key, exc)
                 continue

@@ -105,3 +105,40 @@ async def test_the_answers_writes_and_its_record_fail_together(channel: WechatCh
     row = await services.db.fetchone("SELECT state, reply FROM wechat_inbound WHERE key = 'msg:9'")
     assert row is not None and (row[0], row[1]) == ("processing", None)
     assert (await services.conversations.get("wechat", "user-g", "user-g")).topic is None
+
+
+async def test_a_write_lock_held_elsewhere_gives_the_apology_in_time_and_readiness_says_so(
+    channel: WechatChannel, services: Services, fake: FakeWechat
+) -> None:
+    """Another process holds SQLite's write lock longer than the busy timeout (5 s): the callback answers
+    with the apology within the reply budget (never HTTP 500, never after WeChat gave up), /readyz says
+    the database cannot take a write, and once the lock is gone the answer follows by push, once."""
+    await services.directory.seen("wechat", "user-l", "user-l")  # the customer-service window is open
+    assert services.db.path is not None
+    channel.budget = 1.0
+    holder = sqlite3.connect(services.db.path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # e.g. a roster import from the command line
+    app = build_app(services)
+    channel.mount(app)
+    try:
+        async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
+            xml = message_xml("user-l", "text", msg_id=11, Content="交通补贴咋领")
+            started = asyncio.get_running_loop().time()
+            callback = await client.post("/wechat", params=signed_query(), data=xml)
+            took = asyncio.get_running_loop().time() - started
+            assert callback.status == 200 and BUSY in await callback.text()
+            assert took < 4.5  # WeChat waits 5 s
+            ready = await client.get("/readyz")
+            assert ready.status == 503 and "database" in (await ready.json())["reason"]
+            assert (await client.get("/healthz")).status == 200  # alive: a restart would not help
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    await asyncio.wait_for(channel.drain(), 60)
+    [sent] = fake.payloads("message/custom/send")
+    assert sent["touser"] == "user-l" and "交通补贴" in sent["text"]["content"]
+    row = await services.db.fetchone("SELECT count(*) FROM question_log")
+    assert row is not None and row[0] == 1
+    status, _ = await post(channel, services, message_xml("user-l", "text", msg_id=12, Content="稳岗补贴"))
+    assert status == 200  # the database works again: nothing was left half-begun
+    assert (await services.db.fetchone("SELECT count(*) FROM question_log"))[0] == 2  # type: ignore[index]
