@@ -184,7 +184,13 @@ class WechatChannel:
                     log.warning("WeChat template status not recorded: %s", exc)
             return None
         deadline = asyncio.get_running_loop().time() + self.budget
-        claiming = asyncio.create_task(self._claim(incoming, nonce))
+        try:  # recorded before anything is answered (however long it takes), so a replay cannot overtake it
+            await self._check_nonce(nonce)
+        except StorageError as exc:
+            log.warning("WeChat %s: the database failed (%s); apologising, answering later", incoming.key, exc)
+            self._spawn(self._answer_later(incoming, nonce))
+            return BUSY
+        claiming = asyncio.create_task(self._claim(incoming))
         try:
             await asyncio.wait({claiming}, timeout=self.budget)
         finally:

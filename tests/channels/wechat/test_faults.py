@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from bot.messages import Inbound, Reply
 from bot.services import Services
 from bot.web import build_app
 from tests.conftest import CONTENT
-from tests.fakes.wechat import APP_ID, TOKEN, FakeWechat, message_xml, signed_query
+from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, FakeWechat, decrypt_reply, encrypted, message_xml, signed_query
 
 
 @pytest.fixture
@@ -110,11 +111,14 @@ async def test_the_answers_writes_and_its_record_fail_together(channel: WechatCh
 async def test_a_write_lock_held_elsewhere_gives_the_apology_in_time_and_readiness_says_so(
     channel: WechatChannel, services: Services, fake: FakeWechat
 ) -> None:
+    plain = channel
     """Another process holds SQLite's write lock longer than the busy timeout (5 s): the callback answers
     with the apology within the reply budget (never HTTP 500, never after WeChat gave up), /readyz says
     the database cannot take a write, and once the lock is gone the answer follows by push, once."""
     await services.directory.seen("wechat", "user-l", "user-l")  # the customer-service window is open
     assert services.db.path is not None
+    safe = replace(services.config, wechat=replace(services.config.wechat, encoding_aes_key=AES_KEY))
+    channel = WechatChannel(replace(services, config=safe), channel.dispatcher)  # safe mode: no nonce record
     channel.budget = 1.0
     holder = sqlite3.connect(services.db.path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")  # e.g. a roster import from the command line
@@ -122,11 +126,12 @@ async def test_a_write_lock_held_elsewhere_gives_the_apology_in_time_and_readine
     channel.mount(app)
     try:
         async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
-            xml = message_xml("user-l", "text", msg_id=11, Content="交通补贴咋领")
+            body, query = encrypted(message_xml("user-l", "text", msg_id=11, Content="交通补贴咋领"))
             started = asyncio.get_running_loop().time()
-            callback = await client.post("/wechat", params=signed_query(), data=xml)
+            callback = await client.post("/wechat", params=query, data=body)
             took = asyncio.get_running_loop().time() - started
-            assert callback.status == 200 and BUSY in await callback.text()
+            assert callback.status == 200
+            assert BUSY in decrypt_reply(await callback.text(), query)
             assert took < 4.5  # WeChat waits 5 s
             ready = await client.get("/readyz")
             assert ready.status == 503 and "database" in (await ready.json())["reason"]
@@ -139,6 +144,7 @@ async def test_a_write_lock_held_elsewhere_gives_the_apology_in_time_and_readine
     assert sent["touser"] == "user-l" and "交通补贴" in sent["text"]["content"]
     row = await services.db.fetchone("SELECT count(*) FROM question_log")
     assert row is not None and row[0] == 1
-    status, _ = await post(channel, services, message_xml("user-l", "text", msg_id=12, Content="稳岗补贴"))
+    await channel.api.close()
+    status, _ = await post(plain, services, message_xml("user-l", "text", msg_id=12, Content="稳岗补贴"))
     assert status == 200  # the database works again: nothing was left half-begun
     assert (await services.db.fetchone("SELECT count(*) FROM question_log"))[0] == 2  # type: ignore[index]
