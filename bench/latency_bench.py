@@ -86,7 +86,7 @@ async def serve(data_dir: Path) -> None:
         pushes = [Push("bench", f"r{n}", "user", Reply("招聘电焊工，日薪350元"), user_id=f"r{n}") for n in range(count)]
 
         async def push() -> None:
-            await services.outbox.enqueue("posting", "bench", pushes)
+            await services.outbox.enqueue("bench", "1", pushes)  # an item kind without guards
             await services.outbox.run({"bench": FakeTransport("bench", delay=0.002)}, until_idle=True)
 
         start("push", push)

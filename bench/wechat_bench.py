@@ -7,6 +7,7 @@ the real FAQ matcher, the question log and a passive reply. The server runs in a
 requests are built and signed before timing, so the client's work is only sending them.
 
 Run by hand:  .venv/bin/python bench/wechat_bench.py [--requests 2000] [--concurrency 16] [--rounds 3]
+              [--postgres postgresql://…]  (the bot's database on that server; SQLite otherwise)
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import web
@@ -50,10 +53,24 @@ async def bare(request: web.Request) -> web.Response:
     return web.Response(text="success")
 
 
-async def serve(data_dir: Path) -> None:
+async def fresh_postgres(server: str) -> str:
+    """A new empty database on the PostgreSQL server `server` (a DSN); its DSN."""
+    import asyncpg
+
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+async def serve(data_dir: Path, postgres: str | None = None) -> None:
     """The child process: the bot's real app with the WeChat channel and a bare handler."""
     wechat = WechatConfig(token=TOKEN, encoding_aes_key=AES_KEY, app_id=APP_ID, app_secret="unused", compat_mode=True)
-    config = Config(data_dir=data_dir, content_dir=ROOT / "content", wechat=wechat)
+    database = await fresh_postgres(postgres) if postgres else None
+    config = Config(data_dir=data_dir, content_dir=ROOT / "content", wechat=wechat, database=database)
     services = await open_services(config)
     channel = WechatChannel(services, build_dispatcher(services))
     app = build_app(services)
@@ -146,14 +163,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--postgres", help="a PostgreSQL server's DSN (e.g. $BOT_TEST_POSTGRES): the bot's database there"
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(args.serve))
+        asyncio.run(serve(args.serve, args.postgres))
         return
     with tempfile.TemporaryDirectory() as tmp:
         server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", tmp], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            [sys.executable, __file__, "--serve", tmp, *(["--postgres", args.postgres] if args.postgres else [])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         try:
             assert server.stdout is not None
