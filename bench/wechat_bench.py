@@ -6,7 +6,8 @@ signature and XML checks, (decryption,) wechatpy parsing, deduplication claim, t
 the real FAQ matcher, the question log and a passive reply. The server runs in a child process;
 requests are built and signed before timing, so the client's work is only sending them.
 
-Run by hand:  .venv/bin/python bench/wechat_bench.py [--requests 2000] [--concurrency 16]
+Run by hand:  .venv/bin/python bench/wechat_bench.py [--requests 2000] [--concurrency 16] [--rounds 3]
+              [--postgres postgresql://…]  (the bot's database on that server; SQLite otherwise)
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import web
@@ -50,10 +53,24 @@ async def bare(request: web.Request) -> web.Response:
     return web.Response(text="success")
 
 
-async def serve(data_dir: Path) -> None:
+async def fresh_postgres(server: str) -> str:
+    """A new empty database on the PostgreSQL server `server` (a DSN); its DSN."""
+    import asyncpg
+
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+async def serve(data_dir: Path, postgres: str | None = None) -> None:
     """The child process: the bot's real app with the WeChat channel and a bare handler."""
     wechat = WechatConfig(token=TOKEN, encoding_aes_key=AES_KEY, app_id=APP_ID, app_secret="unused", compat_mode=True)
-    config = Config(data_dir=data_dir, content_dir=ROOT / "content", wechat=wechat)
+    database = await fresh_postgres(postgres) if postgres else None
+    config = Config(data_dir=data_dir, content_dir=ROOT / "content", wechat=wechat, database=database)
     services = await open_services(config)
     channel = WechatChannel(services, build_dispatcher(services))
     app = build_app(services)
@@ -103,20 +120,27 @@ def quantile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1] if len(values) > 1 else 0.0
 
 
-async def client(port: int, count: int, concurrency: int) -> None:
+async def client(port: int, count: int, concurrency: int, rounds: int) -> None:
+    """Each round runs every mode once, one after the other, so a change in the machine's load (it is
+    shared) touches all modes alike; the ratios are taken per round and their median reported."""
     base = f"http://127.0.0.1:{port}"
-    results: dict[str, tuple[float, list[float]]] = {}
-    for offset, mode in enumerate(("bare", "plain", "aes")):
-        requests = build(mode, count, offset * 1_000_000)
+    modes = ("bare", "plain", "aes")
+    for offset, mode in enumerate(modes):
         await run(base, build(mode, min(200, count), 9_000_000 + offset * 1000), concurrency)  # warm-up
-        results[mode] = await run(base, requests, concurrency)
-    print(f"{count} requests per mode, {concurrency} in flight, loopback, server in its own process")
-    print(f"{'handler':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}")
-    bare_rate = results["bare"][0]
+    rates: dict[str, list[float]] = {mode: [] for mode in modes}
+    latencies: dict[str, list[float]] = {mode: [] for mode in modes}
+    for n in range(rounds):
+        for offset, mode in enumerate(modes):
+            rate, took = await run(base, build(mode, count, (n * 10 + offset) * 1_000_000), concurrency)
+            rates[mode].append(rate)
+            latencies[mode] += took
+    print(f"{count} requests per mode and round, {rounds} rounds, {concurrency} in flight, loopback, server apart")
+    print(f"{'handler':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}  (median of the rounds' ratios)")
     names = {"bare": "bare aiohttp handler", "plain": "WeChat callback, plain", "aes": "WeChat callback, safe (AES)"}
-    for mode, (rate, latencies) in results.items():
-        p50, p99 = quantile(latencies, 0.5) * 1000, quantile(latencies, 0.99) * 1000
-        print(f"{names[mode]:28} {rate:8.0f} {p50:8.2f} {p99:8.2f} {rate / bare_rate:8.2f}")
+    for mode in modes:
+        ratio = statistics.median(r / b for r, b in zip(rates[mode], rates["bare"], strict=True))
+        p50, p99 = quantile(latencies[mode], 0.5) * 1000, quantile(latencies[mode], 0.99) * 1000
+        print(f"{names[mode]:28} {statistics.median(rates[mode]):8.0f} {p50:8.2f} {p99:8.2f} {ratio:8.2f}")
 
 
 async def dispatcher_alone(count: int) -> float:
@@ -138,19 +162,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--postgres", help="a PostgreSQL server's DSN (e.g. $BOT_TEST_POSTGRES): the bot's database there"
+    )
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(args.serve))
+        asyncio.run(serve(args.serve, args.postgres))
         return
     with tempfile.TemporaryDirectory() as tmp:
         server = subprocess.Popen(
-            [sys.executable, __file__, "--serve", tmp], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            [sys.executable, __file__, "--serve", tmp, *(["--postgres", args.postgres] if args.postgres else [])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
         )
         try:
             assert server.stdout is not None
             port = int(server.stdout.readline())
-            asyncio.run(client(port, args.requests, args.concurrency))
+            asyncio.run(client(port, args.requests, args.concurrency, args.rounds))
         finally:
             server.terminate()
             server.wait()

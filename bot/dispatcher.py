@@ -6,6 +6,10 @@ button, event, command; then, for free text, the flow the chat's conversation st
 chats), a typed number choosing one of the choices last offered, the routers' free-text handlers
 (private chats), and finally the fallback text handler (the FAQ).
 
+Each message is one unit of work (`db.deferring()`, storage/database.py): the conversation state (with
+the sender's staff record) is read once and shared by everything handling the message, and the writes
+whose results nobody waits for (question log, topic, conversation state) commit together at the end.
+
 The dispatcher is generic over the context handed to handlers (the app's services): it needs only
 the conversation store, so this core module sits below every feature. Routing tables live in
 `bot/routing.py`: guards there refuse or inject what they checked.
@@ -45,7 +49,16 @@ class Dispatcher(Generic[C]):
         self.texts = merged.texts
 
     async def dispatch(self, msg: Inbound) -> list[Reply]:
-        """Handle one message; never raises: a failing handler gives an apology and a log entry."""
+        """Handle one message as one unit of work; never raises: a failing handler, or writes that could
+        not be committed, give an apology and a log entry."""
+        try:
+            async with self.services.conversations.db.deferring():
+                return await self._handle(msg)
+        except Exception:
+            log.exception("could not store what the %s message from %s changed", msg.channel, msg.user_id)
+            return [Reply(SORRY)]
+
+    async def _handle(self, msg: Inbound) -> list[Reply]:
         try:
             replies, question = await self._route(msg)
         except Exception:

@@ -80,7 +80,7 @@ async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
     if reading.outcome == "answer" and reading.entry is not None:
         return await _answer(msg, svc, question, reading)
     if reading.outcome == "suggest":
-        await svc.questions.log(msg.channel, msg.user_id, question, "suggest", None, reading.score)
+        await svc.questions.record(msg.channel, msg.user_id, question, "suggest", None, reading.score)
         trace.record("suggest", None, reading.facet, reading.suggestions)
         buttons = [Button(svc.content.entries[e].title, f"faq:{e}") for e in reading.suggestions]
         text = WHICH_TOPIC if reading.facet and not reading.off_topic else SUGGEST
@@ -91,7 +91,7 @@ async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
 async def _answer(msg: Inbound, svc: Services, question: str, reading: Reading) -> list[Reply]:
     assert reading.entry is not None
     entry = svc.content.entries[reading.entry]
-    await svc.questions.log(msg.channel, msg.user_id, question, "answer", entry.id, reading.score)
+    await svc.questions.record(msg.channel, msg.user_id, question, "answer", entry.id, reading.score)
     trace.record("answer", entry.id, reading.facet, reading.suggestions)
     whole = reading.facet is None or (reading.facet in ("what", "how") and not reading.followup)
     content = await svc.content_for(msg.channel, msg.user_id)  # the laborer's county: its amounts, contacts
@@ -105,21 +105,21 @@ async def _decline(
     msg: Inbound, svc: Services, question: str, normalised: str, reading: Reading, context: Context
 ) -> Reply:
     if reading.off_topic is not None:  # another office's business: say whose, never queue
-        await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, reading.score)
+        await svc.questions.record(msg.channel, msg.user_id, question, "decline", None, reading.score)
         trace.record("decline", None, reading.facet, ())
         return Reply(answers.declined(svc.content, reading.off_topic))
     key = question_key(svc, mask(msg.text), context.entry)  # keys never hold personal numbers
     staff = await svc.questions.staff_answer(key)
     if staff is not None:
-        await svc.questions.log(msg.channel, msg.user_id, question, "answer", None, reading.score)
+        await svc.questions.record(msg.channel, msg.user_id, question, "answer", None, reading.score)
         trace.record("answer", context.entry, reading.facet, ())
         return Reply(answers.staff_answer(staff.answer, staff.answered_by, staff.answered_at))
     if not EMPLOYMENT.search(normalised):
-        await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, reading.score)
+        await svc.questions.record(msg.channel, msg.user_id, question, "decline", None, reading.score)
         trace.record("decline", None, reading.facet, ())
         return Reply(answers.not_employment())
     open_id = await _queue(msg, svc, question, key)
-    await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, reading.score, open_id)
+    await svc.questions.record(msg.channel, msg.user_id, question, "decline", None, reading.score, open_id)
     trace.record("decline", None, reading.facet, (), queued=True)
     return Reply(answers.handover(await svc.content_for(msg.channel, msg.user_id), queued=True))
 
@@ -136,7 +136,7 @@ async def chosen_entry(msg: Inbound, svc: Services) -> list[Reply]:
         return [Reply("这条内容已经更新了，请重新提问。")]
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
     question = mask(state.last_question or entry.title)
-    await svc.questions.log(msg.channel, msg.user_id, question, "choice", entry.id, 1.0)
+    await svc.questions.record(msg.channel, msg.user_id, question, "choice", entry.id, 1.0)
     await svc.conversations.set_topic(msg.channel, msg.chat_id, msg.user_id, entry.id)
     trace.record("choice", entry.id)
     content = await svc.content_for(msg.channel, msg.user_id)

@@ -11,6 +11,13 @@
   Statements a store issues through `db` *inside* the unit of work (same task, or a task it started)
   join it, so a caller can wrap several stores' calls in one unit of work without passing `tx` around.
   A nested `db.transaction()` joins the outer one.
+- `async with db.deferring():` — one message's writes as one unit of work, without holding the writer
+  meanwhile: `await db.later(sql, params)` (a write whose result nobody needs: a log row, a state save)
+  is collected, and the collected writes commit together when the block ends. Any other statement made
+  through `db` in the block (same task, or a task it started) first sends the collected writes with it,
+  in one unit, so reads always see them and order is kept. `db.memo()` is a dict for the block's
+  lifetime: stores keep what they read once (the conversation state, the sender's staff record) there.
+  Outside such a block `later` simply runs now.
 
 SQL is written once, portable: `?` placeholders (translated per engine, cached), `ON CONFLICT … DO
 NOTHING/UPDATE`, `RETURNING`, `count(*) FILTER (WHERE …)`, no engine-specific functions.
@@ -34,8 +41,9 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, cast
 
+Op = tuple[Literal["exec", "many", "rows"], str, Any]  # a statement for `_run_unit`: kind, sql, parameters
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.(sqlite|postgresql))?\.sql$")
 DIALECTS = ("sqlite", "postgresql")
 
@@ -127,6 +135,19 @@ _AMBIENT: contextvars.ContextVar[tuple[Database, Transaction] | None] = contextv
 )
 
 
+@dataclass(eq=False)
+class _Deferred:
+    """The writes collected in a `db.deferring()` block, and what its stores memoised."""
+
+    db: Database
+    writes: list[tuple[str, tuple[Any, ...]]]
+    memo: dict[Any, Any]
+    open: bool = True
+
+
+_DEFERRED: contextvars.ContextVar[_Deferred | None] = contextvars.ContextVar("storage_deferred", default=None)
+
+
 class Database(Executor):
     """An open database. Subclasses implement the `_`-prefixed methods for one engine."""
 
@@ -163,6 +184,8 @@ class Database(Executor):
         if joined is not None:
             yield joined
             return
+        if (scope := self._pending()) is not None:
+            await self._send_collected(scope)  # collected writes come first
         async with self._begin() as tx:
             token = _AMBIENT.set((self, tx))
             try:
@@ -174,22 +197,94 @@ class Database(Executor):
     def _begin(self) -> contextlib.AbstractAsyncContextManager[Transaction]:
         """Start a unit of work, commit it on success, roll it back on any exception; close it."""
 
+    # --- deferred writes: one message, one unit of work ------------------------------------------
+
+    def _deferred(self) -> _Deferred | None:
+        current = _DEFERRED.get()
+        return current if current is not None and current.db is self and current.open else None
+
+    @contextlib.asynccontextmanager
+    async def deferring(self) -> AsyncIterator[None]:
+        """Collect `later` writes until the block ends, then commit them together; see the module
+        docstring. They are committed also when the block raises (as if each had run when made); a
+        nested block joins the outer one."""
+        if self._deferred() is not None:
+            yield
+            return
+        scope = _Deferred(self, [], {})
+        token = _DEFERRED.set(scope)
+        try:
+            yield
+        finally:
+            _DEFERRED.reset(token)
+            scope.open = False
+            await self._send_collected(scope)
+
+    async def later(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A write whose result nobody needs: collected in a `deferring()` block, else run now."""
+        scope = self._deferred()
+        if scope is None or self._ambient() is not None:
+            await self.execute(sql, params)
+        else:
+            scope.writes.append((sql, tuple(params)))
+
+    def memo(self) -> dict[Any, Any] | None:
+        """The `deferring()` block's memo (None outside one)."""
+        scope = self._deferred()
+        return scope.memo if scope is not None else None
+
+    async def _send_collected(self, scope: _Deferred, then: Op | None = None) -> Any:
+        """Commit the collected writes (and `then`, a statement whose result is returned) as one unit."""
+        writes, scope.writes = scope.writes, []
+        unit: list[Op] = [("exec", sql, params) for sql, params in writes]
+        if then is not None:
+            unit.append(then)
+        if not unit:
+            return None
+        return (await self._run_unit(unit))[-1]
+
+    async def _run_unit(self, unit: list[Op]) -> list[Any]:
+        """Statements ("exec" → rows changed, "many" → rows changed, "rows" → rows), all or none."""
+        results: list[Any] = []
+        async with self._begin() as tx:
+            for kind, sql, params in unit:
+                if kind == "rows":
+                    results.append(await tx.fetchall(sql, params))
+                elif kind == "many":
+                    results.append(await tx.executemany(sql, params))
+                else:
+                    results.append(await tx.execute(sql, params))
+        return results
+
+    def _pending(self) -> _Deferred | None:
+        """The deferring block whose collected writes must go before the next statement, if any."""
+        scope = _DEFERRED.get()
+        if scope is None or not scope.writes or scope.db is not self or not scope.open:
+            return None
+        return scope
+
     # --- statements: join the ambient unit of work, else run on their own ----------------------
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         tx = self._ambient()
+        if tx is None and (scope := self._pending()) is not None:
+            return int(await self._send_collected(scope, ("exec", sql, tuple(params))))
         return await (tx.execute(sql, params) if tx else self._execute(sql, params))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         tx = self._ambient()
+        if tx is None and (scope := self._pending()) is not None:
+            return int(await self._send_collected(scope, ("many", sql, [tuple(r) for r in rows])))
         return await (tx.executemany(sql, rows) if tx else self._executemany(sql, rows))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        tx = self._ambient()
-        return await (tx.fetchone(sql, params) if tx else self._fetchone(sql, params))
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         tx = self._ambient()
+        if tx is None and (scope := self._pending()) is not None:
+            return cast(list[Row], await self._send_collected(scope, ("rows", sql, tuple(params))))
         return await (tx.fetchall(sql, params) if tx else self._fetchall(sql, params))
 
     def iterate(self, sql: str, params: Sequence[Any] = (), batch: int = 1000) -> AsyncIterator[list[Row]]:

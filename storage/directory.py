@@ -1,9 +1,13 @@
-"""Staff roles, bound group chats and recipients' reachability, shared by every channel."""
+"""Staff roles, bound group chats and recipients' reachability, shared by every channel.
+
+Within one message (`db.deferring()`) the sender's staff record is looked up once: the conversation
+store reads it along with the conversation state (one statement) and leaves it in the memo.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from storage.database import Database, utc_now
 
@@ -31,6 +35,11 @@ class ChatGroup:
     active: bool
 
 
+def remember_staff(memo: dict[Any, Any], channel: str, user_id: str, staff: Staff | None) -> None:
+    """Keep a staff lookup for the rest of the message (see storage/conversations.py)."""
+    memo[("staff", channel, user_id)] = staff
+
+
 class DirectoryStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -52,14 +61,23 @@ class DirectoryStore:
                 utc_now(),
             ),
         )
+        memo = self.db.memo()
+        if memo is not None:
+            remember_staff(memo, staff.channel, staff.user_id, staff)
 
     async def staff(self, channel: str, user_id: str) -> Staff | None:
+        memo = self.db.memo()
+        if memo is not None and ("staff", channel, user_id) in memo:
+            return memo[("staff", channel, user_id)]  # type: ignore[no-any-return]
         row = await self.db.fetchone(
             "SELECT channel, user_id, role, name, township_id, village, county_id FROM staff "
             "WHERE channel = ? AND user_id = ?",
             (channel, user_id),
         )
-        return Staff(*row) if row else None
+        found = Staff(*row) if row else None
+        if memo is not None:
+            remember_staff(memo, channel, user_id, found)
+        return found
 
     async def bind_group(self, channel: str, chat_id: str, title: str, township_id: str, bound_by: str) -> None:
         await self.db.execute(
@@ -103,7 +121,7 @@ class DirectoryStore:
     async def seen(self, channel: str, user_id: str, chat_id: str, inbound: bool = True) -> None:
         """Record that a user wrote to the bot (they are reachable again; the WeChat window restarts)."""
         now = utc_now()
-        await self.db.execute(
+        await self.db.later(
             "INSERT INTO recipients (channel, user_id, chat_id, status, last_inbound_at, updated_at) "
             "VALUES (?, ?, ?, 'active', ?, ?) ON CONFLICT (channel, user_id) DO UPDATE SET "
             "chat_id = excluded.chat_id, status = 'active', "

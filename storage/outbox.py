@@ -206,10 +206,12 @@ class OutboxStore:
         )
         return changed
 
-    async def unnotified(self, limit: int = 500) -> list[Delivery]:
-        """Sent deliveries whose on_sent callbacks have not run (the process died in between)."""
+    async def unnotified(self, limit: int = 500, after_id: int = 0) -> list[Delivery]:
+        """Sent deliveries whose on_sent callbacks have not run (the process died in between), by id
+        from `after_id` on (a batch at a time)."""
         rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'sent' AND notified = 0 ORDER BY id LIMIT ?", (limit,)
+            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'sent' AND notified = 0 AND id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
         )
         return [_delivery(r) for r in rows]
 

@@ -83,6 +83,23 @@ class QuestionStore:
         )
         return int(row[0]) if row else 0
 
+    async def record(
+        self,
+        channel: str,
+        user_id: str,
+        question: str,
+        outcome: str,
+        entry_id: str | None,
+        score: float,
+        open_question_id: int | None = None,
+    ) -> None:
+        """`log` when the id is not needed: within a message (`db.deferring()`) committed with its other writes."""
+        await self.db.later(
+            "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
+            "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (utc_now(), channel, user_id, mask(question), outcome, entry_id, score, open_question_id),
+        )
+
     async def last_asked(self, channel: str, user_id: str, since: str) -> LoggedQuestion | None:
         """The person's latest logged question since `since` (ISO-8601 UTC), whatever its outcome."""
         row = await self.db.fetchone(

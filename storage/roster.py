@@ -97,6 +97,14 @@ class Request:
     created_at: str
 
 
+_UPSERT = (
+    f"INSERT INTO people ({', '.join(_COLUMNS)}, created_at, updated_at) "
+    f"VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) ON CONFLICT (id_hash) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("person_id", "id_hash"))
+    + ", updated_at = excluded.updated_at"
+)
+
+
 class RosterStore(BindingCodes):
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -124,18 +132,18 @@ class RosterStore(BindingCodes):
         """One unit of work for a whole import, written batch by batch through the yielded `put(batch)`;
         an exception inside rolls every batch back."""
         now = utc_now()
-        columns = ", ".join(_COLUMNS)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("person_id", "id_hash"))
-        sql = (
-            f"INSERT INTO people ({columns}, created_at, updated_at) VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) "
-            f"ON CONFLICT (id_hash) DO UPDATE SET {updates}, updated_at = excluded.updated_at"
-        )
         async with self.db.transaction() as tx:
 
             async def put(people: Sequence[Person]) -> None:
-                await tx.executemany(sql, [(*_values(p), now, now) for p in people])
+                await tx.executemany(_UPSERT, [(*_values(p), now, now) for p in people])
 
             yield put
+
+    async def write(self, people: Sequence[Person]) -> None:
+        """Insert or update one batch of people as its own short unit of work (a large import written batch
+        after batch, so that other writers — replies to users — never wait behind it for long)."""
+        now = utc_now()
+        await self.db.executemany(_UPSERT, [(*_values(p), now, now) for p in people])
 
     async def person(self, person_id: str) -> Person | None:
         row = await self.db.fetchone(f"{_SELECT} WHERE p.person_id = ?", (person_id,))

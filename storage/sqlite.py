@@ -1,12 +1,14 @@
 """The SQLite engine (the default): one file in WAL mode, through aiosqlite.
 
 Two aiosqlite connections, each with its own thread, so the event loop never waits for SQLite: a writer
-and a reader. Every statement is one hop to that thread (statement and rows in one call; a unit of work
-adds one for its BEGIN, sent just before its first statement). Every write — a single statement or a
-whole unit of work — runs on the writer while holding one asyncio lock, so a unit of work has the writer
-to itself from BEGIN to COMMIT and commits or rolls back only its own statements; other writers wait for
-the lock (they are never swept into someone else's transaction). Plain reads go to the reader, which in
-WAL mode sees only committed data and does not wait for writers. The schema version is `PRAGMA
+and a reader. Going to a connection's thread and back (a hop) costs far more than a small statement, so
+hops are few: statements that arrive while a connection is busy wait and then go together in its next hop
+(storage/sqlite_batch.py). Writes outside a unit of work are committed in groups: one transaction per
+hop, each caller's statements in their own savepoint, so one caller's failing statement is undone alone.
+A unit of work (`db.transaction()`) holds the writer from BEGIN to COMMIT under one asyncio lock (BEGIN
+travels with its first statement) and commits or rolls back only its own statements; other writers wait
+for the lock (they are never swept into someone else's transaction). Plain reads go to the reader, which
+in WAL mode sees only committed data and does not wait for writers. The schema version is `PRAGMA
 user_version`.
 """
 
@@ -25,11 +27,13 @@ from storage.database import (
     Database,
     IntegrityViolation,
     Migration,
+    Op,
     Row,
     StorageError,
     StorageUnavailable,
     Transaction,
 )
+from storage.sqlite_batch import Batcher, Outcome, Runner, Unit, run_group, run_ops, run_reads
 
 T = TypeVar("T")
 _PRAGMAS = (
@@ -42,6 +46,7 @@ _PRAGMAS = (
     "PRAGMA cache_size=-131072",
 )
 _READS = ("SELECT", "PRAGMA", "VALUES", "EXPLAIN")
+_OUTSIDE = ("PRAGMA", "VACUUM", "ANALYZE")  # run on the writer outside any transaction
 _UNAVAILABLE = ("locked", "busy", "disk", "full", "readonly", "unable to open", "i/o")
 
 
@@ -61,7 +66,7 @@ def _is_read(sql: str) -> bool:
 
 
 class _Connection:
-    """One aiosqlite connection (its own thread); each statement is one hop there, with its rows."""
+    """One aiosqlite connection (its own thread); each call is one hop there, with its rows."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -85,27 +90,29 @@ class _Connection:
         except sqlite3.Error as exc:
             raise translate(exc) from exc
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._conn.in_transaction
+    async def hop(self, runner: Runner, units: list[Unit]) -> list[Outcome]:
+        """Run `runner` on the connection's thread with its sqlite3 connection (one hop); raw errors."""
+        raw = self._conn._conn
+        return cast(list[Outcome], await self._conn._execute(runner, raw, units))  # type: ignore[no-untyped-call]
 
-    async def _begin(self, begin: bool) -> None:
-        if begin:
-            await self._call(self._conn.execute_fetchall("BEGIN IMMEDIATE"))
+    async def ops(self, ops: Unit) -> list[Any]:
+        """Statements in order, in one hop; the first error raised (translated). A caller cancelled
+        meanwhile (a timeout) still waits for the hop to end: the thread goes on with it (a BEGIN waiting
+        for another process's lock), and whoever rolls back must know whether a transaction began."""
+        raw = self._conn._conn
+        hop = asyncio.ensure_future(self._call(self._conn._execute(run_ops, raw, ops)))  # type: ignore[no-untyped-call]
+        try:
+            return await asyncio.shield(hop)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await hop
+            raise
 
-    async def execute(self, sql: str, params: Sequence[Any] = (), begin: bool = False) -> int:
-        await self._begin(begin)
-        cursor = await self._call(self._conn.execute(sql, tuple(params)))
-        return cursor.rowcount  # the cursor holds no rows: closing it would cost a hop for nothing
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return int((await self.ops([("exec", sql, tuple(params))]))[0])
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]], begin: bool = False) -> int:
-        await self._begin(begin)
-        cursor = await self._call(self._conn.executemany(sql, [tuple(r) for r in rows]))
-        return max(cursor.rowcount, 0)
-
-    async def fetchall(self, sql: str, params: Sequence[Any] = (), begin: bool = False) -> list[Row]:
-        await self._begin(begin)
-        return cast(list[Row], list(await self._call(self._conn.execute_fetchall(sql, tuple(params)))))
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return cast(list[Row], (await self.ops([("rows", sql, tuple(params))]))[0])
 
     async def batches(self, sql: str, params: Sequence[Any], size: int) -> AsyncIterator[list[Row]]:
         cursor = await self._call(self._conn.execute(sql, tuple(params)))
@@ -128,30 +135,32 @@ class _Connection:
 
 
 class SqliteTransaction(Transaction):
-    """A unit of work on the writer; BEGIN goes with its first statement."""
+    """A unit of work on the writer; BEGIN goes with its first statement, in the same hop."""
 
     def __init__(self, conn: _Connection) -> None:
         self._conn = conn
         self.begun = False
 
-    def _begin(self) -> bool:
+    async def _run(self, op: Op) -> Any:
         if self.closed:
             raise StorageError("the unit of work is already finished")
-        first, self.begun = not self.begun, True
-        return first
+        if self.begun:
+            return (await self._conn.ops([op]))[0]
+        self.begun = True  # set first: if the hop fails after BEGIN, the rollback must follow
+        return (await self._conn.ops([("exec", "BEGIN IMMEDIATE", ()), op]))[1]
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return await self._conn.execute(sql, params, begin=self._begin())
+        return int(await self._run(("exec", sql, tuple(params))))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
-        return await self._conn.executemany(sql, rows, begin=self._begin())
+        return int(await self._run(("many", sql, [tuple(r) for r in rows])))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        rows = await self._conn.fetchall(sql, params, begin=self._begin())
+        rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return await self._conn.fetchall(sql, params, begin=self._begin())
+        return cast(list[Row], await self._run(("rows", sql, tuple(params))))
 
 
 class SqliteDatabase(Database):
@@ -162,6 +171,8 @@ class SqliteDatabase(Database):
         self._reader = reader
         self._lock = asyncio.Lock()
         self.path = path
+        self._writes = Batcher(writer, run_group, self._lock)
+        self._reads = Batcher(reader, run_reads)
 
     @classmethod
     async def connect(cls, path: Path) -> SqliteDatabase:
@@ -179,6 +190,7 @@ class SqliteDatabase(Database):
             await db.migrate()
             if not memory:
                 db._reader = await _Connection.open(path, _PRAGMAS[1:])
+                db._reads = Batcher(db._reader, run_reads)
                 opened.append(db._reader)
         except sqlite3.Error as exc:
             for conn in opened:
@@ -212,23 +224,34 @@ class SqliteDatabase(Database):
                     await self._writer.rollback()
                     raise
 
+    async def _submit(self, batcher: Batcher, unit: Unit) -> list[Any]:
+        try:
+            return await batcher.submit(unit)
+        except sqlite3.Error as exc:
+            raise translate(exc) from exc
+
+    async def _run_unit(self, unit: Unit) -> list[Any]:
+        """Statements outside a unit of work: committed together with whatever else waits (group commit)."""
+        return await self._submit(self._writes, unit)
+
     async def _execute(self, sql: str, params: Sequence[Any]) -> int:
-        async with self._lock:
-            return await self._writer.execute(sql, params)
+        if sql.lstrip()[:8].upper().startswith(_OUTSIDE):  # cannot run inside a transaction (a checkpoint)
+            async with self._lock:
+                return await self._writer.execute(sql, params)
+        return int((await self._run_unit([("exec", sql, tuple(params))]))[0])
 
     async def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
-        async with self._lock:
-            return await self._writer.executemany(sql, rows)
+        return int((await self._run_unit([("many", sql, [tuple(r) for r in rows])]))[0])
 
     async def _fetchone(self, sql: str, params: Sequence[Any]) -> Row | None:
         rows = await self._fetchall(sql, params)
         return rows[0] if rows else None
 
     async def _fetchall(self, sql: str, params: Sequence[Any]) -> list[Row]:
-        if _is_read(sql):
-            return await self._reader.fetchall(sql, params)
-        async with self._lock:
-            return await self._writer.fetchall(sql, params)
+        op: Op = ("rows", sql, tuple(params))
+        if _is_read(sql) and self._reader is not self._writer:
+            return cast(list[Row], (await self._submit(self._reads, [op]))[0])
+        return cast(list[Row], (await self._run_unit([op]))[0])
 
     async def _iterate(self, sql: str, params: Sequence[Any], batch: int) -> AsyncIterator[list[Row]]:
         async for rows in self._reader.batches(sql, params, batch):

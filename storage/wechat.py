@@ -31,26 +31,22 @@ class WechatStore:
     async def claim(self, key: str, user_id: str, stale_after: float = 60.0) -> SeenInbound | None:
         """Claim a delivered message for answering. None: it is ours to answer. Otherwise the earlier
         attempt's record, which is marked as retried (an answer still being prepared then goes out by
-        customer-service message). A claim older than `stale_after` s (a crashed process) is taken over."""
+        customer-service message). A claim older than `stale_after` s (a crashed process) is taken over.
+        One statement: the claim is ours when the row carries our claim time afterwards."""
         now = time.time()
-        added = await self.db.execute(
-            "INSERT INTO wechat_inbound (key, user_id, state, claimed_at, received_at) "
-            "VALUES (?, ?, 'processing', ?, ?) ON CONFLICT DO NOTHING",
-            (key, user_id, now, utc_now()),
-        )
-        if added == 1:
-            return None
-        taken = await self.db.execute(
-            "UPDATE wechat_inbound SET claimed_at = ?, retried = 0 WHERE key = ? AND state = 'processing' "
-            "AND claimed_at < ?",
-            (now, key, now - stale_after),
-        )
-        if taken == 1:
-            return None
         row = await self.db.fetchone(
-            "UPDATE wechat_inbound SET retried = 1 WHERE key = ? RETURNING state, reply, received_at", (key,)
+            "INSERT INTO wechat_inbound (key, user_id, state, claimed_at, received_at) "
+            "VALUES (?, ?, 'processing', ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "retried = CASE WHEN wechat_inbound.state = 'processing' AND wechat_inbound.claimed_at < ? "
+            "THEN 0 ELSE 1 END, "
+            "claimed_at = CASE WHEN wechat_inbound.state = 'processing' AND wechat_inbound.claimed_at < ? "
+            "THEN excluded.claimed_at ELSE wechat_inbound.claimed_at END "
+            "RETURNING state, reply, received_at, claimed_at",
+            (key, user_id, now, utc_now(), now - stale_after, now - stale_after),
         )
         assert row is not None
+        if float(row[3]) == now and row[0] == "processing":
+            return None
         return SeenInbound(row[0], row[1], row[2])
 
     async def answered_passively(self, key: str, reply: str) -> bool:

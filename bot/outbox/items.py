@@ -8,6 +8,7 @@ idempotent; completion is claimed in the database so that one sender of several 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import cast
@@ -82,13 +83,21 @@ class ItemHooks:
                 return  # stays un-notified: run again at the next start
         await self.store.mark_notified(delivery.id)
 
-    async def renotify(self) -> None:
-        """Sent deliveries whose callbacks did not all run (a crash, a failing callback): run them now."""
-        while batch := await self.store.unnotified():
-            for delivery in batch:
+    async def renotify(self, batch: int = 500) -> int:
+        """Sent deliveries whose callbacks did not all run (a crash, a failing callback): run them, a batch
+        at a time (the sender runs this beside sending, so a large backlog does not hold up new pushes).
+        Each is tried once per call: one whose callback fails again waits for the next start. Returns
+        how many were tried."""
+        after, tried = 0, 0
+        while rows := await self.store.unnotified(batch, after_id=after):
+            for delivery in rows:
                 await self.notify(delivery)
-            if len(batch) < 500:
-                return
+            tried += len(rows)
+            after = rows[-1].id
+            if len(rows) < batch:
+                break
+            await asyncio.sleep(0)  # the sender's other work goes on between batches
+        return tried
 
     async def maybe_complete(self, item_kind: str, item_id: str) -> None:
         """Fire the on_complete callbacks once, when the last open delivery of an item became final."""

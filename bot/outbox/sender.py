@@ -133,7 +133,9 @@ class Outbox:
         """Send until cancelled (or, with until_idle, until no delivery on these channels is open).
         Other senders (processes) may run on the same database at the same time."""
         self.resumed = await self._release_dead_neighbours()
-        await self.items.renotify()
+        # Callbacks a crash left un-run are caught up beside sending, never before it (a large backlog
+        # must not hold up new pushes).
+        renotifying = asyncio.create_task(self._renotify())
         await self.items.complete_finished()
         inflight: dict[str, dict[str, asyncio.Task[None]]] = {c: {} for c in transports}
         heartbeat = asyncio.create_task(self._renew_leases())
@@ -141,16 +143,24 @@ class Outbox:
             while True:
                 try:
                     if await self._step(transports, inflight, until_idle):
+                        await renotifying
                         return
                 except Exception:  # the database was busy or a hook failed: keep the sender alive
                     log.exception("outbox: the sender loop failed; trying again")
                     await asyncio.sleep(self.poll_interval)
         finally:
             heartbeat.cancel()
+            renotifying.cancel()
             tasks = [t for busy in inflight.values() for t in busy.values()]
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(heartbeat, *tasks, return_exceptions=True)
+            await asyncio.gather(heartbeat, renotifying, *tasks, return_exceptions=True)
+
+    async def _renotify(self) -> None:
+        try:
+            await self.items.renotify()
+        except Exception:  # the database failed: the rest waits for the next start
+            log.exception("outbox: could not run the callbacks missed before this start")
 
     async def _release_dead_neighbours(self) -> int:
         """Claims of a sender on this machine whose process is gone (a restart after a crash) go back to

@@ -191,6 +191,50 @@ async def test_callbacks_missed_by_a_crash_run_at_the_next_start(db: Database) -
     assert sorted(seen) == ["u0", "u1"] and transport.calls == []
 
 
+async def backlog(db: Database, n: int) -> None:
+    """`n` deliveries sent before a crash whose on_sent callbacks never ran."""
+    await outbox(db).enqueue("posting", "old", users(n))
+    await db.execute("UPDATE outbox SET status = 'sent', notified = 0")
+
+
+async def test_a_large_callback_backlog_does_not_hold_up_new_pushes(db: Database) -> None:
+    await backlog(db, 1500)
+    notified: list[str] = []
+
+    async def on_sent(push: SentPush) -> None:
+        await asyncio.sleep(0.001)  # a callback that writes something
+        notified.append(push.recipient)
+
+    box = outbox(db)
+    box.on_sent("posting", on_sent)
+    await box.enqueue("notice", "new", [Push("tg", "staff-1", "user", Reply("有新问题"), user_id="staff-1")])
+    seen_at_push: list[int] = []
+
+    def script(recipient: str, attempt: int) -> DeliveryResult:
+        seen_at_push.append(len(notified))
+        return DeliveryResult(DeliveryStatus.SENT)
+
+    await asyncio.wait_for(box.run({"tg": FakeTransport(script=script)}, until_idle=True), 60)
+    assert seen_at_push and seen_at_push[0] < 1500  # sent while the backlog was being caught up
+    assert len(notified) == 1500  # and the backlog was caught up all the same
+    assert (await db.fetchone("SELECT count(*) FROM outbox WHERE notified = 0"))[0] == 0  # type: ignore[index]
+
+
+async def test_callbacks_that_keep_failing_are_tried_once_per_start(db: Database) -> None:
+    await backlog(db, 1200)
+    tried: list[str] = []
+
+    async def on_sent(push: SentPush) -> None:
+        tried.append(push.recipient)
+        raise RuntimeError("the feature's store is broken")
+
+    box = outbox(db)
+    box.on_sent("posting", on_sent)
+    await asyncio.wait_for(box.run({"tg": FakeTransport()}, until_idle=True), 60)  # returns: no endless loop
+    assert len(tried) == 1200 and len(set(tried)) == 1200
+    assert (await db.fetchone("SELECT count(*) FROM outbox WHERE notified = 0"))[0] == 1200  # type: ignore[index]
+
+
 async def test_several_in_flight_per_channel_but_one_per_recipient(db: Database) -> None:
     box = outbox(db, concurrency=5)
     await box.enqueue("posting", "1", users(20))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from bot.roster import importer, read
 from bot.roster.importer import RosterKeyMissing, import_ledger
 from bot.roster.read import LedgerError
 from bot.roster.xlsx_read import XlsxReader
-from storage import Database
+from storage import Database, QuestionStore
 from storage.roster import RosterStore, Scope
 from tests.fakes.roster_data import HEADER, KEY, id_with_x, make_id, person_row, write_xlsx
 
@@ -233,6 +234,33 @@ async def test_streamed_batches_roll_back_together(
     assert (report.applied, report.added, report.updated, report.bad_count) == (True, 7, 0, 1)
     again = await import_ledger(write_xlsx(tmp_path / "again.xlsx", rows[:3]), store, content, KEY)
     assert (again.added, again.updated) == (0, 3) and await store.count() == 7
+
+
+async def test_a_large_import_lets_other_writes_through_between_its_batches(
+    db: Database, content: ContentPack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reply's write (a chat log) does not wait for the whole import: it goes between two batches."""
+    monkeypatch.setattr(importer, "BATCH", 100)
+    monkeypatch.setattr(importer, "WRITE_BATCH", 20)
+    store = RosterStore(db)
+    path = write_xlsx(tmp_path / "big.xlsx", [person_row(i) for i in range(1, 401)])
+    imported_at_reply: list[int] = []
+    writing = asyncio.Event()
+    reported: list[int] = []
+
+    def progress(done: int, total: int | None) -> None:
+        if reported and done <= reported[-1]:  # the second pass (writing) reports its first batch
+            writing.set()
+        reported.append(done)
+
+    async def reply() -> None:
+        await writing.wait()
+        await QuestionStore(db).log("test", "u1", "交通补贴咋领", "answer", "transport", 1.0)
+        imported_at_reply.append(await store.count())
+
+    report, _ = await asyncio.gather(import_ledger(path, store, content, KEY, progress=progress), reply())
+    assert report.applied and (report.added, report.updated) == (400, 0)
+    assert imported_at_reply[0] < 400  # written while the import was still going
 
 
 async def test_wish_to_work_from_its_column_or_the_work_status(

@@ -8,7 +8,9 @@ customer-service message. Deliveries are deduplicated in the database, so a retr
 second answer or a second question-log row; a retry of a passively answered message gets the same
 reply again (WeChat retries only when it did not receive the first response).
 
-The claim and the "seen" mark are one unit of work. When the database fails (locked too long, disk
+The claim and the "seen" mark are one unit of work, sent in one statement's trip; what the dispatcher
+writes for the message commits together with the passive answer's record (storage/database.py:
+`deferring`). When the database fails (locked too long, disk
 full), the user gets an apology at once (never HTTP 500) and the message is answered in the background
 once the database works again. A pushed answer whose customer-service call fails goes through the
 outbox, which retries it.
@@ -36,7 +38,7 @@ from bot.channels.wechat.render import CAPABILITIES, reply_texts
 from bot.channels.wechat.wecom import WecomRobots
 from bot.channels.wechat.xml import Refused, check_query, check_xml, decrypt, encrypt
 from bot.config import ConfigError, WechatConfig
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import SORRY, Dispatcher
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
 from bot.outbox.types import Push
@@ -49,6 +51,7 @@ log = logging.getLogger(__name__)
 SUCCESS = "success"  # WeChat's "received, no passive reply"
 BUSY = "抱歉，系统有点忙，您的消息已收到，稍后给您回复。"
 ANSWER_ITEM = "wechat_answer"  # outbox item kind of answers a customer-service call could not deliver
+Nonce = tuple[str, str, str]  # plain mode: (timestamp, nonce, sha256 of the body)
 
 
 class WechatChannel:
@@ -135,15 +138,14 @@ class WechatChannel:
                 xml = decrypt(self.crypto, xml, request.query)
             incoming = parse(xml)
             # Plain mode's signature does not cover the body: a seen (timestamp, nonce) with another body is a
-            # replay. Safe mode's msg_signature covers the encrypted body, so it needs no record.
-            digest = hashlib.sha256(raw).hexdigest()
+            # replay. Safe mode's msg_signature covers the encrypted body, so it needs no record. The pair is
+            # checked with the claim (within the reply budget, answered later when the database fails).
             query = request.query
-            if not encrypted and not await self.store.first_use(query["timestamp"], query["nonce"], digest):
-                raise Refused(403, "replayed timestamp and nonce with another body")
+            nonce = None if encrypted else (query["timestamp"], query["nonce"], hashlib.sha256(raw).hexdigest())
+            text = await self.handle(incoming, nonce)
         except Refused as exc:
             log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
             return web.Response(status=exc.status, text="refused")
-        text = await self.handle(incoming)
         if text is None:
             return web.Response(text=SUCCESS)
         reply = TextReply(source=incoming.account, target=incoming.user_id, content=text, time=int(time.time()))
@@ -168,22 +170,40 @@ class WechatChannel:
             raise Refused(400, f"incomplete body ({type(exc).__name__})") from None
         return b"".join(chunks)
 
-    async def handle(self, incoming: Incoming) -> str | None:
-        """What to answer passively (None: "success"); claims the delivery so retries answer nothing new."""
+    async def handle(self, incoming: Incoming, nonce: Nonce | None = None) -> str | None:
+        """What to answer passively (None: "success"); claims the delivery so retries answer nothing new.
+        `nonce`: plain mode's (timestamp, nonce, body hash), refused (Refused) when replayed with another body."""
         if incoming.action == "ignore":
             return None
         if incoming.action == "template_finished":
             if incoming.msg_id:
                 try:
+                    await self._check_nonce(nonce)
                     await self.store.template_finished(incoming.msg_id, incoming.status or "")
                 except StorageError as exc:
                     log.warning("WeChat template status not recorded: %s", exc)
             return None
-        try:
-            earlier = await self._claim(incoming)
+        deadline = asyncio.get_running_loop().time() + self.budget
+        try:  # recorded before anything is answered (however long it takes), so a replay cannot overtake it
+            await self._check_nonce(nonce)
         except StorageError as exc:
             log.warning("WeChat %s: the database failed (%s); apologising, answering later", incoming.key, exc)
-            self._spawn(self._answer_later(incoming))
+            self._spawn(self._answer_later(incoming, nonce))
+            return BUSY
+        claiming = asyncio.create_task(self._claim(incoming))
+        try:
+            await asyncio.wait({claiming}, timeout=self.budget)
+        finally:
+            if not claiming.done():  # the database is slow (a lock held elsewhere): WeChat will not wait
+                log.warning("WeChat %s: the database is slow; apologising, answering later", incoming.key)
+                self._spawn(self._answer_after(incoming, claiming, nonce))
+        if not claiming.done():
+            return BUSY
+        try:
+            earlier = claiming.result()
+        except StorageError as exc:
+            log.warning("WeChat %s: the database failed (%s); apologising, answering later", incoming.key, exc)
+            self._spawn(self._answer_later(incoming, nonce))
             return BUSY
         if earlier is not None:
             log.info("WeChat retry of %s (%s)", incoming.key, earlier.state)
@@ -193,36 +213,71 @@ class WechatChannel:
             return None
         if incoming.action == "fixed" or incoming.inbound is None:
             return await self._answer(incoming, [Reply(incoming.fixed_reply or "")])
-        task = asyncio.create_task(self.dispatcher.dispatch(incoming.inbound))
-        try:
-            done, _ = await asyncio.wait({task}, timeout=self.budget)
-        except asyncio.CancelledError:
-            self._deliver_later(incoming, task)
-            raise
-        if not done:
-            log.info("answer for %s not ready within %.1f s: will push it", incoming.key, self.budget)
-            self._deliver_later(incoming, task)
-            return None
-        return await self._answer(incoming, task.result())
+        # One unit of work: what the dispatcher writes commits together with the passive answer's record.
+        async with self.services.db.deferring():
+            task = asyncio.create_task(self.dispatcher.dispatch(incoming.inbound))
+            try:
+                left = max(deadline - asyncio.get_running_loop().time(), 0.05)
+                done, _ = await asyncio.wait({task}, timeout=left)
+            except asyncio.CancelledError:
+                self._deliver_later(incoming, task)
+                raise
+            if not done:
+                log.info("answer for %s not ready within %.1f s: will push it", incoming.key, self.budget)
+                self._deliver_later(incoming, task)
+                return None
+            return await self._answer(incoming, task.result())
 
-    async def _claim(self, incoming: Incoming) -> SeenInbound | None:
-        """One unit of work: claim the delivery and note that the user wrote (the window opens)."""
-        async with self.services.db.transaction():
-            earlier = await self.store.claim(incoming.key, incoming.user_id)
-            if earlier is None and incoming.opens_window and incoming.action != "unsubscribe":
+    async def _check_nonce(self, nonce: Nonce | None) -> None:
+        if nonce is not None and not await self.store.first_use(*nonce):
+            raise Refused(403, "replayed timestamp and nonce with another body")
+
+    async def _claim(self, incoming: Incoming, nonce: Nonce | None = None) -> SeenInbound | None:
+        """One unit of work, one statement's trip: note that the user wrote (the window opens; collected)
+        and claim the delivery. A replayed plain-mode nonce is refused first (Refused)."""
+        await self._check_nonce(nonce)
+        async with self.services.db.deferring():
+            if incoming.opens_window and incoming.action != "unsubscribe":
                 await self.services.directory.seen(CHANNEL, incoming.user_id, incoming.user_id)
-            return earlier
+            return await self.store.claim(incoming.key, incoming.user_id)
 
-    async def _answer_later(self, incoming: Incoming, first_wait: float = 1.0, attempts: int = 10) -> None:
+    async def _answer_after(
+        self, incoming: Incoming, claiming: asyncio.Task[SeenInbound | None], nonce: Nonce | None
+    ) -> None:
+        """The claim outlasted the reply budget (the user got the apology): answer by push once it is
+        through, or go on as after a failed claim."""
+        try:
+            earlier = await claiming
+        except Refused as exc:
+            log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
+            return
+        except StorageError:
+            await self._answer_later(incoming, nonce)
+            return
+        if earlier is not None:
+            return  # a retry's record: someone else answers it
+        if incoming.action == "unsubscribe":
+            await self._unsubscribe(incoming)
+        elif incoming.inbound is None:
+            await self._push(incoming, [Reply(incoming.fixed_reply or "")])
+        else:
+            await self._push(incoming, await self.dispatcher.dispatch(incoming.inbound))
+
+    async def _answer_later(
+        self, incoming: Incoming, nonce: Nonce | None = None, first_wait: float = 1.0, attempts: int = 10
+    ) -> None:
         """The database failed while a message came in: answer it by push once the database works."""
         delay = first_wait
         for _ in range(attempts):
             await asyncio.sleep(delay)
             delay = min(delay * 2, 60.0)
             try:
-                if await self._claim(incoming) is not None or incoming.inbound is None:
+                if await self._claim(incoming, nonce) is not None or incoming.inbound is None:
                     return  # answered meanwhile (a WeChat retry), or nothing to answer
                 replies = await self.dispatcher.dispatch(incoming.inbound)
+            except Refused as exc:
+                log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
+                return
             except StorageError as exc:
                 log.warning("WeChat %s: the database still fails (%s)", incoming.key, exc)
                 continue
@@ -240,11 +295,11 @@ class WechatChannel:
             else:
                 await self._mark(incoming, "silent")
             return None
-        try:
+        try:  # sent with the message's collected writes (question log, conversation state): all or none
             recorded = await self.store.answered_passively(incoming.key, texts[0])
-        except StorageError as exc:  # answer anyway: the record only serves retries, which an answer prevents
-            log.warning("WeChat %s: passive answer not recorded (%s)", incoming.key, exc)
-            recorded = True
+        except StorageError as exc:  # nothing of the message was stored: the apology, as for a failing handler
+            log.warning("WeChat %s: the answer's writes failed (%s)", incoming.key, exc)
+            return SORRY
         if not recorded:
             self._push_later(incoming, replies)  # a retry came meanwhile: the first request is lost
             return None
