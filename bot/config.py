@@ -35,6 +35,7 @@ def secret() -> Any:
 class HttpConfig:
     host: str = "127.0.0.1"
     port: int = 8080
+    metrics_token: str = secret()  # when set, /metrics wants `Authorization: Bearer <token>`
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class TelegramConfig:
     group_per_minute: int = 20  # pushes to one group
     chat_interval_ms: int = 1000  # between pushes to one chat
     concurrent_updates: int = 32  # updates handled at once (each chat's updates stay in order)
+    polling_lease_seconds: int = 15  # polling: one process of several polls; a standby takes over after this
 
 
 @dataclass(frozen=True)

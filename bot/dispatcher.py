@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections import Counter
 from dataclasses import replace
 from typing import Generic
 
@@ -43,9 +44,11 @@ class Dispatcher(Generic[C]):
         self.events = merged.events
         self.flows = merged.flows
         self.texts = merged.texts
+        self.handled: Counter[str] = Counter()  # messages handled by channel (for /metrics)
 
     async def dispatch(self, msg: Inbound) -> list[Reply]:
         """Handle one message; never raises: a failing handler gives an apology and a log entry."""
+        self.handled[msg.channel] += 1
         try:
             replies, question = await self._route(msg)
         except Exception:
