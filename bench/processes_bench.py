@@ -3,10 +3,10 @@ processes on the same machine), push rate as a fraction of the platform's limit,
 when one process is killed with SIGKILL mid-push.
 
 For each process count (default 1, 2, 4), in a fresh database:
-1. WeChat: `--requests` signed plain-mode text callbacks (each a new MsgId and a real FAQ question: signature, XML,
-   dedup claim, dispatcher, question log, passive reply), spread round-robin over the processes' ports with
-   `--concurrency` in flight (no proxy: nginx would add its own cost), and the same requests against as many bare
-   aiohttp processes answering "success".
+1. WeChat: `--requests` safe-mode (AES) text callbacks (each a new MsgId and a real FAQ question: signature,
+   decryption, XML, dedup claim, dispatcher, question log, encrypted passive reply), spread round-robin over the
+   processes' ports with `--concurrency` in flight (no proxy: nginx would add its own cost), and the same requests
+   against as many bare aiohttp processes answering "success".
 2. Push: `--pushes` Telegram pushes (one per recipient) to the fake Bot API (tests/fakes/telegram.py) enforcing
    `--limit` messages a second with 429s; the bots pace at `--rate` in total (bot/pacing.py). Rate = sends / time
    from the first to the last send; floods = 429s the fake answered.
@@ -47,7 +47,7 @@ from storage import Database  # noqa: E402
 from tests.fakes import telegram_updates as tg  # noqa: E402
 from tests.fakes.net import free_port  # noqa: E402
 from tests.fakes.telegram import FakeTelegram, FloodLimits  # noqa: E402
-from tests.fakes.wechat import TOKEN, message_xml, signed_query  # noqa: E402
+from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml  # noqa: E402
 
 
 async def bare(request: web.Request) -> web.Response:
@@ -92,7 +92,8 @@ class Fleet:
             "BOT_TELEGRAM_WEBHOOK_SECRET": "bench-secret",
             "BOT_TELEGRAM_PUSH_PER_SECOND": str(self.rate),
             "BOT_WECHAT_TOKEN": TOKEN,
-            "BOT_WECHAT_APP_ID": "wx-bench",
+            "BOT_WECHAT_ENCODING_AES_KEY": AES_KEY,
+            "BOT_WECHAT_APP_ID": APP_ID,
             "BOT_OUTBOX_LEASE_SECONDS": "5",
         }
         log = (data / "serve.log").open("wb")
@@ -130,14 +131,13 @@ class Fleet:
 
 
 def callbacks(count: int, offset: int) -> list[Request]:
-    return [
-        (
-            "/wechat",
-            signed_query(nonce=f"n{offset + i}"),
-            message_xml(f"user-{i % 50}", "text", msg_id=offset + i, Content=QUESTIONS[i % len(QUESTIONS)]),
-        )
-        for i in range(count)
-    ]
+    """Safe-mode (AES) text callbacks, as production is configured (see bench/wechat_bench.py for plain mode)."""
+    requests: list[Request] = []
+    for i in range(count):
+        xml = message_xml(f"user-{i % 50}", "text", msg_id=offset + i, Content=QUESTIONS[i % len(QUESTIONS)])
+        body, query = encrypted(xml, nonce=f"n{offset + i}")
+        requests.append(("/wechat", query, body))
+    return requests
 
 
 async def spread(ports: list[int], requests: list[Request], concurrency: int) -> float:
@@ -153,7 +153,14 @@ async def bare_rate(count: int, processes: int, concurrency: int) -> float:
     ports = [free_port() for _ in range(processes)]
     children = [await asyncio.create_subprocess_exec(sys.executable, __file__, "--bare", str(p)) for p in ports]
     try:
-        await asyncio.sleep(1.5)
+        for port in ports:  # up once it accepts a connection
+            for _ in range(300):
+                try:
+                    _, writer = await asyncio.open_connection("127.0.0.1", port)
+                    writer.close()
+                    break
+                except OSError:
+                    await asyncio.sleep(0.1)
         await spread(ports, callbacks(min(200, count), 8_000_000), concurrency)  # warm-up
         return await spread(ports, callbacks(count, 9_000_000), concurrency)
     finally:

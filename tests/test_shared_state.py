@@ -59,11 +59,27 @@ async def test_hold_moves_the_next_slot_to_at_least_then(db: Database) -> None:
 
 
 async def test_the_pacer_waits_for_its_slot(db: Database) -> None:
-    clock = [50.0]
-    pacer = SharedPacer(db, clock=lambda: clock[0])
-    assert await pacer.wait("k", 0.01) == 0.0
-    waited = await pacer.wait("k", 0.01)  # the clock stands still: the second slot is one step later
-    assert waited == pytest.approx(0.01)
+    pacer = SharedPacer(db)
+    assert await pacer.wait("k", 1.0) < 1.0
+    assert await pacer.wait("k", 1.0) >= 0.5  # the next slot is a second after the first (minus the time between)
+
+
+async def test_a_send_waking_late_takes_a_new_slot_instead_of_bunching(db: Database) -> None:
+    now = [100.0]
+    slots: list[float] = []
+
+    class BusyLoop(PacingStore):
+        async def reserve(self, key: str, step: float, at: float) -> float:
+            slots.append(await super().reserve(key, step, at))
+            if len(slots) == 2:
+                now[0] = 103.0  # the event loop was busy: this send wakes 2 s after its slot
+            return slots[-1]
+
+    pacer = SharedPacer(db, clock=lambda: now[0])
+    pacer.store = BusyLoop(db)
+    await pacer.wait("k", 1.0)
+    assert await pacer.wait("k", 1.0) == pytest.approx(3.0)
+    assert slots == [100.0, 101.0, 103.0]  # slot 101 given up: the send goes at 103, the next at 104 or later
 
 
 async def test_one_holder_at_a_time_and_a_lapsed_lease_is_taken_over(others: list[Database]) -> None:
