@@ -108,7 +108,8 @@ def _run(args: argparse.Namespace, config: Config) -> int:
         questions = sum(len(e.questions) for e in pack.entries.values())
         print(
             f"内容检查通过：{len(pack.entries)} 条问答（{questions} 个问法），{len(pack.out_of_scope)} 个不答的话题，"
-            f"{len(pack.synonyms)} 个同义词，{len(pack.townships)} 个乡镇/小区，{len(briefings)} 个宣讲"
+            f"{len(pack.synonyms)} 个同义词，{f'{len(pack.counties)} 个县，' if pack.multi else ''}"
+            f"{len(pack.townships)} 个乡镇/小区，{len(briefings)} 个宣讲"
         )
         return 0
     if args.command == "wechat":

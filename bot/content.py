@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.facts import missing_quotes, sentence_problems, sentences
 
@@ -22,6 +22,9 @@ PHONE_LIKE = re.compile(r"\d{3,4}-\d{7,8}|1[3-9]\d{9}|\d{7,}")
 MAX_TITLE = 16
 MAX_ANSWER = 500
 MIN_QUESTIONS = 5
+
+if TYPE_CHECKING:
+    from bot.counties import County
 
 
 class ContentError(Exception):
@@ -56,6 +59,7 @@ class FacetText:
 
     text: str
     basis: tuple[str, ...]
+    source: Source | None = None  # a county's own document (its overlay); None: the entry's source
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ class FaqEntry:
     actions: tuple[Action, ...] = ()
     facets: dict[str, FacetText] = field(default_factory=dict)  # facet name -> text; absent: the source is silent
     basis: tuple[str, ...] = ()  # source clauses the answer restates beyond its facets' (optional)
+    cited: tuple[Source, ...] = ()  # a county's own documents its overlay added to this entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,30 +126,88 @@ class ContentPack:
     contacts: dict[str, Contact]
     out_of_scope: dict[str, OutOfScopeTopic]
     synonyms: dict[str, str]  # variant -> canonical
-    townships: dict[str, Township]
+    townships: dict[str, Township]  # every county's, counties in order, each in its official order
     sources: dict[str, SourceDocument]
     glossary: dict[str, tuple[str, ...]] = field(default_factory=dict)  # term -> the forms the source uses
+    counties: dict[str, County] = field(default_factory=dict)  # in the prefecture's order (bot/counties.py)
+    default_county: str = ""  # unbound laborers' county
+    prefecture: str = ""  # the deployment's name when it holds several counties (忻州市)
+    county: str = ""  # the county whose overlay this view shows ('' = the shared pack)
+    views: dict[str, ContentPack] = field(default_factory=dict, compare=False, repr=False)
+    names: dict[str, list[Township]] = field(default_factory=dict, compare=False, repr=False)  # built on first use
 
     @property
     def userdict(self) -> Path:
         return self.root / "userdict.txt"
 
+    @property
+    def multi(self) -> bool:
+        """Several counties in this deployment (a one-county deployment behaves as it always has)."""
+        return len(self.counties) > 1
+
     def citation(self, entry: FaqEntry) -> str:
-        return f"{entry.source.document} {entry.source.section}"
+        own = "".join(f"；{s.document} {s.section}" for s in entry.cited)
+        return f"{entry.source.document} {entry.source.section}{own}"
+
+    def county_of(self, township_id: str | None) -> str:
+        """The county a township belongs to; the deployment's default for none or an unknown one."""
+        for county in self.counties.values():
+            if township_id in county.townships:
+                return county.id
+        return self.default_county
+
+    def county_name(self, county_id: str | None) -> str:
+        county = self.counties.get(county_id or "")
+        return county.name if county else county_id or ""
+
+    def in_county(self, county_id: str) -> ContentPack:
+        """The pack as laborers of a county see it: its own contacts, facets and amounts (its overlay)."""
+        if not self.multi or county_id not in self.counties:
+            return self
+        view = self.views.get(county_id)
+        if view is None:
+            from dataclasses import replace
+
+            from bot.counties import county_view
+
+            view = self.views[county_id] = replace(self, **county_view(self, self.counties[county_id]))
+        return view
+
+    def silent_about(self, entry: FaqEntry) -> str:
+        """How a reply begins when the source says nothing of a facet ("通知里没写…")."""
+        county = self.counties.get(self.county)
+        if county is None or county.adopted(entry.source.document):
+            return "通知里没写"
+        return f"{county.name}公布的文件里没写"
 
     def township_rank(self, township_id: str) -> int:
-        """Position in the county's official order (townships.toml `order`); unknown ids sort last."""
+        """Position in the official order (counties in order, each county's townships.toml `order`); unknown last."""
         for rank, known in enumerate(self.townships):
             if known == township_id:
                 return rank
         return len(self.townships)
 
-    def township_by_name(self, name: str) -> Township | None:
+    def township_by_name(self, name: str, county_id: str | None = None) -> Township | None:
+        """The township with this id, name or alias (in the county, when given); None when unknown or when
+        several counties have one by that name."""
+        if not self.names:
+            for t in self.townships.values():
+                for label in dict.fromkeys((t.id, t.name, *t.aliases)):
+                    self.names.setdefault(label, []).append(t)
         name = name.strip()
-        for township in self.townships.values():
-            if name in (township.id, township.name, *township.aliases):
-                return township
-        return None
+        within = self.counties[county_id].townships if county_id in self.counties else None
+        found = [t for t in self.names.get(name, ()) if within is None or t.id in within]
+        exact = [t for t in found if t.id == name]
+        return exact[0] if exact else found[0] if len(found) == 1 else None
+
+    def townships_named(self, name: str) -> int:
+        """How many townships (of all counties) go by this id, name or alias."""
+        self.township_by_name(name)
+        return len(self.names.get(name.strip(), ()))
+
+    def county_by_name(self, name: str) -> County | None:
+        name = name.strip()
+        return next((c for c in self.counties.values() if name and name in (c.id, c.name)), None)
 
 
 def load_content(root: Path) -> ContentPack:
@@ -237,7 +300,9 @@ class _Loader:
             )
             for i, item in self.table_list("out_of_scope.toml", "topic")
         }
-        townships = self.load_townships()
+        from bot.counties import check_overlays, load_areas
+
+        areas = load_areas(self)
         entries = self.load_entries()
         pack = ContentPack(
             root=self.root,
@@ -246,11 +311,15 @@ class _Loader:
             contacts=contacts,
             out_of_scope=out_of_scope,
             synonyms=self.load_synonyms(),
-            townships=townships,
+            townships=areas.townships,
             sources=sources,
             glossary=self.load_glossary(),
+            counties=areas.counties,
+            default_county=areas.default,
+            prefecture=areas.prefecture,
         )
         self.check_links(pack)
+        check_overlays(self, pack)
         self.check_facts(pack)
         self.check_questions_unique(pack)
         self.check_userdict()
@@ -272,36 +341,37 @@ class _Loader:
             sources[document] = SourceDocument(document, title, date, unicodedata.normalize("NFKC", text))
         return sources
 
-    def load_townships(self) -> dict[str, Township]:
+    def load_townships(self, file: str = "townships.toml") -> dict[str, Township]:
+        """One county's townships (`file`), in its official order."""
         townships: dict[str, Township] = {}
         names: set[str] = set()
-        for i, item in self.table_list("townships.toml", "township"):
-            name = self.text("townships.toml", i, item, "name")
-            kind = self.text("townships.toml", i, item, "kind")
+        for i, item in self.table_list(file, "township"):
+            name = self.text(file, i, item, "name")
+            kind = self.text(file, i, item, "kind")
             if kind not in {"township", "community"}:
-                self.problem("townships.toml", i, "'kind' must be 'township' or 'community'")
-            aliases = self.strings("townships.toml", i, item, "aliases")
+                self.problem(file, i, "'kind' must be 'township' or 'community'")
+            aliases = self.strings(file, i, item, "aliases")
             for label in (name, *aliases):
                 if label in names:
-                    self.problem("townships.toml", i, f"name or alias {label!r} is used twice")
+                    self.problem(file, i, f"name or alias {label!r} is used twice")
                 names.add(label)
             townships[i] = Township(i, name, kind, aliases)
-        return self.in_official_order(townships)
+        return self.in_official_order(townships, file)
 
-    def in_official_order(self, townships: dict[str, Township]) -> dict[str, Township]:
+    def in_official_order(self, townships: dict[str, Township], file: str) -> dict[str, Township]:
         """The townships in the file's `order` list (the county's official order), checked complete."""
-        order = self.toml("townships.toml").get("order")
+        order = self.toml(file).get("order")
         if order is None:
             return townships
         if not isinstance(order, list) or not all(isinstance(v, str) for v in order):
-            self.problem("townships.toml", "order", "must be a list of township ids")
+            self.problem(file, "order", "must be a list of township ids")
             return townships
         unknown = [v for v in order if v not in townships]
         missing = [v for v in townships if v not in order]
         twice = sorted({v for v in order if order.count(v) > 1})
         for label, ids in (("unknown ids", unknown), ("ids missing", missing), ("ids listed twice", twice)):
             if ids:
-                self.problem("townships.toml", "order", f"{label}: {', '.join(ids)}")
+                self.problem(file, "order", f"{label}: {', '.join(ids)}")
         return {i: townships[i] for i in dict.fromkeys(order) if i in townships} | townships
 
     def load_synonyms(self) -> dict[str, str]:

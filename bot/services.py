@@ -55,6 +55,14 @@ class Services:
         """The FAQ matcher; built on first use (jieba loads then), so CLI commands without FAQ start fast."""
         return self.prebuilt_matcher or matcher_for(self.content)
 
+    async def content_for(self, channel: str, user_id: str) -> ContentPack:
+        """The content as a laborer sees it: their county's overlay (county of their bound roster person's
+        township, or the deployment's default). One county: the pack itself, with no look-up."""
+        if not self.content.multi:
+            return self.content
+        person = await self.roster.bound_person(channel, user_id)
+        return self.content.in_county(self.content.county_of(person.township_id if person else None))
+
     @cached_property
     def accounts(self) -> Accounts:
         """Staff accounts and sessions of the workbench pages (bot/admin)."""
@@ -109,6 +117,7 @@ def build_services(config: Config, content: ContentPack, db: Database, matcher: 
         content.townships,
         review=config.postings.review,
         default_days=config.postings.default_days,
+        counties={c.id: c.townships for c in content.counties.values()},
     )
     postings.attach(outbox)
     install_briefings(outbox, db)  # delivered briefings: target marked, 政策宣讲 event recorded

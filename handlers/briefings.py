@@ -132,7 +132,7 @@ async def _outside_scope(svc: Services, scope: Scope, townships: list[str], vill
     """The named townships and villages that are not in the sender's area (villages: as the roster has them)."""
     outside = []
     for name in townships:
-        township = svc.content.township_by_name(name)
+        township = svc.content.township_by_name(name, scope.county_id)
         if township is None or not scope.covers(township.id, scope.village or ""):
             outside.append(name)
     known = {village for _, village in await svc.roster.villages(scope)}
@@ -179,7 +179,7 @@ async def unreached(msg: Inbound, svc: Services, call: CampaignCall) -> list[Rep
     who, campaign = call.who, call.campaign
     total = sum(r.unreachable + r.not_bound for r in await svc.reports.reach(campaign.id, who.scope))
     people = await first_unreached(svc.db, svc.content, campaign.id, who.scope)
-    text = unreached_text(people, svc.content, Viewer.of(who.staff), total)
+    text = unreached_text(people, svc.content, Viewer.of(who.staff, scope=who.scope), total)
     return [Reply(f"{_title(campaign, svc)}\n" + text)]
 
 

@@ -94,9 +94,11 @@ async def _answer(msg: Inbound, svc: Services, question: str, reading: Reading) 
     await svc.questions.log(msg.channel, msg.user_id, question, "answer", entry.id, reading.score)
     trace.record("answer", entry.id, reading.facet, reading.suggestions)
     whole = reading.facet is None or (reading.facet in ("what", "how") and not reading.followup)
+    content = await svc.content_for(msg.channel, msg.user_id)  # the laborer's county: its amounts, contacts
+    entry = content.entries[entry.id]
     if whole:
-        return [answers.render_entry(svc.content, entry, reading.also)]
-    return [answers.render_facet(svc.content, entry, reading.facet or "what")]
+        return [answers.render_entry(content, entry, reading.also)]
+    return [answers.render_facet(content, entry, reading.facet or "what")]
 
 
 async def _decline(
@@ -119,7 +121,7 @@ async def _decline(
     open_id = await _queue(msg, svc, question, key)
     await svc.questions.log(msg.channel, msg.user_id, question, "decline", None, reading.score, open_id)
     trace.record("decline", None, reading.facet, (), queued=True)
-    return Reply(answers.handover(svc.content, queued=True))
+    return Reply(answers.handover(await svc.content_for(msg.channel, msg.user_id), queued=True))
 
 
 async def _queue(msg: Inbound, svc: Services, question: str, key: str) -> int:
@@ -137,7 +139,8 @@ async def chosen_entry(msg: Inbound, svc: Services) -> list[Reply]:
     await svc.questions.log(msg.channel, msg.user_id, question, "choice", entry.id, 1.0)
     await svc.conversations.set_topic(msg.channel, msg.chat_id, msg.user_id, entry.id)
     trace.record("choice", entry.id)
-    return [answers.render_entry(svc.content, entry)]
+    content = await svc.content_for(msg.channel, msg.user_id)
+    return [answers.render_entry(content, content.entries[entry.id])]
 
 
 @router.button("human")
@@ -148,7 +151,7 @@ async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
     last = await svc.questions.last_asked(msg.channel, msg.user_id, since)
     if last is None:
         trace.record("command")
-        return [Reply(f"{ASK_WHAT}\n{answers.people(svc.content)}")]
+        return [Reply(f"{ASK_WHAT}\n{answers.people(await svc.content_for(msg.channel, msg.user_id))}")]
     if last.open_question_id is not None:
         trace.record("command", queued=True)
         return [Reply(ALREADY_QUEUED)]
@@ -160,4 +163,4 @@ async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
     open_id = await _queue(msg, svc, last.question, question_key(svc, last.question, topic))
     await svc.questions.link(last.id, open_id)
     trace.record("command", queued=True)
-    return [Reply(answers.handover(svc.content, queued=True))]
+    return [Reply(answers.handover(await svc.content_for(msg.channel, msg.user_id), queued=True))]

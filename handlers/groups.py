@@ -39,13 +39,15 @@ async def bind(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
         bound = svc.content.townships.get(current.township_id or "") if current else None
         now = f"本群现在绑定的是{bound.name}。\n" if bound else ""
         return [Reply(f"{now}请写上乡镇名，例如：/bind 孙家坪乡\n可选：{township_list(svc)}")]
-    township = svc.content.township_by_name(name)
+    township = svc.content.township_by_name(name, staff.county_id)
     if township is None:
         return [Reply(f"没找到「{name[:20]}」。可选：{township_list(svc)}")]
     if staff.role != "bureau" and staff.township_id and staff.township_id != township.id:
         own = svc.content.townships.get(staff.township_id)
         own_name = own.name if own else staff.township_id
         return [Reply(f"您登记在{own_name}，只能把群绑定到{own_name}。其他乡镇的群请找那里的工作人员或县人社局。")]
+    if not who.scope.covers(township.id, who.scope.village or ""):
+        return [Reply(f"{township.name}不在您负责的县里，请找那个县的工作人员。")]
     await svc.directory.bind_group(msg.channel, msg.chat_id, msg.chat_title, township.id, msg.user_id)
     return [
         Reply(

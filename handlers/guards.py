@@ -59,7 +59,7 @@ class StaffGuard:
         found = await staff_of(msg, svc)
         if found is None or found.role not in self.roles:
             return Refusal([Reply(self.not_staff)])
-        call = StaffCall(found, scope_of(found), actor(msg), scope_text(found, svc.content.townships))
+        call = StaffCall(found, scope_of(found, svc.content), actor(msg), scope_text(found, svc.content))
         await audit(svc, call, route, msg)
         return call
 

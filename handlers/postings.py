@@ -17,6 +17,7 @@ from bot.postings.dates import today
 from bot.postings.draft import ASK, Draft, parse_correction
 from bot.postings.extract import FIELDS, MAX_NOTICE, extract
 from bot.postings.render import draft_text, headline, manage_buttons
+from bot.postings.service import OutsideAreaError
 from bot.routing import Router, choice_number
 from bot.services import Services
 from handlers.guards import StaffCall, staff, staff_of
@@ -135,7 +136,7 @@ async def forwarded_notice(msg: Inbound, svc: Services) -> list[Reply] | None:
 
 async def set_field(msg: Inbound, svc: Services, draft: Draft, name: str, value: str) -> list[Reply]:
     if name == "townships":
-        found, unknown = svc.postings.resolve(value)
+        found, unknown = svc.postings.resolve(value, svc.postings.area(await staff_of(msg, svc)))
         if unknown or not found:
             known = "、".join(t.name for t in svc.postings.townships.values())
             what = f"没有「{'、'.join(unknown)}」这个乡镇。" if unknown else "没认出乡镇。"
@@ -167,11 +168,13 @@ async def draft_button(msg: Inbound, svc: Services) -> list[Reply]:
         return [Reply(f"请发来新的「{label}」：", (CANCEL,))]
     if action[1:2] == ["town"]:
         await awaits(msg, svc, DRAFT, "townships")
-        buttons = tuple(Button(t.name, f"pd:t:{t.id}") for t in svc.postings.townships.values())
+        area = svc.postings.area(await staff_of(msg, svc))  # a deployment of several counties: the author's county
+        buttons = tuple(Button(svc.postings.townships[t].name, f"pd:t:{t}") for t in area)
         return [Reply(ASK["townships"], (*buttons, Button("全部", "pd:t:all"), CANCEL))]
     if action[1:2] == ["t"] and len(action) == 3:
-        chosen = list(svc.postings.townships) if action[2] == "all" else [action[2]]
-        if not set(chosen) <= set(svc.postings.townships):
+        area = svc.postings.area(await staff_of(msg, svc))
+        chosen = area if action[2] == "all" else [action[2]]
+        if not set(chosen) <= set(area):
             return [Reply("没有这个乡镇。")]
         picked = tuple(dict.fromkeys([*draft.townships, *chosen])) if action[2] != "all" else tuple(chosen)
         return await show(msg, svc, replace(draft, townships=picked))
@@ -200,6 +203,8 @@ async def confirm(msg: Inbound, svc: Services, draft: Draft) -> list[Reply]:
     except DuplicatePostingError as exc:
         await end_draft(msg, svc)
         return [Reply(f"这条信息已经发过了（#{exc.existing_id}），不用再发。")]
+    except OutsideAreaError as exc:
+        return [Reply(f"{'、'.join(exc.names)}不在您的县里，请重新选乡镇。", (Button("选乡镇", "pd:town"), CANCEL))]
     await end_draft(msg, svc)
     posting = done.posting
     manage = (Button("看进度", f"postings:prog:{posting.id}"), Button("撤回", f"postings:wd:{posting.id}"))

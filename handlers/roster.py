@@ -9,7 +9,7 @@ from bot.briefings.send import deliver_missed
 from bot.messages import Button, Inbound, Reply
 from bot.outbox.sender import Push
 from bot.privacy import mask_phone
-from bot.roster.access import KIND_NAMES, NO_KEY, kind_of, record_offline
+from bot.roster.access import KIND_NAMES, NO_KEY, kind_of, narrow, record_offline
 from bot.roster.binding import PAYLOAD_PREFIX, deep_link, local_time, looks_like_code, masked_name
 from bot.roster.fields import FieldError, phone, wage
 from bot.routing import Router
@@ -199,10 +199,11 @@ async def codes(msg: Inbound, svc: Services, who: StaffCall) -> list[Reply]:
             return [Reply("请写上村名：/bangdingma 村名（整村打印请用命令行 roster codes）")]
         scope = Scope(scope.township_id, args[0])
     elif who.role == "bureau":
-        township = svc.content.township_by_name(args[0]) if len(args) == 2 else None
-        if township is None:
-            return [Reply("请写上乡镇和村名：/bangdingma 孙家坪乡 东村")]
-        scope = Scope(township.id, args[1])
+        township = svc.content.township_by_name(args[0], scope.county_id) if len(args) == 2 else None
+        inside = narrow(scope, township.id, args[1]) if township else None
+        if inside is None:
+            return [Reply("请写上您负责范围里的乡镇和村名：/bangdingma 孙家坪乡 东村")]
+        scope = inside
     people = await b.store.people(scope)
     bound = await b.store.accounts([p.person_id for p in people])
     todo = [p for p in people if p.person_id not in bound][:50]

@@ -116,7 +116,7 @@ class AccountStore:
         """The session with its account and staff record, in one query (every page asks for it)."""
         row = await self.db.fetchone(
             "SELECT s.csrf, s.last_seen_at, a.id, a.login, a.staff_channel, a.staff_user_id, "
-            "a.password_hash IS NOT NULL, a.disabled, f.role, f.name, f.township_id, f.village "
+            "a.password_hash IS NOT NULL, a.disabled, f.role, f.name, f.township_id, f.village, f.county_id "
             "FROM web_sessions s JOIN web_accounts a ON a.id = s.account_id "
             "JOIN staff f ON f.channel = a.staff_channel AND f.user_id = a.staff_user_id "
             "WHERE s.token_hash = ? AND a.disabled = 0",
@@ -127,7 +127,7 @@ class AccountStore:
         row = tuple(row)
         account = _account(row[2:8])
         assert account is not None
-        staff = Staff(account.staff_channel, account.staff_user_id, row[8], row[9], row[10], row[11])
+        staff = Staff(account.staff_channel, account.staff_user_id, row[8], row[9], row[10], row[11], row[12])
         return Session(account, staff, str(row[0]), str(row[1]))
 
     async def touch(self, token_hash: str) -> None:

@@ -19,6 +19,7 @@ class Staff:
     name: str
     township_id: str | None
     village: str | None
+    county_id: str | None = None  # bureau staff of one county; None: every county (a prefecture's role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +37,26 @@ class DirectoryStore:
 
     async def add_staff(self, staff: Staff) -> None:
         await self.db.execute(
-            "INSERT INTO staff (channel, user_id, role, name, township_id, village, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id) DO UPDATE SET role = excluded.role, "
-            "name = excluded.name, township_id = excluded.township_id, village = excluded.village",
-            (staff.channel, staff.user_id, staff.role, staff.name, staff.township_id, staff.village, utc_now()),
+            "INSERT INTO staff (channel, user_id, role, name, township_id, village, county_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (channel, user_id) DO UPDATE SET role = excluded.role, "
+            "name = excluded.name, township_id = excluded.township_id, village = excluded.village, "
+            "county_id = excluded.county_id",
+            (
+                staff.channel,
+                staff.user_id,
+                staff.role,
+                staff.name,
+                staff.township_id,
+                staff.village,
+                staff.county_id,
+                utc_now(),
+            ),
         )
 
     async def staff(self, channel: str, user_id: str) -> Staff | None:
         row = await self.db.fetchone(
-            "SELECT channel, user_id, role, name, township_id, village FROM staff WHERE channel = ? AND user_id = ?",
+            "SELECT channel, user_id, role, name, township_id, village, county_id FROM staff "
+            "WHERE channel = ? AND user_id = ?",
             (channel, user_id),
         )
         return Staff(*row) if row else None

@@ -204,7 +204,7 @@ class PostingStore:
             where = f"AND township_id IN ({','.join('?' * len(township_ids)) or 'NULL'})"
             params = tuple(township_ids)
         rows = await self.db.fetchall(
-            f"SELECT channel, user_id, role, name, township_id, village FROM staff WHERE role = ? {where} "
+            f"SELECT channel, user_id, role, name, township_id, village, county_id FROM staff WHERE role = ? {where} "
             "ORDER BY channel, user_id",
             (role, *params),
         )

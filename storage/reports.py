@@ -14,16 +14,39 @@ PageKey = tuple[str, str, str]
 
 # 1131 counts per person: service_counts (kept by storage/ledger.py), plus events of bound chat accounts recorded
 # after binding (still keyed by account) that the person does not already have.
-_EXTRA = (
-    "SELECT person_id, count(*) FILTER (WHERE kind = 'policy_briefing') AS pb, "
-    "count(*) FILTER (WHERE kind = 'career_guidance') AS cg, "
-    "count(*) FILTER (WHERE kind = 'job_recommendation') AS jr, count(*) FILTER (WHERE kind = 'training') AS tr FROM ("
-    "SELECT DISTINCT b.person_id, e.kind, e.ref FROM service_events e "
-    "JOIN bindings b ON b.channel = e.channel AND b.user_id = e.user_id WHERE e.person_id IS NULL "
-    "AND NOT EXISTS (SELECT 1 FROM service_events x WHERE x.person_id = b.person_id AND x.kind = e.kind "
-    "AND x.ref = e.ref)) AS moved GROUP BY person_id"
-)
+
+
+def _extra(within: str = "") -> str:
+    """Counts of unmoved events per person; `within` (a join on people q) keeps them to a scope's people."""
+    return (
+        "SELECT person_id, count(*) FILTER (WHERE kind = 'policy_briefing') AS pb, "
+        "count(*) FILTER (WHERE kind = 'career_guidance') AS cg, "
+        "count(*) FILTER (WHERE kind = 'job_recommendation') AS jr, count(*) FILTER (WHERE kind = 'training') AS tr "
+        "FROM (SELECT DISTINCT b.person_id, e.kind, e.ref FROM service_events e "
+        f"JOIN bindings b ON b.channel = e.channel AND b.user_id = e.user_id {within}WHERE e.person_id IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM service_events x WHERE x.person_id = b.person_id AND x.kind = e.kind "
+        "AND x.ref = e.ref)) AS moved GROUP BY person_id"
+    )
+
+
+_EXTRA = _extra()
 _JOIN = f"LEFT JOIN service_counts c ON c.person_id = p.person_id LEFT JOIN ({_EXTRA}) x ON x.person_id = p.person_id"
+
+
+def _join(scope: Scope) -> tuple[str, tuple[str, ...]]:
+    """_JOIN for a county's (or township's) report: its unmoved events only of the scope's people, so one
+    county's report does not scan the whole deployment's."""
+    where, params = scope.where("q")
+    if not params:
+        return _JOIN, ()
+    within = f"JOIN people q ON q.person_id = b.person_id AND {where} "
+    return (
+        f"LEFT JOIN service_counts c ON c.person_id = p.person_id LEFT JOIN ({_extra(within)}) x "
+        "ON x.person_id = p.person_id",
+        params,
+    )
+
+
 _PB = "(coalesce(c.briefing, 0) + coalesce(x.pb, 0))"
 _CG = "(coalesce(c.guidance, 0) + coalesce(x.cg, 0))"
 _JR = "(coalesce(c.recommendations, 0) + coalesce(x.jr, 0))"
@@ -121,6 +144,7 @@ class ReportStore:
         """Per township, or per village of the scope's township(s) when by_village; only those who want work
         (有就业意愿) when wants_work."""
         where, params = scope.where()
+        join, within = _join(scope)
         if wants_work:
             where = f"{where} AND p.wants_work = 1"  # decided at import: bot/roster/fields.py wants_work
         village = "p.village" if by_village else "''"
@@ -131,8 +155,8 @@ class ReportStore:
             f"count(*) FILTER (WHERE {want}{_TR} >= 1), "
             f"count(*) FILTER (WHERE {want}{_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1), "
             "count(*) FILTER (WHERE p.wants_work = 1) "
-            f"FROM people p {_JOIN} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2",
-            params,
+            f"FROM people p {join} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2",
+            (*within, *params),
         )
         out = []
         for r in rows:
@@ -163,6 +187,8 @@ class ReportStore:
         """Township ids with people in the scope (the caller puts them in the county's official order)."""
         if scope.township_id is not None:
             return [scope.township_id]
+        if scope.county_id is not None:
+            return list(scope.county_townships)
         return [str(r[0]) for r in await self.db.fetchall("SELECT DISTINCT township_id FROM people")]
 
     async def status_page(

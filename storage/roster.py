@@ -19,13 +19,22 @@ WORK_FIELDS = ("work_place", "employer", "phone", "wage")
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """What a staff member may see: everything (bureau), one township (station) or one village (liaison)."""
+    """What a staff member may see: everything (a prefecture, or the bureau of a one-county deployment), one
+    county (its bureau: `county_id` with the county's township ids, from content/), one township (station) or
+    one village (liaison)."""
 
     township_id: str | None = None
     village: str | None = None
+    county_id: str | None = None
+    county_townships: tuple[str, ...] = ()  # the county's townships when county_id is set
 
     def where(self, alias: str = "p") -> tuple[str, tuple[str, ...]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str] = []
+        if self.county_id is not None:
+            marks = ", ".join("?" * len(self.county_townships))
+            clauses.append(f"{alias}.township_id IN ({marks})" if marks else "1 = 0")
+            params += self.county_townships
         if self.township_id is not None:
             clauses.append(f"{alias}.township_id = ?")
             params.append(self.township_id)
@@ -35,6 +44,8 @@ class Scope:
         return (" AND ".join(clauses) or "1 = 1"), tuple(params)
 
     def covers(self, township_id: str, village: str) -> bool:
+        if self.county_id is not None and township_id not in self.county_townships:
+            return False
         return (self.township_id is None or self.township_id == township_id) and (
             self.village is None or self.village == village
         )

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.admin.overview import FlightCache
 from bot.admin.security import ACCOUNTS, CACHE, FIGURES, SERVICES, headers, session_guard, signed_in
 from bot.clock import local_time
+from bot.roster.access import scope_text
 from bot.services import Services
 from storage import Database
 from storage.reports import ReportStore
@@ -44,8 +45,7 @@ def page(request: web.Request, template: str, **context: Any) -> web.Response:
     """Render a signed-in page with the navigation for the user's role."""
     signed = signed_in(request)
     services = request.app[SERVICES]
-    township = services.content.townships.get(signed.staff.township_id or "")
-    place = (township.name if township else "") + (signed.staff.village or "") or "全县"
+    place = scope_text(signed.staff, services.content)  # 全县, the county, 全市, a township or a village
     context |= {
         "me": signed,
         "csrf": signed.csrf,

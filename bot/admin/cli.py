@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from bot.admin.accounts import WEB_CHANNEL, AccountError
+from bot.roster.cli import county_option as _county
 from bot.services import Services
 from storage import Staff
 
@@ -17,7 +18,12 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     wsub = web.add_subparsers(dest="action", required=True)
     invite = wsub.add_parser("invite", help="开一个账号，打印一次性注册链接")
     invite.add_argument("--login", required=True, help="登录名（英文字母、数字、. _ -）")
-    invite.add_argument("--role", choices=["liaison", "station", "bureau"], help="角色（新的网页账号必填）")
+    invite.add_argument(
+        "--role", choices=["liaison", "station", "bureau", "prefecture"], help="角色（新的网页账号必填）"
+    )
+    invite.add_argument(
+        "--county", default="", metavar="县名", help="县（部署里有几个县时：县人社局必填；乡镇重名时也要填）"
+    )
     invite.add_argument("--name", default="", help="姓名")
     invite.add_argument("--township", default="", help="乡镇（乡镇站、村联络员）")
     invite.add_argument("--village", default="", help="村（村联络员）")
@@ -40,18 +46,23 @@ async def run(args: argparse.Namespace, svc: Services) -> int:
             print(f"没有登记过这位工作人员：{args.staff}（先用 staff add 登记）", file=sys.stderr)
             return 2
     else:
-        township = content.township_by_name(args.township) if args.township else None
+        county = _county(content, args) if args.role else None
+        if isinstance(county, int):
+            return county
+        township = content.township_by_name(args.township, county) if args.township else None
         problem = _problem(args, township is not None)
         if problem:
             print(problem, file=sys.stderr)
             return 2
+        local = args.role in ("station", "liaison")
         staff = Staff(
             WEB_CHANNEL,
             args.login,
-            args.role,
+            "bureau" if args.role == "prefecture" else args.role,
             args.name or args.login,
-            township.id if township and args.role != "bureau" else None,
+            township.id if township and local else None,
             args.village.strip() if args.role == "liaison" else None,
+            None if local else county,
         )
     try:
         link = await accounts.invite(staff, args.login, "cli")
@@ -67,7 +78,7 @@ async def run(args: argparse.Namespace, svc: Services) -> int:
 def _problem(args: argparse.Namespace, township_known: bool) -> str:
     if args.role is None:
         return "新的网页账号要写 --role（liaison 村联络员 / station 乡镇站 / bureau 县人社局）"
-    if args.role != "bureau" and not township_known:
+    if args.role in ("station", "liaison") and not township_known:
         return f"--township 不认识：{args.township or '（没填）'}"
     if args.role == "liaison" and not args.village.strip():
         return "村联络员要写 --village 村名"

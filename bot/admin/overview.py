@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from bot.content import ContentPack
 from bot.postings.dates import today
-from bot.reports.service import by_township
+from bot.reports.rollup import by_county, rolls_up
+from bot.reports.service import by_township, place
 from bot.services import Services
 from storage.briefings import Campaign
 from storage.postings import Posting
@@ -129,6 +131,14 @@ def official_order(rows: Sequence[R], order: Sequence[str]) -> list[R]:
     return sorted(rows, key=lambda r: (rank.get(r.township_id, len(rank)), r.township_id, r.village))
 
 
+def area_rows(content: ContentPack, scope: Scope, rows: Sequence[R]) -> tuple[list[R], dict[str, str], str]:
+    """Rows as a page shows them, their names and the URL key of their links: per county for a prefecture
+    (a deployment of several counties), else per township or village as computed."""
+    if rolls_up(content, scope):
+        return by_county(rows, content), {c.id: c.name for c in content.counties.values()}, "county"
+    return list(rows), {t: place(content, t) for t in content.townships}, "township"
+
+
 async def reach_rows(
     reports: ReportStore, campaign_id: int, scope: Scope, cache: FlightCache, order: Sequence[str] = ()
 ) -> list[ReachRow]:
@@ -160,6 +170,7 @@ async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: Fli
     campaign = campaigns[0] if campaigns else None
     reach = await reach_rows(reports, campaign.id, scope, cache, order) if campaign else []
     completion = await completion_rows(reports, scope, cache, order)
+    reach, completion = area_rows(svc.content, scope, reach)[0], area_rows(svc.content, scope, completion)[0]
     week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
     asked, open_count, top = await cache.get(("questions",), lambda: _questions(svc.questions, week_ago))
     townships = [scope.township_id] if scope.township_id else None

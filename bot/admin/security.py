@@ -15,9 +15,10 @@ from aiohttp import web
 
 from bot.admin.accounts import Accounts, Signed
 from bot.admin.overview import FlightCache
-from bot.roster.access import scope_of
+from bot.roster.access import narrow, scope_of
 from bot.services import Services
 from storage.reports import ReportStore
+from storage.roster import Scope
 
 SESSION_COOKIE = "wz_session"
 PRE_COOKIE = "wz_pre"  # double-submit CSRF token for the forms shown before sign-in
@@ -82,9 +83,24 @@ def pre_token(request: web.Request, response: web.StreamResponse | None = None) 
 async def audit(request: web.Request, action: str, detail: str = "") -> None:
     """Every page action in the staff audit log, with the user's scope."""
     signed = signed_in(request)
-    scope = scope_of(signed.staff)
-    where = f"[{scope.township_id or '全县'}{'/' + scope.village if scope.village else ''}]"
+    scope = scope_of(signed.staff, request.app[SERVICES].content)
+    where = f"[{scope.township_id or scope.county_id or '全县'}{'/' + scope.village if scope.village else ''}]"
     await request.app[SERVICES].roster.audit(signed.actor, signed.staff.role, action, f"{where} {detail}")
+
+
+def page_scope(request: web.Request) -> Scope:
+    """The user's scope, or the county, township or village asked for in the URL when it lies inside it
+    (a tampered URL naming another county, township or village is refused, never widened)."""
+    content = request.app[SERVICES].content
+    own = scope_of(signed_in(request).staff, content)
+    county_id = request.query.get("county", "")[:40]
+    county = content.counties.get(county_id) if content.multi else None
+    if county_id and content.multi and county is None:
+        raise Forbidden("这个县不在您负责的范围里。")
+    wanted = narrow(own, request.query.get("township", "")[:40], request.query.get("village", "")[:40], county)
+    if wanted is None:
+        raise Forbidden("这个乡镇或村不在您负责的范围里。")
+    return wanted
 
 
 @web.middleware

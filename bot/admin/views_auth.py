@@ -19,6 +19,9 @@ from bot.admin.security import (
     set_session_cookie,
     signed_in,
 )
+from bot.content import ContentPack, Township
+from bot.counties import County
+from bot.roster.access import scope_of
 from storage.directory import Role, Staff
 
 routes = web.RouteTableDef()
@@ -123,17 +126,35 @@ async def link(request: web.Request) -> web.StreamResponse:
     raise response
 
 
+def _townships(request: web.Request) -> list[Township]:
+    """The townships the signed-in bureau may invite staff into (its county's, or all)."""
+    content = request.app[SERVICES].content
+    scope = scope_of(signed_in(request).staff, content)
+    return [t for t in content.townships.values() if scope.covers(t.id, "")]
+
+
+def _counties(request: web.Request) -> list[County]:
+    """Counties a prefecture may choose for a new bureau account (none for a county's own bureau)."""
+    content = request.app[SERVICES].content
+    return list(content.counties.values()) if content.multi and signed_in(request).staff.county_id is None else []
+
+
+def _county_named(content: ContentPack, name: str) -> str | None:
+    county = content.county_by_name(name) if name else None
+    return county.id if county else None
+
+
 @routes.get("/accounts")
 async def accounts_page(request: web.Request) -> web.Response:
     require(request, ("bureau",))
-    svc = request.app[SERVICES]
     return page(
         request,
         "accounts.html",
         accounts=await request.app[ACCOUNTS].store.all(),
         link="",
         error="",
-        townships=list(svc.content.townships.values()),
+        townships=_townships(request),
+        counties=_counties(request),
     )
 
 
@@ -145,12 +166,14 @@ async def invite(request: web.Request) -> web.Response:
     role = ROLES.get(str(form.get("role", "")))
     name = str(form.get("name", "")).strip()[:40]
     login = str(form.get("login", "")).strip()
-    township = svc.content.township_by_name(str(form.get("township", "")).strip())
+    # a county's bureau invites only into its own county; a prefecture (or a one-county bureau) may name one
+    county = signed.staff.county_id or _county_named(svc.content, str(form.get("county", "")))
+    township = svc.content.township_by_name(str(form.get("township", "")).strip(), county)
     village = str(form.get("village", "")).strip()[:30]
     error, link = "", ""
     if role is None or not name:
         error = "请选角色并填姓名。"
-    elif role != "bureau" and township is None:
+    elif role != "bureau" and (township is None or not scope_of(signed.staff, svc.content).covers(township.id, "")):
         error = "乡镇站和村联络员要选乡镇。"
     elif role == "liaison" and not village:
         error = "村联络员要填村名。"
@@ -162,6 +185,7 @@ async def invite(request: web.Request) -> web.Response:
             name,
             township.id if township and role != "bureau" else None,
             village if role == "liaison" else None,
+            county if role == "bureau" else None,
         )
         try:
             link = await request.app[ACCOUNTS].invite(staff, login, signed.actor)
@@ -174,5 +198,6 @@ async def invite(request: web.Request) -> web.Response:
         accounts=await request.app[ACCOUNTS].store.all(),
         link=link,
         error=error,
-        townships=list(svc.content.townships.values()),
+        townships=_townships(request),
+        counties=_counties(request),
     )

@@ -8,13 +8,13 @@ import io
 from aiohttp import web
 
 from bot.admin.app import page
-from bot.admin.overview import REACH_TTL, reach_rows, total_reach
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, signed_in
+from bot.admin.overview import REACH_TTL, area_rows, reach_rows, total_reach
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, page_scope, signed_in
 from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, select_targets, start_campaign
 from bot.reports.exports import export_reach
-from bot.reports.service import REASONS, campaign_title
-from bot.roster.access import narrow, phone_for, record_offline, scope_of
+from bot.reports.service import REASONS, campaign_title, place, scope_name
+from bot.roster.access import phone_for, record_offline, scope_of
 from bot.roster.fields import CATEGORIES
 from bot.roster.visibility import Viewer
 from storage.briefings import Campaign
@@ -37,12 +37,7 @@ async def _campaign(request: web.Request) -> Campaign:
 
 
 def _scope(request: web.Request) -> Scope:
-    """The user's scope, or the township/village asked for in the URL when it lies inside it."""
-    own = scope_of(signed_in(request).staff)
-    wanted = narrow(own, request.query.get("township", "")[:40], request.query.get("village", "")[:40])
-    if wanted is None:
-        raise Forbidden("这个乡镇或村不在您负责的范围里。")
-    return wanted
+    return page_scope(request)
 
 
 async def _list(request: web.Request, **extra: object) -> web.Response:
@@ -81,7 +76,7 @@ async def preview_or_send(request: web.Request) -> web.StreamResponse:
     chosen["villages"] = "、".join(villages)
     if briefing is None:
         return await _list(request, error="请选择要发的宣讲。", form=chosen)
-    scope = scope_of(signed.staff)
+    scope = scope_of(signed.staff, svc.content)
     try:
         targeting = await select_targets(
             svc.db, svc.content, townships=townships, villages=villages, categories=categories, scope=scope
@@ -115,6 +110,7 @@ async def campaign_page(request: web.Request) -> web.Response:
     campaign = await _campaign(request)
     scope = _scope(request)
     rows = await reach_rows(figures(request), campaign.id, scope, request.app[CACHE], list(svc.content.townships))
+    rows, names, key = area_rows(svc.content, scope, rows)
     number = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
     cache = request.app[CACHE]
     ref = f"briefing:{campaign.briefing_id}"
@@ -131,7 +127,6 @@ async def campaign_page(request: web.Request) -> web.Response:
     progress = await cache.get(
         ("progress", campaign.id), lambda: svc.outbox.progress("briefing", str(campaign.id)), ttl=1.0
     )
-    names = {t.id: t.name for t in svc.content.townships.values()}
     return page(
         request,
         "campaign.html",
@@ -144,6 +139,9 @@ async def campaign_page(request: web.Request) -> web.Response:
         more=len(missed) == PAGE_SIZE,
         progress=progress,
         names=names,
+        key=key,
+        area=scope_name(scope, svc.content),
+        places={t: place(svc.content, t) for t in svc.content.townships},
         scope=scope,
         visits=VISITS,
         done=request.query.get("done", ""),
@@ -172,7 +170,12 @@ async def visit(request: web.Request) -> web.StreamResponse:
     if how not in VISITS or person is None:
         raise web.HTTPBadRequest(text="请选要记录的人和方式。")
     added = await record_offline(
-        svc.ledger, scope_of(signed.staff), signed.actor, person, "policy_briefing", f"briefing:{campaign.briefing_id}"
+        svc.ledger,
+        scope_of(signed.staff, svc.content),
+        signed.actor,
+        person,
+        "policy_briefing",
+        f"briefing:{campaign.briefing_id}",
     )
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.admin.app import page
-from bot.admin.overview import FlightCache, overview
+from bot.admin.overview import FlightCache, area_rows, overview
 from bot.admin.security import CACHE, SERVICES, audit, figures, require, signed_in
 from bot.faq.relay import relay_answer
 from bot.roster.access import scope_of
@@ -25,9 +25,10 @@ def cache_of(request: web.Request) -> FlightCache:
 async def overview_page(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
-    data = await overview(svc, figures(request), scope_of(signed.staff), cache_of(request))
-    names = {t.id: t.name for t in svc.content.townships.values()}
-    return page(request, "overview.html", o=data, names=names)
+    scope = scope_of(signed.staff, svc.content)
+    data = await overview(svc, figures(request), scope, cache_of(request))
+    _, names, key = area_rows(svc.content, scope, data.completion[:0])
+    return page(request, "overview.html", o=data, names=names, key=key)
 
 
 @routes.get("/questions")

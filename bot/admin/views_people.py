@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.admin.app import page
-from bot.admin.overview import completion_rows, total_completion
-from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, require, signed_in
+from bot.admin.overview import area_rows, completion_rows, total_completion
+from bot.admin.security import CACHE, SERVICES, Forbidden, audit, figures, page_scope, require, signed_in
 from bot.reports.exports import export_roster, export_sample
-from bot.reports.service import callback_sample
-from bot.roster.access import KIND_NAMES, narrow, phone_for, record_offline, scope_of
+from bot.reports.service import callback_sample, scope_name
+from bot.roster.access import KIND_NAMES, phone_for, record_offline, scope_of
 from bot.roster.visibility import Viewer
 from storage.ledger import EventKind
 from storage.roster import Scope
@@ -31,11 +31,7 @@ SHOWN_PEOPLE = 300
 
 
 def _scope(request: web.Request) -> Scope:
-    own = scope_of(signed_in(request).staff)
-    wanted = narrow(own, request.query.get("township", "")[:40], request.query.get("village", "")[:40])
-    if wanted is None:
-        raise Forbidden("这个乡镇或村不在您负责的范围里。")
-    return wanted
+    return page_scope(request)
 
 
 @routes.get("/p1131")
@@ -44,11 +40,11 @@ async def p1131(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     scope = _scope(request)
     rows = await completion_rows(figures(request), scope, request.app[CACHE], list(svc.content.townships))
+    rows, names, key = area_rows(svc.content, scope, rows)
     people = []
     if scope.village is not None:  # one village: every person with their counts
         statuses = await svc.reports.statuses(scope)
         people = [(p, s, phone_for(signed.staff, p)) for p, s in statuses[:SHOWN_PEOPLE]]
-    names = {t.id: t.name for t in svc.content.townships.values()}
     return page(
         request,
         "p1131.html",
@@ -56,6 +52,8 @@ async def p1131(request: web.Request) -> web.Response:
         total=total_completion(rows),
         scope=scope,
         names=names,
+        key=key,
+        area=scope_name(scope, svc.content),
         people=people,
         kinds=KIND_NAMES,
         form_id=uuid.uuid4().hex,  # with the row: each record form's idempotency key
@@ -80,7 +78,7 @@ async def record(request: web.Request) -> web.StreamResponse:
     key = str(form.get("request", ""))
     key = key if _REQUEST_KEY.fullmatch(key) else uuid.uuid4().hex
     ref = f"offline:web:{key}:{note}" if note else f"offline:web:{key}"
-    added = await record_offline(svc.ledger, scope_of(signed.staff), signed.actor, person, kind, ref)
+    added = await record_offline(svc.ledger, scope_of(signed.staff, svc.content), signed.actor, person, kind, ref)
     if added is None:
         raise Forbidden("这个人不在您负责的范围里。")
     request.app[CACHE].expire(lambda key: key[0] == "1131")  # the counts catch up in the background
@@ -114,9 +112,11 @@ async def export_callbacks(request: web.Request) -> web.Response:
     signed = require(request, ("bureau", "station"))
     svc = request.app[SERVICES]
     seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
-    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
+    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff, svc.content))
     out = io.BytesIO()
-    await export_sample(chosen, svc.content, Viewer.of(signed.staff), out, fmt="xlsx")
+    await export_sample(
+        chosen, svc.content, Viewer.of(signed.staff, scope=scope_of(signed.staff, svc.content)), out, fmt="xlsx"
+    )
     body = out.getvalue()
     await audit(request, "callbacks.export", f"seed {seed} {len(chosen)}")
     return xlsx(body, "callbacks.xlsx")
@@ -127,7 +127,7 @@ async def callbacks(request: web.Request) -> web.Response:
     signed = require(request, ("bureau", "station"))
     svc = request.app[SERVICES]
     seed = request.query.get("seed", "")[:20] or datetime.now(UTC).strftime("%Y-%m")
-    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff))
+    chosen = await callback_sample(svc.db, seed, scope_of(signed.staff, svc.content))
     names = {t.id: t.name for t in svc.content.townships.values()}
     rows = [(p, phone_for(signed.staff, p)) for p in chosen[:SHOWN_PEOPLE]]
     await audit(request, "callbacks.sample", f"seed {seed} {len(chosen)}")

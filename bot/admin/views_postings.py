@@ -11,6 +11,7 @@ from bot.admin.security import SERVICES, Forbidden, audit, require, signed_in
 from bot.postings.dates import today
 from bot.postings.draft import Draft
 from bot.postings.extract import FIELDS, KINDS
+from bot.postings.service import OutsideAreaError
 from bot.services import Services
 from storage.directory import Staff
 from storage.postings import DuplicatePostingError, Posting
@@ -100,7 +101,7 @@ def _draft_page(request: web.Request, draft: Draft, error: str = "", status: int
         draft=draft,
         fields=FIELDS,
         kinds=KINDS,
-        townships=list(svc.content.townships.values()),
+        townships=[svc.content.townships[t] for t in svc.postings.area(signed_in(request).staff)],
         error=error,
     )
     response.set_status(status)
@@ -149,5 +150,7 @@ async def submit(request: web.Request) -> web.StreamResponse:
         done = await svc.postings.submit(signed.staff, draft)
     except DuplicatePostingError as exc:
         return _draft_page(request, draft, f"这条信息已经发过了（#{exc.existing_id}）。", status=409)
+    except OutsideAreaError as exc:
+        return _draft_page(request, draft, f"{'、'.join(exc.names)}不在您的县里。", status=403)
     await audit(request, "posting.submit", f"#{done.posting.id} {'published' if done.reach else 'pending'}")
     raise web.HTTPSeeOther(f"/admin/postings?done={'pub' if done.reach else 'sub'}{done.posting.id}")

@@ -39,7 +39,10 @@ async def roster_page(request: web.Request) -> web.Response:
     return await _page(request)
 
 
-async def _run(svc: Services, path: Path, actor: str, *, dry_run: bool, skip_bad: bool = False) -> ImportReport:
+async def _run(
+    svc: Services, path: Path, actor: str, *, dry_run: bool, skip_bad: bool = False, county: str | None = None
+) -> ImportReport:
+    """Import as the signed-in bureau: a county's bureau only into its county's townships."""
     return await import_ledger(
         path,
         svc.roster,
@@ -48,6 +51,7 @@ async def _run(svc: Services, path: Path, actor: str, *, dry_run: bool, skip_bad
         dry_run=dry_run,
         skip_bad=skip_bad,
         actor=actor,
+        county=county,
     )
 
 
@@ -61,7 +65,7 @@ async def upload(request: web.Request) -> web.Response:
         await audit(request, "roster.upload_refused", str(exc)[:80])
         return await _page(request, status=413 if "太大" in str(exc) else 400, error=str(exc))
     try:
-        report = await _run(svc, path, signed.actor, dry_run=True)
+        report = await _run(svc, path, signed.actor, dry_run=True, county=signed.staff.county_id)
     except (LedgerError, RosterKeyMissing, ValueError) as exc:
         discard(_folder(svc), token)
         return await _page(request, status=400, error=str(exc))
@@ -79,7 +83,9 @@ async def do_import(request: web.Request) -> web.Response:
     if path is None:
         return await _page(request, status=404, error="这个上传已经导入过或过期了，请重新上传。")
     try:
-        report = await _run(svc, path, signed.actor, dry_run=False, skip_bad=form.get("skip_bad") == "1")
+        report = await _run(
+            svc, path, signed.actor, dry_run=False, skip_bad=form.get("skip_bad") == "1", county=signed.staff.county_id
+        )
     except (LedgerError, RosterKeyMissing, ValueError) as exc:
         return await _page(request, status=400, error=str(exc))
     finally:

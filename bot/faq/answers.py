@@ -56,14 +56,17 @@ def facet_text(content: ContentPack, entry: FaqEntry, facet: str) -> str:
     if part is not None:
         return part.text
     first = [content.contacts[c].name for c in entry.contacts[:2]]
-    return f"通知里没写{entry.title}{SILENT[facet]}。办之前先问{'或'.join(first)}。"
+    return f"{content.silent_about(entry)}{entry.title}{SILENT[facet]}。办之前先问{'或'.join(first)}。"
 
 
 def render_facet(content: ContentPack, entry: FaqEntry, facet: str) -> Reply:
-    """One side of an entry, short, with its source and a way to the whole answer."""
+    """One side of an entry, short, with its source (a county's own document for its own facet) and a way
+    to the whole answer."""
+    own = entry.facets[facet].source if facet in entry.facets else None
+    cited = f"{own.document} {own.section}" if own else content.citation(entry)
     text = (
         f"【{entry.title} · {FACET_LABELS[facet]}】\n{facet_text(content, entry, facet)}\n\n"
-        f"问谁：{whom_to_ask(content, entry)}\n依据：{content.citation(entry)}"
+        f"问谁：{whom_to_ask(content, entry)}\n依据：{cited}"
     )
     return Reply(text, (Button(WHOLE, f"faq:{entry.id}"),))
 

@@ -29,6 +29,14 @@ log = logging.getLogger(__name__)
 ALL_WORDS = ("全部", "全县", "所有", "全部乡镇", "所有乡镇")
 
 
+class OutsideAreaError(Exception):
+    """A posting names townships outside its author's county (a deployment of several counties)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__("、".join(names))
+        self.names = names
+
+
 @dataclass(frozen=True)
 class Reach:
     groups: int
@@ -56,6 +64,7 @@ class PostingService:
         *,
         review: str = "station",
         default_days: int = 30,
+        counties: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.store = PostingStore(db)
         self.subscriptions = SubscriptionStore(db)
@@ -65,6 +74,7 @@ class PostingService:
         self.townships = townships
         self.review_mode = review
         self.default_days = default_days
+        self.counties = counties or {}  # county id -> its township ids (content/counties.toml)
 
     # --- townships ----------------------------------------------------------------------------
     def names(self) -> dict[str, tuple[str, ...]]:
@@ -75,11 +85,26 @@ class PostingService:
             return "全县所有乡镇和搬迁小区"
         return "、".join(self.townships[t].name for t in township_ids if t in self.townships)
 
-    def resolve(self, text: str) -> tuple[list[str], list[str]]:
-        """Township ids named in `text` (names, aliases or ids, separated by 、，, or spaces) and unknown words."""
+    def area(self, staff: Staff | None) -> list[str]:
+        """The townships a staff member posts to and reviews: in a deployment of several counties, their county's
+        (a county's bureau, or a station or liaison by their township); every township otherwise."""
+        if len(self.counties) > 1 and staff is not None:
+            for county, towns in self.counties.items():
+                if staff.county_id == county or (staff.county_id is None and staff.township_id in towns):
+                    return list(towns)
+        return list(self.townships)
+
+    def outside(self, staff: Staff, township_ids: Sequence[str]) -> list[str]:
+        """The townships (names) of `township_ids` outside the staff member's area."""
+        area = set(self.area(staff))
+        return [self.townships[t].name if t in self.townships else t for t in township_ids if t not in area]
+
+    def resolve(self, text: str, area: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
+        """Township ids named in `text` (names, aliases or ids, separated by 、，, or spaces) and unknown words;
+        "全部" means every township of `area` (default: all)."""
         words = [w for w in text.replace("，", " ").replace(",", " ").replace("、", " ").split() if w]
         if any(w in ALL_WORDS for w in words):
-            return list(self.townships), []
+            return list(self.townships) if area is None else list(area), []
         found: list[str] = []
         unknown: list[str] = []
         for word in words:
@@ -98,7 +123,7 @@ class PostingService:
 
     def can_review(self, staff: Staff, posting: Posting) -> bool:
         if staff.role == "bureau":
-            return True
+            return self._county_covers(staff, posting)
         return (
             staff.role == "station"
             and self.review_mode == "station"
@@ -113,10 +138,17 @@ class PostingService:
             return True
         if staff is None:
             return False
-        return staff.role == "bureau" or (staff.role == "station" and staff.township_id == posting.author_township)
+        if staff.role == "bureau":
+            return self._county_covers(staff, posting)
+        return staff.role == "station" and staff.township_id == posting.author_township
+
+    def _county_covers(self, staff: Staff, posting: Posting) -> bool:
+        """A bureau of no county (a prefecture, or a one-county deployment) covers every posting; a county's
+        bureau those going to its county."""
+        return staff.county_id is None or bool(set(posting.townships) & set(self.area(staff)))
 
     async def approvers(self, posting: Posting) -> list[Staff]:
-        bureau = await self.store.staff_with("bureau")
+        bureau = [s for s in await self.store.staff_with("bureau") if self._county_covers(s, posting)]
         if self.review_mode != "station" or not posting.author_township:
             return bureau
         return [*await self.store.staff_with("station", [posting.author_township]), *bureau]
@@ -124,7 +156,11 @@ class PostingService:
     # --- submitting (chat and the pages) -------------------------------------------------------
     async def submit(self, staff: Staff, draft: Draft) -> Submitted:
         """Save a complete draft: published at once (and pushed), or pending with its approvers told.
-        DuplicatePostingError when the same text is already open."""
+        DuplicatePostingError when the same text is already open; OutsideAreaError when it goes to a township
+        outside the author's county (a deployment of several counties)."""
+        outside = self.outside(staff, draft.townships)
+        if outside:
+            raise OutsideAreaError(outside)
         needs_review = self.needs_review(staff)
         status = "pending" if needs_review else "published"
         posting_id = await self.store.create(draft.fields, draft.kind, draft.townships, draft.text_hash, staff, status)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.clock import local_time
 from bot.content import ContentPack
+from bot.reports.rollup import by_county
 from bot.reports.service import by_township, in_order, place
 from bot.reports.workbook import rate_text
 from storage.reports import ReachRow
@@ -54,7 +55,8 @@ def reach_chart(rows: Sequence[ReachRow], content: ContentPack, title: str, made
 
 
 def reach_figure(rows: Sequence[ReachRow], content: ContentPack, title: str, made_at: datetime | None = None) -> Figure:
-    """Grouped bars per township (per village when there is one township), in the county's official order.
+    """Grouped bars per township (per village when there is one township), in the county's official order;
+    per county when the rows span several counties (the prefecture).
 
     The title is Chinese (the briefing's title, never its file id), with the time made under it; every bar
     carries its value and every group its 触达率 (delivered / targeted).
@@ -70,6 +72,8 @@ def reach_figure(rows: Sequence[ReachRow], content: ContentPack, title: str, mad
     family = font_manager.FontProperties(fname=str(font_path)).get_name()
     one_township = len({r.township_id for r in rows}) == 1
     groups = in_order(content, rows if one_township else by_township(rows))
+    if len({content.county_of(r.township_id) for r in rows}) > 1:
+        groups = by_county(rows, content)  # the prefecture: one group per county
     names = [
         f"{r.village or place(content, r.township_id)}\n触达率 {rate_text(r.delivered, r.targeted)}" for r in groups
     ]

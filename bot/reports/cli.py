@@ -43,6 +43,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     report = sub.add_parser("report", help="报表：触达、未触达、1131、回访抽样、导出、图表", epilog=REPORT_HELP)
     report.add_argument("kind", choices=REPORTS, metavar="种类", help="见下面的报表种类")
     report.add_argument("--campaign", type=int, help="宣讲批次编号（默认最近一次）")
+    report.add_argument(
+        "--county", default="", metavar="县名", help="只看一个县（部署里有几个县时；不写是全市，按县汇总）"
+    )
     report.add_argument("--township", default="", help="只看一个乡镇")
     report.add_argument("--village", default="", help="只看一个村（同时写 --township）")
     report.add_argument("--seed", default="", help="sample：抽样种子（如本月 2024-03），同一种子抽到同一批人")
@@ -59,7 +62,7 @@ async def run(args: argparse.Namespace, svc: Services) -> int:
     if args.command == "briefing":
         return await _briefing(args, svc)
     code = await _report(args, svc)
-    detail = f"{args.kind} #{args.campaign or ''} {args.township} {args.village} full={args.full}"
+    detail = f"{args.kind} #{args.campaign or ''} {args.county} {args.township} {args.village} full={args.full}"
     await svc.roster.audit(f"cli:{args.by}", "bureau", f"report.{args.kind}", detail)
     return code
 
@@ -133,20 +136,32 @@ async def _briefing(args: argparse.Namespace, svc: Services) -> int:
 
 async def _report(args: argparse.Namespace, svc: Services) -> int:
     from bot.reports import service as reports
+    from bot.reports.rollup import county_scope
     from bot.reports.workbook import ExportFormatError, format_of
     from bot.roster.visibility import Viewer
     from storage.roster import Scope
 
     content = svc.content
-
-    township = content.township_by_name(args.township) if args.township else None
-    if args.township and township is None:
+    county = content.county_by_name(args.county) if args.county else None
+    if args.county and county is None:
         print(
-            f"--township 不认识：{args.township}（可填：{'、'.join(t.name for t in content.townships.values())}）",
+            f"--county 不认识：{args.county}（可填：{'、'.join(c.name for c in content.counties.values())}）",
             file=sys.stderr,
         )
         return 2
-    viewer = Viewer.bureau(Scope(township.id if township else None, args.village or None), args.full)
+    township = content.township_by_name(args.township, county.id if county else None) if args.township else None
+    if args.township and township is None:
+        print(
+            f"--township 不认识：{args.township}（可填：{'、'.join(t.name for t in content.townships.values())}；"
+            "几个县有同名乡镇时加 --county）",
+            file=sys.stderr,
+        )
+        return 2
+    whole = county_scope(content, county.id) if county else Scope()
+    viewer = Viewer.bureau(
+        Scope(township.id if township else None, args.village or None, whole.county_id, whole.county_townships),
+        args.full,
+    )
     if args.out and args.kind in ("export", "sample"):
         try:
             format_of(args.out)

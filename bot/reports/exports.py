@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from bot.content import ContentPack
+from bot.reports.rollup import by_county, rolls_up
 from bot.reports.service import REASONS, by_township, place, scope_name
 from bot.reports.workbook import Column, Heading, Progress, Rows, Table, pages, write_report
 from bot.roster.visibility import Viewer
@@ -166,11 +167,19 @@ async def export_reach(
 
     townships = [t for t in dict.fromkeys(r.township_id for r in reach)]
     tables = [
+        *_per_county(REACH_COLUMNS, reach_rows(by_county(reach, content), content, True), content, viewer),
         Table("按乡镇", REACH_COLUMNS, pages(reach_rows(reach, content, per_village=False))),
         Table("按村", REACH_COLUMNS, pages(reach_rows(reach, content, per_village=True))),
         Table("未触达名单", UNREACHED_COLUMNS, _map(_paged(content, townships, fetch), row), missing, totals=False),
     ]
     return await write_report(target, heading(f"政策宣讲{title}触达情况", viewer, content), tables, fmt, progress)
+
+
+def _per_county(columns: Sequence[Column], rows: list[list[Any]], content: ContentPack, viewer: Viewer) -> list[Table]:
+    """The prefecture's "按县" sheet (its first column is the county) when the export covers several counties."""
+    if not rolls_up(content, viewer.scope):
+        return []
+    return [Table("按县", (Column("县"), *columns[1:]), pages(rows))]
 
 
 def completion_rows(rows: Sequence[CompletionRow], content: ContentPack) -> list[list[Any]]:
@@ -202,8 +211,10 @@ async def export_completion(
 ) -> int:
     """1131 completion per township and per village; the rate is among those who want work."""
     store = ReportStore(db)
+    per_township = await store.completion(viewer.scope)
     tables = [
-        Table("按乡镇", COMPLETION_COLUMNS, pages(completion_rows(await store.completion(viewer.scope), content))),
+        *_per_county(COMPLETION_COLUMNS, completion_rows(by_county(per_township, content), content), content, viewer),
+        Table("按乡镇", COMPLETION_COLUMNS, pages(completion_rows(per_township, content))),
         Table(
             "按村",
             COMPLETION_COLUMNS,

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from bot.content import ContentPack
+from bot.reports.rollup import by_county
 from bot.reports.workbook import rate_text
 from bot.roster.visibility import Viewer
 from storage.briefings import Campaign
@@ -30,14 +31,20 @@ SHOWN = 80  # unreached people listed in chat
 
 
 def place(content: ContentPack, township_id: str) -> str:
+    """A township's name (with its county's in front when the deployment holds several counties)."""
     township = content.townships.get(township_id)
-    return township.name if township else township_id
+    if township is None:
+        return content.county_name(township_id) if township_id in content.counties else township_id
+    return content.county_name(content.county_of(township_id)) + township.name if content.multi else township.name
 
 
 def scope_name(scope: Scope, content: ContentPack) -> str:
-    """全县, a township, or a township and village, as a report's title says it."""
+    """全县 (全市 over several counties, or a county's name), a township, or a township and village, as a
+    report's title says it."""
     if scope.township_id is None:
-        return "全县"
+        if scope.county_id is not None:
+            return content.county_name(scope.county_id)
+        return (content.prefecture or "全市") if content.multi else "全县"
     return place(content, scope.township_id) + (scope.village or "")
 
 
@@ -68,6 +75,9 @@ def reach_text(rows: Sequence[ReachRow], content: ContentPack, title: str) -> st
     lines = [title, "乡镇/村：目标 送达 确认 联系不上 未绑定 触达率"]
     total = ReachRow("", "", *(sum(getattr(r, f) for r in rows) for f in ReachRow.__slots__[2:]))
     shown = by_township(rows) if len({r.township_id for r in rows}) > 1 else rows  # county: per township
+    if len({content.county_of(r.township_id) for r in rows}) > 1:
+        shown = by_county(rows, content)  # the prefecture: per county
+        lines[1] = lines[1].replace("乡镇/村", "县")
     for r in in_order(content, shown):
         name = place(content, r.township_id) + r.village
         lines.append(
@@ -108,7 +118,13 @@ def completion_text(rows: Sequence[CompletionRow], content: ContentPack) -> str:
         "“1131”完成情况（有就业意愿的人中：宣讲≥1 指导≥1 推介≥3 培训/见习≥1）",
         "乡镇/村：人数 有就业意愿 宣讲 指导 推介 培训 全部完成（完成率）",
     ]
-    for r in sorted(rows, key=lambda r: (content.township_rank(r.township_id), r.village)):
+    shown = list(rows)
+    if len({content.county_of(r.township_id) for r in rows}) > 1:
+        shown = by_county(rows, content)  # the prefecture: per county, in the deployment's order
+        lines[1] = lines[1].replace("乡镇/村", "县")
+    else:
+        shown.sort(key=lambda r: (content.township_rank(r.township_id), r.village))
+    for r in shown:
         lines.append(
             f"{place(content, r.township_id)}{r.village}：{r.people} {r.wanting} {r.briefing} {r.guidance} "
             f"{r.recommendations} {r.training} {r.complete}（{rate_text(r.complete, r.wanting)}）"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from bot.content import Township
+from bot.content import ContentPack
+from bot.counties import County
 from bot.messages import Inbound
 from bot.roster.visibility import Viewer
 from bot.roster.visibility import scope_of as scope_of  # re-exported: the scope rule lives there
@@ -36,17 +35,25 @@ def actor(msg: Inbound) -> str:
     return f"{msg.channel}:{msg.user_id}"
 
 
-def narrow(scope: Scope, township_id: str = "", village: str = "") -> Scope | None:
-    """A part of the staff member's scope (one township or village in it); None when it lies outside."""
+def narrow(scope: Scope, township_id: str = "", village: str = "", county: County | None = None) -> Scope | None:
+    """A part of the staff member's scope (one county, township or village in it); None when it lies outside."""
+    if county is not None:
+        if scope.county_id not in (None, county.id) or (
+            scope.township_id and scope.township_id not in county.townships
+        ):
+            return None
+        scope = Scope(scope.township_id, scope.village, county.id, county.townships)
     township = township_id or scope.township_id
     place = village or scope.village
+    if scope.county_id is not None and township is not None and township not in scope.county_townships:
+        return None
     if scope.township_id is not None and township != scope.township_id:
         return None
     if scope.village is not None and place != scope.village:
         return None
     if place and township is None:
         return None  # a village is only meaningful inside its township
-    return Scope(township, place or None)
+    return Scope(township, place or None, scope.county_id, scope.county_townships)
 
 
 def phone_for(staff: Staff, person: Person) -> str:
@@ -64,13 +71,18 @@ async def record_offline(
     return await ledger.record(kind, ref, person_id=person.person_id, source="staff", recorded_by=actor)
 
 
-def scope_text(staff: Staff, townships: Mapping[str, Township]) -> str:
-    """The staff member's area as people say it: 全县, a township, or township + village."""
-    township = townships.get(staff.township_id or "")
+def scope_text(staff: Staff, content: ContentPack) -> str:
+    """The staff member's area as people say it: 全县 (or the county's name, or 全市 for a prefecture when the
+    deployment holds several counties), a township, or township + village."""
+    township = content.townships.get(staff.township_id or "")
     place = township.name if township else ""
     if staff.role == "liaison":
         return f"{place}{staff.village or ''}"
-    return place or "全县"
+    if place:
+        return place
+    if staff.county_id is not None:
+        return content.county_name(staff.county_id) or "全县"
+    return "全市" if content.multi else "全县"
 
 
 def kind_of(word: str) -> EventKind | None:

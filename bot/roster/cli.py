@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from bot.services import Services
     from storage.roster import RosterStore
 
+from bot.roster.access import scope_text
+
 COMMANDS = ("staff", "roster", "briefing", "report")
-ROLES = {"liaison": "村联络员", "station": "乡镇站", "bureau": "县人社局"}
+ROLES = {"liaison": "村联络员", "station": "乡镇站", "bureau": "县人社局", "prefecture": "市人社局（全部县）"}
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +27,13 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     add.add_argument("--channel", required=True, help="渠道：telegram、wechat……")
     add.add_argument("--user", required=True, help="该渠道上的用户编号")
     add.add_argument(
-        "--role", required=True, choices=list(ROLES), help="角色：liaison 村联络员、station 乡镇站、bureau 县人社局"
+        "--role",
+        required=True,
+        choices=list(ROLES),
+        help="角色：liaison 村联络员、station 乡镇站、bureau 县人社局、prefecture 市人社局（几个县时看全部县）",
+    )
+    add.add_argument(
+        "--county", default="", metavar="县名", help="县（部署里有几个县时：县人社局必填；乡镇重名时也要填）"
     )
     add.add_argument("--name", default="", help="姓名（记入操作日志）")
     add.add_argument("--township", default="", help="乡镇（村联络员、乡镇站必填）")
@@ -41,6 +49,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     imp.add_argument("--category", action="append", default=[], help="给每一行加上这个人员类别，如 公岗")
     imp.add_argument("--progress", action="store_true", help="在终端显示进度和剩余时间（终端里默认显示）")
     imp.add_argument("--township", default="", help="没有乡镇列时所有行的乡镇（乡镇自己的台账）")
+    imp.add_argument(
+        "--county", default="", metavar="县名", help="只导入这个县的人（部署里有几个县、台账没有「县」列时）"
+    )
     codes = rsub.add_parser("codes", help="生成一个村的一次性绑定码表（.xlsx 或 .csv）")
     codes.add_argument("--township", required=True, help="乡镇")
     codes.add_argument("--village", required=True, help="村")
@@ -69,29 +80,51 @@ def _names(content: ContentPack) -> str:
     return "、".join(t.name for t in content.townships.values())
 
 
-def _township(content: ContentPack, name: str) -> str | None:
-    township = content.township_by_name(name) if name else None
+def _township(content: ContentPack, name: str, county: str | None = None) -> str | None:
+    township = content.township_by_name(name, county) if name else None
     return township.id if township else None
+
+
+def county_option(content: ContentPack, args: argparse.Namespace) -> str | int | None:
+    """The staff member's county id (None: every county), or 2 after saying what is wrong."""
+    found = content.county_by_name(args.county) if args.county else None
+    if args.county and found is None:
+        print(
+            f"--county 不认识：{args.county}；可填：{'、'.join(c.name for c in content.counties.values())}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.role == "prefecture":
+        return None
+    if args.role == "bureau" and found is None and content.multi:
+        names = "、".join(c.name for c in content.counties.values())
+        print(f"这里有几个县，县人社局要写 --county（{names}）；看全部县用 --role prefecture", file=sys.stderr)
+        return 2
+    return found.id if found else None
 
 
 async def _staff(args: argparse.Namespace, svc: Services) -> int:
     from storage import Staff
+    from storage.directory import Role
     from storage.roster import Scope
 
     content = svc.content
     if args.action == "list":
         rows = await svc.db.fetchall(
-            "SELECT channel, user_id, role, name, township_id, village FROM staff ORDER BY role"
+            "SELECT channel, user_id, role, name, township_id, village, county_id FROM staff ORDER BY role"
         )
         print("角色　渠道:用户　姓名　负责范围" if rows else "还没有登记工作人员。")
-        for channel, user, role, name, township_id, village in rows:
-            area = (content.townships[township_id].name if township_id in content.townships else "全县") + (
-                village or ""
-            )
-            print(f"{ROLES.get(role, role)}　{channel}:{user}　{name or '-'}　{area}")
+        for row in rows:
+            one = Staff(*row)
+            kind = "prefecture" if one.role == "bureau" and one.county_id is None and content.multi else one.role
+            area = scope_text(one, content)
+            print(f"{ROLES.get(kind, kind)}　{one.channel}:{one.user_id}　{one.name or '-'}　{area}")
         return 0
-    township = _township(content, args.township)
-    if args.role != "bureau" and township is None:
+    county = county_option(content, args)
+    if isinstance(county, int):
+        return county
+    township = _township(content, args.township, county)
+    if args.role not in ("bureau", "prefecture") and township is None:
         print(f"--township 不认识：{args.township or '（没填）'}；可填：{_names(content)}", file=sys.stderr)
         return 2
     if args.role == "liaison" and not args.village.strip():
@@ -104,11 +137,15 @@ async def _staff(args: argparse.Namespace, svc: Services) -> int:
             listed = f"已有：{'、'.join(known)}" if known else "这个乡镇的花名册还没有导入，请先导入（roster import）"
             print(f"--village 花名册里{content.townships[township].name}没有「{village}」；{listed}", file=sys.stderr)
             return 2
-    staff = Staff(args.channel, args.user, args.role, args.name, township if args.role != "bureau" else None, village)
+    local = args.role in ("station", "liaison")
+    role: Role = "bureau" if args.role == "prefecture" else args.role  # a prefecture: a bureau of no one county
+    staff = Staff(
+        args.channel, args.user, role, args.name, township if local else None, village, None if local else county
+    )
     await svc.directory.add_staff(staff)
-    await svc.roster.audit("cli", "bureau", "staff.add", f"{args.channel}:{args.user} {args.role} {township} {village}")
-    area = content.townships[township].name if township else "全县"
-    print(f"已登记：{ROLES[args.role]} {args.channel}:{args.user} {area}{village or ''}")
+    detail = f"{args.channel}:{args.user} {args.role} {county or ''} {township} {village}"
+    await svc.roster.audit("cli", "bureau", "staff.add", detail)
+    print(f"已登记：{ROLES[args.role]} {args.channel}:{args.user} {scope_text(staff, content)}")
     return 0
 
 
@@ -119,6 +156,10 @@ async def _roster(args: argparse.Namespace, svc: Services) -> int:
 
     store, config, content = svc.roster, svc.config, svc.content
     if args.action == "import":
+        county = content.county_by_name(args.county) if args.county else None
+        if args.county and county is None:
+            print(f"--county 不认识：{args.county}", file=sys.stderr)
+            return 2
         progress = TerminalProgress("导入", enabled=True if args.progress else None)
         try:
             report = await import_ledger(
@@ -131,6 +172,7 @@ async def _roster(args: argparse.Namespace, svc: Services) -> int:
                 category=tuple(args.category),
                 township=args.township,
                 progress=progress,
+                county=county.id if county else None,
             )
         except (RosterKeyMissing, LedgerError, ValueError) as exc:
             progress.finish()

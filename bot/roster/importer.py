@@ -120,6 +120,18 @@ def hasher_for(key: str) -> IdHasher:
     return IdHasher(key)
 
 
+def _county(problems: list[str], content: ContentPack, text: str, only: str | None) -> str | None:
+    """The row's county id (its 县 column, or `only`: the importing bureau's county), when there are several."""
+    if not content.multi or not text:
+        return only
+    found = content.county_by_name(text)
+    if found is None:
+        problems.append(f"县不认识：{text}")
+    elif only is not None and found.id != only:
+        problems.append(f"{found.name}不在您负责的范围")
+    return found.id if found else only
+
+
 def validate(
     rows: Iterable[RawRow],
     content: ContentPack,
@@ -129,10 +141,12 @@ def validate(
     default_township: str = "",
     wheres: dict[str, str] | None = None,
     first_seen: dict[str, str] | None = None,
+    county: str | None = None,
 ) -> tuple[list[Person], list[BadRow]]:
     """Turn raw rows into people; every problem of every row is reported, none is fatal here.
     `wheres`, when given, is filled with each good row's place (by ID hash); `first_seen` (ID number ->
-    place) carries duplicate detection across the batches of one file."""
+    place) carries duplicate detection across the batches of one file; `county`: only that county's
+    townships (a county's bureau importing)."""
     people: list[Person] = []
     bad: list[BadRow] = []
     first_seen = {} if first_seen is None else first_seen
@@ -146,8 +160,11 @@ def validate(
         id_number = _check(problems, f.id_number, "id_number", cells.get("id_number"))
         phone = _check(problems, f.phone, "phone", cells.get("phone"))
         township_text = f.text(cells.get("township"), 20).replace(" ", "") or default_township
-        township = content.township_by_name(township_text)
-        if township is None:
+        in_county = _county(problems, content, f.text(cells.get("county"), 20).replace(" ", ""), county)
+        township = content.township_by_name(township_text, in_county)
+        if township is None and in_county is None and content.townships_named(township_text) > 1:
+            problems.append(f"乡镇「{township_text}」几个县都有，请加一列「县」写明是哪个县")
+        elif township is None:
             problems.append(f"乡镇不认识：{township_text or '空'}" if township_text else "乡镇是空的")
         cats = _check(problems, lambda v: ",".join(f.categories(v, extra)), "categories", cells.get("categories"))
         wage = _check(problems, f.wage, "wage", cells.get("wage"))
@@ -261,6 +278,7 @@ async def import_ledger(
     township: str = "",
     actor: str = "cli",
     progress: Progress | None = None,
+    county: str | None = None,
 ) -> ImportReport:
     """Read, validate and (unless dry-run or bad rows without skip_bad) store one ledger file.
 
@@ -272,7 +290,7 @@ async def import_ledger(
     for name in category:
         if name not in f.CATEGORIES:
             raise ValueError(f"人员类别不认识：{name}")
-    if township and content.township_by_name(township) is None:
+    if township and content.township_by_name(township, county) is None:
         raise ValueError(f"乡镇不认识：{township}")
     required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
     ledger = read_ledger(path, required)
@@ -287,7 +305,7 @@ async def import_ledger(
         if not rows:
             return None
         wheres: dict[str, str] = {}
-        people, bad = validate(rows, content, hasher, path.name, category, township, wheres, seen)
+        people, bad = validate(rows, content, hasher, path.name, category, township, wheres, seen, county)
         people, conflicts = apply_corrections(people, corrections, wheres, saved)
         report.conflicts += conflicts
         return len(rows), people, bad

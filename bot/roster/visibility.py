@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.content import ContentPack
 from bot.privacy import mask_phone
 from storage.directory import Role, Staff
 from storage.roster import Person, Scope
@@ -22,8 +23,9 @@ class Viewer:
 
     @classmethod
     def of(cls, staff: Staff, full_phones: bool = False, scope: Scope | None = None) -> Viewer:
-        """The staff member as a viewer: their scope (or a part of it, e.g. a page's township filter)."""
-        return cls(staff.role, scope or scope_of(staff), full_phones and staff.role == "bureau")
+        """The staff member as a viewer: their scope (or a part of it, e.g. a page's township filter). Without
+        one, a county's bureau sees nobody's data (its county's townships come from `scope_of`)."""
+        return cls(staff.role, scope or scope_of(staff, None), full_phones and staff.role == "bureau")
 
     @classmethod
     def bureau(cls, scope: Scope | None = None, full_phones: bool = False) -> Viewer:
@@ -45,8 +47,13 @@ class Viewer:
         return person.phone if self.sees_full_phone(person) else mask_phone(person.phone)
 
 
-def scope_of(staff: Staff) -> Scope:
-    """Everything (bureau), one township (station) or one village (liaison); '-' matches nothing."""
+def scope_of(staff: Staff, areas: ContentPack | None) -> Scope:
+    """Everything (a bureau of no county: the prefecture, or the bureau of a one-county deployment), one
+    county (a county's bureau: its townships from `areas`; none without them), one township (station) or one
+    village (liaison); '-' matches nothing."""
+    if staff.role == "bureau" and staff.county_id is not None:
+        county = areas.counties.get(staff.county_id) if areas else None
+        return Scope(county_id=staff.county_id, county_townships=county.townships if county else ())
     if staff.role == "bureau":
         return Scope()
     if staff.role == "station":

@@ -6,8 +6,8 @@ CREATE TABLE rate_pacing (
     name TEXT PRIMARY KEY,
     next_at REAL NOT NULL
 );
--- leases: a named role only one process may hold at a time (e.g. Telegram long polling), until `until`
--- (held_until, unix seconds) unless renewed; when the holder dies, another process takes it after the lease.
+-- leases: a named role only one process may hold at a time (e.g. Telegram long polling), until held_until (unix
+-- seconds) unless renewed; when the holder dies, another process takes it once the lease has lapsed.
 CREATE TABLE leases (
     name TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
