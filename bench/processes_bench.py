@@ -10,6 +10,8 @@ For each process count (default 1, 2, 4), in a fresh database:
 2. Push: `--pushes` Telegram pushes (one per recipient) to the fake Bot API (tests/fakes/telegram.py) enforcing
    `--limit` messages a second with 429s; the bots pace at `--rate` in total (bot/pacing.py). Rate = sends / time
    from the first to the last send; floods = 429s the fake answered.
+   Also the CPU time per callback spent in the bot processes and in PostgreSQL (its backends, from /proc): with
+   the wall-clock rate this says whether the machine's cores or waiting (locks, round trips) bound the rate.
 3. Kill: another push; once a third has arrived, one process is killed with SIGKILL (with one process, systemd's
    restart is imitated: a new process starts). Lost = recipients never reached; doubled = extra sends.
 
@@ -130,6 +132,32 @@ class Fleet:
             process.wait()
 
 
+def cpu_seconds(pids: set[int], children_of: int | None = None) -> float:
+    """CPU time (user + system) of these processes, and of the children of `children_of` (PostgreSQL's backends),
+    from /proc (Linux; 0 elsewhere)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid in pids or (children_of is not None and ppid == children_of):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def postmaster(db: Database) -> int | None:
+    """The PostgreSQL server's pid when it runs on this machine (its backends are its children)."""
+    row = await db.fetchone("SELECT pg_backend_pid()")
+    try:
+        return int((Path("/proc") / str(row[0]) / "stat").read_text().rpartition(")")[2].split()[1]) if row else None
+    except OSError:
+        return None
+
+
 def callbacks(count: int, offset: int) -> list[Request]:
     """Safe-mode (AES) text callbacks, as production is configured (see bench/wechat_bench.py for plain mode)."""
     requests: list[Request] = []
@@ -198,7 +226,13 @@ async def one_count(server: str, processes: int, args: argparse.Namespace) -> di
                 fleet.start()
             await fleet.ready()
             await spread(fleet.ports, callbacks(min(200, args.requests), 1_000_000), args.concurrency)  # warm-up
+            pg_pid = await postmaster(db)
+            pg = {pg_pid} if pg_pid else set()
+            bots = {process.pid for process, _ in fleet.processes}
+            bot_cpu, pg_cpu = cpu_seconds(bots), cpu_seconds(pg, pg_pid)
             result["wechat"] = await spread(fleet.ports, callbacks(args.requests, 2_000_000), args.concurrency)
+            result["bot_ms"] = (cpu_seconds(bots) - bot_cpu) * 1000 / args.requests
+            result["pg_ms"] = (cpu_seconds(pg, pg_pid) - pg_cpu) * 1000 / args.requests
             first = list(range(10_000, 10_000 + args.pushes))
             await push(db, "rate", first)
             await until(lambda: len({s.chat_id for s in fake.sent}) >= len(first))
@@ -231,14 +265,15 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"{args.requests} WeChat callbacks ({args.concurrency} in flight), {args.pushes} pushes per run, platform")
     print(f"limit {args.limit}/s, pacing {args.rate}/s in total, {os.cpu_count()} CPUs; one fresh database per row")
     print(
-        f"{'processes':>9} {'wechat/s':>9} {'bare/s':>8} {'ratio':>6} {'push/s':>7} {'of limit':>8} {'429s':>5} "
-        f"{'lost':>5} {'doubled':>7}"
+        f"{'processes':>9} {'wechat/s':>9} {'bare/s':>8} {'ratio':>6} {'bot ms':>7} {'pg ms':>6} {'push/s':>7} "
+        f"{'of limit':>8} {'429s':>5} {'lost':>5} {'doubled':>7}"
     )
     for count in args.processes:
         r = await one_count(args.postgres, count, args)
         print(
-            f"{count:>9} {r['wechat']:9.0f} {r['bare']:8.0f} {r['wechat'] / r['bare']:6.2f} {r['push_rate']:7.1f} "
-            f"{r['push_rate'] / args.limit:8.2f} {r['floods']:5.0f} {r['lost']:5.0f} {r['doubled']:7.0f}"
+            f"{count:>9} {r['wechat']:9.0f} {r['bare']:8.0f} {r['wechat'] / r['bare']:6.2f} {r['bot_ms']:7.1f} "
+            f"{r['pg_ms']:6.1f} {r['push_rate']:7.1f} {r['push_rate'] / args.limit:8.2f} {r['floods']:5.0f} "
+            f"{r['lost']:5.0f} {r['doubled']:7.0f}"
         )
 
 
