@@ -41,7 +41,7 @@ async def serve(config: Config) -> None:
         channels = platform_channels(config, services, dispatcher)
         if not channels and config.console:
             channels.append(ConsoleChannel(dispatcher))
-        app = build_app(services)
+        app = build_app(services, dispatcher)
         for channel in channels:
             mount = getattr(channel, "mount", None)
             if mount is not None:

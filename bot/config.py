@@ -35,6 +35,7 @@ def secret() -> Any:
 class HttpConfig:
     host: str = "127.0.0.1"
     port: int = 8080
+    metrics_token: str = secret()  # when set, /metrics wants `Authorization: Bearer <token>`
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class TelegramConfig:
     group_per_minute: int = 20  # pushes to one group
     chat_interval_ms: int = 1000  # between pushes to one chat
     concurrent_updates: int = 32  # updates handled at once (each chat's updates stay in order)
+    polling_lease_seconds: int = 15  # polling: one process of several polls; a standby takes over after this
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class OutboxConfig:
     max_attempts: int = 8  # transient failures retried with exponential back-off, then given up
     backoff_seconds: int = 2  # first retry delay; doubles each attempt
     max_backoff_seconds: int = 900
+    lease_seconds: int = 30  # a claimed delivery returns to the queue this long after its sender died
 
 
 @dataclass(frozen=True)
@@ -160,8 +163,10 @@ def load_config(env: Mapping[str, str] | None = None, file: Path | None = None) 
         raise ConfigError("BOT_TELEGRAM_MODE / telegram.mode: must be 'polling' or 'webhook'")
     if config.postings.review not in {"station", "bureau", "none"}:
         raise ConfigError("BOT_POSTINGS_REVIEW / postings.review: must be 'station', 'bureau' or 'none'")
-    if config.outbox.concurrency < 1 or config.outbox.max_attempts < 1 or config.postings.default_days < 1:
+    if min(config.outbox.concurrency, config.outbox.max_attempts, config.postings.default_days) < 1:
         raise ConfigError("outbox.concurrency, outbox.max_attempts and postings.default_days must be at least 1")
+    if config.outbox.lease_seconds < 2:
+        raise ConfigError("BOT_OUTBOX_LEASE_SECONDS / outbox.lease_seconds: must be at least 2")
     config.database_path  # noqa: B018  (an unknown database URL fails here, at start-up)
     if config.wechat.wecom_format not in {"text", "markdown"}:
         raise ConfigError("BOT_WECHAT_WECOM_FORMAT / wechat.wecom_format: must be 'text' or 'markdown'")

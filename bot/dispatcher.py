@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from collections import Counter
 from dataclasses import replace
 from typing import Generic
 
@@ -47,10 +48,12 @@ class Dispatcher(Generic[C]):
         self.events = merged.events
         self.flows = merged.flows
         self.texts = merged.texts
+        self.handled: Counter[str] = Counter()  # messages handled by channel (for /metrics)
 
     async def dispatch(self, msg: Inbound) -> list[Reply]:
         """Handle one message as one unit of work; never raises: a failing handler, or writes that could
         not be committed, give an apology and a log entry."""
+        self.handled[msg.channel] += 1
         try:
             async with self.services.conversations.db.deferring():
                 return await self._handle(msg)

@@ -120,6 +120,7 @@ def build_services(config: Config, content: ContentPack, db: Database, matcher: 
         max_attempts=box.max_attempts,
         backoff=float(box.backoff_seconds),
         max_backoff=float(box.max_backoff_seconds),
+        lease=float(box.lease_seconds),
     )
     postings = PostingService(
         db,

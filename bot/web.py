@@ -1,5 +1,5 @@
-"""The bot's one aiohttp server: liveness (/healthz) and readiness (/readyz); the WeChat callback and the
-Telegram webhook mount here.
+"""The bot's one aiohttp server: liveness (/healthz), readiness (/readyz) and /metrics (bot/metrics.py); the
+WeChat callback and the Telegram webhook mount here.
 
 /healthz answers while the process serves requests (a restart is the cure when it does not). /readyz
 answers 200 only when the database is reachable, takes a write and has every migration applied, so a
@@ -13,6 +13,8 @@ import asyncio
 from aiohttp import web
 
 from bot.admin.app import mount as mount_admin
+from bot.dispatcher import Dispatcher
+from bot.metrics import mount as mount_metrics
 from bot.services import Services
 
 SERVICES = web.AppKey("services", Services)
@@ -37,11 +39,12 @@ async def ready(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready", "database": services.db.engine})
 
 
-def build_app(services: Services) -> web.Application:
+def build_app(services: Services, dispatcher: Dispatcher[Services] | None = None) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[SERVICES] = services
     app.router.add_get("/healthz", health)
     app.router.add_get("/readyz", ready)
+    mount_metrics(app, services, dispatcher, services.config.http.metrics_token)
     mount_admin(app, services)  # the bureau's pages under /admin/
     return app
 

@@ -250,6 +250,14 @@ class OutboxStore:
         )
         return int(row[0]) if row else 0
 
+    async def depth(self) -> dict[tuple[str, str], int]:
+        """Open deliveries by (channel, status): what is waiting or in flight now (for /metrics)."""
+        rows = await self.db.fetchall(
+            "SELECT channel, status, count(*) FROM outbox WHERE status IN ('pending', 'sending') "
+            "GROUP BY channel, status"
+        )
+        return {(r[0], r[1]): int(r[2]) for r in rows}
+
     async def finished_items(self) -> list[tuple[str, str]]:
         """Items not yet marked complete that have no open deliveries left."""
         rows = await self.db.fetchall(

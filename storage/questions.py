@@ -7,6 +7,7 @@ Who answered and when are kept with it and shown to whoever receives it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from bot.privacy import mask
@@ -65,6 +66,7 @@ _QUESTION = (
 class QuestionStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.outcomes: Counter[str] = Counter()  # questions logged by this process, by outcome (for /metrics)
 
     async def log(
         self,
@@ -76,6 +78,7 @@ class QuestionStore:
         score: float,
         open_question_id: int | None = None,
     ) -> int:
+        self.outcomes[outcome] += 1
         row = await self.db.fetchone(
             "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
             "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -94,6 +97,7 @@ class QuestionStore:
         open_question_id: int | None = None,
     ) -> None:
         """`log` when the id is not needed: within a message (`db.deferring()`) committed with its other writes."""
+        self.outcomes[outcome] += 1
         await self.db.later(
             "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
             "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

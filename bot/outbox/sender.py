@@ -25,6 +25,7 @@ import random
 import secrets
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
@@ -86,6 +87,9 @@ class Outbox:
         self.poll_interval = poll_interval
         self.resumed = 0  # deliveries taken over from a sender whose lease lapsed (sent again)
         self.items = ItemHooks(self.store, self.owner, lease)
+        # For /metrics: this sender's push attempts by (channel, result) and deliveries it finished by (channel, status)
+        self.attempts: Counter[tuple[str, str]] = Counter()
+        self.finished: Counter[tuple[str, str]] = Counter()
         self._wake = asyncio.Event()
 
     # --- registration -------------------------------------------------------------------------
@@ -244,6 +248,7 @@ class Outbox:
         except Exception as exc:
             log.warning("outbox: push %d on %s raised %s", delivery.id, delivery.channel, type(exc).__name__)
             result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
+        self.attempts[(delivery.channel, result.status.value)] += 1
         await self._write_outcome(delivery, result)
         try:
             await self._record(delivery, result)
@@ -270,21 +275,31 @@ class Outbox:
                 delay = min(delay * 2, self.lease / 4)
 
     async def _write_status(self, delivery: Delivery, result: DeliveryResult) -> None:
+        final = await self._write_final(delivery, result)
+        if final is not None:
+            self.finished[(delivery.channel, final)] += 1
+
+    async def _write_final(self, delivery: Delivery, result: DeliveryResult) -> str | None:
+        """Write the outcome; the delivery's final status, or None when it goes back to the queue."""
         if result.status is DeliveryStatus.SENT:
             await self.store.mark_sent(delivery.id)
-        elif result.new_recipient:
+            return "sent"
+        if result.new_recipient:
             await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
-        elif result.status is DeliveryStatus.RETRY:
+            return None
+        if result.status is DeliveryStatus.RETRY:
             if delivery.attempts >= self.max_attempts:
                 await self.store.mark_final(delivery.id, "failed", result.detail or "too many attempts")
-            else:
-                delay = min(self.max_backoff, self.backoff * 2 ** (delivery.attempts - 1)) * random.uniform(0.75, 1)
-                delay = max(delay, result.retry_after or 0.0)
-                await self.store.mark_retry(delivery.id, time.time() + delay, result.detail, self.owner)
-        elif result.status is DeliveryStatus.BAD_REQUEST:  # the message's defect: failed, never retried
+                return "failed"
+            delay = min(self.max_backoff, self.backoff * 2 ** (delivery.attempts - 1)) * random.uniform(0.75, 1)
+            delay = max(delay, result.retry_after or 0.0)
+            await self.store.mark_retry(delivery.id, time.time() + delay, result.detail, self.owner)
+            return None
+        if result.status is DeliveryStatus.BAD_REQUEST:  # the message's defect: failed, never retried
             await self.store.mark_final(delivery.id, "failed", f"bad request: {result.detail}")
-        else:
-            await self.store.mark_final(delivery.id, result.status.value, result.detail)
+            return "failed"
+        await self.store.mark_final(delivery.id, result.status.value, result.detail)
+        return result.status.value
 
     async def _record(self, delivery: Delivery, result: DeliveryResult) -> None:
         """What an outcome (already written) does to the recipient, the conversation and the item."""

@@ -99,10 +99,14 @@ async def test_a_failed_outcome_write_is_retried_not_sent_twice(db: Database) ->
             "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END"
         )
 
-    async def recover() -> None:
-        await asyncio.sleep(1.0)  # longer than the lease: only renewal keeps the claims
+    def drop_trigger() -> None:
         with sqlite3.connect(db.path, timeout=30) as conn:  # type: ignore[arg-type]
             conn.execute("DROP TRIGGER refuse_sent")
+
+    async def recover() -> None:
+        await asyncio.sleep(1.0)  # longer than the lease: only renewal keeps the claims
+        # In a thread: blocking the event loop while the sender's unit of work holds the lock would deadlock.
+        await asyncio.to_thread(drop_trigger)
 
     transport = FakeTransport()
     await asyncio.wait_for(asyncio.gather(box.run({"tg": transport}, until_idle=True), recover()), 30)

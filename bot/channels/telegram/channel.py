@@ -37,8 +37,10 @@ from bot.channels.telegram.updates import CHANNEL, BotIdentity, callback_inbound
 from bot.channels.telegram.webhook import check_config, webhook_handler, webhook_path
 from bot.config import ConfigError, TelegramConfig
 from bot.dispatcher import Dispatcher
+from bot.leases import Leadership
 from bot.messages import Capabilities, Inbound, Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget
+from bot.pacing import SharedPacer
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -78,7 +80,9 @@ class TelegramChannel:
         self.dispatcher = dispatcher
         self.poll_timeout = poll_timeout
         self.webhook = config.mode == "webhook"
-        self.limiter = SendLimiter(limits or PushLimits.from_config(config))
+        shared = SharedPacer(services.db) if services.db.engine != "sqlite" else None  # several processes
+        self.limiter = SendLimiter(limits or PushLimits.from_config(config), shared=shared)
+        self.polling = Leadership(services.db, "telegram.polling", float(max(config.polling_lease_seconds, 3)))
         self.push_transport = TelegramPushTransport(config.token, config.base_url, self.limiter)
         builder = (
             ApplicationBuilder()
@@ -116,13 +120,12 @@ class TelegramChannel:
                 await self.app.bot.set_webhook(
                     self.config.webhook_url, secret_token=self.config.webhook_secret, allowed_updates=ALLOWED_UPDATES
                 )
-            elif self.app.updater is not None:
-                await self.app.updater.start_polling(
-                    timeout=timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1
-                )
             log.info("telegram: @%s is %s", self.me.username, "on the webhook" if self.webhook else "polling")
             self.ready.set()
-            await asyncio.Event().wait()
+            if self.webhook or self.app.updater is None:
+                await asyncio.Event().wait()
+            else:  # one process of several polls (Telegram allows one getUpdates consumer); the others stand by
+                await self.polling.run(self._start_polling, self._stop_polling)
         finally:
             self.ready.clear()
             if self.app.updater is not None and self.app.updater.running:
@@ -131,6 +134,16 @@ class TelegramChannel:
                 await self.app.stop()
             await self.app.shutdown()
             await self.push_transport.close()
+
+    async def _start_polling(self) -> None:
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            timeout=timedelta(seconds=self.poll_timeout), allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1
+        )
+
+    async def _stop_polling(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
 
     async def _initialize(self) -> None:
         """getMe until Telegram answers: a network outage at start-up must not stop the other channels.

@@ -6,18 +6,32 @@ Telegram counts), and interactive replies never wait here: they are only *counte
 second's sends, which pushes must keep under `push_per_second`, so pushes leave room for them.
 A RetryAfter pauses only the chat it came from. Unlike python-telegram-bot's AIORateLimiter,
 nothing here halts every send.
+
+With several bot processes on one PostgreSQL database, the overall and per-chat limits are also paced through
+the database (a `SharedPacer`, bot/pacing.py), so they hold in total; the local limits stay (they count this
+process's replies and keep one push per chat in flight).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 from bot.config import TelegramConfig
+from bot.pacing import SharedPacer
+
+log = logging.getLogger(__name__)
+
+OVERALL_KEY = "telegram:all"
+
+
+def chat_key(chat_id: str) -> str:
+    return f"telegram:chat:{chat_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +53,12 @@ class PushLimits:
 class SendLimiter:
     """Decides when the next push may go; safe for many concurrent pushers on one event loop."""
 
-    def __init__(self, limits: PushLimits, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limits: PushLimits, clock: Callable[[], float] = time.monotonic, shared: SharedPacer | None = None
+    ) -> None:
         self.limits = limits
         self.clock = clock
+        self.shared = shared  # paces pushes in total with the other processes on the database
         self.step = 1.0 / limits.push_per_second
         self._next_slot = 0.0  # earliest time the next push may go, overall
         self._recent: deque[float] = deque()  # when requests (replies too) completed, within the last second
@@ -82,8 +99,18 @@ class SendLimiter:
                 self._next_chat[chat_id] = done + self.limits.chat_interval
                 if group:
                     self._groups.setdefault(chat_id, deque()).append(done)
+                if self.shared is not None:  # other processes count the chat's interval from now too
+                    await self._hold_shared(chat_id)
         finally:
             self._busy.discard(chat_id)
+
+    async def _hold_shared(self, chat_id: str) -> None:
+        """A failure here must not turn a push that went out into a retry (it would be sent twice)."""
+        assert self.shared is not None
+        try:
+            await self.shared.hold(chat_key(chat_id), self.limits.chat_interval)
+        except Exception as exc:
+            log.warning("telegram: could not record a push to a chat in the shared pacing (%s)", type(exc).__name__)
 
     def pause(self, chat_id: str, seconds: float) -> None:
         """Telegram said RetryAfter for this chat: hold its pushes, and only its pushes."""
@@ -103,6 +130,11 @@ class SendLimiter:
                 break
             await asyncio.sleep(max(wait, 0.001))
         self._busy.add(chat_id)
+        if self.shared is not None:
+            await self.shared.wait(chat_key(chat_id), self._chat_step(group))
+            await self.shared.wait(OVERALL_KEY, self.step)
+            await self._catch_up()
+            return self.clock() - start
         slot = max(now, self._next_slot)
         self._next_slot = slot + self.step
         if now - self._last_prune > max(self.limits.group_window, 1.0):
@@ -124,6 +156,13 @@ class SendLimiter:
             if len(recent) + self._inflight < cap:
                 return
             await asyncio.sleep(max(recent[0] + 1.0 - now, 0.001) if recent else 0.005)
+
+    def _chat_step(self, group: bool) -> float:
+        """Seconds between pushes into one chat when paced in total (a group's window spread evenly)."""
+        limits = self.limits
+        if group:
+            return max(limits.chat_interval, limits.group_window / max(limits.group_per_window, 1))
+        return limits.chat_interval
 
     def _chat_wait(self, chat_id: str, group: bool, now: float) -> float:
         if chat_id in self._busy:

@@ -42,6 +42,7 @@ from bot.dispatcher import SORRY, Dispatcher
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
 from bot.outbox.types import Push
+from bot.pacing import SharedPacer
 from bot.services import Services
 from storage import StorageError
 from storage.wechat import SeenInbound
@@ -72,7 +73,8 @@ class WechatChannel:
             raise ConfigError("wechat.reply_budget_ms: must be between 1 and 4500 (WeChat waits 5 s)")
         self.budget = self.config.reply_budget_ms / 1000
         self._later: set[asyncio.Task[None]] = set()
-        self.robots = WecomRobots(self.config) if self.config.wecom_robots else None
+        shared = SharedPacer(services.db) if services.db.engine != "sqlite" else None  # several processes
+        self.robots = WecomRobots(self.config, shared=shared) if self.config.wecom_robots else None
         self.townships = {t.id: t.name for t in services.content.townships.values()}
         if self.robots is not None:
             self.robots.check(self.townships)

@@ -6,6 +6,7 @@ Each configured robot is bound in the directory as group chat "wecom"/<township 
 township find it like any other group. Limits: text (or markdown) of at most 2048 bytes, at most 20
 messages a minute per robot; the key is a secret and is never stored or logged. Outcomes are only
 classified here (a removed robot: invalid; a malformed message: a bad request); bot/recipients.py decides.
+With several bot processes on PostgreSQL each robot is also paced in total through the database (bot/pacing.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.channels.wechat.render import TEXT_BYTES, truncate_utf8
 from bot.config import ConfigError, WechatConfig
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
+from bot.pacing import SharedPacer
 from storage import DirectoryStore
 
 log = logging.getLogger(__name__)
@@ -67,12 +69,15 @@ class WecomRobots:
         client: httpx.AsyncClient | None = None,
         per_minute: int = PER_MINUTE,
         period: float = 60.0,
+        shared: SharedPacer | None = None,
     ) -> None:
         self.keys: Mapping[str, str] = config.wecom_robots
         self.format = config.wecom_format
         self.url = config.wecom_api_base_url.rstrip("/") + "/webhook/send"
         self.client = client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
         self._limiters = {township: RateLimiter(per_minute, period) for township in self.keys}
+        self.shared = shared  # several processes: each robot paced in total, one message every period / per_minute
+        self.step = period / per_minute
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -102,6 +107,8 @@ class WecomRobots:
             return DeliveryResult(DeliveryStatus.INVALID, f"no robot configured for {recipient}")
         payload = self.payload(reply.text.strip())  # buttons mean nothing in a group robot's message
         await self._limiters[recipient].acquire()
+        if self.shared is not None:
+            await self.shared.wait(f"wecom:{recipient}", self.step)
         try:
             response = await self.client.post(
                 self.url,

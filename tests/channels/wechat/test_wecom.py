@@ -12,7 +12,9 @@ from bot.channels.wechat.wecom import RateLimiter, WecomRobots
 from bot.config import ConfigError, WechatConfig
 from bot.messages import Button, Reply
 from bot.outbox.delivery import DeliveryStatus
+from bot.pacing import SharedPacer
 from bot.services import Services
+from storage import Database
 from tests.fakes.wechat import FakeWechat
 
 
@@ -101,3 +103,20 @@ def test_utf8_cuts_never_split_a_character() -> None:
         parts = split_utf8("第一段\n" + text, limit)
         assert all(0 < len(p.encode()) <= limit for p in parts)
         assert "".join(p for p in parts).replace("\n", "") == ("第一段" + text)
+
+
+@pytest.mark.parametrize("engine", ["postgresql"])
+async def test_two_processes_pace_one_robot_in_total(fake: FakeWechat, services: Services) -> None:
+    config = WechatConfig(wecom_api_base_url=fake.url, wecom_robots={"sunjiaping": "key-sunjiaping"})
+    other = await Database.open(services.config.database_path)  # the second process's connections
+    first = WecomRobots(config, per_minute=20, period=1.0, shared=SharedPacer(services.db))
+    second = WecomRobots(config, per_minute=20, period=1.0, shared=SharedPacer(other))
+    started = time.time()
+    for transport in (first, second, first, second):  # each alone would allow all four at once
+        assert (await transport.push("sunjiaping", "robot", Reply("招工"))).status is DeliveryStatus.SENT
+    row = await services.db.fetchone("SELECT next_at FROM rate_pacing WHERE name = 'wecom:sunjiaping'")
+    assert row is not None and row[0] >= started + 4 * 0.05  # four slots a twentieth of the period apart
+    assert time.time() - started >= 3 * 0.05 * 0.99
+    for transport in (first, second):
+        await transport.close()
+    await other.close()
