@@ -310,13 +310,17 @@ async def import_ledger(
     report = ImportReport(path.name, notes=ledger.notes)
     seen: dict[str, str] = {}
 
+    def check(rows: list[RawRow], wheres: dict[str, str], seen: dict[str, str]) -> tuple[list[Person], list[BadRow]]:
+        """The same validation in both passes (the second pass writes exactly what the first approved)."""
+        return validate(rows, content, hasher, path.name, category, township, wheres, seen, county)
+
     def next_batch() -> tuple[int, list[Person], list[BadRow]] | None:
         """Read and validate the next rows (in a worker thread: the event loop keeps serving)."""
         rows = _take(ledger.rows, BATCH)
         if not rows:
             return None
         wheres: dict[str, str] = {}
-        people, bad = validate(rows, content, hasher, path.name, category, township, wheres, seen, county)
+        people, bad = check(rows, wheres, seen)
         people, conflicts = apply_corrections(people, corrections, wheres, saved)
         report.conflicts += conflicts
         return len(rows), people, bad
@@ -351,7 +355,7 @@ async def import_ledger(
         if not rows:
             return None
         wheres: dict[str, str] = {}
-        people, _ = validate(rows, content, hasher, path.name, category, township, wheres, seen_again)
+        people, _ = check(rows, wheres, seen_again)
         return len(rows), apply_corrections(people, corrections, wheres, saved)[0]
 
     done = 0
