@@ -118,6 +118,15 @@ def test_whole_questions_typed_in_pinyin(matcher: FaqMatcher) -> None:
     assert matcher.match("qianxin 找谁").entry == "wage-arrears"
 
 
+def test_pinyin_typed_syllable_by_syllable(matcher: FaqMatcher) -> None:
+    """Without a Chinese input method some people put a space after every syllable."""
+    assert matcher.analyzer.normalise("wen gang bu tie zen me shen qing") == "稳岗补贴怎么申请"
+    assert matcher.match("ling gong yi zhan zai na").entry == "job-service-station"
+    assert matcher.analyzer.normalise("wo neng ling bu") == "我能领不"  # syllables only inside such a run
+    assert matcher.analyzer.normalise("ok bu") == "ok 不"
+    assert matcher.analyzer.normalise("bu") == "bu"
+
+
 def test_spoken_digits_are_read_as_digits(matcher: FaqMatcher) -> None:
     assert matcher.analyzer.normalise("幺幺三一是啥") == "1131是什么"
     assert "138" not in matcher.analyzer.normalise("电话幺三八零零一二三四五六 交通补贴咋领")  # then masked
