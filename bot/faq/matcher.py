@@ -144,6 +144,8 @@ class FaqMatcher:
         if not all(r.in_scope for r in close if r.coverage > 0):
             return None
         names = self.naming(normalised, NAMING_IDF)
+        if names <= self._groups and best.id not in names:
+            return None  # "我是监测户 回村开了个养鸡场": the asker's group alone is context, not the topic
         names = (names - self._groups) or names
         lead = [r for r in close if r.id in names and r.coverage >= t.answer]
         return lead[0].id if len(names) == 1 and lead else None
