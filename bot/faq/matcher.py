@@ -20,7 +20,7 @@ from typing import Literal
 
 from bot.content import ContentPack, fold
 from bot.faq.analyzer import Analyzer
-from bot.faq.facets import Facet, after_cue, cue_texts, detect
+from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
 
 Outcome = Literal["answer", "suggest", "decline"]
 
@@ -150,6 +150,16 @@ class FaqMatcher:
         lead = [r for r in close if r.id in names and r.coverage >= t.answer]
         return lead[0].id if len(names) == 1 and lead else None
 
+    def _asked_beside_group(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """When the best entry is the asker's group (监测户) and the message names exactly one other entry
+        by keyword that covers the question about as well: that entry, the thing asked about."""
+        if ranked[0].id not in self._groups:
+            return None
+        names = self.naming(residue(normalised), NAMING_IDF) - self._groups  # not by a cue (代领)
+        if len(names) != 1:
+            return None
+        return next((r.id for r in ranked[1:3] if r.id in names and r.coverage >= self.thresholds.suggest), None)
+
     def _asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """The entry a "who qualifies" question names by keyword after its cue when the whole message reads
         as another office's business: the asker's status (低保户, 残疾人) is part of the question, the thing
@@ -276,6 +286,10 @@ class FaqMatcher:
             if named is not None:  # "低保户能领交通补贴不": who qualifies for 交通补贴, not a 低保 question
                 return Match("answer", named, (named, *(s for s in suggestions if s != named))[:3], best.coverage)
             return Match("decline", None, (), best.coverage, off_topic=best.id)
+        asked = self._asked_beside_group(normalised, ranked)
+        if asked is not None:  # "我是监测户 在外省打工 交通补贴有我的不": 交通补贴 is asked about
+            rest = tuple(x for x in suggestions if x != asked)
+            return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
         if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):
             return Match("answer", best.id, suggestions, best.coverage)

@@ -119,3 +119,10 @@ def test_requests_unrelated_to_employment_are_declined(matcher: FaqMatcher) -> N
     assert matcher.match("工资扣的个税能退不").outcome == "decline"
     assert matcher.match("帮我写份检讨书").outcome == "decline"
     assert matcher.match("我被欠钱了 找谁").entry == "wage-arrears"
+
+
+def test_the_entry_named_beside_the_askers_group_is_answered(matcher: FaqMatcher) -> None:
+    """ "我是监测户 …交通补贴有我的不": who qualifies for 交通补贴, not what 监测户 get in general."""
+    match = matcher.match("我是监测户 在外头干活 交通补贴有没有我的")
+    assert match.outcome == "answer" and match.entry == "transport-subsidy"
+    assert matcher.match("毕业生的就业补贴能让家里人代领不").entry != "proxy-application"  # 代领 is a cue

@@ -69,6 +69,8 @@ def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher:
         ("我人在外地能让家里人办不", "proxy"),
         ("手机上能申请吗", "where"),
         ("我在外面干了三年了 老家是监测户 能领不", "who"),  # the last clause that asks decides
+        ("要租房合同不", "materials"),
+        ("公益岗合同一签几年", "when"),  # a contract as a topic word, not a paper to bring
     ],
 )
 def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
@@ -88,6 +90,9 @@ def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
         "晓得了，谢谢",
         "您好，请问",
         "好，我去打听打听",
+        "吓死了 谢谢啊",
+        "不好意思问错了",
+        "那算了",
     ],
 )
 def test_small_talk(matcher: FaqMatcher, text: str) -> None:
@@ -102,6 +107,9 @@ def test_a_question_after_a_greeting_is_not_small_talk(matcher: FaqMatcher, text
 def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
     assert control(matcher.analyzer.normalise("转人工")) == "human"
     assert control(matcher.analyzer.normalise("退订")) == "unsubscribe"
+    for said in ("转人工吧", "转人工服务", "我要转人工", "请转人工"):
+        assert control(matcher.analyzer.normalise(said)) == "human"
+    assert control(matcher.analyzer.normalise("转人工要多久")) is None
     assert [typed_choice(t) for t in ("第二个", "第2个", "三", "2号", "12", "第十个", "二手")] == [
         2,
         2,
