@@ -71,6 +71,14 @@ def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher:
         ("我在外面干了三年了 老家是监测户 能领不", "who"),  # the last clause that asks decides
         ("要租房合同不", "materials"),
         ("公益岗合同一签几年", "when"),  # a contract as a topic word, not a paper to bring
+        ("这个报给谁", "where"),
+        ("这事归哪个科", "where"),
+        ("找工信局吗", "where"),
+        ("镇上有服务站没", "where"),
+        ("为什么偏偏打给我", "who"),
+        ("我都55了还要不", "who"),
+        ("谁能替我去领", "proxy"),
+        ("要什么证据", "materials"),
     ],
 )
 def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
