@@ -91,7 +91,7 @@ class Analyzer:
         tail = text[-4 * MAX_CHARS :]  # the end of a very long message: every step below stays linear and short
         folded = self.fixer.simplified(unicodedata.normalize("NFKC", tail).lower())
         kept = _DROP.sub(" ", self.fixer.drop_personal(self.fixer.digits(folded))).strip()[-MAX_CHARS:]
-        kept = self.fixer.homophones(self.fixer.latin(kept))
+        kept = self.fixer.homophones(self.fixer.latin(self.fixer.spaced(kept)))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
         return kept

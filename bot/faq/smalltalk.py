@@ -32,12 +32,14 @@ _PHRASES: tuple[tuple[Kind, str], ...] = (
         r"|请问一下|请问|问一下|问个事|打扰一下|打扰了|咨询一下|想问一下|我想问问|想咨询",
     ),
     ("thanks", r"谢谢|多谢|感谢|谢了|谢啦|辛苦|麻烦了|太好了|真好|不错|厉害|点赞|真棒|很棒|棒"),
-    ("bye", r"再见|拜拜|拜|晚安|没事了|没有了|没了|下次再问|回头再问|先这样"),
+    ("bye", r"再见|拜拜|拜|晚安|没事了|没有了|没了|下次再问|回头再问|先这样|那算了|算了|不问了"),
     (
         "ok",
         r"哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|得嘞|了解|清楚|是的|对"
         # the person goes off to act on the answer
-        r"|我?(?:去|再|回头)?(?:问问|问一下|看看|找找|试试|打听打听)去?",
+        r"|我?(?:去|再|回头)?(?:问问|问一下|看看|找找|试试|打听打听)去?"
+        # an exclamation or an apology for a slip: nothing asked
+        r"|吓死|吓我一跳|不好意思|问错了|发错了|打错了|抱歉|对不起|哎呀|哎|唉|嗨",
     ),
 )
 _FILLER = r"[了啦啊呀哈哦嗯吧呢的哇嘛么吗你您我小助手机器人们那就这样非常太很真一下下个\s]"
@@ -79,6 +81,15 @@ def small_talk(normalised: str, raw: str) -> Kind | None:
     return None
 
 
+_ASKING = re.compile(r"^(?:我要|我想|请|麻烦|帮我|给我)")
+
+
 def control(normalised: str) -> Control | None:
-    """A word that means a command ("转人工", "退订"), said as the whole message."""
-    return _CONTROLS.get(normalised.replace(" ", ""))
+    """A word that means a command ("转人工", "退订"), said as the whole message, also with a polite
+    opening or closing particle ("我要转人工", "转人工吧", "转人工服务")."""
+    said = normalised.replace(" ", "")
+    found = _CONTROLS.get(said)
+    if found is None:
+        bare = _ASKING.sub("", said).rstrip("了啦啊呀吧呢哈")
+        found = _CONTROLS.get(bare) or _CONTROLS.get(bare.removesuffix("服务"))
+    return found

@@ -53,7 +53,29 @@ PINYIN_WORDS = {
     "duojiu": "多久",
     "shenmeshihou": "什么时候",
     "zhaoshei": "找谁",
+    "zaina": "在哪",
+    "baoming": "报名",
+    "shisha": "是啥",
+    "shihou": "时候",
+    "xingbuxing": "行不行",
+    "nengbuneng": "能不能",
+    "youmeiyou": "有没有",
+    "jiuye": "就业",
+    "yitian": "一天",
 }
+# single syllables read only inside a run of spaced pinyin ("wo neng ling bu"), never alone
+SPACED_WORDS = {
+    "wo": "我",
+    "neng": "能",
+    "ling": "领",
+    "bu": "不",
+    "ma": "吗",
+    "na": "哪",
+    "sha": "啥",
+    "ban": "办",
+    "you": "有",
+}
+_SPACED = re.compile(r"[a-z]+(?:[ ]+[a-z]+)+")
 MIN_HOMOPHONE = 2
 MAX_HOMOPHONE = 4
 
@@ -87,8 +109,10 @@ class TextFixer:
         # pinyin or initials of a term's prefix -> (prefix, rest of term) (for "jt补贴" -> 交通补贴)
         self._sound: dict[tuple[str, ...], str] = {}
         self._prefixes: dict[str, list[tuple[str, str]]] = {}
+        self._whole: dict[str, str] = {}  # full toneless pinyin of a term -> the term (the first one wins)
         for term in terms:
             syllables = tuple(sounds(term))
+            self._whole.setdefault("".join(syllables), term)
             if len(term) <= MAX_HOMOPHONE and term in sound_terms:
                 self._sound.setdefault(syllables, term)
             for cut in range(1, len(term) + 1):
@@ -109,6 +133,29 @@ class TextFixer:
     def drop_personal(text: str) -> str:
         """Remove ID numbers, phone numbers and a self-introduced name (they are masked when stored)."""
         return _NAME.sub(" ", _PERSONAL.sub(" ", text))
+
+    def spaced(self, text: str) -> str:
+        """Read a run of pinyin typed with a space between syllables ("jiao tong bu tie zen me shen qing"):
+        the longest span of syllables that spells a whole domain term or question word becomes it,
+        read from the left; a syllable nothing spells stays as it was."""
+        return _SPACED.sub(self._read_syllables, text)
+
+    def _read_syllables(self, m: re.Match[str]) -> str:
+        tokens = m.group(0).split()
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for j in range(len(tokens), i, -1):
+                key = "".join(tokens[i:j])
+                word = self._whole.get(key) or PINYIN_WORDS.get(key) or (SPACED_WORDS.get(key) if j == i + 1 else None)
+                if word is not None and (j > i + 1 or len(key) > 1):
+                    out.append(word)
+                    i = j
+                    break
+            else:
+                out.append(f" {tokens[i]} ")
+                i += 1
+        return " ".join("".join(out).split())
 
     def latin(self, text: str) -> str:
         """Replace runs of pinyin or initials by the domain term they spell, using the characters that

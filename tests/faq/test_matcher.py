@@ -106,3 +106,23 @@ def test_an_out_of_scope_topic_close_behind_is_not_answered_over(matcher: FaqMat
     assert matcher.match("搬迁小区的房子漏水了找谁").outcome != "answer"  # 住房 is close behind 搬迁
     match = matcher.match("贴息的蘑菇炖鸡")  # one document shares one word
     assert match.outcome == "decline"
+
+
+def test_the_askers_group_alone_does_not_lead_over_the_thing_asked_for(matcher: FaqMatcher) -> None:
+    """ "我是监测户 …开了个养鸡场 有补贴吗": 监测户 is who asks; the startup is what is asked about."""
+    match = matcher.match("我是监测户 回乡办了个小养殖场 有补贴吗")
+    assert match.entry != "monitoring-household"
+    assert match.suggestions[0] == "startup-subsidy"
+
+
+def test_requests_unrelated_to_employment_are_declined(matcher: FaqMatcher) -> None:
+    assert matcher.match("工资扣的个税能退不").outcome == "decline"
+    assert matcher.match("帮我写份检讨书").outcome == "decline"
+    assert matcher.match("我被欠钱了 找谁").entry == "wage-arrears"
+
+
+def test_the_entry_named_beside_the_askers_group_is_answered(matcher: FaqMatcher) -> None:
+    """ "我是监测户 …交通补贴有我的不": who qualifies for 交通补贴, not what 监测户 get in general."""
+    match = matcher.match("我是监测户 在外头干活 交通补贴有没有我的")
+    assert match.outcome == "answer" and match.entry == "transport-subsidy"
+    assert matcher.match("毕业生的就业补贴能让家里人代领不").entry != "proxy-application"  # 代领 is a cue

@@ -69,6 +69,16 @@ def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher:
         ("我人在外地能让家里人办不", "proxy"),
         ("手机上能申请吗", "where"),
         ("我在外面干了三年了 老家是监测户 能领不", "who"),  # the last clause that asks decides
+        ("要租房合同不", "materials"),
+        ("公益岗合同一签几年", "when"),  # a contract as a topic word, not a paper to bring
+        ("这个报给谁", "where"),
+        ("这事归哪个科", "where"),
+        ("找工信局吗", "where"),
+        ("镇上有服务站没", "where"),
+        ("为什么偏偏打给我", "who"),
+        ("我都55了还要不", "who"),
+        ("谁能替我去领", "proxy"),
+        ("要什么证据", "materials"),
     ],
 )
 def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
@@ -88,6 +98,9 @@ def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
         "晓得了，谢谢",
         "您好，请问",
         "好，我去打听打听",
+        "吓死了 谢谢啊",
+        "不好意思问错了",
+        "那算了",
     ],
 )
 def test_small_talk(matcher: FaqMatcher, text: str) -> None:
@@ -102,6 +115,9 @@ def test_a_question_after_a_greeting_is_not_small_talk(matcher: FaqMatcher, text
 def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
     assert control(matcher.analyzer.normalise("转人工")) == "human"
     assert control(matcher.analyzer.normalise("退订")) == "unsubscribe"
+    for said in ("转人工吧", "转人工服务", "我要转人工", "请转人工"):
+        assert control(matcher.analyzer.normalise(said)) == "human"
+    assert control(matcher.analyzer.normalise("转人工要多久")) is None
     assert [typed_choice(t) for t in ("第二个", "第2个", "三", "2号", "12", "第十个", "二手")] == [
         2,
         2,
@@ -116,6 +132,15 @@ def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
 def test_whole_questions_typed_in_pinyin(matcher: FaqMatcher) -> None:
     assert matcher.analyzer.normalise("jiaotong butie zenme shenqing") == "交通补贴怎么申请"
     assert matcher.match("qianxin 找谁").entry == "wage-arrears"
+
+
+def test_pinyin_typed_syllable_by_syllable(matcher: FaqMatcher) -> None:
+    """Without a Chinese input method some people put a space after every syllable."""
+    assert matcher.analyzer.normalise("wen gang bu tie zen me shen qing") == "稳岗补贴怎么申请"
+    assert matcher.match("ling gong yi zhan zai na").entry == "job-service-station"
+    assert matcher.analyzer.normalise("wo neng ling bu") == "我能领不"  # syllables only inside such a run
+    assert matcher.analyzer.normalise("ok bu") == "ok 不"
+    assert matcher.analyzer.normalise("bu") == "bu"
 
 
 def test_spoken_digits_are_read_as_digits(matcher: FaqMatcher) -> None:
