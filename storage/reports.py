@@ -128,8 +128,7 @@ class ReportStore:
         if wants_work:
             where = f"{where} AND p.wants_work = 1"  # decided at import: bot/roster/fields.py wants_work
         village = "p.village" if by_village else "''"
-        base = ("coalesce(c.briefing, 0)", "coalesce(c.guidance, 0)", "coalesce(c.recommendations, 0)")
-        base += ("coalesce(c.training, 0)",)
+        base = tuple(f"coalesce(c.{c}, 0)" for c in ("briefing", "guidance", "recommendations", "training"))
         moved = (_PB, _CG, _JR, _TR)
         rows = await self.db.fetchall(
             "SELECT township_id, village, sum(people), sum(pb), sum(cg), sum(jr), sum(tr), sum(done), sum(wanting) "

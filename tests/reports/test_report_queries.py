@@ -41,9 +41,20 @@ def expected(
         for name, ok in reached.items():
             tally[name] += wants and ok
         tally["complete"] += wants and all(reached.values())
-    names = ("people", "briefing", "guidance", "recommendations", "training", "complete")
-    rows = sorted(groups.items())
-    return [CompletionRow(t, *(c[n] for n in names), village=v, wanting=c["wanting"]) for (t, v), c in rows]
+    return [
+        CompletionRow(
+            t,
+            c["people"],
+            c["briefing"],
+            c["guidance"],
+            c["recommendations"],
+            c["training"],
+            c["complete"],
+            v,
+            c["wanting"],
+        )
+        for (t, v), c in sorted(groups.items())
+    ]
 
 
 async def test_completion_matches_the_per_person_counts(db: Database, content: ContentPack, tmp_path: Path) -> None:
