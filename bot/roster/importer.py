@@ -11,7 +11,6 @@ correction with yet another value is the bureau's newer word and wins.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import itertools
 import logging
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content import ContentPack
+from bot.offload import offload
 from bot.privacy import mask_phone
 from bot.roster import fields as f
 from bot.roster.fields import FieldError, IdHasher
@@ -264,7 +264,8 @@ async def import_ledger(
 ) -> ImportReport:
     """Read, validate and (unless dry-run or bad rows without skip_bad) store one ledger file.
 
-    Rows stream from the file in batches of BATCH, read and validated in a worker thread, written inside one
+    Rows stream from the file in batches of BATCH, read and validated on the heavy-work pool (bot/offload.py),
+    written inside one
     transaction that is rolled back when the import must not apply: memory stays flat, the event loop keeps
     serving, and nothing is half-imported. Confirmed corrections newer than the file are kept (conflicts).
     """
@@ -275,14 +276,14 @@ async def import_ledger(
     if township and content.township_by_name(township) is None:
         raise ValueError(f"乡镇不认识：{township}")
     required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
-    ledger = read_ledger(path, required)
-    saved = await asyncio.to_thread(saved_at, path)
+    ledger = await offload(read_ledger, path, required)  # calamine reads a whole sheet here: off the loop
+    saved = await offload(saved_at, path)
     corrections = await store.confirmed_corrections()
     report = ImportReport(path.name, notes=ledger.notes)
     seen: dict[str, str] = {}
 
     def next_batch() -> tuple[int, list[Person], list[BadRow]] | None:
-        """Read and validate the next rows (in a worker thread: the event loop keeps serving)."""
+        """Read and validate the next rows (on the heavy-work pool: the event loop keeps serving)."""
         rows = list(itertools.islice(ledger.rows, BATCH))
         if not rows:
             return None
@@ -295,7 +296,7 @@ async def import_ledger(
     async def batches(put: Put | None) -> None:
         # Not overlapped with the writes: validating in one thread while sqlite3 binds rows in another made
         # both wait on the GIL (measured: the writes took 3x longer).
-        while (batch := await asyncio.to_thread(next_batch)) is not None:
+        while (batch := await offload(next_batch)) is not None:
             count, people, bad = batch
             report.rows += count
             report.bad_count += len(bad)
