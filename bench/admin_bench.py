@@ -97,11 +97,12 @@ async def fill(svc: Services, people: int, events: int) -> None:
         for n in range(events)
     ]
     async with db.transaction() as tx:
-        await tx.executemany(
-            "INSERT INTO service_events (kind, person_id, ref, source, occurred_at, created_at) "
-            "VALUES (?, ?, ?, 'bot', '2024-01-01', '2024-01-01') ON CONFLICT DO NOTHING",
-            event_rows,
-        )
+        for start in range(0, len(event_rows), 50_000):  # in chunks: each within PostgreSQL's command timeout
+            await tx.executemany(
+                "INSERT INTO service_events (kind, person_id, ref, source, occurred_at, created_at) "
+                "VALUES (?, ?, ?, 'bot', '2024-01-01', '2024-01-01') ON CONFLICT DO NOTHING",
+                event_rows[start : start + 50_000],
+            )
         await rebuild_counts(tx)
     briefings = load_briefings(svc.content)
     first = await start_campaign(db, svc.outbox, svc.content, briefings["transport-retention"])
