@@ -8,7 +8,8 @@ scope: requests, p50 and p99 of the server's time per page (measured inside the 
 seen by the sessions (which run in a separate process), and the time of one request before anything was cached.
 
 Run by hand:  .venv/bin/python bench/admin_bench.py [--people 100000] [--events 1000000] [--seconds 20]
-              [--think 0] [--keep DIR]   (--think: a session's pause between requests; 0 = back to back)
+              [--think 0] [--keep DIR] [--database postgresql://…]
+              (--think: a session's pause between requests; 0 = back to back; --database: a PostgreSQL server)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import web
@@ -95,16 +97,17 @@ async def fill(svc: Services, people: int, events: int) -> None:
         for n in range(events)
     ]
     async with db.transaction() as tx:
-        await tx.executemany(
-            "INSERT INTO service_events (kind, person_id, ref, source, occurred_at, created_at) "
-            "VALUES (?, ?, ?, 'bot', '2024-01-01', '2024-01-01') ON CONFLICT DO NOTHING",
-            event_rows,
-        )
+        for start in range(0, len(event_rows), 50_000):  # in chunks: each within PostgreSQL's command timeout
+            await tx.executemany(
+                "INSERT INTO service_events (kind, person_id, ref, source, occurred_at, created_at) "
+                "VALUES (?, ?, ?, 'bot', '2024-01-01', '2024-01-01') ON CONFLICT DO NOTHING",
+                event_rows[start : start + 50_000],
+            )
         await rebuild_counts(tx)
     briefings = load_briefings(svc.content)
     first = await start_campaign(db, svc.outbox, svc.content, briefings["transport-retention"])
     await db.execute(
-        "UPDATE outbox SET status = CASE WHEN abs(random()) % 100 < 85 THEN 'sent' ELSE 'unreachable' END, "
+        "UPDATE outbox SET status = CASE WHEN id * 37 % 100 < 85 THEN 'sent' ELSE 'unreachable' END, "
         "sent_at = '2024-01-02', notified = 1 WHERE item_kind = 'briefing'"
     )
     await db.execute("ANALYZE")
@@ -177,12 +180,13 @@ async def scenario(base: str, label: str, cookie: str, path: str, seconds: float
     )
 
 
-async def bench(people: int, events: int, seconds: float, think: float, folder: Path) -> None:
+async def bench(people: int, events: int, seconds: float, think: float, folder: Path, database: str | None) -> None:
     config = Config(
         data_dir=folder,
         roster=RosterConfig(id_key="bench-key"),
         web=WebConfig(password_memory_kib=8192, password_time_cost=1),
         console=False,
+        database=database,
     )
     content = load_checked_content(config.content_dir)
     db = await Database.open(config.database_path)
@@ -241,14 +245,33 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--think", type=float, default=0.0, help="seconds a session waits between its requests")
     parser.add_argument("--keep", type=Path, help="keep the generated database in this folder (and reuse it)")
+    parser.add_argument("--database", help="a PostgreSQL server DSN: the data goes to its database bench_admin_<N>")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    database = asyncio.run(postgres_database(args.database, args.people, bool(args.keep))) if args.database else None
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        asyncio.run(bench(args.people, args.events, args.seconds, args.think, args.keep))
+        asyncio.run(bench(args.people, args.events, args.seconds, args.think, args.keep, database))
         return
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(bench(args.people, args.events, args.seconds, args.think, Path(folder)))
+        asyncio.run(bench(args.people, args.events, args.seconds, args.think, Path(folder), database))
+
+
+async def postgres_database(server: str, people: int, keep: bool) -> str:
+    """The DSN of database bench_admin_<people> on the server: made afresh, or reused when kept."""
+    import asyncpg
+
+    name = f"bench_admin_{people}"
+    conn = await asyncpg.connect(server)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if exists and not keep:
+            await conn.execute(f"DROP DATABASE {name}")
+        if not exists or not keep:
+            await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
 
 
 if __name__ == "__main__":

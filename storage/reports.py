@@ -33,18 +33,13 @@ _EXTRA = _extra()
 _JOIN = f"LEFT JOIN service_counts c ON c.person_id = p.person_id LEFT JOIN ({_EXTRA}) x ON x.person_id = p.person_id"
 
 
-def _join(scope: Scope) -> tuple[str, tuple[str, ...]]:
-    """_JOIN for a county's (or township's) report: its unmoved events only of the scope's people, so one
-    county's report does not scan the whole deployment's."""
+def _scoped_extra(scope: Scope) -> tuple[str, tuple[str, ...]]:
+    """_EXTRA for a county's (or township's) report: its unmoved events only of the scope's people, so one
+    county's report does not scan the whole deployment's. (SQL, its parameters)."""
     where, params = scope.where("q")
     if not params:
-        return _JOIN, ()
-    within = f"JOIN people q ON q.person_id = b.person_id AND {where} "
-    return (
-        f"LEFT JOIN service_counts c ON c.person_id = p.person_id LEFT JOIN ({_extra(within)}) x "
-        "ON x.person_id = p.person_id",
-        params,
-    )
+        return _EXTRA, ()
+    return _extra(f"JOIN people q ON q.person_id = b.person_id AND {where} "), params
 
 
 _PB = "(coalesce(c.briefing, 0) + coalesce(x.pb, 0))"
@@ -142,21 +137,28 @@ class ReportStore:
 
     async def completion(self, scope: Scope, by_village: bool = False, wants_work: bool = False) -> list[CompletionRow]:
         """Per township, or per village of the scope's township(s) when by_village; only those who want work
-        (有就业意愿) when wants_work."""
+        (有就业意愿) when wants_work.
+
+        One grouped query: the counts from service_counts for everyone in scope (a covering-index join, no
+        table rows), plus, for the few people whose bound accounts still hold events (_EXTRA), the difference
+        those events make (their status with the events minus without), summed per group."""
         where, params = scope.where()
-        join, within = _join(scope)
+        extra, within = _scoped_extra(scope)
         if wants_work:
             where = f"{where} AND p.wants_work = 1"  # decided at import: bot/roster/fields.py wants_work
         village = "p.village" if by_village else "''"
-        want = "p.wants_work = 1 AND "  # the 1131 services are counted among those who want work
+        base = tuple(f"coalesce(c.{c}, 0)" for c in ("briefing", "guidance", "recommendations", "training"))
+        moved = (_PB, _CG, _JR, _TR)
         rows = await self.db.fetchall(
-            f"SELECT p.township_id, {village}, count(*), count(*) FILTER (WHERE {want}{_PB} >= 1), "
-            f"count(*) FILTER (WHERE {want}{_CG} >= 1), count(*) FILTER (WHERE {want}{_JR} >= 3), "
-            f"count(*) FILTER (WHERE {want}{_TR} >= 1), "
-            f"count(*) FILTER (WHERE {want}{_PB} >= 1 AND {_CG} >= 1 AND {_JR} >= 3 AND {_TR} >= 1), "
-            "count(*) FILTER (WHERE p.wants_work = 1) "
-            f"FROM people p {join} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2",
-            (*within, *params),
+            "SELECT township_id, village, sum(people), sum(pb), sum(cg), sum(jr), sum(tr), sum(done), sum(wanting) "
+            f"FROM (SELECT p.township_id AS township_id, {village} AS village, count(*) AS people, "
+            f"{_flags(base)}, count(*) FILTER (WHERE p.wants_work = 1) AS wanting "
+            f"FROM people p LEFT JOIN service_counts c ON c.person_id = p.person_id WHERE {where} GROUP BY 1, 2 "
+            f"UNION ALL SELECT p.township_id, {village}, 0, {_flags(moved, base)}, 0 "
+            f"FROM ({extra}) x JOIN people p ON p.person_id = x.person_id "
+            f"LEFT JOIN service_counts c ON c.person_id = p.person_id WHERE {where} GROUP BY 1, 2) AS parts "
+            "GROUP BY township_id, village ORDER BY township_id, village",
+            (*params, *within, *params),
         )
         out = []
         for r in rows:
@@ -243,6 +245,21 @@ class ReportStore:
             (campaign_id, ITEM_KIND, str(campaign_id), township_id, *params, *(after or ()), limit),
         )
         return [(Person(*r[:-1]), str(r[-1])) for r in rows]
+
+
+def _flags(counts: tuple[str, ...], minus: tuple[str, ...] = ()) -> str:
+    """Per 1131 service (and all four), how many in the group who want work reach it with `counts`; with
+    `minus`, how many more than with `minus` (the difference events still keyed by account make)."""
+
+    def reached(c: tuple[str, ...]) -> list[str]:
+        want = "p.wants_work = 1 AND "
+        parts = [f"{c[0]} >= 1", f"{c[1]} >= 1", f"{c[2]} >= 3", f"{c[3]} >= 1"]
+        return [f"count(*) FILTER (WHERE {want}{x})" for x in [*parts, " AND ".join(parts)]]
+
+    names = ("pb", "cg", "jr", "tr", "done")
+    if not minus:
+        return ", ".join(f"{x} AS {n}" for x, n in zip(reached(counts), names, strict=True))
+    return ", ".join(f"{x} - {y}" for x, y in zip(reached(counts), reached(minus), strict=True))
 
 
 def page_key(person: Person) -> PageKey:

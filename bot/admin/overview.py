@@ -168,19 +168,27 @@ async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: Fli
     order = list(svc.content.townships)
     campaigns = await cache.get(("latest",), lambda: svc.briefings.campaigns(limit=1), ttl=2.0)
     campaign = campaigns[0] if campaigns else None
-    reach = await reach_rows(reports, campaign.id, scope, cache, order) if campaign else []
-    completion = await completion_rows(reports, scope, cache, order)
-    reach, completion = area_rows(svc.content, scope, reach)[0], area_rows(svc.content, scope, completion)[0]
     week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
-    asked, open_count, top = await cache.get(("questions",), lambda: _questions(svc.questions, week_ago))
     townships = [scope.township_id] if scope.township_id else None
-    postings = await cache.get(
-        ("postings", scope.township_id), lambda: svc.postings.store.current(today().isoformat(), townships, limit=10)
+
+    async def reach() -> list[ReachRow]:
+        return await reach_rows(reports, campaign.id, scope, cache, order) if campaign else []
+
+    # The figures are independent: computed side by side, a page waits for the slowest, not for their sum.
+    reach_, completion, (asked, open_count, top), postings = await asyncio.gather(
+        reach(),
+        completion_rows(reports, scope, cache, order),
+        cache.get(("questions",), lambda: _questions(svc.questions, week_ago)),
+        cache.get(
+            ("postings", scope.township_id),
+            lambda: svc.postings.store.current(today().isoformat(), townships, limit=10),
+        ),
     )
+    reach_, completion = area_rows(svc.content, scope, reach_)[0], area_rows(svc.content, scope, completion)[0]
     return Overview(
         campaign,
-        reach,
-        total_reach(reach),
+        reach_,
+        total_reach(reach_),
         completion,
         total_completion(completion),
         asked,

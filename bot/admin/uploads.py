@@ -12,6 +12,8 @@ from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
+from bot.offload import offload
+
 MAX_UNPACKED = 200 * 1024 * 1024  # bytes an XLSX may unpack to
 MAX_ENTRIES = 2000
 MAX_RATIO = 100  # unpacked / packed, for entries over 1 MB
@@ -77,7 +79,7 @@ async def receive(request: web.Request, folder: Path, max_bytes: int) -> tuple[s
                 out.write(chunk)
         if size == 0:
             raise UploadError("文件是空的。")
-        check_archive(path)
+        await offload(check_archive, path)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 
+import aiohttp_jinja2
 from aiohttp import web
+from markupsafe import Markup
 
 from bot.admin.app import page
 from bot.admin.overview import REACH_TTL, area_rows, reach_rows, total_reach
@@ -14,11 +16,11 @@ from bot.briefings.catalog import cached_briefings
 from bot.briefings.send import TargetError, select_targets, start_campaign
 from bot.reports.exports import export_reach
 from bot.reports.service import REASONS, campaign_title, place, scope_name
-from bot.roster.access import phone_for, record_offline, scope_of
+from bot.roster.access import record_offline, scope_of
 from bot.roster.fields import CATEGORIES
 from bot.roster.visibility import Viewer
 from storage.briefings import Campaign
-from storage.roster import Person, Scope
+from storage.roster import Scope
 
 routes = web.RouteTableDef()
 PAGE_SIZE = 100
@@ -113,16 +115,11 @@ async def campaign_page(request: web.Request) -> web.Response:
     rows, names, key = area_rows(svc.content, scope, rows)
     number = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
     cache = request.app[CACHE]
-    ref = f"briefing:{campaign.briefing_id}"
-
-    async def unreached() -> tuple[list[tuple[Person, str]], dict[str, str]]:
-        found = await figures(request).unreached(campaign.id, scope, limit=PAGE_SIZE * number)
-        found = found[PAGE_SIZE * (number - 1) :]
-        visits = await svc.ledger.recorded_by_staff([p.person_id for p, _ in found], "policy_briefing", ref)
-        return found, visits
-
-    missed, visited = await cache.get(("unreached", campaign.id, scope, number), unreached, ttl=REACH_TTL)
-    people = [(p, phone_for(signed.staff, p), REASONS.get(why, why), visited.get(p.person_id)) for p, why in missed]
+    viewer = Viewer.of(signed.staff)  # whose phone numbers are shown in full
+    places = {t: place(svc.content, t) for t in svc.content.townships}
+    cached = ("unreached", campaign.id, scope, number, viewer)
+    html = await cache.get(cached, lambda: _unreached_html(request, campaign, scope, viewer, number, places), REACH_TTL)
+    unreached = Markup(html.replace(_CSRF_SLOT, signed.csrf))
     briefing = cached_briefings(svc.content).get(campaign.briefing_id)
     progress = await cache.get(
         ("progress", campaign.id), lambda: svc.outbox.progress("briefing", str(campaign.id)), ttl=1.0
@@ -134,17 +131,43 @@ async def campaign_page(request: web.Request) -> web.Response:
         title=briefing.title if briefing else campaign.briefing_id,
         rows=rows,
         total=total_reach(rows),
-        people=people,
-        page_number=number,
-        more=len(missed) == PAGE_SIZE,
+        unreached=unreached,
         progress=progress,
         names=names,
         key=key,
         area=scope_name(scope, svc.content),
-        places={t: place(svc.content, t) for t in svc.content.townships},
         scope=scope,
-        visits=VISITS,
         done=request.query.get("done", ""),
+    )
+
+
+_CSRF_SLOT = "__csrf_slot__"  # the cached list's form field, filled with the session's token per request
+
+
+async def _unreached_html(
+    request: web.Request, campaign: Campaign, scope: Scope, viewer: Viewer, number: int, places: dict[str, str]
+) -> str:
+    """One page of the unreached list as HTML: a hundred rows of forms cost more to render than everything else
+    on the page, so the rendering is cached with the figures (REACH_TTL) instead of repeated per request."""
+    svc = request.app[SERVICES]
+    found = await figures(request).unreached(campaign.id, scope, limit=PAGE_SIZE * number)
+    found = found[PAGE_SIZE * (number - 1) :]
+    ref = f"briefing:{campaign.briefing_id}"
+    visited = await svc.ledger.recorded_by_staff([p.person_id for p, _ in found], "policy_briefing", ref)
+    people = [(p, viewer.phone(p), REASONS.get(why, why), visited.get(p.person_id)) for p, why in found]
+    return (
+        aiohttp_jinja2.get_env(request.app)
+        .get_template("campaign_unreached.html")
+        .render(
+            people=people,
+            c=campaign,
+            csrf=_CSRF_SLOT,
+            visits=VISITS,
+            places=places,
+            scope=scope,
+            page_number=number,
+            more=len(found) == PAGE_SIZE,
+        )
     )
 
 

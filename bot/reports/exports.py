@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from bot.content import ContentPack
+from bot.offload import offload
 from bot.reports.rollup import by_county, rolls_up
 from bot.reports.service import REASONS, by_township, place, scope_name
 from bot.reports.workbook import Column, Heading, Progress, Rows, Table, pages, write_report
@@ -117,9 +118,14 @@ def _person(p: Person, content: ContentPack) -> list[Any]:
     return [place(content, p.township_id), p.village, p.name, p.id_last4, p.household]
 
 
+def _rows(page: list[T], row: Callable[[T], Sequence[Any]]) -> list[Sequence[Any]]:
+    return [row(item) for item in page]
+
+
 async def _map(source: AsyncIterator[list[T]], row: Callable[[T], Sequence[Any]]) -> Rows:
+    """Pages of cells; each page is built on the heavy-work pool (the event loop keeps serving)."""
     async for page in source:
-        yield [row(item) for item in page]
+        yield await offload(_rows, page, row)
 
 
 def reach_rows(rows: Sequence[ReachRow], content: ContentPack, per_village: bool) -> list[list[Any]]:

@@ -3,13 +3,12 @@
 Every sheet gets a title row (report, scope, time made in Beijing time), a bold header frozen under it with
 an autofilter, column widths from the header and the first rows, numbers and dates as real numbers and dates,
 rates as percentages, and a 合计 row with sums and the rates of the sums. Rows arrive as an async iterator of
-pages, so 100,000 rows never sit in memory; each page is written in a worker thread so a web server's event
-loop keeps serving while a large export is written.
+pages, so 100,000 rows never sit in memory; each page is typed and written on the heavy-work pool
+(bot/offload.py) so a web server's event loop keeps serving while a large export is written.
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import unicodedata
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from bot.clock import SHANGHAI, local_time
+from bot.offload import offload
 from bot.reports.xlsx_stream import XlsxBook
 
 Kind = Literal["text", "int", "money", "date", "datetime", "rate"]
@@ -140,6 +140,10 @@ def _cell(column: Column, value: Any) -> Any:
     return str(value)
 
 
+def _typed_page(columns: Sequence[Column], page: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    return [_typed(columns, r) for r in page]
+
+
 def _typed(columns: Sequence[Column], row: Sequence[Any]) -> list[Any]:
     out = [_cell(c, row[i] if i < len(row) else None) for i, c in enumerate(columns)]
     for i, c in enumerate(columns):
@@ -182,7 +186,7 @@ async def _write_xlsx(target: Path | BinaryIO, heading: Heading, tables: Sequenc
         for table in tables:
             await _write_sheet(book, _sheet_name(table.name, used), table, heading, counter)
     finally:
-        await asyncio.to_thread(book.close)
+        await offload(book.close)
     return counter.done
 
 
@@ -192,7 +196,7 @@ async def _write_sheet(book: XlsxBook, name: str, table: Table, heading: Heading
     sample: list[list[Any]] = []
     source = table.rows.__aiter__()
     async for page in source:
-        sample.extend(_typed(columns, r) for r in page)
+        sample.extend(await offload(_typed_page, columns, page))
         if len(sample) >= WIDTH_SAMPLE:
             break
     widths = []
@@ -208,12 +212,15 @@ async def _write_sheet(book: XlsxBook, name: str, table: Table, heading: Heading
             sums.add(row)
         sheet.rows(rows)
 
-    await asyncio.to_thread(write, sample)
+    def typed_and_written(page: Sequence[Sequence[Any]]) -> int:
+        rows = _typed_page(columns, page)
+        write(rows)
+        return len(rows)
+
+    await offload(write, sample)
     counter.add(len(sample))
     async for page in source:
-        typed = [_typed(columns, r) for r in page]
-        await asyncio.to_thread(write, typed)
-        counter.add(len(typed))
+        counter.add(await offload(typed_and_written, page))
     table.written = sheet.next_row - 3
     if table.totals and table.written:
         sheet.totals(sums.row())
@@ -249,6 +256,18 @@ async def _write_csv(target: Path | BinaryIO, heading: Heading, tables: Sequence
         out = csv.writer(buffer)
         handle.write("\ufeff".encode())
         out.writerow([heading.text()])
+
+        def text_of(page: Sequence[Sequence[Any]], columns: Sequence[Column], sums: _Sums) -> bytes:
+            """A page as CSV bytes (with anything written before it), typed and summed: on the heavy-work pool."""
+            for raw in page:
+                row = _typed(columns, raw)
+                sums.add(row)
+                out.writerow([_csv_value(c, v) for c, v in zip(columns, row, strict=True)])
+            text = buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+            return text
+
         for n, table in enumerate(tables):
             if len(tables) > 1:
                 if n:
@@ -256,16 +275,11 @@ async def _write_csv(target: Path | BinaryIO, heading: Heading, tables: Sequence
                 out.writerow([f"【{table.name}】"])
             out.writerow([c.title for c in table.columns])
             sums = _Sums(table.columns)
+
             async for page in table.rows:
-                for raw in page:
-                    row = _typed(table.columns, raw)
-                    sums.add(row)
-                    out.writerow([_csv_value(c, v) for c, v in zip(table.columns, row, strict=True)])
-                    table.written += 1
+                handle.write(await offload(text_of, page, table.columns, sums))
+                table.written += len(page)
                 counter.add(len(page))
-                handle.write(buffer.getvalue().encode())
-                buffer.seek(0)
-                buffer.truncate()
             if table.totals and table.written:
                 out.writerow(
                     [

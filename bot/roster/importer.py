@@ -15,7 +15,6 @@ correction with yet another value is the bureau's newer word and wins.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import itertools
 import logging
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content import ContentPack
+from bot.offload import offload
 from bot.privacy import mask_phone
 from bot.roster import fields as f
 from bot.roster.fields import FieldError, IdHasher
@@ -304,8 +304,8 @@ async def import_ledger(
     if township and content.township_by_name(township, county) is None:
         raise ValueError(f"乡镇不认识：{township}")
     required = tuple(r for r in f.REQUIRED if r != "township") if township else f.REQUIRED
-    ledger = read_ledger(path, required)
-    saved = await asyncio.to_thread(saved_at, path)
+    ledger = await offload(read_ledger, path, required)  # calamine reads a whole sheet here: off the loop
+    saved = await offload(saved_at, path)
     corrections = await store.confirmed_corrections()
     report = ImportReport(path.name, notes=ledger.notes)
     seen: dict[str, str] = {}
@@ -315,7 +315,7 @@ async def import_ledger(
         return validate(rows, content, hasher, path.name, category, township, wheres, seen, county)
 
     def next_batch() -> tuple[int, list[Person], list[BadRow]] | None:
-        """Read and validate the next rows (in a worker thread: the event loop keeps serving)."""
+        """Read and validate the next rows (on the heavy-work pool, bot/offload.py: the event loop keeps serving)."""
         rows = _take(ledger.rows, BATCH)
         if not rows:
             return None
@@ -326,7 +326,7 @@ async def import_ledger(
         return len(rows), people, bad
 
     async def validate_all() -> None:
-        while (batch := await asyncio.to_thread(next_batch)) is not None:
+        while (batch := await offload(next_batch)) is not None:
             count, people, bad = batch
             report.rows += count
             report.bad_count += len(bad)
@@ -347,7 +347,7 @@ async def import_ledger(
         _done(progress, report.rows)
         return report
     before = await store.count()
-    again = read_ledger(path, required)  # the second pass reads the file again: memory stays flat
+    again = await offload(read_ledger, path, required)  # the second pass reads the file again: memory flat
     seen_again: dict[str, str] = {}
 
     def next_people() -> tuple[int, list[Person]] | None:
@@ -359,7 +359,7 @@ async def import_ledger(
         return len(rows), apply_corrections(people, corrections, wheres, saved)[0]
 
     done = 0
-    while (batch := await asyncio.to_thread(next_people)) is not None:
+    while (batch := await offload(next_people)) is not None:
         count, people = batch
         for start in range(0, len(people), WRITE_BATCH):
             await store.write(people[start : start + WRITE_BATCH])  # its own short unit of work
