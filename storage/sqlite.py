@@ -10,6 +10,11 @@ travels with its first statement) and commits or rolls back only its own stateme
 for the lock (they are never swept into someone else's transaction). Plain reads go to the reader, which
 in WAL mode sees only committed data and does not wait for writers. The schema version is `PRAGMA
 user_version`.
+
+The connections' threads (and a roster import's validation thread) share the GIL with the event loop: a
+thread that wants it waits out the interpreter's switch interval (5 ms by default) while another runs
+Python. Opening an SQLite database shortens the interval for the process to `SWITCH_INTERVAL`, so the event
+loop gets its turn sooner while an import validates rows (reply p99 during a 100,000-person import).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -45,6 +51,7 @@ _PRAGMAS = (
     # 100,000 people the reports' index lookups stop re-reading pages from the OS (~25% less CPU, measured).
     "PRAGMA cache_size=-131072",
 )
+SWITCH_INTERVAL = 0.001  # s; see the module docstring
 _READS = ("SELECT", "PRAGMA", "VALUES", "EXPLAIN")
 _OUTSIDE = ("PRAGMA", "VACUUM", "ANALYZE")  # run on the writer outside any transaction
 _UNAVAILABLE = ("locked", "busy", "disk", "full", "readonly", "unable to open", "i/o")
@@ -176,6 +183,8 @@ class SqliteDatabase(Database):
 
     @classmethod
     async def connect(cls, path: Path) -> SqliteDatabase:
+        if sys.getswitchinterval() > SWITCH_INTERVAL:  # the GIL changes hands sooner; see the module docstring
+            sys.setswitchinterval(SWITCH_INTERVAL)
         memory = str(path) == ":memory:"
         if not memory:
             try:

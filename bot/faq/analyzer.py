@@ -83,8 +83,14 @@ class Analyzer:
         spelled = [v for v in synonyms if len(v) >= MIN_VARIANT and v not in STOPWORDS]
         self.fixer = TextFixer([v for v in vocabulary if v not in STOPWORDS], spelled)
         self._cached = functools.lru_cache(maxsize=1024)(self._features)
+        self._normalised = functools.lru_cache(maxsize=1024)(self._normalise)
 
     def normalise(self, text: str) -> str:
+        """`_normalise`, cached: a message is normalised by its handler and again when read in context
+        (texts up to what `_normalise` reads; longer ones are not kept)."""
+        return self._normalised(text) if len(text) <= 4 * MAX_CHARS else self._normalise(text)
+
+    def _normalise(self, text: str) -> str:
         """Fold width and case, convert traditional characters, read spoken digits, drop personal numbers and
         emoji/punctuation/control characters, repair pinyin and voice slips, apply the synonym map.
         Clause boundaries (punctuation) become single spaces."""
@@ -102,7 +108,8 @@ class Analyzer:
         return list(self._cached(text))
 
     def forget(self) -> None:
-        """Empty the features cache (benchmarks measure uncached reads)."""
+        """Empty the normalisation and features caches (benchmarks measure uncached reads)."""
+        self._normalised.cache_clear()
         self._cached.cache_clear()
 
     def _features(self, text: str) -> tuple[str, ...]:

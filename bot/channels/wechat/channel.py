@@ -133,12 +133,12 @@ class WechatChannel:
             if not encrypted and self.crypto is not None and not self.config.compat_mode:
                 raise Refused(403, "plain-mode message refused: a key is set (wechat.compat_mode: 兼容模式)")
             raw = await self._body(request)
-            xml = check_xml(raw)
+            root = check_xml(raw)  # parsed once: decryption and wechatpy read this tree
             if encrypted:
                 if self.crypto is None:
                     raise Refused(400, "safe mode message but no EncodingAESKey configured")
-                xml = decrypt(self.crypto, xml, request.query)
-            incoming = parse(xml)
+                root = decrypt(self.crypto, root, request.query)
+            incoming = parse(root)
             # Plain mode's signature does not cover the body: a seen (timestamp, nonce) with another body is a
             # replay. Safe mode's msg_signature covers the encrypted body, so it needs no record. The pair is
             # checked with the claim (within the reply budget, answered later when the database fails).

@@ -1,12 +1,17 @@
-"""Translating a parsed WeChat message or event (wechatpy) into what the callback does with it."""
+"""Translating a parsed WeChat message or event (wechatpy) into what the callback does with it.
+
+The message is read from the tree the checks parsed (bot.channels.wechat.xml), in the dict form wechatpy's
+`parse_message` builds: its choice of message or event class is repeated here (`_message`) instead of
+parsing the XML a second time."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from wechatpy import parse_message
 from wechatpy.events import (
+    EVENT_TYPES,
     ClickEvent,
     ScanEvent,
     SubscribeEvent,
@@ -14,9 +19,9 @@ from wechatpy.events import (
     TemplateSendJobFinishEvent,
     UnsubscribeEvent,
 )
-from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
+from wechatpy.messages import MESSAGE_TYPES, BaseMessage, TextMessage, UnknownMessage, VoiceMessage
 
-from bot.channels.wechat.xml import Refused
+from bot.channels.wechat.xml import Refused, fields
 from bot.messages import Inbound
 
 CHANNEL = "wechat"
@@ -40,10 +45,10 @@ class Incoming:
     opens_window: bool = False  # the user acted: WeChat's 48-hour customer-service window restarts
 
 
-def parse(xml: str) -> Incoming:
-    """Parse checked XML (see wechat_xml.check_xml) with wechatpy and decide what to do."""
+def parse(root: ET.Element) -> Incoming:
+    """Read checked XML (the root from xml.check_xml) as wechatpy does and decide what to do."""
     try:
-        message: Any = parse_message(xml)
+        message: Any = _message(fields(root))
         user, account, created = _text(message.source), _text(message.target), message.time
         _ = message.id  # CreateTime, MsgId and a template's MsgID must be numbers (wechatpy converts on access)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
@@ -51,6 +56,30 @@ def parse(xml: str) -> Incoming:
     if not user or not account or created is None:
         raise Refused(400, "message without FromUserName, ToUserName or CreateTime")
     return _translate(message, user, account)
+
+
+def _message(message: Any) -> BaseMessage:
+    """wechatpy's `parse_message` (1.8) after its xmltodict parse: the message or event class for the dict."""
+    message_type = message["MsgType"].lower()
+    event_type = None
+    if message_type == "event" or message_type.startswith("device_"):
+        if "Event" in message:
+            event_type = message["Event"].lower()
+        if event_type is None and message_type.startswith("device_"):
+            event_type = message_type
+        elif message_type.startswith("device_"):
+            event_type = f"device_{event_type}"
+        if event_type == "subscribe" and message.get("EventKey"):
+            event_key = message["EventKey"]
+            if event_key.startswith(("scanbarcode|", "scanimage|")):
+                event_type = message["Event"] = "subscribe_scan_product"
+            elif event_key.startswith("qrscene_"):
+                event_type = message["Event"] = "subscribe_scan"
+                message["EventKey"] = event_key[len("qrscene_") :]
+        message_class = EVENT_TYPES.get(event_type, UnknownMessage)
+    else:
+        message_class = MESSAGE_TYPES.get(message_type, UnknownMessage)
+    return message_class(message)
 
 
 def _translate(message: BaseMessage, user: str, account: str) -> Incoming:

@@ -1,9 +1,10 @@
 """Checking a WeChat callback request before anything trusts it: signature, timestamp, body, XML.
 
 WeChat signs plain-mode requests with `signature` = sha1(sorted(token, timestamp, nonce)) and safe-mode
-requests additionally with `msg_signature` over the encrypted payload. wechatpy parses XML with
-xmltodict (expat); bodies with a DOCTYPE or entity declarations (billion laughs, external entities)
-are refused before any parser sees them.
+requests additionally with `msg_signature` over the encrypted payload. Bodies with a DOCTYPE or entity
+declarations (billion laughs, external entities) are refused before any parser sees them. Each document
+is parsed once (ElementTree, expat in C): the check's tree is what wechatpy reads, as the dict its own
+xmltodict parse would give (`fields`), so a callback never parses the same XML twice.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ def check_query(query: Mapping[str, str], token: str, replay_window: float, now:
         raise Refused(403, "stale timestamp")
 
 
-def check_xml(body: bytes) -> str:
-    """The body as text when it is one well-formed UTF-8 XML document without declarations."""
+def check_xml(body: bytes) -> ET.Element:
+    """The body's root <xml> element when it is one well-formed UTF-8 XML document without declarations."""
     if _DECLARATION.search(body):
         raise Refused(400, "XML declarations (DOCTYPE/ENTITY) are not accepted")
     try:
@@ -66,16 +67,43 @@ def check_xml(body: bytes) -> str:
         raise Refused(400, "body is not well-formed XML") from None
     if root.tag != "xml":
         raise Refused(400, "root element is not <xml>")
-    return text
+    return root
 
 
-def decrypt(crypto: WeChatCrypto, outer: str, query: Mapping[str, str]) -> str:
+def fields(element: ET.Element) -> Any:
+    """An element's value as xmltodict (wechatpy's parser, default options) gives it: None when empty, the
+    stripped text when it has neither children nor attributes, else a dict of "@attribute"s and children by
+    tag (a repeated tag: a list) with any text as "#text"."""
+    value: dict[str, Any] = {f"@{name}": text for name, text in element.attrib.items()}
+    texts = [element.text] if element.text else []
+    for child in element:
+        item = fields(child)
+        if child.tag not in value:
+            value[child.tag] = item
+        elif isinstance(value[child.tag], list):
+            value[child.tag].append(item)
+        else:
+            value[child.tag] = [value[child.tag], item]
+        if child.tail:
+            texts.append(child.tail)
+    text = "".join(texts).strip() or None
+    if not value:
+        return text
+    if text:
+        value["#text"] = text
+    return value
+
+
+def decrypt(crypto: WeChatCrypto, outer: ET.Element, query: Mapping[str, str]) -> ET.Element:
     """Safe mode: check `msg_signature` over the Encrypt element, decrypt, and check the inner XML."""
     given = query.get("msg_signature", "")
     if not given:
         raise Refused(403, "missing msg_signature")
-    try:
-        plain: Any = crypto.decrypt_message(outer, given, query["timestamp"], query["nonce"])
+    message = fields(outer)
+    if not isinstance(message, dict):  # an empty <xml/> or text only: wechatpy would fail on it (TypeError)
+        raise Refused(400, "no Encrypt element")
+    try:  # wechatpy takes the parsed dict as it is (no second parse)
+        plain: Any = crypto.decrypt_message(message, given, query["timestamp"], query["nonce"])
     except InvalidSignatureException:
         raise Refused(403, "bad msg_signature") from None
     except InvalidAppIdException:
