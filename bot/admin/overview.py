@@ -172,10 +172,14 @@ async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: Fli
     completion = await completion_rows(reports, scope, cache, order)
     reach, completion = area_rows(svc.content, scope, reach)[0], area_rows(svc.content, scope, completion)[0]
     week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
-    asked, open_count, top = await cache.get(("questions",), lambda: _questions(svc.questions, week_ago))
-    townships = [scope.township_id] if scope.township_id else None
+    county = _county(svc, scope)
+    asked, open_count, top = await cache.get(
+        ("questions", county), lambda: _questions(svc.questions, week_ago, svc.inbox.scope(county))
+    )
+    townships = [scope.township_id] if scope.township_id else list(scope.county_townships) if scope.county_id else None
     postings = await cache.get(
-        ("postings", scope.township_id), lambda: svc.postings.store.current(today().isoformat(), townships, limit=10)
+        ("postings", scope.township_id, scope.county_id),
+        lambda: svc.postings.store.current(today().isoformat(), townships, limit=10),
     )
     return Overview(
         campaign,
@@ -190,5 +194,14 @@ async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: Fli
     )
 
 
-async def _questions(store: QuestionStore, since: str) -> tuple[int, int, list[OpenQuestion]]:
-    return await store.asked_since(since), await store.open_count(), await store.list_open(limit=5)
+def _county(svc: Services, scope: Scope) -> str | None:
+    """The county whose open questions the scope shows (None: every county's, or the only one's)."""
+    if not svc.content.multi:
+        return None
+    return scope.county_id or (svc.content.county_of(scope.township_id) if scope.township_id else None)
+
+
+async def _questions(
+    store: QuestionStore, since: str, county: tuple[str, tuple[str, ...]]
+) -> tuple[int, int, list[OpenQuestion]]:
+    return await store.asked_since(since), await store.open_count(county), await store.list_open(5, False, county)
