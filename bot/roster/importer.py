@@ -351,7 +351,7 @@ async def import_ledger(
         if not rows:
             return None
         wheres: dict[str, str] = {}
-        people, _ = validate(rows, content, hasher, path.name, category, township, wheres, seen_again)
+        people, _ = validate(rows, content, hasher, path.name, category, township, wheres, seen_again, county)
         return len(rows), apply_corrections(people, corrections, wheres, saved)[0]
 
     done = 0
