@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     questions = sub.add_parser("questions", help="机器人答不了的问题（问得多的在前）")
     questions.add_argument("--all", action="store_true", help="也列出已答复的")
     questions.add_argument("--limit", type=int, default=50, help="显示条数")
+    questions.add_argument("--county", default="", help="只看、只处理这个县的问题（县的编号或名称；多个县时用）")
     qsub = questions.add_subparsers(dest="action")
     answer = qsub.add_parser("answer", help="答复一个问题，机器人转告所有问过的人")
     answer.add_argument("id", type=int, help="问题编号")
@@ -224,8 +225,14 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
 
     async with services_for(config) as svc:
         inbox = svc.inbox
+        county = svc.content.county_by_name(args.county) if args.county else None
+        if args.county and (county is None or not svc.content.multi):
+            print(f"没有叫 {args.county} 的县。", file=sys.stderr)
+            return 1
         by = getattr(args, "by", "") or "县人社局"
-        who = Handler(f"cli:{by}", by, "bureau", by)  # the server's operator acts for the bureau
+        by = f"{county.name}人社局" if county and by == "县人社局" else by
+        # the server's operator acts for the bureau (with --county: that county's, seeing only its questions)
+        who = Handler(f"cli:{by}", by, "bureau", by, county.id if county else None)
         try:
             if args.action == "answer":
                 done = await inbox.answer(args.id, args.text, who)
@@ -241,7 +248,7 @@ async def _questions(config: Config, args: argparse.Namespace) -> int:
         except InboxError as exc:
             print(exc, file=sys.stderr)
             return 1
-        rows = await inbox.list(limit=args.limit, include_answered=args.all)
+        rows = await inbox.list(limit=args.limit, include_answered=args.all, county=who.county)
         print("编号\t次数\t最近提问(北京时间)\t问题\t谁在处理\t答复" if rows else "没有待答复的问题。")
         for q in rows:
             when = local_time(q.last_asked_at)

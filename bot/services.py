@@ -60,10 +60,16 @@ class Services:
     async def content_for(self, channel: str, user_id: str) -> ContentPack:
         """The content as a laborer sees it: their county's overlay (county of their bound roster person's
         township, or the deployment's default). One county: the pack itself, with no look-up."""
+        county = await self.county_for(channel, user_id)
+        return self.content if county is None else self.content.in_county(county)
+
+    async def county_for(self, channel: str, user_id: str) -> str | None:
+        """A laborer's county when the deployment has several (their bound person's township's, else the
+        default); None for a one-county deployment, with no look-up."""
         if not self.content.multi:
-            return self.content
+            return None
         person = await self.roster.bound_person(channel, user_id)
-        return self.content.in_county(self.content.county_of(person.township_id if person else None))
+        return self.content.county_of(person.township_id if person else None)
 
     @cached_property
     def inbox(self) -> QuestionInbox:

@@ -109,7 +109,8 @@ async def _decline(
         trace.record("decline", None, reading.facet, ())
         return Reply(answers.declined(svc.content, reading.off_topic))
     key = question_key(svc, mask(msg.text), context.entry)  # keys never hold personal numbers
-    staff = await svc.questions.staff_answer(key)
+    county = await svc.county_for(msg.channel, msg.user_id)  # several counties: answers stay in the county
+    staff = await svc.questions.staff_answer(key, county)
     if staff is not None:
         await svc.questions.record(msg.channel, msg.user_id, question, "answer", None, reading.score)
         trace.record("answer", context.entry, reading.facet, ())
@@ -118,14 +119,14 @@ async def _decline(
         await svc.questions.record(msg.channel, msg.user_id, question, "decline", None, reading.score)
         trace.record("decline", None, reading.facet, ())
         return Reply(answers.not_employment())
-    open_id = await _queue(msg, svc, question, key)
+    open_id = await _queue(msg, svc, question, key, county)
     await svc.questions.record(msg.channel, msg.user_id, question, "decline", None, reading.score, open_id)
     trace.record("decline", None, reading.facet, (), queued=True)
     return Reply(answers.handover(await svc.content_for(msg.channel, msg.user_id), queued=True))
 
 
-async def _queue(msg: Inbound, svc: Services, question: str, key: str) -> int:
-    return await svc.questions.open(key, question, msg.channel, msg.user_id, msg.chat_id)
+async def _queue(msg: Inbound, svc: Services, question: str, key: str, county: str | None) -> int:
+    return await svc.questions.open(key, question, msg.channel, msg.user_id, msg.chat_id, county)
 
 
 @router.button("faq")
@@ -160,7 +161,8 @@ async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
         return [Reply(ANSWERED_ALREADY, (Button(NOT_ANSWERED, AGAIN),))]
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
     topic = Context.decode(state.topic).entry
-    open_id = await _queue(msg, svc, last.question, question_key(svc, last.question, topic))
+    county = await svc.county_for(msg.channel, msg.user_id)
+    open_id = await _queue(msg, svc, last.question, question_key(svc, last.question, topic), county)
     await svc.questions.link(last.id, open_id)
     trace.record("command", queued=True)
     return [Reply(answers.handover(await svc.content_for(msg.channel, msg.user_id), queued=True))]

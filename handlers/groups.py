@@ -13,7 +13,7 @@ ROLE_NAMES = {"liaison": "村就业服务联络员", "station": "乡镇就业服
 NOT_IN_GROUP = "这个命令要在乡镇的群里发，例如：/bind 孙家坪乡"
 NOT_STAFF = "只有登记过的联络员、乡镇工作站或人社局工作人员才能绑定群。需要登记请联系县人社局。"
 JOINED = (
-    "大家好！我是五寨县人社局的就业帮扶小助手。\n"
+    "大家好！我是{bureau}的就业帮扶小助手。\n"
     "请乡镇工作站或村联络员发送「/bind 乡镇名」把本群绑定到乡镇，例如：/bind 孙家坪乡\n"
     "绑定后，本乡镇的岗位和政策消息会发到这里。有问题可以 @我 提问。"
 )
@@ -63,7 +63,8 @@ async def joined(msg: Inbound, svc: Services) -> list[Reply]:
     group = await svc.directory.group(msg.channel, msg.chat_id)
     township = svc.content.townships.get(group.township_id or "") if group else None
     if township is None:
-        return [Reply(JOINED)]
+        # one county: its bureau; several: the group's county is not known before /bind
+        return [Reply(JOINED.format(bureau="人社局" if svc.content.multi else svc.content.bureau()))]
     await svc.directory.set_group_active(msg.channel, msg.chat_id, True)
     return [Reply(f"我回来了。本群仍绑定在{township.name}，岗位和政策消息会继续发到这里。")]
 

@@ -13,7 +13,7 @@ router: Router[Services] = Router()
 # console do not), so the greeting invites voice only there.
 VOICE_CHANNELS = frozenset({"wechat"})
 GREETING = (
-    "您好！我是五寨县人社局的就业帮扶小助手。\n"
+    "您好！我是{bureau}的就业帮扶小助手。\n"
     "交通补贴、稳岗补贴、创业补贴、培训、公益岗、找工作、欠薪……都可以问我。\n"
     "直接{how}就行，比如：交通补贴咋领？"
 )
@@ -40,7 +40,8 @@ async def start(msg: Inbound, svc: Services) -> list[Reply]:
         replies = await subscriptions.deep_link(msg, svc)
         if replies:
             return replies
-    return [Reply(GREETING.format(how=how_to_ask(msg.channel)), category_buttons(svc))]
+    content = await svc.content_for(msg.channel, msg.user_id)  # several counties: the laborer's bureau
+    return [Reply(GREETING.format(how=how_to_ask(msg.channel), bureau=content.bureau()), category_buttons(svc))]
 
 
 @router.command("help", "menu", "bangzhu")

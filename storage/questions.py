@@ -3,6 +3,10 @@
 A staff answer belongs to the open question it answers; the question's key carries the topic it was
 asked in (see handlers/faq.py), so an answer is reused only for the same question in the same topic.
 Who answered and when are kept with it and shown to whoever receives it.
+
+In a deployment of several counties each open question carries the asker's county (`county_id`): the key is
+kept per county, so a staff answer is reused only for askers of the same county, and the inbox lists a county's
+questions for its staff (`county`, see `in_county`). None everywhere: one county, every question.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class OpenQuestion:
     handler: str | None = None  # the audit name of the staff member who took it
     handler_name: str | None = None
     taken_at: str | None = None
+    county_id: str | None = None  # the asker's county (several counties); None: one county, or asked before
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +64,24 @@ class PendingRelay:
 
 _QUESTION = (
     "id, question, ask_count, first_asked_at, last_asked_at, answer, answered_by, answerer, handler, "
-    "handler_name, taken_at"
+    "handler_name, taken_at, county_id"
 )
+
+
+def county_key(key: str, county_id: str | None) -> str:
+    """The stored key: per county when the deployment has several (the same words in two counties are two
+    questions, each answered by its own county's staff)."""
+    return f"{county_id}|{key}" if county_id else key
+
+
+def in_county(county_id: str | None, default: bool) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause (and its parameters) keeping one county's questions: None keeps every question; the
+    deployment's default county (`default`) also keeps those asked before counties were recorded."""
+    if county_id is None:
+        return "1 = 1", ()
+    if default:
+        return "(county_id = ? OR county_id IS NULL)", (county_id,)
+    return "county_id = ?", (county_id,)
 
 
 class QuestionStore:
@@ -117,15 +138,18 @@ class QuestionStore:
         """Record that a logged question was handed to staff as `open_question_id`."""
         await self.db.execute("UPDATE question_log SET open_question_id = ? WHERE id = ?", (open_question_id, log_id))
 
-    async def open(self, key: str, question: str, channel: str, user_id: str, chat_id: str) -> int:
-        """Queue a question for staff (or count one more asker) and remember who asked; returns its id."""
-        now, key, question = utc_now(), mask(key), mask(question)
+    async def open(
+        self, key: str, question: str, channel: str, user_id: str, chat_id: str, county_id: str | None = None
+    ) -> int:
+        """Queue a question for staff (or count one more asker) and remember who asked; returns its id.
+        `county_id`: the asker's county when the deployment has several."""
+        now, key, question = utc_now(), county_key(mask(key), county_id), mask(question)
         async with self.db.transaction() as tx:
             row = await tx.fetchone(
-                "INSERT INTO open_questions (question_key, question, first_asked_at, last_asked_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
+                "INSERT INTO open_questions (question_key, question, first_asked_at, last_asked_at, county_id) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (question_key) DO UPDATE SET "
                 "ask_count = open_questions.ask_count + 1, last_asked_at = excluded.last_asked_at RETURNING id",
-                (key, question, now, now),
+                (key, question, now, now, county_id),
             )
             assert row is not None
             question_id = int(row[0])
@@ -137,19 +161,23 @@ class QuestionStore:
             )
         return question_id
 
-    async def staff_answer(self, key: str) -> StaffAnswer | None:
-        """The staff answer to the same question asked before in the same topic (same key), if any."""
+    async def staff_answer(self, key: str, county_id: str | None = None) -> StaffAnswer | None:
+        """The staff answer to the same question asked before in the same topic (same key) and, when the
+        deployment has several counties, by an asker of the same county; None when there is none."""
         row = await self.db.fetchone(
             "SELECT answer, answered_by, answered_at FROM open_questions WHERE question_key = ? AND answer IS NOT NULL",
-            (mask(key),),
+            (county_key(mask(key), county_id),),
         )
         return StaffAnswer(str(row[0]), str(row[1] or ""), str(row[2] or "")) if row else None
 
-    async def list_open(self, limit: int = 50, include_answered: bool = False) -> list[OpenQuestion]:
-        where = "" if include_answered else "WHERE answer IS NULL"
+    async def list_open(
+        self, limit: int = 50, include_answered: bool = False, county: tuple[str, tuple[str, ...]] = ("1 = 1", ())
+    ) -> list[OpenQuestion]:
+        """The queue, most asked first; `county` (from `in_county`) keeps one county's questions."""
+        where = county[0] if include_answered else f"answer IS NULL AND {county[0]}"
         rows = await self.db.fetchall(
-            f"SELECT {_QUESTION} FROM open_questions {where} ORDER BY ask_count DESC, last_asked_at DESC LIMIT ?",
-            (limit,),
+            f"SELECT {_QUESTION} FROM open_questions WHERE {where} ORDER BY ask_count DESC, last_asked_at DESC LIMIT ?",
+            (*county[1], limit),
         )
         return [OpenQuestion(*row) for row in rows]
 
@@ -210,8 +238,10 @@ class QuestionStore:
         row = await self.db.fetchone("SELECT count(*) FROM question_log WHERE asked_at >= ?", (since,))
         return int(row[0]) if row else 0
 
-    async def open_count(self) -> int:
-        row = await self.db.fetchone("SELECT count(*) FROM open_questions WHERE answer IS NULL")
+    async def open_count(self, county: tuple[str, tuple[str, ...]] = ("1 = 1", ())) -> int:
+        row = await self.db.fetchone(
+            f"SELECT count(*) FROM open_questions WHERE answer IS NULL AND {county[0]}", county[1]
+        )
         return int(row[0]) if row else 0
 
     async def get(self, question_id: int) -> OpenQuestion | None:

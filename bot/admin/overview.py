@@ -169,7 +169,8 @@ async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: Fli
     campaigns = await cache.get(("latest",), lambda: svc.briefings.campaigns(limit=1), ttl=2.0)
     campaign = campaigns[0] if campaigns else None
     week_ago = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
-    townships = [scope.township_id] if scope.township_id else None
+    county = _county(svc, scope)
+    townships = [scope.township_id] if scope.township_id else list(scope.county_townships) if scope.county_id else None
 
     async def reach() -> list[ReachRow]:
         return await reach_rows(reports, campaign.id, scope, cache, order) if campaign else []
@@ -178,9 +179,9 @@ async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: Fli
     reach_, completion, (asked, open_count, top), postings = await asyncio.gather(
         reach(),
         completion_rows(reports, scope, cache, order),
-        cache.get(("questions",), lambda: _questions(svc.questions, week_ago)),
+        cache.get(("questions", county), lambda: _questions(svc.questions, week_ago, svc.inbox.scope(county))),
         cache.get(
-            ("postings", scope.township_id),
+            ("postings", scope.township_id, scope.county_id),
             lambda: svc.postings.store.current(today().isoformat(), townships, limit=10),
         ),
     )
@@ -198,5 +199,14 @@ async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: Fli
     )
 
 
-async def _questions(store: QuestionStore, since: str) -> tuple[int, int, list[OpenQuestion]]:
-    return await store.asked_since(since), await store.open_count(), await store.list_open(limit=5)
+def _county(svc: Services, scope: Scope) -> str | None:
+    """The county whose open questions the scope shows (None: every county's, or the only one's)."""
+    if not svc.content.multi:
+        return None
+    return scope.county_id or (svc.content.county_of(scope.township_id) if scope.township_id else None)
+
+
+async def _questions(
+    store: QuestionStore, since: str, county: tuple[str, tuple[str, ...]]
+) -> tuple[int, int, list[OpenQuestion]]:
+    return await store.asked_since(since), await store.open_count(county), await store.list_open(5, False, county)

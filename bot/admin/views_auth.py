@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import aiohttp_jinja2
 from aiohttp import web
 
@@ -126,10 +128,14 @@ async def link(request: web.Request) -> web.StreamResponse:
 
 
 def _townships(request: web.Request) -> list[Township]:
-    """The townships the signed-in bureau may invite staff into (its county's, or all)."""
+    """The townships the signed-in bureau may invite staff into (its county's, or all); with several counties
+    each is named with its county (two counties may both have a 前所乡)."""
     content = request.app[SERVICES].content
     scope = scope_of(signed_in(request).staff, content)
-    return [t for t in content.townships.values() if scope.covers(t.id, "")]
+    shown = [t for t in content.townships.values() if scope.covers(t.id, "")]
+    if not content.multi:
+        return shown
+    return [dataclasses.replace(t, name=f"{content.county_name(content.county_of(t.id))} · {t.name}") for t in shown]
 
 
 def _counties(request: web.Request) -> list[County]:

@@ -39,7 +39,10 @@ async def _pending(svc: Services, staff: Staff, posting_id: int) -> Posting:
 async def postings_page(request: web.Request) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
-    townships = [signed.staff.township_id] if signed.staff.role != "bureau" and signed.staff.township_id else None
+    staff = signed.staff
+    townships = [staff.township_id] if staff.role != "bureau" and staff.township_id else None
+    if townships is None and staff.county_id and svc.content.multi:  # a county's bureau: its county's postings
+        townships = list(svc.postings.area(staff))
     current = await svc.postings.store.current(today().isoformat(), townships, limit=30)
     progress = {p.id: await svc.postings.outbox.progress("posting", str(p.id)) for p in current}
     return page(

@@ -1,5 +1,7 @@
 """待答问题 (the bureau's inbox): the open questions with who is handling each, taking and releasing one, and
-answering (the facts check, then the answer relayed to every asker) — through bot.faq.inbox, as the CLI."""
+answering (the facts check, then the answer relayed to every asker) — through bot.faq.inbox, as the CLI.
+With several counties, a county's staff see and act on only their county's questions (another county's id in
+the URL is answered 404); the prefecture sees every county's, each marked with its county."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.security import SERVICES, audit, require, signed_in
-from bot.faq.inbox import Handler, InboxError, state_of, unit_of
+from bot.content import ContentPack
+from bot.faq.inbox import Handler, InboxError, NoSuchQuestion, county_of_staff, state_of, unit_of
+from storage.questions import OpenQuestion
 
 routes = web.RouteTableDef()
 ANSWERING = ("bureau", "station")
@@ -17,21 +21,22 @@ OUTCOMES = {"answer": "机器人答了", "suggest": "机器人给了几个选项
 
 def handler_of(request: web.Request) -> Handler:
     signed = require(request, ANSWERING)
-    staff = signed.staff
-    return Handler(signed.actor, staff.name, staff.role, unit_of(staff, request.app[SERVICES].content))
+    staff, content = signed.staff, request.app[SERVICES].content
+    return Handler(signed.actor, staff.name, staff.role, unit_of(staff, content), county_of_staff(staff, content))
 
 
 async def render(request: web.Request, error: str = "", draft: tuple[int, str] = (0, "")) -> web.Response:
     signed = signed_in(request)
     svc = request.app[SERVICES]
     answered = request.query.get("answered") == "1"
-    rows = await svc.inbox.list(limit=SHOWN, include_answered=answered)
+    county = county_of_staff(signed.staff, svc.content)
+    rows = await svc.inbox.list(limit=SHOWN, include_answered=answered, county=county)
     contexts = {q.id: await svc.questions.context(q.id) for q in rows}
     response = page(
         request,
         "questions.html",
         rows=rows,
-        states={q.id: state_of(q) for q in rows},
+        states={q.id: _state(svc.content, q, county is None) for q in rows},
         contexts=contexts,
         outcomes=OUTCOMES,
         answered=answered,
@@ -43,6 +48,13 @@ async def render(request: web.Request, error: str = "", draft: tuple[int, str] =
     if error:
         response.set_status(400)
     return response
+
+
+def _state(content: ContentPack, question: OpenQuestion, every_county: bool) -> str:
+    """Who is handling it; for the prefecture (several counties) also whose county's question it is."""
+    if not (content.multi and every_county):
+        return state_of(question)
+    return f"{content.county_name(question.county_id or content.default_county)} · {state_of(question)}"
 
 
 @routes.get("/questions")
@@ -59,6 +71,8 @@ async def take(request: web.Request) -> web.StreamResponse:
     who = handler_of(request)
     try:
         taken = await request.app[SERVICES].inbox.take(_id(request), who)
+    except NoSuchQuestion as exc:
+        raise web.HTTPNotFound(text=str(exc)) from exc
     except InboxError as exc:
         return await render(request, str(exc))
     await audit(request, "question.take", f"#{taken.id}")
@@ -70,6 +84,8 @@ async def release(request: web.Request) -> web.StreamResponse:
     who = handler_of(request)
     try:
         released = await request.app[SERVICES].inbox.release(_id(request), who)
+    except NoSuchQuestion as exc:
+        raise web.HTTPNotFound(text=str(exc)) from exc
     except InboxError as exc:
         return await render(request, str(exc))
     await audit(request, "question.release", f"#{released.id}")
@@ -82,6 +98,8 @@ async def answer(request: web.Request) -> web.StreamResponse:
     text = str((await request.post()).get("answer", ""))
     try:
         done = await request.app[SERVICES].inbox.answer(_id(request), text, who)
+    except NoSuchQuestion as exc:
+        raise web.HTTPNotFound(text=str(exc)) from exc
     except InboxError as exc:
         return await render(request, str(exc), (_id(request), text[:1000]))
     await audit(request, "question.answer", f"#{done.question.id} relayed to {done.relayed}")

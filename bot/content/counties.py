@@ -35,14 +35,23 @@ from bot.content.reader import Reader
 from bot.facts import missing_quotes
 
 DIGIT = re.compile(r"\d")
+COUNTY = "{county}"  # in an entry's answer: the laborer's county's name
 LOCAL_FACETS = ("amount",)  # never inherited from a document the county has not adopted, number or not
 
 
 def county_view(pack: ContentPack, county: County) -> dict[str, Any]:
     """The fields of the pack as laborers of `county` see it (for dataclasses.replace)."""
     contacts = pack.contacts | county.contacts
-    entries = {e.id: _entry_in(e, county, pack) for e in pack.entries.values()}
+    entries = {e.id: named(_entry_in(e, county, pack), county.name) for e in pack.entries.values()}
     return {"contacts": contacts, "entries": entries, "county": county.id, "views": pack.views}
+
+
+def named(entry: FaqEntry, county_name: str) -> FaqEntry:
+    """The entry with `{county}` in its answer (a template: bot-help's "这里是{county}人社局…") filled in with
+    the laborer's county's name (the only county's in a one-county deployment; 本县 when it has none)."""
+    if COUNTY not in entry.answer:
+        return entry
+    return replace(entry, answer=entry.answer.replace(COUNTY, county_name or "本县"))
 
 
 def _entry_in(entry: FaqEntry, county: County, pack: ContentPack) -> FaqEntry:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.content.checks import check_facts, check_links, check_questions_unique, check_userdict
-from bot.content.counties import check_overlays, county_view, load_areas
+from bot.content.counties import check_overlays, county_view, load_areas, named
 from bot.content.entries import load_entries
 from bot.content.model import Category, Contact, ContentError, ContentPack, OutOfScopeTopic
 from bot.content.reader import Reader
@@ -70,4 +70,6 @@ def _load(reader: Reader) -> ContentPack:
     check_userdict(reader)
     if pack.multi:  # each county's view of the pack (its overlay), built once; views share one dict
         pack.views.update({c.id: replace(pack, **county_view(pack, c)) for c in pack.counties.values()})
+    default = pack.county_name(pack.default_county)  # the shared pack speaks for the default (or only) county
+    pack.entries.update({i: named(e, default) for i, e in pack.entries.items()})
     return pack

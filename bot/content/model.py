@@ -164,6 +164,12 @@ class ContentPack:
         county = self.counties.get(county_id or "")
         return county.name if county else county_id or ""
 
+    def bureau(self) -> str:
+        """The bureau the bot speaks for in this view: its county's (the default county's in the shared pack,
+        the only county's in a one-county deployment: 五寨县人社局)."""
+        name = self.county_name(self.county or self.default_county)
+        return f"{name}人社局" if name else "县人社局"
+
     def in_county(self, county_id: str) -> ContentPack:
         """The pack as laborers of a county see it: its own contacts, facets and amounts (its overlay)."""
         return self.views.get(county_id, self) if self.multi else self

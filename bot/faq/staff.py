@@ -1,5 +1,6 @@
 """Staff answers pass the same facts check as the FAQ: every number and phone number they state must
-appear in a source document in `content/sources/`; otherwise the answer is refused with how to fix it."""
+appear in a source document in `content/sources/` (or, for a question from a county that publishes its own
+documents, in one of those); otherwise the answer is refused with how to fix it."""
 
 from __future__ import annotations
 
@@ -15,9 +16,12 @@ HOW_TO_SOURCE = (
 )
 
 
-def staff_answer_problems(content: ContentPack, answer: str) -> str | None:
-    """Why a staff answer may not be stored, or None when every number in it has a source."""
-    found = unsourced_numbers(answer, (d.text for d in content.sources.values()))
+def staff_answer_problems(content: ContentPack, answer: str, county_id: str | None = None) -> str | None:
+    """Why a staff answer may not be stored, or None when every number in it has a source (a shared one, or
+    one of the asker's county `county_id`)."""
+    county = content.counties.get(county_id or "")
+    own = county.sources.values() if county is not None else ()
+    found = unsourced_numbers(answer, (d.text for d in (*content.sources.values(), *own)))
     if not found:
         return None
     return HOW_TO_SOURCE.format(found="、".join(dict.fromkeys(found)))

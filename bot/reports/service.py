@@ -139,9 +139,28 @@ def answers_text(rows: Sequence[tuple[str, int, int, int, int, int, int]], conte
     if not rows:
         return "还没有回答。"
     lines = ["回访问答：确认 / 之前知道(是,否) / 补贴领到(是,否,不适用)"]
+    if len({content.county_of(r[0]) for r in rows}) > 1:  # the prefecture: per county, in the deployment's order
+        rows = [_county_sum(c, [r for r in rows if content.county_of(r[0]) == c]) for c in content.counties]
+        rows = [r for r in rows if sum(r[1:]) > 0]
     for township_id, confirmed, knew, new, yes, no, na in sorted(rows, key=lambda r: content.township_rank(r[0])):
         lines.append(f"{place(content, township_id)}：{confirmed} / {knew},{new} / {yes},{no},{na}")
     return "\n".join(lines)
+
+
+AnswerRow = tuple[str, int, int, int, int, int, int]  # township (or county), confirmed, knew, new, yes, no, n/a
+
+
+def _county_sum(county_id: str, rows: Sequence[AnswerRow]) -> AnswerRow:
+    """One county's answer counts: its townships' rows summed."""
+    return (
+        county_id,
+        sum(r[1] for r in rows),
+        sum(r[2] for r in rows),
+        sum(r[3] for r in rows),
+        sum(r[4] for r in rows),
+        sum(r[5] for r in rows),
+        sum(r[6] for r in rows),
+    )
 
 
 async def callback_sample(db: Database, seed: str, scope: Scope, category: str = "脱贫户") -> list[Person]:

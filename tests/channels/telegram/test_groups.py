@@ -38,7 +38,7 @@ async def bot(
 async def test_added_to_a_group_greets_and_explains_binding(fake: FakeTelegram, bot: TelegramChannel) -> None:
     await fake.push_update(tg.my_chat_member(GROUP, LIAISON, "left", "member"))
     [greeting] = await fake.wait_sent(GROUP)
-    assert greeting.text == JOINED and "/bind" in greeting.text
+    assert greeting.text == JOINED.format(bureau="五寨县人社局") and "/bind" in greeting.text
 
 
 async def test_only_registered_staff_bind_and_only_to_their_township(
