@@ -84,6 +84,19 @@ def in_county(county_id: str | None, default: bool) -> tuple[str, tuple[str, ...
     return "county_id = ?", (county_id,)
 
 
+_LOG = (
+    "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, open_question_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _logged(
+    channel: str, user_id: str, question: str, outcome: str, entry_id: str | None, score: float, open_id: int | None
+) -> tuple[object, ...]:
+    """A question_log row's values, the question masked (personal numbers never stored)."""
+    return (utc_now(), channel, user_id, mask(question), outcome, entry_id, score, open_id)
+
+
 class QuestionStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -101,9 +114,7 @@ class QuestionStore:
     ) -> int:
         self.outcomes[outcome] += 1
         row = await self.db.fetchone(
-            "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
-            "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (utc_now(), channel, user_id, mask(question), outcome, entry_id, score, open_question_id),
+            f"{_LOG} RETURNING id", _logged(channel, user_id, question, outcome, entry_id, score, open_question_id)
         )
         return int(row[0]) if row else 0
 
@@ -119,11 +130,7 @@ class QuestionStore:
     ) -> None:
         """`log` when the id is not needed: within a message (`db.deferring()`) committed with its other writes."""
         self.outcomes[outcome] += 1
-        await self.db.later(
-            "INSERT INTO question_log (asked_at, channel, user_id, question, outcome, entry_id, score, "
-            "open_question_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (utc_now(), channel, user_id, mask(question), outcome, entry_id, score, open_question_id),
-        )
+        await self.db.later(_LOG, _logged(channel, user_id, question, outcome, entry_id, score, open_question_id))
 
     async def last_asked(self, channel: str, user_id: str, since: str) -> LoggedQuestion | None:
         """The person's latest logged question since `since` (ISO-8601 UTC), whatever its outcome."""

@@ -5,6 +5,8 @@ the URL is answered 404); the prefecture sees every county's, each marked with i
 
 from __future__ import annotations
 
+from typing import Literal
+
 from aiohttp import web
 
 from bot.admin.app import page
@@ -68,28 +70,26 @@ def _id(request: web.Request) -> int:
 
 @routes.post("/questions/{id:\\d{1,12}}/take")
 async def take(request: web.Request) -> web.StreamResponse:
-    who = handler_of(request)
-    try:
-        taken = await request.app[SERVICES].inbox.take(_id(request), who)
-    except NoSuchQuestion as exc:
-        raise web.HTTPNotFound(text=str(exc)) from exc
-    except InboxError as exc:
-        return await render(request, str(exc))
-    await audit(request, "question.take", f"#{taken.id}")
-    raise web.HTTPSeeOther(f"/admin/questions#q{taken.id}")
+    return await _handling(request, "take")
 
 
 @routes.post("/questions/{id:\\d{1,12}}/release")
 async def release(request: web.Request) -> web.StreamResponse:
-    who = handler_of(request)
+    return await _handling(request, "release")
+
+
+async def _handling(request: web.Request, action: Literal["take", "release"]) -> web.StreamResponse:
+    """Take a question (the staff member handles it) or release it; refused ones show why on the page."""
+    inbox = request.app[SERVICES].inbox
+    change = inbox.take if action == "take" else inbox.release
     try:
-        released = await request.app[SERVICES].inbox.release(_id(request), who)
+        question = await change(_id(request), handler_of(request))
     except NoSuchQuestion as exc:
         raise web.HTTPNotFound(text=str(exc)) from exc
     except InboxError as exc:
         return await render(request, str(exc))
-    await audit(request, "question.release", f"#{released.id}")
-    raise web.HTTPSeeOther(f"/admin/questions#q{released.id}")
+    await audit(request, f"question.{action}", f"#{question.id}")
+    raise web.HTTPSeeOther(f"/admin/questions#q{question.id}")
 
 
 @routes.post("/questions/{id:\\d{1,12}}/answer")

@@ -70,7 +70,7 @@ ROSTER_COLUMNS = (
     Column("培训或见习", "int", total=True),
     Column("1131完成"),
 )
-SAMPLE_COLUMNS = (
+LEDGER_COLUMNS = (  # a sampled person as the ledger has them (phone callback sheets)
     Column("乡镇"),
     Column("村"),
     Column("姓名"),
@@ -79,6 +79,9 @@ SAMPLE_COLUMNS = (
     Column("务工地点(台账)"),
     Column("企业(台账)"),
     Column("工资(台账)", "money"),
+)
+SAMPLE_COLUMNS = (
+    *LEDGER_COLUMNS,
     Column("务工地点(核实)"),
     Column("企业(核实)"),
     Column("电话(核实)"),

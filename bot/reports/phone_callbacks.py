@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 from bot.clock import SHANGHAI
 from bot.content import ContentPack
-from bot.reports.exports import heading
+from bot.reports.exports import LEDGER_COLUMNS, heading
 from bot.reports.service import callback_sample, place
 from bot.reports.workbook import Column, Table, pages, rate_text, write_report
 from bot.roster.visibility import Viewer
@@ -233,14 +233,7 @@ TALLY_COLUMNS = (
     Column("满意率", "rate", rate=(13, 4)),
 )
 LIST_COLUMNS = (
-    Column("乡镇"),
-    Column("村"),
-    Column("姓名"),
-    Column("身份证后四位"),
-    Column("联系电话"),
-    Column("务工地点(台账)"),
-    Column("企业(台账)"),
-    Column("工资(台账)", "money"),
+    *LEDGER_COLUMNS,
     Column("回访结果"),
     *(Column(label) for _, label in QUESTIONS),
     Column("满意度"),
