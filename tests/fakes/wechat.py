@@ -16,12 +16,19 @@ import secrets
 import time
 import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import TestClient, TestServer
 from wechatpy.crypto import WeChatCrypto
+
+from bot.channels.wechat.channel import WechatChannel
+from bot.dispatcher import Dispatcher
+from bot.services import Services
+from bot.web import build_app
 
 
 @dataclass
@@ -174,3 +181,21 @@ def decrypt_reply(body: str, query: dict[str, str]) -> str:
 def xml_field(xml: str, name: str) -> str:
     """The text of one child of a WeChat XML document's root."""
     return ET.fromstring(xml).findtext(name) or ""
+
+
+@asynccontextmanager
+async def served_channel(
+    services: Services, dispatcher: Dispatcher[Services]
+) -> AsyncIterator[tuple[TestClient[web.Request, web.Application], WechatChannel]]:
+    """The real WeChat channel mounted on the bot's real aiohttp app, served on a loopback port."""
+    channel = WechatChannel(services, dispatcher)
+    app = build_app(services)
+    channel.mount(app)
+    client: TestClient[web.Request, web.Application] = TestClient(TestServer(app, host="127.0.0.1", port=0))
+    await client.start_server()
+    try:
+        yield client, channel
+    finally:
+        await channel.drain()
+        await client.close()
+        await channel.api.close()

@@ -8,17 +8,16 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from bot.channels.wechat.channel import WechatChannel
 from bot.channels.wechat.xml import signature
 from bot.config import Config, WechatConfig
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from bot.web import build_app
 from storage.wechat import WechatStore
 from tests.conftest import CONTENT
-from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml, signed_query
+from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml, served_channel, signed_query
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -63,15 +62,8 @@ def config(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
 
 @pytest.fixture
 async def callback(services: Services, dispatcher: Dispatcher[Services]) -> AsyncIterator[Callback]:
-    channel = WechatChannel(services, dispatcher)
-    app = build_app(services)
-    channel.mount(app)
-    client = TestClient(TestServer(app, host="127.0.0.1", port=0))
-    await client.start_server()
-    yield Callback(client, channel, services)
-    await channel.drain()
-    await client.close()
-    await channel.api.close()
+    async with served_channel(services, dispatcher) as (client, channel):
+        yield Callback(client, channel, services)
 
 
 async def test_a_replayed_url_with_a_new_body_is_refused(callback: Callback) -> None:

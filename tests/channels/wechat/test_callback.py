@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from wechatpy.crypto import WeChatCrypto
 
 from bot.channels.wechat.channel import WechatChannel
@@ -19,7 +19,6 @@ from bot.config import Config, WechatConfig
 from bot.dispatcher import Dispatcher
 from bot.messages import Inbound, Reply
 from bot.services import Services
-from bot.web import build_app
 from tests.conftest import CONTENT
 from tests.fakes.wechat import (
     AES_KEY,
@@ -29,6 +28,7 @@ from tests.fakes.wechat import (
     decrypt_reply,
     encrypted,
     message_xml,
+    served_channel,
     signed_query,
     xml_field,
 )
@@ -80,15 +80,8 @@ class Bot:
 
 @pytest.fixture
 async def bot(services: Services, dispatcher: Dispatcher[Services]) -> AsyncIterator[Bot]:
-    channel = WechatChannel(services, dispatcher)
-    app = build_app(services)
-    channel.mount(app)
-    client = TestClient(TestServer(app, host="127.0.0.1", port=0))
-    await client.start_server()
-    yield Bot(client, channel, services)
-    await channel.drain()
-    await client.close()
-    await channel.api.close()
+    async with served_channel(services, dispatcher) as (client, channel):
+        yield Bot(client, channel, services)
 
 
 async def test_url_verification_echoes_only_when_signed(bot: Bot) -> None:
