@@ -136,6 +136,7 @@ def build_services(config: Config, content: ContentPack, db: Database, matcher: 
         review=config.postings.review,
         default_days=config.postings.default_days,
         counties={c.id: c.townships for c in content.counties.values()},
+        bureaus={c: content.in_county(c).bureau() for c in content.counties},
     )
     postings.attach(outbox)
     install_briefings(outbox, db)  # delivered briefings: target marked, 政策宣讲 event recorded

@@ -70,6 +70,8 @@ async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
     kind = small_talk(normalised, msg.text)
     if kind is not None:
         trace.record("smalltalk")
+        if kind == "identity":  # the laborer's county's bureau, in a deployment of several
+            return [Reply(REPLIES[kind].format(bureau=(await svc.content_for(msg.channel, msg.user_id)).bureau()))]
         return [Reply(REPLIES[kind])]
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
     context = Context.decode(state.topic)

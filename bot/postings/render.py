@@ -10,7 +10,7 @@ from storage.postings import Posting
 
 WECOM_TEXT_BYTES = 2048  # a WeCom group-robot text message
 SHORT_REQUIREMENTS = 60
-FOOTER = "（五寨县人社局就业帮扶小助手转发，请直接联系招工方）"
+FOOTER = "（{bureau}就业帮扶小助手转发，请直接联系招工方）"
 
 
 def _lines(kind: str, values: Mapping[str, str], townships: str, short: bool) -> list[str]:
@@ -40,13 +40,15 @@ def card(posting: Posting, township_names: str = "") -> str:
     return "\n".join(_lines(posting.kind, values, township_names, short=False))
 
 
-def forward_text(posting: Posting) -> str:
-    """A version short enough for one WeChat group message / WeCom robot text, ready to forward."""
+def forward_text(posting: Posting, bureau: str) -> str:
+    """A version short enough for one WeChat group message / WeCom robot text, ready to forward; the footer
+    names the bureau that sends it and stays whole (the body is shortened instead)."""
     values = {name: posting.field(name) for name in FIELDS}
-    text = "\n".join([*_lines(posting.kind, values, "", short=True), FOOTER])
-    while len(text.encode("utf-8")) > WECOM_TEXT_BYTES:
-        text = text[: len(text) - 20]
-    return text
+    body, footer = "\n".join(_lines(posting.kind, values, "", short=True)), FOOTER.format(bureau=bureau)
+    room = WECOM_TEXT_BYTES - len(footer.encode("utf-8")) - 1
+    if len(body.encode("utf-8")) > room:
+        body = body.encode("utf-8")[: room - 3].decode("utf-8", "ignore") + "…"
+    return f"{body}\n{footer}"
 
 
 def draft_text(kind: str, values: Mapping[str, str], township_names: str, problems: Sequence[str]) -> str:

@@ -65,6 +65,7 @@ class PostingService:
         review: str = "station",
         default_days: int = 30,
         counties: Mapping[str, Sequence[str]] | None = None,
+        bureaus: Mapping[str, str] | None = None,
     ) -> None:
         self.store = PostingStore(db)
         self.subscriptions = SubscriptionStore(db)
@@ -75,6 +76,7 @@ class PostingService:
         self.review_mode = review
         self.default_days = default_days
         self.counties = counties or {}  # county id -> its township ids (content/counties.toml)
+        self.bureaus = bureaus or {}  # county id -> its bureau's name ("五寨县人社局")
 
     # --- townships ----------------------------------------------------------------------------
     def names(self) -> dict[str, tuple[str, ...]]:
@@ -93,6 +95,13 @@ class PostingService:
                 if staff.county_id == county or (staff.county_id is None and staff.township_id in towns):
                     return list(towns)
         return list(self.townships)
+
+    def bureau(self, posting: Posting) -> str:
+        """The bureau whose bot sends the posting: its townships' county's; "县人社局" when unknown."""
+        for county, towns in self.counties.items():
+            if set(posting.townships) & set(towns) and county in self.bureaus:
+                return self.bureaus[county]
+        return next(iter(self.bureaus.values())) if len(self.bureaus) == 1 else "县人社局"
 
     def outside(self, staff: Staff, township_ids: Sequence[str]) -> list[str]:
         """The townships (names) of `township_ids` outside the staff member's area."""
@@ -224,9 +233,10 @@ class PostingService:
         item = str(posting.id)
         pushes: list[Push] = []
         groups = await self.directory.groups_in(list(posting.townships))
+        short = forward_text(posting, self.bureau(posting))
         for group in groups:
             robot = group.channel.startswith("wecom")
-            text = forward_text(posting) if robot else full
+            text = short if robot else full
             pushes.append(Push(group.channel, group.chat_id, "robot" if robot else "group", Reply(text)))
         subject = " ".join((posting.title, posting.requirements, posting.employer, posting.location))
         laborers = await self.subscriptions.matching(list(posting.townships), subject)
@@ -235,7 +245,7 @@ class PostingService:
             pushes.append(Push(sub.channel, sub.chat_id, "user", Reply(full, like), user_id=sub.user_id))
         liaisons = await self.store.staff_with("liaison", list(posting.townships))
         forward = Reply(
-            f"请转发到村里的微信群：\n\n{forward_text(posting)}",
+            f"请转发到村里的微信群：\n\n{short}",
             (Button("已转发", f"postings:fwd:{posting.id}"),),
         )
         for staff in liaisons:
