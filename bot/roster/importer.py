@@ -15,34 +15,25 @@ correction with yet another value is the bureau's newer word and wins.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import logging
-import os
-import re
 import time
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from bot.content import ContentPack
 from bot.offload import offload
-from bot.privacy import mask_phone
 from bot.roster import fields as f
-from bot.roster.fields import FieldError, IdHasher
+from bot.roster.corrections import Conflict, apply_corrections, saved_at
+from bot.roster.fields import IdHasher
 from bot.roster.read import RawRow, read_ledger
-from storage.roster import WORK_FIELDS, Correction, Person, RosterStore
+from bot.roster.validation import YIELD_EVERY, BadRow, validate
+from storage.roster import Person, RosterStore
 
 log = logging.getLogger(__name__)
 BATCH = 5000  # rows read and validated at a time
 WRITE_BATCH = 250  # rows written per unit of work: other writers (replies) wait at most one such write
-# Validation is pure Python in a worker thread: without a pause it keeps the GIL for the interpreter's whole
-# switch interval (5 ms) each time the event loop wakes up, and a reply needs many wake-ups (measured: reply
-# p99 520 ms during a 20,000-row import; 239 ms with a shorter switch interval).
-YIELD_EVERY = 20
 KEPT_BAD = 1000  # bad rows kept for the report (all are counted)
 Progress = Callable[[int, int | None], None]
 
@@ -57,36 +48,6 @@ class RosterKeyMissing(Exception):
 
     def __init__(self) -> None:
         super().__init__(NO_KEY)
-
-
-@dataclass(frozen=True, slots=True)
-class BadRow:
-    where: str
-    problems: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"{self.where}：{'；'.join(self.problems)}"
-
-
-@dataclass(frozen=True, slots=True)
-class Conflict:
-    """A ledger value that differs from a correction a liaison confirmed after the ledger was saved."""
-
-    where: str
-    name: str
-    field: str
-    ledger: str
-    confirmed: str
-
-    def shown(self) -> tuple[str, str, str]:
-        """(field label, ledger value, confirmed value) for people to read: phone numbers masked."""
-        shown = (mask_phone(self.ledger), mask_phone(self.confirmed)) if self.field == "phone" else None
-        ledger, confirmed = shown or (self.ledger, self.confirmed)
-        return f.LABELS.get(self.field, self.field), ledger or "空", confirmed or "空"
-
-    def __str__(self) -> str:
-        label, ledger, confirmed = self.shown()
-        return f"{self.where} {self.name} {label}：台账「{ledger}」，联络员已确认「{confirmed}」"
 
 
 @dataclass
@@ -127,154 +88,6 @@ def hasher_for(key: str) -> IdHasher:
     if not key:
         raise RosterKeyMissing()
     return IdHasher(key)
-
-
-def _county(problems: list[str], content: ContentPack, text: str, only: str | None) -> str | None:
-    """The row's county id (its 县 column, or `only`: the importing bureau's county), when there are several."""
-    if not content.multi or not text:
-        return only
-    found = content.county_by_name(text)
-    if found is None:
-        problems.append(f"县不认识：{text}")
-    elif only is not None and found.id != only:
-        problems.append(f"{found.name}不在您负责的范围")
-    return found.id if found else only
-
-
-def validate(
-    rows: Iterable[RawRow],
-    content: ContentPack,
-    hasher: IdHasher,
-    ledger: str,
-    extra: tuple[str, ...] = (),
-    default_township: str = "",
-    wheres: dict[str, str] | None = None,
-    first_seen: dict[str, str] | None = None,
-    county: str | None = None,
-) -> tuple[list[Person], list[BadRow]]:
-    """Turn raw rows into people; every problem of every row is reported, none is fatal here.
-    `wheres`, when given, is filled with each good row's place (by ID hash); `first_seen` (ID number ->
-    place) carries duplicate detection across the batches of one file; `county`: only that county's
-    townships (a county's bureau importing)."""
-    people: list[Person] = []
-    bad: list[BadRow] = []
-    first_seen = {} if first_seen is None else first_seen
-    for n, raw in enumerate(rows):
-        if n % YIELD_EVERY == 0:
-            time.sleep(0)  # in a worker thread: hand the GIL to the event loop (replies) now and then
-        problems: list[str] = []
-        cells = raw.cells
-
-        name = f.text(cells.get("name"), 20).replace(" ", "")
-        if not name:
-            problems.append("姓名是空的")
-        id_number = _check(problems, f.id_number, "id_number", cells.get("id_number"))
-        phone = _check(problems, f.phone, "phone", cells.get("phone"))
-        township_text = f.text(cells.get("township"), 20).replace(" ", "") or default_township
-        in_county = _county(problems, content, f.text(cells.get("county"), 20).replace(" ", ""), county)
-        township = content.township_by_name(township_text, in_county)
-        if township is None and in_county is None and content.townships_named(township_text) > 1:
-            problems.append(f"乡镇「{township_text}」几个县都有，请加一列「县」写明是哪个县")
-        elif township is None:
-            problems.append(f"乡镇不认识：{township_text or '空'}" if township_text else "乡镇是空的")
-        cats = _check(problems, lambda v: ",".join(f.categories(v, extra)), "categories", cells.get("categories"))
-        wage = _check(problems, f.wage, "wage", cells.get("wage"))
-        since = _check(problems, f.day, "work_since", cells.get("work_since"))
-        status = f.text(cells.get("work_status"), 20)
-        wish = _wish(problems, cells.get("wants_work"), status)
-        if id_number:
-            earlier = first_seen.setdefault(id_number, raw.where)
-            if earlier != raw.where:
-                problems.append(f"身份证号与{earlier}重复")
-        if problems or township is None:
-            bad.append(BadRow(raw.where, tuple(problems)))
-            continue
-        digest = hasher.digest(id_number)
-        if wheres is not None:
-            wheres[digest] = raw.where
-        people.append(
-            Person(
-                person_id=IdHasher.person_id(digest),
-                id_hash=digest,
-                id_last4=id_number[-4:],
-                name=name,
-                phone=phone,
-                township_id=township.id,
-                village=f.text(cells.get("village"), 30).replace(" ", ""),
-                household=f.text(cells.get("household"), 20),
-                categories=cats,
-                work_status=status,
-                work_place=f.text(cells.get("work_place")),
-                employer=f.text(cells.get("employer")),
-                wage=wage,
-                work_since=since,
-                ledger=ledger,
-                wants_work=wish,
-            )
-        )
-    return people, bad
-
-
-_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>")
-
-
-def saved_at(path: Path) -> str:
-    """When the ledger was last saved (ISO UTC): the workbook's own "modified" property, else the file's time."""
-    if path.suffix.lower() == ".xlsx":
-        try:
-            with zipfile.ZipFile(path) as book:
-                found = _MODIFIED.search(book.read("docProps/core.xml"))
-            if found:
-                moment = datetime.fromisoformat(found.group(1).decode().strip().replace("Z", "+00:00"))
-                moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-                return moment.astimezone(UTC).isoformat(timespec="seconds")
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-            pass
-    return datetime.fromtimestamp(os.path.getmtime(path), UTC).isoformat(timespec="seconds")
-
-
-def _stale(ledger: str, correction: Correction, ledger_saved: str) -> bool:
-    """The ledger has not caught up with the correction: it shows the replaced value, or predates it."""
-    if ledger == correction.value:
-        return False
-    return ledger == correction.previous or ledger_saved <= correction.decided_at
-
-
-def apply_corrections(
-    people: list[Person], corrections: dict[tuple[str, str], Correction], wheres: dict[str, str], ledger_saved: str
-) -> tuple[list[Person], list[Conflict]]:
-    """Keep the confirmed corrections the ledger has not caught up with (loaded once per import, applied per
-    batch): the people with those values kept, and each conflict."""
-    if not corrections:
-        return people, []
-    kept: list[Person] = []
-    conflicts: list[Conflict] = []
-    for person in people:
-        changes: dict[str, Any] = {}
-        for name in WORK_FIELDS:
-            correction = corrections.get((person.person_id, name))
-            ledger = getattr(person, name)
-            if correction is not None and _stale(ledger, correction, ledger_saved):
-                conflicts.append(Conflict(wheres.get(person.id_hash, ""), person.name, name, ledger, correction.value))
-                changes[name] = correction.value
-        kept.append(dataclasses.replace(person, **changes) if changes else person)
-    return kept, conflicts
-
-
-def _wish(problems: list[str], value: object, status: str) -> int:
-    try:
-        return f.wants_work(value, status)
-    except FieldError as exc:
-        problems.append(f"{f.LABELS['wants_work']}：{exc}")
-        return 1
-
-
-def _check(problems: list[str], fn: Callable[[object], str], key: str, value: object) -> str:
-    try:
-        return fn(value)
-    except FieldError as exc:
-        problems.append(f"{f.LABELS[key]}：{exc}")
-        return ""
 
 
 async def import_ledger(

@@ -13,7 +13,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.roster.importer import import_ledger, saved_at
+from bot.roster.corrections import saved_at
+from bot.roster.importer import import_ledger
 from bot.services import Services
 from handlers import build_dispatcher
 from storage import Staff
