@@ -12,19 +12,15 @@ The claim and the "seen" mark are one unit of work, sent in one statement's trip
 writes for the message commits together with the passive answer's record (storage/database.py:
 `deferring`). When the database fails (locked too long, disk
 full), the user gets an apology at once (never HTTP 500) and the message is answered in the background
-once the database works again. A pushed answer whose customer-service call fails goes through the
-outbox, which retries it.
+once the database works again (the background answers: bot/channels/wechat/pushed.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Coroutine
-from typing import Any, Literal
 
 import httpx
 from aiohttp import web
@@ -34,6 +30,7 @@ from wechatpy.replies import TextReply
 from bot.channels.wechat.api import WechatApi
 from bot.channels.wechat.inbound import CHANNEL, Incoming, parse
 from bot.channels.wechat.outbound import WechatPush
+from bot.channels.wechat.pushed import Pushed
 from bot.channels.wechat.render import CAPABILITIES, reply_texts
 from bot.channels.wechat.wecom import WecomRobots
 from bot.channels.wechat.xml import Refused, check_query, check_xml, decrypt, encrypt
@@ -41,7 +38,6 @@ from bot.config import ConfigError, WechatConfig
 from bot.dispatcher import SORRY, Dispatcher
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
-from bot.outbox.types import Push
 from bot.pacing import SharedPacer
 from bot.services import Services
 from storage import StorageError
@@ -51,7 +47,6 @@ log = logging.getLogger(__name__)
 
 SUCCESS = "success"  # WeChat's "received, no passive reply"
 BUSY = "抱歉，系统有点忙，您的消息已收到，稍后给您回复。"
-ANSWER_ITEM = "wechat_answer"  # outbox item kind of answers a customer-service call could not deliver
 Nonce = tuple[str, str, str]  # plain mode: (timestamp, nonce, sha256 of the body)
 
 
@@ -72,7 +67,7 @@ class WechatChannel:
         if not 0 < self.config.reply_budget_ms <= 4500:
             raise ConfigError("wechat.reply_budget_ms: must be between 1 and 4500 (WeChat waits 5 s)")
         self.budget = self.config.reply_budget_ms / 1000
-        self._later: set[asyncio.Task[None]] = set()
+        self.pushed = Pushed(services, self.store, self.transport)
         shared = SharedPacer(services.db) if services.db.engine != "sqlite" else None  # several processes
         self.robots = WecomRobots(self.config, shared=shared) if self.config.wecom_robots else None
         self.townships = {t.id: t.name for t in services.content.townships.values()}
@@ -100,8 +95,8 @@ class WechatChannel:
                 await self.store.prune(replay_window=self.config.replay_window)
                 await asyncio.sleep(3600)
         finally:
-            if self._later:
-                await asyncio.wait(self._later, timeout=5)
+            if self.pushed.tasks:
+                await asyncio.wait(self.pushed.tasks, timeout=5)
             await self.api.close()
             if self.robots is not None:
                 await self.robots.close()
@@ -190,7 +185,7 @@ class WechatChannel:
             await self._check_nonce(nonce)
         except StorageError as exc:
             log.warning("WeChat %s: the database failed (%s); apologising, answering later", incoming.key, exc)
-            self._spawn(self._answer_later(incoming, nonce))
+            self.pushed.spawn(self._answer_later(incoming, nonce))
             return BUSY
         claiming = asyncio.create_task(self._claim(incoming))
         try:
@@ -198,14 +193,14 @@ class WechatChannel:
         finally:
             if not claiming.done():  # the database is slow (a lock held elsewhere): WeChat will not wait
                 log.warning("WeChat %s: the database is slow; apologising, answering later", incoming.key)
-                self._spawn(self._answer_after(incoming, claiming, nonce))
+                self.pushed.spawn(self._answer_after(incoming, claiming, nonce))
         if not claiming.done():
             return BUSY
         try:
             earlier = claiming.result()
         except StorageError as exc:
             log.warning("WeChat %s: the database failed (%s); apologising, answering later", incoming.key, exc)
-            self._spawn(self._answer_later(incoming, nonce))
+            self.pushed.spawn(self._answer_later(incoming, nonce))
             return BUSY
         if earlier is not None:
             log.info("WeChat retry of %s (%s)", incoming.key, earlier.state)
@@ -222,11 +217,11 @@ class WechatChannel:
                 left = max(deadline - asyncio.get_running_loop().time(), 0.05)
                 done, _ = await asyncio.wait({task}, timeout=left)
             except asyncio.CancelledError:
-                self._deliver_later(incoming, task)
+                self.pushed.when_done(incoming, task)
                 raise
             if not done:
                 log.info("answer for %s not ready within %.1f s: will push it", incoming.key, self.budget)
-                self._deliver_later(incoming, task)
+                self.pushed.when_done(incoming, task)
                 return None
             return await self._answer(incoming, task.result())
 
@@ -261,9 +256,9 @@ class WechatChannel:
         if incoming.action == "unsubscribe":
             await self._unsubscribe(incoming)
         elif incoming.inbound is None:
-            await self._push(incoming, [Reply(incoming.fixed_reply or "")])
+            await self.pushed.push(incoming, [Reply(incoming.fixed_reply or "")])
         else:
-            await self._push(incoming, await self.dispatcher.dispatch(incoming.inbound))
+            await self.pushed.push(incoming, await self.dispatcher.dispatch(incoming.inbound))
 
     async def _answer_later(
         self, incoming: Incoming, nonce: Nonce | None = None, first_wait: float = 1.0, attempts: int = 10
@@ -283,7 +278,7 @@ class WechatChannel:
             except StorageError as exc:
                 log.warning("WeChat %s: the database still fails (%s)", incoming.key, exc)
                 continue
-            await self._push(incoming, replies)
+            await self.pushed.push(incoming, replies)
             return
         log.error("WeChat %s: not answered, the database kept failing", incoming.key)
 
@@ -293,9 +288,9 @@ class WechatChannel:
         images = [Reply("", image=r.image, image_name=r.image_name) for r in replies if r.image]
         if not texts:
             if images:
-                self._push_later(incoming, images)
+                self.pushed.later(incoming, images)
             else:
-                await self._mark(incoming, "silent")
+                await self.pushed.mark(incoming, "silent")
             return None
         try:  # sent with the message's collected writes (question log, conversation state): all or none
             recorded = await self.store.answered_passively(incoming.key, texts[0])
@@ -303,10 +298,10 @@ class WechatChannel:
             log.warning("WeChat %s: the answer's writes failed (%s)", incoming.key, exc)
             return SORRY
         if not recorded:
-            self._push_later(incoming, replies)  # a retry came meanwhile: the first request is lost
+            self.pushed.later(incoming, replies)  # a retry came meanwhile: the first request is lost
             return None
         if len(texts) > 1 or images:
-            self._push_later(incoming, [*(Reply(t) for t in texts[1:]), *images], mark=False)
+            self.pushed.later(incoming, [*(Reply(t) for t in texts[1:]), *images], mark=False)
         return texts[0]
 
     async def _unsubscribe(self, incoming: Incoming) -> None:
@@ -314,63 +309,11 @@ class WechatChannel:
         await self.services.recipients.apply(PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id), gone)
         if incoming.inbound is not None:
             await self.dispatcher.dispatch(incoming.inbound)  # features may react; nothing can be sent
-        await self._mark(incoming, "silent")
-
-    async def _mark(self, incoming: Incoming, state: Literal["pushed", "silent"]) -> None:
-        try:
-            await self.store.mark(incoming.key, state)
-        except StorageError as exc:  # the record only serves retries; the answer stands
-            log.warning("WeChat %s: state %s not recorded (%s)", incoming.key, state, exc)
-
-    def _deliver_later(self, incoming: Incoming, task: asyncio.Task[list[Reply]]) -> None:
-        async def deliver() -> None:
-            replies = await task
-            if reply_texts(replies) or any(r.image for r in replies):
-                await self._push(incoming, replies)
-            else:
-                await self._mark(incoming, "silent")
-
-        self._spawn(deliver())
-
-    def _push_later(self, incoming: Incoming, replies: list[Reply], mark: bool = True) -> None:
-        self._spawn(self._push(incoming, replies, mark))
-
-    async def _push(self, incoming: Incoming, replies: list[Reply], mark: bool = True) -> None:
-        """Push the answer now; what a failed call could not deliver goes through the outbox (retried)."""
-        target = PushTarget(CHANNEL, incoming.user_id, "user", incoming.user_id)
-        for n, reply in enumerate(replies):
-            try:
-                result = await self.transport.deliver(incoming.user_id, [reply])
-                await self.services.recipients.apply(target, result)
-            except Exception as exc:  # the API or the database failed: the outbox tries again
-                result = DeliveryResult(DeliveryStatus.RETRY, type(exc).__name__)
-            if result.status is DeliveryStatus.RETRY:
-                log.warning("answer for %s not delivered (%s): queued in the outbox", incoming.key, result.detail)
-                user = incoming.user_id
-                for later, rest in enumerate(replies[n:], start=n):
-                    push = Push(CHANNEL, user, "user", rest, user_id=user)
-                    await self.services.outbox.enqueue(ANSWER_ITEM, f"{incoming.key}#{later}", [push], urgent=True)
-                break
-            if result.status is not DeliveryStatus.SENT:
-                log.warning("answer for %s not delivered: %s %s", incoming.key, result.status.value, result.detail)
-        if mark:
-            await self._mark(incoming, "pushed")
-
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._later.add(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._later.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("WeChat background delivery failed: %r", task.exception())
+        await self.pushed.mark(incoming, "silent")
 
     async def drain(self) -> None:
-        """Wait for background deliveries (tests, shutdown)."""
-        while self._later:
-            with contextlib.suppress(Exception):
-                await asyncio.gather(*self._later, return_exceptions=True)
+        """Wait for background answers (tests, shutdown)."""
+        await self.pushed.drain()
 
 
 def _crypto(config: WechatConfig) -> WeChatCrypto | None:

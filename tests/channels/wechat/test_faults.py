@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels.wechat.channel import ANSWER_ITEM, BUSY, WechatChannel
+from bot.channels.wechat.channel import BUSY, WechatChannel
+from bot.channels.wechat.pushed import ANSWER_ITEM
 from bot.config import Config, WechatConfig
 from bot.dispatcher import SORRY, Dispatcher
 from bot.messages import Inbound, Reply
