@@ -12,6 +12,7 @@ questions for its staff (`county`, see `in_county`). None everywhere: one county
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.privacy import mask
@@ -240,9 +241,19 @@ class QuestionStore:
             (utc_now(), relay.question_id, relay.channel, relay.user_id),
         )
 
-    async def asked_since(self, since: str) -> int:
-        """Questions logged since an ISO time (every question, answered by the bot or not)."""
-        row = await self.db.fetchone("SELECT count(*) FROM question_log WHERE asked_at >= ?", (since,))
+    async def asked_since(self, since: str, townships: Sequence[str] | None = None, unbound: bool = True) -> int:
+        """Questions logged since an ISO time (every question, answered by the bot or not); with `townships`,
+        only those of askers bound to a person of those townships, and (`unbound`) of askers bound to no one."""
+        if townships is None:
+            row = await self.db.fetchone("SELECT count(*) FROM question_log WHERE asked_at >= ?", (since,))
+            return int(row[0]) if row else 0
+        marks = ", ".join("?" * len(townships)) or "NULL"
+        row = await self.db.fetchone(
+            "SELECT count(*) FROM question_log q LEFT JOIN bindings b ON b.channel = q.channel AND b.user_id = "
+            "q.user_id LEFT JOIN people p ON p.person_id = b.person_id WHERE q.asked_at >= ? AND "
+            f"(p.township_id IN ({marks}) OR (p.person_id IS NULL AND ? = 1))",
+            (since, *townships, int(unbound)),
+        )
         return int(row[0]) if row else 0
 
     async def open_count(self, county: tuple[str, tuple[str, ...]] = ("1 = 1", ())) -> int:

@@ -22,7 +22,7 @@ from bot.reports.service import by_township, place
 from bot.services import Services
 from storage.briefings import Campaign
 from storage.postings import Posting
-from storage.questions import OpenQuestion, QuestionStore
+from storage.questions import OpenQuestion
 from storage.reports import CompletionRow, ReachRow, ReportStore
 from storage.roster import Scope
 
@@ -179,7 +179,7 @@ async def overview(svc: Services, reports: ReportStore, scope: Scope, cache: Fli
     reach_, completion, (asked, open_count, top), postings = await asyncio.gather(
         reach(),
         completion_rows(reports, scope, cache, order),
-        cache.get(("questions", county), lambda: _questions(svc.questions, week_ago, svc.inbox.scope(county))),
+        cache.get(("questions", county), lambda: _questions(svc, week_ago, county)),
         cache.get(
             ("postings", scope.township_id, scope.county_id),
             lambda: svc.postings.store.current(today().isoformat(), townships, limit=10),
@@ -206,7 +206,13 @@ def _county(svc: Services, scope: Scope) -> str | None:
     return scope.county_id or (svc.content.county_of(scope.township_id) if scope.township_id else None)
 
 
-async def _questions(
-    store: QuestionStore, since: str, county: tuple[str, tuple[str, ...]]
-) -> tuple[int, int, list[OpenQuestion]]:
-    return await store.asked_since(since), await store.open_count(county), await store.list_open(5, False, county)
+async def _questions(svc: Services, since: str, county: str | None) -> tuple[int, int, list[OpenQuestion]]:
+    """This week's questions, the open ones and the five most asked, of the county (None: all). A question
+    counts for its asker's county: their bound person's township's, the default county's when unbound."""
+    store, scope = svc.questions, svc.inbox.scope(county)
+    if county is None:
+        asked = await store.asked_since(since)
+    else:
+        townships = svc.content.counties[county].townships
+        asked = await store.asked_since(since, townships, unbound=county == svc.content.default_county)
+    return asked, await store.open_count(scope), await store.list_open(5, False, scope)

@@ -4,6 +4,7 @@ its county, and the facts check accepts the county's own documents. Runs on SQLi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,20 @@ async def test_cli_questions_of_one_county(mdisp: Dispatcher[Services], tmp_path
     assert run(["questions", "--county", "北京"], tmp_path, **env).returncode == 1
     every = run(["questions"], tmp_path, **env).stdout
     assert f"#{yl}\t" in every and f"#{wz}\t" in every
+
+
+async def test_the_overview_counts_the_questions_of_its_county(seeded: Services) -> None:
+    svc = _web(seeded)
+    mdisp = build_dispatcher(svc)
+    await _ask(mdisp, "u-yl", "dongchuan")
+    await Chat(mdisp, "u-yl").say("交通补贴咋领")  # answered by the bot: a question all the same
+    await _ask(mdisp, "u-wz", "sunjiaping")
+    await _ask(mdisp, "stranger", None)  # bound to no one: the deployment's default county (五寨)
+    shown = {}
+    for user in ("yl", "wz", "pref"):
+        async with _site(svc) as base, await _signed_in(svc, base, user) as session:
+            page = await (await session.get("/admin/overview")).text()
+            found = re.search(r"<b>(\d+)</b><span>本周群众提问</span>", page)
+            assert found is not None, page
+            shown[user] = int(found.group(1))
+    assert shown == {"yl": 2, "wz": 2, "pref": 4}
