@@ -25,6 +25,8 @@ MIN_VARIANT = 2  # synonym variants this long are domain terms pinyin and voice 
 MAX_CHARS = 400  # a message longer than this is matched on its end, where the question usually is
 _DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# 甚 alone is the local word for 什么 ("带甚材料", "补甚"), except in the standard 甚至 / 甚为 / 甚少
+_SHEN = re.compile(r"甚(?![至为少])")
 
 # Words that carry no topic on their own (function words, pronouns, question particles).
 STOPWORDS = frozenset(
@@ -100,6 +102,7 @@ class Analyzer:
         kept = self.fixer.homophones(self.fixer.latin(self.fixer.spaced(kept)))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
+        kept = _SHEN.sub("什么", kept)
         return kept
 
     def features(self, text: str) -> list[str]:

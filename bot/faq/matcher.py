@@ -15,7 +15,7 @@ import gc
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.content import ContentPack, fold
@@ -94,6 +94,7 @@ class FaqMatcher:
         self._docs: list[_Doc] = []
         self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
         self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
+        self._refer = {e.id: e.refer for e in content.entries.values() if e.refer}
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
@@ -266,7 +267,30 @@ class FaqMatcher:
         return self.match_normalised(self.analyzer.normalise(question))
 
     def match_normalised(self, normalised: str) -> Match:
-        """`match` for text already passed through the analyzer's `normalise`."""
+        """`match` for text already passed through the analyzer's `normalise`; an answer on a side of its
+        entry that another entry answers (see `referred`) is that entry's."""
+        match = self._decide(normalised)
+        if match.outcome != "answer" or match.entry is None:
+            return match
+        to = self.referred(match.entry, normalised)
+        if to == match.entry:
+            return match
+        rest = tuple(x for x in match.suggestions if x != to)
+        return replace(match, entry=to, suggestions=(to, *rest)[:3], also=tuple(x for x in match.also if x != to))
+
+    def referred(self, entry: str, normalised: str) -> str:
+        """The entry that answers this question about `entry`: the first of its referrals whose facet the
+        question has a cue of and whose words it holds ("稳岗补贴叫俺婆姨替俺办" -> 委托代办), else `entry`."""
+        for referral in self._refer.get(entry, ()):
+            if referral.facet and not cue_texts(normalised, (referral.facet,)):  # type: ignore[arg-type]
+                continue
+            if referral.words and not any(w in normalised for w in referral.words):
+                continue
+            return referral.to
+        return entry
+
+    def _decide(self, normalised: str) -> Match:
+        """The three-way decision on the question's own words."""
         if not normalised.strip():
             return Match("decline", None, (), 0.0)
         exact = self._exact.get(fold(normalised))
@@ -292,6 +316,10 @@ class FaqMatcher:
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
         if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):
+            return Match("answer", best.id, suggestions, best.coverage)
+        if clear_lead and best.coverage >= t.suggest and self.naming(normalised, NAMING_IDF) == {best.id}:
+            # "说好的交通补贴咋还不给 等了快一年了": a clear lead the message names by its keyword, the
+            # rest a complaint in words the FAQ does not know
             return Match("answer", best.id, suggestions, best.coverage)
         # the tier; but with another office's business close behind, offer choices rather than answer
         second = ranked[1] if len(ranked) > 1 else Ranked("", True, 0.0, 0.0, 0.0)

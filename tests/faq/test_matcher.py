@@ -126,3 +126,26 @@ def test_the_entry_named_beside_the_askers_group_is_answered(matcher: FaqMatcher
     match = matcher.match("我是监测户 在外头干活 交通补贴有没有我的")
     assert match.outcome == "answer" and match.entry == "transport-subsidy"
     assert matcher.match("毕业生的就业补贴能让家里人代领不").entry != "proxy-application"  # 代领 is a cue
+
+
+def test_local_shen_reads_as_what_but_not_in_standard_words(matcher: FaqMatcher) -> None:
+    """晋西北 甚 = 什么 ("带甚材料"), while 甚至 keeps its meaning."""
+    assert matcher.analyzer.normalise("交通补贴要带甚材料") == "交通补贴要带什么材料"
+    assert "甚至" in matcher.analyzer.normalise("甚至不知道")
+
+
+def test_a_clear_lead_named_by_its_keyword_is_answered_despite_a_complaint(matcher: FaqMatcher) -> None:
+    """The rest of the message is a complaint in words the FAQ does not know: the entry it names by keyword,
+    clearly ahead, is answered rather than offered in a list."""
+    match = matcher.match("说好的交通补贴咋还不给！！！等了快一年了")
+    assert match.outcome == "answer" and match.entry == "transport-subsidy"
+
+
+def test_someone_else_applying_for_the_subsidies_is_proxy_application(matcher: FaqMatcher) -> None:
+    """[[refer]] in content: the proxy side of 交通补贴 / 稳岗补贴 is 委托代办; money for a trainee is the
+    training allowance; asking on someone's behalf (替他问问) is not a proxy application."""
+    assert matcher.match("我爸在新疆打工，我能替他申请交通补贴吗").entry == "proxy-application"
+    assert matcher.match("我儿子在外头上班请不下假，他的稳岗补贴我去办要带啥").entry == "proxy-application"
+    assert matcher.match("交通补贴咋领").entry == "transport-subsidy"
+    assert matcher.match("俺婆姨去学月嫂 有补贴没").entry == "training-allowance"
+    assert matcher.match("俺孙子在青岛干了一年多 稳岗补贴 俺替他问问 能领不").entry == "job-retention-subsidy"
