@@ -83,8 +83,8 @@ def load(path: Path) -> list[list[Turn]]:
 
 def got_topic(record: dict[str, Any]) -> str:
     outcome = record["outcome"]
-    if outcome == "smalltalk":
-        return "smalltalk"
+    if outcome == "smalltalk" or (outcome == "command" and not record["entry"]):
+        return "smalltalk"  # the sets label control words (转人工) with small talk: neither is a topic
     if outcome in ("answer", "choice") and record["entry"]:
         return str(record["entry"])
     if outcome == "decline":

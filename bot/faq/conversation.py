@@ -98,13 +98,21 @@ class Reader:
                 return self._plain(full, facet, context)
             return self._follow_up(context.entry, normalised, facet, full, context)
         if names:
-            return self._answer(self._best_named(names, rest, full), facet, full.score, context, also=full.also)
+            named = self.matcher.referred(self._best_named(names, rest, full), normalised)
+            return self._answer(named, facet, full.score, context, also=full.also)
         # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business;
         # but "我家能吃低保不" asks for 低保 itself (after the cue): that is
         if context.entry and facet == "materials":
             off = None
         elif context.entry and facet == "who":
             off = self._off_topic(residue(after_cue(normalised, "who")))
+            named_off = full.off_topic is not None and self.matcher.specificity(rest, unseen=False) >= VAGUE
+            if off is None and named_off and full.off_topic is not None and full.score >= OFF_NAMED:
+                # "娃娃上学有补助不": the whole question is another office's, clearly more than the topic's
+                # ("俺是脱贫户能贷不" after 创业贷款 stays: 贷 is the topic's word too)
+                ranked = {r.id: r.score for r in self.matcher.rank_normalised(normalised)}
+                if ranked.get(full.off_topic, 0.0) >= SIBLING_RATIO * ranked.get(context.entry, 0.0):
+                    off = full.off_topic
         else:
             off = self._off_topic(rest)
         if off is not None:
@@ -124,6 +132,9 @@ class Reader:
         rest = residue(normalised)
         if facet not in ("who", "proxy") and related and rest:
             entry = self._sibling(entry, related, normalised, rest) or entry
+        # "培训给钱不" after 技能培训 is the allowance; but "俺替他办行不" after 交通补贴 stays on 交通补贴 (its
+        # proxy side): the next "去哪办" is still about the subsidy
+        entry = self.matcher.referred(entry, normalised, by_facet=False)
         return self._answer(entry, facet or "what", full.score, context, followup=True)
 
     def _sibling(self, entry: str, related: set[str], normalised: str, rest: str) -> str | None:

@@ -278,10 +278,13 @@ class FaqMatcher:
         rest = tuple(x for x in match.suggestions if x != to)
         return replace(match, entry=to, suggestions=(to, *rest)[:3], also=tuple(x for x in match.also if x != to))
 
-    def referred(self, entry: str, normalised: str) -> str:
+    def referred(self, entry: str, normalised: str, by_facet: bool = True) -> str:
         """The entry that answers this question about `entry`: the first of its referrals whose facet the
-        question has a cue of and whose words it holds ("稳岗补贴叫俺婆姨替俺办" -> 委托代办), else `entry`."""
+        question has a cue of and whose words it holds ("稳岗补贴叫俺婆姨替俺办" -> 委托代办), else `entry`.
+        Without `by_facet`, only referrals by words count."""
         for referral in self._refer.get(entry, ()):
+            if referral.facet and not by_facet:
+                continue
             if referral.facet and not cue_texts(normalised, (referral.facet,)):  # type: ignore[arg-type]
                 continue
             if referral.words and not any(w in normalised for w in referral.words):

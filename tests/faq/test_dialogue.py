@@ -185,3 +185,27 @@ async def test_a_long_new_question_in_the_middle_of_a_topic_is_read_on_its_own(c
     await chat.say("有没有零工活")
     [reply] = await chat.say("前些天打零工 老板扣了俺两天工钱不给 咋办")  # 零工 in passing: a wage question
     assert reply.text.startswith("【被欠工资")
+
+
+async def test_a_follow_up_on_a_side_another_entry_answers_goes_there_by_words_not_by_facet(chat: Chat) -> None:
+    """[[refer]]: money for a trainee is the allowance, signing up is the training; but someone else applying
+    after 交通补贴 stays on 交通补贴 (its proxy side), so the next "去哪办" is about the subsidy still."""
+    await chat.say("县里有啥培训")
+    [money] = await chat.say("培训给钱不")
+    assert money.text.startswith("【培训生活补贴")
+    [sign_up] = await chat.say("在哪报名")
+    assert sign_up.text.startswith("【职业技能培训")
+    await chat.say("交通补贴咋领")
+    [proxy] = await chat.say("他回不来 俺替他办行不行")
+    assert proxy.text.startswith("【一次性交通补贴 · ")
+    [where] = await chat.say("去哪办")
+    assert where.text.startswith("【一次性交通补贴 · ")
+
+
+async def test_a_who_question_that_is_wholly_another_offices_leaves_the_topic(chat: Chat) -> None:
+    await chat.say("县里有啥培训")
+    [reply] = await chat.say("娃娃上学有补助不")
+    assert "上学/教育" in reply.text and "答不了" in reply.text
+    await chat.say("创业贷款咋贷")
+    [mine] = await chat.say("俺是脱贫户能贷不")  # 贷 is the topic's word: who qualifies for the loan
+    assert mine.text.startswith("【创业担保贷款")
