@@ -149,3 +149,11 @@ def test_someone_else_applying_for_the_subsidies_is_proxy_application(matcher: F
     assert matcher.match("交通补贴咋领").entry == "transport-subsidy"
     assert matcher.match("俺婆姨去学月嫂 有补贴没").entry == "training-allowance"
     assert matcher.match("俺孙子在青岛干了一年多 稳岗补贴 俺替他问问 能领不").entry == "job-retention-subsidy"
+
+
+def test_function_words_jieba_splits_out_of_a_question_say_nothing(matcher: FaqMatcher) -> None:
+    """能不能 segments as 能/不能, and 不能 is the public-welfare-job entry's word for its prohibitions: a
+    wage question that asks "能不能一起去告" is not about 公益岗; a labour-contract dispute is declined."""
+    match = matcher.match("俺们十几个人的工钱都没给 能不能一起去告")
+    assert match.entry != "public-welfare-job"
+    assert matcher.match("劳动合同没签 能不能去告").outcome == "decline"
