@@ -16,11 +16,13 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.content import ContentPack
-from bot.faq.facets import Facet, after_cue, detect, residue
+from bot.faq.ellipsis import CUES, elided
+from bot.faq.facets import FACETS, Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher, Match, Ranked
 
 Outcome = Literal["answer", "suggest", "decline"]
 _SEP = ">"
+_FACET = "#"
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
@@ -38,18 +40,22 @@ SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related en
 class Context:
     entry: str | None = None  # the FAQ topic of the conversation
     off_topic: str | None = None  # the out-of-scope topic asked about last, while it lasts
+    facet: Facet | None = None  # the side of the topic answered last ("那稳岗补贴呢" asks the same side)
 
     def encode(self) -> str | None:
         if self.entry is None and self.off_topic is None:
             return None
-        return f"{self.entry or ''}{_SEP}{self.off_topic}" if self.off_topic else self.entry
+        topics = f"{self.entry or ''}{_SEP}{self.off_topic}" if self.off_topic else self.entry
+        return f"{topics}{_FACET}{self.facet}" if self.facet and self.entry else topics
 
     @classmethod
     def decode(cls, stored: str | None) -> Context:
         if not stored:
             return cls()
+        stored, _, side = stored.partition(_FACET)
+        facet = next((f for f in FACETS if f == side), None)
         entry, sep, off = stored.partition(_SEP)
-        return cls(entry or None, off or None) if sep else cls(entry, None)
+        return cls(entry or None, (off or None) if sep else None, facet if entry else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,10 @@ class Reader:
             if facet is not None and vague and full.outcome == "answer":
                 return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
             return self._plain(full, facet, context)
+        if facet is None and context.entry is not None and context.facet is not None:
+            other = elided(normalised)  # "那稳岗补贴呢" after "交通补贴谁能领": who, of 稳岗补贴
+            if other is not None:
+                return self._elided(other, context.facet, context)
         names = self.matcher.naming(normalised, VAGUE)
         if full.outcome == "decline" and full.off_topic is not None and full.score >= OFF_NAMED:
             names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
@@ -105,14 +115,8 @@ class Reader:
         if context.entry and facet == "materials":
             off = None
         elif context.entry and facet == "who":
-            off = self._off_topic(residue(after_cue(normalised, "who")))
-            named_off = full.off_topic is not None and self.matcher.specificity(rest, unseen=False) >= VAGUE
-            if off is None and named_off and full.off_topic is not None and full.score >= OFF_NAMED:
-                # "娃娃上学有补助不": the whole question is another office's, clearly more than the topic's
-                # ("俺是脱贫户能贷不" after 创业贷款 stays: 贷 is the topic's word too)
-                ranked = {r.id: r.score for r in self.matcher.rank_normalised(normalised)}
-                if ranked.get(full.off_topic, 0.0) >= SIBLING_RATIO * ranked.get(context.entry, 0.0):
-                    off = full.off_topic
+            asked = self._off_topic(residue(after_cue(normalised, "who")))
+            off = asked or self._wholly_off(normalised, rest, full, context.entry)
         else:
             off = self._off_topic(rest)
         if off is not None:
@@ -125,6 +129,22 @@ class Reader:
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
             return self._follow_up(context.entry, normalised, facet, full, context)
         return self._plain(full, facet, context)
+
+    def _elided(self, other: str, facet: Facet, context: Context) -> Reading:
+        """ "那X呢": the same side (facet) of X. X the asker's group ("那监测户呢") asks who of the topic; X
+        that is the topic or nothing specific stays on it; otherwise X is read with the side's cue."""
+        assert context.entry is not None
+        names = self.matcher.naming(other, VAGUE)
+        if names and names <= self.groups and context.entry not in names:
+            return self._answer(context.entry, "who", 1.0, context, followup=True)
+        if context.entry in names or self._words(other) == 0:
+            return self._answer(context.entry, facet, 1.0, context, followup=True)
+        match = self.matcher.match_normalised(other)  # "那贷款呢": 贷款 alone names its entry
+        if match.outcome != "answer" or match.also:  # else read it as the same side's question
+            match = self.matcher.match_normalised(self.matcher.analyzer.normalise(f"{other} {CUES[facet]}"))
+        if match.outcome == "answer" and match.entry is not None:
+            return self._answer(match.entry, facet, match.score, context, also=match.also)
+        return self._plain(match, facet, context)
 
     def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
         """A follow-up of the topic, or of an entry related to it (see `_sibling`)."""
@@ -156,6 +176,16 @@ class Reader:
         ):
             return best.id
         return None
+
+    def _wholly_off(self, normalised: str, rest: str, full: Match, entry: str) -> str | None:
+        """The out-of-scope topic a whole question is about ("娃娃上学有补助不"), named beyond its cues and
+        reading clearly more like it than like the topic ("俺是脱贫户能贷不" after 创业贷款 stays: 贷 is the
+        topic's word too)."""
+        off = full.off_topic
+        if off is None or full.score < OFF_NAMED or self.matcher.specificity(rest, unseen=False) < VAGUE:
+            return None
+        ranked = {r.id: r.score for r in self.matcher.rank_normalised(normalised)}
+        return off if ranked.get(off, 0.0) >= SIBLING_RATIO * ranked.get(entry, 0.0) else None
 
     def _stays_off(self, context: Context, normalised: str, full: Match, rest: str) -> bool:
         """A follow-up of the out-of-scope question asked last ("在哪交" after 养老保险交多少): only when that
@@ -256,7 +286,7 @@ class Reader:
         followup: bool = False,
         also: tuple[str, ...] = (),
     ) -> Reading:
-        after = Context(entry, None)
+        after = Context(entry, None, facet)
         return Reading("answer", entry, facet, (entry, *also), score, after, followup=followup, also=also)
 
     @staticmethod

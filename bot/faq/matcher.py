@@ -21,6 +21,7 @@ from typing import Literal
 from bot.content import ContentPack, fold
 from bot.faq.analyzer import Analyzer
 from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
+from bot.faq.textfix import sounds
 
 Outcome = Literal["answer", "suggest", "decline"]
 
@@ -95,6 +96,7 @@ class FaqMatcher:
         self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
         self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self._refer = {e.id: e.refer for e in content.entries.values() if e.refer}
+        self._places = self._place_features(content)
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
@@ -117,6 +119,25 @@ class FaqMatcher:
         # The index (and jieba's dictionary) live as long as the process: move them out of the garbage
         # collector's generations so that a collection never scans them (p99 per message 8 ms -> 2 ms).
         gc.freeze()
+
+    def _place_features(self, content: ContentPack) -> frozenset[str]:
+        """Features of the county's and townships' names ("五寨县", "胡会乡"): where the asker lives says
+        nothing about what is asked (the relocation communities, 百梦园…, are topics of their own)."""
+        names = [c.name for c in content.counties.values()] + [
+            n for t in content.townships.values() if t.kind == "township" for n in (t.name, *t.aliases)
+        ]
+        found: set[str] = set()
+        for name in names:
+            features = self.analyzer.features(self.analyzer.normalise(name))
+            # not a lone 县, nor sounds (胡会乡 sounds like 回乡)
+            found |= {f for f in features if not (f.startswith("w:") and len(f) == 3) and not f.startswith("p:")}
+        return frozenset(found)
+
+    def _place_words(self, query: Counter[str]) -> set[str]:
+        """The query's features that name a place, with the sounds of its place bigrams (not every 回乡
+        is 胡会乡, but the pinyin of a 胡会 written in the message is the place's)."""
+        places = {f for f in query if f in self._places}
+        return places | {"p:" + "".join(sounds(f[2:])) for f in places if f.startswith("b:")}
 
     def _add(self, ident: str, in_scope: bool, texts: list[str]) -> None:
         tf: Counter[str] = Counter()
@@ -190,7 +211,7 @@ class FaqMatcher:
         pinyin discounted: a voice-typed "欠心" misses as a word and as characters but matches 欠薪 by sound.
         """
         query = Counter(self.analyzer.features(normalised))
-        story = self._story(normalised)
+        story = self._story(normalised) | self._place_words(query)
         cues = self._cues(normalised, query)
         totals: dict[str, float] = {}
         scores: dict[int, float] = {}
@@ -201,7 +222,7 @@ class FaqMatcher:
             weight = WEIGHTS[kind] * count
             idf = self._idf.get(feature, self._unseen_idf)
             if feature in story:
-                continue  # a word of the story around the question that the FAQ has never seen
+                continue  # a word of the story around the question that the FAQ has never seen, or a place
             if feature in cues:  # "带啥证件", "有期限没": which side of the topic is asked, not the topic
                 for doc, saturation in self._postings.get(feature, ()):
                     scores[doc] = scores.get(doc, 0.0) + weight * idf * saturation
@@ -318,11 +339,15 @@ class FaqMatcher:
             rest = tuple(x for x in suggestions if x != asked)
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
-        if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):
+        # a clear lead the message names by its keyword needs less: "说好的交通补贴咋还不给 等了快一年了" (the
+        # rest a complaint in words the FAQ does not know); the evidence of a long question counts only
+        # for an entry it names or above the coverage that earns choices at all ("女的50岁左右能干的活有没有"
+        # shares 能干 with 公益岗, nothing more)
+        named = clear_lead and self.naming(normalised, NAMING_IDF) == {best.id}
+        evident = best.evidence >= t.evidence and (named or best.coverage >= t.suggest)
+        if clear_lead and (best.coverage >= t.answer or evident):
             return Match("answer", best.id, suggestions, best.coverage)
-        if clear_lead and best.coverage >= t.suggest and self.naming(normalised, NAMING_IDF) == {best.id}:
-            # "说好的交通补贴咋还不给 等了快一年了": a clear lead the message names by its keyword, the
-            # rest a complaint in words the FAQ does not know
+        if named and best.coverage >= t.suggest:
             return Match("answer", best.id, suggestions, best.coverage)
         # the tier; but with another office's business close behind, offer choices rather than answer
         second = ranked[1] if len(ranked) > 1 else Ranked("", True, 0.0, 0.0, 0.0)

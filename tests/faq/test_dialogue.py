@@ -209,3 +209,27 @@ async def test_a_who_question_that_is_wholly_another_offices_leaves_the_topic(ch
     await chat.say("创业贷款咋贷")
     [mine] = await chat.say("俺是脱贫户能贷不")  # 贷 is the topic's word: who qualifies for the loan
     assert mine.text.startswith("【创业担保贷款")
+
+
+async def test_an_elliptical_question_asks_the_same_side_of_another_topic(chat: Chat) -> None:
+    """The conversation remembers the side (facet) answered last: "那稳岗补贴呢" after "交通补贴谁能领" asks who
+    qualifies for 稳岗补贴; "那监测户呢" is the asker's group, so who of the same topic; "那贷款呢" after an
+    amount names its entry by itself."""
+    await chat.say("交通补贴谁能领")
+    [other] = await chat.say("那稳岗补贴呢")
+    assert other.text.startswith("【稳岗补贴 · 谁能享受】")
+    [group] = await chat.say("那监测户呢")
+    assert group.text.startswith("【稳岗补贴 · 谁能享受】")
+    await chat.say("创业补贴能先领多少")
+    [loan] = await chat.say("那贷款呢")
+    assert loan.text.startswith("【创业担保贷款及贴息 · ")
+
+
+def test_the_context_keeps_its_facet_through_the_stored_text() -> None:
+    from bot.faq.conversation import Context
+
+    for context in (Context("transport-subsidy", None, "amount"), Context("wage-arrears", "pension", "where")):
+        assert Context.decode(context.encode()) == context
+    assert Context.decode("transport-subsidy") == Context("transport-subsidy")  # stored before facets were kept
+    assert Context.decode("transport-subsidy#nonsense") == Context("transport-subsidy")
+    assert Context(None, "pension", "who").encode() == ">pension"  # a facet belongs to an FAQ topic only

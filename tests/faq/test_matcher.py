@@ -157,3 +157,16 @@ def test_function_words_jieba_splits_out_of_a_question_say_nothing(matcher: FaqM
     match = matcher.match("俺们十几个人的工钱都没给 能不能一起去告")
     assert match.entry != "public-welfare-job"
     assert matcher.match("劳动合同没签 能不能去告").outcome == "decline"
+
+
+def test_the_asker_s_county_or_township_is_not_a_topic(matcher: FaqMatcher) -> None:
+    """五寨 appears in entries' questions; where the asker lives says nothing about what is asked."""
+    assert matcher.match("五寨县长是谁").outcome == "decline"
+    assert matcher.match("俺是胡会乡的 交通补贴咋领").entry == "transport-subsidy"
+
+
+def test_evidence_alone_does_not_answer_below_the_coverage_that_earns_choices(matcher: FaqMatcher) -> None:
+    """ "女的50岁左右能干的活有没有" shares one rare word (能干) with 公益岗: not an answer; a message that names
+    its entry by keyword still is ("俺在公益岗上，…能叫俺儿子替俺干几天不")."""
+    assert matcher.match("女的50岁左右能干的活有没有").entry != "public-welfare-job"
+    assert matcher.match("俺在公益岗上，家里有事能叫俺儿子替俺干几天不").entry == "public-welfare-job"

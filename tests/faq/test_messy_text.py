@@ -79,6 +79,11 @@ def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher:
         ("我都55了还要不", "who"),
         ("谁能替我去领", "proxy"),
         ("要什么证据", "materials"),
+        ("要俺身份证原件不", "materials"),
+        ("易地搬迁的 每家都给安排吗", "who"),
+        ("招的人多给的多不", "amount"),
+        ("去村里说还是去镇上", "where"),
+        ("请问本人从北京返乡开了个店 能否申请一次性创业补贴", "who"),
     ],
 )
 def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
