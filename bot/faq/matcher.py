@@ -343,11 +343,11 @@ class FaqMatcher:
         # rest a complaint in words the FAQ does not know); the evidence of a long question counts only
         # for an entry it names or above the coverage that earns choices at all ("女的50岁左右能干的活有没有"
         # shares 能干 with 公益岗, nothing more)
-        named = clear_lead and self.naming(normalised, NAMING_IDF) == {best.id}
-        evident = best.evidence >= t.evidence and (named or best.coverage >= t.suggest)
+        by_name = clear_lead and self.naming(normalised, NAMING_IDF) == {best.id}
+        evident = best.evidence >= t.evidence and (by_name or best.coverage >= t.suggest)
         if clear_lead and (best.coverage >= t.answer or evident):
             return Match("answer", best.id, suggestions, best.coverage)
-        if named and best.coverage >= t.suggest:
+        if by_name and best.coverage >= t.suggest:
             return Match("answer", best.id, suggestions, best.coverage)
         # the tier; but with another office's business close behind, offer choices rather than answer
         second = ranked[1] if len(ranked) > 1 else Ranked("", True, 0.0, 0.0, 0.0)
