@@ -108,7 +108,7 @@ class Reader:
                 return self._plain(full, facet, context)
             return self._follow_up(context.entry, normalised, facet, full, context)
         if names:
-            named = self.matcher.referred(self._best_named(names, rest, full), normalised)
+            named = self.matcher.referrals.referred(self._best_named(names, rest, full), normalised)
             return self._answer(named, facet, full.score, context, also=full.also)
         # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business;
         # but "我家能吃低保不" asks for 低保 itself (after the cue): that is
@@ -154,7 +154,7 @@ class Reader:
             entry = self._sibling(entry, related, normalised, rest) or entry
         # "培训给钱不" after 技能培训 is the allowance; but "俺替他办行不" after 交通补贴 stays on 交通补贴 (its
         # proxy side): the next "去哪办" is still about the subsidy
-        entry = self.matcher.referred(entry, normalised, by_facet=False)
+        entry = self.matcher.referrals.referred(entry, normalised, by_facet=False)
         return self._answer(entry, facet or "what", full.score, context, followup=True)
 
     def _sibling(self, entry: str, related: set[str], normalised: str, rest: str) -> str | None:

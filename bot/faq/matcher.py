@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import gc
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.content import ContentPack, fold
+from bot.faq import asides
 from bot.faq.analyzer import Analyzer
+from bot.faq.asides import place_features, place_words
 from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
-from bot.faq.textfix import sounds
+from bot.faq.referrals import Referrals
 
 Outcome = Literal["answer", "suggest", "decline"]
 
@@ -29,9 +30,6 @@ WEIGHTS = {"w": 1.0, "b": 0.7, "p": 0.4}  # words, character bigrams, pinyin big
 K1 = 1.2
 B = 0.4  # mild length normalisation: documents are paraphrase lists of different lengths
 KEYWORD_REPEAT = 3
-STORY_CLAUSES = 2  # a message of at least this many clauses…
-STORY_CHARS = 16  # …and characters is read as a question inside a story
-QUESTION_LIKE = re.compile(r"什么|怎么|哪|谁|多少|几|吗|呢|不$|没$|能不能|行不行|是不是|有没有")
 COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone is trusted
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 DISCOUNTED: tuple[Facet, ...] = ("amount", "when", "where", "materials")  # see FaqMatcher._cues
@@ -95,8 +93,8 @@ class FaqMatcher:
         self._docs: list[_Doc] = []
         self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
         self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
-        self._refer = {e.id: e.refer for e in content.entries.values() if e.refer}
-        self._places = self._place_features(content)
+        self.referrals = Referrals(content)
+        self._places = place_features(analyzer, content)
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
@@ -119,25 +117,6 @@ class FaqMatcher:
         # The index (and jieba's dictionary) live as long as the process: move them out of the garbage
         # collector's generations so that a collection never scans them (p99 per message 8 ms -> 2 ms).
         gc.freeze()
-
-    def _place_features(self, content: ContentPack) -> frozenset[str]:
-        """Features of the county's and townships' names ("五寨县", "胡会乡"): where the asker lives says
-        nothing about what is asked (the relocation communities, 百梦园…, are topics of their own)."""
-        names = [c.name for c in content.counties.values()] + [
-            n for t in content.townships.values() if t.kind == "township" for n in (t.name, *t.aliases)
-        ]
-        found: set[str] = set()
-        for name in names:
-            features = self.analyzer.features(self.analyzer.normalise(name))
-            # not a lone 县, nor sounds (胡会乡 sounds like 回乡)
-            found |= {f for f in features if not (f.startswith("w:") and len(f) == 3) and not f.startswith("p:")}
-        return frozenset(found)
-
-    def _place_words(self, query: Counter[str]) -> set[str]:
-        """The query's features that name a place, with the sounds of its place bigrams (not every 回乡
-        is 胡会乡, but the pinyin of a 胡会 written in the message is the place's)."""
-        places = {f for f in query if f in self._places}
-        return places | {"p:" + "".join(sounds(f[2:])) for f in places if f.startswith("b:")}
 
     def _add(self, ident: str, in_scope: bool, texts: list[str]) -> None:
         tf: Counter[str] = Counter()
@@ -211,7 +190,7 @@ class FaqMatcher:
         pinyin discounted: a voice-typed "欠心" misses as a word and as characters but matches 欠薪 by sound.
         """
         query = Counter(self.analyzer.features(normalised))
-        story = self._story(normalised) | self._place_words(query)
+        story = asides.story(self.analyzer, self._idf, normalised) | place_words(self._places, query)
         cues = self._cues(normalised, query)
         totals: dict[str, float] = {}
         scores: dict[int, float] = {}
@@ -245,24 +224,6 @@ class FaqMatcher:
             for d in ranked
         ]
 
-    def _story(self, normalised: str) -> set[str]:
-        """In a long message, the unknown features of every clause but the last question-like one: the
-        personal context around the question ("俺在江苏打工一年回一次家，…，叫俺妈去乡里给办行不") should
-        not count against how much of the question an entry covers."""
-        clauses = normalised.split()
-        if len(clauses) < STORY_CLAUSES or len(normalised) < STORY_CHARS:
-            return set()
-        asking = [i for i, c in enumerate(clauses) if QUESTION_LIKE.search(c)]
-        last = asking[-1] if asking else len(clauses) - 1
-        kept = set(self.analyzer.features(clauses[last]))
-        return {
-            f
-            for i, clause in enumerate(clauses)
-            if i != last
-            for f in self.analyzer.features(clause)
-            if f not in self._idf and f not in kept
-        }
-
     def _cues(self, normalised: str, query: Counter[str]) -> set[str]:
         """Features of the question's facet cues ("带什么证件", "有期限没"). They rank (an entry whose
         questions ask the same side fits better) but do not count in coverage, which measures how much of
@@ -289,29 +250,15 @@ class FaqMatcher:
 
     def match_normalised(self, normalised: str) -> Match:
         """`match` for text already passed through the analyzer's `normalise`; an answer on a side of its
-        entry that another entry answers (see `referred`) is that entry's."""
+        entry that another entry answers (bot.faq.referrals) is that entry's."""
         match = self._decide(normalised)
         if match.outcome != "answer" or match.entry is None:
             return match
-        to = self.referred(match.entry, normalised)
+        to = self.referrals.referred(match.entry, normalised)
         if to == match.entry:
             return match
         rest = tuple(x for x in match.suggestions if x != to)
         return replace(match, entry=to, suggestions=(to, *rest)[:3], also=tuple(x for x in match.also if x != to))
-
-    def referred(self, entry: str, normalised: str, by_facet: bool = True) -> str:
-        """The entry that answers this question about `entry`: the first of its referrals whose facet the
-        question has a cue of and whose words it holds ("稳岗补贴叫俺婆姨替俺办" -> 委托代办), else `entry`.
-        Without `by_facet`, only referrals by words count."""
-        for referral in self._refer.get(entry, ()):
-            if referral.facet and not by_facet:
-                continue
-            if referral.facet and not cue_texts(normalised, (referral.facet,)):  # type: ignore[arg-type]
-                continue
-            if referral.words and not any(w in normalised for w in referral.words):
-                continue
-            return referral.to
-        return entry
 
     def _decide(self, normalised: str) -> Match:
         """The three-way decision on the question's own words."""
