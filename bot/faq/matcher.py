@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.content import ContentPack, fold
@@ -93,7 +93,7 @@ class FaqMatcher:
         self._docs: list[_Doc] = []
         self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
         self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
-        self.referrals = Referrals(content)
+        self.referrals = Referrals(content, self.thresholds.likely)
         self._places = place_features(analyzer, content)
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
@@ -249,16 +249,9 @@ class FaqMatcher:
         return self.match_normalised(self.analyzer.normalise(question))
 
     def match_normalised(self, normalised: str) -> Match:
-        """`match` for text already passed through the analyzer's `normalise`; an answer on a side of its
-        entry that another entry answers (bot.faq.referrals) is that entry's."""
-        match = self._decide(normalised)
-        if match.outcome != "answer" or match.entry is None:
-            return match
-        to = self.referrals.referred(match.entry, normalised)
-        if to == match.entry:
-            return match
-        rest = tuple(x for x in match.suggestions if x != to)
-        return replace(match, entry=to, suggestions=(to, *rest)[:3], also=tuple(x for x in match.also if x != to))
+        """`match` for text already passed through the analyzer's `normalise`, with referrals and twins
+        applied (bot.faq.referrals)."""
+        return self.referrals.settle(self._decide(normalised), normalised)
 
     def _decide(self, normalised: str) -> Match:
         """The three-way decision on the question's own words."""

@@ -170,3 +170,23 @@ def test_evidence_alone_does_not_answer_below_the_coverage_that_earns_choices(ma
     its entry by keyword still is ("俺在公益岗上，…能叫俺儿子替俺干几天不")."""
     assert matcher.match("女的50岁左右能干的活有没有").entry != "public-welfare-job"
     assert matcher.match("俺在公益岗上，家里有事能叫俺儿子替俺干几天不").entry == "public-welfare-job"
+
+
+def test_a_referral_decides_between_an_entry_and_its_referred_entry_close_together(matcher: FaqMatcher) -> None:
+    """技能培训 and 培训生活补贴 rank close on "培训…给多少钱": the money side is the allowance; without a
+    referral's words ("培训要带啥材料") the two stay choices."""
+    match = matcher.match("培训十天能给多少钱")
+    assert match.outcome == "answer" and match.entry == "training-allowance"
+    assert matcher.match("培训要带啥材料").outcome == "suggest"
+
+
+def test_twin_entries_from_one_clause_answer_the_likelier_and_offer_the_other(matcher: FaqMatcher) -> None:
+    """交通补贴 and 稳岗补贴 are one clause of the notice (same people, same push): a question about both is
+    answered with the likelier and the other offered beside it, not a list."""
+    match = matcher.match("我在外面打工的补贴一直没领到找谁")
+    assert match.outcome == "answer"
+    assert {match.entry, *match.also} >= {"transport-subsidy", "job-retention-subsidy"}
+
+
+def test_what_thing_asks_what(matcher: FaqMatcher) -> None:
+    assert matcher.match("听说有个1131 是甚东西").entry == "service-1131"
