@@ -55,3 +55,13 @@ def story(analyzer: Analyzer, known: Container[str], normalised: str) -> set[str
         for f in analyzer.features(clause)
         if f not in known and f not in kept
     }
+
+
+def asking_clause(normalised: str) -> str | None:
+    """In a message of several clauses, the last one that asks something ("…回来了 交通补贴能给多少"), or
+    None for a message of one clause."""
+    clauses = normalised.split()
+    if len(clauses) < STORY_CLAUSES:
+        return None
+    asking = [c for c in clauses if QUESTION_LIKE.search(c)]
+    return asking[-1] if asking else clauses[-1]

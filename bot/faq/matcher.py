@@ -20,7 +20,7 @@ from typing import Literal
 from bot.content import ContentPack, fold
 from bot.faq import asides
 from bot.faq.analyzer import Analyzer
-from bot.faq.asides import place_features, place_words
+from bot.faq.asides import asking_clause, place_features, place_words
 from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
 from bot.faq.referrals import Referrals
 
@@ -159,7 +159,18 @@ class FaqMatcher:
         names = self.naming(residue(normalised), NAMING_IDF) - self._groups  # not by a cue (代领)
         if len(names) != 1:
             return None
-        return next((r.id for r in ranked[1:3] if r.id in names and r.coverage >= self.thresholds.suggest), None)
+        return next((r.id for r in ranked[1:] if r.id in names and r.coverage >= self.thresholds.suggest), None)
+
+    def _asked_at_end(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """The one entry the last asking clause of a story names by keyword, when the story around it ranks
+        another entry first and the named one is among the likeliest."""
+        clause = asking_clause(normalised)
+        if clause is None:
+            return None
+        names = self.naming(residue(clause), NAMING_IDF) - self._groups
+        if len(names) != 1 or ranked[0].id in self.naming(normalised, NAMING_IDF):
+            return None  # the first is named too ("我当着公岗 还能出去打工领交通补贴不"): both are asked about
+        return next((r.id for r in ranked[1:] if r.id in names), None)
 
     def _asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """The entry a "who qualifies" question names by keyword after its cue when the whole message reads
@@ -274,8 +285,10 @@ class FaqMatcher:
             if named is not None:  # "低保户能领交通补贴不": who qualifies for 交通补贴, not a 低保 question
                 return Match("answer", named, (named, *(s for s in suggestions if s != named))[:3], best.coverage)
             return Match("decline", None, (), best.coverage, off_topic=best.id)
-        asked = self._asked_beside_group(normalised, ranked)
-        if asked is not None:  # "我是监测户 在外省打工 交通补贴有我的不": 交通补贴 is asked about
+        # "我是监测户 在外省打工 交通补贴有我的不": 交通补贴 is asked about; "工地上干了一年 工钱结清了 回来过年
+        # 交通补贴能给多少": the question at the end names its entry, the story around it another
+        asked = self._asked_beside_group(normalised, ranked) or self._asked_at_end(normalised, ranked)
+        if asked is not None:
             rest = tuple(x for x in suggestions if x != asked)
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score

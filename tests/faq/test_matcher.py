@@ -190,3 +190,12 @@ def test_twin_entries_from_one_clause_answer_the_likelier_and_offer_the_other(ma
 
 def test_what_thing_asks_what(matcher: FaqMatcher) -> None:
     assert matcher.match("听说有个1131 是甚东西").entry == "service-1131"
+
+
+def test_the_question_at_the_end_of_a_story_decides(matcher: FaqMatcher) -> None:
+    """The story names work (工地, 工钱), the last asking clause names 交通补贴 by keyword: that is asked.
+    But where the message names its first entry too, both are asked about and the ranking stands."""
+    match = matcher.match("工地上干了一年 工钱结清了 回来过年 交通补贴能给多少")
+    assert match.outcome == "answer" and match.entry == "transport-subsidy"
+    assert matcher.match("搬迁到阳光小区的 有公益岗没").entry != "public-welfare-job"
+    assert matcher.match("我当着公岗 还能出去打工领交通补贴不").suggestions[0] == "public-welfare-job"
