@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.content import ContentPack
+from bot.faq.decision import Match, Ranked
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import FACETS, Facet, after_cue, detect, residue
-from bot.faq.matcher import FaqMatcher, Match, Ranked
+from bot.faq.matcher import FaqMatcher
 
 Outcome = Literal["answer", "suggest", "decline"]
 _SEP = ">"

@@ -7,6 +7,8 @@ rather than answered from whatever in-scope entry happens to share a word.
 The decision uses two numbers for the best document: its BM25 score, used for ranking, and its
 *coverage*: the share of the question's IDF weight that the document matches, in [0, 1]. Words the
 FAQ has never seen count against coverage, which is what lets an off-topic question be told apart.
+
+The decision's types (Thresholds, Ranked, Match) live in bot.faq.decision.
 """
 
 from __future__ import annotations
@@ -15,16 +17,14 @@ import gc
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
 
 from bot.content import ContentPack, fold
 from bot.faq import asides
 from bot.faq.analyzer import Analyzer
 from bot.faq.asides import asking_clause, place_features, place_words
+from bot.faq.decision import Match, Ranked, Thresholds
 from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
 from bot.faq.referrals import Referrals
-
-Outcome = Literal["answer", "suggest", "decline"]
 
 WEIGHTS = {"w": 1.0, "b": 0.7, "p": 0.4}  # words, character bigrams, pinyin bigrams
 K1 = 1.2
@@ -34,45 +34,6 @@ COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone i
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 DISCOUNTED: tuple[Facet, ...] = ("amount", "when", "where", "materials")  # see FaqMatcher._cues
 NAMING_IDF = 2.0  # a keyword word this specific names its entry
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    # Chosen on bench/data/faq-holdout.tsv and heldout-questions.tsv (never on the dev set; tier_margin
-    # re-chosen on both after the facet-cue and named-lead changes): the most right answers with the fewest
-    # wrong ones and ≥ 95% of out-of-scope questions declined.
-    answer: float = 0.4  # coverage needed to answer outright
-    suggest: float = 0.3  # coverage needed to offer choices
-    margin: float = 0.8  # answer only if the runner-up scores below this share of the best
-    # between answer and suggest: answer the best and offer the runners-up ("您是不是还想问…") when the
-    # runner-up scores below this share of the best and the best covers at least `likely` of the question.
-    # Re-chosen on all tuning sets together (dev, bench/data, heldout2): on unseen questions a runner-up
-    # within 80-90% of the best was the right entry about as often as the best, so 0.9 answered wrong
-    # nearly as often as right there; 0.8 (= margin) keeps the tier only for a lead the margin trusts.
-    tier_margin: float = 0.8
-    likely: float = 0.4
-    # ...or, for long questions full of personal context, when the words it shares with the best entry
-    # are distinctive enough on their own (sum of their IDF: about two of the FAQ's specific terms).
-    evidence: float = 4.0
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    id: str
-    in_scope: bool
-    score: float  # BM25, for ranking
-    coverage: float  # share of the question's IDF weight this document matches, in [0, 1]
-    evidence: float  # sum of the IDF of the question's words this document contains
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    outcome: Outcome
-    entry: str | None  # answered entry id
-    suggestions: tuple[str, ...]  # best in-scope entry ids, best first
-    score: float  # coverage of the best document
-    off_topic: str | None = None  # out-of-scope topic id when that is what the question is about
-    also: tuple[str, ...] = ()  # runners-up offered beside an answer that had no clear lead
 
 
 @dataclass(slots=True)

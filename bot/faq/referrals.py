@@ -13,7 +13,7 @@ from bot.content import ContentPack
 from bot.faq.facets import FACETS, cue_texts
 
 if TYPE_CHECKING:
-    from bot.faq.matcher import Match
+    from bot.faq.decision import Match
 
 
 class Referrals:

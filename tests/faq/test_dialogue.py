@@ -233,3 +233,11 @@ def test_the_context_keeps_its_facet_through_the_stored_text() -> None:
     assert Context.decode("transport-subsidy") == Context("transport-subsidy")  # stored before facets were kept
     assert Context.decode("transport-subsidy#nonsense") == Context("transport-subsidy")
     assert Context(None, "pension", "who").encode() == ">pension"  # a facet belongs to an FAQ topic only
+
+
+async def test_a_job_after_training_stays_with_the_training(chat: Chat) -> None:
+    """The notice promises help into a job after training in the training clause (四): "学完给推荐工作不"
+    after 技能培训 is the training's side, not the 1131 service's."""
+    await chat.say("县里有啥培训")
+    [reply] = await chat.say("学完给推荐工作不")
+    assert reply.text.startswith("【职业技能培训")

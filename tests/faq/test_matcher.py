@@ -199,3 +199,9 @@ def test_the_question_at_the_end_of_a_story_decides(matcher: FaqMatcher) -> None
     assert match.outcome == "answer" and match.entry == "transport-subsidy"
     assert matcher.match("搬迁到阳光小区的 有公益岗没").entry != "public-welfare-job"
     assert matcher.match("我当着公岗 还能出去打工领交通补贴不").suggestions[0] == "public-welfare-job"
+
+
+def test_claiming_beside_a_public_welfare_post_is_that_posts_rule(matcher: FaqMatcher) -> None:
+    """公岗 pay and 县外务工 subsidies are not both claimed (三.2): the 公岗 entry says so."""
+    match = matcher.match("俺在公益岗上 同时出去打工能领交通补贴不")
+    assert match.outcome == "answer" and match.entry == "public-welfare-job"
