@@ -83,6 +83,7 @@ def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher:
         ("要啥", "materials"),
         ("要啥手续", "materials"),
         ("在乡政府里头吗", "where"),
+        ("能在镇上培训不", "where"),
         ("俺是监测户 在呼市打工 交通补贴有俺的不", "who"),
         ("易地搬迁的 每家都给安排吗", "who"),
         ("招的人多给的多不", "amount"),
