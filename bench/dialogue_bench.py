@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Config  # noqa: E402
-from bot.faq.conversation import Context, Reader  # noqa: E402
+from bot.faq.context import Context  # noqa: E402
+from bot.faq.conversation import Reader  # noqa: E402
 from bot.faq.dialogue import converse  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
 

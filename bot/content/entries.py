@@ -43,7 +43,7 @@ def load_entries(reader: Reader) -> dict[str, FaqEntry]:
 
 def _parse_entry(reader: Reader, name: str, entry_id: str, item: dict[str, Any]) -> FaqEntry | None:
     known = {"title", "category", "answer", "contacts", "related", "questions", "keywords", "source", "actions"}
-    known |= {"facets", "basis", "refer"}
+    known |= {"facets", "basis", "refer", "within"}
     for key in sorted(set(item) - known):
         reader.problem(name, entry_id, f"unknown field '{key}'")
     if isinstance(item.get("source"), dict):
@@ -73,6 +73,7 @@ def _parse_entry(reader: Reader, name: str, entry_id: str, item: dict[str, Any])
         facets=_facets(reader, name, entry_id, item.get("facets", {})),
         basis=reader.strings(name, entry_id, item, "basis"),
         refer=_referrals(reader, name, entry_id, item.get("refer", [])),
+        within=reader.strings(name, entry_id, item, "within"),
     )
     if len(title) > MAX_TITLE:
         reader.problem(name, entry_id, f"title is longer than {MAX_TITLE} characters")

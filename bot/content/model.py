@@ -78,6 +78,7 @@ class FaqEntry:
     basis: tuple[str, ...] = ()  # source clauses the answer restates beyond its facets' (optional)
     cited: tuple[Source, ...] = ()  # a county's own documents its overlay added to this entry
     refer: tuple[Referral, ...] = ()  # sides of this entry that another entry answers
+    within: tuple[str, ...] = ()  # other entries' words its own facts cover: in this topic they stay here
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,29 +1,24 @@
 """Reading a message in the context of the conversation: which topic it is about and which facet.
 
-The context is the chat's current topic (the FAQ entry last answered or chosen) and, when the last
-question was outside the bot's scope, that out-of-scope topic too, so that "在哪交" after "养老保险交多少"
-stays about pensions while "补多少" after the weather goes back to the FAQ topic. It is stored as one
-string in the conversation state (storage/conversations.py decides its expiry).
+The context (bot.faq.context) is the chat's current topic, the side of it answered last and, when the last
+question was outside the bot's scope, that out-of-scope topic too.
 
 A message that names no topic (its words are all facet cues: "补多少", "要带啥材料") is read against
-the context; a message that names another topic switches it; an out-of-scope question does not erase it.
-Pure and fast: two matcher look-ups at most, no I/O.
+the context; a message that names another topic switches it; an out-of-scope question does not erase it;
+"那X呢" asks the side (facet) answered last, about X. Pure and fast: a few matcher look-ups, no I/O.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from bot.content import ContentPack
-from bot.faq.decision import Match, Ranked
+from bot.faq.context import Context
+from bot.faq.decision import Match, Outcome, Ranked
 from bot.faq.ellipsis import CUES, elided
-from bot.faq.facets import FACETS, Facet, after_cue, detect, residue
+from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
 
-Outcome = Literal["answer", "suggest", "decline"]
-_SEP = ">"
-_FACET = "#"
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
@@ -35,28 +30,6 @@ VAGUE = 2.0  # with no context, a facet question whose other words are all this 
 SIBLING_RATIO = 1.4
 SIBLING_COVERAGE = 0.4
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    entry: str | None = None  # the FAQ topic of the conversation
-    off_topic: str | None = None  # the out-of-scope topic asked about last, while it lasts
-    facet: Facet | None = None  # the side of the topic answered last ("那稳岗补贴呢" asks the same side)
-
-    def encode(self) -> str | None:
-        if self.entry is None and self.off_topic is None:
-            return None
-        topics = f"{self.entry or ''}{_SEP}{self.off_topic}" if self.off_topic else self.entry
-        return f"{topics}{_FACET}{self.facet}" if self.facet and self.entry else topics
-
-    @classmethod
-    def decode(cls, stored: str | None) -> Context:
-        if not stored:
-            return cls()
-        stored, _, side = stored.partition(_FACET)
-        facet = next((f for f in FACETS if f == side), None)
-        entry, sep, off = stored.partition(_SEP)
-        return cls(entry or None, (off or None) if sep else None, facet if entry else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +77,11 @@ class Reader:
             names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
         if facet == "who" and names <= self.groups:
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic
-        if context.entry in names:
-            if self._whole_new_question(context.entry, full, rest):
+        topic = context.entry
+        if topic is not None and (topic in names or (names and self._within(topic, normalised, names))):
+            if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
-            return self._follow_up(context.entry, normalised, facet, full, context)
+            return self._follow_up(topic, normalised, facet, full, context)
         if names:
             named = self.matcher.referrals.referred(self._best_named(names, rest, full), normalised)
             return self._answer(named, facet, full.score, context, also=full.also)
@@ -177,6 +151,13 @@ class Reader:
         ):
             return best.id
         return None
+
+    def _within(self, entry: str, normalised: str, names: set[str]) -> bool:
+        """The message names other entries only by words the topic's own facts cover ("那有公岗不" after
+        易地搬迁: the notice gives each relocation community 3 公岗)."""
+        covered = self.content.entries[entry].within if entry in self.content.entries else ()
+        said = " ".join(w for w in covered if w in normalised)
+        return bool(said) and names <= self.matcher.naming(said, VAGUE)
 
     def _wholly_off(self, normalised: str, rest: str, full: Match, entry: str) -> str | None:
         """The out-of-scope topic a whole question is about ("娃娃上学有补助不"), named beyond its cues and

@@ -226,7 +226,7 @@ async def test_an_elliptical_question_asks_the_same_side_of_another_topic(chat: 
 
 
 def test_the_context_keeps_its_facet_through_the_stored_text() -> None:
-    from bot.faq.conversation import Context
+    from bot.faq.context import Context
 
     for context in (Context("transport-subsidy", None, "amount"), Context("wage-arrears", "pension", "where")):
         assert Context.decode(context.encode()) == context
@@ -241,3 +241,15 @@ async def test_a_job_after_training_stays_with_the_training(chat: Chat) -> None:
     await chat.say("县里有啥培训")
     [reply] = await chat.say("学完给推荐工作不")
     assert reply.text.startswith("【职业技能培训")
+
+
+async def test_another_entrys_word_the_topic_covers_stays_on_the_topic(chat: Chat) -> None:
+    """`within` in content: the notice gives each relocation community 3 公岗, so "那有公岗不" after 易地搬迁 is
+    about the relocation help; with no topic it is the 公益岗 entry's question."""
+    await chat.say("易地搬迁户有啥就业帮扶")
+    [reply] = await chat.say("那有公岗不")
+    assert reply.text.startswith("【易地搬迁")
+    await chat.say("谢谢")
+    await chat.say("交通补贴咋领")
+    [post] = await chat.say("那有公岗不")
+    assert post.text.startswith("【乡村公益性岗位")
