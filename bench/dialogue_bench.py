@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Config  # noqa: E402
-from bot.faq.conversation import Context, Reader  # noqa: E402
+from bot.faq.context import Context  # noqa: E402
+from bot.faq.conversation import Reader  # noqa: E402
 from bot.faq.dialogue import converse  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
 
@@ -83,8 +84,8 @@ def load(path: Path) -> list[list[Turn]]:
 
 def got_topic(record: dict[str, Any]) -> str:
     outcome = record["outcome"]
-    if outcome == "smalltalk":
-        return "smalltalk"
+    if outcome == "smalltalk" or (outcome == "command" and not record["entry"]):
+        return "smalltalk"  # the sets label control words (转人工) with small talk: neither is a topic
     if outcome in ("answer", "choice") and record["entry"]:
         return str(record["entry"])
     if outcome == "decline":

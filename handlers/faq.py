@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from bot.content import fold
 from bot.dispatcher import Router
 from bot.faq import answers, trace
-from bot.faq.conversation import Context, Reader, Reading
+from bot.faq.context import Context
+from bot.faq.conversation import Reader, Reading
 from bot.faq.matcher import FaqMatcher
 from bot.faq.smalltalk import REPLIES, control, small_talk
 from bot.messages import Button, Inbound, Reply

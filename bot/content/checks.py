@@ -21,6 +21,9 @@ def check_links(reader: Reader, pack: ContentPack) -> None:
         for related in entry.related:
             if related == entry.id or related not in pack.entries:
                 reader.problem(name, entry.id, f"related entry {related!r} does not exist")
+        for referral in entry.refer:
+            if referral.to not in entry.related:
+                reader.problem(name, entry.id, f"[[refer]] entry {referral.to!r} must be one of its related entries")
         document = pack.sources.get(entry.source.document)
         if document is None:
             reader.problem(name, entry.id, f"source document {entry.source.document!r} is not in sources.toml")

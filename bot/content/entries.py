@@ -15,6 +15,7 @@ from bot.content.model import (
     Action,
     FacetText,
     FaqEntry,
+    Referral,
     Source,
 )
 from bot.content.reader import Reader
@@ -42,7 +43,7 @@ def load_entries(reader: Reader) -> dict[str, FaqEntry]:
 
 def _parse_entry(reader: Reader, name: str, entry_id: str, item: dict[str, Any]) -> FaqEntry | None:
     known = {"title", "category", "answer", "contacts", "related", "questions", "keywords", "source", "actions"}
-    known |= {"facets", "basis"}
+    known |= {"facets", "basis", "refer", "within"}
     for key in sorted(set(item) - known):
         reader.problem(name, entry_id, f"unknown field '{key}'")
     if isinstance(item.get("source"), dict):
@@ -71,6 +72,8 @@ def _parse_entry(reader: Reader, name: str, entry_id: str, item: dict[str, Any])
         actions=_actions(reader, name, entry_id, item.get("actions", [])),
         facets=_facets(reader, name, entry_id, item.get("facets", {})),
         basis=reader.strings(name, entry_id, item, "basis"),
+        refer=_referrals(reader, name, entry_id, item.get("refer", [])),
+        within=reader.strings(name, entry_id, item, "within"),
     )
     if len(title) > MAX_TITLE:
         reader.problem(name, entry_id, f"title is longer than {MAX_TITLE} characters")
@@ -98,6 +101,21 @@ def _facets(reader: Reader, name: str, entry_id: str, table: Any) -> dict[str, F
             reader.problem(name, where, f"text is longer than {MAX_FACET} characters ({len(text)})")
         found[facet] = FacetText(text, reader.strings(name, where, item, "basis"))
     return found
+
+
+def _referrals(reader: Reader, name: str, entry_id: str, items: Any) -> tuple[Referral, ...]:
+    found: list[Referral] = []
+    for item in items if isinstance(items, list) else [None]:
+        if not isinstance(item, dict) or set(item) - {"to", "facet", "words"}:
+            reader.problem(name, entry_id, "each [[refer]] has only to, facet and words")
+            continue
+        facet = item.get("facet", "")
+        if facet and facet not in FACET_NAMES:
+            reader.problem(name, entry_id, f"[[refer]] facet must be one of {', '.join(FACET_NAMES)}")
+            continue
+        words = reader.strings(name, entry_id, item, "words")
+        found.append(Referral(reader.text(name, entry_id, item, "to"), facet, words))
+    return tuple(found)
 
 
 def _actions(reader: Reader, name: str, entry_id: str, items: Any) -> tuple[Action, ...]:

@@ -53,6 +53,16 @@ class FacetText:
 
 
 @dataclass(frozen=True, slots=True)
+class Referral:
+    """One side of an entry that another entry answers: a question on `facet` (any, when empty) that holds one
+    of `words` (any, when empty) is about entry `to` ("交通补贴叫俺爸替俺办" is 委托代办)."""
+
+    to: str
+    facet: str = ""
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FaqEntry:
     id: str
     title: str
@@ -67,6 +77,8 @@ class FaqEntry:
     facets: dict[str, FacetText] = field(default_factory=dict)  # facet name -> text; absent: the source is silent
     basis: tuple[str, ...] = ()  # source clauses the answer restates beyond its facets' (optional)
     cited: tuple[Source, ...] = ()  # a county's own documents its overlay added to this entry
+    refer: tuple[Referral, ...] = ()  # sides of this entry that another entry answers
+    within: tuple[str, ...] = ()  # other entries' words its own facts cover: in this topic they stay here
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,8 @@ MIN_VARIANT = 2  # synonym variants this long are domain terms pinyin and voice 
 MAX_CHARS = 400  # a message longer than this is matched on its end, where the question usually is
 _DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# 甚 alone is the local word for 什么 ("带甚材料", "补甚"), except in the standard 甚至 / 甚为 / 甚少
+_SHEN = re.compile(r"甚(?![至为少])")
 
 # Words that carry no topic on their own (function words, pronouns, question particles).
 STOPWORDS = frozenset(
@@ -35,7 +37,7 @@ STOPWORDS = frozenset(
     对 把 被 让 叫 去 来 到 从 好 呗 嗯 额 那么 这么 还是 或者 如果 就是 现在 已经 自己 人家 俺
     一 多少 几 多 怎么办 咋办 行不行 行不 有没有 是不是 要不要 能否 可否 听说 听人说 知道 一下子 的话
     这样 那样 哪里 哪儿 那里 这里 么 呀 哈 吧 嘞 咧 撒 不了 不是 也是
-    到底 究竟 具体 大概 一般 麻烦 咨询 想问 问问 顺便
+    到底 究竟 具体 大概 一般 麻烦 咨询 想问 问问 顺便 不能 需要 东西
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -100,6 +102,7 @@ class Analyzer:
         kept = self.fixer.homophones(self.fixer.latin(self.fixer.spaced(kept)))
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
+        kept = _SHEN.sub("什么", kept)
         return kept
 
     def features(self, text: str) -> list[str]:

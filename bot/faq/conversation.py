@@ -1,26 +1,24 @@
 """Reading a message in the context of the conversation: which topic it is about and which facet.
 
-The context is the chat's current topic (the FAQ entry last answered or chosen) and, when the last
-question was outside the bot's scope, that out-of-scope topic too, so that "在哪交" after "养老保险交多少"
-stays about pensions while "补多少" after the weather goes back to the FAQ topic. It is stored as one
-string in the conversation state (storage/conversations.py decides its expiry).
+The context (bot.faq.context) is the chat's current topic, the side of it answered last and, when the last
+question was outside the bot's scope, that out-of-scope topic too.
 
 A message that names no topic (its words are all facet cues: "补多少", "要带啥材料") is read against
-the context; a message that names another topic switches it; an out-of-scope question does not erase it.
-Pure and fast: two matcher look-ups at most, no I/O.
+the context; a message that names another topic switches it; an out-of-scope question does not erase it;
+"那X呢" asks the side (facet) answered last, about X. Pure and fast: a few matcher look-ups, no I/O.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from bot.content import ContentPack
+from bot.faq.context import Context
+from bot.faq.decision import Match, Outcome, Ranked
+from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
-from bot.faq.matcher import FaqMatcher, Match, Ranked
+from bot.faq.matcher import FaqMatcher
 
-Outcome = Literal["answer", "suggest", "decline"]
-_SEP = ">"
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
@@ -32,24 +30,6 @@ VAGUE = 2.0  # with no context, a facet question whose other words are all this 
 SIBLING_RATIO = 1.4
 SIBLING_COVERAGE = 0.4
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    entry: str | None = None  # the FAQ topic of the conversation
-    off_topic: str | None = None  # the out-of-scope topic asked about last, while it lasts
-
-    def encode(self) -> str | None:
-        if self.entry is None and self.off_topic is None:
-            return None
-        return f"{self.entry or ''}{_SEP}{self.off_topic}" if self.off_topic else self.entry
-
-    @classmethod
-    def decode(cls, stored: str | None) -> Context:
-        if not stored:
-            return cls()
-        entry, sep, off = stored.partition(_SEP)
-        return cls(entry or None, off or None) if sep else cls(entry, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,23 +68,30 @@ class Reader:
             if facet is not None and vague and full.outcome == "answer":
                 return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
             return self._plain(full, facet, context)
+        if facet is None and context.entry is not None and context.facet is not None:
+            other = elided(normalised)  # "那稳岗补贴呢" after "交通补贴谁能领": who, of 稳岗补贴
+            if other is not None:
+                return self._elided(other, context.facet, context)
         names = self.matcher.naming(normalised, VAGUE)
         if full.outcome == "decline" and full.off_topic is not None and full.score >= OFF_NAMED:
             names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
         if facet == "who" and names <= self.groups:
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic
-        if context.entry in names:
-            if self._whole_new_question(context.entry, full, rest):
+        topic = context.entry
+        if topic is not None and (topic in names or (names and self._within(topic, normalised, names))):
+            if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
-            return self._follow_up(context.entry, normalised, facet, full, context)
+            return self._follow_up(topic, normalised, facet, full, context)
         if names:
-            return self._answer(self._best_named(names, rest, full), facet, full.score, context, also=full.also)
+            named = self.matcher.referrals.referred(self._best_named(names, rest, full), normalised)
+            return self._answer(named, facet, full.score, context, also=full.also)
         # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business;
         # but "我家能吃低保不" asks for 低保 itself (after the cue): that is
         if context.entry and facet == "materials":
             off = None
         elif context.entry and facet == "who":
-            off = self._off_topic(residue(after_cue(normalised, "who")))
+            asked = self._off_topic(residue(after_cue(normalised, "who")))
+            off = asked or self._wholly_off(normalised, rest, full, context.entry)
         else:
             off = self._off_topic(rest)
         if off is not None:
@@ -118,12 +105,31 @@ class Reader:
             return self._follow_up(context.entry, normalised, facet, full, context)
         return self._plain(full, facet, context)
 
+    def _elided(self, other: str, facet: Facet, context: Context) -> Reading:
+        """ "那X呢": the same side (facet) of X. X the asker's group ("那监测户呢") asks who of the topic; X
+        that is the topic or nothing specific stays on it; otherwise X is read with the side's cue."""
+        assert context.entry is not None
+        names = self.matcher.naming(other, VAGUE)
+        if names and names <= self.groups and context.entry not in names:
+            return self._answer(context.entry, "who", 1.0, context, followup=True)
+        if context.entry in names or self._words(other) == 0:
+            return self._answer(context.entry, facet, 1.0, context, followup=True)
+        match = self.matcher.match_normalised(other)  # "那贷款呢": 贷款 alone names its entry
+        if match.outcome != "answer" or match.also:  # else read it as the same side's question
+            match = self.matcher.match_normalised(self.matcher.analyzer.normalise(f"{other} {CUES[facet]}"))
+        if match.outcome == "answer" and match.entry is not None:
+            return self._answer(match.entry, facet, match.score, context, also=match.also)
+        return self._plain(match, facet, context)
+
     def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
         """A follow-up of the topic, or of an entry related to it (see `_sibling`)."""
         related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
         rest = residue(normalised)
         if facet not in ("who", "proxy") and related and rest:
             entry = self._sibling(entry, related, normalised, rest) or entry
+        # "培训给钱不" after 技能培训 is the allowance; but "俺替他办行不" after 交通补贴 stays on 交通补贴 (its
+        # proxy side): the next "去哪办" is still about the subsidy
+        entry = self.matcher.referrals.referred(entry, normalised, by_facet=False)
         return self._answer(entry, facet or "what", full.score, context, followup=True)
 
     def _sibling(self, entry: str, related: set[str], normalised: str, rest: str) -> str | None:
@@ -145,6 +151,23 @@ class Reader:
         ):
             return best.id
         return None
+
+    def _within(self, entry: str, normalised: str, names: set[str]) -> bool:
+        """The message names other entries only by words the topic's own facts cover ("那有公岗不" after
+        易地搬迁: the notice gives each relocation community 3 公岗)."""
+        covered = self.content.entries[entry].within if entry in self.content.entries else ()
+        said = " ".join(w for w in covered if w in normalised)
+        return bool(said) and names <= self.matcher.naming(said, VAGUE)
+
+    def _wholly_off(self, normalised: str, rest: str, full: Match, entry: str) -> str | None:
+        """The out-of-scope topic a whole question is about ("娃娃上学有补助不"), named beyond its cues and
+        reading clearly more like it than like the topic ("俺是脱贫户能贷不" after 创业贷款 stays: 贷 is the
+        topic's word too)."""
+        off = full.off_topic
+        if off is None or full.score < OFF_NAMED or self.matcher.specificity(rest, unseen=False) < VAGUE:
+            return None
+        ranked = {r.id: r.score for r in self.matcher.rank_normalised(normalised)}
+        return off if ranked.get(off, 0.0) >= SIBLING_RATIO * ranked.get(entry, 0.0) else None
 
     def _stays_off(self, context: Context, normalised: str, full: Match, rest: str) -> bool:
         """A follow-up of the out-of-scope question asked last ("在哪交" after 养老保险交多少): only when that
@@ -245,7 +268,7 @@ class Reader:
         followup: bool = False,
         also: tuple[str, ...] = (),
     ) -> Reading:
-        after = Context(entry, None)
+        after = Context(entry, None, facet)
         return Reading("answer", entry, facet, (entry, *also), score, after, followup=followup, also=also)
 
     @staticmethod

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.faq.matcher import FaqMatcher, Match
+from bot.faq.decision import Match
+from bot.faq.matcher import FaqMatcher
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,73 +7,33 @@ rather than answered from whatever in-scope entry happens to share a word.
 The decision uses two numbers for the best document: its BM25 score, used for ranking, and its
 *coverage*: the share of the question's IDF weight that the document matches, in [0, 1]. Words the
 FAQ has never seen count against coverage, which is what lets an off-topic question be told apart.
+
+The decision's types (Thresholds, Ranked, Match) live in bot.faq.decision.
 """
 
 from __future__ import annotations
 
 import gc
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
 
 from bot.content import ContentPack, fold
+from bot.faq import asides
 from bot.faq.analyzer import Analyzer
+from bot.faq.asides import asking_clause, place_features, place_words
+from bot.faq.decision import Match, Ranked, Thresholds
 from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
-
-Outcome = Literal["answer", "suggest", "decline"]
+from bot.faq.referrals import Referrals
 
 WEIGHTS = {"w": 1.0, "b": 0.7, "p": 0.4}  # words, character bigrams, pinyin bigrams
 K1 = 1.2
 B = 0.4  # mild length normalisation: documents are paraphrase lists of different lengths
 KEYWORD_REPEAT = 3
-STORY_CLAUSES = 2  # a message of at least this many clauses…
-STORY_CHARS = 16  # …and characters is read as a question inside a story
-QUESTION_LIKE = re.compile(r"什么|怎么|哪|谁|多少|几|吗|呢|不$|没$|能不能|行不行|是不是|有没有")
 COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone is trusted
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 DISCOUNTED: tuple[Facet, ...] = ("amount", "when", "where", "materials")  # see FaqMatcher._cues
 NAMING_IDF = 2.0  # a keyword word this specific names its entry
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    # Chosen on bench/data/faq-holdout.tsv and heldout-questions.tsv (never on the dev set; tier_margin
-    # re-chosen on both after the facet-cue and named-lead changes): the most right answers with the fewest
-    # wrong ones and ≥ 95% of out-of-scope questions declined.
-    answer: float = 0.4  # coverage needed to answer outright
-    suggest: float = 0.3  # coverage needed to offer choices
-    margin: float = 0.8  # answer only if the runner-up scores below this share of the best
-    # between answer and suggest: answer the best and offer the runners-up ("您是不是还想问…") when the
-    # runner-up scores below this share of the best and the best covers at least `likely` of the question.
-    # Re-chosen on all tuning sets together (dev, bench/data, heldout2): on unseen questions a runner-up
-    # within 80-90% of the best was the right entry about as often as the best, so 0.9 answered wrong
-    # nearly as often as right there; 0.8 (= margin) keeps the tier only for a lead the margin trusts.
-    tier_margin: float = 0.8
-    likely: float = 0.4
-    # ...or, for long questions full of personal context, when the words it shares with the best entry
-    # are distinctive enough on their own (sum of their IDF: about two of the FAQ's specific terms).
-    evidence: float = 4.0
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    id: str
-    in_scope: bool
-    score: float  # BM25, for ranking
-    coverage: float  # share of the question's IDF weight this document matches, in [0, 1]
-    evidence: float  # sum of the IDF of the question's words this document contains
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    outcome: Outcome
-    entry: str | None  # answered entry id
-    suggestions: tuple[str, ...]  # best in-scope entry ids, best first
-    score: float  # coverage of the best document
-    off_topic: str | None = None  # out-of-scope topic id when that is what the question is about
-    also: tuple[str, ...] = ()  # runners-up offered beside an answer that had no clear lead
 
 
 @dataclass(slots=True)
@@ -94,6 +54,8 @@ class FaqMatcher:
         self._docs: list[_Doc] = []
         self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
         self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
+        self.referrals = Referrals(content, self.thresholds.likely)
+        self._places = place_features(analyzer, content)
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
@@ -158,7 +120,18 @@ class FaqMatcher:
         names = self.naming(residue(normalised), NAMING_IDF) - self._groups  # not by a cue (代领)
         if len(names) != 1:
             return None
-        return next((r.id for r in ranked[1:3] if r.id in names and r.coverage >= self.thresholds.suggest), None)
+        return next((r.id for r in ranked[1:] if r.id in names and r.coverage >= self.thresholds.suggest), None)
+
+    def _asked_at_end(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """The one entry the last asking clause of a story names by keyword, when the story around it ranks
+        another entry first and the named one is among the likeliest."""
+        clause = asking_clause(normalised)
+        if clause is None:
+            return None
+        names = self.naming(residue(clause), NAMING_IDF) - self._groups
+        if len(names) != 1 or ranked[0].id in self.naming(normalised, NAMING_IDF):
+            return None  # the first is named too ("我当着公岗 还能出去打工领交通补贴不"): both are asked about
+        return next((r.id for r in ranked[1:] if r.id in names), None)
 
     def _asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """The entry a "who qualifies" question names by keyword after its cue when the whole message reads
@@ -189,7 +162,7 @@ class FaqMatcher:
         pinyin discounted: a voice-typed "欠心" misses as a word and as characters but matches 欠薪 by sound.
         """
         query = Counter(self.analyzer.features(normalised))
-        story = self._story(normalised)
+        story = asides.story(self.analyzer, self._idf, normalised) | place_words(self._places, query)
         cues = self._cues(normalised, query)
         totals: dict[str, float] = {}
         scores: dict[int, float] = {}
@@ -200,7 +173,7 @@ class FaqMatcher:
             weight = WEIGHTS[kind] * count
             idf = self._idf.get(feature, self._unseen_idf)
             if feature in story:
-                continue  # a word of the story around the question that the FAQ has never seen
+                continue  # a word of the story around the question that the FAQ has never seen, or a place
             if feature in cues:  # "带啥证件", "有期限没": which side of the topic is asked, not the topic
                 for doc, saturation in self._postings.get(feature, ()):
                     scores[doc] = scores.get(doc, 0.0) + weight * idf * saturation
@@ -222,24 +195,6 @@ class FaqMatcher:
             )
             for d in ranked
         ]
-
-    def _story(self, normalised: str) -> set[str]:
-        """In a long message, the unknown features of every clause but the last question-like one: the
-        personal context around the question ("俺在江苏打工一年回一次家，…，叫俺妈去乡里给办行不") should
-        not count against how much of the question an entry covers."""
-        clauses = normalised.split()
-        if len(clauses) < STORY_CLAUSES or len(normalised) < STORY_CHARS:
-            return set()
-        asking = [i for i, c in enumerate(clauses) if QUESTION_LIKE.search(c)]
-        last = asking[-1] if asking else len(clauses) - 1
-        kept = set(self.analyzer.features(clauses[last]))
-        return {
-            f
-            for i, clause in enumerate(clauses)
-            if i != last
-            for f in self.analyzer.features(clause)
-            if f not in self._idf and f not in kept
-        }
 
     def _cues(self, normalised: str, query: Counter[str]) -> set[str]:
         """Features of the question's facet cues ("带什么证件", "有期限没"). They rank (an entry whose
@@ -266,7 +221,12 @@ class FaqMatcher:
         return self.match_normalised(self.analyzer.normalise(question))
 
     def match_normalised(self, normalised: str) -> Match:
-        """`match` for text already passed through the analyzer's `normalise`."""
+        """`match` for text already passed through the analyzer's `normalise`, with referrals and twins
+        applied (bot.faq.referrals)."""
+        return self.referrals.settle(self._decide(normalised), normalised)
+
+    def _decide(self, normalised: str) -> Match:
+        """The three-way decision on the question's own words."""
         if not normalised.strip():
             return Match("decline", None, (), 0.0)
         exact = self._exact.get(fold(normalised))
@@ -286,12 +246,22 @@ class FaqMatcher:
             if named is not None:  # "低保户能领交通补贴不": who qualifies for 交通补贴, not a 低保 question
                 return Match("answer", named, (named, *(s for s in suggestions if s != named))[:3], best.coverage)
             return Match("decline", None, (), best.coverage, off_topic=best.id)
-        asked = self._asked_beside_group(normalised, ranked)
-        if asked is not None:  # "我是监测户 在外省打工 交通补贴有我的不": 交通补贴 is asked about
+        # "我是监测户 在外省打工 交通补贴有我的不": 交通补贴 is asked about; "工地上干了一年 工钱结清了 回来过年
+        # 交通补贴能给多少": the question at the end names its entry, the story around it another
+        asked = self._asked_beside_group(normalised, ranked) or self._asked_at_end(normalised, ranked)
+        if asked is not None:
             rest = tuple(x for x in suggestions if x != asked)
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
-        if clear_lead and (best.coverage >= t.answer or best.evidence >= t.evidence):
+        # a clear lead the message names by its keyword needs less: "说好的交通补贴咋还不给 等了快一年了" (the
+        # rest a complaint in words the FAQ does not know); the evidence of a long question counts only
+        # for an entry it names or above the coverage that earns choices at all ("女的50岁左右能干的活有没有"
+        # shares 能干 with 公益岗, nothing more)
+        by_name = clear_lead and self.naming(normalised, NAMING_IDF) == {best.id}
+        evident = best.evidence >= t.evidence and (by_name or best.coverage >= t.suggest)
+        if clear_lead and (best.coverage >= t.answer or evident):
+            return Match("answer", best.id, suggestions, best.coverage)
+        if by_name and best.coverage >= t.suggest:
             return Match("answer", best.id, suggestions, best.coverage)
         # the tier; but with another office's business close behind, offer choices rather than answer
         second = ranked[1] if len(ranked) > 1 else Ranked("", True, 0.0, 0.0, 0.0)

@@ -16,26 +16,29 @@ Control = Literal["human", "unsubscribe", "help"]
 _PHRASES: tuple[tuple[Kind, str], ...] = (
     (
         "identity",
-        r"你是谁|你是什么|你是机器人|你是不是机器人|你是人|是真人|是机器人|你叫什么名字|你叫什么|你是什么人|你们是谁"
+        r"(?:你是谁|你是什么|你是机器人|你是不是机器人|你是人|是真人|是机器人|你叫什么名字|你叫什么|你是什么人|你们是谁"
         r"|你们是人社局|是人社局的吗|是人社局吗|是不是人社局|是人社局不|你能干什么|你会什么|能干什么|你能做什么|你管什么"
-        r"|还是机器人?|是机器吗|是不是机器",
+        r"|还是机器人?|是机器吗|是不是机器"
+        r"|你?能回答什么|你?能答什么|你?都?知道什么|你?都?懂什么)[不没]?",  # "你是真人不"
     ),
     (
         "complaint",
         r"你好笨|笨死|真笨|太笨|听不懂|没听懂|看不懂|你说什么|说的什么|没用|答非所问|瞎说|胡说|说的不对|不对|垃圾"
-        r"|什么玩意|什么也不是|气死|人呢|怎么不回",
+        r"|什么玩意|什么也不是|气死|人呢|怎么不回|就会推|推来推去|踢皮球|敷衍|糊弄|白问",
     ),
     (
         "greeting",
-        r"你好|您好|在吗|在不在|在不|在没|有人吗|有人没|哈喽|哈罗|hello|hi|早上好|上午好|中午好|下午好|晚上好|早|喂"
+        r"你好|您好|在吗|在么|在嘛|在不在|在不|在没|ni ?hao|nin ?hao|zai ?ma"
+        r"|有人吗|有人没|哈喽|哈罗|hello|hi|早上好|上午好|中午好|下午好|晚上好|早|喂"
         # an opening that asks nothing yet
         r"|请问一下|请问|问一下|问个事|打扰一下|打扰了|咨询一下|想问一下|我想问问|想咨询",
     ),
-    ("thanks", r"谢谢|多谢|感谢|谢了|谢啦|辛苦|麻烦了|太好了|真好|不错|厉害|点赞|真棒|很棒|棒"),
+    ("thanks", r"谢谢|多谢|感谢|谢了|谢啦|辛苦|麻烦了|麻烦你|麻烦您|xie ?xie|太好了|真好|不错|厉害|点赞|真棒|很棒|棒"),
     ("bye", r"再见|拜拜|拜|晚安|没事了|没有了|没了|下次再问|回头再问|先这样|那算了|算了|不问了"),
     (
         "ok",
-        r"哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|得嘞|了解|清楚|是的|对"
+        r"hao ?de"
+        r"|哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|得嘞|了解|清楚|是的|对"
         # the person goes off to act on the answer
         r"|我?(?:去|再|回头)?(?:问问|问一下|看看|找找|试试|打听打听)去?"
         # an exclamation or an apology for a slip: nothing asked
@@ -82,6 +85,7 @@ def small_talk(normalised: str, raw: str) -> Kind | None:
 
 
 _ASKING = re.compile(r"^(?:我要|我想|请|麻烦|帮我|给我)")
+_REACH = re.compile(r"^(?:找|转|要|换|来)个(?=人工|真人|客服|工作人员)")  # "找个人工", "换个真人"
 
 
 def control(normalised: str) -> Control | None:
@@ -90,6 +94,6 @@ def control(normalised: str) -> Control | None:
     said = normalised.replace(" ", "")
     found = _CONTROLS.get(said)
     if found is None:
-        bare = _ASKING.sub("", said).rstrip("了啦啊呀吧呢哈")
+        bare = _REACH.sub("", _ASKING.sub("", said)).rstrip("了啦啊呀吧呢哈")
         found = _CONTROLS.get(bare) or _CONTROLS.get(bare.removesuffix("服务"))
     return found

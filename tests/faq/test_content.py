@@ -125,3 +125,17 @@ def test_bad_actions_are_named(tmp_path: Path) -> None:
         entry.read_text(encoding="utf-8") + '\n[[actions]]\nlabel = "看看"\ndata = "招聘"\n', encoding="utf-8"
     )
     assert any(p.startswith("faq/job-postings.toml: job-postings: each [[actions]]") for p in problems(root))
+
+
+@pytest.mark.parametrize(
+    ("referral", "problem"),
+    [
+        ('to = "startup-loan"', "[[refer]] entry 'startup-loan' must be one of its related entries"),
+        ('facet = "colour"\nto = "startup-loan"', "[[refer]] facet must be one of"),
+    ],
+)
+def test_a_referral_must_name_a_related_entry_and_a_known_facet(tmp_path: Path, referral: str, problem: str) -> None:
+    root = broken_copy(tmp_path)
+    entry = root / "faq" / "wage-arrears.toml"
+    entry.write_text(entry.read_text(encoding="utf-8") + f"\n[[refer]]\n{referral}\n", encoding="utf-8")
+    assert f"faq/wage-arrears.toml: wage-arrears: {problem}" in "\n".join(problems(root))

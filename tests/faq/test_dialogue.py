@@ -185,3 +185,71 @@ async def test_a_long_new_question_in_the_middle_of_a_topic_is_read_on_its_own(c
     await chat.say("有没有零工活")
     [reply] = await chat.say("前些天打零工 老板扣了俺两天工钱不给 咋办")  # 零工 in passing: a wage question
     assert reply.text.startswith("【被欠工资")
+
+
+async def test_a_follow_up_on_a_side_another_entry_answers_goes_there_by_words_not_by_facet(chat: Chat) -> None:
+    """[[refer]]: money for a trainee is the allowance, signing up is the training; but someone else applying
+    after 交通补贴 stays on 交通补贴 (its proxy side), so the next "去哪办" is about the subsidy still."""
+    await chat.say("县里有啥培训")
+    [money] = await chat.say("培训给钱不")
+    assert money.text.startswith("【培训生活补贴")
+    [sign_up] = await chat.say("在哪报名")
+    assert sign_up.text.startswith("【职业技能培训")
+    await chat.say("交通补贴咋领")
+    [proxy] = await chat.say("他回不来 俺替他办行不行")
+    assert proxy.text.startswith("【一次性交通补贴 · ")
+    [where] = await chat.say("去哪办")
+    assert where.text.startswith("【一次性交通补贴 · ")
+
+
+async def test_a_who_question_that_is_wholly_another_offices_leaves_the_topic(chat: Chat) -> None:
+    await chat.say("县里有啥培训")
+    [reply] = await chat.say("娃娃上学有补助不")
+    assert "上学/教育" in reply.text and "答不了" in reply.text
+    await chat.say("创业贷款咋贷")
+    [mine] = await chat.say("俺是脱贫户能贷不")  # 贷 is the topic's word: who qualifies for the loan
+    assert mine.text.startswith("【创业担保贷款")
+
+
+async def test_an_elliptical_question_asks_the_same_side_of_another_topic(chat: Chat) -> None:
+    """The conversation remembers the side (facet) answered last: "那稳岗补贴呢" after "交通补贴谁能领" asks who
+    qualifies for 稳岗补贴; "那监测户呢" is the asker's group, so who of the same topic; "那贷款呢" after an
+    amount names its entry by itself."""
+    await chat.say("交通补贴谁能领")
+    [other] = await chat.say("那稳岗补贴呢")
+    assert other.text.startswith("【稳岗补贴 · 谁能享受】")
+    [group] = await chat.say("那监测户呢")
+    assert group.text.startswith("【稳岗补贴 · 谁能享受】")
+    await chat.say("创业补贴能先领多少")
+    [loan] = await chat.say("那贷款呢")
+    assert loan.text.startswith("【创业担保贷款及贴息 · ")
+
+
+def test_the_context_keeps_its_facet_through_the_stored_text() -> None:
+    from bot.faq.context import Context
+
+    for context in (Context("transport-subsidy", None, "amount"), Context("wage-arrears", "pension", "where")):
+        assert Context.decode(context.encode()) == context
+    assert Context.decode("transport-subsidy") == Context("transport-subsidy")  # stored before facets were kept
+    assert Context.decode("transport-subsidy#nonsense") == Context("transport-subsidy")
+    assert Context(None, "pension", "who").encode() == ">pension"  # a facet belongs to an FAQ topic only
+
+
+async def test_a_job_after_training_stays_with_the_training(chat: Chat) -> None:
+    """The notice promises help into a job after training in the training clause (四): "学完给推荐工作不"
+    after 技能培训 is the training's side, not the 1131 service's."""
+    await chat.say("县里有啥培训")
+    [reply] = await chat.say("学完给推荐工作不")
+    assert reply.text.startswith("【职业技能培训")
+
+
+async def test_another_entrys_word_the_topic_covers_stays_on_the_topic(chat: Chat) -> None:
+    """`within` in content: the notice gives each relocation community 3 公岗, so "那有公岗不" after 易地搬迁 is
+    about the relocation help; with no topic it is the 公益岗 entry's question."""
+    await chat.say("易地搬迁户有啥就业帮扶")
+    [reply] = await chat.say("那有公岗不")
+    assert reply.text.startswith("【易地搬迁")
+    await chat.say("谢谢")
+    await chat.say("交通补贴咋领")
+    [post] = await chat.say("那有公岗不")
+    assert post.text.startswith("【乡村公益性岗位")

@@ -126,3 +126,82 @@ def test_the_entry_named_beside_the_askers_group_is_answered(matcher: FaqMatcher
     match = matcher.match("我是监测户 在外头干活 交通补贴有没有我的")
     assert match.outcome == "answer" and match.entry == "transport-subsidy"
     assert matcher.match("毕业生的就业补贴能让家里人代领不").entry != "proxy-application"  # 代领 is a cue
+
+
+def test_local_shen_reads_as_what_but_not_in_standard_words(matcher: FaqMatcher) -> None:
+    """晋西北 甚 = 什么 ("带甚材料"), while 甚至 keeps its meaning."""
+    assert matcher.analyzer.normalise("交通补贴要带甚材料") == "交通补贴要带什么材料"
+    assert "甚至" in matcher.analyzer.normalise("甚至不知道")
+
+
+def test_a_clear_lead_named_by_its_keyword_is_answered_despite_a_complaint(matcher: FaqMatcher) -> None:
+    """The rest of the message is a complaint in words the FAQ does not know: the entry it names by keyword,
+    clearly ahead, is answered rather than offered in a list."""
+    match = matcher.match("说好的交通补贴咋还不给！！！等了快一年了")
+    assert match.outcome == "answer" and match.entry == "transport-subsidy"
+
+
+def test_someone_else_applying_for_the_subsidies_is_proxy_application(matcher: FaqMatcher) -> None:
+    """[[refer]] in content: the proxy side of 交通补贴 / 稳岗补贴 is 委托代办; money for a trainee is the
+    training allowance; asking on someone's behalf (替他问问) is not a proxy application."""
+    assert matcher.match("我爸在新疆打工，我能替他申请交通补贴吗").entry == "proxy-application"
+    assert matcher.match("我儿子在外头上班请不下假，他的稳岗补贴我去办要带啥").entry == "proxy-application"
+    assert matcher.match("交通补贴咋领").entry == "transport-subsidy"
+    assert matcher.match("俺婆姨去学月嫂 有补贴没").entry == "training-allowance"
+    assert matcher.match("俺孙子在青岛干了一年多 稳岗补贴 俺替他问问 能领不").entry == "job-retention-subsidy"
+
+
+def test_function_words_jieba_splits_out_of_a_question_say_nothing(matcher: FaqMatcher) -> None:
+    """能不能 segments as 能/不能, and 不能 is the public-welfare-job entry's word for its prohibitions: a
+    wage question that asks "能不能一起去告" is not about 公益岗; a labour-contract dispute is declined."""
+    match = matcher.match("俺们十几个人的工钱都没给 能不能一起去告")
+    assert match.entry != "public-welfare-job"
+    assert matcher.match("劳动合同没签 能不能去告").outcome == "decline"
+
+
+def test_the_asker_s_county_or_township_is_not_a_topic(matcher: FaqMatcher) -> None:
+    """五寨 appears in entries' questions; where the asker lives says nothing about what is asked."""
+    assert matcher.match("五寨县长是谁").outcome == "decline"
+    assert matcher.match("俺是胡会乡的 交通补贴咋领").entry == "transport-subsidy"
+
+
+def test_evidence_alone_does_not_answer_below_the_coverage_that_earns_choices(matcher: FaqMatcher) -> None:
+    """ "女的50岁左右能干的活有没有" shares one rare word (能干) with 公益岗: not an answer; a message that names
+    its entry by keyword still is ("俺在公益岗上，…能叫俺儿子替俺干几天不")."""
+    assert matcher.match("女的50岁左右能干的活有没有").entry != "public-welfare-job"
+    assert matcher.match("俺在公益岗上，家里有事能叫俺儿子替俺干几天不").entry == "public-welfare-job"
+
+
+def test_a_referral_decides_between_an_entry_and_its_referred_entry_close_together(matcher: FaqMatcher) -> None:
+    """技能培训 and 培训生活补贴 rank close on "培训…给多少钱": the money side is the allowance; without a
+    referral's words ("培训要带啥材料") the two stay choices."""
+    match = matcher.match("培训十天能给多少钱")
+    assert match.outcome == "answer" and match.entry == "training-allowance"
+    assert matcher.match("培训要带啥材料").outcome == "suggest"
+
+
+def test_twin_entries_from_one_clause_answer_the_likelier_and_offer_the_other(matcher: FaqMatcher) -> None:
+    """交通补贴 and 稳岗补贴 are one clause of the notice (same people, same push): a question about both is
+    answered with the likelier and the other offered beside it, not a list."""
+    match = matcher.match("我在外面打工的补贴一直没领到找谁")
+    assert match.outcome == "answer"
+    assert {match.entry, *match.also} >= {"transport-subsidy", "job-retention-subsidy"}
+
+
+def test_what_thing_asks_what(matcher: FaqMatcher) -> None:
+    assert matcher.match("听说有个1131 是甚东西").entry == "service-1131"
+
+
+def test_the_question_at_the_end_of_a_story_decides(matcher: FaqMatcher) -> None:
+    """The story names work (工地, 工钱), the last asking clause names 交通补贴 by keyword: that is asked.
+    But where the message names its first entry too, both are asked about and the ranking stands."""
+    match = matcher.match("工地上干了一年 工钱结清了 回来过年 交通补贴能给多少")
+    assert match.outcome == "answer" and match.entry == "transport-subsidy"
+    assert matcher.match("搬迁到阳光小区的 有公益岗没").entry != "public-welfare-job"
+    assert matcher.match("我当着公岗 还能出去打工领交通补贴不").suggestions[0] == "public-welfare-job"
+
+
+def test_claiming_beside_a_public_welfare_post_is_that_posts_rule(matcher: FaqMatcher) -> None:
+    """公岗 pay and 县外务工 subsidies are not both claimed (三.2): the 公岗 entry says so."""
+    match = matcher.match("俺在公益岗上 同时出去打工能领交通补贴不")
+    assert match.outcome == "answer" and match.entry == "public-welfare-job"

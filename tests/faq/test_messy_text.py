@@ -79,6 +79,16 @@ def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher:
         ("我都55了还要不", "who"),
         ("谁能替我去领", "proxy"),
         ("要什么证据", "materials"),
+        ("要俺身份证原件不", "materials"),
+        ("要啥", "materials"),
+        ("要啥手续", "materials"),
+        ("在乡政府里头吗", "where"),
+        ("能在镇上培训不", "where"),
+        ("俺是监测户 在呼市打工 交通补贴有俺的不", "who"),
+        ("易地搬迁的 每家都给安排吗", "who"),
+        ("招的人多给的多不", "amount"),
+        ("去村里说还是去镇上", "where"),
+        ("请问本人从北京返乡开了个店 能否申请一次性创业补贴", "who"),
     ],
 )
 def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
@@ -101,6 +111,12 @@ def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
         "吓死了 谢谢啊",
         "不好意思问错了",
         "那算了",
+        "你是真人不",
+        "在么",
+        "xie xie",
+        "好的好的 麻烦你了",
+        "那你能回答啥",
+        "你们就会推",
     ],
 )
 def test_small_talk(matcher: FaqMatcher, text: str) -> None:
@@ -115,7 +131,7 @@ def test_a_question_after_a_greeting_is_not_small_talk(matcher: FaqMatcher, text
 def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
     assert control(matcher.analyzer.normalise("转人工")) == "human"
     assert control(matcher.analyzer.normalise("退订")) == "unsubscribe"
-    for said in ("转人工吧", "转人工服务", "我要转人工", "请转人工"):
+    for said in ("转人工吧", "转人工服务", "我要转人工", "请转人工", "找个人工", "我要找个真人"):
         assert control(matcher.analyzer.normalise(said)) == "human"
     assert control(matcher.analyzer.normalise("转人工要多久")) is None
     assert [typed_choice(t) for t in ("第二个", "第2个", "三", "2号", "12", "第十个", "二手")] == [
