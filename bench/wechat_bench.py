@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from bot.channels.wechat.channel import WechatChannel  # noqa: E402
 from bot.config import Config, WechatConfig  # noqa: E402
 from bot.faq.answers import render_entry  # noqa: E402
-from bot.faq.conversation import Context  # noqa: E402
+from bot.faq.context import Context  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
 from bot.services import Services, open_services  # noqa: E402
 from bot.web import build_app, start_server  # noqa: E402
