@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -83,8 +84,12 @@ async def test_nonces_are_shared_through_the_database(callback: Callback) -> Non
     query = signed_query()
     assert await other_process.first_use(query["timestamp"], query["nonce"], "hash-of-another-body")
     assert await callback.post(message_xml("u", "text", msg_id=3, Content="你好"), query) == 403
-    await callback.channel.store.prune(replay_window=0)  # a pair older than the window is forgotten
-    assert await callback.rows("wechat_nonces") == 1  # (pruned only after twice the window)
+    await callback.channel.store.prune(replay_window=300)  # kept for twice the window…
+    assert await callback.rows("wechat_nonces") == 1
+    long_ago = (datetime.now(UTC) - timedelta(seconds=601)).isoformat(timespec="seconds")
+    await callback.services.db.execute("UPDATE wechat_nonces SET seen_at = ?", (long_ago,))
+    await callback.channel.store.prune(replay_window=300)  # …then forgotten
+    assert await callback.rows("wechat_nonces") == 0
 
 
 @pytest.mark.parametrize("config", [(True, False)], indirect=True)
