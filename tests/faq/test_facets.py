@@ -1,0 +1,89 @@
+"""Facet detection of one message: the cue lexicon by meaning, its precedence, and the asker's group."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.faq.facets import detect, residue
+from bot.faq.matcher import FaqMatcher
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        # what an entry gives or does, though phrased like "can I": a certificate, a benefit also paid,
+        # the help there is, what a service does for people
+        ("培训完发证不", "what"),
+        ("考完能拿个证吗", "what"),
+        ("场地补贴也有不", "what"),
+        ("毕业生有什么政策", "what"),
+        ("服务站能帮我寻个活不", "what"),
+        # "can I apply / take part / borrow" asks who qualifies, not the procedure its verb names
+        ("我家老二能报名吗", "who"),
+        ("能再申请一次补贴吗", "who"),
+        ("征信有问题能贷创业担保贷款吗", "who"),
+        ("怎么轮到我了", "who"),
+        ("我怎么一直没有", "who"),
+        ("在外地上班能否", "who"),
+        ("搬迁户每家都安排吗", "who"),
+        ("这个补贴有我的没", "who"),
+        ("在外地打工能领不", "who"),  # not "is it in ...": a place in the story, a "can I" question
+        ("干了两个月能领不", "who"),  # a duration the asker has done, not a time limit asked about
+        # what a step needs
+        ("办这个要什么手续", "materials"),
+        ("还要什么", "materials"),
+        ("要给他什么东西", "materials"),
+        # the procedure of a proxy application, and whether a step is needed at all
+        ("怎么委托别人", "how"),
+        ("用不用登记", "how"),
+        ("要自己去申请吗", "how"),
+        # how much / how many
+        ("人多能多给不", "amount"),
+        ("能安排几个", "amount"),
+        # time spans, rhythm of payment, waiting, seasons
+        ("半个月内能安排上吗", "when"),
+        ("是一月一发吗", "when"),
+        ("申请了三个月了还没消息", "when"),
+        ("过年有活干没", "when"),
+        # where: a choice of places, an office that handles it, a place to do it, "is it inside …"
+        ("去镇上还是去村里", "where"),
+        ("小区有管招工的吗", "where"),
+        ("能在乡里报名不", "where"),
+        ("在镇政府旁边吗", "where"),
+    ],
+)
+def test_cues(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我家是脱贫户 有什么好政策",  # an open question after the asker names his group
+        "我们是搬迁户 想找点活干",  # no question word at all
+        "我是低保户 镇上管不管",  # "does anyone look after it" = "am I covered"
+        "孩子是监测户家的 有什么帮扶",
+    ],
+)
+def test_an_askers_group_makes_an_open_question_a_who_question(matcher: FaqMatcher, question: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == "who"
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("什么是监测户", None),  # the group is the topic, not the asker's
+        ("脱贫户毕业生有什么帮扶", "what"),
+        ("我是监测户 交通补贴多少钱", "amount"),  # a question with its own facet keeps it
+        ("我是监测户 在哪申请", "where"),
+        ("工资变了也要报吗", None),  # "also": does the duty include this, not whether a step is needed
+    ],
+)
+def test_the_askers_group_does_not_override_a_facet(matcher: FaqMatcher, question: str, facet: str | None) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+def test_place_cues_leave_topic_words(matcher: FaqMatcher) -> None:
+    """Cues that look ahead keep the words after them, which may name the topic."""
+    assert "乡政府" in residue(matcher.analyzer.normalise("在乡政府里头吗"))
+    assert "培训" in residue(matcher.analyzer.normalise("能在镇上培训不"))
