@@ -15,13 +15,19 @@ Facet = Literal["what", "who", "amount", "how", "where", "materials", "when", "p
 FACETS: tuple[Facet, ...] = ("what", "who", "amount", "how", "where", "materials", "when", "proxy")
 _END = r"(?=\s|$)"
 
+_RELATIVES = r"爸|妈|爹|娘|父亲|母亲|哥|姐|弟|妹|媳妇|妻子|老婆|男人|老伴|儿子|女儿|孩子|闺女|老人"
+_OK = r"(?:行不|行吗|可以不|可以吗|能不能|算不算|符合不|够不够|也行[吗不]?)$"
+_RELATIVE_OK = r"(?:" + _RELATIVES + r"|我家|我们家)(?![^\s]{0,4}[去办代帮替跑])[^\s]{0,4}" + _OK
+# in a talk about applying for someone else, a relative or a village helper "行不" offers that person as proxy
+_HELPER_OK = re.compile(r"(?:" + _RELATIVES + r"|亲戚|朋友|邻居|干部|工作队|书记)[^\s]{0,5}" + _OK)
+
 # precedence order: the first that matches names the facet
 _PATTERNS: tuple[tuple[Facet, str], ...] = (
     (
         "what",
         r"是什么|什么意思|怎么回事|干什么的|是干什么|都有什么(?!办法)|有什么内容|都包括|包括什么|都教|教些什么|教什么"
         # what an entry includes or does: a certificate given, a benefit also paid, what help there is
-        r"|[给拿发考](?=个?证)|(?<=[贴助励策])也[有给]|有什么(?:就业)?(?:帮扶|帮助|政策|好处)|能帮(?=[着我忙]?[找寻])"
+        r"|[给拿发考](?=个?证)|(?<=[贴助励策])也[有给]|有什么(?:就业)?(?:帮扶|帮助|政策|好处)|能帮(?=[着我忙]?[找寻])|(?<!还)能补(?=[不吗]$)"
         r"|问些什么|问什么|这个干什么|干什么用|是真的吗|真的假的|讲讲|介绍一下|说说|解释|了解一下|有哪些|哪几项|哪几个|又什么"
         + _END
         + r"|干什么"
@@ -38,9 +44,14 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     (
         "who",
         r"谁能(?![^\s]{0,2}[替代])|谁可以(?![^\s]{0,2}[替代])|什么人|哪些人|每个人|所有人|人人|^(?:那|还有)?(?:我|他|她)?(?:家)?(?:爸|妈|爹|娘|父亲|母亲|哥|姐|弟|妹"
-        r"|媳妇|妻子|老婆|男人|老伴|儿子|女儿|孩子|闺女|家里人|亲戚|邻居|老人)[^\s]{0,2}呢$",
+        r"|媳妇|妻子|老婆|男人|老伴|儿子|女儿|孩子|闺女|家里人|亲戚|邻居|老人)[^\s]{0,2}呢$"
+        # "俺爸行不", "俺家老二算不算", "我妈60了能不能": whether that person qualifies (someone who goes or
+        # does it for the asker is a proxy question, below; so is this one in a talk about proxies)
+        r"|" + _RELATIVE_OK,
     ),
     ("how", r"怎么(?=委托|代办|代领|代为)"),
+    # "does my case count": before the place words it may carry ("网上开店算创业不")
+    ("who", r"算不算|算(?=[^\s]{1,6}[不吗]$)"),
     (
         "proxy",
         r"替|代办|代领|代为|委托|帮我办|帮忙办|必须本人|本人必须|本人去|亲自去|亲自办|到场|[让叫托][^\s]{0,6}(?:去|帮|代|办|领)|回不来|回不去|人不在"
@@ -75,6 +86,8 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         r"|找[^\s]{1,5}(?:有用|管用|行不|行吗)|去[^\s]{1,4}还是|有管|能在(?=[^\s]{1,4}(?:培训|办|报名|领|申请|学))"
         r"|^在(?=[^\s]{1,6}(?:里头|里面|里边|上|旁边)[吗不没]$)",
     ),
+    # asking to be recommended a job asks for a service: how to get it, not who qualifies
+    ("how", r"能(?:给|帮)?(?:我)?(?:岗位)?(?:介绍|推荐|推介)"),
     # "can I apply / take part" asks who qualifies, not the procedure its verb names (报名, 申请)
     (
         "who",
@@ -91,7 +104,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     ),
     (
         "who",
-        r"给谁|资格|够格|能否|每家|每户|有(?:我|我们|他|她)的|我这情况|我这种|像我这样|要求|门槛|能领|能享受|能用|能申请|够条件|条件|符合|也算|也行|也能|也有|也管|也可以"
+        r"^(?:那)?(?:能不能|可不可以|可以不|可以吗)$|给不给(?:我|我们)|够不够$|(?:补贴|补助|奖补|奖励)(?:还)?有没有$|给谁|资格|够格|能否|每家|每户|有(?:我|我们|他|她)的|我这情况|我这种|像我这样|要求|门槛|能领|能享受|能用|能申请|够条件|条件|符合|也算|也行|也能|也有|也管|也可以"
         r"|为什么[^\s]{0,3}我|抽到我|轮到我|打给我|\d{2}(?:了|岁)|[四五六七]十多?(?:了|岁)|年龄|岁数|多大|限制|能上|能学|能干|能贷款|能安排|有我的份|有没有我|算不算|(?:有|给)(?:补贴|补助|政策|奖励)(?:没|吗|不)"
         r"|能[^\s]{1,2}(?:不|吗)"
         + _END
@@ -111,12 +124,15 @@ _COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in _PATTERNS)
 _ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
 
 
-def detect(normalised: str) -> Facet | None:
+def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
     """The facet a normalised question asks about, or None when it names none. In a message of several
     clauses the last clause that asks something decides: "在天津干了两年了 家里是脱贫户 俺能领不" asks who,
     whatever the story before it says. An open question from an asker who names his group ("俺们是搬迁户
-    有啥帮扶", "俺是监测户 想学挖掘机", "俺是脱贫户 县里管不管") asks what he is entitled to: who."""
+    有啥帮扶", "俺是监测户 想学挖掘机", "俺是脱贫户 县里管不管") asks what he is entitled to: who.
+    In a talk about applying for someone else (`proxy_talk`), "俺表哥行不" offers a proxy."""
     facet, clause = _deciding(normalised)
+    if proxy_talk and facet == "who" and _HELPER_OK.search(clause):
+        return "proxy"
     if (facet in (None, "what") or (facet == "where" and "管" in clause)) and _ASKER_GROUP.search(normalised):
         return "who"
     return facet

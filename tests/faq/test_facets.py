@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.content import ContentPack
+from bot.faq.conversation import PROXY, Context, Reader
 from bot.faq.facets import detect, residue
 from bot.faq.matcher import FaqMatcher
 
@@ -18,6 +20,8 @@ from bot.faq.matcher import FaqMatcher
         ("场地补贴也有不", "what"),
         ("毕业生有什么政策", "what"),
         ("服务站能帮我寻个活不", "what"),
+        ("车费能补不", "what"),  # whether a cost is covered
+        ("去年的还能补不", "when"),  # but "还能补" is making up a missed payment
         # "can I apply / take part / borrow" asks who qualifies, not the procedure its verb names
         ("我家老二能报名吗", "who"),
         ("能再申请一次补贴吗", "who"),
@@ -28,6 +32,16 @@ from bot.faq.matcher import FaqMatcher
         ("搬迁户每家都安排吗", "who"),
         ("这个补贴有我的没", "who"),
         ("在外地打工能领不", "who"),  # not "is it in ...": a place in the story, a "can I" question
+        ("网上卖货算就业不", "who"),  # "does my case count", though it names a place (网上)
+        ("那能不能", "who"),  # a bare "can it" after the asker's story
+        ("场地补贴有没有", "who"),
+        ("这个给不给我们", "who"),
+        ("我家够不够", "who"),
+        ("我爸行不", "who"),  # whether a relative qualifies ...
+        ("我家老二算不算", "who"),
+        ("我妈60了能不能", "who"),
+        ("让我儿子去办可以不", "proxy"),  # ... unless he goes or does it for the asker
+        ("能给我介绍个活不", "how"),  # asking for a job referral asks for the service
         ("干了两个月能领不", "who"),  # a duration the asker has done, not a time limit asked about
         # what a step needs
         ("办这个要什么手续", "materials"),
@@ -87,3 +101,15 @@ def test_place_cues_leave_topic_words(matcher: FaqMatcher) -> None:
     """Cues that look ahead keep the words after them, which may name the topic."""
     assert "乡政府" in residue(matcher.analyzer.normalise("在乡政府里头吗"))
     assert "培训" in residue(matcher.analyzer.normalise("能在镇上培训不"))
+
+
+def test_in_a_talk_about_proxies_a_relative_or_helper_is_offered_as_proxy(matcher: FaqMatcher) -> None:
+    assert detect(matcher.analyzer.normalise("我表哥行不行"), proxy_talk=True) == "proxy"
+    assert detect(matcher.analyzer.normalise("驻村工作队的也行吗"), proxy_talk=True) == "proxy"
+    assert detect(matcher.analyzer.normalise("我是监测户也行不"), proxy_talk=True) == "who"  # the asker's group
+
+
+def test_the_reader_reads_a_relative_against_the_proxy_topic(matcher: FaqMatcher, content: ContentPack) -> None:
+    reader = Reader(matcher, content)
+    assert reader.read("我表哥行不行", Context(PROXY)).facet == "proxy"
+    assert reader.read("我表哥行不行", Context("transport-subsidy")).facet == "who"
