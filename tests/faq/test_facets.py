@@ -42,6 +42,21 @@ from bot.faq.matcher import FaqMatcher
         ("我妈60了能不能", "who"),
         ("让我儿子去办可以不", "proxy"),  # ... unless he goes or does it for the asker
         ("能给我介绍个活不", "how"),  # asking for a job referral asks for the service
+        ("什么样的人能申请", "who"),
+        ("我有没有份", "who"),
+        ("我们村的有没有", "who"),  # "the ones from …": whether a group gets it
+        ("家里就我一个劳力 能不能给安排个公益岗", "who"),
+        ("能给安排个保洁岗吗", "who"),
+        ("干了几十年了能领不", "who"),  # a number of years is not an amount
+        # the steps, though asked with 是什么; a procedure online; paying back
+        ("流程是啥", "how"),
+        ("第一步干啥", "how"),
+        ("在手机上咋申请", "how"),
+        ("咋还款", "how"),
+        ("我去不了咋办", "proxy"),
+        ("一共几千块", "amount"),
+        ("能给几个名额", "amount"),
+        ("报名要啥", "materials"),
         ("干了两个月能领不", "who"),  # a duration the asker has done, not a time limit asked about
         # what a step needs
         ("办这个要什么手续", "materials"),
