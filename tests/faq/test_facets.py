@@ -57,6 +57,17 @@ from bot.faq.matcher import FaqMatcher
         ("一共几千块", "amount"),
         ("能给几个名额", "amount"),
         ("报名要啥", "materials"),
+        ("只干了两个月 给不给", "who"),
+        ("政策咋规定的", "what"),  # what the rule says, not a procedure
+        ("这个是咋个说法", "what"),
+        ("那俺先干啥", "how"),  # the first step, not "what is it for"
+        ("下一步干啥", "how"),
+        ("补贴高不高", "amount"),
+        ("明年还有不", "when"),
+        ("钱发了没", "when"),
+        ("本人不去行不", "proxy"),
+        ("俺替俺儿子问交通补贴他能领不", "who"),  # asking for someone is not applying for him ...
+        ("俺能替他问吗", "proxy"),  # ... unless the question is whether one may
         ("干了两个月能领不", "who"),  # a duration the asker has done, not a time limit asked about
         # what a step needs
         ("办这个要什么手续", "materials"),
