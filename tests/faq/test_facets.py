@@ -21,6 +21,10 @@ from bot.faq.matcher import FaqMatcher
         ("毕业生有什么政策", "what"),
         ("服务站能帮我寻个活不", "what"),
         ("车费能补不", "what"),  # whether a cost is covered
+        ("能学些啥", "what"),  # "能" with a question word asks what there is, not whether one may
+        ("公益岗能干些啥活", "what"),
+        ("一年推荐几次工作", "what"),  # how often a service is given is part of what it gives ...
+        ("一个月发几次", "when"),  # ... unlike when a payment comes
         ("去年的还能补不", "when"),  # but "还能补" is making up a missed payment
         # "can I apply / take part / borrow" asks who qualifies, not the procedure its verb names
         ("我家老二能报名吗", "who"),
