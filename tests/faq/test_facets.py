@@ -67,12 +67,20 @@ from bot.faq.matcher import FaqMatcher
         ("那俺先干啥", "how"),  # the first step, not "what is it for"
         ("下一步干啥", "how"),
         ("补贴高不高", "amount"),
+        ("补助高不", "amount"),
+        ("路费够不够", "amount"),  # whether the money is enough, not whether the asker is
+        ("资格够不够", "who"),
+        ("按人头算还是按户算", "amount"),
+        ("要不要利息", "amount"),
+        ("要走啥程序", "how"),
         ("明年还有不", "when"),
         ("钱发了没", "when"),
         ("本人不去行不", "proxy"),
         ("俺替俺儿子问交通补贴他能领不", "who"),  # asking for someone is not applying for him ...
         ("俺能替他问吗", "proxy"),  # ... unless the question is whether one may
         ("干了两个月能领不", "who"),  # a duration the asker has done, not a time limit asked about
+        ("没营业执照能领不", "who"),  # lacking a paper: whether one still qualifies, not what to bring
+        ("俺没签合同行不", "who"),
         # what a step needs
         ("办这个要什么手续", "materials"),
         ("还要什么", "materials"),
