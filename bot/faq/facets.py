@@ -2,8 +2,13 @@
 
 Patterns run on the analyzer's normalised text (dialect already mapped: 咋 -> 怎么, 啥 -> 什么,
 几块钱 -> 多少钱, 多会儿 -> 什么时候), in a fixed order of precedence: the first facet whose pattern
-matches wins ("要带啥材料" is materials even though 要 could start many questions). `residue` removes
-the cues, leaving the words that may name a topic ("补多少" leaves nothing: a follow-up).
+matches wins ("要带啥材料" is materials even though 要 could start many questions). A facet may appear
+more than once in that order: a narrow reading of a phrase comes before the broad facet that would
+otherwise take it ("流程是啥" asks how before 是啥 asks what; "能报名不" asks who before 报名 asks how).
+Cues are chosen by meaning: "能…不 / 行不 / 算不算 / 有没有份" ask whether someone qualifies (who), while
+"是啥 / 包括啥 / 能干啥 / 也有吗 / 给证不" ask what an entry is or gives. `residue` removes the cues,
+leaving the words that may name a topic ("补多少" leaves nothing: a follow-up); cues that must keep
+the topic words after them are lookaheads. Every pattern is linear: bounded repeats, no nesting.
 """
 
 from __future__ import annotations
@@ -26,13 +31,15 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     # the steps themselves, though asked with 是什么 ("流程是啥"), or where a step is done online ("网上咋申请")
     (
         "how",
-        r"(?:流程|步骤|程序)(?:是什么|是怎样|有哪些)|第一步|下一步|先(?:干|做|办)什么|(?<!小)程序|(?:网上|线上|手机上)怎么(?=[\u4e00-\u9fff])",
+        r"(?:流程|步骤)(?:是什么|是怎样|有哪些)|(?<!小)程序|第一步|下一步|先(?:干|做|办)什么"
+        r"|(?:网上|线上|手机上)怎么(?=[\u4e00-\u9fff])",
     ),
     (
         "what",
         r"是什么|什么意思|怎么回事|干什么的|是干什么|都有什么(?!办法)|有什么内容|都包括|包括什么|都教|教些什么|教什么"
         # what an entry includes or does: a certificate given, a benefit also paid, what help there is
-        r"|怎么(?:规定|个?说法)|推[^\s]{0,2}几次|能[^\s]{1,2}(?:什么|哪些)(?!时候)|[给拿发考](?=个?证)|(?<=[贴助励策])也[有给]|有什么(?:就业)?(?:帮扶|帮助|政策|好处)|能帮(?=[着我忙]?[找寻])|(?<!还)能补(?=[不吗]$)"
+        r"|怎么(?:规定|个?说法)|推[^\s]{0,2}几次|能[^\s]{1,2}(?:什么|哪些)(?!时候)|[给拿发考](?=个?证)"
+        r"|(?<=[贴助励策])也[有给]|有什么(?:就业)?(?:帮扶|帮助|政策|好处)|能帮(?=[着我忙]?[找寻])|(?<!还)能补(?=[不吗]$)"
         r"|问些什么|问什么|这个干什么|干什么用|是真的吗|真的假的|讲讲|介绍一下|说说|解释|了解一下|有哪些|哪几项|哪几个|又什么"
         + _END
         + r"|干什么"
@@ -111,7 +118,10 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     ),
     (
         "who",
-        r"^(?:那)?(?:能不能|可不可以|可以不|可以吗)$|有没有(?:我的)?份|给不给$|有份|的(?:有没有|给不给|给吗|给不|有吗|有不)$|给不给(?:我|我们)|够不够$|(?:补贴|补助|奖补|奖励)(?:还)?有没有$|给谁|资格|够格|能否|能不能|可不可以|每家|每户|有(?:我|我们|他|她)的|我这情况|我这种|像我这样|要求|门槛|能领|能享受|能用|能申请|够条件|条件|符合|也算|也行|也能|也有|也管|也可以"
+        # "can I / is it OK / do I get a share" after the asker's story, a group ("外省的有没有"), or alone
+        r"^(?:那)?(?:可以不|可以吗)$|能不能|可不可以|能否|有没有(?:我的)?份|有份|给不给$|给不给(?:我|我们)|够不够$"
+        r"|的(?:有没有|给不给|给吗|给不|有吗|有不)$|(?:补贴|补助|奖补|奖励)(?:还)?有没有$|每家|每户|有(?:我|我们|他|她)的"
+        r"|给谁|资格|够格|我这情况|我这种|像我这样|要求|门槛|能领|能享受|能用|能申请|够条件|条件|符合|也算|也行|也能|也有|也管|也可以"
         r"|为什么[^\s]{0,3}我|抽到我|轮到我|打给我|\d{2}(?:了|岁)|[四五六七]十多?(?:了|岁)|年龄|岁数|多大|限制|能上|能学|能干|能贷款|能安排|有我的份|有没有我|算不算|(?:有|给)(?:补贴|补助|政策|奖励)(?:没|吗|不)"
         r"|能[^\s]{1,2}(?:不|吗)"
         + _END
