@@ -47,6 +47,13 @@ from bot.faq.matcher import FaqMatcher
         ("让我儿子去办可以不", "proxy"),  # ... unless he goes or does it for the asker
         ("能给我介绍个活不", "how"),  # asking for a job referral asks for the service
         ("什么样的人能申请", "who"),
+        ("搬迁户有吗", "who"),  # a group of people "有吗": whether they get it ...
+        ("打工的都有吗", "who"),
+        ("农民工有吗", "who"),
+        ("交通补贴有吗", None),  # ... a benefit "有吗": whether it exists
+        ("那监测户呢", "who"),
+        ("必须是脱贫户吗", "who"),
+        ("只要出去打工就有吗", "who"),
         ("我有没有份", "who"),
         ("我们村的有没有", "who"),  # "the ones from …": whether a group gets it
         ("家里就我一个劳力 能不能给安排个公益岗", "who"),
@@ -151,3 +158,8 @@ def test_the_reader_reads_a_relative_against_the_proxy_topic(matcher: FaqMatcher
     reader = Reader(matcher, content)
     assert reader.read("我表哥行不行", Context(PROXY)).facet == "proxy"
     assert reader.read("我表哥行不行", Context("transport-subsidy")).facet == "who"
+
+
+def test_a_group_named_after_a_topic_asks_whether_it_qualifies(matcher: FaqMatcher, content: ContentPack) -> None:
+    reading = Reader(matcher, content).read("那监测户呢", Context("transport-subsidy"))
+    assert (reading.entry, reading.facet) == ("transport-subsidy", "who")
