@@ -109,6 +109,19 @@ from bot.faq.matcher import FaqMatcher
         ("小区有管招工的吗", "where"),
         ("能在乡里报名不", "where"),
         ("在镇政府旁边吗", "where"),
+        ("县城能办不", "where"),  # a place offered for the errand ...
+        ("在县里打工能领不", "who"),  # ... not the place the asker works
+        ("必须到乡里去吗", "where"),
+        ("找联络员还是找镇上", "where"),
+        ("这事谁负责", "where"),
+        ("办理地点", "where"),
+        ("给个电话呗", "where"),
+        ("服务站的电话", "where"),
+        ("刚接到人社局的电话", None),  # a call received is the story, not a number asked for
+        ("哪个月开始", "when"),
+        ("有时限没", "when"),
+        ("怎么还没发下来", "when"),
+        ("要提交哪些", "materials"),
     ],
 )
 def test_cues(matcher: FaqMatcher, question: str, facet: str) -> None:
