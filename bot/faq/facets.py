@@ -141,6 +141,8 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
 )
 # the asker (or the one asked for) says which group he belongs to: 我是监测户, 家里是脱贫户, 脱贫户家的
 _ASKER_GROUP = re.compile(r"(?:我|我们|家里|我家|孩子|儿子|闺女|女儿|他|她)[^\s]{0,3}是[^\s]{0,8}(?:户|搬迁)|户家的")
+# what a thing is, as opposed to what there is for the asker: the asker's group does not make it "who"
+_DEFINITION = re.compile(r"是什么|什么意思|怎么回事|干什么的|是干什么|讲讲|介绍一下|解释|真的")
 _COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in _PATTERNS)
 _ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
 
@@ -149,12 +151,14 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
     """The facet a normalised question asks about, or None when it names none. In a message of several
     clauses the last clause that asks something decides: "在天津干了两年了 家里是脱贫户 俺能领不" asks who,
     whatever the story before it says. An open question from an asker who names his group ("俺们是搬迁户
-    有啥帮扶", "俺是监测户 想学挖掘机", "俺是脱贫户 县里管不管") asks what he is entitled to: who.
+    有啥帮扶", "俺是监测户 想学挖掘机", "俺是脱贫户 县里管不管") asks what he is entitled to: who (but
+    "俺是脱贫户 交通补贴是啥意思" still asks what the thing is).
     In a talk about applying for someone else (`proxy_talk`), "俺表哥行不" offers a proxy."""
     facet, clause = _deciding(normalised)
     if proxy_talk and facet == "who" and _HELPER_OK.search(clause):
         return "proxy"
-    if (facet in (None, "what") or (facet == "where" and "管" in clause)) and _ASKER_GROUP.search(normalised):
+    open_question = facet is None or (facet == "what" and not _DEFINITION.search(clause))
+    if (open_question or (facet == "where" and "管" in clause)) and _ASKER_GROUP.search(normalised):
         return "who"
     return facet
 

@@ -147,6 +147,7 @@ def test_an_askers_group_makes_an_open_question_a_who_question(matcher: FaqMatch
         ("什么是监测户", None),  # the group is the topic, not the asker's
         ("脱贫户毕业生有什么帮扶", "what"),
         ("我是监测户 交通补贴多少钱", "amount"),  # a question with its own facet keeps it
+        ("我是脱贫户 交通补贴是啥意思", "what"),  # what the thing is, whoever asks
         ("我是监测户 在哪申请", "where"),
         ("工资变了也要报吗", None),  # "also": does the duty include this, not whether a step is needed
     ],
