@@ -86,6 +86,7 @@ from bot.faq.matcher import FaqMatcher
         ("俺替俺儿子问交通补贴他能领不", "who"),  # asking for someone is not applying for him ...
         ("俺能替他问吗", "proxy"),  # ... unless the question is whether one may
         ("干了两个月能领不", "who"),  # a duration the asker has done, not a time limit asked about
+        ("出去才一个月能领不", "who"),
         ("没营业执照能领不", "who"),  # lacking a paper: whether one still qualifies, not what to bring
         ("俺没签合同行不", "who"),
         # what a step needs
