@@ -20,6 +20,7 @@ from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
+PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
 WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
 OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
@@ -59,7 +60,7 @@ class Reader:
 
     def read(self, text: str, context: Context) -> Reading:
         normalised = self.matcher.analyzer.normalise(text)
-        facet = detect(normalised)
+        facet = detect(normalised, proxy_talk=context.entry == PROXY)
         full = self.matcher.match_normalised(normalised)
         rest = residue(normalised)
         if context.entry is None and context.off_topic is None:
