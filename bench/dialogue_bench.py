@@ -21,10 +21,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.chat_json import converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.faq.context import Context  # noqa: E402
 from bot.faq.conversation import Reader  # noqa: E402
-from bot.faq.dialogue import converse  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
 
 DEFAULTS = (

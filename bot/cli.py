@@ -143,9 +143,9 @@ def _run(args: argparse.Namespace, config: Config) -> int:
     if args.command == "serve":
         asyncio.run(app.serve(config))
     elif args.command == "chat" and args.json:
-        from bot.faq import dialogue
+        from bot import chat_json
 
-        return asyncio.run(dialogue.run(config, sys.stdin, sys.stdout))
+        return asyncio.run(chat_json.run(config, sys.stdin, sys.stdout))
     elif args.command == "chat":
         asyncio.run(app.chat(config))
     elif args.command == "questions":

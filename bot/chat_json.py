@@ -21,6 +21,8 @@ from bot.faq.trace import recording
 from bot.messages import Capabilities, Inbound
 from bot.render import plain_texts
 from bot.routing import typed_choice
+from bot.services import open_services
+from handlers import build_dispatcher
 
 CHANNEL = "console"
 TEXT_ONLY = Capabilities(buttons=False, max_text=4000)
@@ -42,9 +44,6 @@ def conversations(lines: Iterable[str]) -> Iterable[list[str]]:
 
 async def converse(config: Config, talks: Iterable[list[str]]) -> AsyncIterator[dict[str, Any]]:
     """Each message of each conversation through a fresh bot, as the record `chat --json` prints."""
-    from bot.services import open_services
-    from handlers import build_dispatcher
-
     with tempfile.TemporaryDirectory(prefix="wuzhai-chat-") as tmp:
         services = await open_services(replace(config, data_dir=Path(tmp), database=None))
         try:
