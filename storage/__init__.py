@@ -2,8 +2,9 @@
 Only this package imports a database driver."""
 
 from storage.conversations import Awaiting, ConversationState, ConversationStore
-from storage.database import Database, StorageError, StorageUnavailable, Transaction
+from storage.database import Database, Transaction
 from storage.directory import ChatGroup, DirectoryStore, Staff
+from storage.errors import StorageError, StorageUnavailable
 from storage.ledger import EventKind, ServiceLedger
 from storage.questions import OpenQuestion, PendingRelay, QuestionStore
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storage.database import Database, Row, StorageError
+from storage.database import Database, Row
+from storage.errors import StorageError
 
 _SKIP = {"health_probe", "schema_version"}
 _BATCH = 2000

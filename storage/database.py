@@ -19,14 +19,15 @@
   lifetime: stores keep what they read once (the conversation state, the sender's staff record) there.
   Outside such a block `later` simply runs now.
 
-SQL is written once, portable: `?` placeholders (translated per engine, cached), `ON CONFLICT … DO
-NOTHING/UPDATE`, `RETURNING`, `count(*) FILTER (WHERE …)`, no engine-specific functions.
+Failures surface as the engine-neutral errors of storage/errors.py. SQL is written once, portable: `?`
+placeholders (translated per engine, cached), `ON CONFLICT … DO NOTHING/UPDATE`, `RETURNING`,
+`count(*) FILTER (WHERE …)`, no engine-specific functions.
 
-Migrations are one numbered series `storage/migrations/NNN_name.sql`. Where a dialect needs different
-text, `NNN_name.postgresql.sql` (or `.sqlite.sql`) replaces the plain file for that engine only; for
-PostgreSQL the plain files additionally get a few type words substituted (see storage/postgres.py:
-`INTEGER` → `BIGINT`, `INTEGER PRIMARY KEY` → identity column, `REAL` → `DOUBLE PRECISION`, `BLOB` →
-`BYTEA`). A new migration in plain portable SQL therefore runs on both engines unchanged.
+Migrations are one numbered series `storage/migrations/NNN_name.sql`, found and ordered by storage/schema.py.
+Where a dialect needs different text, `NNN_name.postgresql.sql` (or `.sqlite.sql`) replaces the plain file for
+that engine only; for PostgreSQL the plain files additionally get a few type words substituted (see
+storage/postgres.py: `INTEGER` → `BIGINT`, `INTEGER PRIMARY KEY` → identity column, `REAL` → `DOUBLE
+PRECISION`, `BLOB` → `BYTEA`). A new migration in plain portable SQL therefore runs on both engines unchanged.
 """
 
 from __future__ import annotations
@@ -34,31 +35,17 @@ from __future__ import annotations
 import abc
 import contextlib
 import contextvars
-import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol, cast
 
+from storage.errors import StorageError
+from storage.schema import Migration, migrations
+
 Op = tuple[Literal["exec", "many", "rows"], str, Any]  # a statement for `_run_unit`: kind, sql, parameters
-_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.(sqlite|postgresql))?\.sql$")
-DIALECTS = ("sqlite", "postgresql")
-
-
-class StorageError(Exception):
-    """The database cannot be opened or migrated; the message says what to do."""
-
-
-class StorageUnavailable(StorageError):
-    """A statement could not run now: the database is locked too long, the disk is full, the server is
-    gone. The caller apologises and tries again later; nothing half-written stays behind."""
-
-
-class IntegrityViolation(StorageError):
-    """A statement broke a constraint (unique, foreign key, check)."""
 
 
 class Row(Protocol):
@@ -73,37 +60,6 @@ class Row(Protocol):
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    number: int
-    name: str
-    sql: str
-
-
-def migrations(dialect: str = "sqlite") -> list[Migration]:
-    """Every migration shipped in storage/migrations for `dialect`, in order (a dialect's own file
-    replaces the plain one of the same number)."""
-    plain: dict[int, Migration] = {}
-    own: dict[int, Migration] = {}
-    for item in resources.files("storage.migrations").iterdir():
-        match = _MIGRATION_NAME.match(item.name)
-        if not match:
-            continue
-        number, for_dialect = int(match.group(1)), match.group(3)
-        found = Migration(number, item.name, item.read_text(encoding="utf-8"))
-        table = plain if for_dialect is None else own if for_dialect == dialect else None
-        if table is None:
-            continue
-        if number in table:  # two files with one number: one of them would silently never run
-            raise StorageError(f"two migrations numbered {number:03d}: {table[number].name} and {item.name}")
-        table[number] = found
-    numbers = sorted(plain)
-    # No gaps: a migration numbered below the database's version would silently never run.
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise StorageError(f"migrations must be numbered 001, 002, … without gaps, found {numbers}")
-    return [own.get(n, plain[n]) for n in numbers]
 
 
 class Executor(abc.ABC):

@@ -18,15 +18,9 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from storage.database import (
-    Database,
-    IntegrityViolation,
-    Migration,
-    Row,
-    StorageError,
-    StorageUnavailable,
-    Transaction,
-)
+from storage.database import Database, Row, Transaction
+from storage.errors import IntegrityViolation, StorageError, StorageUnavailable
+from storage.schema import Migration
 
 # Plain migration files: SQLite's type words → PostgreSQL's (applied in this order).
 TYPE_WORDS = (

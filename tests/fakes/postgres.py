@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 
 from storage import Database
-from storage.database import migrations
+from storage.schema import migrations
 
 ENV = "BOT_TEST_POSTGRES"
 _template: str | None = None  # one test at a time per process: no lock needed

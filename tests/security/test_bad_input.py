@@ -14,7 +14,7 @@ from bot import cli
 from bot.channels.telegram.webhook import SECRET_HEADER, webhook_handler
 from bot.dispatcher import SORRY
 from bot.services import Services
-from storage.database import migrations
+from storage.schema import migrations
 from tests.conftest import Chat
 from tests.fakes import telegram_updates as tg
 from tests.fakes.roster_data import KEY, person_row, write_xlsx

@@ -16,7 +16,7 @@ from bot.messages import Inbound
 from bot.services import Services
 from storage import Database, QuestionStore, Staff
 from storage.conversations import Awaiting
-from storage.database import IntegrityViolation
+from storage.errors import IntegrityViolation
 from storage.sqlite import _Connection
 from storage.wechat import WechatStore
 

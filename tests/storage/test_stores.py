@@ -6,7 +6,7 @@ import pytest
 
 from storage import Awaiting, ConversationStore, Database, QuestionStore, StorageError
 from storage.conversations import TOPIC_TTL
-from storage.database import migrations
+from storage.schema import migrations
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -119,6 +119,6 @@ def test_placeholders_become_numbered_outside_literals_and_comments() -> None:
 def test_two_migrations_with_one_number_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("001_init.sql", "002_a.sql", "002_b.sql"):
         (tmp_path / name).write_text("SELECT 1;", encoding="utf-8")
-    monkeypatch.setattr("storage.database.resources.files", lambda _package: tmp_path)
+    monkeypatch.setattr("storage.schema.resources.files", lambda _package: tmp_path)
     with pytest.raises(StorageError, match="two migrations numbered 002"):
         migrations()

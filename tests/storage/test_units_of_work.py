@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from storage import Database, QuestionStore, ServiceLedger, StorageError
-from storage.database import IntegrityViolation, migrations
+from storage.errors import IntegrityViolation
 from storage.outbox import NewDelivery, OutboxStore
 from storage.roster import Person, RosterStore
+from storage.schema import migrations
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
