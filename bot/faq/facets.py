@@ -143,6 +143,22 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
 _ASKER_GROUP = re.compile(r"(?:我|我们|家里|我家|孩子|儿子|闺女|女儿|他|她)[^\s]{0,3}是[^\s]{0,8}(?:户|搬迁)|户家的")
 # what a thing is, as opposed to what there is for the asker: the asker's group does not make it "who"
 _DEFINITION = re.compile(r"是什么|什么意思|怎么回事|干什么的|是干什么|讲讲|介绍一下|解释|真的")
+# whether a benefit exists, asked yes/no ("培训有补助没", "县里有没有扶持", "还有社保补贴吗"): what there is for
+# a bare topic; whether the asker qualifies once he says who he is or what he did (a person, a household
+# group, a business he runs: "俺开了个帮扶车间 招了脱贫户 有补贴不", "监测户也有生活补贴不")
+_BENEFIT = r"(?:补贴|补助|帮扶|扶持|奖励|奖补)"
+_EXISTS = re.compile(
+    r"有没有[^\s]{0,4}"
+    + _BENEFIT
+    + r"$|有(?!什么)[^\s]{0,4}"
+    + _BENEFIT
+    + r"(?:没有|没|吗|不|是不)$|"
+    + _BENEFIT
+    + r"(?:还)?有没有$"
+)
+_ASKER_FACT = re.compile(
+    r"我|他|她|娃|孩子|闺女|儿子|女儿|媳妇|老婆|男人|老伴|[^\s]户|企业|车间|厂|公司|店面是|不是|也有|的有"
+)
 _COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in _PATTERNS)
 _ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
 
@@ -157,6 +173,8 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
     facet, clause = _deciding(normalised)
     if proxy_talk and facet == "who" and _HELPER_OK.search(clause):
         return "proxy"
+    if facet in (None, "who", "what") and _EXISTS.search(clause or normalised):
+        return "who" if _ASKER_FACT.search(normalised) else "what"
     open_question = facet is None or (facet == "what" and not _DEFINITION.search(clause))
     if (open_question or (facet == "where" and "管" in clause)) and _ASKER_GROUP.search(normalised):
         return "who"

@@ -39,7 +39,7 @@ from bot.faq.matcher import FaqMatcher
         ("在外地打工能领不", "who"),  # not "is it in ...": a place in the story, a "can I" question
         ("网上卖货算就业不", "who"),  # "does my case count", though it names a place (网上)
         ("那能不能", "who"),  # a bare "can it" after the asker's story
-        ("场地补贴有没有", "who"),
+        ("我在自家院里弄的 场地补贴有没有", "who"),
         ("这个给不给我们", "who"),
         ("我家够不够", "who"),
         ("我爸行不", "who"),  # whether a relative qualifies ...
@@ -179,3 +179,25 @@ def test_the_reader_reads_a_relative_against_the_proxy_topic(matcher: FaqMatcher
 def test_a_group_named_after_a_topic_asks_whether_it_qualifies(matcher: FaqMatcher, content: ContentPack) -> None:
     reading = Reader(matcher, content).read("那监测户呢", Context("transport-subsidy"))
     assert (reading.entry, reading.facet) == ("transport-subsidy", "who")
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        # a bare "is there such help": what there is
+        ("学手艺有补助没", "what"),
+        ("开网店有没有扶持", "what"),
+        ("还有吸纳就业补贴吗", "what"),
+        ("场地补贴有没有", "what"),
+        # the same question after the asker says who he is or what he did: whether he qualifies
+        ("我回村养了几十只羊 有补贴没", "who"),
+        ("搬迁户也有生活补贴不", "who"),
+        ("我们小厂招了五个人 有奖励不", "who"),
+        ("技校毕业的有补贴不", "who"),
+        ("明年还有补贴不", "when"),  # another facet's cue keeps its facet
+    ],
+)
+def test_whether_a_benefit_exists_asks_what_unless_the_asker_describes_himself(
+    matcher: FaqMatcher, question: str, facet: str
+) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
