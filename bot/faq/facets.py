@@ -28,6 +28,8 @@ _HELPER_OK = re.compile(r"(?:" + _RELATIVES + r"|亲戚|朋友|邻居|干部|工
 
 # precedence order: the first that matches names the facet
 _PATTERNS: tuple[tuple[Facet, str], ...] = (
+    # whom to go to outranks whatever the errand is ("考证找谁", "稳岗补贴谁给办")
+    ("where", r"[找寻问]谁(?![^\s]{0,2}[替代])|谁(?:给|来)?办(?=[^\s]{0,2}$)"),
     # the steps themselves, though asked with 是什么 ("流程是啥"), or where a step is done online ("网上咋申请")
     (
         "how",
@@ -47,7 +49,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         + r"|[问是有干]些?甚",
     ),
     # strong time cues outrank the amount cues they may carry ("什么时候给钱" asks when, not how much)
-    ("when", r"什么时候|多久|多长时间|多会"),
+    ("when", r"什么时候|多久|多长时间|多会|[几两一二三四五六七八九十半\d](?:天|年|个月)(?:之|以)?内(?!的)"),
     # lacking a paper and asking whether one still qualifies ("没营业执照能领不") is not asking what to bring
     ("who", r"没有?(?:签|办|开)?[^\s]{0,4}(?:执照|合同|证明|证件|证|户口本|银行卡|社保)[^\s]{0,3}(?:能|可以|行|算)"),
     (
@@ -65,7 +67,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     ),
     ("how", r"怎么(?=委托|代办|代领|代为)"),
     # "does my case count": before the place words it may carry ("网上开店算创业不")
-    ("who", r"算不算|算(?=[^\s]{1,6}[不吗]$)"),
+    ("who", r"算不算|算(?=[^\s]{0,6}[不吗]$)"),
     (
         "proxy",
         r"替(?![^\s]{0,4}问(?![不吗]))|代办|代领|(?:他|她)的[^\s]{1,8}我[^\s]{0,2}(?:办|领|弄|申请)|代为|委托|帮我办|帮忙办|必须本人|本人必须|本人去|本人不去|自己不去|不用本人|亲自去|亲自办|到场|[让叫托][^\s]{0,6}(?:去|帮|代|办|领)|回不来|回不去|人不在|去不了|来不了|走不开"
@@ -96,7 +98,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         + r"|有电话|电话(?:不|吗|没)"
         + _END
         + r"|电话多少|电话是多少|地址|联系方式|[哪那]个(?:部门|单位|企业|局)|什么部门|什么单位|去[^\s]{1,4}办(?:吗|不)"
-        r"|有人管|谁管|管这|管不管|联系谁|归谁|什么地方|哪个窗口|县里还是|乡里还是|网上|线上|手机上|[跟给向]谁报|报给谁|哪个科|还是[^\s]{1,5}局|找[^\s]{1,5}局吗|窗口(?:没|吗|不)|有[^\s]{0,3}站(?:没|吗|不)"
+        r"|有人管|谁管|管这|[局站所](?:能)?管[不吗]|管不管|联系谁|归谁|什么地方|哪个窗口|县里还是|乡里还是|网上|线上|手机上|[跟给向]谁报|报给谁|哪个科|还是[^\s]{1,5}局|找[^\s]{1,5}局吗|窗口(?:没|吗|不)|有[^\s]{0,3}站(?:没|吗|不)"
         r"|找[^\s]{1,5}(?:有用|管用|行不|行吗)|去[^\s]{1,4}还是|有管|能在(?:镇上|乡里|村里|县里|县城|家门口)|村里[^\s]{0,2}还是|镇上[^\s]{0,2}还是|还是去|里头[吗不没]|里面[吗不没]|能在(?=[^\s]{1,4}(?:培训|办|报名|领|申请|学))"
         r"|^在(?=[^\s]{1,6}(?:里头|里面|里边|上|旁边)[吗不没]$)"
         # a place offered for the errand ("乡里能办不", "要跑县里不", "找村干部还是找乡里"), whom it falls to, a phone
@@ -159,7 +161,10 @@ _EXISTS = re.compile(
 _ASKER_FACT = re.compile(
     r"我|他|她|娃|孩子|闺女|儿子|女儿|媳妇|老婆|男人|老伴|[^\s]户|企业|车间|厂|公司|店面是|不是|也有|的有"
 )
+# the proxy scheme named as a thing ("代办去哪办", "委托代办咋弄", "代办要花钱不"): the topic, not the side asked
+_PROXY_NOUN = re.compile(r"委托书|委托|代办|代领|代为")
 _COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in _PATTERNS)
+_PROXY = next(pattern for facet, pattern in _COMPILED if facet == "proxy")
 _ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
 
 
@@ -171,6 +176,8 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
     "俺是脱贫户 交通补贴是啥意思" still asks what the thing is).
     In a talk about applying for someone else (`proxy_talk`), "俺表哥行不" offers a proxy."""
     facet, clause = _deciding(normalised)
+    if facet == "proxy":
+        facet = _beside_the_scheme(clause) or facet
     if proxy_talk and facet == "who" and _HELPER_OK.search(clause):
         return "proxy"
     if facet in (None, "who", "what") and _EXISTS.search(clause or normalised):
@@ -179,6 +186,16 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
     if (open_question or (facet == "where" and "管" in clause)) and _ASKER_GROUP.search(normalised):
         return "who"
     return facet
+
+
+def _beside_the_scheme(clause: str) -> Facet | None:
+    """The facet a proxy question asks besides naming the scheme (where, how, how much…), if any: none
+    when someone acting for the asker is itself the question ("叫俺妈代办行不")."""
+    rest = _PROXY_NOUN.sub(" ", clause)
+    if _PROXY.search(rest):
+        return None
+    other, _ = _deciding(rest)
+    return other if other not in ("who", "proxy") else None
 
 
 def _deciding(normalised: str) -> tuple[Facet | None, str]:

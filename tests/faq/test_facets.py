@@ -201,3 +201,31 @@ def test_whether_a_benefit_exists_asks_what_unless_the_asker_describes_himself(
     matcher: FaqMatcher, question: str, facet: str
 ) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("委托的话上哪儿办", "where"),  # the scheme named as a thing: the side asked is where ...
+        ("代领的手续咋走", "how"),
+        ("代办收钱不", "amount"),
+        ("让我妹去代领中不", "proxy"),  # ... but someone acting for the asker is the proxy question
+        ("代办", "proxy"),
+    ],
+)
+def test_naming_the_proxy_scheme_leaves_the_side_asked(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("干了半年就不干了 还算不", "who"),  # "does my case count", with nothing between 算 and 不
+        ("退伍两年内都算吗", "when"),  # a time window asked about, not the asker's case
+        ("考证的事问谁", "where"),  # whom to ask outranks the errand's own cue (证)
+        ("创业补贴谁给办", "where"),
+        ("县工商局管不", "where"),  # an office offered for the errand
+    ],
+)
+def test_whom_to_ask_and_whether_a_case_counts(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
