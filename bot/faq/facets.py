@@ -30,6 +30,12 @@ _HELPER_OK = re.compile(r"(?:" + _RELATIVES + r"|亲戚|朋友|邻居|干部|工
 _PATTERNS: tuple[tuple[Facet, str], ...] = (
     # whom to go to outranks whatever the errand is ("考证找谁", "稳岗补贴谁给办")
     ("where", r"[找寻问]谁(?![^\s]{0,2}[替代])|谁(?:给|来)?办(?=[^\s]{0,2}$)"),
+    # a sum of money in the question is the amount asked about or checked ("一天15块是真的不", "就是450吗")
+    ("amount", r"(?<!\d)\d{1,5}(?:块|元)|就是\d{2,5}(?=[吗不呢]?$)"),
+    # being sent the news on one's phone is a service to ask for, not a place ("能发到俺微信上不")
+    ("how", r"(?:发|推|推送|传)到(?=[^\s]{0,4}(?:微信|手机|群))"),
+    # which of two recipients gets it ("给个人的还是给企业的") asks who it is for
+    ("who", r"给(?:个人|企业|单位|老板|工人|本人|公司)[^\s]{0,2}还是"),
     # the steps themselves, though asked with 是什么 ("流程是啥"), or where a step is done online ("网上咋申请")
     (
         "how",
@@ -41,7 +47,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         r"是什么|什么意思|(?<![带拿交要给他她我])什么东西|怎么回事|干什么的|是干什么|都有什么(?!办法)|有什么内容|都包括|包括什么|都教|教些什么|教什么"
         # what an entry includes or does: a certificate given, a benefit also paid, what help there is
         r"|怎么(?:规定|个?说法)|推[^\s]{0,2}几次|能[^\s]{1,2}(?:什么|哪些)(?!时候)|[给拿发考](?=个?证)"
-        r"|(?<=[贴助励策])也[有给]|有什么(?:就业)?(?:帮扶|帮助|政策|好处)|能帮(?=[着我忙]?[找寻])|(?<!还)能补(?=[不吗]$)"
+        r"|(?<=[贴助励策])也[有给]|有什么(?:就业)?(?:帮扶|帮助|政策|好处)|能帮(?=[着我忙]?[找寻])|(?<!还)能(?:给)?补(?=[不吗]$)"
         r"|问些什么|问什么|这个干什么|干什么用|是真的吗|真的假的|讲讲|介绍一下|说说|解释|了解一下|有哪些|哪几项|哪几个|又什么"
         + _END
         + r"|干什么"
@@ -145,10 +151,11 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
 _ASKER_GROUP = re.compile(r"(?:我|我们|家里|我家|孩子|儿子|闺女|女儿|他|她)[^\s]{0,3}是[^\s]{0,8}(?:户|搬迁)|户家的")
 # what a thing is, as opposed to what there is for the asker: the asker's group does not make it "who"
 _DEFINITION = re.compile(r"是什么|什么意思|怎么回事|干什么的|是干什么|讲讲|介绍一下|解释|真的")
-# whether a benefit exists, asked yes/no ("培训有补助没", "县里有没有扶持", "还有社保补贴吗"): what there is for
-# a bare topic; whether the asker qualifies once he says who he is or what he did (a person, a household
-# group, a business he runs: "俺开了个帮扶车间 招了脱贫户 有补贴不", "监测户也有生活补贴不")
-_BENEFIT = r"(?:补贴|补助|帮扶|扶持|奖励|奖补)"
+# whether a benefit exists, asked yes/no at the end of a message ("培训有补助没", "县里有没有扶持", "没技术咋办
+# 有培训不"): what there is, for a bare topic or after a wish ("俺想学个手艺 县里有培训不"); whether the asker
+# qualifies once he says who he is or what he did (a person, a household group, a business he runs: "俺开了个
+# 帮扶车间 招了脱贫户 有补贴不", "监测户也有生活补贴不")
+_BENEFIT = r"(?:补贴|补助|帮扶|扶持|奖励|奖补|培训)"
 _EXISTS = re.compile(
     r"有没有[^\s]{0,4}"
     + _BENEFIT
@@ -159,7 +166,7 @@ _EXISTS = re.compile(
     + r"(?:还)?有没有$"
 )
 _ASKER_FACT = re.compile(
-    r"我|他|她|娃|孩子|闺女|儿子|女儿|媳妇|老婆|男人|老伴|[^\s]户|企业|车间|厂|公司|店面是|不是|也有|的有"
+    r"我(?!想|要|问|打听|听说|打算|准备)|他|她|娃|孩子|闺女|儿子|女儿|媳妇|老婆|男人|老伴|[^\s]户|企业|车间|厂|公司|店面是|不是|也有|的有"
 )
 # the proxy scheme named as a thing ("代办去哪办", "委托代办咋弄", "代办要花钱不"): the topic, not the side asked
 _PROXY_NOUN = re.compile(r"委托书|委托|代办|代领|代为")
@@ -180,8 +187,10 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
         facet = _beside_the_scheme(clause) or facet
     if proxy_talk and facet == "who" and _HELPER_OK.search(clause):
         return "proxy"
-    if facet in (None, "who", "what") and _EXISTS.search(clause or normalised):
-        return "who" if _ASKER_FACT.search(normalised) else "what"
+    last = normalised.split()[-1] if normalised.strip() else ""
+    if (facet in (None, "who", "what") or last != clause) and _EXISTS.search(last):
+        # a cue of its own ("有补贴没") made it a question; without one it stays the default
+        return "who" if _ASKER_FACT.search(normalised) else (facet and "what")
     open_question = facet is None or (facet == "what" and not _DEFINITION.search(clause))
     if (open_question or (facet == "where" and "管" in clause)) and _ASKER_GROUP.search(normalised):
         return "who"

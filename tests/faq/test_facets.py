@@ -186,7 +186,7 @@ def test_a_group_named_after_a_topic_asks_whether_it_qualifies(matcher: FaqMatch
     [
         # a bare "is there such help": what there is
         ("学手艺有补助没", "what"),
-        ("开网店有没有扶持", "what"),
+        ("开网店有没有扶持", None),  # no cue at all: the default, the whole entry
         ("还有吸纳就业补贴吗", "what"),
         ("场地补贴有没有", "what"),
         # the same question after the asker says who he is or what he did: whether he qualifies
@@ -228,4 +228,20 @@ def test_naming_the_proxy_scheme_leaves_the_side_asked(matcher: FaqMatcher, ques
     ],
 )
 def test_whom_to_ask_and_whether_a_case_counts(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("不会手艺咋整 县里有培训没", "what"),  # the question asked last is whether there is training
+        ("我打算学门技术 乡里有培训吗", None),  # a wish is not a fact about the asker: no facet of its own
+        ("一个月300块是真的吗", "amount"),  # a sum named is the amount checked ...
+        ("干满一年就是800吗", "amount"),  # ... though a time span comes with it
+        ("补给老板还是给工人", "who"),  # which of two recipients it is for
+        ("招工消息能推到我手机上不", "how"),  # being sent the news is a service, not a qualification
+        ("车票钱能给补不", "what"),  # whether a cost is covered
+    ],
+)
+def test_the_last_question_sums_and_services(matcher: FaqMatcher, question: str, facet: str | None) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
