@@ -245,3 +245,20 @@ def test_whom_to_ask_and_whether_a_case_counts(matcher: FaqMatcher, question: st
 )
 def test_the_last_question_sums_and_services(matcher: FaqMatcher, question: str, facet: str | None) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("技能培训有电焊的不", None),  # 能 inside 技能 is not "can"
+        ("工钱结算是月底不", None),  # nor 算 inside 结算
+        ("干公岗签合同吗", "what"),  # a signed contract is part of what the job is ...
+        ("要带合同不", "materials"),  # ... a contract to bring is a paper
+        ("对方要我的银行卡密码", None),  # a card's password is not a paper to bring
+        ("铺子是租朋友的 没合同咋办", "who"),  # lacking a paper: whether one still qualifies
+    ],
+)
+def test_words_inside_words_and_papers_that_are_not_to_bring(
+    matcher: FaqMatcher, question: str, facet: str | None
+) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
