@@ -177,6 +177,7 @@ _ASKER_FACT = re.compile(
 )
 # the proxy scheme named as a thing ("代办去哪办", "委托代办咋弄", "代办要花钱不"): the topic, not the side asked
 _PROXY_NOUN = re.compile(r"委托书|委托|代办|代领|代为")
+_AGENT = re.compile("(?:" + _RELATIVES + r"|干部|书记|工作队|别人|旁人|亲戚|亲属|朋友|邻居|家里人|[叫让找托请]人|谁)")
 _COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in _PATTERNS)
 _PROXY = next(pattern for facet, pattern in _COMPILED if facet == "proxy")
 _ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
@@ -191,7 +192,7 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
     In a talk about applying for someone else (`proxy_talk`), "俺表哥行不" offers a proxy."""
     facet, clause = _deciding(normalised)
     if facet == "proxy":
-        facet = _beside_the_scheme(clause) or facet
+        facet = _beside_the_scheme(clause)
     if proxy_talk and facet == "who" and _HELPER_OK.search(clause):
         return "proxy"
     last = normalised.split()[-1] if normalised.strip() else ""
@@ -205,11 +206,12 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
 
 
 def _beside_the_scheme(clause: str) -> Facet | None:
-    """The facet a proxy question asks besides naming the scheme (where, how, how much…), if any: none
-    when someone acting for the asker is itself the question ("叫俺妈代办行不")."""
+    """The facet of a proxy question: proxy when someone acting for the asker is the question ("叫俺妈代办
+    行不", "驻村干部能代办不"); else the scheme is only named, and the side asked is the rest's ("代办去哪办":
+    where), or none ("交通补贴也能代办吗": the scheme itself)."""
     rest = _PROXY_NOUN.sub(" ", clause)
-    if _PROXY.search(rest):
-        return None
+    if _PROXY.search(rest) or _AGENT.search(rest):
+        return "proxy"
     other, _ = _deciding(rest)
     return other if other not in ("who", "proxy") else None
 

@@ -210,7 +210,9 @@ def test_whether_a_benefit_exists_asks_what_unless_the_asker_describes_himself(
         ("代领的手续咋走", "how"),
         ("代办收钱不", "amount"),
         ("让我妹去代领中不", "proxy"),  # ... but someone acting for the asker is the proxy question
-        ("代办", "proxy"),
+        ("驻村干部能代领不", "proxy"),
+        ("代办", None),  # the scheme named alone: the whole entry
+        ("稳岗补贴也能委托吗", None),
     ],
 )
 def test_naming_the_proxy_scheme_leaves_the_side_asked(matcher: FaqMatcher, question: str, facet: str) -> None:
