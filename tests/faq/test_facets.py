@@ -264,3 +264,15 @@ def test_words_inside_words_and_papers_that_are_not_to_bring(
     matcher: FaqMatcher, question: str, facet: str | None
 ) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("怎么样才能领上", "how"),  # the way to get it, though 怎么样 alone asks an opinion
+        ("手机号换了要更新不", "how"),  # whether a step is needed
+        ("搬家了要登记不", "how"),
+    ],
+)
+def test_whether_a_step_is_needed_and_the_way_to_get_it(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
