@@ -276,3 +276,15 @@ def test_words_inside_words_and_papers_that_are_not_to_bring(
 )
 def test_whether_a_step_is_needed_and_the_way_to_get_it(matcher: FaqMatcher, question: str, facet: str) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("我儿子能不能享受", "who"),  # whether a relative qualifies, not whether she may act for the asker
+        ("我妈可以参加培训不", "who"),
+        ("我爸去办中不", "proxy"),  # 中不 (dialect 行不): a relative going for the asker
+    ],
+)
+def test_a_relative_who_qualifies_or_acts(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
