@@ -36,6 +36,15 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     ("how", r"(?:发|推|推送|传)到(?=[^\s]{0,4}(?:微信|手机|群))"),
     # which of two recipients gets it ("给个人的还是给企业的") asks who it is for
     ("who", r"给(?:个人|企业|单位|老板|工人|本人|公司)[^\s]{0,2}还是"),
+    # the conditions, though asked with 是什么 ("条件是啥", "要啥学历"): who qualifies
+    ("who", r"(?:条件|要求|资格|门槛)(?:是什么|有哪些|都有什么)|学历|文化程度"),
+    # the rhythm of payment ("是每个月都给吗") asks when, not whether the asker gets it
+    ("when", r"每个?(?:月|年|季度?)[^\s]{0,2}(?:给|发|打)"),
+    # a step to go through ("要面试不", "要考试不") asks how; a guarantee or pledge to provide, materials
+    ("how", r"要[^\s]{0,2}(?:面试|考试|排队|审核|体检|公示|签字|审批)(?=[不吗没]$)"),
+    ("materials", r"要[^\s]{0,2}(?:担保人|担保|抵押)(?=[不吗没]$)"),
+    # what the pay is like asks the amount
+    ("amount", r"(?:工资|待遇|收入)(?:怎么样|高不|多不|高吗|多吗)"),
     # the steps themselves, though asked with 是什么 ("流程是啥"), or where a step is done online ("网上咋申请")
     (
         "how",

@@ -288,3 +288,18 @@ def test_whether_a_step_is_needed_and_the_way_to_get_it(matcher: FaqMatcher, que
 )
 def test_a_relative_who_qualifies_or_acts(matcher: FaqMatcher, question: str, facet: str) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("申请条件是啥", "who"),  # the conditions, though asked with 是什么
+        ("要啥学历", "who"),
+        ("是不是每个月都发", "when"),  # the rhythm of payment, not whether the asker gets it
+        ("还要体检不", "how"),  # a step to go through
+        ("贷款要抵押不", "materials"),  # a pledge to provide
+        ("待遇怎么样", "amount"),
+    ],
+)
+def test_conditions_rhythm_steps_and_pay(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
