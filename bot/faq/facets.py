@@ -29,7 +29,11 @@ _HELPER_OK = re.compile(r"(?:" + _RELATIVES + r"|亲戚|朋友|邻居|干部|工
 # precedence order: the first that matches names the facet
 _PATTERNS: tuple[tuple[Facet, str], ...] = (
     # whom to go to outranks whatever the errand is ("考证找谁", "稳岗补贴谁给办")
-    ("where", r"[找寻问]谁(?![^\s]{0,2}[替代])|谁(?:给|来)?办(?=[^\s]{0,2}$)"),
+    (
+        "where",
+        r"[找寻问]谁(?![^\s]{0,2}[替代])|谁(?:给|来)?办(?=[^\s]{0,2}$)|[找寻问](?:哪个|哪位)(?=$|部门|单位|窗口|人|局|站|办)|哪个管|归哪|哪管"
+        r"|哪个地方|几楼|几号楼",
+    ),
     # a sum of money in the question is the amount asked about or checked ("一天15块是真的不", "就是450吗")
     ("amount", r"(?<!\d)\d{1,5}(?:块|元)|就是\d{2,5}(?=[吗不呢]?$)"),
     # being sent the news on one's phone is a service to ask for, not a place ("能发到俺微信上不")
@@ -64,7 +68,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         + r"|[问是有干]些?甚",
     ),
     # strong time cues outrank the amount cues they may carry ("什么时候给钱" asks when, not how much)
-    ("when", r"什么时候|多久|多长时间|多会|[几两一二三四五六七八九十半\d](?:天|年|个月)(?:之|以)?内(?!的)"),
+    ("when", r"什么时候|几时|多久|多长时间|多会|[几两一二三四五六七八九十半\d](?:天|年|个月)(?:之|以)?内(?!的)"),
     # lacking a paper and asking whether one still qualifies ("没营业执照能领不") is not asking what to bring
     # (or asking what now: "房子是亲戚的 没合同咋办")
     (
@@ -88,7 +92,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     ),
     ("how", r"怎么(?=委托|代办|代领|代为)"),
     # "does my case count": before the place words it may carry ("网上开店算创业不")
-    ("who", r"算不算|(?<![打计预清结核])算(?=[^\s]{0,6}[不吗]$)"),
+    ("who", r"算不算|(?<![打计预清结核划])算(?=[^\s]{0,6}[不吗]$)"),
     (
         "proxy",
         r"替(?![^\s]{0,4}问(?![不吗]))|代办|代领|(?:他|她)的[^\s]{1,8}我[^\s]{0,2}(?:办|领|弄|申请)|代为|委托|帮我办|帮忙办|必须本人|本人必须|本人去|本人不去|自己不去|不用本人|亲自去|亲自办|到场|[让叫托][^\s]{0,6}(?:去|帮|代|办|领)|回不来|回不去|人不在|去不了|来不了|走不开"
@@ -158,7 +162,7 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         + r"|给(?:不|吗)"
         + _END
         # lookaheads: the words between may name the topic ("能给安排公益岗不"), so they stay in the residue
-        + r"|(?:(?<![技可功职体智])能|(?<![打计预清结核])算)(?=[^\s]{1,12}[不吗]"
+        + r"|(?:(?<![技可功职体智])能|(?<![打计预清结核划])算)(?=[^\s]{1,12}[不吗]"
         + _END
         + r")|有(?=[^\s]{1,4}(?:补贴|补助)(?:没|吗|不)"
         + _END

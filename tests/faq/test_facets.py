@@ -303,3 +303,18 @@ def test_a_relative_who_qualifies_or_acts(matcher: FaqMatcher, question: str, fa
 )
 def test_conditions_rhythm_steps_and_pay(matcher: FaqMatcher, question: str, facet: str) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("几时给", "when"),
+        ("到了问哪个", "where"),  # whom to ask, in other words than 找谁
+        ("这个归哪管", "where"),
+        ("服务站在几楼", "where"),
+        ("去乡里哪个地方", "where"),
+        ("划算不", None),  # 算 inside 划算
+    ],
+)
+def test_more_ways_to_ask_when_and_where(matcher: FaqMatcher, question: str, facet: str | None) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
