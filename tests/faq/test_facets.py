@@ -318,3 +318,8 @@ def test_conditions_rhythm_steps_and_pay(matcher: FaqMatcher, question: str, fac
 )
 def test_more_ways_to_ask_when_and_where(matcher: FaqMatcher, question: str, facet: str | None) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+def test_whether_a_fee_is_paid_asks_the_amount(matcher: FaqMatcher) -> None:
+    """Like 给钱不: whether money for a named cost is paid at all is the amount side."""
+    assert detect(matcher.analyzer.normalise("学的那几天给伙食费不")) == "amount"
