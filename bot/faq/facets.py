@@ -38,7 +38,8 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     ("amount", r"(?<!\d)\d{1,5}(?:块|元)|就是\d{2,5}(?=[吗不呢]?$)"),
     # being sent the news on one's phone is a service to ask for, not a place ("能发到俺微信上不")
     ("how", r"(?:发|推|推送|传)到(?=[^\s]{0,4}(?:微信|手机|群))"),
-    # which of two recipients gets it ("给个人的还是给企业的") asks who it is for
+    # which of two recipients gets it ("给个人的还是给企业的") asks who it is for (the recipients are consumed:
+    # 企业 here is a choice, not the employers' entry)
     ("who", r"给(?:个人|企业|单位|老板|工人|本人|公司)[^\s]{0,2}还是"),
     # the conditions, though asked with 是什么 ("条件是啥", "要啥学历"): who qualifies
     ("who", r"(?:条件|要求|资格|门槛)(?:是什么|有哪些|都有什么)|学历|文化程度"),
@@ -46,9 +47,9 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     ("when", r"每个?(?:月|年|季度?)[^\s]{0,2}(?:给|发|打)"),
     # a step to go through ("要面试不", "要考试不") asks how; a guarantee or pledge to provide, materials
     ("how", r"要[^\s]{0,2}(?:面试|考试|排队|审核|体检|公示|签字|审批)(?=[不吗没]$)"),
-    ("materials", r"要[^\s]{0,2}(?:担保人|担保|抵押)(?=[不吗没]$)"),
+    ("materials", r"要(?=[^\s]{0,2}(?:担保人|担保|抵押)[不吗没]$)"),
     # what the pay is like asks the amount
-    ("amount", r"(?:工资|待遇|收入)(?:怎么样|高不|多不|高吗|多吗)"),
+    ("amount", r"(?<=工资|待遇|收入)(?:怎么样|高不|多不|高吗|多吗)"),
     # the steps themselves, though asked with 是什么 ("流程是啥"), or where a step is done online ("网上咋申请")
     (
         "how",
@@ -168,6 +169,11 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
         + _END
         + ")",
     ),
+    # a benefit still not paid asks when it comes ("培训的生活补贴到现在没给")
+    ("when", r"(?=(?:补贴|补助)[^\s]{0,6}(?:到现在|至今|一直)(?:还)?(?:没|不)(?:给|发|到|下来))"),
+    # last of all: a grievance against the employer told with no question ("工头欠俺一万多 电话也不接")
+    # asks what to do about it (these two look ahead: their words may name the topic)
+    ("how", r"(?=(?:老板|工头|包工头|厂里|公司)[^\s]{0,8}(?:欠|不给|拖|扣|跑))"),
 )
 # the asker (or the one asked for) says which group he belongs to: 我是监测户, 家里是脱贫户, 脱贫户家的
 _ASKER_GROUP = re.compile(r"(?:我|我们|家里|我家|孩子|儿子|闺女|女儿|他|她)[^\s]{0,3}是[^\s]{0,8}(?:户|搬迁)|户家的")

@@ -323,3 +323,21 @@ def test_more_ways_to_ask_when_and_where(matcher: FaqMatcher, question: str, fac
 def test_whether_a_fee_is_paid_asks_the_amount(matcher: FaqMatcher) -> None:
     """Like 给钱不: whether money for a named cost is paid at all is the amount side."""
     assert detect(matcher.analyzer.normalise("学的那几天给伙食费不")) == "amount"
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("工头欠俺两万多 电话也打不通", "how"),  # a grievance told with no question: what to do
+        ("培训补贴到现在没给", "when"),  # a benefit still not paid: when it comes
+    ],
+)
+def test_a_story_without_a_question(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+def test_story_and_requirement_cues_leave_the_topic_words(matcher: FaqMatcher) -> None:
+    assert "工资" in residue(matcher.analyzer.normalise("老板欠俺工资不给"))
+    assert "补贴" in residue(matcher.analyzer.normalise("培训补贴到现在没给"))
+    assert "担保" in residue(matcher.analyzer.normalise("要担保人不"))
+    assert "工资" in residue(matcher.analyzer.normalise("工资怎么样"))
