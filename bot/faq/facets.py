@@ -175,8 +175,11 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     # asks what to do about it (these two look ahead: their words may name the topic)
     ("how", r"(?=(?:老板|工头|包工头|厂里|公司)[^\s]{0,8}(?:欠|不给|拖|扣|跑))"),
 )
-# the asker (or the one asked for) says which group he belongs to: 我是监测户, 家里是脱贫户, 脱贫户家的
-_ASKER_GROUP = re.compile(r"(?:我|我们|家里|我家|孩子|儿子|闺女|女儿|他|她)[^\s]{0,3}是[^\s]{0,8}(?:户|搬迁)|户家的")
+# the asker (or the one asked for) says which group he belongs to (我是监测户, 家里是脱贫户, 脱贫户家的) or
+# his age (俺50多岁, 俺妈六十了), an attribute the rules ask about
+_ASKER_GROUP = re.compile(
+    r"(?:我|我们|我爸|我妈|我媳妇|我老伴|我男人)[^\s]{0,2}(?:\d{2}|[四五六七]十)多?岁?了?|(?:我|我们|家里|我家|孩子|儿子|闺女|女儿|他|她)[^\s]{0,3}是[^\s]{0,8}(?:户|搬迁)|户家的"
+)
 # what a thing is, as opposed to what there is for the asker: the asker's group does not make it "who"
 _DEFINITION = re.compile(r"是什么|什么意思|怎么回事|干什么的|是干什么|讲讲|介绍一下|解释|真的")
 # whether a benefit exists, asked yes/no at the end of a message ("培训有补助没", "县里有没有扶持", "没技术咋办

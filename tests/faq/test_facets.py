@@ -137,6 +137,8 @@ def test_cues(matcher: FaqMatcher, question: str, facet: str) -> None:
         "我们是搬迁户 想找点活干",  # no question word at all
         "我是低保户 镇上管不管",  # "does anyone look after it" = "am I covered"
         "孩子是监测户家的 有什么帮扶",
+        "我都五十八了 想找点活",  # an age, like a group, is what the rules ask about
+        "我50多岁了 有适合的活没",
     ],
 )
 def test_an_askers_group_makes_an_open_question_a_who_question(matcher: FaqMatcher, question: str) -> None:
