@@ -39,6 +39,7 @@ from bot.faq.matcher import FaqMatcher
         ("在外地打工能领不", "who"),  # not "is it in ...": a place in the story, a "can I" question
         ("网上卖货算就业不", "who"),  # "does my case count", though it names a place (网上)
         ("那能不能", "who"),  # a bare "can it" after the asker's story
+        ("我务工不到半年 行不", "who"),  # a bare "is that OK" after it
         ("我在自家院里弄的 场地补贴有没有", "who"),
         ("这个给不给我们", "who"),
         ("我家够不够", "who"),
