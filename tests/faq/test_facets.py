@@ -344,3 +344,18 @@ def test_story_and_requirement_cues_leave_the_topic_words(matcher: FaqMatcher) -
     assert "补贴" in residue(matcher.analyzer.normalise("培训补贴到现在没给"))
     assert "担保" in residue(matcher.analyzer.normalise("要担保人不"))
     assert "工资" in residue(matcher.analyzer.normalise("工资怎么样"))
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("外县户口的管不管", "who"),  # whether a group is covered ...
+        ("人社局管不管", "where"),  # ... not whether an office handles it
+        ("我属于零就业家庭不", "who"),
+        ("我在不在范围里", "who"),
+        ("轮得上我不", "who"),
+        ("按人给还是按户给", "amount"),
+    ],
+)
+def test_whether_a_group_is_covered(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
