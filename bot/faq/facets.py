@@ -23,8 +23,6 @@ _END = r"(?=\s|$)"
 _RELATIVES = r"爸|妈|爹|娘|父亲|母亲|哥|姐|弟|妹|媳妇|妻子|老婆|男人|老伴|儿子|女儿|孩子|闺女|老人"
 _OK = r"(?:行不|行吗|中不|可以不|可以吗|能不能|算不算|符合不|够不够|也行[吗不]?)$"
 _RELATIVE_OK = r"(?:" + _RELATIVES + r"|我家|我们家)(?![^\s]{0,4}[去办代帮替跑])[^\s]{0,4}" + _OK
-# in a talk about applying for someone else, a relative or a village helper "行不" offers that person as proxy
-_HELPER_OK = re.compile(r"(?:" + _RELATIVES + r"|亲戚|朋友|邻居|干部|工作队|书记)[^\s]{0,5}" + _OK)
 
 # precedence order: the first that matches names the facet
 _PATTERNS: tuple[tuple[Facet, str], ...] = (
@@ -215,12 +213,13 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
     whatever the story before it says. An open question from an asker who names his group ("俺们是搬迁户
     有啥帮扶", "俺是监测户 想学挖掘机", "俺是脱贫户 县里管不管") asks what he is entitled to: who (but
     "俺是脱贫户 交通补贴是啥意思" still asks what the thing is).
-    In a talk about applying for someone else (`proxy_talk`), "俺表哥行不" offers a proxy."""
+    In a talk about applying for someone else (`proxy_talk`), proxies are the topic, so whether someone may
+    act for the asker ("俺哥能替俺办不", "村干部能代俺申请不") asks who the scheme allows: who."""
     facet, clause = _deciding(normalised)
     if facet == "proxy":
         facet = _beside_the_scheme(clause)
-    if proxy_talk and facet == "who" and _HELPER_OK.search(clause):
-        return "proxy"
+    if proxy_talk and facet == "proxy" and _AGENT.search(clause):
+        return "who"
     last = normalised.split()[-1] if normalised.strip() else ""
     if (facet in (None, "who", "what") or last != clause) and _EXISTS.search(last):
         # a cue of its own ("有补贴没") made it a question; without one it stays the default
