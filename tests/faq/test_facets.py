@@ -361,3 +361,19 @@ def test_story_and_requirement_cues_leave_the_topic_words(matcher: FaqMatcher) -
 )
 def test_whether_a_group_is_covered(matcher: FaqMatcher, question: str, facet: str) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("贷款能不能提前还", "what"),  # what the rule allows of the thing itself
+        ("补助能给现金不", "what"),
+        ("培训可以选工种吗", "what"),
+        ("进度能查到不", "how"),  # a way to do it oneself
+        ("能打电话办不", "how"),
+        ("我能领不", "who"),  # the asker: whether he qualifies
+        ("能给安排公益岗不", "who"),
+    ],
+)
+def test_can_it_be_done_asks_the_rule_the_way_or_the_asker(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
