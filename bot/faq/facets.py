@@ -40,7 +40,9 @@ _PATTERNS: tuple[tuple[Facet, str], ...] = (
     # 企业 here is a choice, not the employers' entry)
     ("who", r"给(?:个人|企业|单位|老板|工人|本人|公司)[^\s]{0,2}还是"),
     # whether a group or the asker is covered (外地户口的管不管, 管不管俺们外省的) asks who, not which office
-    ("who", r"的(?:管不管|管吗|管不)$|管不管(?=[^\s]{0,2}(?:我|他|她)|[^\s]{0,6}的$)"),
+    ("who", r"的(?:管不管|管吗|管不)$|(?:的|人|我)要不要$|要不要我|管不管(?=[^\s]{0,2}(?:我|他|她)|[^\s]{0,6}的$)"),
+    # board and lodging provided ("培训管不管住") is part of what it gives, not an office that handles it
+    ("what", r"管不?管?(?=[吃住饭])"),
     # the conditions, though asked with 是什么 ("条件是啥", "要啥学历"): who qualifies
     ("who", r"(?:条件|要求|资格|门槛)(?:是什么|有哪些|都有什么)|学历|文化程度"),
     # the rhythm of payment ("是每个月都给吗") asks when, not whether the asker gets it

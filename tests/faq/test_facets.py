@@ -377,3 +377,15 @@ def test_whether_a_group_is_covered(matcher: FaqMatcher, question: str, facet: s
 )
 def test_can_it_be_done_asks_the_rule_the_way_or_the_asker(matcher: FaqMatcher, question: str, facet: str) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("学的时候管不管住", "what"),  # board and lodging are part of what it gives ...
+        ("县里管不管", "where"),  # ... an office that handles it is where
+        ("五十多的要不要", "who"),  # whether a kind of person is taken
+    ],
+)
+def test_what_it_provides_and_whom_it_takes(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
