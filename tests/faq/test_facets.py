@@ -389,3 +389,15 @@ def test_can_it_be_done_asks_the_rule_the_way_or_the_asker(matcher: FaqMatcher, 
 )
 def test_what_it_provides_and_whom_it_takes(matcher: FaqMatcher, question: str, facet: str) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("说好的培训 咋一次也没通知", None),  # 怎么 … 也没: a complaint (why), not a procedure asked
+        ("申请完一直没消息", "when"),  # still waiting: when it comes
+        ("咋都不叫我", "who"),  # why the asker is left out
+    ],
+)
+def test_complaints_are_not_procedures(matcher: FaqMatcher, question: str, facet: str | None) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
