@@ -170,6 +170,12 @@ PATTERNS: tuple[tuple[Facet, str], ...] = (
     # is whether the asker qualifies
     ("how", r"(?<!也)(?:能|可以)(?:不能|不可以)?(?:在|去)?(?:查|改|打电话|电话|网上|线上|微信|手机|邮寄|寄)"),
     ("what", r"(?:能|可以)(?:不能|不可以)?(?:提前|延期|退|取消|选|挑|换|转|取出|兑现|给现金|用来|用于)"),
+    # whether money comes at all ("有钱拿不", "公岗有工资没"), or how much of a cost is covered ("全额报吗"),
+    # asks the amount, like 给钱不
+    (
+        "amount",
+        r"(?:有|给|发|拿|拿到|补)(?:点)?钱(?=[^\s]{0,2}[不吗没]$)|(?:有|给|发)工资(?=[不吗没])|全额|一半|全补|全报",
+    ),
     (
         "who",
         # the rest of "can it / can I": whether the asker qualifies

@@ -224,3 +224,16 @@ def test_what_it_provides_and_whom_it_takes(matcher: FaqMatcher, question: str, 
 )
 def test_complaints_are_not_procedures(matcher: FaqMatcher, question: str, facet: str | None) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("学这个有钱拿没", "amount"),  # whether money comes at all
+        ("公益岗发工资不", "amount"),
+        ("车费全额报吗", "amount"),  # how much of a cost is covered
+        ("我能领到钱不", "who"),  # the asker: whether he qualifies
+    ],
+)
+def test_whether_money_comes_at_all(matcher: FaqMatcher, question: str, facet: str) -> None:
+    assert detect(matcher.analyzer.normalise(question)) == facet
