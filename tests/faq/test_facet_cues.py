@@ -3,9 +3,11 @@ whom to ask, sums and services, words inside words, steps, conditions, complaint
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from bot.faq.facets import detect, residue
+from bot.faq.facets import FACETS, after_cue, cue_texts, detect, residue
 from bot.faq.matcher import FaqMatcher
 
 
@@ -237,3 +239,19 @@ def test_complaints_are_not_procedures(matcher: FaqMatcher, question: str, facet
 )
 def test_whether_money_comes_at_all(matcher: FaqMatcher, question: str, facet: str) -> None:
     assert detect(matcher.analyzer.normalise(question)) == facet
+
+
+@pytest.mark.parametrize(
+    "unit", ["能", "怎么", "有没有", "我", "补贴", "老板", "给", "算", "要", "代办", "不", "在", "一"]
+)
+def test_the_cues_stay_linear_on_a_long_run_of_one_cue(unit: str) -> None:
+    """Bounded repeats only: 400 characters of one cue (and a question ending) are read at once (about 3 ms;
+    a nested or unbounded pattern would take seconds)."""
+    for tail in ("", "不", "没", "还是", "补贴没"):
+        text = (unit * 400)[:400] + tail
+        started = time.perf_counter()
+        detect(text, proxy_talk=True)
+        residue(text)
+        cue_texts(text, FACETS)
+        after_cue(text, "who")
+        assert time.perf_counter() - started < 1.0, (unit, tail)
