@@ -61,7 +61,10 @@ def facet_text(content: ContentPack, entry: FaqEntry, facet: str) -> str:
 
 def render_facet(content: ContentPack, entry: FaqEntry, facet: str) -> Reply:
     """One side of an entry, short, with its source (a county's own document for its own facet) and a way
-    to the whole answer."""
+    to the whole answer. What an entry is, when it keeps no separate part for that, is its whole answer:
+    the notice is not silent about it."""
+    if facet == "what" and facet not in entry.facets:
+        return render_entry(content, entry)
     own = entry.facets[facet].source if facet in entry.facets else None
     cited = f"{own.document} {own.section}" if own else content.citation(entry)
     text = (

@@ -39,7 +39,8 @@ from bot.faq.matcher import FaqMatcher
         ("在外地打工能领不", "who"),  # not "is it in ...": a place in the story, a "can I" question
         ("网上卖货算就业不", "who"),  # "does my case count", though it names a place (网上)
         ("那能不能", "who"),  # a bare "can it" after the asker's story
-        ("场地补贴有没有", "who"),
+        ("我务工不到半年 行不", "who"),  # a bare "is that OK" after it
+        ("我在自家院里弄的 场地补贴有没有", "who"),
         ("这个给不给我们", "who"),
         ("我家够不够", "who"),
         ("我爸行不", "who"),  # whether a relative qualifies ...
@@ -137,6 +138,8 @@ def test_cues(matcher: FaqMatcher, question: str, facet: str) -> None:
         "我们是搬迁户 想找点活干",  # no question word at all
         "我是低保户 镇上管不管",  # "does anyone look after it" = "am I covered"
         "孩子是监测户家的 有什么帮扶",
+        "我都五十八了 想找点活",  # an age, like a group, is what the rules ask about
+        "我50多岁了 有适合的活没",
     ],
 )
 def test_an_askers_group_makes_an_open_question_a_who_question(matcher: FaqMatcher, question: str) -> None:
@@ -164,16 +167,18 @@ def test_place_cues_leave_topic_words(matcher: FaqMatcher) -> None:
     assert "培训" in residue(matcher.analyzer.normalise("能在镇上培训不"))
 
 
-def test_in_a_talk_about_proxies_a_relative_or_helper_is_offered_as_proxy(matcher: FaqMatcher) -> None:
-    assert detect(matcher.analyzer.normalise("我表哥行不行"), proxy_talk=True) == "proxy"
-    assert detect(matcher.analyzer.normalise("驻村工作队的也行吗"), proxy_talk=True) == "proxy"
-    assert detect(matcher.analyzer.normalise("我是监测户也行不"), proxy_talk=True) == "who"  # the asker's group
+def test_in_a_talk_about_proxies_who_may_act_is_who_the_scheme_allows(matcher: FaqMatcher) -> None:
+    """Proxies are the topic there: whether someone may act for the asker asks who, not the proxy side."""
+    assert detect(matcher.analyzer.normalise("驻村干部能替我去办不"), proxy_talk=True) == "who"
+    assert detect(matcher.analyzer.normalise("驻村干部能替我去办不")) == "proxy"  # in another topic
+    assert detect(matcher.analyzer.normalise("我表哥行不行"), proxy_talk=True) == "who"
+    assert detect(matcher.analyzer.normalise("代办要带啥"), proxy_talk=True) == "materials"
 
 
-def test_the_reader_reads_a_relative_against_the_proxy_topic(matcher: FaqMatcher, content: ContentPack) -> None:
+def test_the_reader_reads_someone_acting_against_the_topic(matcher: FaqMatcher, content: ContentPack) -> None:
     reader = Reader(matcher, content)
-    assert reader.read("我表哥行不行", Context(PROXY)).facet == "proxy"
-    assert reader.read("我表哥行不行", Context("transport-subsidy")).facet == "who"
+    assert reader.read("我哥能替我办不", Context(PROXY)).facet == "who"
+    assert reader.read("我哥能替我办不", Context("transport-subsidy")).facet == "proxy"
 
 
 def test_a_group_named_after_a_topic_asks_whether_it_qualifies(matcher: FaqMatcher, content: ContentPack) -> None:
