@@ -163,3 +163,12 @@ def test_spoken_digits_are_read_as_digits(matcher: FaqMatcher) -> None:
     assert matcher.analyzer.normalise("幺幺三一是啥") == "1131是什么"
     assert "138" not in matcher.analyzer.normalise("电话幺三八零零一二三四五六 交通补贴咋领")  # then masked
     assert matcher.analyzer.normalise("三个月") == "三个月"  # a number word in a sentence stays
+
+
+def test_an_a_not_a_question_is_not_read_as_its_negated_half(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    # "发不发工资" asks whether wages are paid; "不发工资" alone says they were not
+    assert "欠薪" not in analyzer.normalise("学徒期间发不发工资")
+    assert "欠薪" in analyzer.normalise("老板年底了还不发工资")
+    match = matcher.match("去学技术给不给钱")
+    assert match.entry != "wage-arrears" and "wage-arrears" not in match.suggestions[:1]
