@@ -14,6 +14,7 @@ from bot.faq.textfix import sounds
 
 STORY_CLAUSES = 2  # a message of at least this many clauses…
 STORY_CHARS = 16  # …and characters is read as a question inside a story
+CHOICE = "还是"
 QUESTION_LIKE = re.compile(r"什么|怎么|哪|谁|多少|几|吗|呢|不$|没$|能不能|行不行|是不是|有没有")
 
 
@@ -55,6 +56,11 @@ def story(analyzer: Analyzer, known: Container[str], normalised: str) -> set[str
         for f in analyzer.features(clause)
         if f not in known and f not in kept
     }
+
+
+def asks(normalised: str) -> bool:
+    """Whether the text asks something: a question word or particle, or a choice ("全贴还是贴一半")."""
+    return QUESTION_LIKE.search(normalised) is not None or CHOICE in normalised
 
 
 def asking_clause(normalised: str) -> str | None:

@@ -35,6 +35,7 @@ COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone i
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 DISCOUNTED: tuple[Facet, ...] = ("amount", "when", "where", "materials")  # see FaqMatcher._cues
 NAMING_IDF = 2.0  # a keyword word this specific names its entry
+NAMED_FLOOR = 0.2  # a clear lead named by its keyword is answered down to this coverage (the rest: details)
 
 
 @dataclass(slots=True)
@@ -268,7 +269,10 @@ class FaqMatcher:
         evident = best.evidence >= t.evidence and (by_name or best.coverage >= t.suggest)
         if clear_lead and (best.coverage >= t.answer or evident):
             return Match("answer", best.id, suggestions, best.coverage)
-        if by_name and best.coverage >= t.suggest:
+        # ...and one that asks something of it (a facet cue) even when most of its words are details the FAQ
+        # has never seen ("稳岗补贴的钱打到哪张折子上"); a keyword in words that ask nothing is not enough
+        asks = best.coverage >= t.suggest or detect(normalised) is not None or asides.asks(normalised)
+        if by_name and best.coverage >= NAMED_FLOOR and asks:
             return Match("answer", best.id, suggestions, best.coverage)
         # the tier; but with another office's business close behind, offer choices rather than answer
         second = ranked[1] if len(ranked) > 1 else Ranked("", True, 0.0, 0.0, 0.0)

@@ -205,3 +205,11 @@ def test_claiming_beside_a_public_welfare_post_is_that_posts_rule(matcher: FaqMa
     """公岗 pay and 县外务工 subsidies are not both claimed (三.2): the 公岗 entry says so."""
     match = matcher.match("俺在公益岗上 同时出去打工能领交通补贴不")
     assert match.outcome == "answer" and match.entry == "public-welfare-job"
+
+
+def test_a_clear_lead_named_by_keyword_is_answered_though_most_words_are_details(matcher: FaqMatcher) -> None:
+    """Words the FAQ has never seen (折子, 打到) pull coverage under the level that earns choices; when the
+    message names one entry by its keyword and that entry leads clearly, those words are the question's
+    details, not another topic."""
+    match = matcher.match("稳岗补贴的钱打到哪张折子上")
+    assert match.outcome == "answer" and match.entry == "job-retention-subsidy"
