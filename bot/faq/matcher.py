@@ -7,7 +7,6 @@ rather than answered from whatever in-scope entry happens to share a word.
 The decision uses two numbers for the best document: its BM25 score, used for ranking, and its
 *coverage*: the share of the question's IDF weight that the document matches, in [0, 1]. Words the
 FAQ has never seen count against coverage, which is what lets an off-topic question be told apart.
-
 The decision's types (Thresholds, Ranked, Match) live in bot.faq.decision.
 """
 
@@ -23,6 +22,7 @@ from bot.content import ContentPack, fold
 from bot.faq import asides
 from bot.faq.analyzer import Analyzer
 from bot.faq.asides import asking_clause, place_features, place_words
+from bot.faq.benefits import BenefitNames
 from bot.faq.decision import Match, Ranked, Thresholds
 from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
 from bot.faq.referrals import Referrals
@@ -34,6 +34,7 @@ KEYWORD_REPEAT = 3
 COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone is trusted
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 DISCOUNTED: tuple[Facet, ...] = ("amount", "when", "where", "materials")  # see FaqMatcher._cues
+MODIFIER_ONLY = 0.7  # the share of its score an entry keeps when the question names only its benefits' modifiers
 NAMING_IDF = 2.0  # a keyword word this specific names its entry
 NAMED_FLOOR = 0.2  # a clear lead named by its keyword is answered down to this coverage (the rest: details)
 
@@ -58,6 +59,7 @@ class FaqMatcher:
         self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.referrals = Referrals(content, self.thresholds.likely)
         self._places = place_features(analyzer, content)
+        self._benefits = BenefitNames(content, analyzer)
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
@@ -159,8 +161,7 @@ class FaqMatcher:
         return self.rank_normalised(self.analyzer.normalise(question))
 
     def rank_normalised(self, normalised: str) -> list[Ranked]:
-        """`_rank`, cached: reading a follow-up ranks the same text up to four times (the match, the
-        context's checks)."""
+        """`_rank`, cached: reading a follow-up ranks the same text up to four times."""
         return list(self._ranked(normalised))
 
     def _rank(self, normalised: str) -> tuple[Ranked, ...]:
@@ -192,6 +193,8 @@ class FaqMatcher:
                 matched[doc, kind] = matched.get((doc, kind), 0.0) + count * idf * min(saturation, 1.0)
                 if kind == "w":
                     evidence[doc] = evidence.get(doc, 0.0) + idf
+        for doc in scores:  # "参加培训要钱不" names the training, not 培训补贴 (bot.faq.benefits)
+            scores[doc] *= MODIFIER_ONLY if self._benefits.modifier_only(self._docs[doc].id, normalised) else 1.0
         ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
         return tuple(
             Ranked(

@@ -174,10 +174,10 @@ def test_evidence_alone_does_not_answer_below_the_coverage_that_earns_choices(ma
 
 def test_a_referral_decides_between_an_entry_and_its_referred_entry_close_together(matcher: FaqMatcher) -> None:
     """技能培训 and 培训生活补贴 rank close on "培训…给多少钱": the money side is the allowance; without a
-    referral's words ("培训要带啥材料") the two stay choices."""
+    referral's words the allowance is not chosen ("培训要带啥材料" names no allowance: the training)."""
     match = matcher.match("培训十天能给多少钱")
     assert match.outcome == "answer" and match.entry == "training-allowance"
-    assert matcher.match("培训要带啥材料").outcome == "suggest"
+    assert matcher.match("培训要带啥材料").entry in (None, "skills-training")
 
 
 def test_twin_entries_from_one_clause_answer_the_likelier_and_offer_the_other(matcher: FaqMatcher) -> None:
@@ -213,3 +213,14 @@ def test_a_clear_lead_named_by_keyword_is_answered_though_most_words_are_details
     details, not another topic."""
     match = matcher.match("稳岗补贴的钱打到哪张折子上")
     assert match.outcome == "answer" and match.entry == "job-retention-subsidy"
+
+
+def test_naming_only_the_first_word_of_a_benefit_asks_about_that_thing_not_the_benefit(matcher: FaqMatcher) -> None:
+    """培训 is the first word of 培训补贴 but the head of 技能培训: a question about the training that says
+    nothing of an allowance (no 补, 贷 or 奖) is about the training, and is answered as such; asking for the
+    money still finds the allowance."""
+    fee = matcher.match("培训还收不收")
+    assert fee.outcome == "answer" and fee.entry == "skills-training"
+    ranked = [r.id for r in matcher.rank("培训班在哪上课")]
+    assert ranked[0] == "skills-training"
+    assert matcher.match("参加培训每天能补几个钱").entry == "training-allowance"
