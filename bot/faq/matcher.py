@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from bot.content import ContentPack, fold
 from bot.faq import asides
 from bot.faq.analyzer import Analyzer
-from bot.faq.asides import asking_clause, place_features, place_words
+from bot.faq.asides import place_features, place_words
 from bot.faq.benefits import BenefitNames
 from bot.faq.decision import Match, Ranked, Thresholds
-from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
+from bot.faq.facets import Facet, cue_texts, detect
+from bot.faq.naming import NAMING_IDF, Names
 from bot.faq.referrals import Referrals
 
 WEIGHTS = {"w": 1.0, "b": 0.7, "p": 0.4}  # words, character bigrams, pinyin bigrams
@@ -35,7 +36,6 @@ COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone i
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 DISCOUNTED: tuple[Facet, ...] = ("amount", "when", "where", "materials")  # see FaqMatcher._cues
 MODIFIER_ONLY = 0.7  # the share of its score an entry keeps when the question names only its benefits' modifiers
-NAMING_IDF = 2.0  # a keyword word this specific names its entry
 NAMED_FLOOR = 0.2  # a clear lead named by its keyword is answered down to this coverage (the rest: details)
 
 
@@ -55,8 +55,8 @@ class FaqMatcher:
         self.thresholds = thresholds or Thresholds()
         self._exact: dict[str, tuple[str, bool]] = {}
         self._docs: list[_Doc] = []
-        self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
-        self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
+        names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
+        groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.referrals = Referrals(content, self.thresholds.likely)
         self._places = place_features(analyzer, content)
         self._benefits = BenefitNames(content, analyzer)
@@ -66,7 +66,7 @@ class FaqMatcher:
             for name in entry.keywords:  # titles hold generic words too (…帮扶, …服务)
                 for feature in self.analyzer.features(self.analyzer.normalise(name)):
                     if feature.startswith("w:") and len(feature) > 3:  # words of two characters or more
-                        self._names.setdefault(feature, set()).add(entry.id)
+                        names.setdefault(feature, set()).add(entry.id)
         for topic in content.out_of_scope.values():
             self._add(topic.id, False, [topic.name, *topic.questions])
         self._avg_length = sum(d.length for d in self._docs) / max(len(self._docs), 1)
@@ -79,6 +79,7 @@ class FaqMatcher:
             norm = K1 * (1 - B + B * doc.length / self._avg_length)
             for feature, count in doc.tf.items():
                 self._postings.setdefault(feature, []).append((i, count * (K1 + 1) / (count + norm)))
+        self.names = Names(analyzer, self._idf, names, groups, self.thresholds)
         self._ranked = functools.lru_cache(maxsize=1024)(self._rank)  # the index is complete: rankings hold
         # The index (and jieba's dictionary) live as long as the process: move them out of the garbage
         # collector's generations so that a collection never scans them (p99 per message 8 ms -> 2 ms).
@@ -94,58 +95,7 @@ class FaqMatcher:
 
     def naming(self, normalised: str, min_idf: float) -> set[str]:
         """Entries whose keywords share a word of at least `min_idf` with normalised text."""
-        named: set[str] = set()
-        for feature in self.analyzer.features(normalised):
-            if feature in self._names and self._idf.get(feature, 0.0) >= min_idf:
-                named |= self._names[feature]
-        return named
-
-    def _named_lead(self, normalised: str, ranked: list[Ranked]) -> str | None:
-        """Among entries close to the best (none of them another office's business), the one the message
-        names by a keyword; the asker's group (监测户) does not count when another entry is named too."""
-        t = self.thresholds
-        best = ranked[0]
-        close = [r for r in ranked if r.score >= t.margin * best.score]
-        # a document close only through the question's facet cues (户口本 in "交通补贴要带户口本不")
-        # shares none of its topic: it does not stand against the named entry
-        if not all(r.in_scope for r in close if r.coverage > 0):
-            return None
-        names = self.naming(normalised, NAMING_IDF)
-        if names <= self._groups and best.id not in names:
-            return None  # "我是监测户 回村开了个养鸡场": the asker's group alone is context, not the topic
-        names = (names - self._groups) or names
-        lead = [r for r in close if r.id in names and r.coverage >= t.answer]
-        return lead[0].id if len(names) == 1 and lead else None
-
-    def _asked_beside_group(self, normalised: str, ranked: list[Ranked]) -> str | None:
-        """When the best entry is the asker's group (监测户) and the message names exactly one other entry
-        by keyword that covers the question about as well: that entry, the thing asked about."""
-        if ranked[0].id not in self._groups:
-            return None
-        names = self.naming(residue(normalised), NAMING_IDF) - self._groups  # not by a cue (代领)
-        if len(names) != 1:
-            return None
-        return next((r.id for r in ranked[1:] if r.id in names and r.coverage >= self.thresholds.suggest), None)
-
-    def _asked_at_end(self, normalised: str, ranked: list[Ranked]) -> str | None:
-        """The one entry the last asking clause of a story names by keyword, when the story around it ranks
-        another entry first and the named one is among the likeliest."""
-        clause = asking_clause(normalised)
-        if clause is None:
-            return None
-        names = self.naming(residue(clause), NAMING_IDF) - self._groups
-        if len(names) != 1 or ranked[0].id in self.naming(normalised, NAMING_IDF):
-            return None  # the first is named too ("我当着公岗 还能出去打工领交通补贴不"): both are asked about
-        return next((r.id for r in ranked[1:] if r.id in names), None)
-
-    def _asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
-        """The entry a "who qualifies" question names by keyword after its cue when the whole message reads
-        as another office's business: the asker's status (低保户, 残疾人) is part of the question, the thing
-        asked for (能领**交通补贴**不) is its topic."""
-        if detect(normalised) != "who":
-            return None
-        names = self.naming(after_cue(normalised, "who"), NAMING_IDF) - self._groups
-        return next((r.id for r in ranked if r.id in names), None)
+        return self.names.naming(normalised, min_idf)
 
     def specificity(self, normalised: str, unseen: bool = True) -> float:
         """The highest IDF among the words of normalised text: how specific its most specific word is.
@@ -253,13 +203,13 @@ class FaqMatcher:
         suggestions = tuple(r.id for r in ranked if r.in_scope)[:3]
         t = self.thresholds
         if not best.in_scope:
-            named = self._asked_about(normalised, ranked)
+            named = self.names.asked_about(normalised, ranked) or self.names.beside_other_office(normalised, ranked)
             if named is not None:  # "低保户能领交通补贴不": who qualifies for 交通补贴, not a 低保 question
                 return Match("answer", named, (named, *(s for s in suggestions if s != named))[:3], best.coverage)
             return Match("decline", None, (), best.coverage, off_topic=best.id)
         # "我是监测户 在外省打工 交通补贴有我的不": 交通补贴 is asked about; "工地上干了一年 工钱结清了 回来过年
         # 交通补贴能给多少": the question at the end names its entry, the story around it another
-        asked = self._asked_beside_group(normalised, ranked) or self._asked_at_end(normalised, ranked)
+        asked = self.names.beside_group(normalised, ranked) or self.names.asked_at_end(normalised, ranked)
         if asked is not None:
             rest = tuple(x for x in suggestions if x != asked)
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
@@ -285,7 +235,7 @@ class FaqMatcher:
             and (second.in_scope or second.score < t.margin * best.score)
         ):
             return Match("answer", best.id, suggestions, best.coverage, also=suggestions[1:])
-        named = self._named_lead(normalised, ranked)
+        named = self.names.lead(normalised, ranked)
         if named is not None:
             # "娇通补贴申请要带啥材料", "就业服务站电话多少": the close runners-up share the question's side;
             # the message names one of them by its keyword

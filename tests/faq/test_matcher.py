@@ -224,3 +224,18 @@ def test_naming_only_the_first_word_of_a_benefit_asks_about_that_thing_not_the_b
     ranked = [r.id for r in matcher.rank("培训班在哪上课")]
     assert ranked[0] == "skills-training"
     assert matcher.match("参加培训每天能补几个钱").entry == "training-allowance"
+
+
+def test_papers_to_bring_for_a_named_entry_are_its_materials_not_another_offices_topic(matcher: FaqMatcher) -> None:
+    """身份证 / 户口本 make the 户口/身份证 topic rank close or even first; when the message names one entry
+    and asks what to bring, the papers are that entry's materials."""
+    for question, entry in (
+        ("稳岗补贴要交啥材料 身份证复印件要不要", "job-retention-subsidy"),
+        ("代领的话要带俺的身份证原件不", "proxy-application"),
+        ("公益岗要带身份证不", "public-welfare-job"),
+    ):
+        match = matcher.match(question)
+        assert match.outcome == "answer" and match.entry == entry, question
+    # the other office's own business still goes there: a benefit it names is no paper to bring
+    assert matcher.match("房租太贵了 能申请住房补贴不").outcome == "decline"
+    assert matcher.match("身份证丢了去哪补办").outcome == "decline"
