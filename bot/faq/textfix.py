@@ -16,9 +16,12 @@ from pypinyin import Style, lazy_pinyin
 # Personal numbers say nothing about the question and mislead matching ("身份证号…" is not a question
 # about ID cards): the number and the words that introduce it are dropped before matching.
 _PERSONAL = re.compile(
-    r"(?:身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s?[:：是为]?\s?"
-    r"(?<![0-9a-z])(?:[0-9]{17}[0-9x]|[0-9]{15}|1[3-9][0-9]{9}|[0-9]{3,4}-?[0-9]{7,8})(?![0-9])"
+    r"(?P<intro>身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s?[:：是为]?\s?"
+    # digits in groups as people type or say them ("142232 1971 0808 1234", "136-0350-7788", "158 3501 xxxx")
+    r"(?<![0-9a-z])[0-9](?:[ \-.]?[0-9x]){8,}(?![0-9])"
 )
+CHANGED = "换改新变"  # a number introduced after these is news about the number itself
+PERSONAL_DIGITS = 10  # a run of this many digits is a phone, ID or card number (1131, amounts, dates are shorter)
 # Common surnames: "我是张三，…" introduces a name, "我是搬迁户 …" says who is asking (kept: it matters).
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -132,7 +135,7 @@ class TextFixer:
     @staticmethod
     def drop_personal(text: str) -> str:
         """Remove ID numbers, phone numbers and a self-introduced name (they are masked when stored)."""
-        return _NAME.sub(" ", _PERSONAL.sub(" ", text))
+        return _NAME.sub(" ", _PERSONAL.sub(_personal, text))
 
     def spaced(self, text: str) -> str:
         """Read a run of pinyin typed with a space between syllables ("jiao tong bu tie zen me shen qing"):
@@ -203,6 +206,17 @@ class TextFixer:
                     break
             i += 1
         return "".join(chars)
+
+
+def _personal(m: re.Match[str]) -> str:
+    """A run of digits long enough to be personal, with the words introducing it, becomes a space; but a
+    number said to be new ("换了手机号 158…", "新电话…") keeps its word: changing it is the question."""
+    run = m.group(0)
+    if sum(c.isdigit() or c == "x" for c in run) < PERSONAL_DIGITS:
+        return run
+    intro = m.group("intro")
+    changed = intro and any(c in CHANGED for c in m.string[max(m.start() - 2, 0) : m.start()])
+    return f"{intro} " if changed else " "
 
 
 def _one_slip(window: list[str], term: str) -> bool:

@@ -172,3 +172,13 @@ def test_an_a_not_a_question_is_not_read_as_its_negated_half(matcher: FaqMatcher
     assert "欠薪" in analyzer.normalise("老板年底了还不发工资")
     match = matcher.match("去学技术给不给钱")
     assert match.entry != "wage-arrears" and "wage-arrears" not in match.suggestions[:1]
+
+
+def test_personal_numbers_typed_or_spoken_in_groups_are_dropped(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    grouped = analyzer.normalise("身份证号 140930 1985 0612 002x 想学电焊咋报名")
+    assert "身份证" not in grouped and "1985" not in grouped  # the number says nothing of the question
+    assert "0350" not in analyzer.normalise("有事打俺电话 139-0350-1188")
+    assert "1131" in analyzer.normalise("1131是啥 每月补800不")  # short numbers are what is asked about
+    # a number said to be new keeps its word: changing the number is what the message is about
+    assert "换了电话" in analyzer.normalise("俺换了手机号 186 0350 2xxx 要跟谁说")
