@@ -101,7 +101,9 @@ class TextFixer:
         """`vocabulary`: terms for both repairs; `spelled`: terms only typed in pinyin are repaired to
         (synonym variants such as 场地补贴: as homophone targets, short ones like 莫有 would eat 周末有)."""
         self._t2s = opencc.OpenCC("t2s")
-        sound_terms = {t for t in vocabulary}
+        # a variant of four characters is specific enough to be heard too ("只业培训" is 职业培训): shorter ones
+        # like 莫有 would eat common words
+        sound_terms = {t for t in vocabulary} | {t for t in spelled if len(t) == MAX_HOMOPHONE}
         # in the order given: of two terms that sound the same, the first wins (canonical words come first)
         terms = list(
             dict.fromkeys(

@@ -182,3 +182,10 @@ def test_personal_numbers_typed_or_spoken_in_groups_are_dropped(matcher: FaqMatc
     assert "1131" in analyzer.normalise("1131是啥 每月补800不")  # short numbers are what is asked about
     # a number said to be new keeps its word: changing the number is what the message is about
     assert "换了电话" in analyzer.normalise("俺换了手机号 186 0350 2xxx 要跟谁说")
+
+
+def test_a_four_character_variant_is_heard_through_a_voice_slip(matcher: FaqMatcher) -> None:
+    """职业培训 is a synonym variant (of 技能培训): voice typing writes it 执业培训 or 直业培训."""
+    assert "技能培训" in matcher.analyzer.normalise("执业培训在哪报名")
+    match = matcher.match("直业培训咋报名")
+    assert match.outcome == "answer" and match.entry == "skills-training"
