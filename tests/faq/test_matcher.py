@@ -239,3 +239,12 @@ def test_papers_to_bring_for_a_named_entry_are_its_materials_not_another_offices
     # the other office's own business still goes there: a benefit it names is no paper to bring
     assert matcher.match("房租太贵了 能申请住房补贴不").outcome == "decline"
     assert matcher.match("身份证丢了去哪补办").outcome == "decline"
+
+
+def test_coming_home_or_changing_work_is_news_for_the_work_record(matcher: FaqMatcher) -> None:
+    """The work record entry covers every change of a laborer's work, coming home for good included, in the
+    words people use for it (回来不走了, 又换活了)."""
+    changed = matcher.match("俺在外地又换活了 村里要知道不")
+    assert changed.outcome == "answer" and changed.entry == "update-work-info"
+    home = matcher.match("俺从外头回来不走了 要给村里报一下不")
+    assert home.entry in (None, "update-work-info") and "update-work-info" in home.suggestions
