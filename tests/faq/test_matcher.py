@@ -248,3 +248,12 @@ def test_coming_home_or_changing_work_is_news_for_the_work_record(matcher: FaqMa
     assert changed.outcome == "answer" and changed.entry == "update-work-info"
     home = matcher.match("俺从外头回来不走了 要给村里报一下不")
     assert home.entry in (None, "update-work-info") and "update-work-info" in home.suggestions
+
+
+def test_worries_about_a_callback_and_asking_in_person_find_their_entries(matcher: FaqMatcher) -> None:
+    """What people fear after a callback (said too little, a relative took the call) and where someone who
+    cannot use a phone asks in person are part of those entries' questions."""
+    callback = matcher.match("接回访的是俺妈 她啥也说不清 要紧不")
+    assert callback.outcome == "answer" and callback.entry == "phone-callback"
+    station = matcher.match("不识字不会弄手机 找活去哪当面问")
+    assert station.outcome == "answer" and station.entry == "job-service-station"
