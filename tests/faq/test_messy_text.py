@@ -189,3 +189,10 @@ def test_a_four_character_variant_is_heard_through_a_voice_slip(matcher: FaqMatc
     assert "技能培训" in matcher.analyzer.normalise("执业培训在哪报名")
     match = matcher.match("直业培训咋报名")
     assert match.outcome == "answer" and match.entry == "skills-training"
+
+
+def test_money_owed_by_amount_reads_as_unpaid_wages(matcher: FaqMatcher) -> None:
+    """ "欠俺六千多块", "欠我们一万多": whatever the sum, money owed to the asker is 欠薪."""
+    assert "欠薪" in matcher.analyzer.normalise("包工头还欠俺六千多块")
+    assert matcher.rank("厂里欠我们一万多 年都过不好")[0].id == "wage-arrears"
+    assert "欠薪" not in matcher.analyzer.normalise("欠条丢了")
