@@ -80,7 +80,8 @@ SPACED_WORDS = {
 }
 _SPACED = re.compile(r"[a-z]+(?:[ ]+[a-z]+)+")
 MIN_HOMOPHONE = 2
-MAX_HOMOPHONE = 4
+MAX_HOMOPHONE = 5  # 就业服务占 -> 就业服务站
+SPECIFIC = 4  # characters: a synonym variant this long is specific enough to be heard (职业培训)
 
 
 @functools.cache
@@ -101,9 +102,10 @@ class TextFixer:
         """`vocabulary`: terms for both repairs; `spelled`: terms only typed in pinyin are repaired to
         (synonym variants such as 场地补贴: as homophone targets, short ones like 莫有 would eat 周末有)."""
         self._t2s = opencc.OpenCC("t2s")
-        # a variant of four characters is specific enough to be heard too ("只业培训" is 职业培训): shorter ones
-        # like 莫有 would eat common words
-        sound_terms = {t for t in vocabulary} | {t for t in spelled if len(t) == MAX_HOMOPHONE}
+        # a variant of four characters or more is specific enough to be heard too ("只业培训" is 职业培训):
+        # shorter ones like 莫有 would eat common words
+        self._canonical = {t for t in vocabulary}
+        sound_terms = set(self._canonical) | {t for t in spelled if SPECIFIC <= len(t) <= MAX_HOMOPHONE}
         # in the order given: of two terms that sound the same, the first wins (canonical words come first)
         terms = list(
             dict.fromkeys(
@@ -185,6 +187,9 @@ class TextFixer:
         whole = [head for head, rest in options if not rest]
         if whole and len(run) > 3:  # "jiaotong" alone, never "jt" alone
             return max(whole, key=len)
+        canonical = {head for head in whole if head in self._canonical}
+        if len(run) == 3 and len(canonical) == 1:  # "gyg": the initials of one domain term (公益岗) only
+            return canonical.pop()
         return PINYIN_WORDS.get(run, run)
 
     def homophones(self, text: str) -> str:

@@ -196,3 +196,10 @@ def test_money_owed_by_amount_reads_as_unpaid_wages(matcher: FaqMatcher) -> None
     assert "欠薪" in matcher.analyzer.normalise("包工头还欠俺六千多块")
     assert matcher.rank("厂里欠我们一万多 年都过不好")[0].id == "wage-arrears"
     assert "欠薪" not in matcher.analyzer.normalise("欠条丢了")
+
+
+def test_three_letter_initials_of_one_domain_term_and_long_voice_slips_are_repaired(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert analyzer.normalise("jch能领啥") == "监测户能领什么"  # initials of exactly one domain term
+    assert "abc" in analyzer.normalise("abc是啥")  # initials of no domain term stay as typed
+    assert analyzer.normalise("就业服务占在哪") == "就业服务站在哪"  # a slip in a five-character term
