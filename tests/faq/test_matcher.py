@@ -257,3 +257,11 @@ def test_worries_about_a_callback_and_asking_in_person_find_their_entries(matche
     assert callback.outcome == "answer" and callback.entry == "phone-callback"
     station = matcher.match("不识字不会弄手机 找活去哪当面问")
     assert station.outcome == "answer" and station.entry == "job-service-station"
+
+
+def test_an_injury_at_work_is_the_social_insurance_centres_business(matcher: FaqMatcher) -> None:
+    """摔伤 / 砸伤 / 受伤 at work are 工伤 (the 社会保险中心's business), not unpaid wages."""
+    match = matcher.match("俺在砖厂上班受伤了 厂里不给看")
+    assert match.outcome == "decline" and match.off_topic == "other-insurance"
+    asked = matcher.match("受伤了出不去 交通补贴还能领不")  # the injury is the story, the subsidy the question
+    assert asked.outcome != "decline" and asked.suggestions[0] == "transport-subsidy"
