@@ -36,6 +36,7 @@ COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone i
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 DISCOUNTED: tuple[Facet, ...] = ("amount", "when", "where", "materials")  # see FaqMatcher._cues
 MODIFIER_ONLY = 0.7  # the share of its score an entry keeps when the question names only its benefits' modifiers
+PART_AMONG = 3  # the question part's answer must be among the whole message's likeliest entries
 NAMED_FLOOR = 0.2  # a clear lead named by its keyword is answered down to this coverage (the rest: details)
 
 
@@ -184,7 +185,24 @@ class FaqMatcher:
     def match_normalised(self, normalised: str) -> Match:
         """`match` for text already passed through the analyzer's `normalise`, with referrals and twins
         applied (bot.faq.referrals)."""
-        return self.referrals.settle(self._decide(normalised), normalised)
+        match = self._decide(normalised)
+        if match.outcome != "answer" and match.off_topic is None:  # another office's topic stays declined
+            match = self._question_part(normalised, match)
+        return self.referrals.settle(match, normalised)
+
+    def _question_part(self, normalised: str, match: Match) -> Match:
+        """A story that ends in a question about something it names: the question part alone (from the last
+        clause naming an entry to the end) decides when it answers with one of the story's likeliest entries
+        ("…去年腰不行了回来了 在家也没个营生 听说村里有公益岗 俺这情况能不能申请")."""
+        part = asides.question_part(normalised, lambda clause: bool(self.names.topics(clause)))
+        if part is None:
+            return match
+        inner = self._decide(part)
+        likeliest = tuple(r.id for r in self.rank_normalised(normalised) if r.in_scope)[:PART_AMONG]
+        if inner.outcome != "answer" or inner.entry not in likeliest:
+            return match
+        rest = tuple(x for x in likeliest if x != inner.entry)
+        return Match("answer", inner.entry, (inner.entry, *rest)[:3], match.score, also=rest[:2])
 
     def _decide(self, normalised: str) -> Match:
         """The three-way decision on the question's own words."""

@@ -40,6 +40,10 @@ class Names:
                 named |= self._names[feature]
         return named
 
+    def topics(self, normalised: str) -> set[str]:
+        """Entries named by keyword, but not the asker's group (监测户…): what the text may be asking about."""
+        return self.naming(normalised, NAMING_IDF) - self._groups
+
     def lead(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """Among entries close to the best (none of them another office's business), the one the message
         names by a keyword; the asker's group (监测户) does not count when another entry is named too."""

@@ -265,3 +265,16 @@ def test_an_injury_at_work_is_the_social_insurance_centres_business(matcher: Faq
     assert match.outcome == "decline" and match.off_topic == "other-insurance"
     asked = matcher.match("受伤了出不去 交通补贴还能领不")  # the injury is the story, the subsidy the question
     assert asked.outcome != "decline" and asked.suggestions[0] == "transport-subsidy"
+
+
+def test_a_long_story_is_answered_from_its_question_part(matcher: FaqMatcher) -> None:
+    """The words of a long story the FAQ knows (回来了, 在家, 工作) spread the message over several entries;
+    the question part, from the clause that names the topic to the end, decides."""
+    story = (
+        "你好，俺是三岔镇的，今年五十二了，前几年一直在内蒙古的煤矿上干，去年腰不行了回来了，"
+        "在家也没个营生，听说村里有公益岗，俺这情况能不能申请"
+    )
+    match = matcher.match(story)
+    assert match.outcome == "answer" and match.entry == "public-welfare-job"
+    # a story about another office's business is not re-read from a clause that names an entry
+    assert matcher.match("养老保险交了十五年了 今年六十了 听说培训也给钱 养老金啥时候能领").outcome == "decline"
