@@ -28,6 +28,9 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # 甚 alone is the local word for 什么 ("带甚材料", "补甚"), except in the standard 甚至 / 甚为 / 甚少
 # money owed to the asker, by amount: "老板欠我八千块", "还欠俺们两万多" say 欠薪 whatever the sum
 _OWED = re.compile(r"欠(?:我们|我|他们|他|她)?的?[0-9一二两三四五六七八九十百千万几]+多?(?:块钱|块|元|钱)?")
+# the boss not paying, said without the money at the end of a clause: "挣的钱老板不给", "老板一直拖着没给"
+# (not "老板给不给": a question; not "老板不给签合同": something else withheld)
+_UNPAID = re.compile(r"(老板[^\s]{0,4}?)(?<![给发])(?:不给|没给|不发|没发)(?=了?(?:\s|$))")
 NEGATIONS = "不没"  # a variant starting with one of these may be half of "给不给", "发没发"
 _SHEN = re.compile(r"甚(?![至为少])")
 
@@ -106,7 +109,7 @@ class Analyzer:
         if self._synonym_re is not None:
             kept = self._synonym_re.sub(self._synonym, kept)
         kept = _SHEN.sub("什么", kept)
-        kept = _OWED.sub("欠薪", kept)
+        kept = _UNPAID.sub(r"\g<1>欠薪", _OWED.sub("欠薪", kept))
         return kept
 
     def _synonym(self, m: re.Match[str]) -> str:

@@ -203,3 +203,11 @@ def test_three_letter_initials_of_one_domain_term_and_long_voice_slips_are_repai
     assert analyzer.normalise("jch能领啥") == "监测户能领什么"  # initials of exactly one domain term
     assert "abc" in analyzer.normalise("abc是啥")  # initials of no domain term stay as typed
     assert analyzer.normalise("就业服务占在哪") == "就业服务站在哪"  # a slip in a five-character term
+
+
+def test_a_boss_not_paying_reads_as_unpaid_wages_only_when_nothing_else_is_withheld(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert "欠薪" in analyzer.normalise("在砖厂干了俩月 老板到今天还没给")
+    assert matcher.match("卖了一年力气 老板一直不给 咋弄").entry == "wage-arrears"
+    assert "欠薪" not in analyzer.normalise("老板给不给上保险")  # a question, not a complaint
+    assert "欠薪" not in analyzer.normalise("老板不给俺开证明")  # something else withheld
