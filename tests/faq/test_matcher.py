@@ -278,3 +278,11 @@ def test_a_long_story_is_answered_from_its_question_part(matcher: FaqMatcher) ->
     assert match.outcome == "answer" and match.entry == "public-welfare-job"
     # a story about another office's business is not re-read from a clause that names an entry
     assert matcher.match("养老保险交了十五年了 今年六十了 听说培训也给钱 养老金啥时候能领").outcome == "decline"
+
+
+def test_asking_for_work_near_home_or_at_an_age_is_asking_for_postings(matcher: FaqMatcher) -> None:
+    """How people ask for work with a condition attached (near home, at their age) is part of the
+    postings entry's questions."""
+    for question in ("离家不远的地方有活没", "俺这岁数还有人要不"):
+        match = matcher.match(question)
+        assert match.outcome == "answer" and match.entry == "job-postings", question
