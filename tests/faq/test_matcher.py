@@ -286,3 +286,10 @@ def test_asking_for_work_near_home_or_at_an_age_is_asking_for_postings(matcher: 
     for question in ("离家不远的地方有活没", "俺这岁数还有人要不"):
         match = matcher.match(question)
         assert match.outcome == "answer" and match.entry == "job-postings", question
+
+
+def test_when_both_sides_of_a_referral_are_named_the_rankings_choice_stands(matcher: FaqMatcher) -> None:
+    """技能培训 sends money words to 培训生活补贴 and 培训生活补贴 sends 培训班 words back: a question with
+    both ("培训班那几天少挣了钱 能给补点不") keeps the entry the ranking chose instead of bouncing."""
+    match = matcher.match("上培训班那几天少挣了钱 能给补点不")
+    assert match.outcome == "answer" and match.entry == "training-allowance"
