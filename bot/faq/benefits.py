@@ -12,6 +12,7 @@ from bot.content import ContentPack
 from bot.faq.analyzer import Analyzer
 
 BENEFIT_HEADS = ("补贴", "贷款", "奖补")
+ASKED_FOR = "补贷借息奖"  # a benefit asked for by its verb or its terms: 能补不, 借点本钱, 利息
 MODIFIER = 2  # characters: the first word of a benefit's name, the last word of any keyword
 
 
@@ -33,11 +34,11 @@ class BenefitNames:
 
     def modifier_only(self, entry: str, normalised: str) -> bool:
         """Whether the question names the entry only by the first word of a benefit it gives, which another
-        entry's keyword ends in, never by a whole keyword nor by the benefit's head or its verb (补, 贷, 奖:
-        "能补不" asks for the benefit)."""
+        entry's keyword ends in, never by a whole keyword nor by the benefit's head, verb or terms (补, 贷,
+        借, 息, 奖: "能补不", "借点本钱" ask for the benefit)."""
         modifiers = self._modifiers.get(entry)
         if not modifiers or any(k in normalised for k in self._keywords[entry]):
             return False
-        if any(head[0] in normalised for head in BENEFIT_HEADS):
+        if any(verb in normalised for verb in ASKED_FOR):
             return False
         return any(m in normalised for m in modifiers)

@@ -293,3 +293,15 @@ def test_when_both_sides_of_a_referral_are_named_the_rankings_choice_stands(matc
     both ("培训班那几天少挣了钱 能给补点不") keeps the entry the ranking chose instead of bouncing."""
     match = matcher.match("上培训班那几天少挣了钱 能给补点不")
     assert match.outcome == "answer" and match.entry == "training-allowance"
+
+
+def test_borrowing_money_for_the_household_is_declined_and_for_a_business_is_the_startup_loan(
+    matcher: FaqMatcher,
+) -> None:
+    """Asking the bureau to lend money for the household's needs is no employment help; borrowing to start
+    a business is the startup loan."""
+    personal = matcher.match("你们能借给俺点钱不")
+    assert personal.outcome == "decline" and personal.off_topic == "other-loans"
+    for question in ("开个修车铺想借点本钱 利息能不能免", "想借点钱做买卖 有免息的不"):
+        business = matcher.match(question)  # 借, 息 ask for the loan: 创业 alone no longer discounts it
+        assert business.outcome == "answer" and business.entry == "startup-loan", question
