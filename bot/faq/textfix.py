@@ -117,6 +117,8 @@ class TextFixer:
         self._sound: dict[tuple[str, ...], str] = {}
         self._prefixes: dict[str, list[tuple[str, str]]] = {}
         self._whole: dict[str, str] = {}  # full toneless pinyin of a term -> the term (the first one wins)
+        # the most syllables one term or question word spans: reading spaced pinyin stays linear in its length
+        self._span = max([len(t) for t in terms] + [len(w) for w in PINYIN_WORDS.values()], default=1)
         for term in terms:
             syllables = tuple(sounds(term))
             self._whole.setdefault("".join(syllables), term)
@@ -152,7 +154,7 @@ class TextFixer:
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for j in range(len(tokens), i, -1):
+            for j in range(min(len(tokens), i + self._span), i, -1):  # a term spans at most _span syllables
                 key = "".join(tokens[i:j])
                 word = self._whole.get(key) or PINYIN_WORDS.get(key) or (SPACED_WORDS.get(key) if j == i + 1 else None)
                 if word is not None and (j > i + 1 or len(key) > 1):

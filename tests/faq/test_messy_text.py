@@ -211,3 +211,27 @@ def test_a_boss_not_paying_reads_as_unpaid_wages_only_when_nothing_else_is_withh
     assert matcher.match("卖了一年力气 老板一直不给 咋弄").entry == "wage-arrears"
     assert "欠薪" not in analyzer.normalise("老板给不给上保险")  # a question, not a complaint
     assert "欠薪" not in analyzer.normalise("老板不给俺开证明")  # something else withheld
+
+
+class _CountingDict(dict[str, str]):
+    looked_up = 0
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        type(self).looked_up += 1
+        return super().get(key, default)
+
+
+def test_reading_spaced_pinyin_looks_up_a_bounded_span_per_syllable(matcher: FaqMatcher) -> None:
+    """Spaced pinyin is read by trying spans of syllables; a span longer than any term is never tried, so a
+    long run of junk syllables costs a bounded number of look-ups per syllable (no quadratic reading)."""
+    fixer = matcher.analyzer.fixer
+    counting = _CountingDict(fixer._whole)
+    original = fixer._whole
+    fixer._whole = counting
+    try:
+        _CountingDict.looked_up = 0
+        assert fixer.spaced("jiao tong bu tie") == "交通补贴"
+        fixer.spaced(" ".join(["jt"] * 300))
+        assert _CountingDict.looked_up <= 20 * 300
+    finally:
+        fixer._whole = original
