@@ -305,3 +305,8 @@ def test_borrowing_money_for_the_household_is_declined_and_for_a_business_is_the
     for question in ("开个修车铺想借点本钱 利息能不能免", "想借点钱做买卖 有免息的不"):
         business = matcher.match(question)  # 借, 息 ask for the loan: 创业 alone no longer discounts it
         assert business.outcome == "answer" and business.entry == "startup-loan", question
+
+
+def test_moving_down_from_the_hills_and_losing_the_fields_is_the_relocation_entry(matcher: FaqMatcher) -> None:
+    match = matcher.match("搬家以后地离得远了种不成 县里能帮着找个事不")
+    assert match.outcome == "answer" and match.entry == "relocation-employment"
