@@ -26,6 +26,12 @@ MAX_CHARS = 400  # a message longer than this is matched on its end, where the q
 _DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # 甚 alone is the local word for 什么 ("带甚材料", "补甚"), except in the standard 甚至 / 甚为 / 甚少
+# money owed to the asker, by amount: "老板欠我八千块", "还欠俺们两万多" say 欠薪 whatever the sum
+_OWED = re.compile(r"欠(?:我们|我|他们|他|她)?的?[0-9一二两三四五六七八九十百千万几]+多?(?:块钱|块|元|钱)?")
+# the boss not paying, said without the money at the end of a clause: "挣的钱老板不给", "老板一直拖着没给"
+# (not "老板给不给": a question; not "老板不给签合同": something else withheld)
+_UNPAID = re.compile(r"(老板[^\s]{0,4}?)(?<![给发])(?:不给|没给|不发|没发)(?=了?(?:\s|$))")
+NEGATIONS = "不没"  # a variant starting with one of these may be half of "给不给", "发没发"
 _SHEN = re.compile(r"甚(?![至为少])")
 
 # Words that carry no topic on their own (function words, pronouns, question particles).
@@ -101,9 +107,18 @@ class Analyzer:
         kept = _DROP.sub(" ", self.fixer.drop_personal(self.fixer.digits(folded))).strip()[-MAX_CHARS:]
         kept = self.fixer.homophones(self.fixer.latin(self.fixer.spaced(kept)))
         if self._synonym_re is not None:
-            kept = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], kept)
+            kept = self._synonym_re.sub(self._synonym, kept)
         kept = _SHEN.sub("什么", kept)
+        kept = _UNPAID.sub(r"\g<1>欠薪", _OWED.sub("欠薪", kept))
         return kept
+
+    def _synonym(self, m: re.Match[str]) -> str:
+        """The canonical word for a variant, except for a negated variant that is the second half of an
+        A-not-A question: "给不给钱" asks whether money is paid, it does not say it was not (不给钱 = 欠薪)."""
+        variant = m.group(0)
+        if variant[0] in NEGATIONS and len(variant) > 1 and m.string[m.start() - 1 : m.start()] == variant[1]:
+            return variant
+        return self._synonyms[variant]
 
     def features(self, text: str) -> list[str]:
         """Features of already normalised text; repeated features count repeatedly. Cached: reading a

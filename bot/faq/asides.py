@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Callable, Container
 
 from bot.content import ContentPack
 from bot.faq.analyzer import Analyzer
@@ -14,6 +14,9 @@ from bot.faq.textfix import sounds
 
 STORY_CLAUSES = 2  # a message of at least this many clauses…
 STORY_CHARS = 16  # …and characters is read as a question inside a story
+CHOICE = "还是"
+PART_CLAUSES = 3  # a message of this many clauses may hold its question in its last ones
+PART_REACH = 2  # clauses before the asking one where its topic may be named
 QUESTION_LIKE = re.compile(r"什么|怎么|哪|谁|多少|几|吗|呢|不$|没$|能不能|行不行|是不是|有没有")
 
 
@@ -55,6 +58,25 @@ def story(analyzer: Analyzer, known: Container[str], normalised: str) -> set[str
         for f in analyzer.features(clause)
         if f not in known and f not in kept
     }
+
+
+def asks(normalised: str) -> bool:
+    """Whether the text asks something: a question word or particle, or a choice ("全贴还是贴一半")."""
+    return QUESTION_LIKE.search(normalised) is not None or CHOICE in normalised
+
+
+def question_part(normalised: str, names: Callable[[str], bool]) -> str | None:
+    """In a story of at least three clauses, the clauses from the last one that names a topic (`names`) to
+    the end, when that clause is the asking one or at most two before it; None when there is no such part."""
+    clauses = normalised.split()
+    if len(clauses) < PART_CLAUSES:
+        return None
+    asking = [i for i, c in enumerate(clauses) if QUESTION_LIKE.search(c)]
+    last = asking[-1] if asking else len(clauses) - 1
+    for start in range(last, max(last - PART_REACH, 0) - 1, -1):
+        if names(clauses[start]):
+            return " ".join(clauses[start:]) if start > 0 else None
+    return None
 
 
 def asking_clause(normalised: str) -> str | None:

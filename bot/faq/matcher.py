@@ -7,7 +7,6 @@ rather than answered from whatever in-scope entry happens to share a word.
 The decision uses two numbers for the best document: its BM25 score, used for ranking, and its
 *coverage*: the share of the question's IDF weight that the document matches, in [0, 1]. Words the
 FAQ has never seen count against coverage, which is what lets an off-topic question be told apart.
-
 The decision's types (Thresholds, Ranked, Match) live in bot.faq.decision.
 """
 
@@ -22,9 +21,11 @@ from dataclasses import dataclass
 from bot.content import ContentPack, fold
 from bot.faq import asides
 from bot.faq.analyzer import Analyzer
-from bot.faq.asides import asking_clause, place_features, place_words
+from bot.faq.asides import place_features, place_words
+from bot.faq.benefits import BenefitNames
 from bot.faq.decision import Match, Ranked, Thresholds
-from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
+from bot.faq.facets import Facet, cue_texts, detect
+from bot.faq.naming import NAMING_IDF, Names
 from bot.faq.referrals import Referrals
 
 WEIGHTS = {"w": 1.0, "b": 0.7, "p": 0.4}  # words, character bigrams, pinyin bigrams
@@ -34,7 +35,9 @@ KEYWORD_REPEAT = 3
 COVERAGE_DISCOUNT = {"w": 1.0, "b": 0.9, "p": 0.75}  # how far each kind alone is trusted
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 DISCOUNTED: tuple[Facet, ...] = ("amount", "when", "where", "materials")  # see FaqMatcher._cues
-NAMING_IDF = 2.0  # a keyword word this specific names its entry
+MODIFIER_ONLY = 0.7  # the share of its score an entry keeps when the question names only its benefits' modifiers
+PART_AMONG = 3  # the question part's answer must be among the whole message's likeliest entries
+NAMED_FLOOR = 0.2  # a clear lead named by its keyword is answered down to this coverage (the rest: details)
 
 
 @dataclass(slots=True)
@@ -53,17 +56,18 @@ class FaqMatcher:
         self.thresholds = thresholds or Thresholds()
         self._exact: dict[str, tuple[str, bool]] = {}
         self._docs: list[_Doc] = []
-        self._names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
-        self._groups = {e.id for e in content.entries.values() if e.category == GROUPS}
+        names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
+        groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.referrals = Referrals(content, self.thresholds.likely)
         self._places = place_features(analyzer, content)
+        self._benefits = BenefitNames(content, analyzer)
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
             for name in entry.keywords:  # titles hold generic words too (…帮扶, …服务)
                 for feature in self.analyzer.features(self.analyzer.normalise(name)):
                     if feature.startswith("w:") and len(feature) > 3:  # words of two characters or more
-                        self._names.setdefault(feature, set()).add(entry.id)
+                        names.setdefault(feature, set()).add(entry.id)
         for topic in content.out_of_scope.values():
             self._add(topic.id, False, [topic.name, *topic.questions])
         self._avg_length = sum(d.length for d in self._docs) / max(len(self._docs), 1)
@@ -76,6 +80,7 @@ class FaqMatcher:
             norm = K1 * (1 - B + B * doc.length / self._avg_length)
             for feature, count in doc.tf.items():
                 self._postings.setdefault(feature, []).append((i, count * (K1 + 1) / (count + norm)))
+        self.names = Names(analyzer, self._idf, names, groups, self.thresholds)
         self._ranked = functools.lru_cache(maxsize=1024)(self._rank)  # the index is complete: rankings hold
         # The index (and jieba's dictionary) live as long as the process: move them out of the garbage
         # collector's generations so that a collection never scans them (p99 per message 8 ms -> 2 ms).
@@ -91,58 +96,7 @@ class FaqMatcher:
 
     def naming(self, normalised: str, min_idf: float) -> set[str]:
         """Entries whose keywords share a word of at least `min_idf` with normalised text."""
-        named: set[str] = set()
-        for feature in self.analyzer.features(normalised):
-            if feature in self._names and self._idf.get(feature, 0.0) >= min_idf:
-                named |= self._names[feature]
-        return named
-
-    def _named_lead(self, normalised: str, ranked: list[Ranked]) -> str | None:
-        """Among entries close to the best (none of them another office's business), the one the message
-        names by a keyword; the asker's group (监测户) does not count when another entry is named too."""
-        t = self.thresholds
-        best = ranked[0]
-        close = [r for r in ranked if r.score >= t.margin * best.score]
-        # a document close only through the question's facet cues (户口本 in "交通补贴要带户口本不")
-        # shares none of its topic: it does not stand against the named entry
-        if not all(r.in_scope for r in close if r.coverage > 0):
-            return None
-        names = self.naming(normalised, NAMING_IDF)
-        if names <= self._groups and best.id not in names:
-            return None  # "我是监测户 回村开了个养鸡场": the asker's group alone is context, not the topic
-        names = (names - self._groups) or names
-        lead = [r for r in close if r.id in names and r.coverage >= t.answer]
-        return lead[0].id if len(names) == 1 and lead else None
-
-    def _asked_beside_group(self, normalised: str, ranked: list[Ranked]) -> str | None:
-        """When the best entry is the asker's group (监测户) and the message names exactly one other entry
-        by keyword that covers the question about as well: that entry, the thing asked about."""
-        if ranked[0].id not in self._groups:
-            return None
-        names = self.naming(residue(normalised), NAMING_IDF) - self._groups  # not by a cue (代领)
-        if len(names) != 1:
-            return None
-        return next((r.id for r in ranked[1:] if r.id in names and r.coverage >= self.thresholds.suggest), None)
-
-    def _asked_at_end(self, normalised: str, ranked: list[Ranked]) -> str | None:
-        """The one entry the last asking clause of a story names by keyword, when the story around it ranks
-        another entry first and the named one is among the likeliest."""
-        clause = asking_clause(normalised)
-        if clause is None:
-            return None
-        names = self.naming(residue(clause), NAMING_IDF) - self._groups
-        if len(names) != 1 or ranked[0].id in self.naming(normalised, NAMING_IDF):
-            return None  # the first is named too ("我当着公岗 还能出去打工领交通补贴不"): both are asked about
-        return next((r.id for r in ranked[1:] if r.id in names), None)
-
-    def _asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
-        """The entry a "who qualifies" question names by keyword after its cue when the whole message reads
-        as another office's business: the asker's status (低保户, 残疾人) is part of the question, the thing
-        asked for (能领**交通补贴**不) is its topic."""
-        if detect(normalised) != "who":
-            return None
-        names = self.naming(after_cue(normalised, "who"), NAMING_IDF) - self._groups
-        return next((r.id for r in ranked if r.id in names), None)
+        return self.names.naming(normalised, min_idf)
 
     def specificity(self, normalised: str, unseen: bool = True) -> float:
         """The highest IDF among the words of normalised text: how specific its most specific word is.
@@ -158,8 +112,7 @@ class FaqMatcher:
         return self.rank_normalised(self.analyzer.normalise(question))
 
     def rank_normalised(self, normalised: str) -> list[Ranked]:
-        """`_rank`, cached: reading a follow-up ranks the same text up to four times (the match, the
-        context's checks)."""
+        """`_rank`, cached: reading a follow-up ranks the same text up to four times."""
         return list(self._ranked(normalised))
 
     def _rank(self, normalised: str) -> tuple[Ranked, ...]:
@@ -191,6 +144,8 @@ class FaqMatcher:
                 matched[doc, kind] = matched.get((doc, kind), 0.0) + count * idf * min(saturation, 1.0)
                 if kind == "w":
                     evidence[doc] = evidence.get(doc, 0.0) + idf
+        for doc in scores:  # "参加培训要钱不" names the training, not 培训补贴 (bot.faq.benefits)
+            scores[doc] *= MODIFIER_ONLY if self._benefits.modifier_only(self._docs[doc].id, normalised) else 1.0
         ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
         return tuple(
             Ranked(
@@ -230,7 +185,24 @@ class FaqMatcher:
     def match_normalised(self, normalised: str) -> Match:
         """`match` for text already passed through the analyzer's `normalise`, with referrals and twins
         applied (bot.faq.referrals)."""
-        return self.referrals.settle(self._decide(normalised), normalised)
+        match = self._decide(normalised)
+        if match.outcome != "answer" and match.off_topic is None:  # another office's topic stays declined
+            match = self._question_part(normalised, match)
+        return self.referrals.settle(match, normalised)
+
+    def _question_part(self, normalised: str, match: Match) -> Match:
+        """A story that ends in a question about something it names: the question part alone (from the last
+        clause naming an entry to the end) decides when it answers with one of the story's likeliest entries
+        ("…去年腰不行了回来了 在家也没个营生 听说村里有公益岗 俺这情况能不能申请")."""
+        part = asides.question_part(normalised, lambda clause: bool(self.names.topics(clause)))
+        if part is None:
+            return match
+        inner = self._decide(part)
+        likeliest = tuple(r.id for r in self.rank_normalised(normalised) if r.in_scope)[:PART_AMONG]
+        if inner.outcome != "answer" or inner.entry not in likeliest:
+            return match
+        rest = tuple(x for x in likeliest if x != inner.entry)
+        return Match("answer", inner.entry, (inner.entry, *rest)[:3], match.score, also=rest[:2])
 
     def _decide(self, normalised: str) -> Match:
         """The three-way decision on the question's own words."""
@@ -249,13 +221,13 @@ class FaqMatcher:
         suggestions = tuple(r.id for r in ranked if r.in_scope)[:3]
         t = self.thresholds
         if not best.in_scope:
-            named = self._asked_about(normalised, ranked)
+            named = self.names.asked_about(normalised, ranked) or self.names.beside_other_office(normalised, ranked)
             if named is not None:  # "低保户能领交通补贴不": who qualifies for 交通补贴, not a 低保 question
                 return Match("answer", named, (named, *(s for s in suggestions if s != named))[:3], best.coverage)
             return Match("decline", None, (), best.coverage, off_topic=best.id)
         # "我是监测户 在外省打工 交通补贴有我的不": 交通补贴 is asked about; "工地上干了一年 工钱结清了 回来过年
         # 交通补贴能给多少": the question at the end names its entry, the story around it another
-        asked = self._asked_beside_group(normalised, ranked) or self._asked_at_end(normalised, ranked)
+        asked = self.names.beside_group(normalised, ranked) or self.names.asked_at_end(normalised, ranked)
         if asked is not None:
             rest = tuple(x for x in suggestions if x != asked)
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
@@ -268,7 +240,10 @@ class FaqMatcher:
         evident = best.evidence >= t.evidence and (by_name or best.coverage >= t.suggest)
         if clear_lead and (best.coverage >= t.answer or evident):
             return Match("answer", best.id, suggestions, best.coverage)
-        if by_name and best.coverage >= t.suggest:
+        # ...and one that asks something of it (a facet cue) even when most of its words are details the FAQ
+        # has never seen ("稳岗补贴的钱打到哪张折子上"); a keyword in words that ask nothing is not enough
+        asks = best.coverage >= t.suggest or detect(normalised) is not None or asides.asks(normalised)
+        if by_name and best.coverage >= NAMED_FLOOR and asks:
             return Match("answer", best.id, suggestions, best.coverage)
         # the tier; but with another office's business close behind, offer choices rather than answer
         second = ranked[1] if len(ranked) > 1 else Ranked("", True, 0.0, 0.0, 0.0)
@@ -278,7 +253,7 @@ class FaqMatcher:
             and (second.in_scope or second.score < t.margin * best.score)
         ):
             return Match("answer", best.id, suggestions, best.coverage, also=suggestions[1:])
-        named = self._named_lead(normalised, ranked)
+        named = self.names.lead(normalised, ranked)
         if named is not None:
             # "娇通补贴申请要带啥材料", "就业服务站电话多少": the close runners-up share the question's side;
             # the message names one of them by its keyword

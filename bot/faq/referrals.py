@@ -61,7 +61,7 @@ class Referrals:
         if match.outcome != "answer" or match.entry is None:
             return match
         to = self.referred(match.entry, normalised)
-        if to == match.entry:
-            return match
+        if to == match.entry or self.referred(to, normalised) == match.entry:
+            return match  # both sides' words are there ("培训班那几天…给补不"): the ranking's choice stands
         rest = tuple(x for x in match.suggestions if x != to)
         return replace(match, entry=to, suggestions=(to, *rest)[:3], also=tuple(x for x in match.also if x != to))

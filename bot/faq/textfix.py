@@ -16,9 +16,12 @@ from pypinyin import Style, lazy_pinyin
 # Personal numbers say nothing about the question and mislead matching ("身份证号…" is not a question
 # about ID cards): the number and the words that introduce it are dropped before matching.
 _PERSONAL = re.compile(
-    r"(?:身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s?[:：是为]?\s?"
-    r"(?<![0-9a-z])(?:[0-9]{17}[0-9x]|[0-9]{15}|1[3-9][0-9]{9}|[0-9]{3,4}-?[0-9]{7,8})(?![0-9])"
+    r"(?P<intro>身份证号码?|身份证|证件号码?|手机号码?|电话号码?|手机|电话|卡号)?\s?[:：是为]?\s?"
+    # digits in groups as people type or say them ("142232 1971 0808 1234", "136-0350-7788", "158 3501 xxxx")
+    r"(?<![0-9a-z])[0-9](?:[ \-.]?[0-9x]){8,}(?![0-9])"
 )
+CHANGED = "换改新变"  # a number introduced after these is news about the number itself
+PERSONAL_DIGITS = 10  # a run of this many digits is a phone, ID or card number (1131, amounts, dates are shorter)
 # Common surnames: "我是张三，…" introduces a name, "我是搬迁户 …" says who is asking (kept: it matters).
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -77,7 +80,8 @@ SPACED_WORDS = {
 }
 _SPACED = re.compile(r"[a-z]+(?:[ ]+[a-z]+)+")
 MIN_HOMOPHONE = 2
-MAX_HOMOPHONE = 4
+MAX_HOMOPHONE = 5  # 就业服务占 -> 就业服务站
+SPECIFIC = 4  # characters: a synonym variant this long is specific enough to be heard (职业培训)
 
 
 @functools.cache
@@ -98,7 +102,10 @@ class TextFixer:
         """`vocabulary`: terms for both repairs; `spelled`: terms only typed in pinyin are repaired to
         (synonym variants such as 场地补贴: as homophone targets, short ones like 莫有 would eat 周末有)."""
         self._t2s = opencc.OpenCC("t2s")
-        sound_terms = {t for t in vocabulary}
+        # a variant of four characters or more is specific enough to be heard too ("只业培训" is 职业培训):
+        # shorter ones like 莫有 would eat common words
+        self._canonical = {t for t in vocabulary}
+        sound_terms = set(self._canonical) | {t for t in spelled if SPECIFIC <= len(t) <= MAX_HOMOPHONE}
         # in the order given: of two terms that sound the same, the first wins (canonical words come first)
         terms = list(
             dict.fromkeys(
@@ -110,6 +117,8 @@ class TextFixer:
         self._sound: dict[tuple[str, ...], str] = {}
         self._prefixes: dict[str, list[tuple[str, str]]] = {}
         self._whole: dict[str, str] = {}  # full toneless pinyin of a term -> the term (the first one wins)
+        # the most syllables one term or question word spans: reading spaced pinyin stays linear in its length
+        self._span = max([len(t) for t in terms] + [len(w) for w in PINYIN_WORDS.values()], default=1)
         for term in terms:
             syllables = tuple(sounds(term))
             self._whole.setdefault("".join(syllables), term)
@@ -132,7 +141,7 @@ class TextFixer:
     @staticmethod
     def drop_personal(text: str) -> str:
         """Remove ID numbers, phone numbers and a self-introduced name (they are masked when stored)."""
-        return _NAME.sub(" ", _PERSONAL.sub(" ", text))
+        return _NAME.sub(" ", _PERSONAL.sub(_personal, text))
 
     def spaced(self, text: str) -> str:
         """Read a run of pinyin typed with a space between syllables ("jiao tong bu tie zen me shen qing"):
@@ -145,7 +154,7 @@ class TextFixer:
         out: list[str] = []
         i = 0
         while i < len(tokens):
-            for j in range(len(tokens), i, -1):
+            for j in range(min(len(tokens), i + self._span), i, -1):  # a term spans at most _span syllables
                 key = "".join(tokens[i:j])
                 word = self._whole.get(key) or PINYIN_WORDS.get(key) or (SPACED_WORDS.get(key) if j == i + 1 else None)
                 if word is not None and (j > i + 1 or len(key) > 1):
@@ -180,6 +189,9 @@ class TextFixer:
         whole = [head for head, rest in options if not rest]
         if whole and len(run) > 3:  # "jiaotong" alone, never "jt" alone
             return max(whole, key=len)
+        canonical = {head for head in whole if head in self._canonical}
+        if len(run) == 3 and len(canonical) == 1:  # "gyg": the initials of one domain term (公益岗) only
+            return canonical.pop()
         return PINYIN_WORDS.get(run, run)
 
     def homophones(self, text: str) -> str:
@@ -203,6 +215,17 @@ class TextFixer:
                     break
             i += 1
         return "".join(chars)
+
+
+def _personal(m: re.Match[str]) -> str:
+    """A run of digits long enough to be personal, with the words introducing it, becomes a space; but a
+    number said to be new ("换了手机号 158…", "新电话…") keeps its word: changing it is the question."""
+    run = m.group(0)
+    if sum(c.isdigit() or c == "x" for c in run) < PERSONAL_DIGITS:
+        return run
+    intro = m.group("intro")
+    changed = intro and any(c in CHANGED for c in m.string[max(m.start() - 2, 0) : m.start()])
+    return f"{intro} " if changed else " "
 
 
 def _one_slip(window: list[str], term: str) -> bool:

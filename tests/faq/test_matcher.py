@@ -174,10 +174,10 @@ def test_evidence_alone_does_not_answer_below_the_coverage_that_earns_choices(ma
 
 def test_a_referral_decides_between_an_entry_and_its_referred_entry_close_together(matcher: FaqMatcher) -> None:
     """技能培训 and 培训生活补贴 rank close on "培训…给多少钱": the money side is the allowance; without a
-    referral's words ("培训要带啥材料") the two stay choices."""
+    referral's words the allowance is not chosen ("培训要带啥材料" names no allowance: the training)."""
     match = matcher.match("培训十天能给多少钱")
     assert match.outcome == "answer" and match.entry == "training-allowance"
-    assert matcher.match("培训要带啥材料").outcome == "suggest"
+    assert matcher.match("培训要带啥材料").entry in (None, "skills-training")
 
 
 def test_twin_entries_from_one_clause_answer_the_likelier_and_offer_the_other(matcher: FaqMatcher) -> None:
@@ -205,3 +205,108 @@ def test_claiming_beside_a_public_welfare_post_is_that_posts_rule(matcher: FaqMa
     """公岗 pay and 县外务工 subsidies are not both claimed (三.2): the 公岗 entry says so."""
     match = matcher.match("俺在公益岗上 同时出去打工能领交通补贴不")
     assert match.outcome == "answer" and match.entry == "public-welfare-job"
+
+
+def test_a_clear_lead_named_by_keyword_is_answered_though_most_words_are_details(matcher: FaqMatcher) -> None:
+    """Words the FAQ has never seen (折子, 打到) pull coverage under the level that earns choices; when the
+    message names one entry by its keyword and that entry leads clearly, those words are the question's
+    details, not another topic."""
+    match = matcher.match("稳岗补贴的钱打到哪张折子上")
+    assert match.outcome == "answer" and match.entry == "job-retention-subsidy"
+
+
+def test_naming_only_the_first_word_of_a_benefit_asks_about_that_thing_not_the_benefit(matcher: FaqMatcher) -> None:
+    """培训 is the first word of 培训补贴 but the head of 技能培训: a question about the training that says
+    nothing of an allowance (no 补, 贷 or 奖) is about the training, and is answered as such; asking for the
+    money still finds the allowance."""
+    fee = matcher.match("培训还收不收")
+    assert fee.outcome == "answer" and fee.entry == "skills-training"
+    ranked = [r.id for r in matcher.rank("培训班在哪上课")]
+    assert ranked[0] == "skills-training"
+    assert matcher.match("参加培训每天能补几个钱").entry == "training-allowance"
+
+
+def test_papers_to_bring_for_a_named_entry_are_its_materials_not_another_offices_topic(matcher: FaqMatcher) -> None:
+    """身份证 / 户口本 make the 户口/身份证 topic rank close or even first; when the message names one entry
+    and asks what to bring, the papers are that entry's materials."""
+    for question, entry in (
+        ("稳岗补贴要交啥材料 身份证复印件要不要", "job-retention-subsidy"),
+        ("代领的话要带俺的身份证原件不", "proxy-application"),
+        ("公益岗要带身份证不", "public-welfare-job"),
+    ):
+        match = matcher.match(question)
+        assert match.outcome == "answer" and match.entry == entry, question
+    # the other office's own business still goes there: a benefit it names is no paper to bring
+    assert matcher.match("房租太贵了 能申请住房补贴不").outcome == "decline"
+    assert matcher.match("身份证丢了去哪补办").outcome == "decline"
+
+
+def test_coming_home_or_changing_work_is_news_for_the_work_record(matcher: FaqMatcher) -> None:
+    """The work record entry covers every change of a laborer's work, coming home for good included, in the
+    words people use for it (回来不走了, 又换活了)."""
+    changed = matcher.match("俺在外地又换活了 村里要知道不")
+    assert changed.outcome == "answer" and changed.entry == "update-work-info"
+    home = matcher.match("俺从外头回来不走了 要给村里报一下不")
+    assert home.entry in (None, "update-work-info") and "update-work-info" in home.suggestions
+
+
+def test_worries_about_a_callback_and_asking_in_person_find_their_entries(matcher: FaqMatcher) -> None:
+    """What people fear after a callback (said too little, a relative took the call) and where someone who
+    cannot use a phone asks in person are part of those entries' questions."""
+    callback = matcher.match("接回访的是俺妈 她啥也说不清 要紧不")
+    assert callback.outcome == "answer" and callback.entry == "phone-callback"
+    station = matcher.match("不识字不会弄手机 找活去哪当面问")
+    assert station.outcome == "answer" and station.entry == "job-service-station"
+
+
+def test_an_injury_at_work_is_the_social_insurance_centres_business(matcher: FaqMatcher) -> None:
+    """摔伤 / 砸伤 / 受伤 at work are 工伤 (the 社会保险中心's business), not unpaid wages."""
+    match = matcher.match("俺在砖厂上班受伤了 厂里不给看")
+    assert match.outcome == "decline" and match.off_topic == "other-insurance"
+    asked = matcher.match("受伤了出不去 交通补贴还能领不")  # the injury is the story, the subsidy the question
+    assert asked.outcome != "decline" and asked.suggestions[0] == "transport-subsidy"
+
+
+def test_a_long_story_is_answered_from_its_question_part(matcher: FaqMatcher) -> None:
+    """The words of a long story the FAQ knows (回来了, 在家, 工作) spread the message over several entries;
+    the question part, from the clause that names the topic to the end, decides."""
+    story = (
+        "你好，俺是三岔镇的，今年五十二了，前几年一直在内蒙古的煤矿上干，去年腰不行了回来了，"
+        "在家也没个营生，听说村里有公益岗，俺这情况能不能申请"
+    )
+    match = matcher.match(story)
+    assert match.outcome == "answer" and match.entry == "public-welfare-job"
+    # a story about another office's business is not re-read from a clause that names an entry
+    assert matcher.match("养老保险交了十五年了 今年六十了 听说培训也给钱 养老金啥时候能领").outcome == "decline"
+
+
+def test_asking_for_work_near_home_or_at_an_age_is_asking_for_postings(matcher: FaqMatcher) -> None:
+    """How people ask for work with a condition attached (near home, at their age) is part of the
+    postings entry's questions."""
+    for question in ("离家不远的地方有活没", "俺这岁数还有人要不"):
+        match = matcher.match(question)
+        assert match.outcome == "answer" and match.entry == "job-postings", question
+
+
+def test_when_both_sides_of_a_referral_are_named_the_rankings_choice_stands(matcher: FaqMatcher) -> None:
+    """技能培训 sends money words to 培训生活补贴 and 培训生活补贴 sends 培训班 words back: a question with
+    both ("培训班那几天少挣了钱 能给补点不") keeps the entry the ranking chose instead of bouncing."""
+    match = matcher.match("上培训班那几天少挣了钱 能给补点不")
+    assert match.outcome == "answer" and match.entry == "training-allowance"
+
+
+def test_borrowing_money_for_the_household_is_declined_and_for_a_business_is_the_startup_loan(
+    matcher: FaqMatcher,
+) -> None:
+    """Asking the bureau to lend money for the household's needs is no employment help; borrowing to start
+    a business is the startup loan."""
+    personal = matcher.match("你们能借给俺点钱不")
+    assert personal.outcome == "decline" and personal.off_topic == "other-loans"
+    for question in ("开个修车铺想借点本钱 利息能不能免", "想借点钱做买卖 有免息的不"):
+        business = matcher.match(question)  # 借, 息 ask for the loan: 创业 alone no longer discounts it
+        assert business.outcome == "answer" and business.entry == "startup-loan", question
+
+
+def test_moving_down_from_the_hills_and_losing_the_fields_is_the_relocation_entry(matcher: FaqMatcher) -> None:
+    match = matcher.match("搬家以后地离得远了种不成 县里能帮着找个事不")
+    assert match.outcome == "answer" and match.entry == "relocation-employment"

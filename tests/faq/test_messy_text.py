@@ -163,3 +163,75 @@ def test_spoken_digits_are_read_as_digits(matcher: FaqMatcher) -> None:
     assert matcher.analyzer.normalise("幺幺三一是啥") == "1131是什么"
     assert "138" not in matcher.analyzer.normalise("电话幺三八零零一二三四五六 交通补贴咋领")  # then masked
     assert matcher.analyzer.normalise("三个月") == "三个月"  # a number word in a sentence stays
+
+
+def test_an_a_not_a_question_is_not_read_as_its_negated_half(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    # "发不发工资" asks whether wages are paid; "不发工资" alone says they were not
+    assert "欠薪" not in analyzer.normalise("学徒期间发不发工资")
+    assert "欠薪" in analyzer.normalise("老板年底了还不发工资")
+    match = matcher.match("去学技术给不给钱")
+    assert match.entry != "wage-arrears" and "wage-arrears" not in match.suggestions[:1]
+
+
+def test_personal_numbers_typed_or_spoken_in_groups_are_dropped(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    grouped = analyzer.normalise("身份证号 140930 1985 0612 002x 想学电焊咋报名")
+    assert "身份证" not in grouped and "1985" not in grouped  # the number says nothing of the question
+    assert "0350" not in analyzer.normalise("有事打俺电话 139-0350-1188")
+    assert "1131" in analyzer.normalise("1131是啥 每月补800不")  # short numbers are what is asked about
+    # a number said to be new keeps its word: changing the number is what the message is about
+    assert "换了电话" in analyzer.normalise("俺换了手机号 186 0350 2xxx 要跟谁说")
+
+
+def test_a_four_character_variant_is_heard_through_a_voice_slip(matcher: FaqMatcher) -> None:
+    """职业培训 is a synonym variant (of 技能培训): voice typing writes it 执业培训 or 直业培训."""
+    assert "技能培训" in matcher.analyzer.normalise("执业培训在哪报名")
+    match = matcher.match("直业培训咋报名")
+    assert match.outcome == "answer" and match.entry == "skills-training"
+
+
+def test_money_owed_by_amount_reads_as_unpaid_wages(matcher: FaqMatcher) -> None:
+    """ "欠俺六千多块", "欠我们一万多": whatever the sum, money owed to the asker is 欠薪."""
+    assert "欠薪" in matcher.analyzer.normalise("包工头还欠俺六千多块")
+    assert matcher.rank("厂里欠我们一万多 年都过不好")[0].id == "wage-arrears"
+    assert "欠薪" not in matcher.analyzer.normalise("欠条丢了")
+
+
+def test_three_letter_initials_of_one_domain_term_and_long_voice_slips_are_repaired(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert analyzer.normalise("jch能领啥") == "监测户能领什么"  # initials of exactly one domain term
+    assert "abc" in analyzer.normalise("abc是啥")  # initials of no domain term stay as typed
+    assert analyzer.normalise("就业服务占在哪") == "就业服务站在哪"  # a slip in a five-character term
+
+
+def test_a_boss_not_paying_reads_as_unpaid_wages_only_when_nothing_else_is_withheld(matcher: FaqMatcher) -> None:
+    analyzer = matcher.analyzer
+    assert "欠薪" in analyzer.normalise("在砖厂干了俩月 老板到今天还没给")
+    assert matcher.match("卖了一年力气 老板一直不给 咋弄").entry == "wage-arrears"
+    assert "欠薪" not in analyzer.normalise("老板给不给上保险")  # a question, not a complaint
+    assert "欠薪" not in analyzer.normalise("老板不给俺开证明")  # something else withheld
+
+
+class _CountingDict(dict[str, str]):
+    looked_up = 0
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        type(self).looked_up += 1
+        return super().get(key, default)
+
+
+def test_reading_spaced_pinyin_looks_up_a_bounded_span_per_syllable(matcher: FaqMatcher) -> None:
+    """Spaced pinyin is read by trying spans of syllables; a span longer than any term is never tried, so a
+    long run of junk syllables costs a bounded number of look-ups per syllable (no quadratic reading)."""
+    fixer = matcher.analyzer.fixer
+    counting = _CountingDict(fixer._whole)
+    original = fixer._whole
+    fixer._whole = counting
+    try:
+        _CountingDict.looked_up = 0
+        assert fixer.spaced("jiao tong bu tie") == "交通补贴"
+        fixer.spaced(" ".join(["jt"] * 300))
+        assert _CountingDict.looked_up <= 20 * 300
+    finally:
+        fixer._whole = original

@@ -1,0 +1,44 @@
+"""Which entry a benefit's name points to: the head and the modifier of the FAQ's compound keywords.
+
+A keyword naming a benefit ends in its head (培训补贴 is a 补贴, 创业担保贷款 a 贷款); its first word says which
+one. When that first word is the head of *another* entry's keyword (培训 heads 技能培训), a question that says
+the word but neither a whole keyword of the benefit nor anything of its head ("参加培训要钱不": no 补) is
+about the other entry's thing, not the benefit. The matcher lowers such an entry's score.
+"""
+
+from __future__ import annotations
+
+from bot.content import ContentPack
+from bot.faq.analyzer import Analyzer
+
+BENEFIT_HEADS = ("补贴", "贷款", "奖补")
+ASKED_FOR = "补贷借息奖"  # a benefit asked for by its verb or its terms: 能补不, 借点本钱, 利息
+MODIFIER = 2  # characters: the first word of a benefit's name, the last word of any keyword
+
+
+class BenefitNames:
+    def __init__(self, content: ContentPack, analyzer: Analyzer) -> None:
+        keywords = {e.id: {analyzer.normalise(k) for k in e.keywords} - {""} for e in content.entries.values()}
+        heads = {ident: {k[-MODIFIER:] for k in names} for ident, names in keywords.items()}
+        self._keywords = keywords
+        self._modifiers: dict[str, set[str]] = {}
+        for ident, names in keywords.items():
+            others = set().union(*(h for i, h in heads.items() if i != ident))
+            # 创业 also heads this entry's own 自主创业: then the entry is about that thing too
+            self._modifiers[ident] = {
+                k[:MODIFIER]
+                for k in names
+                if k.endswith(BENEFIT_HEADS) and len(k) > MODIFIER + 1
+                if k[:MODIFIER] in others and k[:MODIFIER] not in heads[ident]
+            }
+
+    def modifier_only(self, entry: str, normalised: str) -> bool:
+        """Whether the question names the entry only by the first word of a benefit it gives, which another
+        entry's keyword ends in, never by a whole keyword nor by the benefit's head, verb or terms (补, 贷,
+        借, 息, 奖: "能补不", "借点本钱" ask for the benefit)."""
+        modifiers = self._modifiers.get(entry)
+        if not modifiers or any(k in normalised for k in self._keywords[entry]):
+            return False
+        if any(verb in normalised for verb in ASKED_FOR):
+            return False
+        return any(m in normalised for m in modifiers)

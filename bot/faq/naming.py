@@ -1,0 +1,104 @@
+"""Entries a message names by keyword, and the readings of the message that follow from what it names: the
+named entry leads among close ones, is asked about beside the asker's group or at the end of a story, or is
+the errand whose papers another office's topic was matched on. Used by bot.faq.matcher's decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.faq.analyzer import Analyzer
+from bot.faq.asides import asking_clause
+from bot.faq.decision import Ranked, Thresholds
+from bot.faq.facets import after_cue, detect, residue
+
+NAMING_IDF = 2.0  # a keyword word this specific names its entry
+OOS_SHARE = 0.7  # an other-office topic close behind covering at most this share of what the named entry covers
+
+
+class Names:
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        idf: Mapping[str, float],
+        names: dict[str, set[str]],
+        groups: set[str],
+        thresholds: Thresholds,
+    ) -> None:
+        """`names`: word feature -> entries whose keywords contain it; `groups`: entries about groups of
+        people (监测户, 毕业生…)."""
+        self._analyzer = analyzer
+        self._idf = idf
+        self._names = names
+        self._groups = groups
+        self._thresholds = thresholds
+
+    def naming(self, normalised: str, min_idf: float) -> set[str]:
+        """Entries whose keywords share a word of at least `min_idf` with normalised text."""
+        named: set[str] = set()
+        for feature in self._analyzer.features(normalised):
+            if feature in self._names and self._idf.get(feature, 0.0) >= min_idf:
+                named |= self._names[feature]
+        return named
+
+    def topics(self, normalised: str) -> set[str]:
+        """Entries named by keyword, but not the asker's group (监测户…): what the text may be asking about."""
+        return self.naming(normalised, NAMING_IDF) - self._groups
+
+    def lead(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """Among entries close to the best (none of them another office's business), the one the message
+        names by a keyword; the asker's group (监测户) does not count when another entry is named too."""
+        t = self._thresholds
+        best = ranked[0]
+        close = [r for r in ranked if r.score >= t.margin * best.score]
+        # a document close only through the question's facet cues (户口本 in "交通补贴要带户口本不")
+        # shares none of its topic: it does not stand against the named entry
+        if not all(r.in_scope or r.coverage <= OOS_SHARE * best.coverage for r in close if r.coverage > 0):
+            return None
+        names = self.naming(normalised, NAMING_IDF)
+        if names <= self._groups and best.id not in names:
+            return None  # "我是监测户 回村开了个养鸡场": the asker's group alone is context, not the topic
+        names = (names - self._groups) or names
+        lead = [r for r in close if r.id in names and r.coverage >= t.answer]
+        return lead[0].id if len(names) == 1 and lead else None
+
+    def beside_group(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """When the best entry is the asker's group (监测户) and the message names exactly one other entry
+        by keyword that covers the question about as well: that entry, the thing asked about."""
+        if ranked[0].id not in self._groups:
+            return None
+        names = self.naming(residue(normalised), NAMING_IDF) - self._groups  # not by a cue (代领)
+        if len(names) != 1:
+            return None
+        return next((r.id for r in ranked[1:] if r.id in names and r.coverage >= self._thresholds.suggest), None)
+
+    def asked_at_end(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """The one entry the last asking clause of a story names by keyword, when the story around it ranks
+        another entry first and the named one is among the likeliest."""
+        clause = asking_clause(normalised)
+        if clause is None:
+            return None
+        names = self.naming(residue(clause), NAMING_IDF) - self._groups
+        if len(names) != 1 or ranked[0].id in self.naming(normalised, NAMING_IDF):
+            return None  # the first is named too ("我当着公岗 还能出去打工领交通补贴不"): both are asked about
+        return next((r.id for r in ranked[1:] if r.id in names), None)
+
+    def asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """The entry a "who qualifies" question names by keyword after its cue when the whole message reads
+        as another office's business: the asker's status (低保户, 残疾人) is part of the question, the thing
+        asked for (能领**交通补贴**不) is its topic."""
+        if detect(normalised) != "who":
+            return None
+        names = self.naming(after_cue(normalised, "who"), NAMING_IDF) - self._groups
+        return next((r.id for r in ranked if r.id in names), None)
+
+    def beside_other_office(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """When another office's topic ranks first only through what the question asks of an entry it names
+        ("稳岗补贴要交啥材料 身份证复印件要不要": 身份证 is the paper to bring, not a 户口/身份证 question): the one
+        entry named by keyword outside the facet cues, close behind and covering the question as well."""
+        if detect(normalised) != "materials":  # the papers asked about are no topic ("住房补贴" would be)
+            return None
+        names = self.naming(normalised, NAMING_IDF) - self._groups
+        named = next((r for r in ranked if r.id in names), None) if len(names) == 1 else None
+        if named is None or named.score < self._thresholds.margin * ranked[0].score:
+            return None
+        return named.id if named.coverage >= self._thresholds.suggest else None
