@@ -48,6 +48,9 @@ STOPWORDS = frozenset(
 )
 
 
+COMMON_WORD = 1000  # jieba frequency of a two-character word a voice slip must never split (书记, 村干)
+
+
 def trimmed_dictionary(min_frequency: int = 10) -> str:
     """jieba's dictionary without its rarest words, written once to the temp directory.
 
@@ -89,7 +92,10 @@ class Analyzer:
             vocabulary += _words(Path(userdict))
         # pinyin is also repaired to the variants people type ("changdi补贴" spells 场地补贴)
         spelled = [v for v in synonyms if len(v) >= MIN_VARIANT and v not in STOPWORDS]
-        self.fixer = TextFixer([v for v in vocabulary if v not in STOPWORDS], spelled)
+        freq = self._jieba.FREQ
+        self.fixer = TextFixer(
+            [v for v in vocabulary if v not in STOPWORDS], spelled, lambda w: freq.get(w, 0) >= COMMON_WORD
+        )
         self._cached = functools.lru_cache(maxsize=1024)(self._features)
         self._normalised = functools.lru_cache(maxsize=1024)(self._normalise)
 

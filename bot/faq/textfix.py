@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import opencc
 from pypinyin import Style, lazy_pinyin
@@ -98,9 +98,13 @@ def sounds(text: str) -> list[str]:
 class TextFixer:
     """Built once from the domain vocabulary (FAQ terms); `fix` is pure."""
 
-    def __init__(self, vocabulary: Iterable[str], spelled: Iterable[str] = ()) -> None:
+    def __init__(
+        self, vocabulary: Iterable[str], spelled: Iterable[str] = (), common: Callable[[str], bool] = lambda _: False
+    ) -> None:
         """`vocabulary`: terms for both repairs; `spelled`: terms only typed in pinyin are repaired to
-        (synonym variants such as 场地补贴: as homophone targets, short ones like 莫有 would eat 周末有)."""
+        (synonym variants such as 场地补贴: as homophone targets, short ones like 莫有 would eat 周末有);
+        `common`: whether two characters are a common word (a slip never splits one: 书记能 is not 书技能)."""
+        self._common = common
         self._t2s = opencc.OpenCC("t2s")
         # a variant of four characters or more is specific enough to be heard too ("只业培训" is 职业培训):
         # shorter ones like 莫有 would eat common words
@@ -209,12 +213,26 @@ class TextFixer:
                     continue
                 term = self._sound.get(tuple(window))
                 if term is not None:
-                    if "".join(chars[i : i + size]) != term and _one_slip(chars[i : i + size], term):
+                    if "".join(chars[i : i + size]) != term and self._slip(chars, i, size, term):
                         chars[i : i + size] = list(term)
                     i += size - 1
                     break
             i += 1
         return "".join(chars)
+
+    def _slip(self, chars: list[str], i: int, size: int, term: str) -> bool:
+        """Whether `chars[i:i+size]`, which sounds like `term`, is a slip for it: it shares a character with
+        a short term; it does not cut a common word at either edge (书记能, 能在…干部); and it is not a
+        verb asked with a closing 不 (能干不 asks 行不行, it is not 干部)."""
+        window = chars[i : i + size]
+        end = i + size
+        if not _one_slip(window, term):
+            return False
+        if window[-1] == "不" and (end == len(chars) or chars[end] == " "):
+            return False
+        left = i > 0 and self._common(chars[i - 1] + window[0])
+        right = end < len(chars) and self._common(window[-1] + chars[end])
+        return not (left or right)
 
 
 def _personal(m: re.Match[str]) -> str:

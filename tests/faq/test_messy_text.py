@@ -191,6 +191,14 @@ def test_a_four_character_variant_is_heard_through_a_voice_slip(matcher: FaqMatc
     assert match.outcome == "answer" and match.entry == "skills-training"
 
 
+def test_a_voice_slip_never_splits_a_common_word_or_a_closing_question(matcher: FaqMatcher) -> None:
+    """记能 sounds like 技能, 干不 like 干部; but 书记能… keeps 书记, and 附近干不 asks 行不行."""
+    analyzer = matcher.analyzer
+    assert analyzer.normalise("驻村书记能替俺跑一趟不") == "驻村书记能替我跑一趟不"
+    assert analyzer.normalise("俺腿不好 就在附近干不") == "我腿不好 就在附近干不"
+    assert "学个技能" in analyzer.normalise("想学个记能 去哪学")  # a slip with no common word at its edge
+
+
 def test_money_owed_by_amount_reads_as_unpaid_wages(matcher: FaqMatcher) -> None:
     """ "欠俺六千多块", "欠我们一万多": whatever the sum, money owed to the asker is 欠薪."""
     assert "欠薪" in matcher.analyzer.normalise("包工头还欠俺六千多块")
