@@ -184,3 +184,12 @@ def test_the_reader_reads_someone_acting_against_the_topic(matcher: FaqMatcher, 
 def test_a_group_named_after_a_topic_asks_whether_it_qualifies(matcher: FaqMatcher, content: ContentPack) -> None:
     reading = Reader(matcher, content).read("那监测户呢", Context("transport-subsidy"))
     assert (reading.entry, reading.facet) == ("transport-subsidy", "who")
+
+
+def test_being_told_to_go_oneself_is_not_a_proxy(matcher: FaqMatcher) -> None:
+    """叫我办/让俺去领: someone sent the asker; only sending someone else (叫我兄弟去) is acting for another."""
+    normalise = matcher.analyzer.normalise
+    assert detect(normalise("村里叫我办那个交通补贴 咋办")) == "how"
+    assert matcher.match("村里叫我办那个交通补贴 咋办").entry == "transport-subsidy"
+    assert detect(normalise("俺叫俺兄弟去帮俺领行不")) == "proxy"
+    assert detect(normalise("叫我儿子替我办行不")) == "proxy"
