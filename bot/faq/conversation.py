@@ -18,6 +18,7 @@ from bot.faq.decision import Match, Outcome, Ranked
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
+from bot.faq.vocabulary import OffWords
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
@@ -57,6 +58,7 @@ class Reader:
         self.content = content
         self.off_coverage = off_coverage
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
+        self.off_words = OffWords(matcher.analyzer, content)
 
     def read(self, text: str, context: Context) -> Reading:
         normalised = self.matcher.analyzer.normalise(text)
@@ -95,6 +97,8 @@ class Reader:
             off = asked or self._wholly_off(normalised, rest, full, context.entry)
         else:
             off = self._off_topic(rest)
+            if context.entry is not None and not self.off_words.named(rest):
+                off = None  # "给个人的还是给企业的" after 稳岗补贴: words the FAQ uses too, not another office's
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
@@ -205,7 +209,13 @@ class Reader:
         a question in words the topic does not know ("劳务派遣公司靠谱不") is a new question."""
         if facet is not None or entry in full.suggestions or self.matcher.specificity(rest) < VAGUE:
             return True
+        if full.off_topic is not None and not self.off_words.named(rest) and self._knows(entry, rest):
+            return True  # declined for an out-of-scope topic it names by no word of its own ("是发给个人还是发给企业")
         return self._words(rest) < NEW_QUESTION_WORDS  # "有啥帮扶": too short to be a question of its own
+
+    def _knows(self, entry: str, normalised: str) -> bool:
+        """The entry's questions or keywords hold a word of normalised text."""
+        return any(r.id == entry and r.evidence > 0 for r in self.matcher.rank_normalised(normalised))
 
     def _words(self, normalised: str) -> int:
         """Content words of two or more characters ("找人社局有用吗" has two)."""
