@@ -31,6 +31,8 @@ VAGUE = 2.0  # with no context, a facet question whose other words are all this 
 # ("培训那几天给钱不" after 技能培训 is about the training allowance): its score against the topic's.
 SIBLING_RATIO = 1.4
 SIBLING_COVERAGE = 0.4
+# the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
+REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
 
 
@@ -127,15 +129,34 @@ class Reader:
         return self._plain(match, facet, context)
 
     def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
-        """A follow-up of the topic, or of an entry related to it (see `_sibling`)."""
+        """A follow-up of the topic, or of an entry related to it (see `_sibling`). After someone else
+        applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply and what
+        to bring are that of applying through someone else, the entry the proxy side refers to (委托代办); it
+        becomes the topic with the subsidy as its parent, and the sides it is not about (`REFERRED_SIDES`)
+        go back to the subsidy ("多久到账")."""
+        parent = context.parent if entry == context.entry else None
+        if parent is not None and facet not in REFERRED_SIDES:
+            entry, parent = parent, None
+        proxy = self._proxy_side(entry)
+        if entry == context.entry and context.facet == "proxy" and facet in ("how", "materials") and proxy:
+            return self._answer(proxy, facet, full.score, context, followup=True, parent=entry)
         related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
         rest = residue(normalised)
         if facet not in ("who", "proxy") and related and rest:
-            entry = self._sibling(entry, related, normalised, rest) or entry
+            sibling = self._sibling(entry, related, normalised, rest)
+            if sibling is not None:
+                entry, parent = sibling, None
         # "培训给钱不" after 技能培训 is the allowance; but "俺替他办行不" after 交通补贴 stays on 交通补贴 (its
-        # proxy side): the next "去哪办" is still about the subsidy
-        entry = self.matcher.referrals.referred(entry, normalised, by_facet=False)
-        return self._answer(entry, facet or "what", full.score, context, followup=True)
+        # proxy side, in the subsidy's words)
+        referred = self.matcher.referrals.referred(entry, normalised, by_facet=False)
+        if referred != entry:
+            entry, parent = referred, None
+        return self._answer(entry, facet or "what", full.score, context, followup=True, parent=parent)
+
+    def _proxy_side(self, entry: str) -> str | None:
+        """The entry the topic's proxy side refers to (委托代办 for 交通补贴), if any."""
+        refer = self.content.entries[entry].refer if entry in self.content.entries else ()
+        return next((r.to for r in refer if r.facet == "proxy"), None)
 
     def _sibling(self, entry: str, related: set[str], normalised: str, rest: str) -> str | None:
         """The related entry a follow-up is about instead of the topic, if any: the message reads clearly
@@ -278,8 +299,9 @@ class Reader:
         context: Context,
         followup: bool = False,
         also: tuple[str, ...] = (),
+        parent: str | None = None,
     ) -> Reading:
-        after = Context(entry, None, facet)
+        after = Context(entry, None, facet, parent)
         return Reading("answer", entry, facet, (entry, *also), score, after, followup=followup, also=also)
 
     @staticmethod

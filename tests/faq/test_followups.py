@@ -29,3 +29,30 @@ def test_an_aside_in_a_word_only_another_office_uses_leaves_the_topic(reader: Re
     reading = reader.read("医保在哪交", Context("job-retention-subsidy", None, "what"))
     assert reading.outcome == "decline" and reading.off_topic == "medical-insurance"
     assert reading.context.entry == "job-retention-subsidy"  # kept for the next follow-up
+
+
+def follow(reader: Reader, topic: str, *texts: str) -> list[tuple[str | None, str | None]]:
+    """Each message read against the context the previous one left (as the handler stores it)."""
+    context = Context(topic)
+    seen: list[tuple[str | None, str | None]] = []
+    for text in texts:
+        reading = reader.read(text, context)
+        seen.append((reading.entry, reading.facet))
+        context = reading.context
+    return seen
+
+
+def test_after_a_proxy_question_what_to_bring_is_the_proxy_applications(reader: Reader) -> None:
+    seen = follow(reader, "job-retention-subsidy", "俺人在外省 叫俺姐替俺办中不", "得准备些啥", "啥时候能发下来")
+    assert seen == [
+        ("job-retention-subsidy", "proxy"),  # the subsidy's own proxy side
+        ("proxy-application", "materials"),  # what someone applying for another brings
+        ("job-retention-subsidy", "when"),  # the money is the subsidy's again
+    ]
+
+
+def test_the_context_keeps_its_parent_through_the_stored_text() -> None:
+    context = Context("proxy-application", None, "materials", "transport-subsidy")
+    assert Context.decode(context.encode()) == context
+    assert Context.decode("proxy-application#materials") == Context("proxy-application", None, "materials")
+    assert Context(None, "pension", None, "transport-subsidy").encode() == ">pension"  # a parent needs a topic
