@@ -137,6 +137,8 @@ class Reader:
         parent = context.parent if entry == context.entry else None
         if parent is not None and facet not in REFERRED_SIDES:
             entry, parent = parent, None
+        if entry == context.entry and context.choices and facet not in ("who", "proxy"):
+            entry = self._meant(entry, context.choices, normalised)
         proxy = self._proxy_side(entry)
         if entry == context.entry and context.facet == "proxy" and facet in ("how", "materials") and proxy:
             return self._answer(proxy, facet, full.score, context, followup=True, parent=entry)
@@ -152,6 +154,17 @@ class Reader:
         if referred != entry:
             entry, parent = referred, None
         return self._answer(entry, facet or "what", full.score, context, followup=True, parent=parent)
+
+    def _meant(self, likeliest: str, others: tuple[str, ...], normalised: str) -> str:
+        """Of the entries offered as choices, the one a follow-up says was meant: it reads clearly more like
+        it than like the likeliest, from topic words of its own ("去哪告" after a story that offered 零就业家庭,
+        欠薪…: 告 is the wages' word); else the likeliest. Not for who/proxy questions: their words describe
+        the asker."""
+        ranked = {r.id: r for r in self.matcher.rank_normalised(normalised)}
+        first = ranked[likeliest].score if likeliest in ranked else 0.0
+        fits = [ranked[c] for c in others if c in ranked and ranked[c].evidence >= VAGUE]
+        best = max(fits, key=lambda r: r.score, default=None)
+        return best.id if best is not None and best.score >= SIBLING_RATIO * first else likeliest
 
     def _proxy_side(self, entry: str) -> str | None:
         """The entry the topic's proxy side refers to (委托代办 for 交通补贴), if any."""
@@ -288,7 +301,7 @@ class Reader:
             return self._decline(match, facet, context)
         # the likeliest entry becomes the topic a follow-up is read against ("咋补领" after a list of
         # 交通补贴, 稳岗补贴…); choosing a button replaces it
-        after = Context(match.suggestions[0], None) if match.suggestions else context
+        after = Context(match.suggestions[0], choices=match.suggestions[1:]) if match.suggestions else context
         return Reading("suggest", None, facet, match.suggestions, match.score, after)
 
     @staticmethod

@@ -56,3 +56,19 @@ def test_the_context_keeps_its_parent_through_the_stored_text() -> None:
     assert Context.decode(context.encode()) == context
     assert Context.decode("proxy-application#materials") == Context("proxy-application", None, "materials")
     assert Context(None, "pension", None, "transport-subsidy").encode() == ">pension"  # a parent needs a topic
+
+
+def test_a_list_of_choices_is_kept_with_its_likeliest_entry(reader: Reader) -> None:
+    reading = reader.read("补贴", Context())
+    assert reading.outcome == "suggest" and len(reading.suggestions) > 1
+    assert reading.context == Context(reading.suggestions[0], choices=reading.suggestions[1:])
+    assert Context.decode(reading.context.encode()) == reading.context
+
+
+def test_a_follow_up_after_choices_says_which_was_meant(reader: Reader) -> None:
+    offered = Context("zero-employment-household", choices=("wage-arrears", "public-welfare-job"))
+    meant = reader.read("上哪告去", offered)  # 告: suing for wages
+    assert meant.entry == "wage-arrears"
+    assert meant.context.choices == ()  # settled: the next follow-up stays there
+    plain = reader.read("找谁", offered)  # nothing of its own: the likeliest
+    assert plain.entry == "zero-employment-household"
