@@ -114,7 +114,8 @@ class Reader:
 
     def _elided(self, other: str, facet: Facet, context: Context) -> Reading:
         """ "那X呢": the same side (facet) of X. X the asker's group ("那监测户呢") asks who of the topic; X
-        that is the topic or nothing specific stays on it; otherwise X is read with the side's cue."""
+        that is the topic or nothing specific stays on it; otherwise X is read with the side's cue, and
+        stays on the topic when that reads as nothing the FAQ or another office knows."""
         assert context.entry is not None
         names = self.matcher.naming(other, VAGUE)
         if names and names <= self.groups and context.entry not in names:
@@ -126,6 +127,10 @@ class Reader:
             match = self.matcher.match_normalised(self.matcher.analyzer.normalise(f"{other} {CUES[facet]}"))
         if match.outcome == "answer" and match.entry is not None:
             return self._answer(match.entry, facet, match.score, context, also=match.also)
+        if match.outcome == "decline" and not self.off_words.named(other):
+            # X is nothing the FAQ or another office knows ("俺去大同呢" after "在县城打工有没有"): the asker's
+            # own case, asked on the same side of the topic
+            return self._answer(context.entry, facet, match.score, context, followup=True)
         return self._plain(match, facet, context)
 
     def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:

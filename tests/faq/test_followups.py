@@ -72,3 +72,10 @@ def test_a_follow_up_after_choices_says_which_was_meant(reader: Reader) -> None:
     assert meant.context.choices == ()  # settled: the next follow-up stays there
     plain = reader.read("找谁", offered)  # nothing of its own: the likeliest
     assert plain.entry == "zero-employment-household"
+
+
+def test_that_x_with_x_nothing_known_asks_the_same_side_of_the_topic(reader: Reader) -> None:
+    reading = reader.read("那俺去包头呢", Context("transport-subsidy", None, "who"))
+    assert (reading.outcome, reading.entry, reading.facet) == ("answer", "transport-subsidy", "who")
+    aside = reader.read("那医保呢", Context("transport-subsidy", None, "amount"))  # another office's business
+    assert aside.outcome == "decline" and aside.off_topic == "medical-insurance"
