@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.content import ContentPack
+from bot.faq.asides import asking_clause
 from bot.faq.context import Context
 from bot.faq.decision import Match, Outcome, Ranked
 from bot.faq.ellipsis import CUES, elided
@@ -86,6 +87,9 @@ class Reader:
         if topic is not None and (topic in names or (names and self._within(topic, normalised, names))):
             if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
+            asked = self._asked_instead(topic, normalised)
+            if asked is not None:
+                return self._answer(asked, facet, full.score, context)
             return self._follow_up(topic, normalised, facet, full, context)
         if names:
             named = self.matcher.referrals.referred(self._best_named(names, rest, full), normalised)
@@ -195,6 +199,18 @@ class Reader:
         ):
             return best.id
         return None
+
+    def _asked_instead(self, topic: str, normalised: str) -> str | None:
+        """The one other entry the asking clause of a message of several clauses names, when the topic is
+        named only in the clauses before it ("那俺不干公岗了 出去打工能领交通补贴不" after 公益岗: the subsidy
+        is asked about, the job is the story)."""
+        clause = asking_clause(normalised)
+        if clause is None:
+            return None
+        names = self.matcher.naming(residue(clause), VAGUE) - self.groups
+        if len(names) != 1 or topic in names:
+            return None
+        return self.matcher.referrals.referred(names.pop(), clause)
 
     def _within(self, entry: str, normalised: str, names: set[str]) -> bool:
         """The message names other entries only by words the topic's own facts cover ("那有公岗不" after

@@ -79,3 +79,12 @@ def test_that_x_with_x_nothing_known_asks_the_same_side_of_the_topic(reader: Rea
     assert (reading.outcome, reading.entry, reading.facet) == ("answer", "transport-subsidy", "who")
     aside = reader.read("那医保呢", Context("transport-subsidy", None, "amount"))  # another office's business
     assert aside.outcome == "decline" and aside.off_topic == "medical-insurance"
+
+
+def test_the_asking_clause_names_the_new_topic_the_story_names_the_old(reader: Reader) -> None:
+    topic = Context("public-welfare-job", None, "amount")
+    switched = reader.read("俺打算辞了公岗 去外省干活 路费补贴还能领不", topic)
+    assert (switched.entry, switched.facet) == ("transport-subsidy", "who")
+    assert switched.context.entry == "transport-subsidy"
+    stays = reader.read("俺在公岗上 能去外省干活不", topic)  # the asking clause names nothing else
+    assert stays.entry == "public-welfare-job"
