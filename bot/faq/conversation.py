@@ -81,8 +81,12 @@ class Reader:
         names = self.matcher.naming(normalised, VAGUE)
         if full.outcome == "decline" and full.off_topic is not None and full.score >= OFF_NAMED:
             names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
-        if facet == "who" and names <= self.groups:
-            names = set()  # "俺是监测户也行不": the asker's group, not a new topic
+        if (
+            facet == "who"
+            and names <= self.groups
+            and not names & self.matcher.naming(after_cue(normalised, "who"), VAGUE)
+        ):
+            names = set()  # "俺是监测户也行不": the asker's group, not a new topic (but "这算零就业家庭不" asks it)
         topic = context.entry
         if topic is not None and (topic in names or (names and self._within(topic, normalised, names))):
             if self._whole_new_question(topic, full, rest):

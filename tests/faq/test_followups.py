@@ -88,3 +88,11 @@ def test_the_asking_clause_names_the_new_topic_the_story_names_the_old(reader: R
     assert switched.context.entry == "transport-subsidy"
     stays = reader.read("俺在公岗上 能去外省干活不", topic)  # the asking clause names nothing else
     assert stays.entry == "public-welfare-job"
+
+
+def test_whether_the_asker_counts_as_a_group_asks_about_that_group(reader: Reader) -> None:
+    topic = Context("relocation-employment", None, "what")
+    asked = reader.read("俺家这样算不算零就业户", topic)  # the group is what 算不算 asks about
+    assert (asked.entry, asked.facet) == ("zero-employment-household", "who")
+    told = reader.read("俺是监测户也能领不", topic)  # the group is who asks: still the topic
+    assert told.entry == "relocation-employment"
