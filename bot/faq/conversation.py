@@ -283,8 +283,8 @@ class Reader:
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
         specific words that are not facet cues (and not the asker's group in a "who" question)."""
-        if full.outcome != "answer" or full.also:
-            return False
+        if full.outcome != "answer" or full.also or (facet == "proxy" and full.entry == PROXY):
+            return False  # "俺在家能替他反映不" after 欠薪: the topic's proxy side, however its story reads
         if context.entry is not None and facet != "who" and self._whole_new_question(context.entry, full, rest):
             return True  # a long question another entry answers clearly, the topic far behind
         if context.entry in full.suggestions:

@@ -96,3 +96,15 @@ def test_whether_the_asker_counts_as_a_group_asks_about_that_group(reader: Reade
     assert (asked.entry, asked.facet) == ("zero-employment-household", "who")
     told = reader.read("俺是监测户也能领不", topic)  # the group is who asks: still the topic
     assert told.entry == "relocation-employment"
+
+
+def test_someone_else_acting_for_the_asker_is_the_topics_proxy_side(reader: Reader) -> None:
+    # on its own the story (in another place, at home) reads like 委托代办; after a topic it is its proxy side
+    for topic, text in (
+        ("wage-arrears", "俺闺女在外地 俺在家能替她去要不"),
+        ("skills-training", "娃在外地上班 俺在家替他报个名中不"),
+    ):
+        reading = reader.read(text, Context(topic, None, "what"))
+        assert (reading.entry, reading.facet) == (topic, "proxy"), text
+    named = reader.read("补贴能找人代办不", Context("wage-arrears", None, "what"))  # names 委托代办 itself
+    assert named.entry == "proxy-application"
