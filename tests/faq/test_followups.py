@@ -9,6 +9,8 @@ from bot.content import ContentPack
 from bot.faq.context import Context
 from bot.faq.conversation import Reader
 from bot.faq.matcher import FaqMatcher
+from bot.services import Services
+from tests.conftest import Chat
 
 
 @pytest.fixture
@@ -108,3 +110,21 @@ def test_someone_else_acting_for_the_asker_is_the_topics_proxy_side(reader: Read
         assert (reading.entry, reading.facet) == (topic, "proxy"), text
     named = reader.read("补贴能找人代办不", Context("wage-arrears", None, "what"))  # names 委托代办 itself
     assert named.entry == "proxy-application"
+
+
+@pytest.mark.parametrize("text", ["你怎么啥都不知道", "就会说不清楚", "俺想问件事", "你好 我想问个事情"])
+def test_complaints_and_openings_are_small_talk(text: str, matcher: FaqMatcher) -> None:
+    from bot.faq.smalltalk import small_talk
+
+    assert small_talk(matcher.analyzer.normalise(text), text) is not None
+
+
+async def test_what_it_can_do_asks_the_topic_when_there_is_one(chat: Chat, services: Services) -> None:
+    [alone] = await chat.say("能干啥")  # no topic: what the bot can do
+    assert "小助手" in alone.text
+    await chat.say("零工驿站在哪")
+    [topic] = await chat.say("能干啥")
+    assert topic.text.startswith("【就业服务站/零工驿站")
+    [bot] = await chat.say("你能干啥")  # said to the bot
+    assert "小助手" in bot.text
+    assert await services.questions.list_open() == []
