@@ -35,6 +35,7 @@ SIBLING_COVERAGE = 0.4
 # the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
 REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
+OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +273,10 @@ class Reader:
             return True  # declined for an out-of-scope topic it names by no word of its own ("是发给个人还是发给企业")
         return self._words(rest) < NEW_QUESTION_WORDS  # "有啥帮扶": too short to be a question of its own
 
+    def _evidence(self, entry: str, normalised: str) -> float:
+        """The IDF of the words of normalised text the entry's questions or keywords hold."""
+        return next((r.evidence for r in self.matcher.rank_normalised(normalised) if r.id == entry), 0.0)
+
     def _knows(self, entry: str, normalised: str) -> bool:
         """The entry's questions or keywords hold a word of normalised text."""
         return any(r.id == entry and r.evidence > 0 for r in self.matcher.rank_normalised(normalised))
@@ -294,7 +299,13 @@ class Reader:
         if self.matcher.specificity(rest) < VAGUE or (facet == "who" and full.entry in self.groups):
             return False
         if facet is not None and self._words(rest) < NEW_QUESTION_WORDS:
-            return False  # "最多贷多少": a facet of the current topic, not a question of its own
+            # "最多贷多少": a facet of the current topic, not a question of its own; unless its topic words are
+            # all another entry's, none the topic's ("他想再学个技能 有培训不" after 毕业生)
+            return (
+                context.entry is not None
+                and self._evidence(full.entry or "", rest) >= OWN_EVIDENCE
+                and (self._evidence(context.entry, rest) == 0.0)
+            )
         return self.matcher.match_normalised(rest).entry == full.entry
 
     def _best_named(self, names: set[str], rest: str, full: Match) -> str:

@@ -128,3 +128,10 @@ async def test_what_it_can_do_asks_the_topic_when_there_is_one(chat: Chat, servi
     [bot] = await chat.say("你能干啥")  # said to the bot
     assert "小助手" in bot.text
     assert await services.questions.list_open() == []
+
+
+def test_a_short_facet_question_wholly_in_another_entrys_words_is_its(reader: Reader) -> None:
+    moved = reader.read("想再学个技术 培训要钱不", Context("graduate-support", None, "what"))
+    assert (moved.entry, moved.facet) == ("skills-training", "amount")
+    # one word of another entry is not enough: 反映 (complaining about wages) after 公益岗 asks where, of 公益岗
+    assert reader.read("找谁反映", Context("public-welfare-job", None, "what")).entry == "public-welfare-job"
