@@ -255,6 +255,8 @@ class Reader:
             known = full.outcome != "decline" and full.score >= WHOLE_QUESTION and self._words(rest) > 0
             return mine is None or mine.score < SIBLING_RATIO * aside or not known
         mine = next((r for r in ranked if r.id == context.entry), None)
+        if aside == 0.0 and mine is not None:
+            return False  # "要自己申请不" after 医保交了没咋查: nothing of the aside's, something of the topic's
         return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
 
     def _whole_new_question(self, entry: str, full: Match, rest: str) -> bool:

@@ -135,3 +135,11 @@ def test_a_short_facet_question_wholly_in_another_entrys_words_is_its(reader: Re
     assert (moved.entry, moved.facet) == ("skills-training", "amount")
     # one word of another entry is not enough: 反映 (complaining about wages) after 公益岗 asks where, of 公益岗
     assert reader.read("找谁反映", Context("public-welfare-job", None, "what")).entry == "public-welfare-job"
+
+
+def test_after_an_aside_a_question_with_nothing_of_the_aside_goes_back_to_the_topic(reader: Reader) -> None:
+    after_pensions = Context("transport-subsidy", "pension", "what")
+    back = reader.read("需要申请不", after_pensions)  # pensions share none of its words, the subsidy does
+    assert (back.outcome, back.entry) == ("answer", "transport-subsidy")
+    still = reader.read("在哪交", after_pensions)  # paying in is the pension's
+    assert still.outcome == "decline" and still.off_topic == "pension"
