@@ -143,3 +143,9 @@ def test_after_an_aside_a_question_with_nothing_of_the_aside_goes_back_to_the_to
     assert (back.outcome, back.entry) == ("answer", "transport-subsidy")
     still = reader.read("在哪交", after_pensions)  # paying in is the pension's
     assert still.outcome == "decline" and still.off_topic == "pension"
+
+
+def test_how_often_postings_are_updated_is_a_postings_question(reader: Reader) -> None:
+    # content: job-postings holds 更新 `within` its own facts (适时公布); elsewhere 更新 is one's work information
+    assert reader.read("隔几天更新一回", Context("job-postings", None, "what")).entry == "job-postings"
+    assert reader.read("打工信息咋更新", Context("transport-subsidy", None, "what")).entry == "update-work-info"
