@@ -16,26 +16,20 @@ from bot.content import ContentPack
 from bot.faq.asides import asking_clause
 from bot.faq.context import Context
 from bot.faq.decision import Match, Outcome, Ranked
+from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
-from bot.faq.vocabulary import OffWords
+from bot.faq.signals import SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
-WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
-OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
-OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
-VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
-# A follow-up moves to an entry related to the topic when the message reads clearly more like it
-# ("培训那几天给钱不" after 技能培训 is about the training allowance): its score against the topic's.
-SIBLING_RATIO = 1.4
 SIBLING_COVERAGE = 0.4
-# the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
-REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
 OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its
+# the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
+REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +54,8 @@ class Reader:
     ) -> None:
         self.matcher = matcher
         self.content = content
-        self.off_coverage = off_coverage
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
-        self.off_words = OffWords(matcher.analyzer, content)
+        self.detours = Detours(matcher, content, off_coverage)
 
     def read(self, text: str, context: Context) -> Reading:
         normalised = self.matcher.analyzer.normalise(text)
@@ -99,22 +92,12 @@ class Reader:
         if names:
             named = self.matcher.referrals.referred(self._best_named(names, rest, full), normalised)
             return self._answer(named, facet, full.score, context, also=full.also)
-        # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business;
-        # but "我家能吃低保不" asks for 低保 itself (after the cue): that is
-        if context.entry and facet == "materials":
-            off = None
-        elif context.entry and facet == "who":
-            asked = self._off_topic(residue(after_cue(normalised, "who")))
-            off = asked or self._wholly_off(normalised, rest, full, context.entry)
-        else:
-            off = self._off_topic(rest)
-            if context.entry is not None and not self.off_words.named(rest):
-                off = None  # "给个人的还是给企业的" after 稳岗补贴: words the FAQ uses too, not another office's
+        off = self.detours.aside(normalised, rest, facet, full, context.entry)
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
             return self._plain(full, facet, context)
-        if context.off_topic is not None and self._stays_off(context, normalised, full, rest):
+        if context.off_topic is not None and self.detours.stays_off(context, normalised, full, rest):
             again = Match("decline", None, (), full.score, off_topic=context.off_topic)
             return replace(self._decline(again, facet, context), followup=True)
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
@@ -136,7 +119,7 @@ class Reader:
             match = self.matcher.match_normalised(self.matcher.analyzer.normalise(f"{other} {CUES[facet]}"))
         if match.outcome == "answer" and match.entry is not None:
             return self._answer(match.entry, facet, match.score, context, also=match.also)
-        if match.outcome == "decline" and not self.off_words.named(other):
+        if match.outcome == "decline" and not self.detours.off_words.named(other):
             # X is nothing the FAQ or another office knows ("俺去大同呢" after "在县城打工有没有"): the asker's
             # own case, asked on the same side of the topic
             return self._answer(context.entry, facet, match.score, context, followup=True)
@@ -224,41 +207,6 @@ class Reader:
         said = " ".join(w for w in covered if w in normalised)
         return bool(said) and names <= self.matcher.naming(said, VAGUE)
 
-    def _wholly_off(self, normalised: str, rest: str, full: Match, entry: str) -> str | None:
-        """The out-of-scope topic a whole question is about ("娃娃上学有补助不"), named beyond its cues and
-        reading clearly more like it than like the topic ("俺是脱贫户能贷不" after 创业贷款 stays: 贷 is the
-        topic's word too)."""
-        off = full.off_topic
-        if off is None or full.score < OFF_NAMED or self.matcher.specificity(rest, unseen=False) < VAGUE:
-            return None
-        ranked = {r.id: r.score for r in self.matcher.rank_normalised(normalised)}
-        return off if ranked.get(off, 0.0) >= SIBLING_RATIO * ranked.get(entry, 0.0) else None
-
-    def _stays_off(self, context: Context, normalised: str, full: Match, rest: str) -> bool:
-        """A follow-up of the out-of-scope question asked last ("在哪交" after 养老保险交多少): only when that
-        topic takes follow-ups, the message is not itself a question the FAQ knows ("那出去打工有啥补贴"),
-        and, after an aside in the middle of an FAQ topic ("对了，工伤咋认定"), the message does not read
-        clearly more like that topic than like the aside ("多久能要回来" goes back to 欠薪)."""
-        off = context.off_topic or ""
-        if not self._followups(off):
-            return False
-        if (
-            context.entry is None
-            and full.outcome != "decline"
-            and self.matcher.specificity(rest, unseen=False) >= VAGUE
-        ):
-            return False
-        ranked = self.matcher.rank_normalised(normalised)
-        aside = next((r.score for r in ranked if r.id == off), 0.0)
-        if context.entry is None:  # a question of its own in words the FAQ knows, beyond the cues
-            mine = next((r for r in ranked if r.in_scope), None)
-            known = full.outcome != "decline" and full.score >= WHOLE_QUESTION and self._words(rest) > 0
-            return mine is None or mine.score < SIBLING_RATIO * aside or not known
-        mine = next((r for r in ranked if r.id == context.entry), None)
-        if aside == 0.0 and mine is not None:
-            return False  # "要自己申请不" after 医保交了没咋查: nothing of the aside's, something of the topic's
-        return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
-
     def _whole_new_question(self, entry: str, full: Match, rest: str) -> bool:
         """A long message that names the topic in passing but is clearly another entry's question
         ("上回打零工老板欠了三天工钱，咋办" after 零工 is about wages): answered as that question."""
@@ -271,9 +219,12 @@ class Reader:
         a question in words the topic does not know ("劳务派遣公司靠谱不") is a new question."""
         if facet is not None or entry in full.suggestions or self.matcher.specificity(rest) < VAGUE:
             return True
-        if full.off_topic is not None and not self.off_words.named(rest) and self._knows(entry, rest):
+        if full.off_topic is not None and not self.detours.off_words.named(rest) and self._knows(entry, rest):
             return True  # declined for an out-of-scope topic it names by no word of its own ("是发给个人还是发给企业")
         return self._words(rest) < NEW_QUESTION_WORDS  # "有啥帮扶": too short to be a question of its own
+
+    def _words(self, normalised: str) -> int:
+        return content_words(self.matcher.analyzer, normalised)
 
     def _evidence(self, entry: str, normalised: str) -> float:
         """The IDF of the words of normalised text the entry's questions or keywords hold."""
@@ -282,10 +233,6 @@ class Reader:
     def _knows(self, entry: str, normalised: str) -> bool:
         """The entry's questions or keywords hold a word of normalised text."""
         return any(r.id == entry and r.evidence > 0 for r in self.matcher.rank_normalised(normalised))
-
-    def _words(self, normalised: str) -> int:
-        """Content words of two or more characters ("找人社局有用吗" has two)."""
-        return sum(f.startswith("w:") and len(f) > 3 for f in self.matcher.analyzer.features(normalised))
 
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
@@ -318,19 +265,6 @@ class Reader:
             if ranked.id in names:
                 return ranked.id
         return min(names)
-
-    def _off_topic(self, rest: str) -> str | None:
-        """The out-of-scope topic the words left after the facet cues clearly name, if any."""
-        if not rest or self.matcher.specificity(rest, unseen=False) < VAGUE:
-            return None
-        match = self.matcher.match_normalised(rest)
-        if match.off_topic is not None and match.score >= self.off_coverage:
-            return match.off_topic
-        return None
-
-    def _followups(self, off_topic: str) -> bool:
-        topic = self.content.out_of_scope.get(off_topic)
-        return topic is not None and topic.followups
 
     def _plain(self, match: Match, facet: Facet | None, context: Context) -> Reading:
         if match.outcome == "answer" and match.entry is not None:
