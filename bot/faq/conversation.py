@@ -232,7 +232,7 @@ class Reader:
 
     def _knows(self, entry: str, normalised: str) -> bool:
         """The entry's questions or keywords hold a word of normalised text."""
-        return any(r.id == entry and r.evidence > 0 for r in self.matcher.rank_normalised(normalised))
+        return self._evidence(entry, normalised) > 0.0
 
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
