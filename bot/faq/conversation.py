@@ -58,6 +58,7 @@ class Reader:
         self.detours = Detours(matcher, content, off_coverage)
 
     def read(self, text: str, context: Context) -> Reading:
+        context = self._current(context)
         normalised = self.matcher.analyzer.normalise(text)
         facet = detect(normalised, proxy_talk=context.entry == PROXY)
         full = self.matcher.match_normalised(normalised)
@@ -103,6 +104,15 @@ class Reader:
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
             return self._follow_up(context.entry, normalised, facet, full, context)
         return self._plain(full, facet, context)
+
+    def _current(self, context: Context) -> Context:
+        """The stored context without entries the content no longer has (it may change between messages)."""
+        entries = self.content.entries
+        if context.entry is not None and context.entry not in entries:
+            return Context(None, context.off_topic)
+        parent = context.parent if context.parent in entries else None
+        choices = tuple(c for c in context.choices if c in entries)
+        return replace(context, parent=parent, choices=choices)
 
     def _elided(self, other: str, facet: Facet, context: Context) -> Reading:
         """ "那X呢": the same side (facet) of X. X the asker's group ("那监测户呢") asks who of the topic; X

@@ -149,3 +149,12 @@ def test_how_often_postings_are_updated_is_a_postings_question(reader: Reader) -
     # content: job-postings holds 更新 `within` its own facts (适时公布); elsewhere 更新 is one's work information
     assert reader.read("隔几天更新一回", Context("job-postings", None, "what")).entry == "job-postings"
     assert reader.read("打工信息咋更新", Context("transport-subsidy", None, "what")).entry == "update-work-info"
+
+
+def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_without_them(reader: Reader) -> None:
+    gone = reader.read("补多少", Context("retired-entry", None, "what"))
+    assert gone.entry is None and gone.outcome == "suggest"  # as with no topic: which one?
+    parent_gone = reader.read("多久到账", Context("proxy-application", None, "materials", "retired-entry"))
+    assert parent_gone.entry == "proxy-application"
+    choice_gone = reader.read("上哪告去", Context("zero-employment-household", choices=("retired-entry",)))
+    assert choice_gone.entry == "zero-employment-household"
