@@ -40,6 +40,7 @@ AGAIN = "human:again"  # the answer given did not fit: hand the question over al
 EMPLOYMENT = re.compile(
     r"工作|务工|就业|补贴|培训|岗|工资|欠薪|招聘|零工|创业|贷款|劳动|工地|老板|企业|上班|技能|证书|人社|用工|合同|干活|活"
 )
+_TO_THE_BOT = re.compile(r"你|机器|人工|真人|小助手")  # "你能干啥" asks the bot; "能干啥" may ask the topic
 _readers: weakref.WeakKeyDictionary[FaqMatcher, Reader] = weakref.WeakKeyDictionary()
 
 
@@ -68,14 +69,16 @@ async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
         trace.record("command")
         handler = subscriptions.unsubscribe_all if command == "unsubscribe" else start.help_
         return await handler(msg, svc)
+    state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
+    context = Context.decode(state.topic)
     kind = small_talk(normalised, msg.text)
+    if kind == "identity" and context.entry is not None and not _TO_THE_BOT.search(normalised):
+        kind = None  # "能干啥" after 零工驿站: what the topic does, not what the bot can do
     if kind is not None:
         trace.record("smalltalk")
         if kind == "identity":  # the laborer's county's bureau, in a deployment of several
             return [Reply(REPLIES[kind].format(bureau=(await svc.content_for(msg.channel, msg.user_id)).bureau()))]
         return [Reply(REPLIES[kind])]
-    state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
-    context = Context.decode(state.topic)
     reading = reader(svc).read(msg.text, context)
     if reading.outcome == "answer" or reading.context != context:
         await svc.conversations.set_topic(msg.channel, msg.chat_id, msg.user_id, reading.context.encode())

@@ -1,8 +1,12 @@
 """The conversation's context for reading a message: the chat's current topic (the FAQ entry last answered
 or chosen), the side of it (facet) answered last, and, when the last question was outside the bot's scope,
 that out-of-scope topic too, so that "在哪交" after "养老保险交多少" stays about pensions while "补多少"
-after the weather goes back to the FAQ topic. Stored as one string in the conversation state
-(storage/conversations.py decides its expiry); text stored before facets were kept still reads."""
+after the weather goes back to the FAQ topic. When the topic was reached from another entry by a referral
+of one side ("俺替他办行不" after 交通补贴 is 委托代办), that entry is kept as the topic's parent: the sides
+the referred entry is not about go back to it ("多久到账"). When the topic is only the likeliest of the
+entries offered as choices, the others are kept too: a follow-up may say which was meant ("去哪告").
+Stored as one string in the conversation state (storage/conversations.py decides its expiry); text stored
+before facets, parents or choices were kept still reads."""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from bot.faq.facets import FACETS, Facet
 
 _SEP = ">"
 _FACET = "#"
+_PARENT = "^"
+_CHOICE = "+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +25,16 @@ class Context:
     entry: str | None = None  # the FAQ topic of the conversation
     off_topic: str | None = None  # the out-of-scope topic asked about last, while it lasts
     facet: Facet | None = None  # the side of the topic answered last ("那稳岗补贴呢" asks the same side)
+    parent: str | None = None  # the entry whose side referred the conversation to `entry`
+    choices: tuple[str, ...] = ()  # the other entries offered with `entry` when it is only the likeliest
 
     def encode(self) -> str | None:
         if self.entry is None and self.off_topic is None:
             return None
-        topics = f"{self.entry or ''}{_SEP}{self.off_topic}" if self.off_topic else self.entry
+        entry = f"{self.entry}{_PARENT}{self.parent}" if self.entry and self.parent else self.entry
+        if entry and self.choices:
+            entry = _CHOICE.join((entry, *self.choices))
+        topics = f"{entry or ''}{_SEP}{self.off_topic}" if self.off_topic else entry
         return f"{topics}{_FACET}{self.facet}" if self.facet and self.entry else topics
 
     @classmethod
@@ -32,5 +43,9 @@ class Context:
             return cls()
         stored, _, side = stored.partition(_FACET)
         facet = next((f for f in FACETS if f == side), None)
-        entry, sep, off = stored.partition(_SEP)
-        return cls(entry or None, (off or None) if sep else None, facet if entry else None)
+        topic, sep, off = stored.partition(_SEP)
+        topic, *choices = topic.split(_CHOICE)
+        entry, _, parent = topic.partition(_PARENT)
+        if not entry:
+            return cls(None, (off or None) if sep else None)
+        return cls(entry, (off or None) if sep else None, facet, parent or None, tuple(c for c in choices if c))

@@ -13,24 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.content import ContentPack
+from bot.faq.asides import asking_clause
 from bot.faq.context import Context
 from bot.faq.decision import Match, Outcome, Ranked
+from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
+from bot.faq.signals import SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
-WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
 NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
-OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
-OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
-VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
-# A follow-up moves to an entry related to the topic when the message reads clearly more like it
-# ("培训那几天给钱不" after 技能培训 is about the training allowance): its score against the topic's.
-SIBLING_RATIO = 1.4
 SIBLING_COVERAGE = 0.4
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
+OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its
+# the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
+REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +54,11 @@ class Reader:
     ) -> None:
         self.matcher = matcher
         self.content = content
-        self.off_coverage = off_coverage
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
+        self.detours = Detours(matcher, content, off_coverage)
 
     def read(self, text: str, context: Context) -> Reading:
+        context = self._current(context)
         normalised = self.matcher.analyzer.normalise(text)
         facet = detect(normalised, proxy_talk=context.entry == PROXY)
         full = self.matcher.match_normalised(normalised)
@@ -76,39 +76,48 @@ class Reader:
         names = self.matcher.naming(normalised, VAGUE)
         if full.outcome == "decline" and full.off_topic is not None and full.score >= OFF_NAMED:
             names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
-        if facet == "who" and names <= self.groups:
-            names = set()  # "俺是监测户也行不": the asker's group, not a new topic
+        if (
+            facet == "who"
+            and names <= self.groups
+            and not names & self.matcher.naming(after_cue(normalised, "who"), VAGUE)
+        ):
+            names = set()  # "俺是监测户也行不": the asker's group, not a new topic (but "这算零就业家庭不" asks it)
         topic = context.entry
         if topic is not None and (topic in names or (names and self._within(topic, normalised, names))):
             if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
+            asked = self._asked_instead(topic, normalised)
+            if asked is not None:
+                return self._answer(asked, facet, full.score, context)
             return self._follow_up(topic, normalised, facet, full, context)
         if names:
             named = self.matcher.referrals.referred(self._best_named(names, rest, full), normalised)
             return self._answer(named, facet, full.score, context, also=full.also)
-        # "我家有低保能干不", "营业执照要带吗": who asks, or what to bring, not another office's business;
-        # but "我家能吃低保不" asks for 低保 itself (after the cue): that is
-        if context.entry and facet == "materials":
-            off = None
-        elif context.entry and facet == "who":
-            asked = self._off_topic(residue(after_cue(normalised, "who")))
-            off = asked or self._wholly_off(normalised, rest, full, context.entry)
-        else:
-            off = self._off_topic(rest)
+        off = self.detours.aside(normalised, rest, facet, full, context.entry)
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
             return self._plain(full, facet, context)
-        if context.off_topic is not None and self._stays_off(context, normalised, full, rest):
+        if context.off_topic is not None and self.detours.stays_off(context, normalised, full, rest):
             again = Match("decline", None, (), full.score, off_topic=context.off_topic)
             return replace(self._decline(again, facet, context), followup=True)
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
             return self._follow_up(context.entry, normalised, facet, full, context)
         return self._plain(full, facet, context)
 
+    def _current(self, context: Context) -> Context:
+        """The stored context without entries the content no longer has (it may change between messages)."""
+        entries = self.content.entries
+        if context.entry is not None and context.entry not in entries:
+            return Context(None, context.off_topic)
+        parent = context.parent if context.parent in entries else None
+        choices = tuple(c for c in context.choices if c in entries)
+        return replace(context, parent=parent, choices=choices)
+
     def _elided(self, other: str, facet: Facet, context: Context) -> Reading:
         """ "那X呢": the same side (facet) of X. X the asker's group ("那监测户呢") asks who of the topic; X
-        that is the topic or nothing specific stays on it; otherwise X is read with the side's cue."""
+        that is the topic or nothing specific stays on it; otherwise X is read with the side's cue, and
+        stays on the topic when that reads as nothing the FAQ or another office knows."""
         assert context.entry is not None
         names = self.matcher.naming(other, VAGUE)
         if names and names <= self.groups and context.entry not in names:
@@ -120,18 +129,54 @@ class Reader:
             match = self.matcher.match_normalised(self.matcher.analyzer.normalise(f"{other} {CUES[facet]}"))
         if match.outcome == "answer" and match.entry is not None:
             return self._answer(match.entry, facet, match.score, context, also=match.also)
+        if match.outcome == "decline" and not self.detours.off_words.named(other):
+            # X is nothing the FAQ or another office knows ("俺去大同呢" after "在县城打工有没有"): the asker's
+            # own case, asked on the same side of the topic
+            return self._answer(context.entry, facet, match.score, context, followup=True)
         return self._plain(match, facet, context)
 
     def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
-        """A follow-up of the topic, or of an entry related to it (see `_sibling`)."""
+        """A follow-up of the topic, or of an entry related to it (see `_sibling`). After someone else
+        applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply and what
+        to bring are that of applying through someone else, the entry the proxy side refers to (委托代办); it
+        becomes the topic with the subsidy as its parent, and the sides it is not about (`REFERRED_SIDES`)
+        go back to the subsidy ("多久到账")."""
+        parent = context.parent if entry == context.entry else None
+        if parent is not None and facet not in REFERRED_SIDES:
+            entry, parent = parent, None
+        if entry == context.entry and context.choices and facet not in ("who", "proxy"):
+            entry = self._meant(entry, context.choices, normalised)
+        proxy = self._proxy_side(entry)
+        if entry == context.entry and context.facet == "proxy" and facet in ("how", "materials") and proxy:
+            return self._answer(proxy, facet, full.score, context, followup=True, parent=entry)
         related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
         rest = residue(normalised)
         if facet not in ("who", "proxy") and related and rest:
-            entry = self._sibling(entry, related, normalised, rest) or entry
+            sibling = self._sibling(entry, related, normalised, rest)
+            if sibling is not None:
+                entry, parent = sibling, None
         # "培训给钱不" after 技能培训 is the allowance; but "俺替他办行不" after 交通补贴 stays on 交通补贴 (its
-        # proxy side): the next "去哪办" is still about the subsidy
-        entry = self.matcher.referrals.referred(entry, normalised, by_facet=False)
-        return self._answer(entry, facet or "what", full.score, context, followup=True)
+        # proxy side, in the subsidy's words)
+        referred = self.matcher.referrals.referred(entry, normalised, by_facet=False)
+        if referred != entry:
+            entry, parent = referred, None
+        return self._answer(entry, facet or "what", full.score, context, followup=True, parent=parent)
+
+    def _meant(self, likeliest: str, others: tuple[str, ...], normalised: str) -> str:
+        """Of the entries offered as choices, the one a follow-up says was meant: it reads clearly more like
+        it than like the likeliest, from topic words of its own ("去哪告" after a story that offered 零就业家庭,
+        欠薪…: 告 is the wages' word); else the likeliest. Not for who/proxy questions: their words describe
+        the asker."""
+        ranked = {r.id: r for r in self.matcher.rank_normalised(normalised)}
+        first = ranked[likeliest].score if likeliest in ranked else 0.0
+        fits = [ranked[c] for c in others if c in ranked and ranked[c].evidence >= VAGUE]
+        best = max(fits, key=lambda r: r.score, default=None)
+        return best.id if best is not None and best.score >= SIBLING_RATIO * first else likeliest
+
+    def _proxy_side(self, entry: str) -> str | None:
+        """The entry the topic's proxy side refers to (委托代办 for 交通补贴), if any."""
+        refer = self.content.entries[entry].refer if entry in self.content.entries else ()
+        return next((r.to for r in refer if r.facet == "proxy"), None)
 
     def _sibling(self, entry: str, related: set[str], normalised: str, rest: str) -> str | None:
         """The related entry a follow-up is about instead of the topic, if any: the message reads clearly
@@ -153,45 +198,24 @@ class Reader:
             return best.id
         return None
 
+    def _asked_instead(self, topic: str, normalised: str) -> str | None:
+        """The one other entry the asking clause of a message of several clauses names, when the topic is
+        named only in the clauses before it ("那俺不干公岗了 出去打工能领交通补贴不" after 公益岗: the subsidy
+        is asked about, the job is the story)."""
+        clause = asking_clause(normalised)
+        if clause is None:
+            return None
+        names = self.matcher.naming(residue(clause), VAGUE) - self.groups
+        if len(names) != 1 or topic in names:
+            return None
+        return self.matcher.referrals.referred(names.pop(), clause)
+
     def _within(self, entry: str, normalised: str, names: set[str]) -> bool:
         """The message names other entries only by words the topic's own facts cover ("那有公岗不" after
         易地搬迁: the notice gives each relocation community 3 公岗)."""
         covered = self.content.entries[entry].within if entry in self.content.entries else ()
         said = " ".join(w for w in covered if w in normalised)
         return bool(said) and names <= self.matcher.naming(said, VAGUE)
-
-    def _wholly_off(self, normalised: str, rest: str, full: Match, entry: str) -> str | None:
-        """The out-of-scope topic a whole question is about ("娃娃上学有补助不"), named beyond its cues and
-        reading clearly more like it than like the topic ("俺是脱贫户能贷不" after 创业贷款 stays: 贷 is the
-        topic's word too)."""
-        off = full.off_topic
-        if off is None or full.score < OFF_NAMED or self.matcher.specificity(rest, unseen=False) < VAGUE:
-            return None
-        ranked = {r.id: r.score for r in self.matcher.rank_normalised(normalised)}
-        return off if ranked.get(off, 0.0) >= SIBLING_RATIO * ranked.get(entry, 0.0) else None
-
-    def _stays_off(self, context: Context, normalised: str, full: Match, rest: str) -> bool:
-        """A follow-up of the out-of-scope question asked last ("在哪交" after 养老保险交多少): only when that
-        topic takes follow-ups, the message is not itself a question the FAQ knows ("那出去打工有啥补贴"),
-        and, after an aside in the middle of an FAQ topic ("对了，工伤咋认定"), the message does not read
-        clearly more like that topic than like the aside ("多久能要回来" goes back to 欠薪)."""
-        off = context.off_topic or ""
-        if not self._followups(off):
-            return False
-        if (
-            context.entry is None
-            and full.outcome != "decline"
-            and self.matcher.specificity(rest, unseen=False) >= VAGUE
-        ):
-            return False
-        ranked = self.matcher.rank_normalised(normalised)
-        aside = next((r.score for r in ranked if r.id == off), 0.0)
-        if context.entry is None:  # a question of its own in words the FAQ knows, beyond the cues
-            mine = next((r for r in ranked if r.in_scope), None)
-            known = full.outcome != "decline" and full.score >= WHOLE_QUESTION and self._words(rest) > 0
-            return mine is None or mine.score < SIBLING_RATIO * aside or not known
-        mine = next((r for r in ranked if r.id == context.entry), None)
-        return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
 
     def _whole_new_question(self, entry: str, full: Match, rest: str) -> bool:
         """A long message that names the topic in passing but is clearly another entry's question
@@ -205,17 +229,26 @@ class Reader:
         a question in words the topic does not know ("劳务派遣公司靠谱不") is a new question."""
         if facet is not None or entry in full.suggestions or self.matcher.specificity(rest) < VAGUE:
             return True
+        if full.off_topic is not None and not self.detours.off_words.named(rest) and self._knows(entry, rest):
+            return True  # declined for an out-of-scope topic it names by no word of its own ("是发给个人还是发给企业")
         return self._words(rest) < NEW_QUESTION_WORDS  # "有啥帮扶": too short to be a question of its own
 
     def _words(self, normalised: str) -> int:
-        """Content words of two or more characters ("找人社局有用吗" has two)."""
-        return sum(f.startswith("w:") and len(f) > 3 for f in self.matcher.analyzer.features(normalised))
+        return content_words(self.matcher.analyzer, normalised)
+
+    def _evidence(self, entry: str, normalised: str) -> float:
+        """The IDF of the words of normalised text the entry's questions or keywords hold."""
+        return next((r.evidence for r in self.matcher.rank_normalised(normalised) if r.id == entry), 0.0)
+
+    def _knows(self, entry: str, normalised: str) -> bool:
+        """The entry's questions or keywords hold a word of normalised text."""
+        return self._evidence(entry, normalised) > 0.0
 
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
         specific words that are not facet cues (and not the asker's group in a "who" question)."""
-        if full.outcome != "answer" or full.also:
-            return False
+        if full.outcome != "answer" or full.also or (facet == "proxy" and full.entry == PROXY):
+            return False  # "俺在家能替他反映不" after 欠薪: the topic's proxy side, however its story reads
         if context.entry is not None and facet != "who" and self._whole_new_question(context.entry, full, rest):
             return True  # a long question another entry answers clearly, the topic far behind
         if context.entry in full.suggestions:
@@ -225,7 +258,13 @@ class Reader:
         if self.matcher.specificity(rest) < VAGUE or (facet == "who" and full.entry in self.groups):
             return False
         if facet is not None and self._words(rest) < NEW_QUESTION_WORDS:
-            return False  # "最多贷多少": a facet of the current topic, not a question of its own
+            # "最多贷多少": a facet of the current topic, not a question of its own; unless its topic words are
+            # all another entry's, none the topic's ("他想再学个技能 有培训不" after 毕业生)
+            return (
+                context.entry is not None
+                and self._evidence(full.entry or "", rest) >= OWN_EVIDENCE
+                and (self._evidence(context.entry, rest) == 0.0)
+            )
         return self.matcher.match_normalised(rest).entry == full.entry
 
     def _best_named(self, names: set[str], rest: str, full: Match) -> str:
@@ -237,19 +276,6 @@ class Reader:
                 return ranked.id
         return min(names)
 
-    def _off_topic(self, rest: str) -> str | None:
-        """The out-of-scope topic the words left after the facet cues clearly name, if any."""
-        if not rest or self.matcher.specificity(rest, unseen=False) < VAGUE:
-            return None
-        match = self.matcher.match_normalised(rest)
-        if match.off_topic is not None and match.score >= self.off_coverage:
-            return match.off_topic
-        return None
-
-    def _followups(self, off_topic: str) -> bool:
-        topic = self.content.out_of_scope.get(off_topic)
-        return topic is not None and topic.followups
-
     def _plain(self, match: Match, facet: Facet | None, context: Context) -> Reading:
         if match.outcome == "answer" and match.entry is not None:
             return self._answer(match.entry, facet, match.score, context, also=match.also)
@@ -257,7 +283,7 @@ class Reader:
             return self._decline(match, facet, context)
         # the likeliest entry becomes the topic a follow-up is read against ("咋补领" after a list of
         # 交通补贴, 稳岗补贴…); choosing a button replaces it
-        after = Context(match.suggestions[0], None) if match.suggestions else context
+        after = Context(match.suggestions[0], choices=match.suggestions[1:]) if match.suggestions else context
         return Reading("suggest", None, facet, match.suggestions, match.score, after)
 
     @staticmethod
@@ -268,8 +294,9 @@ class Reader:
         context: Context,
         followup: bool = False,
         also: tuple[str, ...] = (),
+        parent: str | None = None,
     ) -> Reading:
-        after = Context(entry, None, facet)
+        after = Context(entry, None, facet, parent)
         return Reading("answer", entry, facet, (entry, *also), score, after, followup=followup, also=also)
 
     @staticmethod

@@ -1,0 +1,17 @@
+"""How strong a message's topic signals are: the thresholds the conversation reader (bot.faq.conversation)
+and its check for out-of-scope asides (bot.faq.detours) share, and the count of a message's content words."""
+
+from __future__ import annotations
+
+from bot.faq.analyzer import Analyzer
+
+WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
+VAGUE = 2.0  # with no context, a facet question whose other words are all this common names no topic
+# A follow-up moves to an entry related to the topic when the message reads clearly more like it
+# ("培训那几天给钱不" after 技能培训 is about the training allowance): its score against the topic's.
+SIBLING_RATIO = 1.4
+
+
+def content_words(analyzer: Analyzer, normalised: str) -> int:
+    """Content words of two or more characters ("找人社局有用吗" has two)."""
+    return sum(f.startswith("w:") and len(f) > 3 for f in analyzer.features(normalised))

@@ -1,0 +1,160 @@
+"""The topic of a message inside a conversation (bot.faq.conversation.Reader): when a message with a weak
+topic signal keeps the current topic, and when it leaves it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import ContentPack
+from bot.faq.context import Context
+from bot.faq.conversation import Reader
+from bot.faq.matcher import FaqMatcher
+from bot.services import Services
+from tests.conftest import Chat
+
+
+@pytest.fixture
+def reader(matcher: FaqMatcher, content: ContentPack) -> Reader:
+    return Reader(matcher, content)
+
+
+def test_an_aside_in_words_the_faq_uses_too_keeps_the_topic(reader: Reader) -> None:
+    # 个人 and 企业 are both words FAQ entries use; an out-of-scope topic (taxes) only shares their characters
+    topic = Context("job-retention-subsidy", None, "what")
+    for text in ("给企业还是给个人", "到底是发给个人还是发给企业"):
+        reading = reader.read(text, topic)
+        assert (reading.outcome, reading.entry) == ("answer", "job-retention-subsidy"), text
+        assert reading.context.off_topic is None
+
+
+def test_an_aside_in_a_word_only_another_office_uses_leaves_the_topic(reader: Reader) -> None:
+    reading = reader.read("医保在哪交", Context("job-retention-subsidy", None, "what"))
+    assert reading.outcome == "decline" and reading.off_topic == "medical-insurance"
+    assert reading.context.entry == "job-retention-subsidy"  # kept for the next follow-up
+
+
+def follow(reader: Reader, topic: str, *texts: str) -> list[tuple[str | None, str | None]]:
+    """Each message read against the context the previous one left (as the handler stores it)."""
+    context = Context(topic)
+    seen: list[tuple[str | None, str | None]] = []
+    for text in texts:
+        reading = reader.read(text, context)
+        seen.append((reading.entry, reading.facet))
+        context = reading.context
+    return seen
+
+
+def test_after_a_proxy_question_what_to_bring_is_the_proxy_applications(reader: Reader) -> None:
+    seen = follow(reader, "job-retention-subsidy", "俺人在外省 叫俺姐替俺办中不", "得准备些啥", "啥时候能发下来")
+    assert seen == [
+        ("job-retention-subsidy", "proxy"),  # the subsidy's own proxy side
+        ("proxy-application", "materials"),  # what someone applying for another brings
+        ("job-retention-subsidy", "when"),  # the money is the subsidy's again
+    ]
+
+
+def test_the_context_keeps_its_parent_through_the_stored_text() -> None:
+    context = Context("proxy-application", None, "materials", "transport-subsidy")
+    assert Context.decode(context.encode()) == context
+    assert Context.decode("proxy-application#materials") == Context("proxy-application", None, "materials")
+    assert Context(None, "pension", None, "transport-subsidy").encode() == ">pension"  # a parent needs a topic
+
+
+def test_a_list_of_choices_is_kept_with_its_likeliest_entry(reader: Reader) -> None:
+    reading = reader.read("补贴", Context())
+    assert reading.outcome == "suggest" and len(reading.suggestions) > 1
+    assert reading.context == Context(reading.suggestions[0], choices=reading.suggestions[1:])
+    assert Context.decode(reading.context.encode()) == reading.context
+
+
+def test_a_follow_up_after_choices_says_which_was_meant(reader: Reader) -> None:
+    offered = Context("zero-employment-household", choices=("wage-arrears", "public-welfare-job"))
+    meant = reader.read("上哪告去", offered)  # 告: suing for wages
+    assert meant.entry == "wage-arrears"
+    assert meant.context.choices == ()  # settled: the next follow-up stays there
+    plain = reader.read("找谁", offered)  # nothing of its own: the likeliest
+    assert plain.entry == "zero-employment-household"
+
+
+def test_that_x_with_x_nothing_known_asks_the_same_side_of_the_topic(reader: Reader) -> None:
+    reading = reader.read("那俺去包头呢", Context("transport-subsidy", None, "who"))
+    assert (reading.outcome, reading.entry, reading.facet) == ("answer", "transport-subsidy", "who")
+    aside = reader.read("那医保呢", Context("transport-subsidy", None, "amount"))  # another office's business
+    assert aside.outcome == "decline" and aside.off_topic == "medical-insurance"
+
+
+def test_the_asking_clause_names_the_new_topic_the_story_names_the_old(reader: Reader) -> None:
+    topic = Context("public-welfare-job", None, "amount")
+    switched = reader.read("俺打算辞了公岗 去外省干活 路费补贴还能领不", topic)
+    assert (switched.entry, switched.facet) == ("transport-subsidy", "who")
+    assert switched.context.entry == "transport-subsidy"
+    stays = reader.read("俺在公岗上 能去外省干活不", topic)  # the asking clause names nothing else
+    assert stays.entry == "public-welfare-job"
+
+
+def test_whether_the_asker_counts_as_a_group_asks_about_that_group(reader: Reader) -> None:
+    topic = Context("relocation-employment", None, "what")
+    asked = reader.read("俺家这样算不算零就业户", topic)  # the group is what 算不算 asks about
+    assert (asked.entry, asked.facet) == ("zero-employment-household", "who")
+    told = reader.read("俺是监测户也能领不", topic)  # the group is who asks: still the topic
+    assert told.entry == "relocation-employment"
+
+
+def test_someone_else_acting_for_the_asker_is_the_topics_proxy_side(reader: Reader) -> None:
+    # on its own the story (in another place, at home) reads like 委托代办; after a topic it is its proxy side
+    for topic, text in (
+        ("wage-arrears", "俺闺女在外地 俺在家能替她去要不"),
+        ("skills-training", "娃在外地上班 俺在家替他报个名中不"),
+    ):
+        reading = reader.read(text, Context(topic, None, "what"))
+        assert (reading.entry, reading.facet) == (topic, "proxy"), text
+    named = reader.read("补贴能找人代办不", Context("wage-arrears", None, "what"))  # names 委托代办 itself
+    assert named.entry == "proxy-application"
+
+
+@pytest.mark.parametrize("text", ["你怎么啥都不知道", "就会说不清楚", "俺想问件事", "你好 我想问个事情"])
+def test_complaints_and_openings_are_small_talk(text: str, matcher: FaqMatcher) -> None:
+    from bot.faq.smalltalk import small_talk
+
+    assert small_talk(matcher.analyzer.normalise(text), text) is not None
+
+
+async def test_what_it_can_do_asks_the_topic_when_there_is_one(chat: Chat, services: Services) -> None:
+    [alone] = await chat.say("能干啥")  # no topic: what the bot can do
+    assert "小助手" in alone.text
+    await chat.say("零工驿站在哪")
+    [topic] = await chat.say("能干啥")
+    assert topic.text.startswith("【就业服务站/零工驿站")
+    [bot] = await chat.say("你能干啥")  # said to the bot
+    assert "小助手" in bot.text
+    assert await services.questions.list_open() == []
+
+
+def test_a_short_facet_question_wholly_in_another_entrys_words_is_its(reader: Reader) -> None:
+    moved = reader.read("想再学个技术 培训要钱不", Context("graduate-support", None, "what"))
+    assert (moved.entry, moved.facet) == ("skills-training", "amount")
+    # one word of another entry is not enough: 反映 (complaining about wages) after 公益岗 asks where, of 公益岗
+    assert reader.read("找谁反映", Context("public-welfare-job", None, "what")).entry == "public-welfare-job"
+
+
+def test_after_an_aside_a_question_with_nothing_of_the_aside_goes_back_to_the_topic(reader: Reader) -> None:
+    after_pensions = Context("transport-subsidy", "pension", "what")
+    back = reader.read("需要申请不", after_pensions)  # pensions share none of its words, the subsidy does
+    assert (back.outcome, back.entry) == ("answer", "transport-subsidy")
+    still = reader.read("在哪交", after_pensions)  # paying in is the pension's
+    assert still.outcome == "decline" and still.off_topic == "pension"
+
+
+def test_how_often_postings_are_updated_is_a_postings_question(reader: Reader) -> None:
+    # content: job-postings holds 更新 `within` its own facts (适时公布); elsewhere 更新 is one's work information
+    assert reader.read("隔几天更新一回", Context("job-postings", None, "what")).entry == "job-postings"
+    assert reader.read("打工信息咋更新", Context("transport-subsidy", None, "what")).entry == "update-work-info"
+
+
+def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_without_them(reader: Reader) -> None:
+    gone = reader.read("补多少", Context("retired-entry", None, "what"))
+    assert gone.entry is None and gone.outcome == "suggest"  # as with no topic: which one?
+    parent_gone = reader.read("多久到账", Context("proxy-application", None, "materials", "retired-entry"))
+    assert parent_gone.entry == "proxy-application"
+    choice_gone = reader.read("上哪告去", Context("zero-employment-household", choices=("retired-entry",)))
+    assert choice_gone.entry == "zero-employment-household"
