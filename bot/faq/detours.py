@@ -33,7 +33,8 @@ class Detours:
             return None
         if entry is not None and facet == "who":
             asked = self.off_topic(residue(after_cue(normalised, "who")))
-            return asked or self._wholly_off(normalised, rest, full, entry)
+            wholly = self._wholly_off(normalised, rest, full, entry) if self.off_words.named(rest) else None
+            return asked or wholly
         off = self.off_topic(rest)
         if entry is not None and not self.off_words.named(rest):
             return None
