@@ -186,12 +186,13 @@ async def test_a_reply_is_prompt_while_a_large_push_runs(
 
         push = asyncio.gather(*(one(i) for i in range(200)))
         await fake.wait_until(lambda: len(fake.sent) >= 30)
-        asked = time.monotonic()
+        pushed_when_asked = len(fake.sent)
         await fake.push_update(tg.private_text(4242, "交通补贴咋领"))
         [answer] = await fake.wait_sent(4242)
         pushed_by_then = len(fake.sent)
         await push
     assert "依据" in answer.text
-    assert answer.at - asked < 0.5
-    assert pushed_by_then < 200  # the push was still running when the reply went out
+    # the reply overtook the push: measured in pushes, not seconds (a loaded machine slows both alike), at most
+    # half a second of pushes went out meanwhile, where waiting behind the queue would let 170 go first
+    assert pushed_by_then - pushed_when_asked < 50
     assert fake.rejected[429] == 0
