@@ -26,22 +26,23 @@ _RELATIVE_OK = r"(?:" + RELATIVES + r"|我家|我们家)(?![^\s]{0,4}[去办代�
 
 # precedence order: the first that matches names the facet
 PATTERNS: tuple[tuple[Facet, str], ...] = (
+    # telling, changing or looking up one's details by phone or online, asked "can it / is that OK" ("电话上说行不",
+    # "网上能改不"), is a way to do it (how); applying there stays a place ("手机上能申请吗": where)
+    (
+        "how",
+        r"(?:电话|网上|线上|微信|手机)上?(?:能|可以)?(?:说|讲|报|登记|改|查)"
+        r"(?=[^\s]{0,2}(?:[不吗]|行不|行不行|行吗|中不|中不中|成不|可以不|可以吗|能行|能不能|可不可以)(?:\s|$))",
+    ),
     # whom to go to outranks whatever the errand is ("考证找谁", "稳岗补贴谁给办")
     (
         "where",
-        r"[找寻问]谁(?![^\s]{0,2}[替代])|[找寻问](?=[^\s]{1,4}谁$)|[找寻问上]哪(?!上班|打工|干活|工作)|谁(?:给|来)?办(?=[^\s]{0,2}$)|[找寻问](?:哪个|哪位)(?=$|部门|单位|窗口|人|局|站|办)|哪个管|归哪|哪管"
+        r"[找寻问]谁(?![^\s]{0,2}[替代])|[找寻问](?=[^\s]{1,4}谁$)|[找寻问上]哪(?!上班|打工|务工|干活|工作)|谁(?:给|来)?办(?=[^\s]{0,2}$)|[找寻问](?:哪个|哪位)(?=$|部门|单位|窗口|人|局|站|办)|哪个管|归哪|哪管"
         r"|哪个地方|几楼|几号楼",
     ),
     # a sum of money in the question is the amount asked about or checked ("一天15块是真的不", "就是450吗")
     ("amount", r"(?<!\d)\d{1,5}(?:块|元)|就是\d{2,5}(?=[吗不呢]?$)"),
     # being sent the news on one's phone is a service to ask for, not a place ("能发到俺微信上不")
     ("how", r"(?:发|推|推送|传)到(?=[^\s]{0,4}(?:微信|手机|群))"),
-    # telling it by phone or online, asked "is that OK" ("电话上说行不"), is a way to do it: how
-    (
-        "how",
-        r"(?:电话|网上|线上|微信|手机)上?(?:说|讲|报|办|弄|登记)"
-        r"(?=[^\s]{0,2}(?:行不|行吗|中不|成不|可以不|可以吗|能行)(?:\s|$))",
-    ),
     # which of two recipients gets it ("给个人的还是给企业的") asks who it is for (the recipients are consumed:
     # 企业 here is a choice, not the employers' entry)
     ("who", r"给(?:个人|企业|单位|老板|工人|本人|公司)[^\s]{0,2}还是"),
@@ -81,7 +82,7 @@ PATTERNS: tuple[tuple[Facet, str], ...] = (
     # strong time cues outrank the amount cues they may carry ("什么时候给钱" asks when, not how much)
     (
         "when",
-        r"什么时候|几时|多久|多长时间|多会|多少(?:年|个月|天|周)|[几两一二三四五六七八九十半\d](?:天|年|个月)(?:之|以)?内(?!的)",
+        r"什么时候|几时|多久|多长时间|多会|多少(?:年|个月|天|周)|(?:能|可以)一直(?=[^\s]{1,3}[吗不]$)|[几两一二三四五六七八九十半\d](?:天|年|个月)(?:之|以)?内(?!的)",
     ),
     # lacking a paper and asking whether one still qualifies ("没营业执照能领不") is not asking what to bring
     # (or asking what now: "房子是亲戚的 没合同咋办")
@@ -133,7 +134,7 @@ PATTERNS: tuple[tuple[Facet, str], ...] = (
     ),
     (
         "where",
-        r"在哪(?!上班|打工|干活|工作)|去哪|哪里|到哪|哪儿|找谁|寻谁|问谁|跟谁说|和谁说|告诉谁"
+        r"在哪(?!上班|打工|务工|干活|工作)|去哪|哪里|到哪|哪儿|找谁|寻谁|问谁|跟谁说|和谁说|告诉谁"
         r"|哪(?:办|申请|报|领|交|问|反映|投诉|登记)|寻哪|往哪|是谁"
         + END
         + r"|有电话|电话(?:不|吗|没)"

@@ -150,6 +150,17 @@ from bot.faq.matcher import FaqMatcher
         ("邻居叫我问问他能领不", "who"),
         # whether a fee is paid at all asks the amount
         ("上课期间发不发饭钱", "amount"),
+        # done by phone or online is a means (how), not a place to go
+        ("手机上能查不", "how"),
+        ("线上登记行不行", "how"),
+        # whether it can go on for good asks how long
+        ("可以一直领吗", "when"),
+        # the place one works at (打工 is normalised to 务工) is the story, not a place asked for
+        ("他们问我在哪打工", None),
+        # a last clause that only asks whether the story is true defers to the story's facet
+        ("听人说满一年就发钱 是真的吗", "when"),
+        ("有人说报名得先交钱 这是真的不", "amount"),
+        ("村里广播说的 真的假的", "what"),  # ... or asks what the thing is when the story names no facet
     ],
 )
 def test_cues(matcher: FaqMatcher, question: str, facet: str) -> None:
