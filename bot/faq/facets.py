@@ -42,6 +42,8 @@ _ASKER_FACT = re.compile(
 # the proxy scheme named as a thing ("代办去哪办", "委托代办咋弄", "代办要花钱不"): the topic, not the side asked
 _PROXY_NOUN = re.compile(r"委托书|委托|代办|代领|代为")
 _AGENT = re.compile("(?:" + RELATIVES + r"|干部|书记|工作队|别人|旁人|亲戚|亲属|朋友|邻居|家里人|[叫让找托请]人|谁)")
+# a last clause that only asks whether the story is true ("是真的不"): the story's own facet decides
+_TRUTH = re.compile(r"(?:这|那)?(?:是)?真的[吗不]?|真的假的")
 _COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in PATTERNS)
 _PROXY = next(pattern for facet, pattern in _COMPILED if facet == "proxy")
 _ALL_CUES = re.compile("|".join(f"(?:{p})" for _, p in PATTERNS))
@@ -82,8 +84,14 @@ def _beside_the_scheme(clause: str) -> Facet | None:
 
 
 def _deciding(normalised: str) -> tuple[Facet | None, str]:
-    """The facet of the last clause that names one, and that clause."""
-    for clause in reversed(normalised.split()):
+    """The facet of the last clause that names one, and that clause; a last clause asking only whether the
+    story is true ("听说半年就能先领一半 是真的不") defers to the story when it names a facet."""
+    clauses = normalised.split()
+    if len(clauses) > 1 and _TRUTH.fullmatch(clauses[-1]):
+        told = _deciding(" ".join(clauses[:-1]))
+        if told[0] is not None:
+            return told
+    for clause in reversed(clauses):
         for facet, pattern in _COMPILED:
             if pattern.search(clause):
                 return facet, clause

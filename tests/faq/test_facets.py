@@ -125,6 +125,42 @@ from bot.faq.matcher import FaqMatcher
         ("有时限没", "when"),
         ("怎么还没发下来", "when"),
         ("要提交哪些", "materials"),
+        # whom or where to go, asked with the place word alone or a person at a place
+        ("那该找哪", "where"),
+        ("上哪去说理", "where"),
+        ("问镇上谁", "where"),
+        ("我们镇上有没有", "where"),  # whether there is one in one's township
+        # a span counted in years is when, though 补多少 asks an amount
+        ("最多补多少年", "when"),
+        # a thing to bring or send is materials, not what something is
+        ("得拿些啥东西", "materials"),
+        ("让我寄啥东西过去", "materials"),
+        # whether a story is true, the reason for a duty or a call, what something affects: what
+        ("说给钱是真的不", "what"),
+        ("为啥要登记这个", "what"),
+        ("为啥老打电话回访", "what"),
+        ("领了这个会不会影响低保", "what"),
+        ("对养老金有影响没", "what"),
+        ("为啥不给我", "who"),  # ... but a reason for being left out asks who
+        # what a person may enjoy asks whether and to what he qualifies
+        ("我儿子能享受哪些", "who"),
+        # telling it by phone is a way to do it
+        ("微信上报行不", "how"),
+        # being asked by someone to enquire is not acting for him
+        ("邻居叫我问问他能领不", "who"),
+        # whether a fee is paid at all asks the amount
+        ("上课期间发不发饭钱", "amount"),
+        # done by phone or online is a means (how), not a place to go
+        ("手机上能查不", "how"),
+        ("线上登记行不行", "how"),
+        # whether it can go on for good asks how long
+        ("可以一直领吗", "when"),
+        # the place one works at (打工 is normalised to 务工) is the story, not a place asked for
+        ("他们问我在哪打工", None),
+        # a last clause that only asks whether the story is true defers to the story's facet
+        ("听人说满一年就发钱 是真的吗", "when"),
+        ("有人说报名得先交钱 这是真的不", "amount"),
+        ("村里广播说的 真的假的", "what"),  # ... or asks what the thing is when the story names no facet
     ],
 )
 def test_cues(matcher: FaqMatcher, question: str, facet: str) -> None:
@@ -163,6 +199,9 @@ def test_the_askers_group_does_not_override_a_facet(matcher: FaqMatcher, questio
 
 def test_place_cues_leave_topic_words(matcher: FaqMatcher) -> None:
     """Cues that look ahead keep the words after them, which may name the topic."""
+    assert "更新" in residue(matcher.analyzer.normalise("多久更新一次"))
+    assert "低保" in residue(matcher.analyzer.normalise("会不会影响低保"))
+    assert "报工资" in residue(matcher.analyzer.normalise("为啥要报工资"))
     assert "乡政府" in residue(matcher.analyzer.normalise("在乡政府里头吗"))
     assert "培训" in residue(matcher.analyzer.normalise("能在镇上培训不"))
 
