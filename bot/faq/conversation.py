@@ -20,11 +20,10 @@ from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
-from bot.faq.signals import SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
+from bot.faq.signals import NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
-NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
 SIBLING_COVERAGE = 0.4
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
 OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its

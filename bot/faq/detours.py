@@ -10,7 +10,7 @@ from bot.faq.context import Context
 from bot.faq.decision import Match
 from bot.faq.facets import Facet, after_cue, residue
 from bot.faq.matcher import FaqMatcher
-from bot.faq.signals import SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
+from bot.faq.signals import NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 from bot.faq.vocabulary import OffWords
 
 OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
@@ -64,6 +64,8 @@ class Detours:
             and self.matcher.specificity(rest, unseen=False) >= VAGUE
         ):
             return False
+        if self._unknown_to(off, rest):
+            return False  # "劳务派遣公司靠谱不" after 养老金: a question of its own in words the aside never uses
         ranked = self.matcher.rank_normalised(normalised)
         aside = next((r.score for r in ranked if r.id == off), 0.0)
         if context.entry is None:  # a question of its own in words the FAQ knows, beyond the cues
@@ -78,6 +80,14 @@ class Detours:
         if aside == 0.0 and mine is not None:
             return False  # "要自己申请不" after 医保交了没咋查: nothing of the aside's, something of the topic's
         return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
+
+    def _unknown_to(self, off: str, rest: str) -> bool:
+        """The words left after the facet cues make a question of their own (as many content words as a new
+        question needs) and the out-of-scope topic's questions hold none of them ("密码忘了咋办" after a lost
+        social security card is too short to leave it)."""
+        if content_words(self.matcher.analyzer, rest) < NEW_QUESTION_WORDS:
+            return False
+        return not any(r.id == off and r.evidence > 0.0 for r in self.matcher.rank_normalised(rest))
 
     def off_topic(self, rest: str) -> str | None:
         """The out-of-scope topic the words left after the facet cues clearly name, if any."""

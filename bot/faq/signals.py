@@ -10,6 +10,7 @@ VAGUE = 2.0  # with no context, a facet question whose other words are all this 
 # A follow-up moves to an entry related to the topic when the message reads clearly more like it
 # ("培训那几天给钱不" after 技能培训 is about the training allowance): its score against the topic's.
 SIBLING_RATIO = 1.4
+NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
 
 
 def content_words(analyzer: Analyzer, normalised: str) -> int:
