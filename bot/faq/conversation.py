@@ -67,6 +67,9 @@ class Reader:
             vague = self._words(rest) == 0 and not self.matcher.naming(normalised, VAGUE)
             if facet is not None and vague and full.outcome == "answer":
                 return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
+            story = self._named_in_story(normalised, full)
+            if story:
+                return self._answer(story[0], facet, full.score, context, also=story[1:])
             return self._plain(full, facet, context)
         if facet is None and context.entry is not None and context.facet is not None:
             other = elided(normalised)  # "那稳岗补贴呢" after "交通补贴谁能领": who, of 稳岗补贴
@@ -103,6 +106,15 @@ class Reader:
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
             return self._follow_up(context.entry, normalised, facet, full, context)
         return self._plain(full, facet, context)
+
+    def _named_in_story(self, normalised: str, full: Match) -> tuple[str, ...]:
+        """The entries a long story names by their own words although its words as a whole cover none well
+        enough to answer ("俺在鄂尔多斯的煤矿上开车哩 … 一个甚交通补贴 … 这个还给补不"), best first; none when it
+        is declined for another office's business or names only the asker's group."""
+        if full.outcome != "decline" or full.off_topic is not None:
+            return ()  # a list of likely entries stays a list: the story may ask another of them
+        names = self.matcher.naming(normalised, VAGUE) - self.groups
+        return tuple(s for s in full.suggestions if s in names)
 
     def _current(self, context: Context) -> Context:
         """The stored context without entries the content no longer has (it may change between messages)."""

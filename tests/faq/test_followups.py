@@ -158,3 +158,47 @@ def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_witho
     assert parent_gone.entry == "proxy-application"
     choice_gone = reader.read("上哪告去", Context("zero-employment-household", choices=("retired-entry",)))
     assert choice_gone.entry == "zero-employment-household"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("你好 我是杏岭子乡的", "greeting"),  # a greeting with who is asking: nothing asked yet
+        ("您好 俺替俺舅舅问问", "greeting"),
+        ("多谢师傅", "thanks"),  # thanks to a form of address
+        ("你比乡里的干部都清楚", "thanks"),  # praise by comparison
+        ("行 我记住了", "ok"),
+        ("中 那我后天去问问", "ok"),
+        ("成", "ok"),
+        ("这里不管这事啊", "ok"),
+        ("你可别告诉别人", "privacy"),
+        ("俺不太会打字", "typing"),
+        ("哎 太难了", "sigh"),
+        ("你听得懂俺说的不", "identity"),
+        ("怎么不吭声", "complaint"),
+    ],
+)
+def test_kinds_of_small_talk(text: str, kind: str, matcher: FaqMatcher) -> None:
+    from bot.faq.smalltalk import small_talk
+
+    assert small_talk(matcher.analyzer.normalise(text), text) == kind
+
+
+@pytest.mark.parametrize("text", ["我是杏岭子乡的", "你好 我是杏岭子乡的 零工驿站在哪", "成不", "我替他问问能领不"])
+def test_an_introduction_without_a_greeting_or_with_a_question_is_not_small_talk(
+    text: str, matcher: FaqMatcher
+) -> None:
+    from bot.faq.smalltalk import small_talk
+
+    # mid-conversation "俺是胡会乡的" tells the topic where the asker is
+    assert small_talk(matcher.analyzer.normalise(text), text) is None
+
+
+def test_a_long_story_that_names_an_entry_by_its_own_words_is_about_it(reader: Reader) -> None:
+    # the story's many other words cover nothing well enough to answer; the subsidy it names is what it asks
+    story = "俺在河北廊坊的物流园里装卸货 干了快三年了 昨天刷快手看到个稳岗补贴 也不晓得俺这样的算不算 要不要回来一趟"
+    reading = reader.read(story, Context())
+    assert (reading.outcome, reading.entry) == ("answer", "job-retention-subsidy")
+    # naming a word of an entry does not override another office's business
+    assert reader.read("俺在外地打工 养老保险断了几年 补缴要多少钱", Context()).outcome == "decline"
+
