@@ -20,7 +20,7 @@ from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
-from bot.faq.signals import NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
+from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
@@ -85,6 +85,10 @@ class Reader:
         ):
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic (but "这算零就业家庭不" asks it)
         topic = context.entry
+        effect = topic is not None and EFFECT.search(normalised) is not None
+        if effect and not self.detours.off_words.named(rest):
+            # "会影响交通补贴不" after 更新务工信息: the effect of the topic on the entry it names, not that entry
+            return self._follow_up(topic or "", normalised, facet, full, context, effect=True)
         if topic is not None and (topic in names or (names and self._within(topic, normalised, names))):
             if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
@@ -146,7 +150,9 @@ class Reader:
             return self._answer(context.entry, facet, match.score, context, followup=True)
         return self._plain(match, facet, context)
 
-    def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
+    def _follow_up(
+        self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context, effect: bool = False
+    ) -> Reading:
         """A follow-up of the topic, or of an entry related to it (see `_sibling`). After someone else
         applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply and what
         to bring are that of applying through someone else, the entry the proxy side refers to (委托代办); it
@@ -162,7 +168,7 @@ class Reader:
             return self._answer(proxy, facet, full.score, context, followup=True, parent=entry)
         related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
         rest = residue(normalised)
-        if facet not in ("who", "proxy") and related and rest:
+        if facet not in ("who", "proxy") and related and rest and not effect:
             sibling = self._sibling(entry, related, normalised, rest)
             if sibling is not None:
                 entry, parent = sibling, None

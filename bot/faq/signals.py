@@ -3,6 +3,8 @@ and its check for out-of-scope asides (bot.faq.detours) share, and the count of 
 
 from __future__ import annotations
 
+import re
+
 from bot.faq.analyzer import Analyzer
 
 WHOLE_QUESTION = 0.8  # coverage at which a message is another entry's question even in a few words
@@ -16,3 +18,8 @@ NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new questi
 def content_words(analyzer: Analyzer, normalised: str) -> int:
     """Content words of two or more characters ("找人社局有用吗" has two)."""
     return sum(f.startswith("w:") and len(f) > 3 for f in analyzer.features(normalised))
+
+
+# A question about the effect of the topic on something else ("改了会不会影响补贴" after updating one's work
+# information, "有影响不"): it asks about the topic, whatever other entry it names as the thing affected.
+EFFECT = re.compile(r"影响|耽误|连累|受牵连")

@@ -202,3 +202,11 @@ def test_a_long_story_that_names_an_entry_by_its_own_words_is_about_it(reader: R
     # naming a word of an entry does not override another office's business
     assert reader.read("俺在外地打工 养老保险断了几年 补缴要多少钱", Context()).outcome == "decline"
 
+
+def test_a_question_about_the_topics_effect_on_another_entry_stays_on_the_topic(reader: Reader) -> None:
+    # the other subsidy is what might be affected; what is asked about is updating one's work information
+    topic = Context("update-work-info", None, "how")
+    for text in ("要是报了新地址 会不会影响俺领稳岗补贴", "报了以后耽误领补贴不"):
+        assert reader.read(text, topic).entry == "update-work-info", text
+    # without an effect, naming the other subsidy moves there
+    assert reader.read("稳岗补贴咋领", topic).entry == "job-retention-subsidy"
