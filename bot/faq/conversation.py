@@ -71,7 +71,7 @@ class Reader:
             if story:
                 return self._answer(story[0], facet, full.score, context, also=story[1:])
             return self._plain(full, facet, context)
-        if facet is None and context.entry is not None and context.facet is not None:
+        if facet is None and context.facet is not None:
             other = elided(normalised)  # "那稳岗补贴呢" after "交通补贴谁能领": who, of 稳岗补贴
             if other is not None:
                 return self._elided(other, context.facet, context)
@@ -133,18 +133,17 @@ class Reader:
         """ "那X呢": the same side (facet) of X. X the asker's group ("那监测户呢") asks who of the topic; X
         that is the topic or nothing specific stays on it; otherwise X is read with the side's cue, and
         stays on the topic when that reads as nothing the FAQ or another office knows."""
-        assert context.entry is not None
         names = self.matcher.naming(other, VAGUE)
-        if names and names <= self.groups and context.entry not in names:
+        if context.entry is not None and names and names <= self.groups and context.entry not in names:
             return self._answer(context.entry, "who", 1.0, context, followup=True)
-        if context.entry in names or self._words(other) == 0:
+        if context.entry is not None and (context.entry in names or self._words(other) == 0):
             return self._answer(context.entry, facet, 1.0, context, followup=True)
         match = self.matcher.match_normalised(other)  # "那贷款呢": 贷款 alone names its entry
         if match.outcome != "answer" or match.also:  # else read it as the same side's question
             match = self.matcher.match_normalised(self.matcher.analyzer.normalise(f"{other} {CUES[facet]}"))
         if match.outcome == "answer" and match.entry is not None:
             return self._answer(match.entry, facet, match.score, context, also=match.also)
-        if match.outcome == "decline" and not self.detours.off_words.named(other):
+        if match.outcome == "decline" and context.entry is not None and not self.detours.off_words.named(other):
             # X is nothing the FAQ or another office knows ("俺去大同呢" after "在县城打工有没有"): the asker's
             # own case, asked on the same side of the topic
             return self._answer(context.entry, facet, match.score, context, followup=True)
@@ -318,5 +317,8 @@ class Reader:
 
     @staticmethod
     def _decline(match: Match, facet: Facet | None, context: Context) -> Reading:
-        after = replace(context, off_topic=match.off_topic) if match.off_topic else context
+        # the side asked stays for "那稳岗补贴呢" after "养老保险交多少", with or without an FAQ topic
+        after = (
+            replace(context, off_topic=match.off_topic, facet=facet or context.facet) if match.off_topic else context
+        )
         return Reading("decline", None, facet, match.suggestions, match.score, after, off_topic=match.off_topic)

@@ -210,3 +210,17 @@ def test_a_question_about_the_topics_effect_on_another_entry_stays_on_the_topic(
         assert reader.read(text, topic).entry == "update-work-info", text
     # without an effect, naming the other subsidy moves there
     assert reader.read("稳岗补贴咋领", topic).entry == "job-retention-subsidy"
+
+
+def test_the_side_of_an_out_of_scope_question_is_the_side_another_entry_is_asked_on(reader: Reader) -> None:
+    # with no FAQ topic: the pension question asked an amount, so "那稳岗补贴呢" asks the subsidy's amount
+    after = reader.read("养老保险一年交多少", Context()).context
+    assert Context.decode(after.encode()) == after and after.facet == "amount"
+    asked = reader.read("那稳岗补贴呢", after)
+    assert (asked.entry, asked.facet) == ("job-retention-subsidy", "amount")
+    assert reader.read("那医保呢", after).outcome == "decline"  # another office's, on the same side
+    # with an FAQ topic answered on another side: the side asked last counts, not the side answered last
+    topic = reader.read("交通补贴谁能领", Context()).context
+    aside = reader.read("对了 医保一年交多少", topic).context
+    asked = reader.read("那稳岗补贴呢", aside)
+    assert (asked.entry, asked.facet) == ("job-retention-subsidy", "amount")
