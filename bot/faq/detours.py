@@ -5,6 +5,8 @@ Used by bot.faq.conversation.Reader; pure and fast (matcher look-ups, cached).""
 
 from __future__ import annotations
 
+import re
+
 from bot.content import ContentPack
 from bot.faq.context import Context
 from bot.faq.decision import Match
@@ -13,6 +15,9 @@ from bot.faq.matcher import FaqMatcher
 from bot.faq.signals import NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 from bot.faq.vocabulary import OffWords
 
+# a message that ends asking whether something counts ("俺在家养羊算不", "开个小卖部算不算"): the asker's case,
+# told before the question, asked against the current topic
+_COUNTS = re.compile(r"算(?:不算|不|吗|么|嘛|没|数不)?[吗呢吧哩]?\s*$")
 OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
 OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
 
@@ -32,6 +37,8 @@ class Detours:
         if entry is not None and facet == "materials":
             return None
         if entry is not None and facet == "who":
+            if _COUNTS.search(normalised):
+                return None  # "俺在家养羊算不" after 创业补贴: whether the asker's case counts for the topic
             asked = self.off_topic(residue(after_cue(normalised, "who")))
             wholly = self._wholly_off(normalised, rest, full, entry) if self.off_words.named(rest) else None
             return asked or wholly

@@ -224,3 +224,12 @@ def test_the_side_of_an_out_of_scope_question_is_the_side_another_entry_is_asked
     aside = reader.read("对了 医保一年交多少", topic).context
     asked = reader.read("那稳岗补贴呢", aside)
     assert (asked.entry, asked.facet) == ("job-retention-subsidy", "amount")
+
+
+def test_whether_the_askers_own_case_counts_is_asked_of_the_topic(reader: Reader) -> None:
+    # the case told before "算不" is in words only other offices' topics use (杂粮, 残疾人), but
+    # what is asked is whether it counts for the current topic
+    topic = Context("startup-subsidy", None, "what")
+    for text in ("在村里种杂粮算不", "俺家有残疾人算不算"):
+        reading = reader.read(text, topic)
+        assert (reading.outcome, reading.entry, reading.facet) == ("answer", "startup-subsidy", "who"), text
