@@ -11,7 +11,7 @@ import re
 import weakref
 from datetime import UTC, datetime
 
-from bot.content import fold
+from bot.content import ContentPack, fold
 from bot.dispatcher import Router
 from bot.faq import answers, trace
 from bot.faq.context import Context
@@ -131,6 +131,13 @@ async def _decline(
     return Reply(answers.handover(await svc.content_for(msg.channel, msg.user_id), queued=True))
 
 
+def _not_ours(content: ContentPack, off_topic: str) -> str:
+    """Why a question of another office's is not handed to staff, and where to ask it."""
+    topic = content.out_of_scope[off_topic]
+    where = f"归{topic.office}管，请到那里问" if topic.office else "不归人社局就业帮扶管"
+    return f"「{topic.name}」的事{where}；这里的工作人员也答不了，就没转过去。\n就业帮扶的事，直接问我就行。"
+
+
 async def _queue(msg: Inbound, svc: Services, question: str, key: str, county: str | None) -> int:
     return await svc.questions.open(key, question, msg.channel, msg.user_id, msg.chat_id, county)
 
@@ -166,7 +173,16 @@ async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
         trace.record("command")
         return [Reply(ANSWERED_ALREADY, (Button(NOT_ANSWERED, AGAIN),))]
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
-    topic = Context.decode(state.topic).entry
+    context = Context.decode(state.topic)
+    if last.outcome == "decline" and msg.button != AGAIN:
+        # declined as another office's business ("那他的养老金能涨不"): staff here cannot answer it either. Read
+        # again in the context it left, it is declined for the same office; a question declined for no office
+        # left the context as it was and is handed over; so is any question after "没答对，找工作人员"
+        office = reader(svc).read(last.question, context).off_topic
+        if office is not None:
+            trace.record("command")
+            return [Reply(_not_ours(await svc.content_for(msg.channel, msg.user_id), office))]
+    topic = context.entry
     county = await svc.county_for(msg.channel, msg.user_id)
     open_id = await _queue(msg, svc, last.question, question_key(svc, last.question, topic), county)
     await svc.questions.link(last.id, open_id)

@@ -24,7 +24,7 @@ _CHOICE = "+"
 class Context:
     entry: str | None = None  # the FAQ topic of the conversation
     off_topic: str | None = None  # the out-of-scope topic asked about last, while it lasts
-    facet: Facet | None = None  # the side of the topic answered last ("那稳岗补贴呢" asks the same side)
+    facet: Facet | None = None  # the side asked last, also of an out-of-scope question ("那稳岗补贴呢" asks it)
     parent: str | None = None  # the entry whose side referred the conversation to `entry`
     choices: tuple[str, ...] = ()  # the other entries offered with `entry` when it is only the likeliest
 
@@ -35,7 +35,7 @@ class Context:
         if entry and self.choices:
             entry = _CHOICE.join((entry, *self.choices))
         topics = f"{entry or ''}{_SEP}{self.off_topic}" if self.off_topic else entry
-        return f"{topics}{_FACET}{self.facet}" if self.facet and self.entry else topics
+        return f"{topics}{_FACET}{self.facet}" if self.facet else topics
 
     @classmethod
     def decode(cls, stored: str | None) -> Context:
@@ -47,5 +47,5 @@ class Context:
         topic, *choices = topic.split(_CHOICE)
         entry, _, parent = topic.partition(_PARENT)
         if not entry:
-            return cls(None, (off or None) if sep else None)
+            return cls(None, (off or None) if sep else None, facet if sep and off else None)
         return cls(entry, (off or None) if sep else None, facet, parent or None, tuple(c for c in choices if c))

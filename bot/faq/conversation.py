@@ -20,11 +20,10 @@ from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
-from bot.faq.signals import SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
+from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
-NEW_QUESTION_WORDS = 3  # content words a message needs to count as a new question without naming a topic
 SIBLING_COVERAGE = 0.4
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
 OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its
@@ -68,8 +67,11 @@ class Reader:
             vague = self._words(rest) == 0 and not self.matcher.naming(normalised, VAGUE)
             if facet is not None and vague and full.outcome == "answer":
                 return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
+            story = self._named_in_story(normalised, full)
+            if story:
+                return self._answer(story[0], facet, full.score, context, also=story[1:])
             return self._plain(full, facet, context)
-        if facet is None and context.entry is not None and context.facet is not None:
+        if facet is None and context.facet is not None:
             other = elided(normalised)  # "那稳岗补贴呢" after "交通补贴谁能领": who, of 稳岗补贴
             if other is not None:
                 return self._elided(other, context.facet, context)
@@ -83,6 +85,10 @@ class Reader:
         ):
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic (but "这算零就业家庭不" asks it)
         topic = context.entry
+        effect = topic is not None and EFFECT.search(normalised) is not None
+        if effect and not self.detours.off_words.named(rest):
+            # "会影响交通补贴不" after 更新务工信息: the effect of the topic on the entry it names, not that entry
+            return self._follow_up(topic or "", normalised, facet, full, context, effect=True)
         if topic is not None and (topic in names or (names and self._within(topic, normalised, names))):
             if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
@@ -105,6 +111,15 @@ class Reader:
             return self._follow_up(context.entry, normalised, facet, full, context)
         return self._plain(full, facet, context)
 
+    def _named_in_story(self, normalised: str, full: Match) -> tuple[str, ...]:
+        """The entries a long story names by their own words although its words as a whole cover none well
+        enough to answer ("俺在鄂尔多斯的煤矿上开车哩 … 一个甚交通补贴 … 这个还给补不"), best first; none when it
+        is declined for another office's business or names only the asker's group."""
+        if full.outcome != "decline" or full.off_topic is not None:
+            return ()  # a list of likely entries stays a list: the story may ask another of them
+        names = self.matcher.naming(normalised, VAGUE) - self.groups
+        return tuple(s for s in full.suggestions if s in names)
+
     def _current(self, context: Context) -> Context:
         """The stored context without entries the content no longer has (it may change between messages)."""
         entries = self.content.entries
@@ -118,24 +133,25 @@ class Reader:
         """ "那X呢": the same side (facet) of X. X the asker's group ("那监测户呢") asks who of the topic; X
         that is the topic or nothing specific stays on it; otherwise X is read with the side's cue, and
         stays on the topic when that reads as nothing the FAQ or another office knows."""
-        assert context.entry is not None
         names = self.matcher.naming(other, VAGUE)
-        if names and names <= self.groups and context.entry not in names:
+        if context.entry is not None and names and names <= self.groups and context.entry not in names:
             return self._answer(context.entry, "who", 1.0, context, followup=True)
-        if context.entry in names or self._words(other) == 0:
+        if context.entry is not None and (context.entry in names or self._words(other) == 0):
             return self._answer(context.entry, facet, 1.0, context, followup=True)
         match = self.matcher.match_normalised(other)  # "那贷款呢": 贷款 alone names its entry
         if match.outcome != "answer" or match.also:  # else read it as the same side's question
             match = self.matcher.match_normalised(self.matcher.analyzer.normalise(f"{other} {CUES[facet]}"))
         if match.outcome == "answer" and match.entry is not None:
             return self._answer(match.entry, facet, match.score, context, also=match.also)
-        if match.outcome == "decline" and not self.detours.off_words.named(other):
+        if match.outcome == "decline" and context.entry is not None and not self.detours.off_words.named(other):
             # X is nothing the FAQ or another office knows ("俺去大同呢" after "在县城打工有没有"): the asker's
             # own case, asked on the same side of the topic
             return self._answer(context.entry, facet, match.score, context, followup=True)
         return self._plain(match, facet, context)
 
-    def _follow_up(self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
+    def _follow_up(
+        self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context, effect: bool = False
+    ) -> Reading:
         """A follow-up of the topic, or of an entry related to it (see `_sibling`). After someone else
         applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply and what
         to bring are that of applying through someone else, the entry the proxy side refers to (委托代办); it
@@ -151,7 +167,7 @@ class Reader:
             return self._answer(proxy, facet, full.score, context, followup=True, parent=entry)
         related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
         rest = residue(normalised)
-        if facet not in ("who", "proxy") and related and rest:
+        if facet not in ("who", "proxy") and related and rest and not effect:
             sibling = self._sibling(entry, related, normalised, rest)
             if sibling is not None:
                 entry, parent = sibling, None
@@ -301,5 +317,8 @@ class Reader:
 
     @staticmethod
     def _decline(match: Match, facet: Facet | None, context: Context) -> Reading:
-        after = replace(context, off_topic=match.off_topic) if match.off_topic else context
+        # the side asked stays for "那稳岗补贴呢" after "养老保险交多少", with or without an FAQ topic
+        after = (
+            replace(context, off_topic=match.off_topic, facet=facet or context.facet) if match.off_topic else context
+        )
         return Reading("decline", None, facet, match.suggestions, match.score, after, off_topic=match.off_topic)

@@ -5,14 +5,19 @@ Used by bot.faq.conversation.Reader; pure and fast (matcher look-ups, cached).""
 
 from __future__ import annotations
 
+import re
+
 from bot.content import ContentPack
 from bot.faq.context import Context
 from bot.faq.decision import Match
 from bot.faq.facets import Facet, after_cue, residue
 from bot.faq.matcher import FaqMatcher
-from bot.faq.signals import SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
+from bot.faq.signals import NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 from bot.faq.vocabulary import OffWords
 
+# a message that ends asking whether something counts ("俺在家养羊算不", "开个小卖部算不算"): the asker's case,
+# told before the question, asked against the current topic
+_COUNTS = re.compile(r"算(?:不算|不|吗|么|嘛|没|数不)?[吗呢吧哩]?\s*$")
 OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
 OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
 
@@ -32,6 +37,8 @@ class Detours:
         if entry is not None and facet == "materials":
             return None
         if entry is not None and facet == "who":
+            if _COUNTS.search(normalised):
+                return None  # "俺在家养羊算不" after 创业补贴: whether the asker's case counts for the topic
             asked = self.off_topic(residue(after_cue(normalised, "who")))
             wholly = self._wholly_off(normalised, rest, full, entry) if self.off_words.named(rest) else None
             return asked or wholly
@@ -64,6 +71,8 @@ class Detours:
             and self.matcher.specificity(rest, unseen=False) >= VAGUE
         ):
             return False
+        if self._unknown_to(off, rest):
+            return False  # "劳务派遣公司靠谱不" after 养老金: a question of its own in words the aside never uses
         ranked = self.matcher.rank_normalised(normalised)
         aside = next((r.score for r in ranked if r.id == off), 0.0)
         if context.entry is None:  # a question of its own in words the FAQ knows, beyond the cues
@@ -78,6 +87,14 @@ class Detours:
         if aside == 0.0 and mine is not None:
             return False  # "要自己申请不" after 医保交了没咋查: nothing of the aside's, something of the topic's
         return mine is None or mine.score < SIBLING_RATIO * aside or mine.evidence < VAGUE
+
+    def _unknown_to(self, off: str, rest: str) -> bool:
+        """The words left after the facet cues make a question of their own (as many content words as a new
+        question needs) and the out-of-scope topic's questions hold none of them ("密码忘了咋办" after a lost
+        social security card is too short to leave it)."""
+        if content_words(self.matcher.analyzer, rest) < NEW_QUESTION_WORDS:
+            return False
+        return not any(r.id == off and r.evidence > 0.0 for r in self.matcher.rank_normalised(rest))
 
     def off_topic(self, rest: str) -> str | None:
         """The out-of-scope topic the words left after the facet cues clearly name, if any."""

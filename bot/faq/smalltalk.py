@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Kind = Literal["greeting", "thanks", "ok", "bye", "identity", "complaint", "emoji"]
+Kind = Literal["greeting", "thanks", "ok", "bye", "identity", "complaint", "emoji", "privacy", "typing", "sigh"]
 Control = Literal["human", "unsubscribe", "help"]
 
 _PHRASES: tuple[tuple[Kind, str], ...] = (
@@ -19,38 +19,60 @@ _PHRASES: tuple[tuple[Kind, str], ...] = (
         r"(?:你是谁|你是什么|你是机器人|你是不是机器人|你是人|是真人|是机器人|你叫什么名字|你叫什么|你是什么人|你们是谁"
         r"|你们是人社局|是人社局的吗|是人社局吗|是不是人社局|是人社局不|你能干什么|你会什么|能干什么|你能做什么|你管什么"
         r"|还是机器人?|是机器吗|是不是机器"
-        r"|你?能回答什么|你?能答什么|你?都?知道什么|你?都?懂什么)[不没]?",  # "你是真人不"
+        r"|你?能回答什么|你?能答什么|你?都?知道什么|你?都?懂什么"
+        # whether the bot hears or speaks: "你能听懂俺说话不", "能说话不"
+        r"|你?能?听得?懂(?:我|我们)?(?:说话|说的|的话)?|你?能说话|你?会说话)[不没吗]?",  # "你是真人不"
     ),
     (
         "complaint",
         r"你好笨|笨死|真笨|太笨|听不懂|没听懂|看不懂|你说什么|说的什么|没用|答非所问|瞎说|胡说|说的不对|不对|垃圾"
-        r"|什么玩意|什么也不是|气死|人呢|怎么不回|就会推|推来推去|踢皮球|敷衍|糊弄|白问"
+        r"|什么玩意|什么也不是|气死|人呢|怎么不回|(?:怎么)?不(?:说话|吭声|吱声)|就会推|推来推去|踢皮球|敷衍|糊弄|白问"
         # the bot knows nothing: "你怎么啥也不知道", "就会说不知道"
         r"|(?:怎么)?什么[也都]不(?:知道|懂|会|清楚)|[就只]会说(?:不知道|不清楚)?|一问三不知",
     ),
     (
         "greeting",
         r"你好|您好|在吗|在么|在嘛|在不在|在不|在没|ni ?hao|nin ?hao|zai ?ma"
-        r"|有人吗|有人没|哈喽|哈罗|hello|hi|早上好|上午好|中午好|下午好|晚上好|早|喂"
+        r"|有人吗|有人没|有人不|有没有人|哈喽|哈罗|hello|hi|早上好|上午好|中午好|下午好|晚上好|早|喂"
         # an opening that asks nothing yet
         r"|请问一下|请问|问一下|想?问(?:个|件|一个)事(?:情|儿)?|打扰一下|打扰了|咨询一下|想问一下|我想问问|想咨询",
     ),
-    ("thanks", r"谢谢|多谢|感谢|谢了|谢啦|辛苦|麻烦了|麻烦你|麻烦您|xie ?xie|太好了|真好|不错|厉害|点赞|真棒|很棒|棒"),
+    (
+        "thanks",
+        r"谢谢|多谢|感谢|谢了|谢啦|辛苦|麻烦了|麻烦你|麻烦您|xie ?xie|太好了|真好|不错|厉害|点赞|真棒|很棒|棒"
+        # praise by comparison: "你比俺们村那个会计还清楚哩"
+        r"|比[^，。？?]{1,12}?(?:还|都|更)(?:清楚|明白|懂|强|好|快)",
+    ),
     ("bye", r"再见|拜拜|拜|晚安|没事了|没有了|没了|下次再问|回头再问|先这样|那算了|算了|不问了"),
+    ("sigh", r"(?:唉|哎)?(?:真难|太难|好难|难啊|难呐|不容易|命苦|没办法|咋办呢)|唉"),
     (
         "ok",
         r"hao ?de"
-        r"|哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|得嘞|了解|清楚|是的|对"
+        r"|哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|成|得嘞|了解|清楚|是的|对"
         # the person goes off to act on the answer
-        r"|我?(?:去|再|回头)?(?:问问|问一下|看看|找找|试试|打听打听)去?"
+        r"|我?(?:今天|明天|后天|改天|过两天|回头|等会儿?|下午|晚上)?(?:去|再)?(?:问问|问一下|看看|找找|试试|打听打听)去?"
+        # the answer noted: "俺记下了"; the person accepts the bot does not handle it: "你们不管这个啊"
+        r"|我?(?:记下|记住|记着|记上)|(?:你们|这里|这儿)?不管(?:这个|这些|这事|这)"
         # an exclamation or an apology for a slip: nothing asked
-        r"|吓死|吓我一跳|不好意思|问错了|发错了|打错了|抱歉|对不起|哎呀|哎|唉|嗨",
+        r"|吓死|吓我一跳|不好意思|问错了|发错了|打错了|抱歉|对不起|哎呀|哎|嗨",
     ),
+    # a worry that what was said goes further: "你不会给俺说出去吧"
+    ("privacy", r"(?:不会|别|不要|可别)(?:给我|跟别人|给别人)?(?:说出去|传出去|告诉别人|讲出去|外传)"),
+    ("typing", r"我?(?:不会|不大会|不太会|不咋会)打字|打字(?:太)?慢"),
 )
-_FILLER = r"[了啦啊呀哈哦嗯吧呢的哇嘛么吗你您我小助手机器人们那就这样非常太很真一下下个\s]"
+# said to introduce oneself or the person asked for, together with a greeting or opening ("您好 我是前所乡的
+# 问个事", "你好 我替我姥爷问一下"); alone, mid-conversation, "俺是胡会乡的" tells the topic where
+_INTRODUCTION = re.compile(
+    r"我(?:们)?(?:是|就是|在)(?:个)?[^\s，。？?]{1,8}?(?:乡|镇|村|县|小区|社区)的?"
+    r"|我?(?:替|帮)我?家?[^\s，。？?]{1,3}?问(?:问|一下|个事)?"
+)
+# whom the thanks are said to: "谢谢领导", "xiexie ni"
+_ADDRESS = re.compile(r"领导|老师|同志|师傅|大哥|大姐|姐|哥|妹子|姑娘|\bnin?\b")
+_FILLER = r"[了啦啊呀哈哦嗯吧呢的哇嘛么吗哟哩咧呐你您我小助手机器人们那就这样非常太很真一下下个\s]"
 _KINDS = tuple((kind, re.compile(pattern)) for kind, pattern in _PHRASES)
 _ALL = re.compile("|".join(f"(?:{p})" for _, p in _PHRASES))
 _LEFT = re.compile(_FILLER)
+_GREETING = dict(_KINDS)["greeting"]
 
 _CONTROLS: dict[str, Control] = {
     **dict.fromkeys(
@@ -69,6 +91,11 @@ REPLIES: dict[Kind, str] = {
     "identity": "我是{bureau}的就业帮扶小助手，是个机器人，专门答就业帮扶政策的问题。答不了的会帮您找工作人员。",
     "complaint": "抱歉没帮上忙。您可以换个说法再问一次，或者说「转人工」，我把问题交给工作人员。",
     "emoji": "收到！有想问的，直接打字说就行。",
+    "privacy": (
+        "放心，小助手不会把您说的告诉别人。答不上来的问题只交给人社局工作人员看，身份证号、电话号码会先遮住再保存。"
+    ),
+    "typing": "打几个字就行，比如「交通补贴」「找活」；也可以请家里人或村里的就业服务联络员帮着问。",
+    "sigh": "不容易，辛苦了。有想问的随时说，能帮上的小助手尽量帮。",
 }
 
 
@@ -78,7 +105,10 @@ def small_talk(normalised: str, raw: str) -> Kind | None:
         return "emoji" if raw.strip() else None
     if _ALL.search(normalised) is None:
         return None
-    if _LEFT.sub("", _ALL.sub("", normalised)):
+    left = normalised
+    if _GREETING.search(normalised):  # a greeting or opening: an introduction goes with it
+        left = _INTRODUCTION.sub("", left)
+    if _LEFT.sub("", _ADDRESS.sub("", _ALL.sub("", left))):
         return None
     for kind, pattern in _KINDS:
         if pattern.search(normalised):

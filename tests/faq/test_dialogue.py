@@ -232,7 +232,9 @@ def test_the_context_keeps_its_facet_through_the_stored_text() -> None:
         assert Context.decode(context.encode()) == context
     assert Context.decode("transport-subsidy") == Context("transport-subsidy")  # stored before facets were kept
     assert Context.decode("transport-subsidy#nonsense") == Context("transport-subsidy")
-    assert Context(None, "pension", "who").encode() == ">pension"  # a facet belongs to an FAQ topic only
+    # the side of an out-of-scope question is kept too ("那稳岗补贴呢" asks it); a side of nothing is not
+    assert Context.decode(Context(None, "pension", "who").encode()) == Context(None, "pension", "who")
+    assert Context(None, None, "who").encode() is None
 
 
 async def test_a_job_after_training_stays_with_the_training(chat: Chat) -> None:
@@ -253,3 +255,17 @@ async def test_another_entrys_word_the_topic_covers_stays_on_the_topic(chat: Cha
     await chat.say("交通补贴咋领")
     [post] = await chat.say("那有公岗不")
     assert post.text.startswith("【乡村公益性岗位")
+
+
+async def test_asking_for_a_person_after_another_offices_question_hands_nothing_over(
+    chat: Chat, services: Services
+) -> None:
+    await chat.say("公益岗咋申请")
+    [pension] = await chat.say("那俺爸的养老金能涨不")  # another office's: declined, routed
+    assert "社会保险中心" in pension.text
+    [reply] = await chat.say("转人工")  # staff here cannot answer it either: say where, queue nothing
+    assert "社会保险中心" in reply.text and "记下" not in reply.text
+    assert await services.questions.list_open() == []
+    await chat.say("劳务派遣公司靠谱不")  # employment help the FAQ lacks: still handed over
+    [queued] = await services.questions.list_open()
+    assert queued.question == "劳务派遣公司靠谱不"

@@ -158,3 +158,78 @@ def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_witho
     assert parent_gone.entry == "proxy-application"
     choice_gone = reader.read("上哪告去", Context("zero-employment-household", choices=("retired-entry",)))
     assert choice_gone.entry == "zero-employment-household"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("你好 我是杏岭子乡的", "greeting"),  # a greeting with who is asking: nothing asked yet
+        ("您好 俺替俺舅舅问问", "greeting"),
+        ("多谢师傅", "thanks"),  # thanks to a form of address
+        ("你比乡里的干部都清楚", "thanks"),  # praise by comparison
+        ("行 我记住了", "ok"),
+        ("中 那我后天去问问", "ok"),
+        ("成", "ok"),
+        ("这里不管这事啊", "ok"),
+        ("你可别告诉别人", "privacy"),
+        ("俺不太会打字", "typing"),
+        ("哎 太难了", "sigh"),
+        ("你听得懂俺说的不", "identity"),
+        ("怎么不吭声", "complaint"),
+    ],
+)
+def test_kinds_of_small_talk(text: str, kind: str, matcher: FaqMatcher) -> None:
+    from bot.faq.smalltalk import small_talk
+
+    assert small_talk(matcher.analyzer.normalise(text), text) == kind
+
+
+@pytest.mark.parametrize("text", ["我是杏岭子乡的", "你好 我是杏岭子乡的 零工驿站在哪", "成不", "我替他问问能领不"])
+def test_an_introduction_without_a_greeting_or_with_a_question_is_not_small_talk(
+    text: str, matcher: FaqMatcher
+) -> None:
+    from bot.faq.smalltalk import small_talk
+
+    # mid-conversation "俺是胡会乡的" tells the topic where the asker is
+    assert small_talk(matcher.analyzer.normalise(text), text) is None
+
+
+def test_a_long_story_that_names_an_entry_by_its_own_words_is_about_it(reader: Reader) -> None:
+    # the story's many other words cover nothing well enough to answer; the subsidy it names is what it asks
+    story = "俺在河北廊坊的物流园里装卸货 干了快三年了 昨天刷快手看到个稳岗补贴 也不晓得俺这样的算不算 要不要回来一趟"
+    reading = reader.read(story, Context())
+    assert (reading.outcome, reading.entry) == ("answer", "job-retention-subsidy")
+    # naming a word of an entry does not override another office's business
+    assert reader.read("俺在外地打工 养老保险断了几年 补缴要多少钱", Context()).outcome == "decline"
+
+
+def test_a_question_about_the_topics_effect_on_another_entry_stays_on_the_topic(reader: Reader) -> None:
+    # the other subsidy is what might be affected; what is asked about is updating one's work information
+    topic = Context("update-work-info", None, "how")
+    for text in ("要是报了新地址 会不会影响俺领稳岗补贴", "报了以后耽误领补贴不"):
+        assert reader.read(text, topic).entry == "update-work-info", text
+    # without an effect, naming the other subsidy moves there
+    assert reader.read("稳岗补贴咋领", topic).entry == "job-retention-subsidy"
+
+
+def test_the_side_of_an_out_of_scope_question_is_the_side_another_entry_is_asked_on(reader: Reader) -> None:
+    # with no FAQ topic: the pension question asked an amount, so "那稳岗补贴呢" asks the subsidy's amount
+    after = reader.read("养老保险一年交多少", Context()).context
+    assert Context.decode(after.encode()) == after and after.facet == "amount"
+    asked = reader.read("那稳岗补贴呢", after)
+    assert (asked.entry, asked.facet) == ("job-retention-subsidy", "amount")
+    assert reader.read("那医保呢", after).outcome == "decline"  # another office's, on the same side
+    # with an FAQ topic answered on another side: the side asked last counts, not the side answered last
+    topic = reader.read("交通补贴谁能领", Context()).context
+    aside = reader.read("对了 医保一年交多少", topic).context
+    asked = reader.read("那稳岗补贴呢", aside)
+    assert (asked.entry, asked.facet) == ("job-retention-subsidy", "amount")
+
+
+def test_whether_the_askers_own_case_counts_is_asked_of_the_topic(reader: Reader) -> None:
+    # the case told before "算不" is in words only other offices' topics use (杂粮, 残疾人), but
+    # what is asked is whether it counts for the current topic
+    topic = Context("startup-subsidy", None, "what")
+    for text in ("在村里种杂粮算不", "俺家有残疾人算不算"):
+        reading = reader.read(text, topic)
+        assert (reading.outcome, reading.entry, reading.facet) == ("answer", "startup-subsidy", "who"), text
