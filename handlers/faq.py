@@ -135,7 +135,10 @@ def _not_ours(content: ContentPack, off_topic: str) -> str:
     """Why a question of another office's is not handed to staff, and where to ask it."""
     topic = content.out_of_scope[off_topic]
     where = f"归{topic.office}管，请到那里问" if topic.office else "不归人社局就业帮扶管"
-    return f"「{topic.name}」的事{where}；这里的工作人员也答不了，就没转过去。\n就业帮扶的事，直接问我就行。"
+    return (
+        f"「{topic.name}」的事{where}；这里的工作人员也答不了，就没转过去。要是我理解错了，选下面的找工作人员。\n"
+        "就业帮扶的事，直接问我就行。"
+    )
 
 
 async def _queue(msg: Inbound, svc: Services, question: str, key: str, county: str | None) -> int:
@@ -181,7 +184,9 @@ async def talk_to_person(msg: Inbound, svc: Services) -> list[Reply]:
         office = reader(svc).read(last.question, context).off_topic
         if office is not None:
             trace.record("command")
-            return [Reply(_not_ours(await svc.content_for(msg.channel, msg.user_id), office))]
+            # never a dead end: if the question was read wrong, the person can still reach staff
+            not_ours = _not_ours(await svc.content_for(msg.channel, msg.user_id), office)
+            return [Reply(not_ours, (Button(NOT_ANSWERED, AGAIN),))]
     topic = context.entry
     county = await svc.county_for(msg.channel, msg.user_id)
     open_id = await _queue(msg, svc, last.question, question_key(svc, last.question, topic), county)

@@ -266,6 +266,9 @@ async def test_asking_for_a_person_after_another_offices_question_hands_nothing_
     [reply] = await chat.say("转人工")  # staff here cannot answer it either: say where, queue nothing
     assert "社会保险中心" in reply.text and "记下" not in reply.text
     assert await services.questions.list_open() == []
-    await chat.say("劳务派遣公司靠谱不")  # employment help the FAQ lacks: still handed over
-    [queued] = await services.questions.list_open()
-    assert queued.question == "劳务派遣公司靠谱不"
+    await chat.press(reply.buttons[0].data)  # "没答对，找工作人员": read wrong, the person still reaches staff
+    [insisted] = await services.questions.list_open()
+    assert insisted.question == "那俺爸的养老金能涨不"
+    await chat.say("劳务派遣公司靠谱不")  # employment help the FAQ lacks: handed over at once
+    await chat.say("转人工")
+    assert {q.question for q in await services.questions.list_open()} == {"那俺爸的养老金能涨不", "劳务派遣公司靠谱不"}
