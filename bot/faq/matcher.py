@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.content import ContentPack, fold
-from bot.faq import asides
+from bot.faq import asides, askers
 from bot.faq.analyzer import Analyzer
 from bot.faq.asides import place_features, place_words
 from bot.faq.benefits import BenefitNames
@@ -188,7 +188,8 @@ class FaqMatcher:
         match = self._decide(normalised)
         if match.outcome != "answer" and match.off_topic is None:  # another office's topic stays declined
             match = self._question_part(normalised, match)
-        return self.referrals.settle(match, normalised)
+        # an employer's subsidy is no answer to a laborer's "有什么补贴" (bot.faq.askers)
+        return askers.settle(self.referrals.settle(match, normalised), normalised)
 
     def _question_part(self, normalised: str, match: Match) -> Match:
         """A story that ends in a question about something it names: the question part alone (from the last
