@@ -232,6 +232,11 @@ class FaqMatcher:
         if asked is not None:
             rest = tuple(x for x in suggestions if x != asked)
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
+        # "我是监测户 养了二十头牛算不算创业": the group is who asks, the rest what is asked; offer both
+        beside = self.names.declared_beside(normalised, ranked)
+        if beside is not None:
+            rest = tuple(x for x in suggestions if x not in (beside, best.id))
+            return Match("suggest", None, (beside, best.id, *rest)[:3], best.coverage)
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
         # a clear lead the message names by its keyword needs less: "说好的交通补贴咋还不给 等了快一年了" (the
         # rest a complaint in words the FAQ does not know); the evidence of a long question counts only
