@@ -222,7 +222,11 @@ class FaqMatcher:
         suggestions = tuple(r.id for r in ranked if r.in_scope)[:3]
         t = self.thresholds
         if not best.in_scope:
-            named = self.names.asked_about(normalised, ranked) or self.names.beside_other_office(normalised, ranked)
+            named = (
+                self.names.asked_about(normalised, ranked)
+                or self.names.beside_other_office(normalised, ranked)
+                or self.names.covered_over_other_office(normalised, ranked)
+            )
             if named is not None:  # "低保户能领交通补贴不": who qualifies for 交通补贴, not a 低保 question
                 return Match("answer", named, (named, *(s for s in suggestions if s != named))[:3], best.coverage)
             return Match("decline", None, (), best.coverage, off_topic=best.id)

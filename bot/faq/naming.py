@@ -19,6 +19,8 @@ HOUSEHOLD = "户"  # ...a household category (监测户, 搬迁户): a status, u
 DECLARED_REACH = 6  # the group's word starts at most this many characters after the declaration
 ASKED_SHARE = 0.5  # ...and another entry scoring at least this share of the group's is what he asks about
 OOS_SHARE = 0.7  # an other-office topic close behind covering at most this share of what the named entry covers
+COVERED_MORE = 0.1  # a named entry covering this much more of the question than another office's topic…
+COVERED_SHARE = 0.5  # …and scoring at least this share of it is what the question is about
 
 
 class Names:
@@ -122,6 +124,19 @@ class Names:
             return None
         names = self.naming(after_cue(normalised, "who"), NAMING_IDF) - self._groups
         return next((r.id for r in ranked if r.id in names), None)
+
+    def covered_over_other_office(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """When another office's topic ranks first on one rare word of the question ("劳动合同" in "领稳岗补贴
+        需要劳动合同吗") but the one entry the message names by keyword covers more of the question: that
+        entry, which the question is about."""
+        names = self.naming(normalised, NAMING_IDF) - self._groups
+        if len(names) != 1:
+            return None
+        named = next((r for r in ranked if r.id in names), None)
+        floor = max(self._thresholds.suggest, ranked[0].coverage + COVERED_MORE)
+        if named is None or named.coverage < floor:
+            return None
+        return named.id if named.score >= COVERED_SHARE * ranked[0].score else None
 
     def beside_other_office(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """When another office's topic ranks first only through what the question asks of an entry it names
