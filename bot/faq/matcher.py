@@ -199,8 +199,15 @@ class FaqMatcher:
         if part is None:
             return match
         inner = self._decide(part)
-        likeliest = tuple(r.id for r in self.rank_normalised(normalised) if r.in_scope)[:PART_AMONG]
+        whole = [r for r in self.rank_normalised(normalised) if r.in_scope]
+        likeliest = tuple(r.id for r in whole)[:PART_AMONG]
         if inner.outcome != "answer" or inner.entry not in likeliest:
+            return match
+        # ...but not against another entry the story names by keyword that the whole message ranks about as
+        # high ("去县里培训的 来回车费给报不": 培训 is as much the topic as the fare the part names)
+        mine = next(r.score for r in whole if r.id == inner.entry)
+        named = self.names.topics(normalised) - {inner.entry}
+        if any(r.score >= self.thresholds.margin * mine for r in whole if r.id in named):
             return match
         rest = tuple(x for x in likeliest if x != inner.entry)
         return Match("answer", inner.entry, (inner.entry, *rest)[:3], match.score, also=rest[:2])
