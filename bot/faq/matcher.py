@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.content import ContentPack, fold
-from bot.faq import asides
+from bot.faq import asides, askers
 from bot.faq.analyzer import Analyzer
 from bot.faq.asides import place_features, place_words
 from bot.faq.benefits import BenefitNames
@@ -188,7 +188,8 @@ class FaqMatcher:
         match = self._decide(normalised)
         if match.outcome != "answer" and match.off_topic is None:  # another office's topic stays declined
             match = self._question_part(normalised, match)
-        return self.referrals.settle(match, normalised)
+        # an employer's subsidy is no answer to a laborer's "有什么补贴" (bot.faq.askers)
+        return askers.settle(self.referrals.settle(match, normalised), normalised)
 
     def _question_part(self, normalised: str, match: Match) -> Match:
         """A story that ends in a question about something it names: the question part alone (from the last
@@ -198,8 +199,15 @@ class FaqMatcher:
         if part is None:
             return match
         inner = self._decide(part)
-        likeliest = tuple(r.id for r in self.rank_normalised(normalised) if r.in_scope)[:PART_AMONG]
+        whole = [r for r in self.rank_normalised(normalised) if r.in_scope]
+        likeliest = tuple(r.id for r in whole)[:PART_AMONG]
         if inner.outcome != "answer" or inner.entry not in likeliest:
+            return match
+        # ...but not against another entry the story names by keyword that the whole message ranks about as
+        # high ("去县里培训的 来回车费给报不": 培训 is as much the topic as the fare the part names)
+        mine = next(r.score for r in whole if r.id == inner.entry)
+        named = self.names.topics(normalised) - {inner.entry}
+        if any(r.score >= self.thresholds.margin * mine for r in whole if r.id in named):
             return match
         rest = tuple(x for x in likeliest if x != inner.entry)
         return Match("answer", inner.entry, (inner.entry, *rest)[:3], match.score, also=rest[:2])
@@ -221,7 +229,11 @@ class FaqMatcher:
         suggestions = tuple(r.id for r in ranked if r.in_scope)[:3]
         t = self.thresholds
         if not best.in_scope:
-            named = self.names.asked_about(normalised, ranked) or self.names.beside_other_office(normalised, ranked)
+            named = (
+                self.names.asked_about(normalised, ranked)
+                or self.names.beside_other_office(normalised, ranked)
+                or self.names.covered_over_other_office(normalised, ranked)
+            )
             if named is not None:  # "低保户能领交通补贴不": who qualifies for 交通补贴, not a 低保 question
                 return Match("answer", named, (named, *(s for s in suggestions if s != named))[:3], best.coverage)
             return Match("decline", None, (), best.coverage, off_topic=best.id)
@@ -231,6 +243,11 @@ class FaqMatcher:
         if asked is not None:
             rest = tuple(x for x in suggestions if x != asked)
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])
+        # "我是监测户 养了二十头牛算不算创业": the group is who asks, the rest what is asked; offer both
+        beside = self.names.declared_beside(normalised, ranked)
+        if beside is not None:
+            rest = tuple(x for x in suggestions if x not in (beside, best.id))
+            return Match("suggest", None, (beside, best.id, *rest)[:3], best.coverage)
         clear_lead = len(ranked) == 1 or ranked[1].score < t.margin * best.score
         # a clear lead the message names by its keyword needs less: "说好的交通补贴咋还不给 等了快一年了" (the
         # rest a complaint in words the FAQ does not know); the evidence of a long question counts only

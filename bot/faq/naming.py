@@ -4,6 +4,7 @@ the errand whose papers another office's topic was matched on. Used by bot.faq.m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot.faq.analyzer import Analyzer
@@ -12,7 +13,14 @@ from bot.faq.decision import Ranked, Thresholds
 from bot.faq.facets import after_cue, detect, residue
 
 NAMING_IDF = 2.0  # a keyword word this specific names its entry
+# "我是监测户", "俺家是易地搬迁户": the asker says which group he belongs to, in the words just after this
+DECLARATION = re.compile(r"我们?家?也?(?:是|属于|算)")
+HOUSEHOLD = "户"  # ...a household category (监测户, 搬迁户): a status, unlike 毕业生, the situation asked about
+DECLARED_REACH = 6  # the group's word starts at most this many characters after the declaration
+ASKED_SHARE = 0.5  # ...and another entry scoring at least this share of the group's is what he asks about
 OOS_SHARE = 0.7  # an other-office topic close behind covering at most this share of what the named entry covers
+COVERED_MORE = 0.1  # a named entry covering this much more of the question than another office's topic…
+COVERED_SHARE = 0.5  # …and scoring at least this share of it is what the question is about
 
 
 class Names:
@@ -31,6 +39,10 @@ class Names:
         self._names = names
         self._groups = groups
         self._thresholds = thresholds
+        self._group_words: dict[str, set[str]] = {}  # group entry -> its household categories' words
+        for feature, ids in names.items():
+            for ident in ids & groups if feature.endswith(HOUSEHOLD) else ():
+                self._group_words.setdefault(ident, set()).add(feature[2:])
 
     def naming(self, normalised: str, min_idf: float) -> set[str]:
         """Entries whose keywords share a word of at least `min_idf` with normalised text."""
@@ -71,6 +83,28 @@ class Names:
             return None
         return next((r.id for r in ranked[1:] if r.id in names and r.coverage >= self._thresholds.suggest), None)
 
+    def declared_beside(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """When the best entry is a group the asker declares he belongs to ("我是监测户 …养了二十头牛算不算
+        创业"), and another entry, not a group, ranks close behind and covers the question well enough to
+        be offered: that entry. Saying who one is rarely asks what the group is; the rest of the message
+        does the asking, so the group entry is not answered outright."""
+        words = self._group_words.get(ranked[0].id)
+        if not words:
+            return None
+        t = self._thresholds
+        declared = False
+        for found in DECLARATION.finditer(normalised):
+            after = normalised[found.end() : found.end() + DECLARED_REACH + 4]
+            if any(0 <= after.find(w) <= DECLARED_REACH for w in words):
+                declared = True
+                break
+        if not declared:
+            return None
+        other = next((r for r in ranked[1:] if r.in_scope and r.id not in self._groups), None)
+        if other is None or other.score < ASKED_SHARE * ranked[0].score or other.coverage < t.suggest:
+            return None
+        return other.id
+
     def asked_at_end(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """The one entry the last asking clause of a story names by keyword, when the story around it ranks
         another entry first and the named one is among the likeliest."""
@@ -90,6 +124,19 @@ class Names:
             return None
         names = self.naming(after_cue(normalised, "who"), NAMING_IDF) - self._groups
         return next((r.id for r in ranked if r.id in names), None)
+
+    def covered_over_other_office(self, normalised: str, ranked: list[Ranked]) -> str | None:
+        """When another office's topic ranks first on one rare word of the question ("劳动合同" in "领稳岗补贴
+        需要劳动合同吗") but the one entry the message names by keyword covers more of the question: that
+        entry, which the question is about."""
+        names = self.naming(normalised, NAMING_IDF) - self._groups
+        if len(names) != 1:
+            return None
+        named = next((r for r in ranked if r.id in names), None)
+        floor = max(self._thresholds.suggest, ranked[0].coverage + COVERED_MORE)
+        if named is None or named.coverage < floor:
+            return None
+        return named.id if named.score >= COVERED_SHARE * ranked[0].score else None
 
     def beside_other_office(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """When another office's topic ranks first only through what the question asks of an entry it names

@@ -1,0 +1,16 @@
+"""An asker who says which household category he belongs to (我是监测户) is asking about something else."""
+
+from __future__ import annotations
+
+from bot.faq.matcher import FaqMatcher
+
+
+def test_saying_one_is_a_monitored_household_does_not_make_that_the_topic(matcher: FaqMatcher) -> None:
+    match = matcher.match("俺家是监测户 俺在村里养了五十只羊 这算创业不")
+    assert match.outcome == "suggest"
+    assert match.suggestions[:2] == ("startup-subsidy", "monitoring-household")
+
+
+def test_the_category_alone_or_asked_about_is_still_answered(matcher: FaqMatcher) -> None:
+    assert matcher.match("我是监测户 有啥政策").entry == "monitoring-household"
+    assert matcher.match("监测户是什么意思").entry == "monitoring-household"
