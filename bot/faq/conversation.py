@@ -13,19 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.content import ContentPack
-from bot.faq.asides import asking_clause
 from bot.faq.context import Context
-from bot.faq.decision import Match, Outcome, Ranked
+from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.matcher import FaqMatcher
-from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
+from bot.faq.neighbours import Neighbours
+from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, VAGUE, WHOLE_QUESTION, content_words
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
-SIBLING_COVERAGE = 0.4
-SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
 OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its
 # the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
 REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
@@ -55,6 +53,7 @@ class Reader:
         self.content = content
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.detours = Detours(matcher, content, off_coverage)
+        self.neighbours = Neighbours(matcher, content, self.groups)
 
     def read(self, text: str, context: Context) -> Reading:
         context = self._current(context)
@@ -89,15 +88,15 @@ class Reader:
         if effect and not self.detours.off_words.named(rest):
             # "会影响交通补贴不" after 更新务工信息: the effect of the topic on the entry it names, not that entry
             return self._follow_up(topic or "", normalised, facet, full, context, effect=True)
-        if topic is not None and (topic in names or (names and self._within(topic, normalised, names))):
+        if topic is not None and (topic in names or (names and self.neighbours.within(topic, normalised, names))):
             if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
-            asked = self._asked_instead(topic, normalised)
+            asked = self.neighbours.asked_instead(topic, normalised)
             if asked is not None:
                 return self._answer(asked, facet, full.score, context)
             return self._follow_up(topic, normalised, facet, full, context)
         if names:
-            named = self.matcher.referrals.referred(self._best_named(names, rest, full), normalised)
+            named = self.matcher.referrals.referred(self.neighbours.best_named(names, rest, full), normalised)
             return self._answer(named, facet, full.score, context, also=full.also)
         off = self.detours.aside(normalised, rest, facet, full, context.entry)
         if off is not None:
@@ -161,14 +160,14 @@ class Reader:
         if parent is not None and facet not in REFERRED_SIDES:
             entry, parent = parent, None
         if entry == context.entry and context.choices and facet not in ("who", "proxy"):
-            entry = self._meant(entry, context.choices, normalised)
-        proxy = self._proxy_side(entry)
+            entry = self.neighbours.meant(entry, context.choices, normalised)
+        proxy = self.neighbours.proxy_side(entry)
         if entry == context.entry and context.facet == "proxy" and facet in ("how", "materials") and proxy:
             return self._answer(proxy, facet, full.score, context, followup=True, parent=entry)
         related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
         rest = residue(normalised)
         if facet not in ("who", "proxy") and related and rest and not effect:
-            sibling = self._sibling(entry, related, normalised, rest)
+            sibling = self.neighbours.sibling(entry, related, normalised, rest)
             if sibling is not None:
                 entry, parent = sibling, None
         # "培训给钱不" after 技能培训 is the allowance; but "俺替他办行不" after 交通补贴 stays on 交通补贴 (its
@@ -177,61 +176,6 @@ class Reader:
         if referred != entry:
             entry, parent = referred, None
         return self._answer(entry, facet or "what", full.score, context, followup=True, parent=parent)
-
-    def _meant(self, likeliest: str, others: tuple[str, ...], normalised: str) -> str:
-        """Of the entries offered as choices, the one a follow-up says was meant: it reads clearly more like
-        it than like the likeliest, from topic words of its own ("去哪告" after a story that offered 零就业家庭,
-        欠薪…: 告 is the wages' word); else the likeliest. Not for who/proxy questions: their words describe
-        the asker."""
-        ranked = {r.id: r for r in self.matcher.rank_normalised(normalised)}
-        first = ranked[likeliest].score if likeliest in ranked else 0.0
-        fits = [ranked[c] for c in others if c in ranked and ranked[c].evidence >= VAGUE]
-        best = max(fits, key=lambda r: r.score, default=None)
-        return best.id if best is not None and best.score >= SIBLING_RATIO * first else likeliest
-
-    def _proxy_side(self, entry: str) -> str | None:
-        """The entry the topic's proxy side refers to (委托代办 for 交通补贴), if any."""
-        refer = self.content.entries[entry].refer if entry in self.content.entries else ()
-        return next((r.to for r in refer if r.facet == "proxy"), None)
-
-    def _sibling(self, entry: str, related: set[str], normalised: str, rest: str) -> str | None:
-        """The related entry a follow-up is about instead of the topic, if any: the message reads clearly
-        more like it, from topic words (two characters or more: not the facet cues every entry's questions
-        share, nor a lone verb like 弄) the topic lacks ("一天给几块" after 技能培训 is the allowance). Not for
-        who/proxy questions: their words describe the asker, not the topic."""
-        words = " ".join(f[2:] for f in self.matcher.analyzer.features(rest) if f.startswith("w:") and len(f) > 3)
-        if not words:
-            return None
-        topic = {r.id: r.evidence for r in self.matcher.rank_normalised(words)}
-        ranked = {r.id: r for r in self.matcher.rank_normalised(normalised) if r.id in related or r.id == entry}
-        own = ranked.get(entry, Ranked(entry, True, 0.0, 0.0, 0.0))
-        best = max(ranked.values(), key=lambda r: r.score, default=own)
-        if (
-            best.score >= SIBLING_RATIO * own.score
-            and best.coverage >= SIBLING_COVERAGE
-            and topic.get(best.id, 0.0) - topic.get(entry, 0.0) >= SIBLING_EVIDENCE
-        ):
-            return best.id
-        return None
-
-    def _asked_instead(self, topic: str, normalised: str) -> str | None:
-        """The one other entry the asking clause of a message of several clauses names, when the topic is
-        named only in the clauses before it ("那俺不干公岗了 出去打工能领交通补贴不" after 公益岗: the subsidy
-        is asked about, the job is the story)."""
-        clause = asking_clause(normalised)
-        if clause is None:
-            return None
-        names = self.matcher.naming(residue(clause), VAGUE) - self.groups
-        if len(names) != 1 or topic in names:
-            return None
-        return self.matcher.referrals.referred(names.pop(), clause)
-
-    def _within(self, entry: str, normalised: str, names: set[str]) -> bool:
-        """The message names other entries only by words the topic's own facts cover ("那有公岗不" after
-        易地搬迁: the notice gives each relocation community 3 公岗)."""
-        covered = self.content.entries[entry].within if entry in self.content.entries else ()
-        said = " ".join(w for w in covered if w in normalised)
-        return bool(said) and names <= self.matcher.naming(said, VAGUE)
 
     def _whole_new_question(self, entry: str, full: Match, rest: str) -> bool:
         """A long message that names the topic in passing but is clearly another entry's question
@@ -282,15 +226,6 @@ class Reader:
                 and (self._evidence(context.entry, rest) == 0.0)
             )
         return self.matcher.match_normalised(rest).entry == full.entry
-
-    def _best_named(self, names: set[str], rest: str, full: Match) -> str:
-        """Of the entries the message names, the one the matcher ranks first."""
-        if full.entry in names:
-            return full.entry
-        for ranked in self.matcher.rank_normalised(rest):
-            if ranked.id in names:
-                return ranked.id
-        return min(names)
 
     def _plain(self, match: Match, facet: Facet | None, context: Context) -> Reading:
         if match.outcome == "answer" and match.entry is not None:
