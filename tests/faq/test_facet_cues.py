@@ -166,13 +166,6 @@ def test_a_story_without_a_question(matcher: FaqMatcher, question: str, facet: s
     assert detect(matcher.analyzer.normalise(question)) == facet
 
 
-def test_story_and_requirement_cues_leave_the_topic_words(matcher: FaqMatcher) -> None:
-    assert "工资" in residue(matcher.analyzer.normalise("老板欠俺工资不给"))
-    assert "补贴" in residue(matcher.analyzer.normalise("培训补贴到现在没给"))
-    assert "担保" in residue(matcher.analyzer.normalise("要担保人不"))
-    assert "工资" in residue(matcher.analyzer.normalise("工资怎么样"))
-
-
 @pytest.mark.parametrize(
     ("question", "facet"),
     [
