@@ -189,20 +189,16 @@ class Reader:
         a question in words the topic does not know ("劳务派遣公司靠谱不") is a new question."""
         if facet is not None or entry in full.suggestions or self.matcher.specificity(rest) < VAGUE:
             return True
-        if full.off_topic is not None and not self.detours.off_words.named(rest) and self._knows(entry, rest):
+        if (
+            full.off_topic is not None
+            and not self.detours.off_words.named(rest)
+            and self.matcher.evidence(entry, rest) > 0.0
+        ):
             return True  # declined for an out-of-scope topic it names by no word of its own ("是发给个人还是发给企业")
         return self._words(rest) < NEW_QUESTION_WORDS  # "有啥帮扶": too short to be a question of its own
 
     def _words(self, normalised: str) -> int:
         return content_words(self.matcher.analyzer, normalised)
-
-    def _evidence(self, entry: str, normalised: str) -> float:
-        """The IDF of the words of normalised text the entry's questions or keywords hold."""
-        return next((r.evidence for r in self.matcher.rank_normalised(normalised) if r.id == entry), 0.0)
-
-    def _knows(self, entry: str, normalised: str) -> bool:
-        """The entry's questions or keywords hold a word of normalised text."""
-        return self._evidence(entry, normalised) > 0.0
 
     def _new_question(self, full: Match, rest: str, facet: Facet | None, context: Context) -> bool:
         """A whole new question in other words: the matcher answers it with another entry, clearly, from
@@ -222,8 +218,8 @@ class Reader:
             # all another entry's, none the topic's ("他想再学个技能 有培训不" after 毕业生)
             return (
                 context.entry is not None
-                and self._evidence(full.entry or "", rest) >= OWN_EVIDENCE
-                and (self._evidence(context.entry, rest) == 0.0)
+                and self.matcher.evidence(full.entry or "", rest) >= OWN_EVIDENCE
+                and (self.matcher.evidence(context.entry, rest) == 0.0)
             )
         return self.matcher.match_normalised(rest).entry == full.entry
 

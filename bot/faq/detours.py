@@ -94,7 +94,7 @@ class Detours:
         social security card is too short to leave it)."""
         if content_words(self.matcher.analyzer, rest) < NEW_QUESTION_WORDS:
             return False
-        return not any(r.id == off and r.evidence > 0.0 for r in self.matcher.rank_normalised(rest))
+        return self.matcher.evidence(off, rest) == 0.0
 
     def off_topic(self, rest: str) -> str | None:
         """The out-of-scope topic the words left after the facet cues clearly name, if any."""

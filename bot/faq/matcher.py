@@ -111,6 +111,10 @@ class FaqMatcher:
     def rank(self, question: str) -> list[Ranked]:
         return self.rank_normalised(self.analyzer.normalise(question))
 
+    def evidence(self, entry: str, normalised: str) -> float:
+        """The IDF of the words of normalised text that the entry's questions or keywords hold (0: none)."""
+        return next((r.evidence for r in self.rank_normalised(normalised) if r.id == entry), 0.0)
+
     def rank_normalised(self, normalised: str) -> list[Ranked]:
         """`_rank`, cached: reading a follow-up ranks the same text up to four times."""
         return list(self._ranked(normalised))
