@@ -41,7 +41,7 @@ def render_entry(content: ContentPack, entry: FaqEntry, also: tuple[str, ...] = 
     """An entry as a reply: title, answer, whom to ask, its source; related entries (or, when the match
     had close runners-up, those: "您是不是还想问…") as buttons."""
     text = f"【{entry.title}】\n{entry.answer}\n\n问谁：{whom_to_ask(content, entry)}\n依据：{content.citation(entry)}"
-    actions = tuple(Button(a.label, a.data) for a in entry.actions)
+    actions = _actions(entry)
     if also:
         text += f"\n\n{ALSO}"
         others = tuple(Button(content.entries[e].title, f"faq:{e}") for e in also[:2])
@@ -60,9 +60,9 @@ def facet_text(content: ContentPack, entry: FaqEntry, facet: str) -> str:
 
 
 def render_facet(content: ContentPack, entry: FaqEntry, facet: str) -> Reply:
-    """One side of an entry, short, with its source (a county's own document for its own facet) and a way
-    to the whole answer. What an entry is, when it keeps no separate part for that, is its whole answer:
-    the notice is not silent about it."""
+    """One side of an entry, short, with its source (a county's own document for its own facet), the entry's
+    own actions and a way to the whole answer. What an entry is, when it keeps no separate part for that, is
+    its whole answer: the notice is not silent about it."""
     if facet == "what" and facet not in entry.facets:
         return render_entry(content, entry)
     own = entry.facets[facet].source if facet in entry.facets else None
@@ -71,7 +71,12 @@ def render_facet(content: ContentPack, entry: FaqEntry, facet: str) -> Reply:
         f"【{entry.title} · {FACET_LABELS[facet]}】\n{facet_text(content, entry, facet)}\n\n"
         f"问谁：{whom_to_ask(content, entry)}\n依据：{cited}"
     )
-    return Reply(text, (Button(WHOLE, f"faq:{entry.id}"),))
+    return Reply(text, (*_actions(entry), Button(WHOLE, f"faq:{entry.id}")))
+
+
+def _actions(entry: FaqEntry) -> tuple[Button, ...]:
+    """The entry's ways to go on ("看最近招聘"): with its whole answer and with each side of it."""
+    return tuple(Button(a.label, a.data) for a in entry.actions)
 
 
 def declined(content: ContentPack, off_topic: str) -> str:

@@ -17,3 +17,13 @@ def test_a_side_the_notice_leaves_open_says_so_and_whom_to_ask(content: ContentP
     entry = next(e for e in content.entries.values() if "materials" not in e.facets and e.contacts)
     text = answers.render_facet(content, entry, "materials").text
     assert "要带哪些材料" in text and "先问" in text
+
+
+def test_a_side_keeps_the_entrys_own_ways_to_go_on(content: ContentPack) -> None:
+    """Asked where the jobs are, a laborer gets the button to the latest postings, not only the policy text."""
+    entry = content.entries["job-postings"]
+    assert entry.actions
+    for facet in ("where", "how"):
+        data = [b.data for b in answers.render_facet(content, entry, facet).buttons]
+        assert data[: len(entry.actions)] == [a.data for a in entry.actions]
+        assert data[-1] == "faq:job-postings"
