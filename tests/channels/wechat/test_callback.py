@@ -358,7 +358,7 @@ async def test_bad_safe_mode_requests_are_refused(bot: Bot) -> None:
 
 
 async def test_plain_mode_can_be_refused(bot: Bot) -> None:
-    bot.channel.config = replace(bot.channel.config, require_encryption=True)
+    bot.channel.endpoint.config = replace(bot.channel.config, require_encryption=True)  # what the callback checks
     assert (await bot.post(GOOD))[0] == 403
     assert await bot.say(GOOD, aes=True) is not None
 
