@@ -6,6 +6,10 @@ callback accepts: a laborer's 30 KB text (digit runs, the input that made the ol
 quadratic) or a staff member's notices at the posting size limit, and notices over it. Reported: p50/p99
 of the ordinary questions in each case, and how long the heavy messages themselves took.
 
+First, the posting extractor alone on the inputs that made its old patterns quadratic (the shapes of
+tests/security/test_long_messages.py): seconds at 15 000 and 30 000 characters and their ratio (about 2 when
+linear, about 4 when quadratic). The tests only guard against hanging; the seconds are measured here.
+
 Run by hand:  .venv/bin/python bench/long_message_bench.py [--questions 400] [--concurrency 4]
 """
 
@@ -29,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.channels.wechat.channel import WechatChannel  # noqa: E402
 from bot.config import Config, WechatConfig  # noqa: E402
-from bot.postings.extract import MAX_NOTICE  # noqa: E402
+from bot.postings.extract import MAX_NOTICE, extract  # noqa: E402
 from bot.services import open_services  # noqa: E402
 from bot.web import build_app, start_server  # noqa: E402
 from handlers import build_dispatcher  # noqa: E402
@@ -42,6 +46,34 @@ NOTICE = "招聘电焊工 日薪350元 联系电话13812345678 截止6月30日 1
 STAFF_MAX = (NOTICE * (MAX_NOTICE // len(NOTICE) + 1))[:MAX_NOTICE]
 STAFF_OVER = (NOTICE * 300)[:9_000]
 _ids = itertools.count(1)
+ADVERSARIAL: dict[str, Callable[[int], str]] = {  # n characters (about) of each shape
+    "digits": lambda n: "1" * n,
+    "digits then 元": lambda n: "3" * n + "元",
+    "numerals": lambda n: "三" * n,
+    "spaces": lambda n: "招" + " " * n + "工",
+    "newlines": lambda n: "\n \n" * (n // 3),
+    "deadline": lambda n: "我" * n + "截止",
+    "commas": lambda n: "电话13812345678" + "，" * n + "x",
+    "mixed": lambda n: "招聘电焊工 日薪350元 联系电话13812345678 截止6月30日 " * (n // 37),
+    "han": lambda n: "招部有" * (n // 3),
+}
+
+
+def extraction() -> None:
+    """Seconds the extractor takes on each adversarial shape at n and 2n characters (best of three)."""
+    print(f"{'extraction of':16} {'15k s':>8} {'30k s':>8} {'ratio':>6}")
+    for name, make in ADVERSARIAL.items():
+        took = []
+        for n in (15_000, 30_000):
+            text = make(n)
+            runs = []
+            for _ in range(3):
+                started = time.perf_counter()
+                extract(text)
+                runs.append(time.perf_counter() - started)
+            took.append(min(runs))
+        print(f"{name:16} {took[0]:8.3f} {took[1]:8.3f} {took[1] / max(took[0], 1e-9):6.2f}")
+    print()
 
 
 async def serve(data_dir: Path) -> None:
@@ -131,6 +163,7 @@ def main() -> None:
     if args.serve:
         asyncio.run(serve(args.serve))
         return
+    extraction()
     with tempfile.TemporaryDirectory() as tmp:
         server = subprocess.Popen(
             [sys.executable, __file__, "--serve", tmp], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

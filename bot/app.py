@@ -47,16 +47,16 @@ async def serve(config: Config) -> None:
             if mount is not None:
                 mount(app)
         runner = await start_server(app, config.http.host, config.http.port)
-        log.info(
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        log.info(  # after the handlers: from this line on, SIGTERM stops the bot cleanly
             "serving on %s:%s with channels: %s",
             config.http.host,
             config.http.port,
             ", ".join(c.name for c in channels) or "none",
         )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
         tasks = [asyncio.create_task(c.run(), name=c.name) for c in channels]
         sender = asyncio.create_task(services.outbox.run(transports_of(channels)), name="outbox")
         waiter = asyncio.create_task(stop.wait())

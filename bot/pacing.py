@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from storage.database import Database
 from storage.pacing import PacingStore
@@ -36,9 +36,15 @@ LATE_RETRIES = 3  # slots reserved again at most when waking up late
 class SharedPacer:
     """Waits for a slot on a key, shared with every process on the database."""
 
-    def __init__(self, db: Database, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.store = PacingStore(db)
         self.clock = clock
+        self.sleep = sleep  # with `clock`, a test's virtual time (tests/fakes/clock.py)
         self._pruned = clock()
 
     async def wait(self, key: str, step: float) -> float:
@@ -54,7 +60,7 @@ class SharedPacer:
         for _ in range(LATE_RETRIES):
             delay = slot - self.clock()
             if delay > 0:
-                await asyncio.sleep(delay)
+                await self.sleep(delay)
             now = self.clock()
             if now - slot <= step / 2:
                 break

@@ -5,7 +5,8 @@ lease: `sending`, `claimed_by` = its id and `claimed_until` = when the claim lap
 (rows another sender is claiming are skipped, on PostgreSQL with `FOR UPDATE SKIP LOCKED`). The sender
 renews its leases while pushes are in flight; a delivery whose lease lapsed (its sender died) is claimed
 again by any sender, so after a crash only the dead sender's in-flight deliveries can repeat. Any number
-of senders share one outbox. Completing an item (its summary hook) is leased the same way.
+of senders share one outbox. Completing an item (its summary hook) is leased the same way
+(storage/outbox_items.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.database import Database, utc_now
+from storage.outbox_items import OutboxItems
 
 FINAL_FAILURES = ("unreachable", "invalid", "out_of_window", "failed", "cancelled")
 OPEN = ("pending", "sending")
@@ -53,7 +55,9 @@ def _delivery(row: Any) -> Delivery:
     return Delivery(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]), row[7], row[8], row[9])
 
 
-class OutboxStore:
+class OutboxStore(OutboxItems):
+    """The deliveries: inserting, claiming with leases, marking outcomes; per-item reads are OutboxItems'."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -218,22 +222,6 @@ class OutboxStore:
     async def mark_notified(self, delivery_id: int) -> None:
         await self.db.execute("UPDATE outbox SET notified = 1 WHERE id = ?", (delivery_id,))
 
-    async def counts(self, item_kind: str, item_id: str) -> dict[str, int]:
-        rows = await self.db.fetchall(
-            "SELECT status, count(*) FROM outbox WHERE item_kind = ? AND item_id = ? GROUP BY status",
-            (item_kind, item_id),
-        )
-        return {r[0]: int(r[1]) for r in rows}
-
-    async def failures(self, item_kind: str, item_id: str) -> dict[str, int]:
-        """Final failures by detail (platform reason), for the summary."""
-        rows = await self.db.fetchall(
-            "SELECT status, count(*) FROM outbox WHERE item_kind = ? AND item_id = ? AND status IN "
-            "('unreachable', 'invalid', 'out_of_window', 'failed') GROUP BY status",
-            (item_kind, item_id),
-        )
-        return {r[0]: int(r[1]) for r in rows}
-
     async def next_due(self, channels: Sequence[str]) -> float | None:
         marks = ",".join("?" * len(channels)) or "NULL"
         row = await self.db.fetchone(
@@ -257,45 +245,3 @@ class OutboxStore:
             "GROUP BY channel, status"
         )
         return {(r[0], r[1]): int(r[2]) for r in rows}
-
-    async def finished_items(self) -> list[tuple[str, str]]:
-        """Items not yet marked complete that have no open deliveries left."""
-        rows = await self.db.fetchall(
-            "SELECT i.item_kind, i.item_id FROM outbox_items i WHERE i.completed_at IS NULL AND NOT EXISTS "
-            "(SELECT 1 FROM outbox o WHERE o.item_kind = i.item_kind AND o.item_id = i.item_id "
-            "AND o.status IN ('pending', 'sending'))"
-        )
-        return [(r[0], r[1]) for r in rows]
-
-    async def has_open(self, item_kind: str, item_id: str) -> bool:
-        """Whether any delivery of the item is still pending or sending (an index lookup, not a count)."""
-        row = await self.db.fetchone(
-            "SELECT 1 FROM outbox WHERE item_kind = ? AND item_id = ? AND status IN ('pending', 'sending') LIMIT 1",
-            (item_kind, item_id),
-        )
-        return row is not None
-
-    async def completed(self, item_kind: str, item_id: str) -> bool:
-        row = await self.db.fetchone(
-            "SELECT completed_at FROM outbox_items WHERE item_kind = ? AND item_id = ?", (item_kind, item_id)
-        )
-        return row is not None and row[0] is not None
-
-    async def claim_completion(self, item_kind: str, item_id: str, owner: str, now: float, lease: float) -> bool:
-        """Take the right to complete an item (run its summary hook) when every delivery is final and no
-        other sender holds that right; the caller runs the hook, then `mark_completed`."""
-        taken = await self.db.execute(
-            "UPDATE outbox_items SET completing_by = ?, completing_until = ? WHERE item_kind = ? AND item_id = ? "
-            "AND completed_at IS NULL AND completing_until < ? AND NOT EXISTS (SELECT 1 FROM outbox o "
-            "WHERE o.item_kind = outbox_items.item_kind AND o.item_id = outbox_items.item_id "
-            "AND o.status IN ('pending', 'sending'))",
-            (owner, now + lease, item_kind, item_id, now),
-        )
-        return taken == 1
-
-    async def mark_completed(self, item_kind: str, item_id: str) -> bool:
-        changed = await self.db.execute(
-            "UPDATE outbox_items SET completed_at = ? WHERE item_kind = ? AND item_id = ? AND completed_at IS NULL",
-            (utc_now(), item_kind, item_id),
-        )
-        return changed == 1

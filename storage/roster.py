@@ -1,111 +1,31 @@
-"""The roster of laborers, their chat-account bindings, requests and the staff audit log (binding codes and
-attempts: storage/binding_codes.py, mixed in)."""
+"""The roster of laborers and their chat-account bindings, and the staff audit log. Mixed in: binding codes and
+attempts (storage/binding_codes.py) and the requests liaisons decide (storage/roster_requests.py); the records
+themselves (Person, Scope) are in storage/people.py."""
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import operator
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from storage.binding_codes import BindingCodes
 from storage.database import Database, utc_now
 from storage.ledger import add_counts
+from storage.people import COLUMNS, SELECT, Person, Scope, values
+from storage.roster_requests import WORK_FIELDS, Correction, Request, RosterRequests
 
-WORK_FIELDS = ("work_place", "employer", "phone", "wage")
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What a staff member may see: everything (a prefecture, or the bureau of a one-county deployment), one
-    county (its bureau: `county_id` with the county's township ids, from content/), one township (station) or
-    one village (liaison)."""
-
-    township_id: str | None = None
-    village: str | None = None
-    county_id: str | None = None
-    county_townships: tuple[str, ...] = ()  # the county's townships when county_id is set
-
-    def where(self, alias: str = "p") -> tuple[str, tuple[str, ...]]:
-        clauses: list[str] = []
-        params: list[str] = []
-        if self.county_id is not None:
-            marks = ", ".join("?" * len(self.county_townships))
-            clauses.append(f"{alias}.township_id IN ({marks})" if marks else "1 = 0")
-            params += self.county_townships
-        if self.township_id is not None:
-            clauses.append(f"{alias}.township_id = ?")
-            params.append(self.township_id)
-        if self.village is not None:
-            clauses.append(f"{alias}.village = ?")
-            params.append(self.village)
-        return (" AND ".join(clauses) or "1 = 1"), tuple(params)
-
-    def covers(self, township_id: str, village: str) -> bool:
-        if self.county_id is not None and township_id not in self.county_townships:
-            return False
-        return (self.township_id is None or self.township_id == township_id) and (
-            self.village is None or self.village == village
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    person_id: str
-    id_hash: str
-    id_last4: str
-    name: str
-    phone: str
-    township_id: str
-    village: str
-    household: str = ""
-    categories: str = ""  # comma-separated
-    work_status: str = ""
-    work_place: str = ""
-    employer: str = ""
-    wage: str = ""
-    work_since: str = ""
-    ledger: str = ""
-    wants_work: int = 1  # 有就业意愿 (1) or not (0): who the 1131 services and their completion rate are for
-
-
-_COLUMNS = tuple(f.name for f in dataclasses.fields(Person))
-_SELECT = "SELECT " + ", ".join(f"p.{c}" for c in _COLUMNS) + " FROM people p"
-_values = operator.attrgetter(*_COLUMNS)  # a person's column values (dataclasses.astuple deep-copies: 24% of imports)
-
-
-@dataclass(frozen=True, slots=True)
-class Correction:
-    """A confirmed correction of one work-information field: the new value, when, and the value it replaced."""
-
-    value: str
-    decided_at: str  # ISO 8601, UTC
-    previous: str | None  # None for corrections confirmed before this was recorded
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    id: int
-    kind: Literal["bind", "work_info"]
-    person: Person
-    channel: str
-    user_id: str
-    field: str | None
-    value: str | None
-    created_at: str
+__all__ = ["WORK_FIELDS", "Correction", "Person", "Request", "RosterStore", "Scope"]
 
 
 _UPSERT = (
-    f"INSERT INTO people ({', '.join(_COLUMNS)}, created_at, updated_at) "
-    f"VALUES ({', '.join('?' * len(_COLUMNS))}, ?, ?) ON CONFLICT (id_hash) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("person_id", "id_hash"))
+    f"INSERT INTO people ({', '.join(COLUMNS)}, created_at, updated_at) "
+    f"VALUES ({', '.join('?' * len(COLUMNS))}, ?, ?) ON CONFLICT (id_hash) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in ("person_id", "id_hash"))
     + ", updated_at = excluded.updated_at"
 )
 
 
-class RosterStore(BindingCodes):
+class RosterStore(BindingCodes, RosterRequests):
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -135,7 +55,7 @@ class RosterStore(BindingCodes):
         async with self.db.transaction() as tx:
 
             async def put(people: Sequence[Person]) -> None:
-                await tx.executemany(_UPSERT, [(*_values(p), now, now) for p in people])
+                await tx.executemany(_UPSERT, [(*values(p), now, now) for p in people])
 
             yield put
 
@@ -143,19 +63,19 @@ class RosterStore(BindingCodes):
         """Insert or update one batch of people as its own short unit of work (a large import written batch
         after batch, so that other writers — replies to users — never wait behind it for long)."""
         now = utc_now()
-        await self.db.executemany(_UPSERT, [(*_values(p), now, now) for p in people])
+        await self.db.executemany(_UPSERT, [(*values(p), now, now) for p in people])
 
     async def person(self, person_id: str) -> Person | None:
-        row = await self.db.fetchone(f"{_SELECT} WHERE p.person_id = ?", (person_id,))
+        row = await self.db.fetchone(f"{SELECT} WHERE p.person_id = ?", (person_id,))
         return Person(*row) if row else None
 
     async def find(self, name: str, last4: str) -> list[Person]:
-        rows = await self.db.fetchall(f"{_SELECT} WHERE p.name = ? AND p.id_last4 = ?", (name, last4.upper()))
+        rows = await self.db.fetchall(f"{SELECT} WHERE p.name = ? AND p.id_last4 = ?", (name, last4.upper()))
         return [Person(*r) for r in rows]
 
     async def people(self, scope: Scope, categories: Sequence[str] = (), villages: Sequence[str] = ()) -> list[Person]:
         where, params = scope.where()
-        rows = await self.db.fetchall(f"{_SELECT} WHERE {where} ORDER BY p.township_id, p.village, p.name", params)
+        rows = await self.db.fetchall(f"{SELECT} WHERE {where} ORDER BY p.township_id, p.village, p.name", params)
         found = [Person(*r) for r in rows]
         if villages:
             found = [p for p in found if p.village in villages]
@@ -177,7 +97,7 @@ class RosterStore(BindingCodes):
 
     async def bound_person(self, channel: str, user_id: str) -> Person | None:
         row = await self.db.fetchone(
-            f"{_SELECT} JOIN bindings b ON b.person_id = p.person_id WHERE b.channel = ? AND b.user_id = ?",
+            f"{SELECT} JOIN bindings b ON b.person_id = p.person_id WHERE b.channel = ? AND b.user_id = ?",
             (channel, user_id),
         )
         return Person(*row) if row else None
@@ -219,87 +139,6 @@ class RosterStore(BindingCodes):
             if person_id in wanted:
                 out[person_id] = (channel, user_id)
         return out
-
-    # --- requests liaisons decide --------------------------------------------------------------------
-
-    async def request(
-        self,
-        kind: Literal["bind", "work_info"],
-        person_id: str,
-        channel: str,
-        user_id: str,
-        field: str = "",
-        value: str = "",
-    ) -> int:
-        """File a request (a repeated one replaces the pending one from the same account)."""
-        async with self.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE roster_requests SET status = 'rejected', decided_by = 'superseded', decided_at = ? "
-                "WHERE status = 'pending' AND kind = ? AND channel = ? AND user_id = ? AND coalesce(field, '') = ?",
-                (utc_now(), kind, channel, user_id, field),
-            )
-            row = await tx.fetchone(
-                "INSERT INTO roster_requests (kind, person_id, channel, user_id, field, value, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (kind, person_id, channel, user_id, field or None, value or None, utc_now()),
-            )
-        return int(row[0]) if row else 0
-
-    async def pending(self, scope: Scope) -> list[Request]:
-        where, params = scope.where()
-        cols = ", ".join(f"p.{c}" for c in _COLUMNS)
-        rows = await self.db.fetchall(
-            f"SELECT r.id, r.kind, r.channel, r.user_id, r.field, r.value, r.created_at, {cols} "
-            "FROM roster_requests r JOIN people p ON p.person_id = r.person_id "
-            f"WHERE r.status = 'pending' AND {where} ORDER BY r.id",
-            params,
-        )
-        return [Request(r[0], r[1], Person(*r[7:]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
-
-    async def decide(self, request_id: int, accept: bool, by: str) -> Request | None:
-        """Accept or reject a pending request and apply it; None when it is not pending any more."""
-        found = [r for r in await self.pending(Scope()) if r.id == request_id]
-        if not found:
-            return None
-        req = found[0]
-        async with self.db.transaction() as tx:
-            previous = getattr(req.person, req.field) if req.field in WORK_FIELDS else None
-            decided = await tx.execute(
-                "UPDATE roster_requests SET status = ?, decided_by = ?, decided_at = ?, previous = ? "
-                "WHERE id = ? AND status = 'pending'",
-                ("accepted" if accept else "rejected", by, utc_now(), previous, request_id),
-            )
-            if decided != 1:
-                return None  # someone else decided it meanwhile
-            if accept and req.kind == "bind":
-                if not await self.bind(req.channel, req.user_id, req.person.person_id, "confirmed"):
-                    await tx.execute(  # the account was bound to someone else meanwhile: never switched
-                        "UPDATE roster_requests SET status = 'rejected', decided_by = 'bound-to-another' WHERE id = ?",
-                        (request_id,),
-                    )
-                    return None
-            elif accept and req.field in WORK_FIELDS:
-                await tx.execute(
-                    f"UPDATE people SET {req.field} = ?, updated_at = ? WHERE person_id = ?",
-                    (req.value or "", utc_now(), req.person.person_id),
-                )
-        return req
-
-    async def confirmed_corrections(self) -> dict[tuple[str, str], Correction]:
-        """(person_id, field) -> the latest work-information correction a liaison confirmed, per person and field."""
-        rows = await self.db.fetchall(
-            "SELECT person_id, field, value, decided_at, previous FROM roster_requests WHERE kind = 'work_info' "
-            "AND status = 'accepted' ORDER BY decided_at, id"
-        )
-        return {(str(r[0]), str(r[1])): Correction(str(r[2] or ""), str(r[3]), r[4]) for r in rows}
-
-    async def liaisons(self, township_id: str, village: str) -> list[tuple[str, str]]:
-        """(channel, user_id) of the liaisons of a village, to tell them about a new request."""
-        rows = await self.db.fetchall(
-            "SELECT channel, user_id FROM staff WHERE role = 'liaison' AND township_id = ? AND village = ?",
-            (township_id, village),
-        )
-        return [(r[0], r[1]) for r in rows]
 
     # --- audit ---------------------------------------------------------------------------------------
 

@@ -29,7 +29,8 @@ from typing import Any, TypeVar, cast
 
 import aiosqlite
 
-from storage.database import Database, Op, Row, Transaction
+from storage.database import Database, Row, Transaction
+from storage.deferred import Op
 from storage.errors import IntegrityViolation, StorageError, StorageUnavailable
 from storage.schema import Migration
 from storage.sqlite_batch import Batcher, Outcome, Runner, Unit, run_group, run_ops, run_reads

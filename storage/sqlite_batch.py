@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
-from storage.database import Op  # (kind, sql, parameters: a row of values, or for "many" a list of rows)
+from storage.deferred import Op  # (kind, sql, parameters: a row of values, or for "many" a list of rows)
 
 Unit = list[Op]  # one caller's statements, run in order, all or none
 Outcome = list[Any] | sqlite3.Error  # each statement's result (rows changed, or rows), or the error

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.conftest import CONTENT, ROOT
@@ -72,27 +71,35 @@ def test_bad_config_is_named(tmp_path: Path) -> None:
     assert result.returncode == 2 and "BOT_HTTP_PORT" in result.stderr
 
 
-def test_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+async def test_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     environ = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "data"), "BOT_HTTP_PORT": "0", "PYTHONPATH": str(ROOT)}
     environ.pop("BOT_CONFIG", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "bot", "serve"),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
         cwd=tmp_path,
         env=environ,
     )
+    assert proc.stderr is not None
+    log: list[str] = []
     try:
-        deadline = time.monotonic() + 30
-        while not (tmp_path / "data" / "bot.sqlite3").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(0.5)
+        async with asyncio.timeout(60):  # only a guard against hanging
+            while not any("serving on" in line for line in log):  # logged once SIGTERM is handled
+                line = await proc.stderr.readline()
+                if not line:
+                    break
+                log.append(line.decode())
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
+        _, rest = await asyncio.wait_for(proc.communicate(), 60)
+        log.append(rest.decode())
     finally:
-        proc.kill()
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    err = "".join(log)
     assert proc.returncode == 0, err
     assert "shutting down" in err
 

@@ -15,6 +15,7 @@ from bot.pacing import SharedPacer
 from storage import Database
 from storage.leases import LeaseStore
 from storage.pacing import PacingStore
+from tests.fakes.clock import VirtualClock
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -59,9 +60,11 @@ async def test_hold_moves_the_next_slot_to_at_least_then(db: Database) -> None:
 
 
 async def test_the_pacer_waits_for_its_slot(db: Database) -> None:
-    pacer = SharedPacer(db)
-    assert await pacer.wait("k", 1.0) < 1.0
-    assert await pacer.wait("k", 1.0) >= 0.5  # the next slot is a second after the first (minus the time between)
+    clock = VirtualClock()  # exact waits, whatever the machine's load
+    pacer = SharedPacer(db, clock.now, sleep=clock.sleep)
+    assert await pacer.wait("k", 1.0) == 0.0  # the first slot is now
+    assert await pacer.wait("k", 1.0) == pytest.approx(1.0)  # the next is a second after it
+    assert clock.sleeps == [pytest.approx(1.0)]
 
 
 async def test_a_send_waking_late_takes_a_new_slot_instead_of_bunching(db: Database) -> None:

@@ -4,9 +4,9 @@
 (item, channel, recipient) never adds a second delivery. `run` is a sender: it claims due deliveries
 with a lease (marking them `sending` under its own id first; storage/outbox.py), hands each to its
 channel's PushTransport with several in flight per channel (one per recipient), renews its leases while
-they are in flight, and records the outcome: sent; retried later with exponential back-off or the
-platform's retry_after; or a final failure that is never retried. Every final outcome is handed to the
-`on_outcome` hook, which alone decides what it means for the recipient (the outbox imports no feature
+they are in flight, and hands every result to bot/outbox/outcomes.py: sent; retried later with exponential
+back-off or the platform's retry_after; or a final failure that is never retried. Every final outcome goes
+to the `on_outcome` hook, which alone decides what it means for the recipient (the outbox imports no feature
 store); a bad request is the message's defect and fails only that delivery. Any number of senders (processes)
 share one outbox. When a sender dies (crash, SIGKILL), its claims lapse after the lease and any sender
 takes them over: those few in flight are the only deliveries that can repeat. An outcome that cannot be
@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
 import secrets
 import socket
 import time
@@ -30,8 +29,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import cast
 
 from bot.outbox.channels import ChannelPushTransport, transports_of
-from bot.outbox.delivery import DeliveryResult, DeliveryStatus, OutcomeHook, PushTarget, PushTransport, RecipientKind
+from bot.outbox.delivery import DeliveryResult, DeliveryStatus, OutcomeHook, PushTransport, RecipientKind
 from bot.outbox.items import ItemHooks, item_progress
+from bot.outbox.outcomes import Outcomes
 from bot.outbox.types import (
     CompleteCallback,
     Guard,
@@ -62,6 +62,8 @@ def _alive(pid: int) -> bool:
 
 
 class Outbox:
+    """The queue (`enqueue`, `cancel`, `progress`), the features' hooks on it, and a sender (`run`)."""
+
     def __init__(
         self,
         db: Database,
@@ -78,18 +80,24 @@ class Outbox:
         self.store = OutboxStore(db)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # host:pid:nonce
         self.lease = lease  # seconds a claim holds without renewal; renewed every lease / 4
-        self.on_outcome = on_outcome
-        self.conversations = conversations
         self.concurrency = concurrency
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.max_backoff = max_backoff
         self.poll_interval = poll_interval
         self.resumed = 0  # deliveries taken over from a sender whose lease lapsed (sent again)
         self.items = ItemHooks(self.store, self.owner, lease)
+        self.outcomes = Outcomes(
+            self.store,
+            self.items,
+            self.owner,
+            on_outcome=on_outcome,
+            conversations=conversations,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            lease=lease,
+        )
         # For /metrics: this sender's push attempts by (channel, result) and deliveries it finished by (channel, status)
         self.attempts: Counter[tuple[str, str]] = Counter()
-        self.finished: Counter[tuple[str, str]] = Counter()
+        self.finished = self.outcomes.finished
         self._wake = asyncio.Event()
 
     # --- registration -------------------------------------------------------------------------
@@ -249,77 +257,4 @@ class Outbox:
             log.warning("outbox: push %d on %s raised %s", delivery.id, delivery.channel, type(exc).__name__)
             result = DeliveryResult(DeliveryStatus.RETRY, detail=type(exc).__name__)
         self.attempts[(delivery.channel, result.status.value)] += 1
-        await self._write_outcome(delivery, result)
-        try:
-            await self._record(delivery, result)
-        except Exception:
-            log.exception("outbox: could not apply the outcome of delivery %d", delivery.id)
-        if self.on_outcome is not None and (result.final or result.new_recipient):
-            target = PushTarget(delivery.channel, delivery.recipient, kind, delivery.user_id)
-            try:
-                await self.on_outcome(target, result)
-            except Exception:
-                log.exception("outbox: the outcome hook failed for delivery %d", delivery.id)
-
-    async def _write_outcome(self, delivery: Delivery, result: DeliveryResult) -> None:
-        """Write the delivery's new status, trying until it is written: left `sending`, it would be sent
-        again once the lease lapsed. The lease is renewed meanwhile (the task stays in flight)."""
-        delay = 0.1
-        while True:
-            try:
-                await self._write_status(delivery, result)
-                return
-            except Exception as exc:
-                log.warning("outbox: writing the outcome of delivery %d failed (%s); trying again", delivery.id, exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.lease / 4)
-
-    async def _write_status(self, delivery: Delivery, result: DeliveryResult) -> None:
-        final = await self._write_final(delivery, result)
-        if final is not None:
-            self.finished[(delivery.channel, final)] += 1
-
-    async def _write_final(self, delivery: Delivery, result: DeliveryResult) -> str | None:
-        """Write the outcome; the delivery's final status, or None when it goes back to the queue."""
-        if result.status is DeliveryStatus.SENT:
-            await self.store.mark_sent(delivery.id)
-            return "sent"
-        if result.new_recipient:
-            await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
-            return None
-        if result.status is DeliveryStatus.RETRY:
-            if delivery.attempts >= self.max_attempts:
-                await self.store.mark_final(delivery.id, "failed", result.detail or "too many attempts")
-                return "failed"
-            delay = min(self.max_backoff, self.backoff * 2 ** (delivery.attempts - 1)) * random.uniform(0.75, 1)
-            delay = max(delay, result.retry_after or 0.0)
-            await self.store.mark_retry(delivery.id, time.time() + delay, result.detail, self.owner)
-            return None
-        if result.status is DeliveryStatus.BAD_REQUEST:  # the message's defect: failed, never retried
-            await self.store.mark_final(delivery.id, "failed", f"bad request: {result.detail}")
-            return "failed"
-        await self.store.mark_final(delivery.id, result.status.value, result.detail)
-        return result.status.value
-
-    async def _record(self, delivery: Delivery, result: DeliveryResult) -> None:
-        """What an outcome (already written) does to the recipient, the conversation and the item."""
-        if result.status is DeliveryStatus.SENT:
-            if result.new_recipient:  # the transport followed a migration itself: the chat's other pushes follow
-                await self.store.move(delivery.channel, delivery.recipient, result.new_recipient, time.time())
-            await self._offer_choices(delivery)
-            await self.items.notify(delivery)
-        elif result.new_recipient:
-            log.info("outbox: %s chat moved, sending to its new id", delivery.channel)
-            return
-        elif result.status is DeliveryStatus.RETRY and delivery.attempts < self.max_attempts:
-            return
-        await self.items.maybe_complete(delivery.item_kind, delivery.item_id)
-
-    async def _offer_choices(self, delivery: Delivery) -> None:
-        """A push with buttons to a person is the last thing they saw: on a channel without buttons,
-        typing "1" picks its first choice (as after an interactive reply)."""
-        buttons = delivery.reply.get("buttons") or []
-        if self.conversations is None or delivery.kind != "user" or not delivery.user_id or not buttons:
-            return
-        choices = [str(data) for _, data in buttons]
-        await self.conversations.save(delivery.channel, delivery.recipient, delivery.user_id, choices, None)
+        await self.outcomes.record(delivery, result)

@@ -1,10 +1,11 @@
-"""Postings as a service: who may publish and approve, targeting, delivery through the outbox, reach.
+"""Postings as a service: submitting, review, targeting, delivery through the outbox, reach.
 
 A published posting goes, through the one outbox, to the township groups (Telegram groups, WeCom
 robots), to laborers subscribed to its townships or to a keyword in it (with a 我感兴趣 button; each
 delivery is a 岗位推介 in the 1131 ledger), and to the village liaisons of those townships (a short,
 forward-ready version with an 已转发 button that records reach). Expired or withdrawn postings are never
-pushed: the outbox asks `still_wanted` before each send.
+pushed: the outbox asks `still_wanted` before each send. Who may publish, approve and manage, and the
+townships a staff member's area covers, are decided in bot/postings/rules.py.
 """
 
 from __future__ import annotations
@@ -19,22 +20,15 @@ from bot.outbox.sender import Outbox, Progress, Push, SentPush
 from bot.postings.dates import today
 from bot.postings.draft import Draft
 from bot.postings.render import card, forward_text, headline, manage_buttons, review_buttons
+from bot.postings.rules import OutsideAreaError, PostingRules
 from storage import ServiceLedger
 from storage.database import Database
 from storage.directory import DirectoryStore, Staff
 from storage.postings import Posting, PostingStore, SubscriptionStore
 
+__all__ = ["OutsideAreaError", "PostingService", "Reach", "Submitted"]
+
 log = logging.getLogger(__name__)
-
-ALL_WORDS = ("全部", "全县", "所有", "全部乡镇", "所有乡镇")
-
-
-class OutsideAreaError(Exception):
-    """A posting names townships outside its author's county (a deployment of several counties)."""
-
-    def __init__(self, names: list[str]) -> None:
-        super().__init__("、".join(names))
-        self.names = names
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,9 @@ class Submitted:
     approvers: int  # how many approvers were told (when waiting for review)
 
 
-class PostingService:
+class PostingService(PostingRules):
+    """Submitting, reviewing, publishing and following postings; the area and role rules are PostingRules'."""
+
     def __init__(
         self,
         db: Database,
@@ -77,84 +73,6 @@ class PostingService:
         self.default_days = default_days
         self.counties = counties or {}  # county id -> its township ids (content/counties.toml)
         self.bureaus = bureaus or {}  # county id -> its bureau's name ("五寨县人社局")
-
-    # --- townships ----------------------------------------------------------------------------
-    def names(self) -> dict[str, tuple[str, ...]]:
-        return {t.id: (t.name, *t.aliases) for t in self.townships.values()}
-
-    def label(self, township_ids: Sequence[str]) -> str:
-        if township_ids and set(township_ids) >= set(self.townships):
-            return "全县所有乡镇和搬迁小区"
-        return "、".join(self.townships[t].name for t in township_ids if t in self.townships)
-
-    def area(self, staff: Staff | None) -> list[str]:
-        """The townships a staff member posts to and reviews: in a deployment of several counties, their county's
-        (a county's bureau, or a station or liaison by their township); every township otherwise."""
-        if len(self.counties) > 1 and staff is not None:
-            for county, towns in self.counties.items():
-                if staff.county_id == county or (staff.county_id is None and staff.township_id in towns):
-                    return list(towns)
-        return list(self.townships)
-
-    def bureau(self, posting: Posting) -> str:
-        """The bureau whose bot sends the posting: its townships' county's; "县人社局" when unknown."""
-        for county, towns in self.counties.items():
-            if set(posting.townships) & set(towns) and county in self.bureaus:
-                return self.bureaus[county]
-        return next(iter(self.bureaus.values())) if len(self.bureaus) == 1 else "县人社局"
-
-    def outside(self, staff: Staff, township_ids: Sequence[str]) -> list[str]:
-        """The townships (names) of `township_ids` outside the staff member's area."""
-        area = set(self.area(staff))
-        return [self.townships[t].name if t in self.townships else t for t in township_ids if t not in area]
-
-    def resolve(self, text: str, area: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
-        """Township ids named in `text` (names, aliases or ids, separated by 、，, or spaces) and unknown words;
-        "全部" means every township of `area` (default: all)."""
-        words = [w for w in text.replace("，", " ").replace(",", " ").replace("、", " ").split() if w]
-        if any(w in ALL_WORDS for w in words):
-            return list(self.townships) if area is None else list(area), []
-        found: list[str] = []
-        unknown: list[str] = []
-        for word in words:
-            match = next((t.id for t in self.townships.values() if word in (t.id, t.name, *t.aliases)), None)
-            if match is None:
-                unknown.append(word)
-            elif match not in found:
-                found.append(match)
-        return found, unknown
-
-    # --- roles --------------------------------------------------------------------------------
-    def needs_review(self, staff: Staff) -> bool:
-        if staff.role == "bureau" or self.review_mode == "none":
-            return False
-        return staff.role == "liaison" or self.review_mode == "bureau"
-
-    def can_review(self, staff: Staff, posting: Posting) -> bool:
-        if staff.role == "bureau":
-            return self._county_covers(staff, posting)
-        return (
-            staff.role == "station"
-            and self.review_mode == "station"
-            and posting.author_role == "liaison"
-            and staff.township_id is not None
-            and staff.township_id == posting.author_township
-        )
-
-    def can_manage(self, staff: Staff | None, posting: Posting, channel: str, user_id: str) -> bool:
-        """The author, the bureau, or the station of the author's township may withdraw / follow a posting."""
-        if (posting.author_channel, posting.author_user_id) == (channel, user_id):
-            return True
-        if staff is None:
-            return False
-        if staff.role == "bureau":
-            return self._county_covers(staff, posting)
-        return staff.role == "station" and staff.township_id == posting.author_township
-
-    def _county_covers(self, staff: Staff, posting: Posting) -> bool:
-        """A bureau of no county (a prefecture, or a one-county deployment) covers every posting; a county's
-        bureau those going to its county."""
-        return staff.county_id is None or bool(set(posting.townships) & set(self.area(staff)))
 
     async def approvers(self, posting: Posting) -> list[Staff]:
         bureau = [s for s in await self.store.staff_with("bureau") if self._county_covers(s, posting)]

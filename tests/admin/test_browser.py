@@ -121,19 +121,16 @@ async def test_bureau_station_and_liaison_do_their_work(browser: Browser, shots:
             site.services.outbox.run({"test": FakeTransport("test", delay=0.2)}, until_idle=True)
         )
         try:  # the page's own script refreshes the figures while the outbox sends
-            for _ in range(200):
-                if await boss.inner_text("[data-k=pending]") == "0" and sender.done():
-                    break
-                await asyncio.sleep(0.1)
+            async with asyncio.timeout(60):  # only a guard against hanging
+                while not (await boss.inner_text("[data-k=pending]") == "0" and sender.done()):  # noqa: ASYNC110
+                    await asyncio.sleep(0.1)
         finally:
             sender.cancel()
         assert await boss.inner_text("[data-k=sent]") == total != "0"
-        for _ in range(40):  # the reach table is refreshed in the background: reload until it shows the sending
-            await boss.reload()
-            if await boss.inner_text("tfoot td:nth-child(3)") == total:
-                break
-            await asyncio.sleep(0.25)
-        assert await boss.inner_text("tfoot td:nth-child(3)") == total
+        async with asyncio.timeout(60):  # the reach table is refreshed in the background: reload until it shows it
+            while await boss.inner_text("tfoot td:nth-child(3)") != total:
+                await asyncio.sleep(0.25)
+                await boss.reload()
         await boss.screenshot(path=str(shots / "05-briefing-reach.png"), full_page=True)
         campaign_url = boss.url
 

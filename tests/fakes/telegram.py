@@ -363,11 +363,11 @@ class FakeTelegram:
             return False
         return True
 
-    async def wait_until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
+    async def wait_until(self, predicate: Callable[[], bool], within: float = 30.0) -> None:
         if not await self._wait_changed(predicate, within):
             raise AssertionError(f"the fake Telegram server did not see the expected calls within {within} s")
 
-    async def wait_sent(self, chat_id: str | int, count: int = 1, within: float = 10.0) -> list[Sent]:
+    async def wait_sent(self, chat_id: str | int, count: int = 1, within: float = 30.0) -> list[Sent]:
         await self.wait_until(lambda: len(self.sent_to(chat_id)) >= count, within)
         return self.sent_to(chat_id)
 
@@ -430,7 +430,7 @@ async def running(channel: TelegramChannel) -> AsyncIterator[TelegramChannel]:
     """Run a TelegramChannel against the fake until the block ends."""
     task = asyncio.create_task(channel.run())
     ready = asyncio.create_task(channel.ready.wait())
-    done, _ = await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    done, _ = await asyncio.wait({task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
     if ready not in done:
         ready.cancel()
         await stop_quietly(task)

@@ -123,6 +123,6 @@ async def test_a_restart_on_the_same_machine_takes_back_a_dead_processes_claims_
     claimed, _ = await OutboxStore(db).claim("tg", 3, set(), time.time(), owner, lease=3600)
     assert len(claimed) == 3
     transport = FakeTransport()
-    await asyncio.wait_for(box.run({"tg": transport}, until_idle=True), 10)  # no waiting for the hour-long lease
+    await asyncio.wait_for(box.run({"tg": transport}, until_idle=True), 30)  # no waiting for the hour-long lease
     assert box.resumed == 3
     assert sorted(r for r, _, _ in transport.calls) == [f"u{i}" for i in range(5)]

@@ -43,7 +43,7 @@ async def add_staff(svc: Services, user: str, role: str, township: str | None) -
 
 async def deliver(svc: Services) -> FakeTransport:
     transport = FakeTransport("test")
-    await asyncio.wait_for(svc.outbox.run({"test": transport}, until_idle=True), 10)
+    await asyncio.wait_for(svc.outbox.run({"test": transport}, until_idle=True), 30)
     return transport
 
 

@@ -44,7 +44,7 @@ async def test_posting_reaches_telegram_and_wecom_and_records_outcomes(services:
         replies = await dispatcher.dispatch(Inbound(channel="telegram", user_id="9", chat_id="9", button="pd:ok"))
         assert "已发布 #1" in replies[0].text
 
-        services.outbox.backoff = 0.05
+        services.outbox.outcomes.backoff = 0.05
         services.outbox.poll_interval = 0.05
         await asyncio.wait_for(services.outbox.run({"telegram": telegram, "wecom": wecom}, until_idle=True), 20)
 

@@ -19,7 +19,7 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 from bot.config import TelegramConfig
@@ -54,10 +54,15 @@ class SendLimiter:
     """Decides when the next push may go; safe for many concurrent pushers on one event loop."""
 
     def __init__(
-        self, limits: PushLimits, clock: Callable[[], float] = time.monotonic, shared: SharedPacer | None = None
+        self,
+        limits: PushLimits,
+        clock: Callable[[], float] = time.monotonic,
+        shared: SharedPacer | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.limits = limits
         self.clock = clock
+        self.sleep = sleep  # with `clock`, a test's virtual time (tests/fakes/clock.py)
         self.shared = shared  # paces pushes in total with the other processes on the database
         self.step = 1.0 / limits.push_per_second
         self._next_slot = 0.0  # earliest time the next push may go, overall
@@ -128,7 +133,7 @@ class SendLimiter:
             wait = self._chat_wait(chat_id, group, now)
             if wait <= 0:
                 break
-            await asyncio.sleep(max(wait, 0.001))
+            await self.sleep(max(wait, 0.001))
         self._busy.add(chat_id)
         if self.shared is not None:
             await self.shared.wait(chat_key(chat_id), self._chat_step(group))
@@ -140,7 +145,7 @@ class SendLimiter:
         if now - self._last_prune > max(self.limits.group_window, 1.0):
             self._prune(now)
         if slot > now:
-            await asyncio.sleep(slot - now)
+            await self.sleep(slot - now)
         await self._catch_up()
         return self.clock() - start
 
@@ -155,7 +160,7 @@ class SendLimiter:
                 recent.popleft()
             if len(recent) + self._inflight < cap:
                 return
-            await asyncio.sleep(max(recent[0] + 1.0 - now, 0.001) if recent else 0.005)
+            await self.sleep(max(recent[0] + 1.0 - now, 0.001) if recent else 0.005)
 
     def _chat_step(self, group: bool) -> float:
         """Seconds between pushes into one chat when paced in total (a group's window spread evenly)."""

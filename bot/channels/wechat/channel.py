@@ -1,10 +1,10 @@
-"""The WeChat Official Account channel: the callback endpoint on the bot's aiohttp server.
+"""The WeChat Official Account channel: what a message gets, within the time WeChat waits for it.
 
-GET verifies the URL (echo `echostr`); POST receives messages in plain or safe (AES) mode. Every
-request is checked before anything is stored (see wechat_xml). WeChat waits 5 s for an answer and
-then retries (3 times): the answer is sent as a passive reply when the dispatcher is done within
-`reply_budget_ms`, otherwise the request gets "success" at once and the answer follows as a
-customer-service message. Deliveries are deduplicated in the database, so a retry never gives a
+The callback endpoint on the bot's aiohttp server checks and decodes each request (GET verification,
+signatures, safe mode: bot/channels/wechat/callback.py) and asks `handle` for the passive answer.
+WeChat waits 5 s for an answer and then retries (3 times): the answer is sent as a passive reply when
+the dispatcher is done within `reply_budget_ms`, otherwise the request gets "success" at once and the
+answer follows as a customer-service message. Deliveries are deduplicated in the database, so a retry never gives a
 second answer or a second question-log row; a retry of a passively answered message gets the same
 reply again (WeChat retries only when it did not receive the first response).
 
@@ -18,23 +18,20 @@ once the database works again (the background answers: bot/channels/wechat/pushe
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import time
 
 import httpx
 from aiohttp import web
-from wechatpy.crypto import WeChatCrypto
-from wechatpy.replies import TextReply
 
 from bot.channels.wechat.api import WechatApi
-from bot.channels.wechat.inbound import CHANNEL, Incoming, parse
+from bot.channels.wechat.callback import CallbackEndpoint, Nonce
+from bot.channels.wechat.inbound import CHANNEL, Incoming
 from bot.channels.wechat.outbound import WechatPush
 from bot.channels.wechat.pushed import Pushed
 from bot.channels.wechat.render import CAPABILITIES, reply_texts
 from bot.channels.wechat.wecom import WecomRobots
-from bot.channels.wechat.xml import Refused, check_query, check_xml, decrypt, encrypt
-from bot.config import ConfigError, WechatConfig
+from bot.channels.wechat.xml import Refused
+from bot.config import ConfigError
 from bot.dispatcher import SORRY, Dispatcher
 from bot.messages import Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, PushTarget, PushTransport
@@ -45,12 +42,13 @@ from storage.wechat import SeenInbound
 
 log = logging.getLogger(__name__)
 
-SUCCESS = "success"  # WeChat's "received, no passive reply"
 BUSY = "抱歉，系统有点忙，您的消息已收到，稍后给您回复。"
-Nonce = tuple[str, str, str]  # plain mode: (timestamp, nonce, sha256 of the body)
 
 
 class WechatChannel:
+    """The Official Account channel: its callback endpoint, its push transports (customer-service and
+    template messages, WeCom group robots) and its background answers."""
+
     name = CHANNEL
     capabilities = CAPABILITIES
 
@@ -63,7 +61,7 @@ class WechatChannel:
         self.store = services.wechat
         self.api = WechatApi(self.config, self.store, client)
         self.transport = WechatPush(self.api, self.store, services.directory, self.config)
-        self.crypto = _crypto(self.config)
+        self.endpoint = CallbackEndpoint(self.config, self.handle)  # fails loudly on a malformed key
         if not 0 < self.config.reply_budget_ms <= 4500:
             raise ConfigError("wechat.reply_budget_ms: must be between 1 and 4500 (WeChat waits 5 s)")
         self.budget = self.config.reply_budget_ms / 1000
@@ -83,8 +81,7 @@ class WechatChannel:
         return found
 
     def mount(self, app: web.Application) -> None:
-        app.router.add_get(self.config.path, self.verify)
-        app.router.add_post(self.config.path, self.callback)
+        self.endpoint.mount(app)
 
     async def run(self) -> None:
         """Nothing to poll: the callback does the work. Prune old deliveries; on stop, finish pushes."""
@@ -106,66 +103,6 @@ class WechatChannel:
         result = await self.transport.push(chat_id, "user", reply)
         if result.status is not DeliveryStatus.SENT:
             raise RuntimeError(f"WeChat delivery {result.status.value}: {result.detail}")
-
-    async def verify(self, request: web.Request) -> web.Response:
-        """URL verification when the county saves the server settings: echo `echostr` if signed."""
-        try:
-            check_query(request.query, self.config.token, self.config.replay_window)
-        except Refused as exc:
-            log.warning("WeChat verification refused: %s", exc.reason)
-            return web.Response(status=exc.status, text="forbidden")
-        echostr = request.query.get("echostr", "")
-        if not echostr:
-            return web.Response(status=400, text="no echostr")
-        return web.Response(text=echostr)
-
-    async def callback(self, request: web.Request) -> web.Response:
-        encrypted = request.query.get("encrypt_type", "raw").lower() == "aes"
-        try:
-            check_query(request.query, self.config.token, self.config.replay_window)
-            if not encrypted and self.config.require_encryption:
-                raise Refused(403, "plain-mode message refused (require_encryption)")
-            if not encrypted and self.crypto is not None and not self.config.compat_mode:
-                raise Refused(403, "plain-mode message refused: a key is set (wechat.compat_mode: 兼容模式)")
-            raw = await self._body(request)
-            root = check_xml(raw)  # parsed once: decryption and wechatpy read this tree
-            if encrypted:
-                if self.crypto is None:
-                    raise Refused(400, "safe mode message but no EncodingAESKey configured")
-                root = decrypt(self.crypto, root, request.query)
-            incoming = parse(root)
-            # Plain mode's signature does not cover the body: a seen (timestamp, nonce) with another body is a
-            # replay. Safe mode's msg_signature covers the encrypted body, so it needs no record. The pair is
-            # checked with the claim (within the reply budget, answered later when the database fails).
-            query = request.query
-            nonce = None if encrypted else (query["timestamp"], query["nonce"], hashlib.sha256(raw).hexdigest())
-            text = await self.handle(incoming, nonce)
-        except Refused as exc:
-            log.warning("WeChat callback refused (%s): %s", exc.status, exc.reason)
-            return web.Response(status=exc.status, text="refused")
-        if text is None:
-            return web.Response(text=SUCCESS)
-        reply = TextReply(source=incoming.account, target=incoming.user_id, content=text, time=int(time.time()))
-        body = str(reply.render())
-        if encrypted and self.crypto is not None:
-            body = encrypt(self.crypto, body, request.query["nonce"], str(int(time.time())))
-        return web.Response(text=body, content_type="application/xml")
-
-    async def _body(self, request: web.Request) -> bytes:
-        limit = self.config.max_body_bytes
-        if request.content_length is not None and request.content_length > limit:
-            raise Refused(413, "body too large")
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            while chunk := await request.content.read(8192):
-                size += len(chunk)
-                if size > limit:
-                    raise Refused(413, "body too large")
-                chunks.append(chunk)
-        except (OSError, ValueError) as exc:  # the client went away mid-body
-            raise Refused(400, f"incomplete body ({type(exc).__name__})") from None
-        return b"".join(chunks)
 
     async def handle(self, incoming: Incoming, nonce: Nonce | None = None) -> str | None:
         """What to answer passively (None: "success"); claims the delivery so retries answer nothing new.
@@ -314,17 +251,3 @@ class WechatChannel:
     async def drain(self) -> None:
         """Wait for background answers (tests, shutdown)."""
         await self.pushed.drain()
-
-
-def _crypto(config: WechatConfig) -> WeChatCrypto | None:
-    """Safe mode's cipher, or None in plain mode; a malformed key fails loudly at start-up."""
-    if not config.encoding_aes_key:
-        return None
-    if len(config.encoding_aes_key) != 43 or not config.app_id:
-        raise ConfigError(
-            "wechat.encoding_aes_key must be the 43-character EncodingAESKey, and wechat.app_id must be set"
-        )
-    try:
-        return WeChatCrypto(config.token, config.encoding_aes_key, config.app_id)
-    except (ValueError, AssertionError):
-        raise ConfigError("wechat.encoding_aes_key: not a valid EncodingAESKey") from None

@@ -117,7 +117,7 @@ async def test_push_to_a_migrated_group_follows_it(
     await services.directory.bind_group("telegram", str(GROUP), "群", "sunjiaping", str(LIAISON))
     fake.always[str(GROUP)] = migrated(new_id)
     await services.outbox.enqueue("notice", "n1", [Push("telegram", str(GROUP), "group", Reply("新岗位：县城保洁员"))])
-    await asyncio.wait_for(services.outbox.run({"telegram": bot.push_transport}, until_idle=True), 10)
+    await asyncio.wait_for(services.outbox.run({"telegram": bot.push_transport}, until_idle=True), 30)
     assert (await services.outbox.progress("notice", "n1")).sent == 1
     [posted] = fake.sent_to(new_id)
     assert posted.text == "新岗位：县城保洁员"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import deque
 from collections.abc import AsyncIterator
 from itertools import pairwise
@@ -20,6 +19,7 @@ from bot.outbox.delivery import DeliveryStatus
 from bot.outbox.sender import Outbox, Push
 from bot.services import Services
 from tests.fakes import telegram_updates as tg
+from tests.fakes.clock import VirtualClock
 from tests.fakes.telegram import (
     BLOCKED,
     KICKED,
@@ -84,7 +84,7 @@ async def test_one_hook_decides_and_a_bad_request_never_stops_a_recipient(
     fake.always.update({"12": BLOCKED, "13": NOT_FOUND, "14": UNPARSABLE, GROUP: KICKED})
     pushes = [Push("telegram", u, "user", Reply("岗位"), user_id=u) for u in ("12", "13", "14")]
     await services.outbox.enqueue("notice", "7", [*pushes, Push("telegram", GROUP, "group", Reply("岗位"))])
-    await asyncio.wait_for(services.outbox.run({"telegram": transport}, until_idle=True), 10)
+    await asyncio.wait_for(services.outbox.run({"telegram": transport}, until_idle=True), 30)
     statuses = await services.db.fetchall("SELECT recipient, status, detail FROM outbox ORDER BY recipient")
     assert {r[0]: r[1] for r in statuses} == {
         GROUP: "unreachable",
@@ -102,7 +102,7 @@ async def test_one_hook_decides_and_a_bad_request_never_stops_a_recipient(
 
     del fake.always["14"]  # the next, well-formed message reaches the same person
     await services.outbox.enqueue("notice", "8", [Push("telegram", "14", "user", Reply("岗位"), user_id="14")])
-    await asyncio.wait_for(services.outbox.run({"telegram": transport}, until_idle=True), 10)
+    await asyncio.wait_for(services.outbox.run({"telegram": transport}, until_idle=True), 30)
     assert (await services.outbox.progress("notice", "8")).sent == 1
 
 
@@ -120,26 +120,30 @@ async def test_a_rejected_token_is_retried_without_quoting_it(fake: FakeTelegram
     assert result.status is DeliveryStatus.RETRY and "999:wrong" not in result.detail
 
 
-async def test_retry_after_pauses_only_that_chat(fake: FakeTelegram, transport: TelegramPushTransport) -> None:
+async def test_retry_after_pauses_only_that_chat(fake: FakeTelegram) -> None:
+    clock = VirtualClock()  # the waits the limiter decides, exactly, whatever the machine's load
+    transport = TelegramPushTransport(tg.TOKEN, fake.base_url, SendLimiter(LIMITS, clock.now, sleep=clock.sleep))
     fake.once["21"] = deque([too_many(1)])
     limited = await transport.push("21", "user", Reply("岗位"))
     assert limited.status is DeliveryStatus.RETRY and limited.retry_after == 1.0
-    start = time.monotonic()
+    start = clock.now()
     assert (await transport.push("22", "user", Reply("岗位"))).status is DeliveryStatus.SENT
-    assert time.monotonic() - start < 0.5  # other chats go on at once
+    assert clock.now() - start <= 1 / LIMITS.push_per_second  # other chats go on at once: one overall pacing step
     assert (await transport.push("21", "user", Reply("岗位"))).status is DeliveryStatus.SENT
-    assert time.monotonic() - start >= 0.9  # the limited chat waited out its pause
+    assert clock.now() - start >= 1.0  # the limited chat waited out its pause
+    await transport.close()
 
 
 async def test_replies_take_from_the_pushes_budget_for_a_second_only() -> None:
-    limiter = SendLimiter(PushLimits(push_per_second=10, chat_interval=0.0))
+    clock = VirtualClock()
+    limiter = SendLimiter(PushLimits(push_per_second=10, chat_interval=0.0), clock.now, sleep=clock.sleep)
     for _ in range(50):  # a burst of interactive replies: they never wait
         with limiter.reply():
             pass
-    start = time.monotonic()
     async with limiter.push("1", group=False) as waited:
         pass
-    assert waited >= 0.9 and time.monotonic() - start < 1.5  # the burst ages out of the window; no backlog
+    # the burst ages out of the one-second window; the 50 replies are no backlog (that would be 5 s at 10/s)
+    assert waited == pytest.approx(1.0)
 
 
 def _max_in_window(times: list[float], window: float) -> int:
@@ -165,7 +169,7 @@ async def test_outbox_retries_a_429_through_the_transport(
     outbox = Outbox(services.db, on_outcome=services.recipients.apply, backoff=0.05, poll_interval=0.05)
     pushes = [Push("telegram", str(30 + i), "user", Reply("招聘会通知"), user_id=str(30 + i)) for i in range(4)]
     assert await outbox.enqueue("briefing", "fair", pushes) == 4
-    await asyncio.wait_for(outbox.run({"telegram": transport}, until_idle=True), 10)
+    await asyncio.wait_for(outbox.run({"telegram": transport}, until_idle=True), 30)
     progress = await outbox.progress("briefing", "fair")
     assert progress.sent == 4 and fake.rejected[429] == 1
     assert len(fake.sent_to("31")) == 1

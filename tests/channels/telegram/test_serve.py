@@ -28,15 +28,15 @@ async def test_serve_polls_answers_and_stops_on_sigterm(fake: FakeTelegram, tmp_
         sys.executable, "-m", "bot", "serve", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
     )
     try:
-        await fake.wait_until(lambda: fake.calls["getUpdates"] > 0, within=30)
+        await fake.wait_until(lambda: fake.calls["getUpdates"] > 0, within=60)
         await fake.push_update(tg.private_text(4444, "交通补贴咋领"))
-        [answer] = await fake.wait_sent(4444, within=15)
+        [answer] = await fake.wait_sent(4444, within=60)
         assert "依据" in answer.text
         assert fake.commands["all_private_chats"]  # the command menu was set at start-up
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
     log = stderr.decode()
     assert process.returncode == 0, log
     assert "telegram: @wuzhai_test_bot is polling" in log

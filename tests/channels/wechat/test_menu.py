@@ -107,8 +107,9 @@ async def test_run_binds_the_robots_and_stops_cleanly(services: Services, dispat
     wechat = WechatConfig(token=TOKEN, wecom_robots={"qiansuo": "k"})
     channel = WechatChannel(replace(services, config=replace(services.config, wechat=wechat)), dispatcher)
     task = asyncio.create_task(channel.run())
-    while (group := await services.directory.group("wecom", "qiansuo")) is None:  # noqa: ASYNC110
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(30):  # only a guard against hanging
+        while (group := await services.directory.group("wecom", "qiansuo")) is None:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
     assert group.township_id == "qiansuo" and group.active
     old = await services.directory.group("wecom", "lijiaping")
     assert old is not None and not old.active  # no longer configured

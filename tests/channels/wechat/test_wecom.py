@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 
@@ -81,9 +82,20 @@ async def test_at_most_20_messages_per_window_per_robot(fake: FakeWechat) -> Non
     for i in range(21):
         assert (await transport.push("sunjiaping", "robot", Reply(f"第{i}条"))).status is DeliveryStatus.SENT
     assert time.monotonic() - started >= 0.3  # the 21st waited for the window
-    other = time.monotonic()
-    await transport.push("qiansuo", "robot", Reply("另一个群"))
-    assert time.monotonic() - other < 0.25  # robots are limited separately
+    await transport.close()
+
+
+async def test_robots_are_limited_separately(fake: FakeWechat) -> None:
+    transport = robots(fake, per_minute=20, period=3600.0)  # a window no test outlasts
+    for i in range(20):
+        assert (await transport.push("sunjiaping", "robot", Reply(f"第{i}条"))).status is DeliveryStatus.SENT
+    waiting = asyncio.create_task(transport.push("sunjiaping", "robot", Reply("第21条")))
+    other = await asyncio.wait_for(transport.push("qiansuo", "robot", Reply("另一个群")), 30)  # not after an hour
+    assert other.status is DeliveryStatus.SENT
+    assert not waiting.done()  # meanwhile the full robot's 21st waits for its window
+    keys = [p["_key"] for p in fake.payloads("webhook/send")]
+    assert (keys.count("key-sunjiaping"), keys.count("key-qiansuo")) == (20, 1)
+    waiting.cancel()
     await transport.close()
 
 
