@@ -38,8 +38,8 @@ from bot.reports.service import completion_text, reach_text  # noqa: E402
 from bot.roster.importer import import_ledger  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.ledger import rebuild_counts  # noqa: E402
+from storage.people import Scope  # noqa: E402
 from storage.reports import ReportStore  # noqa: E402
-from storage.roster import Scope  # noqa: E402
 
 KEY = "bench-key"
 TOWNSHIPS = 15

@@ -30,8 +30,8 @@ from bench.admin_bench import fill  # noqa: E402
 from bot.config import Config, RosterConfig  # noqa: E402
 from bot.services import build_services, load_checked_content  # noqa: E402
 from storage import Database  # noqa: E402
+from storage.people import Scope  # noqa: E402
 from storage.reports import ReportStore  # noqa: E402
-from storage.roster import Scope  # noqa: E402
 
 
 def queries(store: ReportStore, township: str) -> dict[str, Callable[[], Awaitable[Any]]]:

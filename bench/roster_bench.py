@@ -34,8 +34,9 @@ from bot.roster.visibility import Viewer  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.briefings import BriefingStore  # noqa: E402
 from storage.ledger import rebuild_counts  # noqa: E402
+from storage.people import Scope  # noqa: E402
 from storage.reports import ReportStore  # noqa: E402
-from storage.roster import RosterStore, Scope  # noqa: E402
+from storage.roster import RosterStore  # noqa: E402
 
 KEY = "bench-key"
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

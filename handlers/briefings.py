@@ -24,7 +24,7 @@ from bot.routing import Refusal, Router
 from bot.services import Services
 from handlers.guards import StaffCall, staff
 from storage.briefings import Campaign
-from storage.roster import Scope
+from storage.people import Scope
 
 router: Router[Services] = Router()
 STAFF = staff(private=True)

@@ -19,7 +19,7 @@ from bot.roster.access import actor, scope_of, scope_text
 from bot.routing import Refusal
 from bot.services import Services
 from storage.directory import Role, Staff
-from storage.roster import Person, Scope
+from storage.people import Person, Scope
 
 NOT_STAFF = "这个功能只给就业服务工作人员用。"
 ROLES: tuple[Role, ...] = ("liaison", "station", "bureau")

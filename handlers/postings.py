@@ -17,7 +17,7 @@ from bot.postings.dates import today
 from bot.postings.draft import ASK, Draft, parse_correction
 from bot.postings.extract import FIELDS, MAX_NOTICE, extract
 from bot.postings.render import draft_text, headline, manage_buttons
-from bot.postings.service import OutsideAreaError
+from bot.postings.rules import OutsideAreaError
 from bot.routing import Router, choice_number
 from bot.services import Services
 from handlers.guards import StaffCall, staff, staff_of

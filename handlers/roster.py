@@ -15,7 +15,7 @@ from bot.roster.fields import FieldError, phone, wage
 from bot.routing import Router
 from bot.services import Services
 from handlers.guards import StaffCall, bound, staff
-from storage.roster import Person, Scope
+from storage.people import Person, Scope
 
 router: Router[Services] = Router()
 STAFF = staff(private=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.privacy import mask
 from storage.database import Database, Row, utc_now
-from storage.roster import Scope
+from storage.people import Scope
 
 SATISFACTION = ("满意", "基本满意", "不满意")
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from storage.briefings import ITEM_KIND
 from storage.database import Database
-from storage.roster import Person, Scope
+from storage.people import Person, Scope
 
 _FAILED = "('unreachable', 'invalid', 'out_of_window', 'failed', 'cancelled')"
 _AFTER = "AND (p.village, p.name, p.person_id) > (?, ?, ?) "  # keyset paging, served by index people_order

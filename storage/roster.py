@@ -12,10 +12,7 @@ from storage.binding_codes import BindingCodes
 from storage.database import Database, utc_now
 from storage.ledger import add_counts
 from storage.people import COLUMNS, SELECT, Person, Scope, values
-from storage.roster_requests import WORK_FIELDS, Correction, Request, RosterRequests
-
-__all__ = ["WORK_FIELDS", "Correction", "Person", "Request", "RosterStore", "Scope"]
-
+from storage.roster_requests import RosterRequests
 
 _UPSERT = (
     f"INSERT INTO people ({', '.join(COLUMNS)}, created_at, updated_at) "

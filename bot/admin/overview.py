@@ -21,10 +21,10 @@ from bot.reports.rollup import by_county, rolls_up
 from bot.reports.service import by_township, place
 from bot.services import Services
 from storage.briefings import Campaign
+from storage.people import Scope
 from storage.postings import Posting
 from storage.questions import OpenQuestion
 from storage.reports import CompletionRow, ReachRow, ReportStore
-from storage.roster import Scope
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -17,8 +17,8 @@ from bot.admin.accounts import Accounts, Signed
 from bot.admin.overview import FlightCache
 from bot.roster.access import narrow, scope_of
 from bot.services import Services
+from storage.people import Scope
 from storage.reports import ReportStore
-from storage.roster import Scope
 
 SESSION_COOKIE = "wz_session"
 PRE_COOKIE = "wz_pre"  # double-submit CSRF token for the forms shown before sign-in

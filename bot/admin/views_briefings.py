@@ -20,7 +20,7 @@ from bot.roster.access import record_offline, scope_of
 from bot.roster.fields import CATEGORIES
 from bot.roster.visibility import Viewer
 from storage.briefings import Campaign
-from storage.roster import Scope
+from storage.people import Scope
 
 routes = web.RouteTableDef()
 PAGE_SIZE = 100

@@ -18,7 +18,7 @@ from bot.reports.phone_callbacks import QUESTIONS, CallbackError, read_answers, 
 from bot.roster.access import phone_for, scope_of
 from bot.roster.visibility import Viewer
 from storage.callbacks import SATISFACTION, CallbackAnswers
-from storage.roster import Person
+from storage.people import Person
 
 routes = web.RouteTableDef()
 

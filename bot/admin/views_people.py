@@ -17,7 +17,7 @@ from bot.reports.service import scope_name
 from bot.roster.access import KIND_NAMES, phone_for, record_offline, scope_of
 from bot.roster.visibility import Viewer
 from storage.ledger import EventKind
-from storage.roster import Scope
+from storage.people import Scope
 
 routes = web.RouteTableDef()
 KINDS: dict[str, EventKind] = {

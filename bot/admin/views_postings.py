@@ -8,10 +8,11 @@ from aiohttp import web
 
 from bot.admin.app import page
 from bot.admin.security import SERVICES, Forbidden, audit, require, signed_in
+from bot.offload import offload
 from bot.postings.dates import today
 from bot.postings.draft import Draft
 from bot.postings.extract import FIELDS, KINDS
-from bot.postings.service import OutsideAreaError
+from bot.postings.rules import OutsideAreaError
 from bot.services import Services
 from storage.directory import Staff
 from storage.postings import DuplicatePostingError, Posting
@@ -120,7 +121,8 @@ async def extract_page(request: web.Request) -> web.Response:
     if len(text) < 10:
         raise web.HTTPBadRequest(text="请粘贴完整的招聘信息。")
     own = (signed.staff.township_id,) if signed.staff.township_id else ()
-    return _draft_page(request, Draft.from_text(text, svc.postings.names(), own))
+    draft = await offload(Draft.from_text, text, svc.postings.names(), own)  # CPU work: off the event loop
+    return _draft_page(request, draft)
 
 
 @routes.post("/postings/new")

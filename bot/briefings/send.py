@@ -17,7 +17,8 @@ from bot.outbox.sender import Outbox, Push, SentPush
 from storage.briefings import ITEM_KIND, BriefingStore, Target
 from storage.database import Database
 from storage.ledger import ServiceLedger
-from storage.roster import RosterStore, Scope
+from storage.people import Scope
+from storage.roster import RosterStore
 
 ACK = "我已知晓"
 

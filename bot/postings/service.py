@@ -26,8 +26,6 @@ from storage.database import Database
 from storage.directory import DirectoryStore, Staff
 from storage.postings import Posting, PostingStore, SubscriptionStore
 
-__all__ = ["OutsideAreaError", "PostingService", "Reach", "Submitted"]
-
 log = logging.getLogger(__name__)
 
 

@@ -139,7 +139,7 @@ async def _report(args: argparse.Namespace, svc: Services) -> int:
     from bot.reports.rollup import county_scope
     from bot.reports.workbook import ExportFormatError, format_of
     from bot.roster.visibility import Viewer
-    from storage.roster import Scope
+    from storage.people import Scope
 
     content = svc.content
     county = content.county_by_name(args.county) if args.county else None

@@ -21,8 +21,8 @@ from bot.reports.workbook import Column, Heading, Progress, Rows, Table, pages, 
 from bot.roster.visibility import Viewer
 from storage.briefings import Campaign
 from storage.database import Database
+from storage.people import Person
 from storage.reports import CompletionRow, PageKey, ReachRow, ReportStore, page_key
-from storage.roster import Person
 
 PAGE = 2000
 T = TypeVar("T", bound=tuple[Person, Any])

@@ -21,7 +21,7 @@ from bot.reports.workbook import Column, Table, pages, rate_text, write_report
 from bot.roster.visibility import Viewer
 from storage.callbacks import SATISFACTION, CallbackAnswers, CallbackResult, CallbackStore
 from storage.database import Database
-from storage.roster import Person, Scope
+from storage.people import Person, Scope
 
 MAX_NOTE = 100
 YES_NO = {"1": True, "0": False}

@@ -12,8 +12,8 @@ from dataclasses import fields
 from typing import Any, TypeVar
 
 from bot.content import ContentPack
+from storage.people import Scope
 from storage.reports import CompletionRow, ReachRow
-from storage.roster import Scope
 
 R = TypeVar("R", ReachRow, CompletionRow)
 

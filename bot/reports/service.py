@@ -16,8 +16,9 @@ from bot.reports.workbook import rate_text
 from bot.roster.visibility import Viewer
 from storage.briefings import Campaign
 from storage.database import Database
+from storage.people import Person, Scope
 from storage.reports import CompletionRow, ReachRow, ReportStore
-from storage.roster import Person, RosterStore, Scope
+from storage.roster import RosterStore
 
 REASONS = {
     "not_bound": "未绑定",

@@ -8,7 +8,7 @@ from bot.roster.visibility import Viewer
 from bot.roster.visibility import scope_of as scope_of  # re-exported: the scope rule lives there
 from storage.directory import Staff
 from storage.ledger import EventKind, ServiceLedger
-from storage.roster import Person, Scope
+from storage.people import Person, Scope
 
 NO_KEY = "花名册还没有配置好（缺少身份证号加密密钥），请联系县人社局。"
 KINDS: dict[str, EventKind] = {

@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import local_time as local_time  # re-exported: callers import it from here
 from bot.config import RosterConfig
-from storage.roster import Person, RosterStore
+from storage.people import Person
+from storage.roster import RosterStore
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8

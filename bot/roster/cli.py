@@ -106,7 +106,7 @@ def county_option(content: ContentPack, args: argparse.Namespace) -> str | int |
 async def _staff(args: argparse.Namespace, svc: Services) -> int:
     from storage import Staff
     from storage.directory import Role
-    from storage.roster import Scope
+    from storage.people import Scope
 
     content = svc.content
     if args.action == "list":
@@ -216,7 +216,7 @@ async def _record(args: argparse.Namespace, store: RosterStore, svc: Services) -
 async def _codes(args: argparse.Namespace, svc: Services) -> int:
     from bot.reports.workbook import ExportFormatError, format_of
     from bot.roster.sheets import code_sheet
-    from storage.roster import Scope
+    from storage.people import Scope
 
     store, config, content = svc.roster, svc.config, svc.content
     township = _township(content, args.township)

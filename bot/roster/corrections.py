@@ -16,7 +16,8 @@ from typing import Any
 
 from bot.privacy import mask_phone
 from bot.roster import fields as f
-from storage.roster import WORK_FIELDS, Correction, Person
+from storage.people import Person
+from storage.roster_requests import WORK_FIELDS, Correction
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,8 @@ from bot.roster.corrections import Conflict, apply_corrections, saved_at
 from bot.roster.fields import IdHasher
 from bot.roster.read import RawRow, read_ledger
 from bot.roster.validation import YIELD_EVERY, BadRow, validate
-from storage.roster import Person, RosterStore
+from storage.people import Person
+from storage.roster import RosterStore
 
 log = logging.getLogger(__name__)
 BATCH = 5000  # rows read and validated at a time

@@ -14,7 +14,7 @@ from bot.content import ContentPack
 from bot.roster import fields as f
 from bot.roster.fields import FieldError, IdHasher
 from bot.roster.read import RawRow
-from storage.roster import Person
+from storage.people import Person
 
 # Without a pause validation keeps the GIL for the interpreter's whole switch interval (5 ms) each time the
 # event loop wakes up, and a reply needs many wake-ups (measured: reply p99 520 ms during a 20,000-row

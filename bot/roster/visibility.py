@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.content import ContentPack
 from bot.privacy import mask_phone
 from storage.directory import Role, Staff
-from storage.roster import Person, Scope
+from storage.people import Person, Scope
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 from openpyxl import load_workbook
 
-from storage.roster import Person, Scope
+from storage.people import Person, Scope
 from tests.fakes.admin_site import Site, csrf_of, running_site
 
 SEED = "2026-12"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from storage.roster import RosterStore, Scope
+from storage.people import Scope
+from storage.roster import RosterStore
 from tests.admin.test_security import _bound, liaison_pages
 from tests.fakes.admin_site import running_site
 

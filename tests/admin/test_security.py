@@ -9,7 +9,8 @@ import aiohttp
 
 from bot.admin.accounts import token_hash
 from bot.admin.security import SESSION_COOKIE
-from storage.roster import RosterStore, Scope
+from storage.people import Scope
+from storage.roster import RosterStore
 from tests.fakes.admin_site import PASSWORD, XSS, Site, csrf_of, running_site
 
 

@@ -18,7 +18,7 @@ from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
 from bot.roster.binding import Binder
 from bot.services import Services
 from storage import Staff
-from storage.roster import Scope
+from storage.people import Scope
 from tests.conftest import Chat
 from tests.fakes.roster_data import KEY, make_id, person_row, seed, write_xlsx
 

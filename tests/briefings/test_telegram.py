@@ -14,7 +14,7 @@ from bot.channels.telegram.limits import PushLimits, SendLimiter
 from bot.channels.telegram.push import TelegramPushTransport
 from bot.services import Services
 from handlers import build_dispatcher
-from storage.roster import Scope
+from storage.people import Scope
 from tests.conftest import Chat
 from tests.fakes import telegram as tg
 from tests.fakes.roster_data import person_row, roster_config, seed

@@ -13,7 +13,7 @@ from bot.dispatcher import Dispatcher
 from bot.services import Services, build_services
 from handlers import build_dispatcher
 from storage import Database, Staff
-from storage.roster import Scope
+from storage.people import Scope
 from tests.conftest import real_matcher
 from tests.fakes.counties import two_counties
 from tests.fakes.roster_data import person_row, roster_config, seed

@@ -17,8 +17,8 @@ from bot.roster.importer import import_ledger
 from bot.roster.visibility import Viewer
 from bot.services import Services
 from storage.ledger import EventKind
+from storage.people import Scope
 from storage.reports import CompletionRow, ReachRow
-from storage.roster import Scope
 from tests.counties.conftest import person_in
 from tests.fakes.roster_data import HEADER, KEY, person_row, write_xlsx
 

@@ -176,7 +176,7 @@ async def test_a_county_bureau_invites_only_into_its_county(seeded: Services) ->
 
 async def test_postings_of_a_county_go_to_its_townships_and_its_bureau_reviews_only_them(seeded: Services) -> None:
     from bot.postings.draft import Draft
-    from bot.postings.service import OutsideAreaError
+    from bot.postings.rules import OutsideAreaError
     from storage import Staff
 
     service = seeded.postings

@@ -17,7 +17,7 @@ from bot.config import Config, RosterConfig, WebConfig
 from bot.services import Services, build_services
 from bot.web import build_app, start_server
 from storage import Database, Staff
-from storage.roster import Scope
+from storage.people import Scope
 from tests.conftest import CONTENT, real_matcher
 from tests.fakes.roster_data import KEY, person_row, seed
 

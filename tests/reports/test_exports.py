@@ -25,8 +25,9 @@ from bot.roster.importer import import_ledger
 from bot.roster.visibility import Viewer
 from storage import Database
 from storage.briefings import BriefingStore
+from storage.people import Scope
 from storage.reports import ReachRow, ReportStore
-from storage.roster import RosterStore, Scope
+from storage.roster import RosterStore
 from tests.conftest import CONTENT
 from tests.fakes.roster_data import HEADER, KEY, person_row, seed, write_xlsx
 

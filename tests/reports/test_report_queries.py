@@ -12,8 +12,8 @@ import pytest
 from bot.content import ContentPack
 from storage import Database, ServiceLedger
 from storage.ledger import EventKind
+from storage.people import Scope
 from storage.reports import CompletionRow, ReportStore
-from storage.roster import Scope
 from tests.fakes.roster_data import person_row, seed
 
 KINDS: tuple[EventKind, ...] = ("policy_briefing", "career_guidance", "job_recommendation", "training")

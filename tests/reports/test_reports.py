@@ -15,8 +15,8 @@ from bot.reports.service import callback_sample, completion_text
 from bot.roster.read import LedgerError
 from bot.roster.visibility import Viewer
 from storage import Database, ServiceLedger
+from storage.people import Scope
 from storage.reports import ReachRow, ReportStore
-from storage.roster import Scope
 from tests.fakes.roster_data import person_row, seed, write_xlsx
 
 

@@ -18,7 +18,8 @@ from bot.roster.importer import RosterKeyMissing, import_ledger
 from bot.roster.read import LedgerError
 from bot.roster.xlsx_read import XlsxReader
 from storage import Database, QuestionStore
-from storage.roster import RosterStore, Scope
+from storage.people import Scope
+from storage.roster import RosterStore
 from tests.fakes.roster_data import HEADER, KEY, id_with_x, make_id, person_row, write_xlsx
 
 

@@ -11,7 +11,8 @@ import pytest
 from bot.config import RosterConfig
 from bot.roster.binding import Binder
 from bot.services import Services
-from storage.roster import Person, RosterStore, Scope
+from storage.people import Person, Scope
+from storage.roster import RosterStore
 from tests.fakes.roster_data import KEY, make_id, person_row, seed
 
 

@@ -18,7 +18,8 @@ from bot.roster.importer import import_ledger
 from bot.services import Services
 from handlers import build_dispatcher
 from storage import Staff
-from storage.roster import Person, RosterStore
+from storage.people import Person
+from storage.roster import RosterStore
 from tests.conftest import Chat
 from tests.fakes.admin_site import csrf_of, running_site
 from tests.fakes.roster_data import HEADER, KEY, make_id, person_row, roster_config, write_xlsx

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from bot.postings.extract import MAX_NOTICE, Extracted, extract
 from bot.services import Services
 from storage import Staff
 from tests.conftest import Chat
+from tests.fakes.admin_site import csrf_of, running_site
 
 WAIT = 60.0  # seconds: only a guard against hanging, the machine is shared
 NOTICE = ("招聘电焊工 日薪350元 联系电话13812345678 截止6月30日 1111 三三三 " * 200)[:MAX_NOTICE]  # the longest
@@ -112,3 +114,14 @@ async def test_a_notice_longer_than_the_limit_is_refused(dispatcher: Dispatcher[
     await services.directory.add_staff(Staff("test", "boss", "bureau", "boss", None, None))
     replies = await Chat(dispatcher, "boss").say("/post " + "招聘电焊工 13812345678 " * 1000)
     assert "太长" in replies[0].text
+
+
+async def test_the_workbench_extracts_a_pasted_notice_off_the_loop(tmp_path: Path, held: HeldExtraction) -> None:
+    """The clerk's page runs the same extractor as chat: in a worker, so the bot answers meanwhile."""
+    held.release.set()
+    async with running_site(tmp_path) as site, site.client() as liaison:
+        await site.login(liaison, "cun")
+        html = await (await liaison.get("/admin/postings")).text()
+        page = await liaison.post("/admin/postings/extract", data={"csrf": csrf_of(html), "text": NOTICE[:2000]})
+        assert page.status == 200 and "电焊工" in await page.text()
+    assert held.calls and not any(on_loop for _, on_loop in held.calls), held.calls

@@ -5,7 +5,7 @@ import pytest
 
 from storage import Database, QuestionStore
 from storage.callbacks import CallbackAnswers, CallbackStore
-from storage.roster import Scope
+from storage.people import Scope
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

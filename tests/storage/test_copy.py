@@ -14,7 +14,7 @@ from bot.messages import Reply
 from bot.outbox.sender import Outbox, Push
 from storage import Database, QuestionStore, ServiceLedger, StorageError
 from storage.copy import copy_database
-from storage.roster import Scope
+from storage.people import Scope
 from tests.fakes.postgres import empty_database
 from tests.fakes.roster_data import person_row, seed
 

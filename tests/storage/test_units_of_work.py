@@ -12,7 +12,8 @@ import pytest
 from storage import Database, QuestionStore, ServiceLedger, StorageError
 from storage.errors import IntegrityViolation
 from storage.outbox import NewDelivery, OutboxStore
-from storage.roster import Person, RosterStore
+from storage.people import Person
+from storage.roster import RosterStore
 from storage.schema import migrations
 
 
