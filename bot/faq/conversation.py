@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.content import ContentPack
+from bot.faq import facet_model
 from bot.faq.context import Context
 from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
@@ -56,6 +57,16 @@ class Reader:
         self.neighbours = Neighbours(matcher, content, self.groups)
 
     def read(self, text: str, context: Context) -> Reading:
+        """The message's topic by the rules below; its facet by the rules and the learned model together."""
+        reading = self._read(text, context)
+        facet = facet_model.revised(self.matcher.analyzer.normalise(text), reading.facet, context, PROXY)
+        if facet == reading.facet:
+            return reading
+        stored = reading.outcome == "answer" or reading.off_topic is not None  # the side asked, kept for "那X呢"
+        after = replace(reading.context, facet=facet) if stored else reading.context
+        return replace(reading, facet=facet, context=after)
+
+    def _read(self, text: str, context: Context) -> Reading:
         context = self._current(context)
         normalised = self.matcher.analyzer.normalise(text)
         facet = detect(normalised, proxy_talk=context.entry == PROXY)
