@@ -63,3 +63,10 @@ def test_a_long_message_costs_what_its_end_costs() -> None:
     assert long == short  # the model reads the message's end only: its cost does not grow with the text
     story = "俺在外头打工好些年了 " * 5_000 + "服务站在镇上哪个位置"
     assert len(facet_model.features(story, None, None)) < 300
+
+
+def test_what_where_the_rules_read_no_side_keeps_no_side_in_the_context(reader: Reader) -> None:
+    # the whole entry answered: a following "那X呢" must ask the same question about X, not what X is
+    reading = reader.read("最近有没有招保安的", Context())
+    assert (reading.entry, reading.facet) == ("job-postings", "what")
+    assert reading.context.facet is None
