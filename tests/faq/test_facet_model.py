@@ -11,6 +11,7 @@ from bot.faq.conversation import Reader
 from bot.faq.facets import FACETS, detect
 from bot.faq.linear import LinearModel
 from bot.faq.matcher import FaqMatcher
+from tests.conftest import Chat
 
 # a hand-made model that always says "where"
 WHERE = LinearModel(FACETS, tuple(5.0 if f == "where" else 0.0 for f in FACETS), {})
@@ -70,3 +71,10 @@ def test_what_where_the_rules_read_no_side_keeps_no_side_in_the_context(reader: 
     reading = reader.read("最近有没有招保安的", Context())
     assert (reading.entry, reading.facet) == ("job-postings", "what")
     assert reading.context.facet is None
+
+
+async def test_a_side_the_model_reads_and_the_notice_is_silent_on_says_so(chat: Chat) -> None:
+    await chat.say("就业服务站是干啥的")
+    [reply] = await chat.say("想干这个从哪入手")  # how, by the model; the notice says nothing of a procedure
+    assert "· 怎么办】" in reply.text
+    assert "通知里没写" in reply.text and "办之前先问" in reply.text and "依据：" in reply.text
