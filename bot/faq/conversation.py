@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.content import ContentPack
+from bot.faq import facet_model
 from bot.faq.context import Context
 from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
@@ -54,8 +55,21 @@ class Reader:
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.detours = Detours(matcher, content, off_coverage)
         self.neighbours = Neighbours(matcher, content, self.groups)
+        facet_model.model()  # loaded now: a broken model file stops the start, not a reply
 
     def read(self, text: str, context: Context) -> Reading:
+        """The message's topic by the rules below; its facet by the rules and the learned model together."""
+        reading = self._read(text, context)
+        facet = facet_model.revised(self.matcher.analyzer.normalise(text), reading.facet, context, PROXY)
+        if facet == reading.facet:
+            return reading
+        # the side asked is kept for "那X呢"; but "what" where the rules read no side is the whole entry, no side
+        # ("外省的呢" after "有没有招司机的" asks the same question elsewhere, not what 外省 is)
+        stored = facet != "what" and (reading.outcome == "answer" or reading.off_topic is not None)
+        after = replace(reading.context, facet=facet) if stored else reading.context
+        return replace(reading, facet=facet, context=after)
+
+    def _read(self, text: str, context: Context) -> Reading:
         context = self._current(context)
         normalised = self.matcher.analyzer.normalise(text)
         facet = detect(normalised, proxy_talk=context.entry == PROXY)

@@ -1,0 +1,76 @@
+"""The learned reading of a message's facet, beside the cue rules (bot.faq.facets).
+
+The cue lexicon was written from a few writers' phrasing, and people label the side a question asks
+inconsistently, so a linear model trained on every labelled dialogue turn of many writers
+(`scripts/train_facets.py`) learns the convention most of them share. It reads the character n-grams of
+the message's end and of its last clause, what the cue rules decided and the side asked last; its weights
+ship as `models/facets.json` (bot.faq.linear).
+
+`revised` decides a reading's facet. Where the rules found a cue, it stands: measured leave-one-writer-out,
+a confident model overruling a cue lost more than it won. Where they found none (the rules then default to
+what, or to no facet at all: "有没有在家就能干的活", "窗口在小区哪个位置"), the model decides. What the rules
+read from the conversation stays theirs ("那X呢" asks the side asked last), and which entry is asked about
+is never changed here: only the side of it.
+"""
+
+from __future__ import annotations
+
+from bot.faq.context import Context
+from bot.faq.ellipsis import elided
+from bot.faq.facets import FACETS, Facet, detect
+from bot.faq.linear import MODELS, LinearModel, char_ngrams, load
+
+__all__ = ["MODELS", "NAME", "choose", "features", "load", "model", "revised", "use"]
+
+NAME = "facets"
+TAIL = 40  # characters of the message's end the model reads: the question is there, and the cost stays bounded
+
+
+def features(normalised: str, cue: Facet | None, asked_last: Facet | None) -> dict[str, float]:
+    """The model's features: n-grams of the message's end ("c:") and of its last clause ("l:", its edges
+    marked), the cue rules' facet and the side asked last."""
+    text = normalised.strip()[-TAIL:]
+    clauses = text.split()
+    last = clauses[-1] if clauses else ""
+    found: dict[str, float] = dict.fromkeys(char_ngrams(text), 1.0)
+    found.update(dict.fromkeys(char_ngrams(f"^{last}$", prefix="l:"), 1.0))
+    found[f"cue:{cue or 'none'}"] = 1.0
+    found[f"last:{asked_last or 'none'}"] = 1.0
+    return found
+
+
+def choose(
+    model: LinearModel, normalised: str, cue: Facet | None, asked_last: Facet | None, ruled: Facet | None
+) -> Facet | None:
+    """The facet of a message: the rules' reading (`ruled`) where they found a cue, else the model's."""
+    if cue is not None:
+        return ruled
+    probabilities = model.probabilities(features(normalised, cue, asked_last))
+    best = max(probabilities, key=probabilities.__getitem__)
+    return next((f for f in FACETS if f == best), ruled)
+
+
+def revised(normalised: str, facet: Facet | None, context: Context, proxy_entry: str) -> Facet | None:
+    """The facet of a message the rules read as `facet` in `context`: the side asked last stays for "那X呢"
+    (no cue of its own); otherwise `choose`, with the cue the rules find in the message."""
+    cue = detect(normalised, proxy_talk=context.entry == proxy_entry)
+    if cue is None and context.facet is not None and elided(normalised) is not None:
+        return facet
+    return choose(model(), normalised, cue, context.facet, facet)
+
+
+_model: LinearModel | None = None
+
+
+def model() -> LinearModel:
+    """The shipped model, loaded once."""
+    global _model
+    if _model is None:
+        _model = load(NAME)
+    return _model
+
+
+def use(other: LinearModel | None) -> None:
+    """Read with another model (None: the shipped one again); for training and leave-one-out measures."""
+    global _model
+    _model = other

@@ -1,0 +1,80 @@
+"""bot.faq.facet_model: the shipped model, how it and the cue rules share the decision, and what it fixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import ContentPack
+from bot.faq import facet_model
+from bot.faq.context import Context
+from bot.faq.conversation import Reader
+from bot.faq.facets import FACETS, detect
+from bot.faq.linear import LinearModel
+from bot.faq.matcher import FaqMatcher
+from tests.conftest import Chat
+
+# a hand-made model that always says "where"
+WHERE = LinearModel(FACETS, tuple(5.0 if f == "where" else 0.0 for f in FACETS), {})
+
+
+@pytest.fixture
+def reader(matcher: FaqMatcher, content: ContentPack) -> Reader:
+    return Reader(matcher, content)
+
+
+def test_the_shipped_model_loads_with_the_facets_as_its_classes() -> None:
+    model = facet_model.model()
+    assert sorted(model.classes) == sorted(FACETS)
+    assert len(model.weights) > 1000  # n-grams, not only the cue features
+    assert (facet_model.MODELS / f"{facet_model.NAME}.json").stat().st_size <= 1_000_000
+
+
+def test_a_cue_the_rules_found_stands_and_the_model_decides_only_without_one() -> None:
+    assert facet_model.choose(WHERE, "交通补贴给多少", "amount", None, "amount") == "amount"
+    assert facet_model.choose(WHERE, "交通补贴那个事", None, None, "what") == "where"
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "facet"),
+    [
+        # no cue word at all (位置 is no place cue, 入手 no procedure cue): the rules fall back to "what"
+        ("job-service-station", "服务站在镇政府哪个位置", "where"),
+        ("job-service-station", "想干这个从哪入手", "how"),
+    ],
+)
+def test_the_model_reads_a_side_no_cue_names(reader: Reader, topic: str, text: str, facet: str) -> None:
+    assert detect(reader.matcher.analyzer.normalise(text)) is None
+    reading = reader.read(text, Context(topic))
+    assert (reading.outcome, reading.entry, reading.facet) == ("answer", topic, facet)
+    assert reading.context.facet == facet  # "那X呢" next asks the same side
+
+
+def test_the_side_asked_last_stays_for_an_elided_question(reader: Reader) -> None:
+    try:
+        facet_model.use(WHERE)  # whatever the model would say
+        reading = reader.read("那稳岗补贴呢", Context("transport-subsidy", None, "amount"))
+    finally:
+        facet_model.use(None)
+    assert (reading.entry, reading.facet) == ("job-retention-subsidy", "amount")
+
+
+def test_a_long_message_costs_what_its_end_costs() -> None:
+    short = facet_model.features("补" * facet_model.TAIL, None, None)
+    long = facet_model.features("补" * 200_000, None, None)
+    assert long == short  # the model reads the message's end only: its cost does not grow with the text
+    story = "俺在外头打工好些年了 " * 5_000 + "服务站在镇上哪个位置"
+    assert len(facet_model.features(story, None, None)) < 300
+
+
+def test_what_where_the_rules_read_no_side_keeps_no_side_in_the_context(reader: Reader) -> None:
+    # the whole entry answered: a following "那X呢" must ask the same question about X, not what X is
+    reading = reader.read("最近有没有招保安的", Context())
+    assert (reading.entry, reading.facet) == ("job-postings", "what")
+    assert reading.context.facet is None
+
+
+async def test_a_side_the_model_reads_and_the_notice_is_silent_on_says_so(chat: Chat) -> None:
+    await chat.say("就业服务站是干啥的")
+    [reply] = await chat.say("想干这个从哪入手")  # how, by the model; the notice says nothing of a procedure
+    assert "· 怎么办】" in reply.text
+    assert "通知里没写" in reply.text and "办之前先问" in reply.text and "依据：" in reply.text
