@@ -38,7 +38,11 @@ from bot.faq.linear import LinearModel, from_coefficients  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-SETS = ("dialogues-tune", *(f"heldout{n}-dialogues" for n in ("", "2", "3", "4", "5", "6", "7")))
+SETS = (
+    "dialogues-tune",
+    *(f"heldout{n}-dialogues" for n in ("", "2", "3", "4", "5", "6", "7")),
+    *(f"train{n}-dialogues" for n in (10, 11, 12)),
+)
 SEED = 7
 C = 0.3  # inverse L2 strength, chosen leave-one-writer-out (--grid)
 MIN_COUNT = 2  # a feature seen in fewer examples is left out

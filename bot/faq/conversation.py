@@ -60,7 +60,8 @@ class Reader:
     def read(self, text: str, context: Context) -> Reading:
         """The message's topic by the rules below; its facet by the rules and the learned model together."""
         reading = self._read(text, context)
-        facet = facet_model.revised(self.matcher.analyzer.normalise(text), reading.facet, context, PROXY)
+        proxy_talk = PROXY in (context.entry, reading.entry)
+        facet = facet_model.revised(self.matcher.analyzer.normalise(text), reading.facet, context, proxy_talk)
         if facet == reading.facet:
             return reading
         # the side asked is kept for "那X呢"; but "what" where the rules read no side is the whole entry, no side

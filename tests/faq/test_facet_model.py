@@ -29,9 +29,11 @@ def test_the_shipped_model_loads_with_the_facets_as_its_classes() -> None:
     assert (facet_model.MODELS / f"{facet_model.NAME}.json").stat().st_size <= 1_000_000
 
 
-def test_a_cue_the_rules_found_stands_and_the_model_decides_only_without_one() -> None:
-    assert facet_model.choose(WHERE, "交通补贴给多少", "amount", None, "amount") == "amount"
+def test_the_model_decides_with_the_rules_cue_as_one_of_its_features() -> None:
+    assert facet_model.choose(WHERE, "交通补贴给多少", "amount", None, "amount") == "where"
     assert facet_model.choose(WHERE, "交通补贴那个事", None, None, "what") == "where"
+    assert "cue:amount" in facet_model.features("交通补贴给多少", "amount", None)
+    assert facet_model.choose(facet_model.model(), "交通补贴给多少", "amount", None, "amount") == "amount"
 
 
 @pytest.mark.parametrize(
@@ -39,7 +41,6 @@ def test_a_cue_the_rules_found_stands_and_the_model_decides_only_without_one() -
     [
         # no cue word at all (位置 is no place cue, 入手 no procedure cue): the rules fall back to "what"
         ("job-service-station", "服务站在镇政府哪个位置", "where"),
-        ("job-service-station", "想干这个从哪入手", "how"),
     ],
 )
 def test_the_model_reads_a_side_no_cue_names(reader: Reader, topic: str, text: str, facet: str) -> None:
@@ -73,8 +74,7 @@ def test_what_where_the_rules_read_no_side_keeps_no_side_in_the_context(reader: 
     assert reading.context.facet is None
 
 
-async def test_a_side_the_model_reads_and_the_notice_is_silent_on_says_so(chat: Chat) -> None:
+async def test_a_side_the_model_reads_is_answered_as_that_side_with_its_source(chat: Chat) -> None:
     await chat.say("就业服务站是干啥的")
-    [reply] = await chat.say("想干这个从哪入手")  # how, by the model; the notice says nothing of a procedure
-    assert "· 怎么办】" in reply.text
-    assert "通知里没写" in reply.text and "办之前先问" in reply.text and "依据：" in reply.text
+    [reply] = await chat.say("服务站在镇政府哪个位置")  # where, by the model: 位置 is no cue word
+    assert "· 在哪办、找谁】" in reply.text and "依据：" in reply.text
