@@ -99,6 +99,9 @@ class Reader:
             named = self.matcher.referrals.referred(self.neighbours.best_named(names, rest, full), normalised)
             return self._answer(named, facet, full.score, context, also=full.also)
         off = self.detours.aside(normalised, rest, facet, full, context.entry)
+        if off is None and self.detours.paper_errand(normalised, facet, context.entry):
+            off = full.off_topic  # "营业执照在哪办" after 创业补贴: the licence's office, not the subsidy's
+            return self._decline(Match("decline", None, (), full.score, off_topic=off), None, context)
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
