@@ -84,6 +84,9 @@ class Reader:
         ):
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic (but "这算零就业家庭不" asks it)
         topic = context.entry
+        benefit = self.neighbours.benefit_of_group(topic, facet, full, rest) if topic in self.groups else None
+        if benefit is not None:  # "自己创业有补贴不" after 零就业家庭
+            return self._answer(benefit, facet, full.score, context, also=full.also)
         effect = topic is not None and EFFECT.search(normalised) is not None
         if effect and not self.detours.off_words.named(rest):
             # "会影响交通补贴不" after 更新务工信息: the effect of the topic on the entry it names, not that entry

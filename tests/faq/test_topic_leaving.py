@@ -40,3 +40,24 @@ def test_a_papers_own_errand_is_not_what_the_topic_asks_to_bring(reader: Reader,
 def test_a_paper_the_topic_asks_for_stays_with_the_topic(reader: Reader, topic: str, text: str) -> None:
     reading = reader.read(text, Context(topic))
     assert (reading.outcome, reading.entry, reading.facet) == ("answer", topic, "materials"), text
+
+
+@pytest.mark.parametrize(
+    ("group", "text", "entry"),
+    [
+        ("zero-employment-household", "想自己创业 给补贴吗", "startup-subsidy"),
+        ("zero-employment-household", "创业有补助不", "startup-subsidy"),
+        ("monitoring-household", "监测户也能去技能培训吗", "skills-training"),
+    ],
+)
+def test_after_a_group_a_question_in_a_benefits_words_asks_for_that_benefit(
+    reader: Reader, group: str, text: str, entry: str
+) -> None:
+    reading = reader.read(text, Context(group))
+    assert (reading.outcome, reading.entry) == ("answer", entry), text
+
+
+@pytest.mark.parametrize("text", ["去哪反映", "要带啥", "多久能安排上"])
+def test_after_a_group_the_groups_own_sides_stay_with_it(reader: Reader, text: str) -> None:
+    reading = reader.read(text, Context("zero-employment-household"))
+    assert (reading.outcome, reading.entry) == ("answer", "zero-employment-household"), text
