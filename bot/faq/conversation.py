@@ -24,6 +24,11 @@ from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, VAGUE, WHOLE_QUESTION, c
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
+# the sides of obtaining a thing: a question of one about an entry the topic's facts only mention ("小区的公岗咋申请"
+# after 易地搬迁) asks that entry; whether it is there or what was asked about it ("那有公岗不", "回访还问俺交通补贴
+# 领了没") stays with the topic. Whether one may have it (who) asks the entry too, except after a group of people,
+# whose entry says what is arranged for them ("能给安排个公益岗吗" after 零就业家庭: the sets disagree there)
+OBTAINING: tuple[Facet | None, ...] = ("how", "where", "materials", "proxy")
 OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its
 # the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
 REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
@@ -91,16 +96,21 @@ class Reader:
         if effect and not self.detours.off_words.named(rest):
             # "会影响交通补贴不" after 更新务工信息: the effect of the topic on the entry it names, not that entry
             return self._follow_up(topic or "", normalised, facet, full, context, effect=True)
-        if topic is not None and (topic in names or (names and self.neighbours.within(topic, normalised, names))):
+        # the topic's facts cover the other entries named ("那有公岗不" after 易地搬迁): both are in play after it
+        covered = topic is not None and bool(names) and self.neighbours.within(topic, normalised, names)
+        obtaining = facet in OBTAINING or (facet == "who" and topic not in self.groups)
+        if topic is not None and (topic in names or (covered and not obtaining)):
             if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
             asked = self.neighbours.asked_instead(topic, normalised)
             if asked is not None:
                 return self._answer(asked, facet, full.score, context)
-            return self._follow_up(topic, normalised, facet, full, context)
+            reading = self._follow_up(topic, normalised, facet, full, context)
+            return self._beside(reading, tuple(sorted(names - {reading.entry}))) if covered else reading
         if names:
             named = self.matcher.referrals.referred(self.neighbours.best_named(names, rest, full), normalised)
-            return self._answer(named, facet, full.score, context, also=full.also)
+            reading = self._answer(named, facet, full.score, context, also=full.also)
+            return self._beside(reading, (topic or "",)) if covered else reading
         off = self.detours.aside(normalised, rest, facet, full, context.entry)
         if off is None and self.detours.paper_errand(normalised, facet, context.entry):
             off = full.off_topic  # "营业执照在哪办" after 创业补贴: the licence's office, not the subsidy's
@@ -251,6 +261,13 @@ class Reader:
     ) -> Reading:
         after = Context(entry, None, facet, parent)
         return Reading("answer", entry, facet, (entry, *also), score, after, followup=followup, also=also)
+
+    @staticmethod
+    def _beside(reading: Reading, others: tuple[str, ...]) -> Reading:
+        """The reading with the other entries the message brought into play kept as choices: a follow-up may
+        say it meant one of them ("窗口啥时候有人" after "小区的公岗能干不" is the community's window again)."""
+        others = tuple(o for o in others if o and o != reading.context.entry)
+        return replace(reading, context=replace(reading.context, choices=others)) if others else reading
 
     @staticmethod
     def _decline(match: Match, facet: Facet | None, context: Context) -> Reading:

@@ -61,3 +61,31 @@ def test_after_a_group_a_question_in_a_benefits_words_asks_for_that_benefit(
 def test_after_a_group_the_groups_own_sides_stay_with_it(reader: Reader, text: str) -> None:
     reading = reader.read(text, Context("zero-employment-household"))
     assert (reading.outcome, reading.entry) == ("answer", "zero-employment-household"), text
+
+
+def follow(reader: Reader, topic: str, *texts: str) -> list[tuple[str | None, str | None]]:
+    """Each message read against the context the previous one left (as the handler stores it)."""
+    context = Context(topic)
+    seen: list[tuple[str | None, str | None]] = []
+    for text in texts:
+        reading = reader.read(text, context)
+        seen.append((reading.entry, reading.facet))
+        context = reading.context
+    return seen
+
+
+def test_an_entry_the_topic_only_mentions_is_asked_about_when_asked_how_to_get_it(reader: Reader) -> None:
+    # the relocation entry's facts say each community has 公岗: whether there are some is its question,
+    # where to sign up for one is the public-welfare job's
+    assert follow(reader, "relocation-employment", "那小区有公岗不") == [("relocation-employment", "what")]
+    assert follow(reader, "relocation-employment", "小区的公岗去哪报名") == [("public-welfare-job", "where")]
+
+
+def test_the_entry_a_message_mentioned_beside_the_topic_can_be_meant_next(reader: Reader) -> None:
+    seen = follow(reader, "relocation-employment", "小区里公岗还有空位没", "到哪报名")
+    assert seen == [("relocation-employment", "what"), ("public-welfare-job", "where")]
+
+
+def test_what_the_callback_asked_about_is_the_callbacks_question_until_the_asker_wants_it(reader: Reader) -> None:
+    assert follow(reader, "phone-callback", "他还问我稳岗补贴领了没有") == [("phone-callback", "what")]
+    assert follow(reader, "phone-callback", "俺没领稳岗补贴 现在还能领不") == [("job-retention-subsidy", "who")]
