@@ -70,7 +70,8 @@ class Reader:
             # nothing but the cues: "补多少", "在哪办" (but "委托代办是咋回事" names its entry by a cue)
             vague = self._words(rest) == 0 and not self.matcher.naming(normalised, VAGUE)
             if facet is not None and vague and full.outcome == "answer":
-                return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
+                # offered, not answered; the lead stays the likeliest topic ("五十多了还能培训不": the cue took 培训)
+                return self._plain(replace(full, outcome="suggest", entry=None), facet, context)
             story = self._named_in_story(normalised, full)
             if story:
                 return self._answer(story[0], facet, full.score, context, also=story[1:])

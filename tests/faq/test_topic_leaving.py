@@ -89,3 +89,12 @@ def test_the_entry_a_message_mentioned_beside_the_topic_can_be_meant_next(reader
 def test_what_the_callback_asked_about_is_the_callbacks_question_until_the_asker_wants_it(reader: Reader) -> None:
     assert follow(reader, "phone-callback", "他还问我稳岗补贴领了没有") == [("phone-callback", "what")]
     assert follow(reader, "phone-callback", "俺没领稳岗补贴 现在还能领不") == [("job-retention-subsidy", "who")]
+
+
+def test_a_lead_offered_as_a_choice_is_the_topic_a_follow_up_is_read_against(reader: Reader) -> None:
+    # "四十多了还能培训不" asks who, and its cue takes the word that names the training: the reader offers
+    # choices rather than answer, but the matcher's lead stays the likeliest topic for what comes next
+    first = reader.read("四十多了还能培训不", Context())
+    assert first.outcome == "suggest" and first.suggestions[0] == "skills-training"
+    second = reader.read("给发证不", Context.decode(first.context.encode()))
+    assert (second.outcome, second.entry) == ("answer", "skills-training")
