@@ -31,7 +31,7 @@ PROXY = "proxy-application"  # the entry about applying for someone else: "俺�
 OBTAINING: tuple[Facet | None, ...] = ("how", "where", "materials", "proxy")
 OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its
 # the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
-REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
+REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials", "where")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +169,7 @@ class Reader:
         self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context, effect: bool = False
     ) -> Reading:
         """A follow-up of the topic, or of an entry related to it (see `_sibling`). After someone else
-        applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply and what
+        applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply, where and what
         to bring are that of applying through someone else, the entry the proxy side refers to (委托代办); it
         becomes the topic with the subsidy as its parent, and the sides it is not about (`REFERRED_SIDES`)
         go back to the subsidy ("多久到账")."""

@@ -98,3 +98,13 @@ def test_a_lead_offered_as_a_choice_is_the_topic_a_follow_up_is_read_against(rea
     assert first.outcome == "suggest" and first.suggestions[0] == "skills-training"
     second = reader.read("给发证不", Context.decode(first.context.encode()))
     assert (second.outcome, second.entry) == ("answer", "skills-training")
+
+
+def test_where_to_apply_through_someone_else_stays_with_the_proxy_application(reader: Reader) -> None:
+    seen = follow(reader, "transport-subsidy", "俺在外地回不来 叫俺哥替俺办中不", "要准备些啥", "到哪办", "钱多久到")
+    assert seen == [
+        ("transport-subsidy", "proxy"),
+        ("proxy-application", "materials"),
+        ("proxy-application", "where"),  # where the one acting for the asker goes
+        ("transport-subsidy", "when"),  # the money is the subsidy's again
+    ]
