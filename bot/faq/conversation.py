@@ -110,7 +110,9 @@ class Reader:
             return self._beside(reading, tuple(sorted(names - {reading.entry}))) if covered else reading
         if names:
             named = self.matcher.referrals.referred(self.neighbours.best_named(names, rest, full), normalised)
-            reading = self._answer(named, facet, full.score, context, also=full.also)
+            # "代办咋弄" after 稳岗补贴: the subsidy's proxy side named, the subsidy stays its parent ("钱啥时候到")
+            parent = topic if topic is not None and named == self.neighbours.proxy_side(topic) else None
+            reading = self._answer(named, facet, full.score, context, also=full.also, parent=parent)
             return self._beside(reading, (topic or "",)) if covered else reading
         off = self.detours.aside(normalised, rest, facet, full, context.entry)
         if off is None and self.detours.paper_errand(normalised, facet, context.entry):

@@ -44,6 +44,8 @@ class Detours:
             if _COUNTS.search(normalised):
                 return None  # "俺在家养羊算不" after 创业补贴: whether the asker's case counts for the topic
             asked = self.off_topic(residue(after_cue(normalised, "who")))
+            if self._topics_own_doing(normalised, entry):
+                return asked  # "我家有低保能干不" after 公益岗: 低保 says who asks whether he may do the job
             wholly = self._wholly_off(normalised, rest, full, entry) if self.off_words.named(rest) else None
             return asked or wholly
         off = self.off_topic(rest)
@@ -71,6 +73,12 @@ class Detours:
         if detect(rest) not in ("how", "where", "when"):
             return False
         return all(self.matcher.evidence(entry, name) == 0.0 for name in names)
+
+    def _topics_own_doing(self, normalised: str, entry: str) -> bool:
+        """The "may I" cue names what the topic is about doing ("能干" a public-welfare job, "能贷" a loan, "能学"
+        a training): the words before it describe the asker, not another office's business."""
+        cue = next(iter(cue_texts(normalised, ("who",))), "")
+        return bool(cue) and self.matcher.evidence(entry, cue) >= VAGUE
 
     def _wholly_off(self, normalised: str, rest: str, full: Match, entry: str) -> str | None:
         """The out-of-scope topic a whole question is about ("娃娃上学有补助不"), named beyond its cues and

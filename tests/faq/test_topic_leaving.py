@@ -108,3 +108,24 @@ def test_where_to_apply_through_someone_else_stays_with_the_proxy_application(re
         ("proxy-application", "where"),  # where the one acting for the asker goes
         ("transport-subsidy", "when"),  # the money is the subsidy's again
     ]
+
+
+def test_naming_the_proxy_scheme_after_a_subsidy_keeps_the_subsidy_for_the_money(reader: Reader) -> None:
+    seen = follow(reader, "job-retention-subsidy", "他回不来 俺替他办中不", "委托代办咋弄", "钱多久到")
+    assert [entry for entry, _ in seen] == ["job-retention-subsidy", "proxy-application", "job-retention-subsidy"]
+
+
+@pytest.mark.parametrize(
+    ("topic", "text"),
+    [("public-welfare-job", "俺领着低保 能干这个不"), ("startup-loan", "俺信用卡有逾期 还能贷不")],
+)
+def test_another_offices_word_before_may_i_do_the_topics_thing_describes_the_asker(
+    reader: Reader, topic: str, text: str
+) -> None:
+    reading = reader.read(text, Context(topic))
+    assert (reading.outcome, reading.entry, reading.facet) == ("answer", topic, "who"), text
+
+
+def test_may_i_have_more_of_another_offices_benefit_is_still_an_aside(reader: Reader) -> None:
+    reading = reader.read("那俺的低保能多给点不", Context("public-welfare-job"))
+    assert reading.outcome == "decline" and reading.context.entry == "public-welfare-job"
