@@ -4,7 +4,8 @@ that out-of-scope topic too, so that "在哪交" after "养老保险交多少" s
 after the weather goes back to the FAQ topic. When the topic was reached from another entry by a referral
 of one side ("俺替他办行不" after 交通补贴 is 委托代办), that entry is kept as the topic's parent: the sides
 the referred entry is not about go back to it ("多久到账"). When the topic is only the likeliest of the
-entries offered as choices, the others are kept too: a follow-up may say which was meant ("去哪告").
+entries offered as choices, or when a message brought another entry into play beside it ("小区里公岗还有空位没"
+after 易地搬迁), the others are kept too: a follow-up may say which was meant ("去哪告", "到哪报名").
 Stored as one string in the conversation state (storage/conversations.py decides its expiry); text stored
 before facets, parents or choices were kept still reads."""
 
@@ -26,7 +27,7 @@ class Context:
     off_topic: str | None = None  # the out-of-scope topic asked about last, while it lasts
     facet: Facet | None = None  # the side asked last, also of an out-of-scope question ("那稳岗补贴呢" asks it)
     parent: str | None = None  # the entry whose side referred the conversation to `entry`
-    choices: tuple[str, ...] = ()  # the other entries offered with `entry` when it is only the likeliest
+    choices: tuple[str, ...] = ()  # the other entries offered with `entry`, or named beside it, for one message
 
     def encode(self) -> str | None:
         if self.entry is None and self.off_topic is None:

@@ -25,9 +25,14 @@ from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, VAGUE, WHOLE_QUESTION, c
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
+# the sides of obtaining a thing: a question of one about an entry the topic's facts only mention ("小区的公岗咋申请"
+# after 易地搬迁) asks that entry; whether it is there or what was asked about it ("那有公岗不", "回访还问俺交通补贴
+# 领了没") stays with the topic. Whether one may have it (who) asks the entry too, except after a group of people,
+# whose entry says what is arranged for them ("能给安排个公益岗吗" after 零就业家庭: the sets disagree there)
+OBTAINING: tuple[Facet | None, ...] = ("how", "where", "materials", "proxy")
 OWN_EVIDENCE = 4.0  # IDF of another entry's words (about two specific ones) that make a short facet question its
 # the sides of applying through someone else that 委托代办 answers, reached from a subsidy's proxy side
-REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials")
+REFERRED_SIDES: tuple[Facet | None, ...] = ("proxy", "who", "how", "materials", "where")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +85,8 @@ class Reader:
             # nothing but the cues: "补多少", "在哪办" (but "委托代办是咋回事" names its entry by a cue)
             vague = self._words(rest) == 0 and not self.matcher.naming(normalised, VAGUE)
             if facet is not None and vague and full.outcome == "answer":
-                return Reading("suggest", None, facet, full.suggestions, full.score, context)  # "补多少" alone
+                # offered, not answered; the lead stays the likeliest topic ("五十多了还能培训不": the cue took 培训)
+                return self._plain(replace(full, outcome="suggest", entry=None), facet, context)
             story = self._named_in_story(normalised, full)
             if story:
                 return self._answer(story[0], facet, full.score, context, also=story[1:])
@@ -99,21 +105,34 @@ class Reader:
         ):
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic (but "这算零就业家庭不" asks it)
         topic = context.entry
+        benefit = self.neighbours.benefit_of_group(topic, facet, full, rest) if topic in self.groups else None
+        if benefit is not None:  # "自己创业有补贴不" after 零就业家庭
+            return self._answer(benefit, facet, full.score, context, also=full.also)
         effect = topic is not None and EFFECT.search(normalised) is not None
         if effect and not self.detours.off_words.named(rest):
             # "会影响交通补贴不" after 更新务工信息: the effect of the topic on the entry it names, not that entry
             return self._follow_up(topic or "", normalised, facet, full, context, effect=True)
-        if topic is not None and (topic in names or (names and self.neighbours.within(topic, normalised, names))):
+        # the topic's facts cover the other entries named ("那有公岗不" after 易地搬迁): both are in play after it
+        covered = topic is not None and bool(names) and self.neighbours.within(topic, normalised, names)
+        obtaining = facet in OBTAINING or (facet == "who" and topic not in self.groups)
+        if topic is not None and (topic in names or (covered and not obtaining)):
             if self._whole_new_question(topic, full, rest):
                 return self._plain(full, facet, context)
             asked = self.neighbours.asked_instead(topic, normalised)
             if asked is not None:
                 return self._answer(asked, facet, full.score, context)
-            return self._follow_up(topic, normalised, facet, full, context)
+            reading = self._follow_up(topic, normalised, facet, full, context)
+            return self._beside(reading, tuple(sorted(names - {reading.entry}))) if covered else reading
         if names:
             named = self.matcher.referrals.referred(self.neighbours.best_named(names, rest, full), normalised)
-            return self._answer(named, facet, full.score, context, also=full.also)
+            # "代办咋弄" after 稳岗补贴: the subsidy's proxy side named, the subsidy stays its parent ("钱啥时候到")
+            parent = topic if topic is not None and named == self.neighbours.proxy_side(topic) else None
+            reading = self._answer(named, facet, full.score, context, also=full.also, parent=parent)
+            return self._beside(reading, (topic or "",)) if covered else reading
         off = self.detours.aside(normalised, rest, facet, full, context.entry)
+        if off is None and self.detours.paper_errand(normalised, facet, context.entry):
+            off = full.off_topic  # "营业执照在哪办" after 创业补贴: the licence's office, not the subsidy's
+            return self._decline(Match("decline", None, (), full.score, off_topic=off), None, context)
         if off is not None:
             return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
@@ -167,7 +186,7 @@ class Reader:
         self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context, effect: bool = False
     ) -> Reading:
         """A follow-up of the topic, or of an entry related to it (see `_sibling`). After someone else
-        applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply and what
+        applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply, where and what
         to bring are that of applying through someone else, the entry the proxy side refers to (委托代办); it
         becomes the topic with the subsidy as its parent, and the sides it is not about (`REFERRED_SIDES`)
         go back to the subsidy ("多久到账")."""
@@ -260,6 +279,13 @@ class Reader:
     ) -> Reading:
         after = Context(entry, None, facet, parent)
         return Reading("answer", entry, facet, (entry, *also), score, after, followup=followup, also=also)
+
+    @staticmethod
+    def _beside(reading: Reading, others: tuple[str, ...]) -> Reading:
+        """The reading with the other entries the message brought into play kept as choices: a follow-up may
+        say it meant one of them ("窗口啥时候有人" after "小区的公岗能干不" is the community's window again)."""
+        others = tuple(o for o in others if o and o != reading.context.entry)
+        return replace(reading, context=replace(reading.context, choices=others)) if others else reading
 
     @staticmethod
     def _decline(match: Match, facet: Facet | None, context: Context) -> Reading:

@@ -10,7 +10,7 @@ import re
 from bot.content import ContentPack
 from bot.faq.context import Context
 from bot.faq.decision import Match
-from bot.faq.facets import Facet, after_cue, residue
+from bot.faq.facets import Facet, after_cue, cue_texts, detect, residue
 from bot.faq.matcher import FaqMatcher
 from bot.faq.signals import NEW_QUESTION_WORDS, SIBLING_RATIO, VAGUE, WHOLE_QUESTION, content_words
 from bot.faq.vocabulary import OffWords
@@ -18,6 +18,10 @@ from bot.faq.vocabulary import OffWords
 # a message that ends asking whether something counts ("俺在家养羊算不", "开个小卖部算不算"): the asker's case,
 # told before the question, asked against the current topic
 _COUNTS = re.compile(r"算(?:不算|不|吗|么|嘛|没|数不)?[吗呢吧哩]?\s*$")
+# a materials cue that asks for something to bring or do ("要带", "准备", "交什么") or names papers in general
+# ("材料", "手续"), not one paper: what the topic asks for, never a paper's own errand
+_BRING = re.compile(r"要|带|拿|准备|交|提供|需|寄|填|写|打印|复印|提交|材料|资料|手续|表格|东西")
+_PAPER_CONTEXT = 2  # characters before a paper's name that say which paper it is ("务工证明", "营业执照")
 OFF_NAMED = 0.6  # coverage at which an out-of-scope question is that, whatever FAQ keyword it contains
 OFF_COVERAGE = 0.3  # share of the remaining words an out-of-scope topic must cover to leave the current topic
 
@@ -40,12 +44,41 @@ class Detours:
             if _COUNTS.search(normalised):
                 return None  # "俺在家养羊算不" after 创业补贴: whether the asker's case counts for the topic
             asked = self.off_topic(residue(after_cue(normalised, "who")))
+            if self._topics_own_doing(normalised, entry):
+                return asked  # "我家有低保能干不" after 公益岗: 低保 says who asks whether he may do the job
             wholly = self._wholly_off(normalised, rest, full, entry) if self.off_words.named(rest) else None
             return asked or wholly
         off = self.off_topic(rest)
         if entry is not None and not self.off_words.named(rest):
             return None
         return off
+
+    def paper_errand(self, normalised: str, facet: Facet | None, entry: str | None) -> bool:
+        """A paper named as the thing to be dealt with, not as something to bring ("营业执照在哪办", "银行卡咋挂失"
+        after a subsidy): the asking clause names a paper (a materials cue), and without it asks how, where or
+        when; the paper is none the topic knows (its name with the words before it has no evidence for the
+        topic: "务工证明咋开" after 交通补贴 is the topic's own proof). Such a question is that paper's office's
+        business, whatever the topic."""
+        if entry is None or facet != "materials" or not normalised.split():
+            return False
+        clause = normalised.split()[-1]
+        papers = cue_texts(clause, ("materials",))
+        if not papers or any(_BRING.search(p) for p in papers):
+            return False
+        rest, names = clause, []
+        for paper in papers:
+            at = clause.find(paper)
+            names.append(clause[max(0, at - _PAPER_CONTEXT) : at + len(paper)])
+            rest = rest.replace(paper, " ")
+        if detect(rest) not in ("how", "where", "when"):
+            return False
+        return all(self.matcher.evidence(entry, name) == 0.0 for name in names)
+
+    def _topics_own_doing(self, normalised: str, entry: str) -> bool:
+        """The "may I" cue names what the topic is about doing ("能干" a public-welfare job, "能贷" a loan, "能学"
+        a training): the words before it describe the asker, not another office's business."""
+        cue = next(iter(cue_texts(normalised, ("who",))), "")
+        return bool(cue) and self.matcher.evidence(entry, cue) >= VAGUE
 
     def _wholly_off(self, normalised: str, rest: str, full: Match, entry: str) -> str | None:
         """The out-of-scope topic a whole question is about ("娃娃上学有补助不"), named beyond its cues and

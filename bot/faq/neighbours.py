@@ -1,18 +1,21 @@
 """Which entry other than the current topic a message in a conversation means: a related entry it reads clearly
 more like, one of the choices offered before, the entry the asking clause names, the entry the topic's proxy
-side refers to; and when the topic's own facts cover another entry's word. Used by bot.faq.conversation.Reader;
-pure (matcher look-ups, cached)."""
+side refers to, the benefit asked for after a group; and when the topic's own facts cover another entry's
+word. Used by bot.faq.conversation.Reader; pure (matcher look-ups, cached)."""
 
 from __future__ import annotations
 
 from bot.content import ContentPack
 from bot.faq.asides import asking_clause
 from bot.faq.decision import Match, Ranked
-from bot.faq.facets import residue
+from bot.faq.facets import Facet, residue
 from bot.faq.matcher import FaqMatcher
-from bot.faq.signals import SIBLING_RATIO, VAGUE
+from bot.faq.signals import SIBLING_RATIO, VAGUE, WHOLE_QUESTION
 
 SIBLING_COVERAGE = 0.4
+# the sides that ask whether there is a thing or whether one may have it: the words beside the cue name the thing
+# ("自己创业有补贴不", "俺能参加培训不"); beside other cues they mostly say what is done ("去哪反映", "咋报")
+ASKING_FOR: tuple[Facet | None, ...] = (None, "what", "who")
 SIBLING_EVIDENCE = 2.5  # IDF of the topic words (not facet cues) the related entry has and the topic lacks
 
 
@@ -69,6 +72,18 @@ class Neighbours:
         if len(names) != 1 or topic in names:
             return None
         return self.matcher.referrals.referred(names.pop(), clause)
+
+    def benefit_of_group(self, group: str, facet: Facet | None, full: Match, rest: str) -> str | None:
+        """After a group of people (零就业家庭, 监测户…), which says who the asker is, the entry a question asks
+        for when it asks whether there is something or whether one may have it, nearly all in that entry's
+        words and in clearly more of them than the group's ("想自己创业 给补贴吗" after 零就业家庭: 创业补贴).
+        The group's entry holds what the group is, not every benefit it may get."""
+        if facet not in ASKING_FOR or full.outcome != "answer" or full.entry is None or full.entry in self.groups:
+            return None
+        if full.score < WHOLE_QUESTION:  # "能帮他找个工作不 他学的汽修" after 毕业生 is not 技能培训's question
+            return None
+        clearly = self.matcher.evidence(full.entry, rest) >= VAGUE + self.matcher.evidence(group, rest)
+        return full.entry if clearly else None
 
     def within(self, entry: str, normalised: str, names: set[str]) -> bool:
         """The message names other entries only by words the topic's own facts cover ("那有公岗不" after

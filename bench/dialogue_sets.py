@@ -1,0 +1,144 @@
+"""Every dialogue set in bench/data, one line each, and the pooled figures: follow-up topic, all-message
+topic, facet, small talk queued for staff, and wrong topic switches (a follow-up answered with an entry
+that is neither labelled nor the topic the bot held before it: the reader left the topic for a wrong one).
+
+Meant for A/B runs of a change to the conversation reader: `--save F` writes the per-message results,
+`--against F` prints the messages whose result changed (fixed or broken) since that run.
+
+Run by hand:  .venv/bin/python bench/dialogue_sets.py [--misses] [--save F] [--against F] [files…]
+(default: every bench/data/*dialogues*.tsv; never the dev set in ../shared/eval)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.dialogue_bench import Turn, got_topic, load  # noqa: E402
+from bot.chat_json import converse  # noqa: E402
+from bot.config import Config  # noqa: E402
+
+SETS = ("dialogues-tune", *(f"heldout{n}-dialogues" for n in ("", "2", "3", "4", "5", "6", "7")))
+
+
+@dataclass
+class Tally:
+    messages: int = 0
+    topic: int = 0
+    followups: int = 0
+    followup_topic: int = 0
+    facets: int = 0
+    facet: int = 0
+    smalltalk_queued: int = 0
+    wrong_switches: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        for name in ("messages", "topic", "followups", "followup_topic", "facets", "facet"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.smalltalk_queued += other.smalltalk_queued
+        self.wrong_switches += other.wrong_switches
+
+    def cells(self) -> str:
+        def pct(a: int, b: int) -> str:
+            return f"{a:4}/{b:<4} {a / b:6.1%}" if b else "-"
+
+        return (
+            f"{pct(self.followup_topic, self.followups)} | {pct(self.topic, self.messages)} | "
+            f"{pct(self.facet, self.facets)} | {self.smalltalk_queued:3} | {self.wrong_switches:3}"
+        )
+
+
+async def tally(config: Config, name: str, dialogues: list[list[Turn]]) -> Tally:
+    result = Tally()
+    records = [r async for r in converse(config, ([t.message for t in d] for d in dialogues))]
+    flat = [(n, i, t) for n, d in enumerate(dialogues) for i, t in enumerate(d)]
+    held: str | None = None
+    for (n, position, turn), record in zip(flat, records, strict=True):
+        if position == 0:
+            held = None
+        topic = got_topic(record)
+        right = topic in turn.expected
+        followup = position > 0 and "smalltalk" not in turn.expected
+        facet = record["facet"] or ("what" if record["outcome"] == "answer" else None)
+        labelled = turn.facet != "*" and not turn.expected & {"-", "smalltalk"}
+        result.messages += 1
+        result.topic += right
+        result.followups += followup
+        result.followup_topic += followup and right
+        result.facets += labelled
+        result.facet += labelled and facet == turn.facet
+        result.smalltalk_queued += bool(record["queued"]) and "smalltalk" in turn.expected
+        switched = record["outcome"] in ("answer", "choice") and record["entry"] and topic != held
+        result.wrong_switches += bool(followup and switched and not right and held is not None)
+        result.rows.append(
+            {
+                "key": f"{name}:{n}:{position}",
+                "message": turn.message,
+                "expected": "|".join(sorted(turn.expected)),
+                "facet_expected": turn.facet,
+                "got": topic,
+                "facet": facet,
+                "held": held,
+                "right": right,
+                "followup": followup,
+                "facet_right": (not labelled) or facet == turn.facet,
+            }
+        )
+        if record["outcome"] in ("answer", "choice") and record["entry"]:
+            held = str(record["entry"])
+        elif record["outcome"] == "suggest" and record["suggestions"]:
+            held = str(record["suggestions"][0])
+    return result
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--misses", action="store_true", help="print each follow-up topic miss with context")
+    parser.add_argument("--save", type=Path, help="write the per-message results as JSON")
+    parser.add_argument("--against", type=Path, help="compare with results saved by an earlier run")
+    args = parser.parse_args()
+    paths = args.files or [ROOT / "bench" / "data" / f"{s}.tsv" for s in SETS]
+    config = Config(content_dir=ROOT / "content")
+    pooled = Tally()
+    print(f"{'set':22} | {'follow-up topic':17} | {'all-message topic':17} | {'facet':17} | st  | sw")
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        result = await tally(config, path.stem, load(path))
+        print(f"{path.stem:22} | {result.cells()}")
+        pooled.add(result)
+        rows += result.rows
+    print(f"{'pooled':22} | {pooled.cells()}")
+    if args.misses:
+        previous: dict[str, Any] = {}
+        for row in rows:
+            if row["followup"] and not row["right"]:
+                print(
+                    f"MISS {row['key']:22} held {row['held']} want {row['expected']} {row['facet_expected']} "
+                    f"got {row['got']} {row['facet']}\n     prev: {previous.get('message', '')}\n"
+                    f"     msg:  {row['message']}"
+                )
+            previous = row
+    if args.save:
+        args.save.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    if args.against:
+        before = {r["key"]: r for r in json.loads(args.against.read_text(encoding="utf-8"))}
+        for row in rows:
+            old = before.get(row["key"])
+            if old is None or (old["right"], old["got"]) == (row["right"], row["got"]):
+                continue
+            mark = "FIXED" if row["right"] > old["right"] else "BROKE" if row["right"] < old["right"] else "moved"
+            print(f"{mark} {row['key']:22} want {row['expected']} was {old['got']} now {row['got']}  {row['message']}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,131 @@
+"""When a follow-up leaves the conversation's topic (bot.faq.conversation.Reader with bot.faq.detours and
+bot.faq.neighbours): a paper's own errand, and the topic kept for what comes after."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import ContentPack
+from bot.faq.context import Context
+from bot.faq.conversation import Reader
+from bot.faq.matcher import FaqMatcher
+
+
+@pytest.fixture
+def reader(matcher: FaqMatcher, content: ContentPack) -> Reader:
+    return Reader(matcher, content)
+
+
+@pytest.mark.parametrize(
+    ("topic", "text"),
+    [
+        ("job-retention-subsidy", "存折丢了咋办"),
+        ("startup-subsidy", "执照过期了去哪换"),
+        ("transport-subsidy", "户口本在哪补办"),
+    ],
+)
+def test_a_papers_own_errand_is_not_what_the_topic_asks_to_bring(reader: Reader, topic: str, text: str) -> None:
+    reading = reader.read(text, Context(topic))
+    assert reading.outcome == "decline", text
+    assert reading.context.entry == topic  # the next follow-up is read against the topic again
+
+
+@pytest.mark.parametrize(
+    ("topic", "text"),
+    [
+        ("job-retention-subsidy", "要带存折不"),  # whether to bring it: the topic's materials
+        ("transport-subsidy", "务工证明去哪开"),  # a proof of the topic's own kind of work
+    ],
+)
+def test_a_paper_the_topic_asks_for_stays_with_the_topic(reader: Reader, topic: str, text: str) -> None:
+    reading = reader.read(text, Context(topic))
+    assert (reading.outcome, reading.entry, reading.facet) == ("answer", topic, "materials"), text
+
+
+@pytest.mark.parametrize(
+    ("group", "text", "entry"),
+    [
+        ("zero-employment-household", "想自己创业 给补贴吗", "startup-subsidy"),
+        ("zero-employment-household", "创业有补助不", "startup-subsidy"),
+        ("monitoring-household", "监测户也能去技能培训吗", "skills-training"),
+    ],
+)
+def test_after_a_group_a_question_in_a_benefits_words_asks_for_that_benefit(
+    reader: Reader, group: str, text: str, entry: str
+) -> None:
+    reading = reader.read(text, Context(group))
+    assert (reading.outcome, reading.entry) == ("answer", entry), text
+
+
+@pytest.mark.parametrize("text", ["去哪反映", "要带啥", "多久能安排上"])
+def test_after_a_group_the_groups_own_sides_stay_with_it(reader: Reader, text: str) -> None:
+    reading = reader.read(text, Context("zero-employment-household"))
+    assert (reading.outcome, reading.entry) == ("answer", "zero-employment-household"), text
+
+
+def follow(reader: Reader, topic: str, *texts: str) -> list[tuple[str | None, str | None]]:
+    """Each message read against the context the previous one left (as the handler stores it)."""
+    context = Context(topic)
+    seen: list[tuple[str | None, str | None]] = []
+    for text in texts:
+        reading = reader.read(text, context)
+        seen.append((reading.entry, reading.facet))
+        context = reading.context
+    return seen
+
+
+def test_an_entry_the_topic_only_mentions_is_asked_about_when_asked_how_to_get_it(reader: Reader) -> None:
+    # the relocation entry's facts say each community has 公岗: whether there are some is its question,
+    # where to sign up for one is the public-welfare job's
+    assert follow(reader, "relocation-employment", "那小区有公岗不") == [("relocation-employment", "what")]
+    assert follow(reader, "relocation-employment", "小区的公岗去哪报名") == [("public-welfare-job", "where")]
+
+
+def test_the_entry_a_message_mentioned_beside_the_topic_can_be_meant_next(reader: Reader) -> None:
+    seen = follow(reader, "relocation-employment", "小区里公岗还有空位没", "到哪报名")
+    assert seen == [("relocation-employment", "what"), ("public-welfare-job", "where")]
+
+
+def test_what_the_callback_asked_about_is_the_callbacks_question_until_the_asker_wants_it(reader: Reader) -> None:
+    assert follow(reader, "phone-callback", "他还问我稳岗补贴领了没有") == [("phone-callback", "what")]
+    assert follow(reader, "phone-callback", "俺没领稳岗补贴 现在还能领不") == [("job-retention-subsidy", "who")]
+
+
+def test_a_lead_offered_as_a_choice_is_the_topic_a_follow_up_is_read_against(reader: Reader) -> None:
+    # "四十多了还能培训不" asks who, and its cue takes the word that names the training: the reader offers
+    # choices rather than answer, but the matcher's lead stays the likeliest topic for what comes next
+    first = reader.read("四十多了还能培训不", Context())
+    assert first.outcome == "suggest" and first.suggestions[0] == "skills-training"
+    second = reader.read("给发证不", Context.decode(first.context.encode()))
+    assert (second.outcome, second.entry) == ("answer", "skills-training")
+
+
+def test_where_to_apply_through_someone_else_stays_with_the_proxy_application(reader: Reader) -> None:
+    seen = follow(reader, "transport-subsidy", "俺在外地回不来 叫俺哥替俺办中不", "要准备些啥", "到哪办", "钱多久到")
+    assert seen == [
+        ("transport-subsidy", "proxy"),
+        ("proxy-application", "materials"),
+        ("proxy-application", "where"),  # where the one acting for the asker goes
+        ("transport-subsidy", "when"),  # the money is the subsidy's again
+    ]
+
+
+def test_naming_the_proxy_scheme_after_a_subsidy_keeps_the_subsidy_for_the_money(reader: Reader) -> None:
+    seen = follow(reader, "job-retention-subsidy", "他回不来 俺替他办中不", "委托代办咋弄", "钱多久到")
+    assert [entry for entry, _ in seen] == ["job-retention-subsidy", "proxy-application", "job-retention-subsidy"]
+
+
+@pytest.mark.parametrize(
+    ("topic", "text"),
+    [("public-welfare-job", "俺领着低保 能干这个不"), ("startup-loan", "俺信用卡有逾期 还能贷不")],
+)
+def test_another_offices_word_before_may_i_do_the_topics_thing_describes_the_asker(
+    reader: Reader, topic: str, text: str
+) -> None:
+    reading = reader.read(text, Context(topic))
+    assert (reading.outcome, reading.entry, reading.facet) == ("answer", topic, "who"), text
+
+
+def test_may_i_have_more_of_another_offices_benefit_is_still_an_aside(reader: Reader) -> None:
+    reading = reader.read("那俺的低保能多给点不", Context("public-welfare-job"))
+    assert reading.outcome == "decline" and reading.context.entry == "public-welfare-job"
