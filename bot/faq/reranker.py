@@ -1,18 +1,20 @@
 """A learned second look at the matcher's decision: which of the likeliest entries a message asks about, and
 whether that is sure enough to answer, to offer as a choice, or neither.
 
-The rules in bot.faq.matcher decide first; this module then scores each of the rules' likeliest in-scope
-entries (the candidates) with a small logistic model over features of the message and the candidate: how the
-ranking placed it (BM25 share of the best, coverage, evidence, rank), what the rules made of it (answered,
-offered, declined) and whether the message names it by keyword. The model is trained offline on writers'
-question sets by scripts/train_ranker.py (leave-one-writer-out, then on all of them) and ships as
-bot/faq/models/ranker.json with its decision thresholds; inference is bot.faq.linear's dictionary look-up.
+The rules in bot.faq.matcher decide first; this module then scores each candidate (the rules' answer and
+choices and the ranking's likeliest in-scope entries) with a small logistic model (bot/faq/models/ranker.json)
+over features of the message and the candidate: how the ranking placed it (BM25 share of the best, coverage,
+evidence, rank), what the rules made of it (answered, offered, declined, another office's topic), whether the
+message names it by keyword, and the probability an entry classifier over the message's character n-grams
+(bot/faq/models/entries.json) gives it. Both are trained offline on the writers' question sets by
+scripts/train_ranker.py, which chooses the cutoffs below leave-one-writer-out; inference is bot.faq.linear's.
 
-The candidate with the highest probability is answered when its probability reaches `answer` and leads the
-runner-up by `lead`; the three likeliest are offered when their probabilities add up to `suggest`; otherwise
+The likeliest candidate is answered when its probability reaches `answer` and leads the runner-up by `lead`,
+or reaches `confirm` and is the entry the rules answered; the three likeliest are offered when their
+probabilities add up to `suggest`, or when the rules offered choices (a vague "补贴" asks which); otherwise
 the message is declined. A decline the rules made for another office's topic stands unless the best reaches
-`override`; so does the content's own question word for word, and the rules decide alone when a candidate is
-an entry newer than the model.
+`override`; the content's own question word for word stands, and the rules decide alone when a candidate is an
+entry newer than the models. bot.faq.askers has the last word, as it has on the rules' decision.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ def features(
     matcher: FaqMatcher, normalised: str, rules: Match, text: LinearModel | None = None
 ) -> dict[str, dict[str, float]]:
     """Each candidate's features for the model, from the ranking, the rules' match and the names, and with
-    `text` (the entry classifier over character n-grams) how its score compares with the other candidates'."""
+    `text` (the entry classifier over character n-grams) the probability it gives the candidate. Empty (the
+    rules decide) when a candidate is an entry the classifier does not know."""
     ranked = matcher.rank_normalised(normalised)
     if not ranked:
         return {}
