@@ -61,7 +61,7 @@ SHOWN = 0.5  # ...and the right entry shown (answered or offered) rather than de
 GRID_ANSWER = [x / 100 for x in range(30, 96, 5)]
 GRID_LEAD = [0.0, 0.1, 0.2, 0.3]
 GRID_SUGGEST = [x / 100 for x in range(10, 96, 5)]
-GRID_OVERRIDE = [0.8, 0.9, 0.95, 2.0]
+GRID_OVERRIDE = [0.8, 0.9, 0.95, 2.0]  # lower (0.5-0.7): +0.2 right, +0.3 among, -0.3 declined; not taken
 TIE = 2.0  # objectives this close are a tie (half a wrong answer)
 GRID_CONFIRM = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0]
 
