@@ -27,6 +27,7 @@ from bot.faq.decision import Match, Ranked, Thresholds
 from bot.faq.facets import Facet, cue_texts, detect
 from bot.faq.naming import NAMING_IDF, Names
 from bot.faq.referrals import Referrals
+from bot.faq.reranker import Reranker, load_reranker
 
 WEIGHTS = {"w": 1.0, "b": 0.7, "p": 0.4}  # words, character bigrams, pinyin bigrams
 K1 = 1.2
@@ -51,9 +52,18 @@ class _Doc:
 class FaqMatcher:
     """Built once from the content pack; `match` is pure and fast (no I/O)."""
 
-    def __init__(self, content: ContentPack, analyzer: Analyzer, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        content: ContentPack,
+        analyzer: Analyzer,
+        thresholds: Thresholds | None = None,
+        reranker: Reranker | None = None,
+    ) -> None:
+        """`reranker`: the learned second look at the rules' decision (bot.faq.reranker); by default the
+        shipped one (bot/faq/models/ranker.json); `match_rules` is the rules' decision alone."""
         self.analyzer = analyzer
         self.thresholds = thresholds or Thresholds()
+        self.reranker = reranker if reranker is not None else load_reranker()
         self._exact: dict[str, tuple[str, bool]] = {}
         self._docs: list[_Doc] = []
         names: dict[str, set[str]] = {}  # word feature -> entries whose keywords contain it
@@ -187,8 +197,13 @@ class FaqMatcher:
         return self.match_normalised(self.analyzer.normalise(question))
 
     def match_normalised(self, normalised: str) -> Match:
-        """`match` for text already passed through the analyzer's `normalise`, with referrals and twins
-        applied (bot.faq.referrals)."""
+        """`match` for text already passed through the analyzer's `normalise`: the rules' decision
+        (`match_rules`), then the re-ranker's second look at it."""
+        match = self.match_rules(normalised)
+        return match if self.reranker is None else self.reranker.decide(self, normalised, match)
+
+    def match_rules(self, normalised: str) -> Match:
+        """The rules' decision alone, with referrals and twins applied (bot.faq.referrals)."""
         match = self._decide(normalised)
         if match.outcome != "answer" and match.off_topic is None:  # another office's topic stays declined
             match = self._question_part(normalised, match)

@@ -1,0 +1,202 @@
+"""A learned second look at the matcher's decision: which of the likeliest entries a message asks about, and
+whether that is sure enough to answer, to offer as a choice, or neither.
+
+The rules in bot.faq.matcher decide first; this module then scores each candidate (the rules' answer and
+choices and the ranking's likeliest in-scope entries) with a small logistic model (bot/faq/models/ranker.json)
+over features of the message and the candidate: how the ranking placed it (BM25 share of the best, coverage,
+evidence, rank), what the rules made of it (answered, offered, declined, another office's topic), whether the
+message names it by keyword, and the probability an entry classifier over the message's character n-grams
+(bot/faq/models/entries.json) gives it. Both are trained offline on the writers' question sets by
+scripts/train_ranker.py, which chooses the cutoffs below leave-one-writer-out; inference is bot.faq.linear's.
+
+The likeliest candidate is answered when its probability reaches `answer` and leads the runner-up by `lead`,
+or reaches `confirm` and is the entry the rules answered; the three likeliest are offered when their
+probabilities add up to `suggest`, or when the rules offered choices (a vague "补贴" asks which); otherwise
+the message is declined. A decline the rules made for another office's topic stands unless the best reaches
+`override`; the content's own question word for word stands, and the rules decide alone when a candidate is an
+entry newer than the models. bot.faq.askers has the last word, as it has on the rules' decision.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.faq import askers
+from bot.faq.decision import Match, Ranked
+from bot.faq.facets import detect
+from bot.faq.linear import MODELS, LinearModel, char_ngrams, load
+from bot.faq.naming import NAMING_IDF
+
+if TYPE_CHECKING:
+    from bot.faq.matcher import FaqMatcher
+
+NAME = "ranker"
+TEXT = "entries"  # the entry classifier over character n-grams (classes: entry ids and OUT)
+OUT = "-"  # the entry classifier's class for another office's business
+GAP = 10.0  # the entry classifier's log-odds are clipped to this
+CANDIDATES = 5  # the likeliest in-scope entries of the ranking, beside those the rules answered or offered
+YES = "yes"
+OFFERED = 3  # entries offered as choices
+RANKS = 5
+KEEP_OFFER = frozenset({"suggest"})  # the rules' outcomes never declined (only reordered or answered)
+ALSO = 0.3  # a runner-up this likely is offered beside the answer ("您是不是还想问…")
+
+
+@dataclass(frozen=True, slots=True)
+class Cutoffs:
+    answer: float  # the best candidate's probability needed to answer
+    lead: float  # ...and by how much it must lead the runner-up's
+    suggest: float  # the offered candidates' probabilities together needed to offer them as choices
+    override: float  # ...to answer over the rules' decline for another office's topic (above 1: never)
+    confirm: float  # ...to answer the entry the rules answered when the model ranks it first too
+
+
+def candidates(ranked: Iterable[Ranked], rules: Match) -> list[str]:
+    """The entries the model scores: the rules' answer and choices, then the ranking's likeliest in scope."""
+    chosen: list[str] = []
+    for ident in (rules.entry, *rules.suggestions, *(r.id for r in ranked if r.in_scope)):
+        if ident is not None and ident not in chosen:
+            chosen.append(ident)
+    return chosen[: max(CANDIDATES, len({rules.entry, *rules.suggestions} - {None}))]
+
+
+def text_features(text: str) -> dict[str, float]:
+    """The features the entry classifier reads: the character n-grams of the text, present or not."""
+    return dict.fromkeys(char_ngrams(text.replace(" ", "_")), 1.0)
+
+
+def features(
+    matcher: FaqMatcher, normalised: str, rules: Match, text: LinearModel | None = None
+) -> dict[str, dict[str, float]]:
+    """Each candidate's features for the model, from the ranking, the rules' match and the names, and with
+    `text` (the entry classifier over character n-grams) the probability it gives the candidate. Empty (the
+    rules decide) when a candidate is an entry the classifier does not know."""
+    ranked = matcher.rank_normalised(normalised)
+    if not ranked:
+        return {}
+    chosen = candidates(ranked, rules)
+    if text is not None and any(c not in text.index for c in chosen):
+        return {}  # an entry newer than the model: the rules decide
+    classes = text.probabilities(text_features(normalised)) if text is not None else {}
+    top_text = max((p for c, p in classes.items() if c != OUT), default=0.0)
+    top = ranked[0].score or 1.0
+    inside = [r for r in ranked if r.in_scope]
+    outside = [r for r in ranked if not r.in_scope]
+    best_in = inside[0].score if inside else 0.0
+    best_out = outside[0].score if outside else 0.0
+    named = matcher.naming(normalised, NAMING_IDF)
+    topics = matcher.names.topics(normalised)
+    facet = detect(normalised)
+    length = len(normalised.replace(" ", ""))
+    common: dict[str, float] = {
+        "out_top": float(not ranked[0].in_scope),
+        "out_share": min(best_out / (best_in or 1.0), 3.0),
+        "out_coverage": outside[0].coverage if outside else 0.0,
+        "rules_decline": float(rules.outcome == "decline"),
+        "rules_suggest": float(rules.outcome == "suggest"),
+        "rules_off_topic": float(rules.off_topic is not None),
+        "rules_also": float(bool(rules.also)),
+        "named_count": min(len(named), 3) / 3,
+        "length": math.log1p(length) / 5,
+        "facet": float(facet is not None),
+        "found": min(len(inside), CANDIDATES) / CANDIDATES,
+    }
+    position = {r.id: i for i, r in enumerate(inside)}
+    second = inside[1].score if len(inside) > 1 else 0.0
+    result: dict[str, dict[str, float]] = {}
+    if classes:
+        common["text_out"] = classes.get(OUT, 0.0)
+    for ident in chosen:
+        mine = next((r for r in inside if r.id == ident), None)
+        score = mine.score if mine else 0.0
+        rank = position.get(ident, RANKS)
+        row = dict(common)
+        row.update(
+            {
+                f"rank:{min(rank, RANKS)}": 1.0,
+                "share": score / (best_in or 1.0),
+                "share_top": score / top,
+                "lead": (score - second) / (best_in or 1.0) if rank == 0 else (score - best_in) / (best_in or 1.0),
+                "coverage": mine.coverage if mine else 0.0,
+                "evidence": min(mine.evidence if mine else 0.0, 12.0) / 6,
+                "answered": float(rules.outcome == "answer" and rules.entry == ident),
+                "answered_other": float(rules.outcome == "answer" and rules.entry != ident),
+                "offered": float(ident in rules.suggestions[:OFFERED]),
+                "offered_first": float(rules.suggestions[:1] == (ident,)),
+                "also": float(ident in rules.also),
+                "named": float(ident in named),
+                "named_alone": float(named == {ident}),
+                "topic": float(ident in topics),
+                "asker": float(askers.shows_asker(ident, normalised)),
+                f"entry:{ident}": 1.0,
+            }
+        )
+        if classes:
+            p = classes[ident]
+            row["text_p"] = p
+            row["text_odds"] = max(-GAP, min(GAP, math.log(p / (1.0 - p)))) / GAP if 0.0 < p < 1.0 else 0.0
+            row["text_top"] = float(p >= top_text)
+        result[ident] = row
+    return result
+
+
+class Reranker:
+    def __init__(self, model: LinearModel, cutoffs: Cutoffs, text: LinearModel | None = None) -> None:
+        self.model = model
+        self.cutoffs = cutoffs
+        self.text = text
+
+    def probabilities(self, matcher: FaqMatcher, normalised: str, rules: Match) -> dict[str, float]:
+        """Each candidate's probability of being what the message asks about."""
+        found = features(matcher, normalised, rules, self.text)
+        return {ident: self._probability(row) for ident, row in found.items()}
+
+    def _probability(self, row: dict[str, float]) -> float:
+        scores = self.model.scores(row, self.model.classes)
+        margin = scores[YES] - max(s for c, s in scores.items() if c != YES)
+        return 1.0 / (1.0 + math.exp(-margin))
+
+    def decide(self, matcher: FaqMatcher, normalised: str, rules: Match) -> Match:
+        """The rules' match re-decided by the model (see the module's docstring)."""
+        if rules.score >= 1.0 and rules.outcome != "suggest":
+            return rules  # the content's own question, word for word (or its out-of-scope topic's)
+        # an employer's subsidy is still no answer, nor first choice, for a laborer's "有什么补贴" (bot.faq.askers)
+        return askers.settle(choose(self.probabilities(matcher, normalised, rules), rules, self.cutoffs), normalised)
+
+
+def choose(probability: dict[str, float], rules: Match, cutoffs: Cutoffs) -> Match:
+    """The decision from the candidates' probabilities (the training script tunes the cutoffs with it)."""
+    if not probability:
+        return rules
+    order = sorted(probability, key=lambda i: probability[i], reverse=True)
+    best = probability[order[0]]
+    runner = probability[order[1]] if len(order) > 1 else 0.0
+    offered = tuple(order[:OFFERED])
+    if rules.off_topic is not None and rules.outcome == "decline" and best < cutoffs.override:
+        return rules
+    confirmed = rules.outcome == "answer" and rules.entry == order[0] and best >= cutoffs.confirm
+    if (best >= cutoffs.answer and best - runner >= cutoffs.lead) or confirmed:
+        also = tuple(i for i in offered[1:] if probability[i] >= ALSO)
+        return Match("answer", order[0], offered, rules.score, also=also)
+    # the right entry likely among them, or what the rules offered or answered (a vague "补贴" asks which)
+    if sum(probability[i] for i in offered) >= cutoffs.suggest or rules.outcome in KEEP_OFFER:
+        return Match("suggest", None, offered, rules.score)
+    return Match("decline", None, offered, rules.score)
+
+
+def load_reranker(name: str = NAME, directory: Path = MODELS) -> Reranker | None:
+    """The shipped re-ranker, or None when its model file is absent."""
+    path = directory / f"{name}.json"
+    if not path.exists():
+        return None
+    cutoffs = json.loads(path.read_text(encoding="utf-8")).get("cutoffs", {})
+    text = load(TEXT, directory) if (directory / f"{TEXT}.json").exists() else None
+    try:
+        return Reranker(load(name, directory), Cutoffs(**{k: float(v) for k, v in cutoffs.items()}), text)
+    except TypeError as error:
+        raise ValueError(f"{name}.json has no valid cutoffs: {error}") from error

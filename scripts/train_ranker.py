@@ -1,0 +1,454 @@
+"""Train the FAQ re-ranker (bot.faq.reranker) and measure it leave-one-writer-out.
+
+    .venv/bin/pip install -e '.[train]'   # scikit-learn, for this script only
+    .venv/bin/python scripts/train_ranker.py            # prints the LOO table, writes bot/faq/models/ranker.json
+    .venv/bin/python scripts/train_ranker.py --dry-run  # the table only
+
+Training data: the question sets in bench/data/ (one writer each) and the first messages of the same
+writers' dialogues. Never the dev sets in ../shared/eval/ (measured only, by bench/faq_bench.py).
+
+Leave-one-writer-out: for each set, the model is trained on the other writers' data and the decision cutoffs
+are chosen on those writers' own out-of-fold probabilities (each of them predicted by a model that did not
+see it), then the held-out set is measured. The shipped model is trained on every set, its cutoffs chosen on
+the out-of-fold probabilities of all of them. Deterministic: fixed seeds, fixed orders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.faq import askers  # noqa: E402
+from bot.faq.decision import Match  # noqa: E402
+from bot.faq.evaluation import load_cases  # noqa: E402
+from bot.faq.linear import MODELS, LinearModel, from_coefficients, load  # noqa: E402
+from bot.faq.reranker import ALSO, KEEP_OFFER, NAME, OUT, TEXT, YES, Cutoffs, choose, features, text_features  # noqa: E402
+from bot.services import build_matcher  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+WRITERS = {  # question set -> the same writer's dialogues
+    "faq-holdout": "dialogues-tune",
+    "heldout-questions": "heldout-dialogues",
+    "heldout2-questions": "heldout2-dialogues",
+    "heldout3-questions": "heldout3-dialogues",
+    "heldout4-questions": "heldout4-dialogues",
+    "heldout5-questions": "heldout5-dialogues",
+    "heldout6-questions": "heldout6-dialogues",
+    "heldout7-questions": "heldout7-dialogues",
+}
+C = 1.0  # inverse regularisation
+SEED = 0
+TEXT_ON = True  # the entry classifier's feature (--no-text: without it)
+TEXT_C = 1.0
+ENTRY_PRIORS = False  # a weight per entry (--priors); without: better leave-one-writer-out, fewer weights
+TEXT_MIN_DF = 2
+TEXT_CONTENT_WEIGHT = 1.0  # the content's wording counts as a writer's question does (3: fewer right, fewer wrong)
+TEXT_DIGITS = 2
+TEXT_SMALLEST = 0.05
+WRONG = 4.0  # a wrong answer costs this many right ones when the cutoffs are chosen
+SHOWN = 0.5  # ...and the right entry shown (answered or offered) rather than declined earns this much
+GRID_ANSWER = [x / 100 for x in range(30, 96, 5)]
+GRID_LEAD = [0.0, 0.1, 0.2, 0.3]
+GRID_SUGGEST = [x / 100 for x in range(10, 96, 5)]
+GRID_OVERRIDE = [0.8, 0.9, 0.95, 2.0]  # lower (0.5-0.7): +0.2 right, +0.3 among, -0.3 declined; not taken
+TIE = 2.0  # objectives this close are a tie (half a wrong answer)
+GRID_CONFIRM = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0]
+
+
+@dataclass
+class Sample:
+    writer: str
+    expected: frozenset[str]
+    question: str
+    normalised: str
+    rules: Match
+    rows: dict[str, dict[str, float]]  # set for the model at hand (see `with_text`)
+    measured: bool  # from the question set (measured), not a dialogue's first message (training only)
+
+
+def first_messages(path: Path) -> list[tuple[frozenset[str], str]]:
+    found: list[tuple[frozenset[str], str]] = []
+    first = True
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        if not line.strip():
+            first = True
+            continue
+        if first:
+            first = False
+            entry, _, rest = line.partition("\t")
+            message = rest.partition("\t")[2].strip()
+            if entry == "smalltalk" or not message:
+                continue
+            found.append((frozenset() if entry == "-" else frozenset(entry.split("|")), message))
+    return found
+
+
+CONTENT, MATCHER = build_matcher(ROOT / "content")
+
+
+def samples() -> list[Sample]:
+    matcher = MATCHER
+    found: list[Sample] = []
+    for writer, dialogues in WRITERS.items():
+        cases = [(c.expected, c.question, True) for c in load_cases(DATA / f"{writer}.tsv")]
+        cases += [(e, q, False) for e, q in first_messages(DATA / f"{dialogues}.tsv")]
+        for expected, question, measured in cases:
+            normalised = matcher.analyzer.normalise(question)
+            rules = matcher.match_rules(normalised)
+            found.append(Sample(writer, expected, question, normalised, rules, {}, measured))
+    return found
+
+
+def content_texts() -> list[tuple[str, str]]:
+    """The content's own wording, labelled: entries' titles, questions and keywords; other offices' topics."""
+    texts = [(e.id, t) for e in CONTENT.entries.values() for t in (e.title, *e.questions, *e.keywords)]
+    texts += [(OUT, t) for topic in CONTENT.out_of_scope.values() for t in (topic.name, *topic.questions)]
+    return [(label, MATCHER.analyzer.normalise(t)) for label, t in texts]
+
+
+DATA_ALL: list[Sample] = []
+CACHE: Path | None = None  # --cache: keep the entry classifiers between runs (same data, same settings)
+TEXTS: dict[frozenset[str], LinearModel | None] = {}
+
+
+def text_model(data: list[Sample], excluded: frozenset[str]) -> LinearModel | None:
+    """The entry classifier trained on the content and every writer but the excluded ones (cached)."""
+    if not TEXT_ON:
+        return None
+    if excluded not in TEXTS and CACHE is not None and (CACHE / cache_name(excluded)).exists():
+        TEXTS[excluded] = load(cache_name(excluded).removesuffix(".json"), CACHE)
+    if excluded not in TEXTS:
+        pairs = content_texts()
+        weights = [TEXT_CONTENT_WEIGHT] * len(pairs)
+        for s in data:
+            if s.writer not in excluded:
+                labels = sorted(s.expected) or [OUT]
+                pairs += [(label, s.normalised) for label in labels]
+                weights += [1.0] * len(labels)
+        vectorizer = DictVectorizer()
+        x = vectorizer.fit_transform([text_features(t) for _, t in pairs]).tocsc()
+        keep = np.where(np.asarray((x > 0).sum(axis=0)).ravel() >= TEXT_MIN_DF)[0]  # n-grams of 2+ texts
+        model = LogisticRegression(C=TEXT_C, max_iter=3000, random_state=SEED)
+        model.fit(x[:, keep].tocsr(), [label for label, _ in pairs], sample_weight=weights)
+        names = vectorizer.get_feature_names_out()[keep]
+        TEXTS[excluded] = prune(from_coefficients(model.classes_, model.intercept_, model.coef_, names))
+        if CACHE is not None:
+            CACHE.mkdir(parents=True, exist_ok=True)
+            (CACHE / cache_name(excluded)).write_text(TEXTS[excluded].to_json(), encoding="utf-8")
+    return TEXTS[excluded]
+
+
+def compact(model: LinearModel) -> str:
+    """The model's JSON with zero weights written as 0 (most of the entry classifier's are)."""
+    document = json.loads(model.to_json())
+    document["weights"] = {f: [w or 0 for w in row] for f, row in document["weights"].items()}
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def cache_name(excluded: frozenset[str]) -> str:
+    settings = f"{TEXT_C}-{TEXT_CONTENT_WEIGHT}-{TEXT_MIN_DF}-{TEXT_DIGITS}-{TEXT_SMALLEST}"
+    return f"text2-{settings}-{'+'.join(sorted(excluded)) or 'none'}.json"
+
+
+def _small(w: float) -> float:
+    return round(w, TEXT_DIGITS) if abs(w) >= TEXT_SMALLEST else 0.0
+
+
+def prune(model: LinearModel) -> LinearModel:
+    """Weights rounded to TEXT_DIGITS, those below TEXT_SMALLEST set to 0; features left with none dropped."""
+    weights = {f: tuple(_small(w) for w in row) for f, row in model.weights.items()}
+    weights = {f: row for f, row in weights.items() if any(row)}
+    return LinearModel(model.classes, tuple(round(b, TEXT_DIGITS) for b in model.intercept), weights)
+
+
+def with_text(data: list[Sample], text: LinearModel | None) -> None:
+    """Set the samples' rows for this entry classifier."""
+    for s in data:
+        s.rows = features(MATCHER, s.normalised, s.rules, text)
+        if not ENTRY_PRIORS:
+            s.rows = {i: {f: v for f, v in r.items() if not f.startswith("entry:")} for i, r in s.rows.items()}
+
+
+def fit(train: list[Sample]) -> tuple[DictVectorizer, LogisticRegression]:
+    rows = [row for s in train for row in s.rows.values()]
+    labels = [int(ident in s.expected) for s in train for ident in s.rows]
+    vectorizer = DictVectorizer()
+    model = LogisticRegression(C=C, max_iter=2000, random_state=SEED)
+    model.fit(vectorizer.fit_transform(rows), labels)
+    return vectorizer, model
+
+
+def predict(fitted: tuple[DictVectorizer, LogisticRegression], test: list[Sample]) -> list[dict[str, float]]:
+    vectorizer, model = fitted
+    out: list[dict[str, float]] = []
+    for s in test:
+        if not s.rows:
+            out.append({})
+            continue
+        p = model.predict_proba(vectorizer.transform(list(s.rows.values())))[:, 1]
+        out.append(dict(zip(s.rows, (float(x) for x in p), strict=True)))
+    return out
+
+
+@dataclass
+class Figures:
+    in_scope: int = 0
+    right: int = 0
+    top1: int = 0
+    among: int = 0
+    out: int = 0
+    declined: int = 0
+    wrong: int = 0
+    shown: int = 0  # in scope: an expected entry is answered, or offered beside the answer or as a choice
+
+    def add(self, expected: frozenset[str], match: Match) -> None:
+        first = match.entry or (match.suggestions[0] if match.outcome == "suggest" and match.suggestions else None)
+        self.wrong += match.outcome == "answer" and match.entry not in expected
+        if expected:
+            self.in_scope += 1
+            self.top1 += first in expected
+            self.right += first in expected and match.outcome == "answer"
+            self.among += bool(expected & {match.entry, *match.suggestions})
+            listed = {match.entry, *match.also} if match.outcome == "answer" else set(match.suggestions)
+            self.shown += match.outcome != "decline" and bool(expected & listed)
+        else:
+            self.out += 1
+            self.declined += match.outcome == "decline"
+
+    def rates(self) -> tuple[float, float, float, float, float, float]:
+        n = self.in_scope or 1
+        return (
+            self.shown / n,
+            self.right / n,
+            self.top1 / n,
+            self.wrong / ((self.in_scope + self.out) or 1),
+            self.among / n,
+            self.declined / (self.out or 1),
+        )
+
+    def objective(self) -> float:
+        return self.right + 0.5 * self.among + SHOWN * self.shown - WRONG * self.wrong - (self.out - self.declined)
+
+
+def measure(chosen: list[Sample], probabilities: list[dict[str, float]], cutoffs: Cutoffs | None) -> Figures:
+    """The figures of the rules (cutoffs None) or of the model's decision, exactly as bot.faq.reranker decides."""
+    figures = Figures()
+    for s, p in zip(chosen, probabilities, strict=True):
+        if not s.measured:
+            continue
+        exact = s.rules.score >= 1.0 and s.rules.outcome != "suggest"
+        decided = s.rules if cutoffs is None or exact else askers.settle(choose(p, s.rules, cutoffs), s.normalised)
+        figures.add(s.expected, decided)
+    return figures
+
+
+class Table:
+    """The samples' decisions as arrays, to try every cutoff of the grid fast (the same rules as `choose`;
+    without bot.faq.askers' last word, which `measure` and the bot apply)."""
+
+    def __init__(self, chosen: list[Sample], probabilities: list[dict[str, float]]) -> None:
+        pairs = [(s, p) for s, p in zip(chosen, probabilities, strict=True) if s.measured]
+        cols: dict[str, list[float]] = {k: [] for k in COLUMNS}
+        for s, p in pairs:
+            order = sorted(p, key=lambda i: p[i], reverse=True)
+            exact = (s.rules.score >= 1.0 and s.rules.outcome != "suggest") or not p
+            r = s.rules
+            first = r.entry or (r.suggestions[0] if r.outcome == "suggest" and r.suggestions else None)
+            values = {
+                "inside": bool(s.expected),
+                "exact": exact,
+                "off": r.off_topic is not None and r.outcome == "decline",
+                "best": p[order[0]] if order else 0.0,
+                "runner": p[order[1]] if len(order) > 1 else 0.0,
+                "offered": sum(p[i] for i in order[:3]),
+                "best_right": bool(order) and order[0] in s.expected,
+                "among": bool(s.expected & set(order[:3])),
+                "r_right": r.outcome == "answer" and r.entry in s.expected,
+                "r_wrong": r.outcome == "answer" and r.entry not in s.expected,
+                "r_top1": first in s.expected,
+                "r_among": bool(s.expected & {r.entry, *r.suggestions}),
+                "r_decline": r.outcome == "decline",
+                "r_suggest": r.outcome == "suggest",
+                "r_answer": r.outcome == "answer",
+                "r_first": r.outcome == "answer" and bool(order) and r.entry == order[0],
+                "r_shown": r.outcome != "decline"
+                and bool(s.expected & ({r.entry, *r.also} if r.outcome == "answer" else set(r.suggestions))),
+                "next_p": max((p[i] for i in order[1:3] if i in s.expected), default=-1.0),
+            }
+            for k in COLUMNS:
+                cols[k].append(float(values[k]))
+        self.a = {k: np.array(v) for k, v in cols.items()}
+        self.inside = self.a["inside"] > 0
+
+    def figures(self, c: Cutoffs) -> Figures:
+        a = self.a
+
+        def b(k: str) -> np.ndarray:
+            return a[k] > 0
+
+        kept = b("exact") | (b("off") & (a["best"] < c.override))
+        confirmed = b("r_first") & (a["best"] >= c.confirm)
+        ans = ~kept & (((a["best"] >= c.answer) & (a["best"] - a["runner"] >= c.lead)) | confirmed)
+        offers = (b("r_suggest") & ("suggest" in KEEP_OFFER)) | (b("r_answer") & ("answer" in KEEP_OFFER))
+        sug = ~kept & ~ans & ((a["offered"] >= c.suggest) | offers)
+        dec = ~kept & ~ans & ~sug
+        right = (kept & b("r_right")) | (ans & b("best_right"))
+        top1 = (kept & b("r_top1")) | ((ans | sug) & b("best_right"))
+        wrong = (kept & b("r_wrong")) | (ans & ~b("best_right"))
+        among = (kept & b("r_among")) | (~kept & b("among"))
+        declined = (kept & b("r_decline")) | dec
+        shown = (kept & b("r_shown")) | (ans & (b("best_right") | (a["next_p"] >= ALSO))) | (sug & b("among"))
+        i, o = self.inside, ~self.inside
+        return Figures(
+            int(i.sum()),
+            int(right[i].sum()),
+            int(top1[i].sum()),
+            int(among[i].sum()),
+            int(o.sum()),
+            int(declined[o].sum()),
+            int(wrong.sum()),
+            int(shown[i].sum()),
+        )
+
+
+COLUMNS = (
+    "inside",
+    "exact",
+    "off",
+    "best",
+    "runner",
+    "offered",
+    "best_right",
+    "among",
+    "r_right",
+    "r_wrong",
+    "r_top1",
+    "r_among",
+    "r_decline",
+    "r_suggest",
+    "r_answer",
+    "r_first",
+    "r_shown",
+    "next_p",
+)
+
+
+def best_cutoffs(chosen: list[Sample], probabilities: list[dict[str, float]]) -> Cutoffs:
+    """The cutoffs of the grid with the best objective; among those within TIE of it (which the data cannot
+    tell apart), the ones that keep the most of the rules' answers (the lowest `confirm`)."""
+    table = Table(chosen, probabilities)
+    tried: list[tuple[float, Cutoffs]] = []
+    grid = itertools.product(GRID_ANSWER, GRID_LEAD, GRID_SUGGEST, GRID_OVERRIDE, GRID_CONFIRM)
+    for answer, lead, suggest, override, confirm in grid:
+        if confirm > answer and confirm < 1.0:
+            continue
+        cutoffs = Cutoffs(answer, lead, suggest, override, confirm)
+        tried.append((table.figures(cutoffs).objective(), cutoffs))
+    top = max(score for score, _ in tried)
+    close = [(score, c) for score, c in tried if score >= top - TIE]
+    return min(close, key=lambda pair: (pair[1].confirm, -pair[0]))[1]
+
+
+def set_rows(data: list[Sample], excluded: frozenset[str]) -> None:
+    """Each writer's rows with the entry classifier trained without that writer (and the excluded ones)."""
+    for writer in sorted({s.writer for s in data}):
+        with_text([s for s in data if s.writer == writer], text_model(DATA_ALL, excluded | {writer}))
+
+
+def out_of_fold(data: list[Sample], writers: list[str], excluded: frozenset[str]) -> list[dict[str, float]]:
+    """Every sample's probabilities from a model trained without its writer (rows as `set_rows` sets them)."""
+    set_rows(data, excluded)
+    result: list[dict[str, float]] = [{} for _ in data]
+    for writer in writers:
+        fitted = fit([s for s in data if s.writer != writer and s.writer in writers])
+        held = [i for i, s in enumerate(data) if s.writer == writer]
+        for i, p in zip(held, predict(fitted, [data[i] for i in held]), strict=True):
+            result[i] = p
+    return result
+
+
+def row(name: str, figures: Figures) -> str:
+    shown, right, top1, wrong, among, declined = figures.rates()
+    return (
+        f"{name:18} right {right:6.1%}  top-1 {top1:6.1%}  wrong {wrong:5.1%} ({figures.wrong:2})  "
+        f"among {among:6.1%}  shown {shown:6.1%}  declined {declined:6.1%}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dry-run", action="store_true", help="print the table, write no model")
+    parser.add_argument("--cache", type=Path, help="a folder keeping the entry classifiers between runs")
+    parser.add_argument("--priors", action="store_true", help="with a weight per entry")
+    parser.add_argument("--no-text", action="store_true", help="without the entry classifier's feature")
+    args = parser.parse_args()
+    global TEXT_ON, CACHE, ENTRY_PRIORS
+    TEXT_ON = not args.no_text
+    ENTRY_PRIORS = args.priors
+    CACHE = args.cache
+    data = samples()
+    DATA_ALL.extend(data)
+    writers = list(WRITERS)
+    rules_total, model_total = Figures(), Figures()
+    better = worse = 0
+    print("leave-one-writer-out: rules | model (trained on the other writers, cutoffs chosen on their out-of-fold)")
+    for writer in writers:
+        others = [w for w in writers if w != writer]
+        inner = [s for s in data if s.writer in others]
+        cutoffs = best_cutoffs(inner, out_of_fold(inner, others, frozenset({writer})))
+        test = [s for s in data if s.writer == writer]
+        with_text(test, text_model(data, frozenset({writer})))
+        probabilities = predict(fit(inner), test)
+        rules, model = measure(test, probabilities, None), measure(test, probabilities, cutoffs)
+        print(row(writer, rules))
+        print(row("  model", model), f"  cutoffs {cutoffs}")
+        better += (model.right, -model.wrong) > (rules.right, -rules.wrong) and model.wrong <= rules.wrong
+        worse += model.right < rules.right or model.wrong > rules.wrong
+        for total, figures in ((rules_total, rules), (model_total, model)):
+            for field in ("in_scope", "right", "top1", "among", "out", "declined", "wrong", "shown"):
+                setattr(total, field, getattr(total, field) + getattr(figures, field))
+    print(row("ALL rules", rules_total))
+    print(row("ALL model", model_total))
+    print(
+        f"sets where the model answers more right (or as many, fewer wrong) without more wrong: {better} of "
+        f"{len(writers)}; fewer right or more wrong: {worse}"
+    )
+
+    cutoffs = best_cutoffs(data, out_of_fold(data, writers, frozenset()))
+    vectorizer, model = fit(data)
+    text = text_model(data, frozenset())
+    linear = from_coefficients(
+        ("no", YES), model.intercept_, model.coef_, vectorizer.get_feature_names_out(), smallest=1e-3
+    )
+    rounded = {f: tuple(round(w, 4) for w in ws) for f, ws in linear.weights.items()}
+    linear = LinearModel(linear.classes, linear.intercept, rounded)
+    print(f"final cutoffs {cutoffs}; {len(linear.weights)} weights")
+    if args.dry_run:
+        return
+    document = json.loads(linear.to_json())
+    document["cutoffs"] = asdict(cutoffs)
+    MODELS.mkdir(exist_ok=True)
+    path = MODELS / f"{NAME}.json"
+    path.write_text(json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+    print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
+    if text is not None:
+        path = MODELS / f"{TEXT}.json"
+        path.write_text(compact(text) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes, {len(text.weights)} features)")
+
+
+if __name__ == "__main__":
+    main()
