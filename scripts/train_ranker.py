@@ -46,6 +46,9 @@ WRITERS = {  # question set -> the same writer's dialogues
     "heldout5-questions": "heldout5-dialogues",
     "heldout6-questions": "heldout6-dialogues",
     "heldout7-questions": "heldout7-dialogues",
+    "train10-questions": "train10-dialogues",
+    "train11-questions": "train11-dialogues",
+    "train12-questions": "train12-dialogues",
 }
 C = 1.0  # inverse regularisation
 SEED = 0
