@@ -82,7 +82,7 @@ def test_an_entry_the_topic_only_mentions_is_asked_about_when_asked_how_to_get_i
 
 
 def test_the_entry_a_message_mentioned_beside_the_topic_can_be_meant_next(reader: Reader) -> None:
-    seen = follow(reader, "relocation-employment", "小区里公岗还有空位没", "到哪报名")
+    seen = follow(reader, "relocation-employment", "小区有没有公岗", "到哪报名")
     assert seen == [("relocation-employment", "what"), ("public-welfare-job", "where")]
 
 
