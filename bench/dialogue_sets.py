@@ -23,10 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dialogue_bench import Turn, got_topic, load  # noqa: E402
+from bench.writers import DIALOGUES  # noqa: E402
 from bot.chat_json import converse  # noqa: E402
 from bot.config import Config  # noqa: E402
-
-SETS = ("dialogues-tune", *(f"heldout{n}-dialogues" for n in ("", "2", "3", "4", "5", "6", "7")))
 
 
 @dataclass
@@ -107,7 +106,7 @@ async def main() -> None:
     parser.add_argument("--save", type=Path, help="write the per-message results as JSON")
     parser.add_argument("--against", type=Path, help="compare with results saved by an earlier run")
     args = parser.parse_args()
-    paths = args.files or [ROOT / "bench" / "data" / f"{s}.tsv" for s in SETS]
+    paths = args.files or [ROOT / "bench" / "data" / f"{s}.tsv" for s in DIALOGUES]
     config = Config(content_dir=ROOT / "content")
     pooled = Tally()
     print(f"{'set':22} | {'follow-up topic':17} | {'all-message topic':17} | {'facet':17} | st  | sw")

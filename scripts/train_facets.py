@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dialogue_bench import Turn, load, score  # noqa: E402
+from bench.writers import DIALOGUES as SETS  # noqa: E402
 from bot.chat_json import converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.faq import facet_model  # noqa: E402
@@ -38,11 +39,6 @@ from bot.faq.linear import LinearModel, from_coefficients  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-SETS = (
-    "dialogues-tune",
-    *(f"heldout{n}-dialogues" for n in ("", "2", "3", "4", "5", "6", "7")),
-    *(f"train{n}-dialogues" for n in (10, 11, 12)),
-)
 SEED = 7
 C = 0.3  # inverse L2 strength, chosen leave-one-writer-out (--grid)
 MIN_COUNT = 2  # a feature seen in fewer examples is left out

@@ -29,6 +29,7 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.writers import WRITERS  # noqa: E402
 from bot.faq import askers  # noqa: E402
 from bot.faq.decision import Match  # noqa: E402
 from bot.faq.evaluation import load_cases  # noqa: E402
@@ -37,19 +38,6 @@ from bot.faq.reranker import ALSO, KEEP_OFFER, NAME, OUT, TEXT, YES, Cutoffs, ch
 from bot.services import build_matcher  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-WRITERS = {  # question set -> the same writer's dialogues
-    "faq-holdout": "dialogues-tune",
-    "heldout-questions": "heldout-dialogues",
-    "heldout2-questions": "heldout2-dialogues",
-    "heldout3-questions": "heldout3-dialogues",
-    "heldout4-questions": "heldout4-dialogues",
-    "heldout5-questions": "heldout5-dialogues",
-    "heldout6-questions": "heldout6-dialogues",
-    "heldout7-questions": "heldout7-dialogues",
-    "train10-questions": "train10-dialogues",
-    "train11-questions": "train11-dialogues",
-    "train12-questions": "train12-dialogues",
-}
 C = 1.0  # inverse regularisation
 SEED = 0
 TEXT_ON = True  # the entry classifier's feature (--no-text: without it)

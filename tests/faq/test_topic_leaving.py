@@ -9,6 +9,7 @@ from bot.content import ContentPack
 from bot.faq.context import Context
 from bot.faq.conversation import Reader
 from bot.faq.matcher import FaqMatcher
+from tests.faq.test_followups import follow
 
 
 @pytest.fixture
@@ -61,17 +62,6 @@ def test_after_a_group_a_question_in_a_benefits_words_asks_for_that_benefit(
 def test_after_a_group_the_groups_own_sides_stay_with_it(reader: Reader, text: str) -> None:
     reading = reader.read(text, Context("zero-employment-household"))
     assert (reading.outcome, reading.entry) == ("answer", "zero-employment-household"), text
-
-
-def follow(reader: Reader, topic: str, *texts: str) -> list[tuple[str | None, str | None]]:
-    """Each message read against the context the previous one left (as the handler stores it)."""
-    context = Context(topic)
-    seen: list[tuple[str | None, str | None]] = []
-    for text in texts:
-        reading = reader.read(text, context)
-        seen.append((reading.entry, reading.facet))
-        context = reading.context
-    return seen
 
 
 def test_an_entry_the_topic_only_mentions_is_asked_about_when_asked_how_to_get_it(reader: Reader) -> None:

@@ -1,0 +1,13 @@
+"""The evaluation sets in bench/data by writer: each writer's single questions and their dialogues. The
+training scripts (scripts/train_*.py) learn from all of them and measure leave-one-writer-out; the dialogue
+table (bench/dialogue_sets.py) reads every writer's dialogues. Which sets are still unseen is in
+bench/data/README.md; a new writer's set is measured before it is added here."""
+
+from __future__ import annotations
+
+WRITERS = {  # question set -> the same writer's dialogues (file names in bench/data, without .tsv)
+    "faq-holdout": "dialogues-tune",
+    **{f"heldout{n}-questions": f"heldout{n}-dialogues" for n in ("", "2", "3", "4", "5", "6", "7")},
+    **{f"train{n}-questions": f"train{n}-dialogues" for n in (10, 11, 12)},
+}
+DIALOGUES = tuple(WRITERS.values())
