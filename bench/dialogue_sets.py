@@ -22,21 +22,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.dialogue_bench import Turn, got_topic, load  # noqa: E402
+from bench.dialogue_bench import Score, Turn, got_topic, load  # noqa: E402
 from bench.writers import DIALOGUES  # noqa: E402
 from bot.chat_json import converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 
 
 @dataclass
-class Tally:
-    messages: int = 0
-    topic: int = 0
-    followups: int = 0
-    followup_topic: int = 0
-    facets: int = 0
-    facet: int = 0
-    smalltalk_queued: int = 0
+class Tally(Score):
+    """dialogue_bench's figures, plus wrong topic switches and each message's row (for --against)."""
+
     wrong_switches: int = 0
     rows: list[dict[str, Any]] = field(default_factory=list)
 
