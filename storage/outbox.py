@@ -210,12 +210,14 @@ class OutboxStore(OutboxItems):
         )
         return changed
 
-    async def unnotified(self, limit: int = 500, after_id: int = 0) -> list[Delivery]:
+    async def unnotified(self, limit: int = 500, after_id: int = 0, *, besides: str = "") -> list[Delivery]:
         """Sent deliveries whose on_sent callbacks have not run (the process died in between), by id
-        from `after_id` on (a batch at a time)."""
+        from `after_id` on (a batch at a time); none that the sender `besides` sent (mark_sent keeps the
+        sender's id in claimed_by): that sender runs their callbacks itself, perhaps at this moment."""
         rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'sent' AND notified = 0 AND id > ? ORDER BY id LIMIT ?",
-            (after_id, limit),
+            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'sent' AND notified = 0 AND id > ? "
+            "AND (claimed_by IS NULL OR claimed_by <> ?) ORDER BY id LIMIT ?",
+            (after_id, besides, limit),
         )
         return [_delivery(r) for r in rows]
 

@@ -86,10 +86,11 @@ class ItemHooks:
     async def renotify(self, batch: int = 500) -> int:
         """Sent deliveries whose callbacks did not all run (a crash, a failing callback): run them, a batch
         at a time (the sender runs this beside sending, so a large backlog does not hold up new pushes).
-        Each is tried once per call: one whose callback fails again waits for the next start. Returns
-        how many were tried."""
+        Each is tried once per call: one whose callback fails again waits for the next start. Deliveries
+        this sender sent are left out: it runs their callbacks itself (outcomes.py), and one it has just
+        marked sent would otherwise be notified twice. Returns how many were tried."""
         after, tried = 0, 0
-        while rows := await self.store.unnotified(batch, after_id=after):
+        while rows := await self.store.unnotified(batch, after_id=after, besides=self.owner):
             for delivery in rows:
                 await self.notify(delivery)
             tried += len(rows)

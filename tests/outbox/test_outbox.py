@@ -191,6 +191,25 @@ async def test_callbacks_missed_by_a_crash_run_at_the_next_start(db: Database) -
     assert sorted(seen) == ["u0", "u1"] and transport.calls == []
 
 
+async def test_the_catch_up_at_start_leaves_this_senders_own_sends_to_it(db: Database) -> None:
+    """A delivery this sender has just marked sent gets its callbacks from this sender, once: the catch-up
+    running beside sending must not run them a second time (it did when its query came late, under load)."""
+    box = outbox(db)
+    await box.enqueue("posting", "1", users(2))
+    store = OutboxStore(db)
+    [theirs], _ = await store.claim("tg", 1, set(), now=time.time(), owner="crashed", lease=60)
+    [mine], _ = await store.claim("tg", 1, set(), now=time.time(), owner=box.owner, lease=60)
+    for delivery in (theirs, mine):
+        await store.mark_sent(delivery.id)  # neither's callbacks have run yet
+    seen: list[str] = []
+
+    async def on_sent(push: SentPush) -> None:
+        seen.append(push.recipient)
+
+    box.on_sent("posting", on_sent)
+    assert await box.items.renotify() == 1 and seen == [theirs.recipient]  # the crashed sender's only
+
+
 async def backlog(db: Database, n: int) -> None:
     """`n` deliveries sent before a crash whose on_sent callbacks never ran."""
     await outbox(db).enqueue("posting", "old", users(n))
