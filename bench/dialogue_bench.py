@@ -41,6 +41,44 @@ class Turn:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One message of a set as the bot answered it, judged against its labels."""
+
+    dialogue: int  # the dialogue's index in its set
+    position: int  # the message's index in its dialogue
+    turn: Turn
+    topic: str  # what the bot took as the topic (got_topic)
+    facet: str | None
+    answered: str | None  # the entry answered (or chosen), else None
+    held: str | None  # the topic the bot held before this message (None at a dialogue's start)
+    queued: bool  # an open question was created
+
+    @property
+    def right(self) -> bool:
+        return self.topic in self.turn.expected
+
+    @property
+    def followup(self) -> bool:
+        """Every message after the first of a dialogue that is not small talk."""
+        return self.position > 0 and "smalltalk" not in self.turn.expected
+
+    @property
+    def labelled(self) -> bool:
+        """A facet is labelled (and the message is neither out of scope nor small talk)."""
+        return self.turn.facet != "*" and not self.turn.expected & {"-", "smalltalk"}
+
+    @property
+    def facet_right(self) -> bool:
+        return self.facet == self.turn.facet
+
+    @property
+    def wrong_switch(self) -> bool:
+        """A follow-up answered with an entry that is neither labelled nor the topic held before it."""
+        switched = self.answered is not None and self.answered != self.held
+        return self.followup and switched and not self.right and self.held is not None
+
+
 @dataclass
 class Score:
     messages: int = 0
@@ -52,6 +90,21 @@ class Score:
     smalltalk_queued: int = 0
     queued: int = 0
     misses: list[str] = field(default_factory=list)
+
+    def count(self, verdict: Verdict) -> None:
+        """Add one message's verdict to the figures."""
+        turn, right, labelled = verdict.turn, verdict.right, verdict.labelled
+        self.messages += 1
+        self.topic += right
+        self.followups += verdict.followup
+        self.followup_topic += verdict.followup and right
+        self.facets += labelled
+        self.facet += labelled and verdict.facet_right
+        self.queued += verdict.queued
+        self.smalltalk_queued += verdict.queued and "smalltalk" in turn.expected
+        if not right or (labelled and not verdict.facet_right):
+            got = f"{verdict.topic} {verdict.facet}"
+            self.misses.append(f"{'|'.join(sorted(turn.expected)):30} {turn.facet:9} got {got}\t{turn.message}")
 
     def line(self) -> str:
         def pct(a: int, b: int) -> str:
@@ -93,29 +146,29 @@ def got_topic(record: dict[str, Any]) -> str:
     return f"{outcome}:{','.join(record['suggestions'])}"
 
 
+async def verdicts(config: Config, dialogues: list[list[Turn]]) -> list[Verdict]:
+    """Every message of the dialogues through the real dispatcher, judged."""
+    records = [r async for r in converse(config, ([t.message for t in d] for d in dialogues))]
+    flat = [(n, i, t) for n, d in enumerate(dialogues) for i, t in enumerate(d)]
+    judged: list[Verdict] = []
+    held: str | None = None
+    for (n, position, turn), record in zip(flat, records, strict=True):
+        if position == 0:
+            held = None
+        facet = record["facet"] or ("what" if record["outcome"] == "answer" else None)
+        answered = str(record["entry"]) if record["outcome"] in ("answer", "choice") and record["entry"] else None
+        judged.append(Verdict(n, position, turn, got_topic(record), facet, answered, held, bool(record["queued"])))
+        if answered is not None:
+            held = answered
+        elif record["outcome"] == "suggest" and record["suggestions"]:
+            held = str(record["suggestions"][0])
+    return judged
+
+
 async def score(config: Config, dialogues: list[list[Turn]]) -> Score:
     result = Score()
-    records = [r async for r in converse(config, ([t.message for t in d] for d in dialogues))]
-    turns = [(i, t) for d in dialogues for i, t in enumerate(d)]
-    for (position, turn), record in zip(turns, records, strict=True):
-        topic = got_topic(record)
-        right = topic in turn.expected
-        result.messages += 1
-        result.topic += right
-        if position > 0 and "smalltalk" not in turn.expected:
-            result.followups += 1
-            result.followup_topic += right
-        facet = record["facet"] or ("what" if record["outcome"] == "answer" else None)
-        labelled = turn.facet != "*" and not turn.expected & {"-", "smalltalk"}
-        if labelled:
-            result.facets += 1
-            result.facet += facet == turn.facet
-        result.queued += bool(record["queued"])
-        result.smalltalk_queued += bool(record["queued"]) and "smalltalk" in turn.expected
-        if not right or (labelled and facet != turn.facet):
-            result.misses.append(
-                f"{'|'.join(sorted(turn.expected)):30} {turn.facet:9} got {topic} {facet}\t{turn.message}"
-            )
+    for verdict in await verdicts(config, dialogues):
+        result.count(verdict)
     return result
 
 

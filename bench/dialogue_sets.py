@@ -22,9 +22,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.dialogue_bench import Score, Turn, got_topic, load  # noqa: E402
+from bench.dialogue_bench import Score, Turn, Verdict, load, verdicts  # noqa: E402
 from bench.writers import DIALOGUES  # noqa: E402
-from bot.chat_json import converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 
 
@@ -34,6 +33,24 @@ class Tally(Score):
 
     wrong_switches: int = 0
     rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def count(self, verdict: Verdict, name: str = "") -> None:
+        super().count(verdict)
+        self.wrong_switches += verdict.wrong_switch
+        self.rows.append(
+            {
+                "key": f"{name}:{verdict.dialogue}:{verdict.position}",
+                "message": verdict.turn.message,
+                "expected": "|".join(sorted(verdict.turn.expected)),
+                "facet_expected": verdict.turn.facet,
+                "got": verdict.topic,
+                "facet": verdict.facet,
+                "held": verdict.held,
+                "right": verdict.right,
+                "followup": verdict.followup,
+                "facet_right": (not verdict.labelled) or verdict.facet_right,
+            }
+        )
 
     def add(self, other: Tally) -> None:
         for name in ("messages", "topic", "followups", "followup_topic", "facets", "facet"):
@@ -53,44 +70,8 @@ class Tally(Score):
 
 async def tally(config: Config, name: str, dialogues: list[list[Turn]]) -> Tally:
     result = Tally()
-    records = [r async for r in converse(config, ([t.message for t in d] for d in dialogues))]
-    flat = [(n, i, t) for n, d in enumerate(dialogues) for i, t in enumerate(d)]
-    held: str | None = None
-    for (n, position, turn), record in zip(flat, records, strict=True):
-        if position == 0:
-            held = None
-        topic = got_topic(record)
-        right = topic in turn.expected
-        followup = position > 0 and "smalltalk" not in turn.expected
-        facet = record["facet"] or ("what" if record["outcome"] == "answer" else None)
-        labelled = turn.facet != "*" and not turn.expected & {"-", "smalltalk"}
-        result.messages += 1
-        result.topic += right
-        result.followups += followup
-        result.followup_topic += followup and right
-        result.facets += labelled
-        result.facet += labelled and facet == turn.facet
-        result.smalltalk_queued += bool(record["queued"]) and "smalltalk" in turn.expected
-        switched = record["outcome"] in ("answer", "choice") and record["entry"] and topic != held
-        result.wrong_switches += bool(followup and switched and not right and held is not None)
-        result.rows.append(
-            {
-                "key": f"{name}:{n}:{position}",
-                "message": turn.message,
-                "expected": "|".join(sorted(turn.expected)),
-                "facet_expected": turn.facet,
-                "got": topic,
-                "facet": facet,
-                "held": held,
-                "right": right,
-                "followup": followup,
-                "facet_right": (not labelled) or facet == turn.facet,
-            }
-        )
-        if record["outcome"] in ("answer", "choice") and record["entry"]:
-            held = str(record["entry"])
-        elif record["outcome"] == "suggest" and record["suggestions"]:
-            held = str(record["suggestions"][0])
+    for verdict in await verdicts(config, dialogues):
+        result.count(verdict, name)
     return result
 
 
