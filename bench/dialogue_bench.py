@@ -14,7 +14,7 @@ import asyncio
 import statistics
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,11 @@ class Score:
         if not right or (labelled and not verdict.facet_right):
             got = f"{verdict.topic} {verdict.facet}"
             self.misses.append(f"{'|'.join(sorted(turn.expected)):30} {turn.facet:9} got {got}\t{turn.message}")
+
+    def add(self, other: Score) -> None:
+        """Pool another set's figures into these (every count; not the misses)."""
+        for name in (f.name for f in fields(self) if f.type in (int, "int")):
+            setattr(self, name, getattr(self, name) + getattr(other, name, 0))
 
     def line(self) -> str:
         def pct(a: int, b: int) -> str:

@@ -52,12 +52,6 @@ class Tally(Score):
             }
         )
 
-    def add(self, other: Tally) -> None:
-        for name in ("messages", "topic", "followups", "followup_topic", "facets", "facet"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.smalltalk_queued += other.smalltalk_queued
-        self.wrong_switches += other.wrong_switches
-
     def cells(self) -> str:
         def pct(a: int, b: int) -> str:
             return f"{a:4}/{b:<4} {a / b:6.1%}" if b else "-"
