@@ -41,8 +41,9 @@ from bot.outbox.sender import Outbox  # noqa: E402
 from bot.postings.service import PostingService  # noqa: E402
 from storage import Database, DirectoryStore, Staff  # noqa: E402
 from storage.postings import PostingStore, SubscriptionStore  # noqa: E402
-from tests.fakes import telegram as tg  # noqa: E402
-from tests.fakes.telegram import FakeTelegram, FloodLimits  # noqa: E402
+from tests.fakes import telegram_updates as tg  # noqa: E402
+from tests.fakes.telegram import FakeTelegram  # noqa: E402
+from tests.fakes.telegram_refusals import FloodLimits  # noqa: E402
 from tests.fakes.wechat import FakeWechat  # noqa: E402
 
 AUTHOR = "4242"  # the bureau staff member who publishes (gets the summary)

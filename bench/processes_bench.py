@@ -55,7 +55,8 @@ from bot.outbox.sender import Outbox, Push  # noqa: E402
 from storage import Database  # noqa: E402
 from tests.fakes import telegram_updates as tg  # noqa: E402
 from tests.fakes.net import free_port  # noqa: E402
-from tests.fakes.telegram import FakeTelegram, FloodLimits  # noqa: E402
+from tests.fakes.telegram import FakeTelegram  # noqa: E402
+from tests.fakes.telegram_refusals import FloodLimits  # noqa: E402
 from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, encrypted, message_xml  # noqa: E402
 
 

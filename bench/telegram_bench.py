@@ -33,8 +33,9 @@ from bot.messages import Reply  # noqa: E402
 from bot.outbox.sender import Outbox, Push  # noqa: E402
 from bot.services import Services, open_services  # noqa: E402
 from handlers import build_dispatcher  # noqa: E402
-from tests.fakes import telegram as tg  # noqa: E402
-from tests.fakes.telegram import FakeTelegram, FloodLimits, running  # noqa: E402
+from tests.fakes import telegram_updates as tg  # noqa: E402
+from tests.fakes.telegram import FakeTelegram, running  # noqa: E402
+from tests.fakes.telegram_refusals import FloodLimits  # noqa: E402
 
 QUESTIONS = ["交通补贴咋领", "稳岗补贴俺咋没领到", "创业贷款怎么贷", "公益岗咋报名", "老板不给工钱咋办", "/help"]
 GROUPS = 5

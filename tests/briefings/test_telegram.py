@@ -16,9 +16,10 @@ from bot.services import Services
 from handlers import build_dispatcher
 from storage.people import Scope
 from tests.conftest import Chat
-from tests.fakes import telegram as tg
+from tests.fakes import telegram_updates as tg
 from tests.fakes.roster_data import person_row, roster_config, seed
-from tests.fakes.telegram import BLOCKED, FakeTelegram
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram_refusals import BLOCKED
 
 FAST = PushLimits(push_per_second=200, group_per_window=50, group_window=0.5, chat_interval=0.01)
 

@@ -13,8 +13,9 @@ from bot.messages import Inbound
 from bot.services import Services
 from handlers import build_dispatcher
 from storage import Staff
-from tests.fakes import telegram as tg
-from tests.fakes.telegram import BLOCKED, FakeTelegram, migrated, too_many
+from tests.fakes import telegram_updates as tg
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram_refusals import BLOCKED, migrated, too_many
 from tests.fakes.wechat import FakeWechat
 
 LIMITS = PushLimits(push_per_second=200, group_per_window=20, group_window=1.0, chat_interval=0.01)

@@ -24,7 +24,8 @@ from storage import Database
 from tests.fakes import telegram_updates as tg
 from tests.fakes.postgres import fresh_database
 from tests.fakes.processes import BotProcess, bot_processes
-from tests.fakes.telegram import FakeTelegram, FloodLimits
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram_refusals import FloodLimits
 
 PLATFORM_LIMIT = 10  # messages a second the fake accepts overall
 PUSH_RATE = 5  # each process's configured push rate: three processes alone would send 15 a second

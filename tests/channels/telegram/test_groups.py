@@ -17,7 +17,8 @@ from bot.services import Services
 from handlers.groups import JOINED, NOT_STAFF
 from storage import Staff
 from tests.fakes import telegram_updates as tg
-from tests.fakes.telegram import FakeTelegram, migrated, running
+from tests.fakes.telegram import FakeTelegram, running
+from tests.fakes.telegram_refusals import migrated
 
 FAST = PushLimits(push_per_second=200, group_per_window=5, group_window=0.5, chat_interval=0.02)
 GROUP = -4001

@@ -18,7 +18,8 @@ from bot.outbox.sender import transports_of
 from bot.services import Services
 from handlers import faq, groups
 from tests.fakes import telegram_updates as tg
-from tests.fakes.telegram import BLOCKED, Failure, FakeTelegram, running
+from tests.fakes.telegram import FakeTelegram, running
+from tests.fakes.telegram_refusals import BLOCKED, Failure
 
 FAST = PushLimits(push_per_second=200, group_per_window=5, group_window=0.5, chat_interval=0.02)
 USER = 4242

@@ -20,16 +20,8 @@ from bot.outbox.sender import Outbox, Push
 from bot.services import Services
 from tests.fakes import telegram_updates as tg
 from tests.fakes.clock import VirtualClock
-from tests.fakes.telegram import (
-    BLOCKED,
-    KICKED,
-    NOT_FOUND,
-    Failure,
-    FakeTelegram,
-    FloodLimits,
-    running,
-    too_many,
-)
+from tests.fakes.telegram import FakeTelegram, running
+from tests.fakes.telegram_refusals import BLOCKED, KICKED, NOT_FOUND, Failure, FloodLimits, too_many
 
 LIMITS = PushLimits(push_per_second=40, group_per_window=5, group_window=0.5, chat_interval=0.1)
 # What the fake enforces with 429s: the same limits, less a little for loopback jitter.
