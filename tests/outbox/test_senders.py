@@ -21,12 +21,6 @@ from storage.outbox import OutboxStore
 from tests.fakes.transport import FakeTransport
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest) -> str:
-    """These tests run on both storage engines."""
-    return str(request.param)
-
-
 def users(n: int, item: str = "1") -> list[Push]:
     return [Push("tg", f"u{i}", "user", Reply(f"招工 {item}"), user_id=f"u{i}") for i in range(n)]
 
