@@ -1,6 +1,6 @@
 """Outbox benchmark: one posting to 10,000 subscribed laborers and 200 groups, then a SIGKILL halfway.
 
-The bot side runs as a separate process (`--worker`): the real services, the real dispatcher, the
+The bot side runs as a separate process (bench/outbox_worker.py): the real services, the real dispatcher, the
 TelegramChannel polling a fake Bot API server (answering questions), and the outbox sender with the
 TelegramPushTransport and the WeCom group-robot transport. The fake servers (tests/fakes/telegram.py,
 which enforces Telegram-like flood limits with 429s, and tests/fakes/wechat.py for WeCom robots) run in
@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
-import os
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import Config, OutboxConfig, TelegramConfig, WechatConfig  # noqa: E402
+from bench.outbox_worker import start_worker, stop_worker, worker_command  # noqa: E402
 from bot.content import load_content  # noqa: E402
 from bot.outbox.sender import Outbox  # noqa: E402
 from bot.postings.service import PostingService  # noqa: E402
@@ -49,7 +46,6 @@ from tests.fakes.wechat import FakeWechat  # noqa: E402
 AUTHOR = "4242"  # the bureau staff member who publishes (gets the summary)
 LABORER0 = 500_000
 ASKER0 = 900_000
-CONCURRENCY = 32  # outbox deliveries in flight per channel
 FIELDS = {
     "title": "电焊工",
     "employer": "五寨县鑫源建筑有限公司",
@@ -106,31 +102,6 @@ async def seed(data_dir: Path, laborers: int, groups: int) -> tuple[set[str], se
         print(f"  enqueued posting #{posting_id} for {reach.text()}")
     telegram = {str(LABORER0 + i) for i in range(laborers)} | {group_id(n) for n in range(groups - len(robots))}
     return telegram, set(robots)
-
-
-def worker_command(data_dir: Path, fake_tg: FakeTelegram, fake_wx: FakeWechat, scale: float) -> list[str]:
-    return [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--worker",
-        json.dumps({"data": str(data_dir), "tg": fake_tg.base_url, "wx": fake_wx.url, "scale": scale}),
-    ]
-
-
-def start_worker(command: list[str], log_file: Path) -> subprocess.Popen[bytes]:
-    with log_file.open("ab") as log:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
-
-
-async def stop_worker(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        process.send_signal(sig)
-    for _ in range(100):
-        if process.poll() is not None:
-            return
-        await asyncio.sleep(0.1)
-    process.kill()
 
 
 async def counts(data_dir: Path) -> Counter[str]:
@@ -251,65 +222,14 @@ async def phase_kill(args: argparse.Namespace, tmp: Path, flood: FloodLimits) ->
     )
 
 
-async def worker(spec: dict[str, str | float]) -> None:
-    """The bot side: Telegram channel (answers questions) and the outbox sender, until SIGTERM/SIGKILL."""
-    from bot.channels.telegram.channel import TelegramChannel
-    from bot.channels.telegram.limits import PushLimits
-    from bot.channels.wechat.wecom import WecomRobots
-    from bot.services import open_services
-    from handlers import build_dispatcher
-
-    scale = float(spec["scale"])
-    townships = load_content(ROOT / "content").townships
-    config = Config(
-        data_dir=Path(str(spec["data"])),
-        content_dir=ROOT / "content",
-        telegram=TelegramConfig(token=tg.TOKEN, base_url=str(spec["tg"])),
-        wechat=WechatConfig(wecom_api_base_url=str(spec["wx"]), wecom_robots={t: f"key-{t}" for t in townships}),
-        outbox=OutboxConfig(concurrency=CONCURRENCY),
-    )
-    services = await open_services(config)
-    limits = PushLimits(
-        push_per_second=25 * scale, group_per_window=20, group_window=60 / scale, chat_interval=1 / scale
-    )
-    channel = TelegramChannel(config.telegram, services, build_dispatcher(services), limits, poll_timeout=1)
-    robots = WecomRobots(config.wechat, period=60 / scale)
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    tasks = [
-        asyncio.create_task(channel.run()),
-        asyncio.create_task(services.outbox.run({"telegram": channel.push_transport, "wecom": robots})),
-    ]
-    profile = os.environ.get("OUTBOX_BENCH_PROFILE")  # a file: profile the bot side (cProfile)
-    profiler = None
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-    await stop.wait()
-    if profiler is not None and profile:
-        profiler.disable()
-        profiler.dump_stats(profile)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    await robots.close()
-    await services.db.close()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=8.0, help="multiply Telegram's limits (1 = real)")
     parser.add_argument("--laborers", type=int, default=10_000)
     parser.add_argument("--groups", type=int, default=200, help="groups in all; 13 of them WeCom robots")
     parser.add_argument("--only", choices=["push", "kill"], help="run one phase only")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    if args.worker:
-        await worker(json.loads(args.worker))
-        return
     s = args.scale
     flood = FloodLimits(overall_per_second=30 * s, group_per_window=20, group_window=60 / s, chat_interval=0.9 / s)
     print(f"scale {s}: the sender paces Telegram at {25 * s:.0f}/s; the fake answers 429 above {flood}")

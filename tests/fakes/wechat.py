@@ -27,6 +27,8 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot.channels.wechat.channel import WechatChannel
 from bot.dispatcher import Dispatcher
+from bot.messages import Inbound, Reply
+from bot.routing import Handler
 from bot.services import Services
 from bot.web import build_app
 
@@ -199,3 +201,16 @@ async def served_channel(
         await channel.drain()
         await client.close()
         await channel.api.close()
+
+
+def answer_when_opened(gate: asyncio.Event, text: str, entered: asyncio.Event | None = None) -> Handler[Services]:
+    """A text handler that answers `text` only once `gate` is set (an answer that takes as long as the test
+    wants); it sets `entered` when it starts waiting."""
+
+    async def slow(msg: Inbound, svc: Services) -> list[Reply]:
+        if entered is not None:
+            entered.set()
+        await gate.wait()
+        return [Reply(text)]
+
+    return slow

@@ -12,7 +12,7 @@ from bot.outbox.sender import Push, SentPush
 from storage import Database
 from storage.outbox import OutboxStore
 from tests.fakes.transport import FakeTransport
-from tests.outbox.box import drain, outbox, users
+from tests.outbox.box import drain, outbox, recipients_sent, users
 
 
 async def test_a_crash_repeats_only_the_deliveries_in_flight(db: Database) -> None:
@@ -22,13 +22,8 @@ async def test_a_crash_repeats_only_the_deliveries_in_flight(db: Database) -> No
     # Another sender claimed three, then died: its lease has lapsed.
     in_flight, _ = await store.claim("tg", 3, set(), now=time.time(), owner="dead", lease=0)
     assert len(in_flight) == 3
-    sent: list[str] = []
-
-    async def on_sent(push: SentPush) -> None:
-        sent.append(push.recipient)
-
     restarted = outbox(db)
-    restarted.on_sent("posting", on_sent)
+    sent = recipients_sent(restarted)
     transport = FakeTransport()
     await drain(restarted, transport)
     assert restarted.resumed == 3
@@ -41,13 +36,8 @@ async def test_callbacks_missed_by_a_crash_run_at_the_next_start(db: Database) -
     await box.enqueue("posting", "1", users(2))
     await drain(box, FakeTransport())  # no callback registered: rows stay un-notified
     await db.execute("UPDATE outbox SET notified = 0")
-    seen: list[str] = []
-
-    async def on_sent(push: SentPush) -> None:
-        seen.append(push.recipient)
-
     again = outbox(db)
-    again.on_sent("posting", on_sent)
+    seen = recipients_sent(again)
     transport = FakeTransport()
     await drain(again, transport)
     assert sorted(seen) == ["u0", "u1"] and transport.calls == []
@@ -63,12 +53,7 @@ async def test_the_catch_up_at_start_leaves_this_senders_own_sends_to_it(db: Dat
     [mine], _ = await store.claim("tg", 1, set(), now=time.time(), owner=box.owner, lease=60)
     for delivery in (theirs, mine):
         await store.mark_sent(delivery.id)  # neither's callbacks have run yet
-    seen: list[str] = []
-
-    async def on_sent(push: SentPush) -> None:
-        seen.append(push.recipient)
-
-    box.on_sent("posting", on_sent)
+    seen = recipients_sent(box)
     assert await box.items.renotify() == 1 and seen == [theirs.recipient]  # the crashed sender's only
 
 

@@ -17,11 +17,20 @@ from bot.channels.wechat.channel import BUSY, WechatChannel
 from bot.channels.wechat.pushed import ANSWER_ITEM
 from bot.config import Config, WechatConfig
 from bot.dispatcher import SORRY, Dispatcher
-from bot.messages import Inbound, Reply
 from bot.services import Services
 from bot.web import build_app
 from tests.conftest import CONTENT
-from tests.fakes.wechat import AES_KEY, APP_ID, TOKEN, FakeWechat, decrypt_reply, encrypted, message_xml, signed_query
+from tests.fakes.wechat import (
+    AES_KEY,
+    APP_ID,
+    TOKEN,
+    FakeWechat,
+    answer_when_opened,
+    decrypt_reply,
+    encrypted,
+    message_xml,
+    signed_query,
+)
 
 
 @pytest.fixture
@@ -78,12 +87,7 @@ async def test_a_deferred_answer_whose_call_fails_goes_through_the_outbox(
     channel: WechatChannel, services: Services, dispatcher: Dispatcher[Services], fake: FakeWechat
 ) -> None:
     gate = asyncio.Event()
-
-    async def slow(msg: Inbound, svc: Services) -> list[Reply]:
-        await gate.wait()
-        return [Reply("慢慢想好的答复")]
-
-    dispatcher.text_handler = slow
+    dispatcher.text_handler = answer_when_opened(gate, "慢慢想好的答复")
     channel.budget = 0.05
     fake.fail_next("message/custom/send", -1)  # WeChat: system busy, once
     status, body = await post(channel, services, message_xml("user-d", "text", msg_id=8, Content="难题"))

@@ -80,26 +80,26 @@ async def test_subscribe_greets_with_numbered_categories_and_a_number_picks_one(
     assert listed is not None and "就业补贴" in listed and "1. " in listed
 
 
-async def test_qrscene_payload_and_scan_reach_the_start_handler(bot: Bot, dispatcher: Dispatcher[Services]) -> None:
+def start_handler_spy(dispatcher: Dispatcher[Services], answer: str) -> list[Inbound]:
+    """The messages the start handler (a subscribe or scan event) is called with; it answers `answer`."""
     seen: list[Inbound] = []
 
     async def spy(msg: Inbound, svc: Services) -> list[Reply]:
         seen.append(msg)
-        return [Reply("欢迎")]
+        return [Reply(answer)]
 
     dispatcher.events["subscribe"] = spy
+    return seen
+
+
+async def test_qrscene_payload_and_scan_reach_the_start_handler(bot: Bot, dispatcher: Dispatcher[Services]) -> None:
+    seen = start_handler_spy(dispatcher, "欢迎")
     assert await bot.say(message_xml("user-q", "event", Event="subscribe", EventKey="qrscene_sunjiaping")) == "欢迎"
     assert [(m.event, m.payload) for m in seen] == [("subscribe", "sunjiaping")]
 
 
 async def test_scan_event_is_passed_on_with_its_scene(bot: Bot, dispatcher: Dispatcher[Services]) -> None:
-    seen: list[Inbound] = []
-
-    async def spy(msg: Inbound, svc: Services) -> list[Reply]:
-        seen.append(msg)
-        return [Reply("欢迎回来")]
-
-    dispatcher.events["subscribe"] = spy
+    seen = start_handler_spy(dispatcher, "欢迎回来")
     assert await bot.say(message_xml("user-q", "event", Event="SCAN", EventKey="qiansuo")) == "欢迎回来"
     assert [(m.event, m.payload) for m in seen] == [("subscribe", "qiansuo")]
 

@@ -11,7 +11,7 @@ from bot.dispatcher import Dispatcher
 from bot.messages import Inbound, Reply
 from bot.services import Services
 from tests.channels.wechat.callback.served import Bot
-from tests.fakes.wechat import FakeWechat, message_xml
+from tests.fakes.wechat import FakeWechat, answer_when_opened, message_xml
 
 
 @pytest.mark.parametrize("aes", [False, True])
@@ -37,12 +37,7 @@ async def test_slow_answer_says_success_then_pushes_a_customer_service_message(
     bot: Bot, dispatcher: Dispatcher[Services], fake: FakeWechat
 ) -> None:
     gate = asyncio.Event()
-
-    async def slow(msg: Inbound, svc: Services) -> list[Reply]:
-        await gate.wait()
-        return [Reply("慢慢想好的答复")]
-
-    dispatcher.text_handler = slow
+    dispatcher.text_handler = answer_when_opened(gate, "慢慢想好的答复")
     bot.channel.budget = 0.05
     xml = message_xml("user-slow", "text", msg_id=50, Content="一个难问题")
     # "success" after the budget while the answer is still being prepared: the handler waits for the gate,
@@ -65,13 +60,7 @@ async def test_retry_while_answering_moves_the_answer_to_a_push(
     bot: Bot, dispatcher: Dispatcher[Services], fake: FakeWechat
 ) -> None:
     gate, entered = asyncio.Event(), asyncio.Event()
-
-    async def slowish(msg: Inbound, svc: Services) -> list[Reply]:
-        entered.set()
-        await gate.wait()
-        return [Reply("答复")]
-
-    dispatcher.text_handler = slowish
+    dispatcher.text_handler = answer_when_opened(gate, "答复", entered)
     xml = message_xml("user-c", "text", msg_id=60, Content="问题")
     first = asyncio.create_task(bot.say(xml))
     await entered.wait()
