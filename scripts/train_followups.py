@@ -50,8 +50,14 @@ from bot.services import Services, build_matcher  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 SEED = 7
-C = 0.3  # inverse L2 strength, chosen leave-one-writer-out (--grid)
-MARGIN = 0.5  # the lead over the rules' reading needed to switch, chosen leave-one-writer-out (--grid)
+C = 0.3  # inverse L2 strength: the facet model's, not tuned here (--grid compares 0.1 to 1)
+# the lead over the rules' reading needed to switch. The grid (--grid, offline, C=0.3) counts 156 fixed and 18
+# broken at 0.3, 113 and 12 at 0.5, and prefers 0.3 with BROKEN at 2; through the real path 0.3 reads 93.6% of
+# follow-ups right pooled, 0.5 93.3%. Kept at 0.5: at 0.3 the model also overrules four of the rules' tests, among
+# them clear errors ("明天下雨不" after a pension question kept on the FAQ topic), and dialogues-tune falls to 92.6%.
+MARGIN = 0.5
+BROKEN = 2.0  # a reading the rules had right and the model breaks costs this many fixed ones (--grid): it moves
+# the conversation's topic, and later follow-ups are read against the wrong one
 MIN_COUNT = 2  # a feature seen in fewer rows is left out
 DIGITS = 2  # weights rounded to this many decimals; smaller ones dropped
 Rows = dict[str, dict[str, float]]
@@ -227,12 +233,21 @@ async def main() -> None:
             args.cache.write_bytes(pickle.dumps((first, second, rules)))
     data = {name: first[name] + second[name] for name in SETS}
     if args.grid:
-        for c in (0.1, 0.3, 1.0, 3.0):
+        base = sum(sum(e.rules in e.expected for e in data[n]) for n in SETS)
+        for c in (0.1, 0.3, 1.0):
             fitted = {n: fit([e for o in SETS if o != n for e in data[o]], c) for n in SETS}
-            for margin in (0.0, 0.05, 0.1, 0.2, 0.3):
-                right = sum(offline(shipped(fitted[n], margin, entries), first[n] + second[n]) for n in SETS)
-                base = sum(sum(e.rules in e.expected for e in data[n]) for n in SETS)
-                print(f"C={c:<4} margin={margin:<4} right {right} (rules {base})", flush=True)
+            for margin in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6):
+                gain = loss = 0
+                for n in SETS:
+                    model = shipped(fitted[n], margin, entries)
+                    for e in data[n]:
+                        right, was = model.choose(e.rows, e.rules) in e.expected, e.rules in e.expected
+                        gain, loss = gain + (right and not was), loss + (was and not right)
+                print(
+                    f"C={c:<4} margin={margin:<4} right {base + gain - loss} (rules {base}): {gain} fixed, {loss} "
+                    f"broken; fixed - {BROKEN:g} x broken = {gain - BROKEN * loss}",
+                    flush=True,
+                )
         return
     print(f"leave one writer out (C={C}, margin={MARGIN}): follow-up topic, all-message topic, wrong switches, facet")
     print(f"{'set':22} {'rules':>30} | {'model':>30}")

@@ -11,9 +11,13 @@ own likeliest entries, whether the message names the candidate by keyword, its c
 and the character n-grams of the message's end crossed with the candidate's role (那/呢/还 and short messages
 say "follow-up"). Trained leave-one-writer-out by scripts/train_followups.py on the writers' dialogues.
 
-The likeliest candidate replaces the rules' reading only when its probability leads the rules' by `margin`;
-the rules decide alone when a candidate is an entry newer than the model. Pure and bounded: a few dictionary
-look-ups per candidate.
+The likeliest candidate replaces the rules' reading only when its probability leads the rules' by `margin`
+(0.5: see scripts/train_followups.py for why not the 0.3 its grid prefers); the rules decide alone when a
+candidate is an entry newer than the model, and for a question about the topic's effect on another entry
+("会影响补贴不": every writer labels it the topic, too few to learn). Leave one writer out, through the real
+dispatcher, follow-up topic right rose from 92.1% to 93.3% pooled over 17 writers (87–91% to 89–93% on the six
+writers no rule was written from). Pure and bounded: a few dictionary look-ups per candidate; the re-ranker's
+probabilities of the message are those its decision computed.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,11 +127,7 @@ def rows(
 ) -> dict[str, dict[str, float]]:
     """Each candidate topic's features for the model."""
     matcher = reader.matcher
-    probability = (
-        matcher.reranker.probabilities(matcher, normalised, matcher.match_rules(normalised))
-        if matcher.reranker is not None
-        else {}
-    )
+    probability = matcher.reranker.probabilities(matcher, normalised) if matcher.reranker is not None else {}
     best = max(probability.values(), default=0.0)
     named = matcher.naming(normalised, VAGUE)
     rest = residue(normalised)
@@ -167,10 +167,18 @@ class Followups:
     model: LinearModel
     entries: frozenset[str]  # the entries the model was trained with
     margin: float  # how far the best candidate's probability must lead the rules' reading's
+    # each feature's weight for "yes" over "no", and the intercept's: one look-up per feature
+    delta: dict[str, float] = field(init=False, repr=False, compare=False)
+    bias: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        yes, no = self.model.index[YES], 1 - self.model.index[YES]
+        object.__setattr__(self, "delta", {f: w[yes] - w[no] for f, w in self.model.weights.items()})
+        object.__setattr__(self, "bias", self.model.intercept[yes] - self.model.intercept[no])
 
     def probability(self, row: Mapping[str, float]) -> float:
-        scores = self.model.scores(row, self.model.classes)
-        margin = scores[YES] - max(s for c, s in scores.items() if c != YES)
+        delta = self.delta
+        margin = self.bias + sum(delta.get(f, 0.0) * v for f, v in row.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
 
     def choose(self, found: Mapping[str, dict[str, float]], rules: str) -> str:

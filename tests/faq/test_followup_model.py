@@ -67,3 +67,36 @@ def test_a_broken_model_file_stops_the_start(tmp_path: Path) -> None:
     (tmp_path / "followups.json").write_text(json.dumps({"classes": ["no", "yes"], "intercept": [0, 0]}), "utf-8")
     with pytest.raises(ValueError):
         load_followups(directory=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "expected"),
+    [
+        # training writers' follow-ups the rules alone read wrong (heldout2, heldout4, heldout5, heldout6 sets)
+        ("phone-callback", "俺被骗了300 咋报警", "-"),  # the police's business, not the callback's
+        ("graduate-support", "娃的档案放哪了咋查", "-"),
+        ("relocation-employment", "公益岗能给安排不", "public-welfare-job"),
+        ("startup-subsidy", "他还想贷点款 中不中", "startup-loan"),
+        ("venue-rent-subsidy", "还想贷点款扩大一下 咋弄", "startup-loan"),
+        ("job-postings", "或者冬天有培训不", "skills-training"),
+    ],
+)
+def test_the_shipped_model_reads_follow_ups_the_rules_read_wrong(
+    matcher: FaqMatcher, content: ContentPack, topic: str, text: str, expected: str
+) -> None:
+    def read(second_look: Followups | None) -> str | None:
+        reading = Reader(matcher, content, followups=second_look).read(text, Context(topic))
+        return reading.entry if reading.outcome == "answer" else "-" if reading.outcome == "decline" else None
+
+    assert read(rules_only()) != expected
+    assert read(None) == expected
+
+
+def test_the_rerankers_probabilities_of_the_last_message_are_kept_and_the_same(matcher: FaqMatcher) -> None:
+    reranker = matcher.reranker
+    assert reranker is not None
+    first, second = (matcher.analyzer.normalise(t) for t in ("交通补贴咋领", "稳岗补贴给多少"))
+    fresh = reranker.probabilities(matcher, first, matcher.match_rules(first))
+    reranker.probabilities(matcher, second)
+    assert reranker.probabilities(matcher, first) == fresh  # another message in between: computed again
+    assert reranker.probabilities(matcher, first) is reranker.probabilities(matcher, first)  # kept
