@@ -19,6 +19,7 @@ from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
+from bot.faq.followups import Followups, load_followups
 from bot.faq.matcher import FaqMatcher
 from bot.faq.neighbours import Neighbours
 from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, VAGUE, WHOLE_QUESTION, content_words
@@ -54,8 +55,13 @@ class Reader:
         matcher: FaqMatcher,
         content: ContentPack,
         off_coverage: float = OFF_COVERAGE,
+        *,
+        followups: Followups | None = None,
     ) -> None:
+        """`followups`: the learned second look at the topic in context (bot.faq.followups); by default the
+        shipped one, loaded now (a broken model file stops the start, not a reply)."""
         self.matcher = matcher
+        self.followups = followups if followups is not None else load_followups()
         self.content = content
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.detours = Detours(matcher, content, off_coverage)
@@ -63,10 +69,16 @@ class Reader:
         facet_model.model()  # loaded now: a broken model file stops the start, not a reply
 
     def read(self, text: str, context: Context) -> Reading:
-        """The message's topic by the rules below; its facet by the rules and the learned model together."""
-        reading = self._read(text, context)
+        """The message's topic by the rules below, revised in context by the learned second look; its facet by
+        the rules and the learned model together."""
+        context = self._current(context)
+        normalised = self.matcher.analyzer.normalise(text)
+        facet = detect(normalised, proxy_talk=context.entry == PROXY)
+        full = self.matcher.match_normalised(normalised)
+        reading = self._read(normalised, facet, full, context)
+        reading = self.followups.revised(self, normalised, facet, full, context, reading)
         proxy_talk = PROXY in (context.entry, reading.entry)
-        facet = facet_model.revised(self.matcher.analyzer.normalise(text), reading.facet, context, proxy_talk)
+        facet = facet_model.revised(normalised, reading.facet, context, proxy_talk)
         if facet == reading.facet:
             return reading
         # the side asked is kept for "那X呢"; but "what" where the rules read no side is the whole entry, no side
@@ -75,11 +87,7 @@ class Reader:
         after = replace(reading.context, facet=facet) if stored else reading.context
         return replace(reading, facet=facet, context=after)
 
-    def _read(self, text: str, context: Context) -> Reading:
-        context = self._current(context)
-        normalised = self.matcher.analyzer.normalise(text)
-        facet = detect(normalised, proxy_talk=context.entry == PROXY)
-        full = self.matcher.match_normalised(normalised)
+    def _read(self, normalised: str, facet: Facet | None, full: Match, context: Context) -> Reading:
         rest = residue(normalised)
         if context.entry is None and context.off_topic is None:
             # nothing but the cues: "补多少", "在哪办" (but "委托代办是咋回事" names its entry by a cue)

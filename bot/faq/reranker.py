@@ -150,11 +150,18 @@ class Reranker:
         self.model = model
         self.cutoffs = cutoffs
         self.text = text
+        self._last: tuple[int, str, dict[str, float]] | None = None  # the last message's (read again in context)
 
-    def probabilities(self, matcher: FaqMatcher, normalised: str, rules: Match) -> dict[str, float]:
-        """Each candidate's probability of being what the message asks about."""
-        found = features(matcher, normalised, rules, self.text)
-        return {ident: self._probability(row) for ident, row in found.items()}
+    def probabilities(self, matcher: FaqMatcher, normalised: str, rules: Match | None = None) -> dict[str, float]:
+        """Each candidate's probability of being what the message asks about (`rules`: the rules' match of it,
+        by default `matcher.match_rules`). The last message's are kept: the conversation reader asks again."""
+        last = self._last
+        if last is not None and last[0] == id(matcher) and last[1] == normalised:
+            return last[2]
+        found = features(matcher, normalised, rules or matcher.match_rules(normalised), self.text)
+        result = {ident: self._probability(row) for ident, row in found.items()}
+        self._last = (id(matcher), normalised, result)
+        return result
 
     def _probability(self, row: dict[str, float]) -> float:
         scores = self.model.scores(row, self.model.classes)
