@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,14 +76,20 @@ def features(
     """Each candidate's features for the model, from the ranking, the rules' match and the names, and with
     `text` (the entry classifier over character n-grams) the probability it gives the candidate. Empty (the
     rules decide) when a candidate is an entry the classifier does not know."""
+    rows = ranking_features(matcher, normalised, rules)
+    if text is None or not rows:
+        return rows
+    if any(c not in text.index for c in rows):
+        return {}  # an entry newer than the model: the rules decide
+    return with_text(rows, text.probabilities(text_features(normalised)))
+
+
+def ranking_features(matcher: FaqMatcher, normalised: str, rules: Match) -> dict[str, dict[str, float]]:
+    """Each candidate's features without the entry classifier's (empty when nothing ranks)."""
     ranked = matcher.rank_normalised(normalised)
     if not ranked:
         return {}
     chosen = candidates(ranked, rules)
-    if text is not None and any(c not in text.index for c in chosen):
-        return {}  # an entry newer than the model: the rules decide
-    classes = text.probabilities(text_features(normalised)) if text is not None else {}
-    top_text = max((p for c, p in classes.items() if c != OUT), default=0.0)
     top = ranked[0].score or 1.0
     inside = [r for r in ranked if r.in_scope]
     outside = [r for r in ranked if not r.in_scope]
@@ -109,8 +115,6 @@ def features(
     position = {r.id: i for i, r in enumerate(inside)}
     second = inside[1].score if len(inside) > 1 else 0.0
     result: dict[str, dict[str, float]] = {}
-    if classes:
-        common["text_out"] = classes.get(OUT, 0.0)
     for ident in chosen:
         mine = next((r for r in inside if r.id == ident), None)
         score = mine.score if mine else 0.0
@@ -136,11 +140,22 @@ def features(
                 f"entry:{ident}": 1.0,
             }
         )
-        if classes:
-            p = classes[ident]
-            row["text_p"] = p
-            row["text_odds"] = max(-GAP, min(GAP, math.log(p / (1.0 - p)))) / GAP if 0.0 < p < 1.0 else 0.0
-            row["text_top"] = float(p >= top_text)
+        result[ident] = row
+    return result
+
+
+def with_text(rows: dict[str, dict[str, float]], classes: Mapping[str, float]) -> dict[str, dict[str, float]]:
+    """The candidates' rows with the entry classifier's features, from its class probabilities (`classes`
+    holds at least every candidate's, OUT's and the best entry's)."""
+    top_text = max((p for c, p in classes.items() if c != OUT), default=0.0)
+    result: dict[str, dict[str, float]] = {}
+    for ident, base in rows.items():
+        p = classes[ident]
+        row = dict(base)
+        row["text_out"] = classes.get(OUT, 0.0)
+        row["text_p"] = p
+        row["text_odds"] = max(-GAP, min(GAP, math.log(p / (1.0 - p)))) / GAP if 0.0 < p < 1.0 else 0.0
+        row["text_top"] = float(p >= top_text)
         result[ident] = row
     return result
 
