@@ -11,8 +11,10 @@ scripts/train_ranker.py, which chooses the cutoffs below leave-one-writer-out; i
 
 The likeliest candidate is answered when its probability reaches `answer` and leads the runner-up by `lead`,
 or reaches `confirm` and is the entry the rules answered; the three likeliest are offered when their
-probabilities add up to `suggest`, or when the rules offered choices (a vague "补贴" asks which); otherwise
-the message is declined. A decline the rules made for another office's topic stands unless the best reaches
+probabilities add up to `suggest`, or when the rules offered choices (a vague "补贴" asks which) and they add
+up to `keep` or the message is a bare question ("补多少": which one?), since choices the model finds this
+unlikely for a message with words of its own are another office's business ("营业执照咋办"); otherwise the
+message is declined. A decline the rules made for another office's topic stands unless the best reaches
 `override`; the content's own question word for word stands, and the rules decide alone when a candidate is an
 entry newer than the models. bot.faq.askers has the last word, as it has on the rules' decision.
 """
@@ -28,9 +30,10 @@ from typing import TYPE_CHECKING
 
 from bot.faq import askers
 from bot.faq.decision import Match, Ranked
-from bot.faq.facets import detect
+from bot.faq.facets import detect, residue
 from bot.faq.linear import MODELS, LinearModel, char_ngrams, load
 from bot.faq.naming import NAMING_IDF
+from bot.faq.signals import content_words
 
 if TYPE_CHECKING:
     from bot.faq.matcher import FaqMatcher
@@ -54,6 +57,7 @@ class Cutoffs:
     suggest: float  # the offered candidates' probabilities together needed to offer them as choices
     override: float  # ...to answer over the rules' decline for another office's topic (above 1: never)
     confirm: float  # ...to answer the entry the rules answered when the model ranks it first too
+    keep: float = 0.0  # ...to keep offering the choices the rules offered (0: always kept)
 
 
 def candidates(ranked: Iterable[Ranked], rules: Match) -> list[str]:
@@ -181,11 +185,20 @@ class Reranker:
         if rules.score >= 1.0 and rules.outcome != "suggest":
             return rules  # the content's own question, word for word (or its out-of-scope topic's)
         # an employer's subsidy is still no answer, nor first choice, for a laborer's "有什么补贴" (bot.faq.askers)
-        return askers.settle(choose(self.probabilities(matcher, normalised, rules), rules, self.cutoffs), normalised)
+        probability = self.probabilities(matcher, normalised, rules)
+        vague = rules.outcome in KEEP_OFFER and bare(matcher, normalised)
+        return askers.settle(choose(probability, rules, self.cutoffs, vague), normalised)
 
 
-def choose(probability: dict[str, float], rules: Match, cutoffs: Cutoffs) -> Match:
-    """The decision from the candidates' probabilities (the training script tunes the cutoffs with it)."""
+def bare(matcher: FaqMatcher, normalised: str) -> bool:
+    """Whether the message is a question and nothing else ("补多少", "在哪办"): no content word beside its
+    facet cues. The rules' choices for it ask which topic it means, however unlikely the model finds each."""
+    return content_words(matcher.analyzer, residue(normalised)) == 0
+
+
+def choose(probability: dict[str, float], rules: Match, cutoffs: Cutoffs, bare: bool = False) -> Match:
+    """The decision from the candidates' probabilities (the training script tunes the cutoffs with it);
+    `bare`: the message is a question naming nothing (the rules' choices for it are kept)."""
     if not probability:
         return rules
     order = sorted(probability, key=lambda i: probability[i], reverse=True)
@@ -198,8 +211,10 @@ def choose(probability: dict[str, float], rules: Match, cutoffs: Cutoffs) -> Mat
     if (best >= cutoffs.answer and best - runner >= cutoffs.lead) or confirmed:
         also = tuple(i for i in offered[1:] if probability[i] >= ALSO)
         return Match("answer", order[0], offered, rules.score, also=also)
-    # the right entry likely among them, or what the rules offered or answered (a vague "补贴" asks which)
-    if sum(probability[i] for i in offered) >= cutoffs.suggest or rules.outcome in KEEP_OFFER:
+    # the right entry likely among them, or what the rules offered (a vague "补贴" asks which) unless the model
+    # finds none of it likely ("营业执照咋办" is another office's business, whatever the rules offered)
+    likely = sum(probability[i] for i in offered)
+    if likely >= cutoffs.suggest or (rules.outcome in KEEP_OFFER and (bare or likely >= cutoffs.keep)):
         return Match("suggest", None, offered, rules.score)
     return Match("decline", None, offered, rules.score)
 
