@@ -17,6 +17,10 @@ unlikely for a message with words of its own are another office's business ("营
 message is declined. A decline the rules made for another office's topic stands unless the best reaches
 `override`; the content's own question word for word stands, and the rules decide alone when a candidate is an
 entry newer than the models. bot.faq.askers has the last word, as it has on the rules' decision.
+
+Leave-one-writer-out over the 17 writers' question sets (scripts/train_ranker.py): rules alone right 91.2%,
+wrong 1.9%, out-of-scope declined 93.8%, right entry among the suggestions 98.5%; with this model right 96.8%,
+wrong 0.6% (45 of 7026), declined 98.1%, among 99.3% (without `keep`: 97.3%, 0.7%, 95.9%, 99.3%).
 """
 
 from __future__ import annotations

@@ -122,3 +122,19 @@ def test_questions_the_rules_alone_got_wrong(matcher: FaqMatcher, question: str,
     assert (alone.outcome, alone.entry) != ("answer", entry)  # the rules alone did not answer it right
     match = matcher.match(question)
     assert (match.outcome, match.entry) == ("answer", entry)
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [
+        ("营业执照咋办", "decline"),  # the rules offered choices; the model finds none of them likely
+        ("小区停水了啥时候来", "decline"),
+        ("补多少", "suggest"),  # a bare question: which one?
+        ("有啥补贴", "suggest"),  # vague, but the subsidies are likely enough to ask which
+    ],
+)
+def test_the_rules_choices_are_kept_only_when_likely_or_the_question_is_bare(
+    matcher: FaqMatcher, question: str, outcome: str
+) -> None:
+    assert matcher.match_rules(matcher.analyzer.normalise(question)).outcome == "suggest"
+    assert matcher.match(question).outcome == outcome
