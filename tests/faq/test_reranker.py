@@ -9,7 +9,7 @@ from bot.content import ContentPack
 from bot.faq.decision import Match
 from bot.faq.linear import LinearModel, load
 from bot.faq.matcher import FaqMatcher
-from bot.faq.reranker import NAME, OUT, TEXT, YES, Cutoffs, Reranker, choose, features, load_reranker
+from bot.faq.reranker import NAME, OUT, TEXT, YES, Cutoffs, Reranker, bare, choose, features, load_reranker
 
 
 def test_the_shipped_model_loads_and_names_only_the_contents_entries(content: ContentPack) -> None:
@@ -86,6 +86,28 @@ def test_the_decision_answers_offers_or_declines_by_the_cutoffs() -> None:
     assert choose({"a": 0.1, "b": 0.05}, rules, cutoffs).outcome == "suggest"
 
 
+def test_the_rules_choices_are_declined_when_the_model_finds_none_of_them_likely() -> None:
+    rules = Match("suggest", None, ("a", "b", "c"), 0.3)
+    cutoffs = Cutoffs(answer=0.6, lead=0.2, suggest=0.5, override=2.0, confirm=1.0, keep=0.1)
+    assert choose({"a": 0.06, "b": 0.05}, rules, cutoffs).outcome == "suggest"  # 0.11: likely enough to keep
+    declined = choose({"a": 0.03, "b": 0.02, "c": 0.01}, rules, cutoffs)  # "营业执照咋办": another office's
+    assert (declined.outcome, declined.suggestions) == ("decline", ("a", "b", "c"))
+    # a bare question ("补多少": which one?) keeps them however unlikely
+    assert choose({"a": 0.03, "b": 0.02, "c": 0.01}, rules, cutoffs, bare=True).outcome == "suggest"
+    answered = Match("answer", "a", ("a",), 0.5)  # only the rules' choices are kept: an answer is not
+    assert choose({"a": 0.2}, answered, Cutoffs(0.6, 0.2, 0.5, 2.0, 1.0, keep=0.0)).outcome == "decline"
+
+
+@pytest.mark.parametrize(
+    ("question", "is_bare"),
+    [("补多少", True), ("在哪办", True), ("要带啥材料", True), ("营业执照咋办", False), ("乡长电话", False)],
+)
+def test_a_bare_question_is_one_with_no_word_beside_its_facet_cues(
+    matcher: FaqMatcher, question: str, is_bare: bool
+) -> None:
+    assert bare(matcher, matcher.analyzer.normalise(question)) is is_bare
+
+
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
@@ -100,3 +122,19 @@ def test_questions_the_rules_alone_got_wrong(matcher: FaqMatcher, question: str,
     assert (alone.outcome, alone.entry) != ("answer", entry)  # the rules alone did not answer it right
     match = matcher.match(question)
     assert (match.outcome, match.entry) == ("answer", entry)
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [
+        ("营业执照咋办", "decline"),  # the rules offered choices; the model finds none of them likely
+        ("小区停水了啥时候来", "decline"),
+        ("补多少", "suggest"),  # a bare question: which one?
+        ("有啥补贴", "suggest"),  # vague, but the subsidies are likely enough to ask which
+    ],
+)
+def test_the_rules_choices_are_kept_only_when_likely_or_the_question_is_bare(
+    matcher: FaqMatcher, question: str, outcome: str
+) -> None:
+    assert matcher.match_rules(matcher.analyzer.normalise(question)).outcome == "suggest"
+    assert matcher.match(question).outcome == outcome
