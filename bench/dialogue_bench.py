@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.chat_json import converse  # noqa: E402
+from bot.chat_json import MakeReader, converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.faq.context import Context  # noqa: E402
 from bot.faq.conversation import Reader  # noqa: E402
@@ -93,9 +93,10 @@ def got_topic(record: dict[str, Any]) -> str:
     return f"{outcome}:{','.join(record['suggestions'])}"
 
 
-async def score(config: Config, dialogues: list[list[Turn]]) -> Score:
+async def score(config: Config, dialogues: list[list[Turn]], reader: MakeReader | None = None) -> Score:
+    """The figures of `dialogues` read through the real dispatcher (with `reader`: the Reader it makes)."""
     result = Score()
-    records = [r async for r in converse(config, ([t.message for t in d] for d in dialogues))]
+    records = [r async for r in converse(config, ([t.message for t in d] for d in dialogues), reader)]
     turns = [(i, t) for d in dialogues for i, t in enumerate(d)]
     for (position, turn), record in zip(turns, records, strict=True):
         topic = got_topic(record)

@@ -30,10 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dialogue_bench import Turn, load, score  # noqa: E402
 from bench.writers import DIALOGUES as SETS  # noqa: E402
-from bot.chat_json import converse  # noqa: E402
+from bot.chat_json import MakeReader, converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.faq import facet_model  # noqa: E402
 from bot.faq.analyzer import Analyzer  # noqa: E402
+from bot.faq.conversation import Reader  # noqa: E402
 from bot.faq.facets import FACETS, Facet  # noqa: E402
 from bot.faq.linear import LinearModel, from_coefficients  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
@@ -43,6 +44,14 @@ SEED = 7
 C = 0.3  # inverse L2 strength, chosen leave-one-writer-out (--grid)
 MIN_COUNT = 2  # a feature seen in fewer examples is left out
 DIGITS = 2  # weights rounded to this many decimals; smaller ones dropped
+
+
+EMPTY = LinearModel(FACETS, (0.0,) * len(FACETS), {})  # no weights: read where the rules alone decide
+
+
+def reading_with(model: LinearModel) -> MakeReader:
+    """The bot's Reader with `model` as its facet model."""
+    return lambda matcher, content: Reader(matcher, content, facets=model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +80,11 @@ async def examples(config: Config, name: str, analyzer: Analyzer) -> list[Exampl
         return ruled
 
     original = facet_model.choose
-    facet_model.choose = recorder
-    facet_model.use(LinearModel(FACETS, (0.0,) * len(FACETS), {}))
+    facet_model.choose = recorder  # what the bot sees where it decides, recorded
     found: list[Example] = []
     try:
         turns = iter([t for d in dialogues for t in d])
-        async for record in converse(config, ([t.message for t in d] for d in dialogues)):
+        async for record in converse(config, ([t.message for t in d] for d in dialogues), reading_with(EMPTY)):
             turn = next(turns)
             mine = [s for s in seen if s[0] == analyzer.normalise(turn.message)]  # (转人工 re-reads an old one)
             seen.clear()
@@ -84,7 +92,6 @@ async def examples(config: Config, name: str, analyzer: Analyzer) -> list[Exampl
                 found.append(Example(*mine[-1], record["outcome"] == "answer", turn.facet))
     finally:
         facet_model.choose = original
-        facet_model.use(None)
     return found
 
 
@@ -131,12 +138,10 @@ async def bench_figure(config: Config, name: str, model: LinearModel | None) -> 
     original = facet_model.choose
     if model is None:
         facet_model.choose = rules_only
-    facet_model.use(model or LinearModel(FACETS, (0.0,) * len(FACETS), {}))
     try:
-        result = await score(config, load(DATA / f"{name}.tsv"))
+        result = await score(config, load(DATA / f"{name}.tsv"), reading_with(model or EMPTY))
     finally:
         facet_model.choose = original
-        facet_model.use(None)
     return result.facet, result.facets
 
 

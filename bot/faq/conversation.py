@@ -19,6 +19,7 @@ from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
+from bot.faq.linear import LinearModel
 from bot.faq.matcher import FaqMatcher
 from bot.faq.neighbours import Neighbours
 from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, VAGUE, WHOLE_QUESTION, content_words
@@ -54,19 +55,25 @@ class Reader:
         matcher: FaqMatcher,
         content: ContentPack,
         off_coverage: float = OFF_COVERAGE,
+        *,
+        facets: LinearModel | None = None,
     ) -> None:
+        """`facets`: the learned model of the side a message asks (bot.faq.facet_model); None: the shipped
+        one, loaded now, so that a broken model file stops the start, not a reply."""
         self.matcher = matcher
         self.content = content
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.detours = Detours(matcher, content, off_coverage)
         self.neighbours = Neighbours(matcher, content, self.groups)
-        facet_model.model()  # loaded now: a broken model file stops the start, not a reply
+        self.facets = facets if facets is not None else facet_model.shipped()
 
     def read(self, text: str, context: Context) -> Reading:
         """The message's topic by the rules below; its facet by the rules and the learned model together."""
         reading = self._read(text, context)
         proxy_talk = PROXY in (context.entry, reading.entry)
-        facet = facet_model.revised(self.matcher.analyzer.normalise(text), reading.facet, context, proxy_talk)
+        facet = facet_model.revised(
+            self.facets, self.matcher.analyzer.normalise(text), reading.facet, context, proxy_talk
+        )
         if facet == reading.facet:
             return reading
         # the side asked is kept for "那X呢"; but "what" where the rules read no side is the whole entry, no side

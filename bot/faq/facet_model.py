@@ -17,12 +17,14 @@ here: only the side of it.
 
 from __future__ import annotations
 
+from functools import cache
+
 from bot.faq.context import Context
 from bot.faq.ellipsis import elided
 from bot.faq.facets import FACETS, Facet, detect
 from bot.faq.linear import MODELS, LinearModel, char_ngrams, load
 
-__all__ = ["MODELS", "NAME", "choose", "features", "load", "model", "revised", "use"]
+__all__ = ["MODELS", "NAME", "choose", "features", "load", "revised", "shipped"]
 
 NAME = "facets"
 # A cue for someone else applying (代办, 替俺办) names its side outright. Kept, the five unstudied sets read the
@@ -57,29 +59,20 @@ def choose(
     return next((f for f in FACETS if f == best), ruled)
 
 
-def revised(normalised: str, facet: Facet | None, context: Context, proxy_talk: bool) -> Facet | None:
-    """The facet of a message the rules read as `facet` in `context`: the side asked last stays for "那X呢"
-    (no cue of its own), and the rules keep talk of the proxy scheme itself (`proxy_talk`: 委托代办 is the
+def revised(
+    model: LinearModel, normalised: str, facet: Facet | None, context: Context, proxy_talk: bool
+) -> Facet | None:
+    """The facet of a message the rules read as `facet` in `context`, by `model`: the side asked last stays
+    for "那X呢" (no cue of its own), and the rules keep talk of the proxy scheme itself (`proxy_talk`: 委托代办 is the
     topic or the answer; there "我哥能替我办不" asks who may act, which the model cannot tell from a proxy
     question about a subsidy); otherwise `choose`, with the cue the rules find in the message."""
     cue = detect(normalised, proxy_talk=proxy_talk)
     if proxy_talk or (cue is None and context.facet is not None and elided(normalised) is not None):
         return facet
-    return choose(model(), normalised, cue, context.facet, facet)
+    return choose(model, normalised, cue, context.facet, facet)
 
 
-_model: LinearModel | None = None
-
-
-def model() -> LinearModel:
-    """The shipped model, loaded once."""
-    global _model
-    if _model is None:
-        _model = load(NAME)
-    return _model
-
-
-def use(other: LinearModel | None) -> None:
-    """Read with another model (None: the shipped one again); for training and leave-one-out measures."""
-    global _model
-    _model = other
+@cache
+def shipped() -> LinearModel:
+    """The shipped model (`models/facets.json`), read once; a malformed file raises ValueError."""
+    return load(NAME)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.chat_json import converse
+from bot.config import Config
 from bot.content import ContentPack
 from bot.faq import facet_model
 from bot.faq.context import Context
@@ -11,7 +15,7 @@ from bot.faq.conversation import Reader
 from bot.faq.facets import FACETS, detect
 from bot.faq.linear import LinearModel
 from bot.faq.matcher import FaqMatcher
-from tests.conftest import Chat
+from tests.conftest import CONTENT, Chat
 
 # a hand-made model that always says "where"
 WHERE = LinearModel(FACETS, tuple(5.0 if f == "where" else 0.0 for f in FACETS), {})
@@ -23,7 +27,7 @@ def reader(matcher: FaqMatcher, content: ContentPack) -> Reader:
 
 
 def test_the_shipped_model_loads_with_the_facets_as_its_classes() -> None:
-    model = facet_model.model()
+    model = facet_model.shipped()
     assert sorted(model.classes) == sorted(FACETS)
     assert len(model.weights) > 1000  # n-grams, not only the cue features
     assert (facet_model.MODELS / f"{facet_model.NAME}.json").stat().st_size <= 1_000_000
@@ -33,7 +37,7 @@ def test_the_model_decides_with_the_rules_cue_as_one_of_its_features() -> None:
     assert facet_model.choose(WHERE, "交通补贴给多少", "amount", None, "amount") == "where"
     assert facet_model.choose(WHERE, "交通补贴那个事", None, None, "what") == "where"
     assert "cue:amount" in facet_model.features("交通补贴给多少", "amount", None)
-    assert facet_model.choose(facet_model.model(), "交通补贴给多少", "amount", None, "amount") == "amount"
+    assert facet_model.choose(facet_model.shipped(), "交通补贴给多少", "amount", None, "amount") == "amount"
 
 
 @pytest.mark.parametrize(
@@ -50,12 +54,9 @@ def test_the_model_reads_a_side_no_cue_names(reader: Reader, topic: str, text: s
     assert reading.context.facet == facet  # "那X呢" next asks the same side
 
 
-def test_the_side_asked_last_stays_for_an_elided_question(reader: Reader) -> None:
-    try:
-        facet_model.use(WHERE)  # whatever the model would say
-        reading = reader.read("那稳岗补贴呢", Context("transport-subsidy", None, "amount"))
-    finally:
-        facet_model.use(None)
+def test_the_side_asked_last_stays_for_an_elided_question(matcher: FaqMatcher, content: ContentPack) -> None:
+    reader = Reader(matcher, content, facets=WHERE)  # whatever the model would say
+    reading = reader.read("那稳岗补贴呢", Context("transport-subsidy", None, "amount"))
     assert (reading.entry, reading.facet) == ("job-retention-subsidy", "amount")
 
 
@@ -78,3 +79,19 @@ async def test_a_side_the_model_reads_is_answered_as_that_side_with_its_source(c
     await chat.say("就业服务站是干啥的")
     [reply] = await chat.say("服务站在镇政府哪个位置")  # where, by the model: 位置 is no cue word
     assert "· 在哪办、找谁】" in reply.text and "依据：" in reply.text
+
+
+def test_the_reader_reads_with_the_model_it_is_given(matcher: FaqMatcher, content: ContentPack) -> None:
+    given = Reader(matcher, content, facets=WHERE).read("交通补贴给多少", Context())
+    default = Reader(matcher, content)
+    assert (given.entry, given.facet) == ("transport-subsidy", "where")
+    assert default.facets is facet_model.shipped()  # None: the shipped model, loaded when the reader is built
+    assert default.read("交通补贴给多少", Context()).facet == "amount"
+
+
+async def test_chat_json_reads_with_the_reader_it_is_given(tmp_path: Path) -> None:
+    config = Config(content_dir=CONTENT, data_dir=tmp_path)
+    talks = [["交通补贴给多少"]]
+    [given] = [r async for r in converse(config, talks, lambda m, c: Reader(m, c, facets=WHERE))]
+    [default] = [r async for r in converse(config, talks)]
+    assert (given["entry"], given["facet"], default["facet"]) == ("transport-subsidy", "where", "amount")
