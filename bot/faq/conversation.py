@@ -71,8 +71,11 @@ class Reader:
         """The message's topic by the rules below; its facet by the rules and the learned model together."""
         reading = self._read(text, context)
         proxy_talk = PROXY in (context.entry, reading.entry)
+        about = self.content.entries.get(reading.entry or reading.context.entry or "")
+        normalised = self.matcher.analyzer.normalise(text)
+        words = self.matcher.analyzer.words
         facet = facet_model.revised(
-            self.facets, self.matcher.analyzer.normalise(text), reading.facet, context, proxy_talk
+            self.facets, normalised, reading.facet, context, proxy_talk, about, reading.outcome, words
         )
         if facet == reading.facet:
             return reading
