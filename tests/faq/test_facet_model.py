@@ -13,7 +13,7 @@ from bot.faq import facet_model
 from bot.faq.context import Context
 from bot.faq.conversation import Reader
 from bot.faq.facet_model import Asked
-from bot.faq.facets import FACETS, detect
+from bot.faq.facets import FACETS, Facet, detect
 from bot.faq.linear import LinearModel
 from bot.faq.matcher import FaqMatcher
 from tests.conftest import CONTENT, Chat
@@ -98,7 +98,7 @@ async def test_chat_json_reads_with_the_reader_it_is_given(tmp_path: Path) -> No
     assert (given["entry"], given["facet"], default["facet"]) == ("transport-subsidy", "where", "amount")
 
 
-def one_feature(feature: str, facet: str) -> LinearModel:
+def one_feature(feature: str, facet: Facet) -> LinearModel:
     """A hand-made model that reads `facet` where `feature` is present and "what" otherwise."""
     return LinearModel(FACETS, tuple(1.0 if f == "what" else 0.0 for f in FACETS), {feature: TOWARDS[facet]})
 
