@@ -19,7 +19,6 @@ from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
-from bot.faq.linear import LinearModel
 from bot.faq.matcher import FaqMatcher
 from bot.faq.neighbours import Neighbours
 from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, VAGUE, WHOLE_QUESTION, content_words
@@ -56,10 +55,8 @@ class Reader:
         content: ContentPack,
         off_coverage: float = OFF_COVERAGE,
         *,
-        facets: LinearModel | None = None,
+        facets: facet_model.LinearModel | None = None,  # None: the shipped one, loaded now (a broken one stops)
     ) -> None:
-        """`facets`: the learned model of the side a message asks (bot.faq.facet_model); None: the shipped
-        one, loaded now, so that a broken model file stops the start, not a reply."""
         self.matcher = matcher
         self.content = content
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
@@ -70,13 +67,10 @@ class Reader:
     def read(self, text: str, context: Context) -> Reading:
         """The message's topic by the rules below; its facet by the rules and the learned model together."""
         reading = self._read(text, context)
-        proxy_talk = PROXY in (context.entry, reading.entry)
-        about = self.content.entries.get(reading.entry or reading.context.entry or "")
-        normalised = self.matcher.analyzer.normalise(text)
-        words = self.matcher.analyzer.words
-        facet = facet_model.revised(
-            self.facets, normalised, reading.facet, context, proxy_talk, about, reading.outcome, words
-        )
+        proxy_talk, about = PROXY in (context.entry, reading.entry), reading.entry or reading.context.entry or ""
+        analyzer = self.matcher.analyzer
+        ask = (analyzer.normalise(text), reading.facet, context, proxy_talk, self.content.entries.get(about))
+        facet = facet_model.revised(self.facets, *ask, reading.outcome, analyzer.words)
         if facet == reading.facet:
             return reading
         # the side asked is kept for "那X呢"; but "what" where the rules read no side is the whole entry, no side

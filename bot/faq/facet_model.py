@@ -33,6 +33,7 @@ __all__ = [
     "MODELS",
     "NAME",
     "Asked",
+    "LinearModel",
     "asked",
     "choose",
     "features",
