@@ -189,7 +189,11 @@ def variants(data: dict[str, list[Example]], tried: Sequence[Variant]) -> None:
     print(f"{'variant':44} {'pooled':>7} {'unseen':>7}  " + " ".join(n.split("-")[0][-9:] for n in SETS))
     for variant in (None, *tried):
         right = {
-            n: offline(None if variant is None else fit([e for o in SETS if o != n for e in data[o]], variant), data[n])
+            n: offline(
+                None if variant is None else fit([e for o in SETS if o != n for e in data[o]], variant),
+                data[n],
+                variant or Variant(),
+            )
             for n in SETS
         }
         pooled = sum(right.values()) / sum(len(data[n]) for n in SETS)
