@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.chat_json import converse  # noqa: E402
+from bot.chat_json import MakeReader, converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.faq.context import Context  # noqa: E402
 from bot.faq.conversation import Reader  # noqa: E402
@@ -151,28 +151,33 @@ def got_topic(record: dict[str, Any]) -> str:
     return f"{outcome}:{','.join(record['suggestions'])}"
 
 
-async def verdicts(config: Config, dialogues: list[list[Turn]]) -> list[Verdict]:
-    """Every message of the dialogues through the real dispatcher, judged."""
-    records = [r async for r in converse(config, ([t.message for t in d] for d in dialogues))]
+async def verdicts(config: Config, dialogues: list[list[Turn]], reader: MakeReader | None = None) -> list[Verdict]:
+    """Every message of the dialogues through the real dispatcher (with `reader`: the Reader it makes), judged."""
+    records = [r async for r in converse(config, ([t.message for t in d] for d in dialogues), reader)]
+    return judged(dialogues, records)
+
+
+def judged(dialogues: list[list[Turn]], records: list[dict[str, Any]]) -> list[Verdict]:
+    """Each message's record (as `chat --json` prints it) judged against the message's labels."""
     flat = [(n, i, t) for n, d in enumerate(dialogues) for i, t in enumerate(d)]
-    judged: list[Verdict] = []
+    result: list[Verdict] = []
     held: str | None = None
     for (n, position, turn), record in zip(flat, records, strict=True):
         if position == 0:
             held = None
         facet = record["facet"] or ("what" if record["outcome"] == "answer" else None)
         answered = str(record["entry"]) if record["outcome"] in ("answer", "choice") and record["entry"] else None
-        judged.append(Verdict(n, position, turn, got_topic(record), facet, answered, held, bool(record["queued"])))
+        result.append(Verdict(n, position, turn, got_topic(record), facet, answered, held, bool(record["queued"])))
         if answered is not None:
             held = answered
         elif record["outcome"] == "suggest" and record["suggestions"]:
             held = str(record["suggestions"][0])
-    return judged
+    return result
 
 
-async def score(config: Config, dialogues: list[list[Turn]]) -> Score:
+async def score(config: Config, dialogues: list[list[Turn]], reader: MakeReader | None = None) -> Score:
     result = Score()
-    for verdict in await verdicts(config, dialogues):
+    for verdict in await verdicts(config, dialogues, reader):
         result.count(verdict)
     return result
 

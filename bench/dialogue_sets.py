@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dialogue_bench import Score, Turn, Verdict, load, verdicts  # noqa: E402
 from bench.writers import DIALOGUES  # noqa: E402
+from bot.chat_json import MakeReader  # noqa: E402
 from bot.config import Config  # noqa: E402
 
 
@@ -62,9 +63,14 @@ class Tally(Score):
         )
 
 
-async def tally(config: Config, name: str, dialogues: list[list[Turn]]) -> Tally:
+async def tally(config: Config, name: str, dialogues: list[list[Turn]], reader: MakeReader | None = None) -> Tally:
+    """The figures of one set read through the real dispatcher (with `reader`: the Reader it makes)."""
+    return tallied(name, await verdicts(config, dialogues, reader))
+
+
+def tallied(name: str, judged: list[Verdict]) -> Tally:
     result = Tally()
-    for verdict in await verdicts(config, dialogues):
+    for verdict in judged:
         result.count(verdict, name)
     return result
 

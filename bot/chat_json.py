@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import Config
+from bot.content import ContentPack
+from bot.faq.conversation import Reader
+from bot.faq.matcher import FaqMatcher
 from bot.faq.trace import recording
 from bot.messages import Capabilities, Inbound
 from bot.render import plain_texts
 from bot.routing import typed_choice
 from bot.services import open_services
-from handlers import build_dispatcher
+from handlers import build_dispatcher, faq
+
+MakeReader = Callable[[FaqMatcher, ContentPack], Reader]
 
 CHANNEL = "console"
 TEXT_ONLY = Capabilities(buttons=False, max_text=4000)
@@ -42,11 +47,16 @@ def conversations(lines: Iterable[str]) -> Iterable[list[str]]:
         yield current
 
 
-async def converse(config: Config, talks: Iterable[list[str]]) -> AsyncIterator[dict[str, Any]]:
-    """Each message of each conversation through a fresh bot, as the record `chat --json` prints."""
+async def converse(
+    config: Config, talks: Iterable[list[str]], reader: MakeReader | None = None
+) -> AsyncIterator[dict[str, Any]]:
+    """Each message of each conversation through a fresh bot, as the record `chat --json` prints; with
+    `reader`, the bot reads messages with the Reader it makes (a training script's models)."""
     with tempfile.TemporaryDirectory(prefix="wuzhai-chat-") as tmp:
         services = await open_services(replace(config, data_dir=Path(tmp), database=None))
         try:
+            if reader is not None:
+                faq.install(services, reader(services.matcher, services.content))
             dispatcher = build_dispatcher(services)
             for n, messages in enumerate(talks, start=1):
                 user = f"chat-{n}"

@@ -52,6 +52,11 @@ def reader(svc: Services) -> Reader:
     return found
 
 
+def install(svc: Services, made: Reader) -> None:
+    """Read `svc`'s messages with `made` (a Reader with models of its own: training scripts and benches)."""
+    _readers[svc.matcher] = made
+
+
 def question_key(svc: Services, text: str, topic: str | None) -> str:
     """The same question in the same topic has the same key (a staff answer is reused only then)."""
     return f"{topic or '-'}|{fold(svc.matcher.analyzer.normalise(text))}"

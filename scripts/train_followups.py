@@ -22,7 +22,7 @@ import asyncio
 import json
 import pickle
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,11 +34,12 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import handlers.faq  # noqa: E402
-from bench.dialogue_bench import load  # noqa: E402
-from bench.dialogue_sets import Tally, tally  # noqa: E402
+from bench.dialogue_bench import judged, load  # noqa: E402
+from bench.dialogue_sets import Tally, tallied, tally  # noqa: E402
 from bench.writers import DIALOGUES as SETS  # noqa: E402
+from bot.chat_json import MakeReader, converse  # noqa: E402
 from bot.config import Config  # noqa: E402
+from bot.content import ContentPack  # noqa: E402
 from bot.faq import followups  # noqa: E402
 from bot.faq.context import Context  # noqa: E402
 from bot.faq.conversation import Reader, Reading  # noqa: E402
@@ -46,7 +47,8 @@ from bot.faq.decision import Match  # noqa: E402
 from bot.faq.facets import Facet  # noqa: E402
 from bot.faq.followups import YES, Followups, candidates, rows, rules_only, topic  # noqa: E402
 from bot.faq.linear import MODELS, from_coefficients  # noqa: E402
-from bot.services import Services, build_matcher  # noqa: E402
+from bot.faq.matcher import FaqMatcher  # noqa: E402
+from bot.services import build_matcher  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 SEED = 7
@@ -95,62 +97,35 @@ class Recorder:
         return found[self.inner.choose(found_rows, topic(rules))][0]
 
 
-def use(second_look: Any) -> None:
-    """Read the dispatcher's messages with this second look (a Followups or a Recorder)."""
-    readers: dict[int, Reader] = {}
+def use(second_look: Any) -> MakeReader:
+    """Readers that read with this second look (a Followups or a Recorder), for the real dispatcher."""
 
-    def reader(svc: Services) -> Reader:
-        key = id(svc.matcher)
-        if key not in readers:
-            readers[key] = Reader(svc.matcher, svc.content, followups=second_look)
-        return readers[key]
+    def reader(matcher: FaqMatcher, content: ContentPack) -> Reader:
+        return Reader(matcher, content, followups=second_look)
 
-    handlers.faq.reader = reader
+    return reader
 
 
 async def capture(config: Config, name: str, inner: Followups | None) -> tuple[list[Example], Tally]:
-    """The examples of one writer's set read with `inner` deciding (None: the rules), and its figures."""
+    """The examples of one writer's set read with `inner` deciding (None: the rules), and its figures: each
+    message's record is paired with the rows the recorder saw while the dispatcher answered it."""
     dialogues = load(DATA / f"{name}.tsv")
     recorder = Recorder(inner)
-    use(recorder)
     _, matcher = build_matcher(ROOT / "content")
+    turns = [t for d in dialogues for t in d]
     found: list[Example] = []
-    turns = iter([t for d in dialogues for t in d])
-    result = await tally_recording(config, name, dialogues, recorder, found, turns, matcher.analyzer.normalise)
-    return found, result
-
-
-async def tally_recording(
-    config: Config,
-    name: str,
-    dialogues: list[Any],
-    recorder: Recorder,
-    found: list[Example],
-    turns: Any,
-    normalise: Callable[[str], str],
-) -> Tally:
-    """bench/dialogue_sets.py's tally, collecting the recorder's rows of each labelled message as it goes."""
-    from bench import dialogue_sets
-
-    original = dialogue_sets.converse
-
-    async def converse(config: Config, talks: Any) -> Any:
-        async for record in original(config, talks):
-            turn = next(turns)
-            mine = [s for s in recorder.seen if s[0] == normalise(turn.message)]  # (转人工 re-reads an old one)
-            recorder.seen.clear()
-            if mine and "smalltalk" not in turn.expected:
-                _, found_rows, rules, inputs = mine[-1]
-                hits = [k in turn.expected for k in found_rows]
-                if any(hits) and not all(hits):
-                    found.append(Example(name, found_rows, rules, turn.expected, inputs))
-            yield record
-
-    dialogue_sets.converse = converse  # type: ignore[assignment]
-    try:
-        return await tally(config, name, dialogues)
-    finally:
-        dialogue_sets.converse = original
+    records: list[dict[str, Any]] = []
+    async for record in converse(config, ([t.message for t in d] for d in dialogues), use(recorder)):
+        turn = turns[len(records)]
+        mine = [s for s in recorder.seen if s[0] == matcher.analyzer.normalise(turn.message)]  # (转人工 re-reads)
+        recorder.seen.clear()
+        if mine and "smalltalk" not in turn.expected:
+            _, found_rows, rules, inputs = mine[-1]
+            hits = [k in turn.expected for k in found_rows]
+            if any(hits) and not all(hits):
+                found.append(Example(name, found_rows, rules, turn.expected, inputs))
+        records.append(record)
+    return found, tallied(name, judged(dialogues, records))
 
 
 def fit(train: Sequence[Example], c: float = C) -> Any:
@@ -254,13 +229,11 @@ async def main() -> None:
     pooled_rules, pooled_model = Tally(), Tally()
     for name in () if args.skip_table else SETS:
         model = shipped(fit([e for o in SETS if o != name for e in data[o]]), MARGIN, entries)
-        use(model)
-        mine = await tally(config, name, load(DATA / f"{name}.tsv"))
+        mine = await tally(config, name, load(DATA / f"{name}.tsv"), use(model))
         pooled_rules.add(rules[name])
         pooled_model.add(mine)
         print(f"{name:22} {cells(rules[name]):>30} | {cells(mine):>30}", flush=True)
     print(f"{'pooled':22} {cells(pooled_rules):>30} | {cells(pooled_model):>30}")
-    use(rules_only())
     if not args.no_write:
         final = shipped(fit([e for name in SETS for e in data[name]]), MARGIN, entries)
         document = json.loads(final.model.to_json())

@@ -479,17 +479,17 @@ def best_cutoffs(chosen: list[Sample], probabilities: list[dict[str, float]]) ->
         tried.append((table.figures(cutoffs).objective(), cutoffs))
     top = max(score for score, _ in tried)
     close = [(score, c) for score, c in tried if score >= top - TIE]
-    chosen = min(close, key=lambda pair: (pair[1].confirm, -pair[0]))[1]
+    best = min(close, key=lambda pair: (pair[1].confirm, -pair[0]))[1]
     if GRID_KEEP == [0.0]:
-        return chosen
+        return best
     # then whether to keep the rules' choices the model finds unlikely, with `suggest` chosen anew beside it
     again = [
-        (table.figures(replace(chosen, suggest=suggest, keep=keep)).objective(), keep, suggest)
+        (table.figures(replace(best, suggest=suggest, keep=keep)).objective(), keep, suggest)
         for keep in GRID_KEEP
         for suggest in GRID_SUGGEST
     ]
     _, keep, suggest = max(again, key=lambda t: (t[0], -t[1], -t[2]))
-    return replace(chosen, suggest=suggest, keep=keep)
+    return replace(best, suggest=suggest, keep=keep)
 
 
 def out_of_fold(data: list[Sample], writers: list[str], excluded: frozenset[str]) -> list[dict[str, float]]:

@@ -131,6 +131,10 @@ class Analyzer:
         message in context asks for the features of the same text several times."""
         return list(self._cached(text))
 
+    def words(self, text: str) -> list[str]:
+        """The words of text as the tokenizer cuts them, stop words kept (the facet model reads them)."""
+        return list(self._jieba.lcut(text, HMM=False))
+
     def forget(self) -> None:
         """Empty the normalisation and features caches (benchmarks measure uncached reads)."""
         self._normalised.cache_clear()

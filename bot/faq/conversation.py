@@ -20,6 +20,7 @@ from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
 from bot.faq.ellipsis import CUES, elided
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.followups import Followups, load_followups
+from bot.faq.linear import LinearModel
 from bot.faq.matcher import FaqMatcher
 from bot.faq.neighbours import Neighbours
 from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, VAGUE, WHOLE_QUESTION, content_words
@@ -57,16 +58,17 @@ class Reader:
         off_coverage: float = OFF_COVERAGE,
         *,
         followups: Followups | None = None,
+        facets: LinearModel | None = None,
     ) -> None:
-        """`followups`: the learned second look at the topic in context (bot.faq.followups); by default the
-        shipped one, loaded now (a broken model file stops the start, not a reply)."""
+        """`followups`: the learned second look at the topic in context (bot.faq.followups); `facets`: the facet
+        model (bot.faq.facet_model). None: the shipped one, loaded now (a broken model file stops the start)."""
         self.matcher = matcher
         self.followups = followups if followups is not None else load_followups()
         self.content = content
         self.groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.detours = Detours(matcher, content, off_coverage)
         self.neighbours = Neighbours(matcher, content, self.groups)
-        facet_model.model()  # loaded now: a broken model file stops the start, not a reply
+        self.facets = facets if facets is not None else facet_model.shipped()
 
     def read(self, text: str, context: Context) -> Reading:
         """The message's topic by the rules below, revised in context by the learned second look; its facet by
@@ -77,8 +79,9 @@ class Reader:
         full = self.matcher.match_normalised(normalised)
         reading = self._read(normalised, facet, full, context)
         reading = self.followups.revised(self, normalised, facet, full, context, reading)
-        proxy_talk = PROXY in (context.entry, reading.entry)
-        facet = facet_model.revised(normalised, reading.facet, context, proxy_talk)
+        proxy_talk, about = PROXY in (context.entry, reading.entry), reading.entry or reading.context.entry or ""
+        ask = (normalised, reading.facet, context, proxy_talk, self.content.entries.get(about))
+        facet = facet_model.revised(self.facets, *ask, reading.outcome, self.matcher.analyzer.words)
         if facet == reading.facet:
             return reading
         # the side asked is kept for "那X呢"; but "what" where the rules read no side is the whole entry, no side
