@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -177,8 +179,7 @@ class Followups:
         object.__setattr__(self, "bias", self.model.intercept[yes] - self.model.intercept[no])
 
     def probability(self, row: Mapping[str, float]) -> float:
-        delta = self.delta
-        margin = self.bias + sum(delta.get(f, 0.0) * v for f, v in row.items())
+        margin = self.bias + sum(map(operator.mul, map(self.delta.get, row, repeat(0.0)), row.values()))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
 
     def choose(self, found: Mapping[str, dict[str, float]], rules: str) -> str:

@@ -51,6 +51,7 @@ YES = "yes"
 OFFERED = 3  # entries offered as choices
 RANKS = 5
 KEEP_OFFER = frozenset({"suggest"})  # the rules' outcomes never declined (only reordered or answered)
+RECENT = 8  # texts whose probabilities are kept
 ALSO = 0.3  # a runner-up this likely is offered beside the answer ("您是不是还想问…")
 
 
@@ -173,17 +174,22 @@ class Reranker:
         self.model = model
         self.cutoffs = cutoffs
         self.text = text
-        self._last: tuple[int, str, dict[str, float]] | None = None  # the last message's (read again in context)
+        # the last few texts' (the conversation reader asks again about a message after matching parts of it);
+        # emptied when full: a plain dict stays consistent if a worker thread reads beside the event loop
+        self._recent: dict[tuple[int, str], dict[str, float]] = {}
 
     def probabilities(self, matcher: FaqMatcher, normalised: str, rules: Match | None = None) -> dict[str, float]:
         """Each candidate's probability of being what the message asks about (`rules`: the rules' match of it,
-        by default `matcher.match_rules`). The last message's are kept: the conversation reader asks again."""
-        last = self._last
-        if last is not None and last[0] == id(matcher) and last[1] == normalised:
-            return last[2]
+        by default `matcher.match_rules`). The last few texts' are kept: the conversation reader asks again."""
+        key = (id(matcher), normalised)
+        known = self._recent.get(key)
+        if known is not None:
+            return known
         found = features(matcher, normalised, rules or matcher.match_rules(normalised), self.text)
         result = {ident: self._probability(row) for ident, row in found.items()}
-        self._last = (id(matcher), normalised, result)
+        if len(self._recent) >= RECENT:
+            self._recent.clear()
+        self._recent[key] = result
         return result
 
     def _probability(self, row: dict[str, float]) -> float:

@@ -14,6 +14,7 @@ from bot.faq.conversation import Reader
 from bot.faq.followups import Followups, load_followups, rules_only
 from bot.faq.linear import MODELS, LinearModel
 from bot.faq.matcher import FaqMatcher
+from bot.faq.reranker import RECENT
 
 
 def weighing(feature: str, content: ContentPack, weight: float = 5.0) -> Followups:
@@ -91,11 +92,15 @@ def test_the_shipped_model_reads_follow_ups_the_rules_read_wrong(
     assert read(None) == expected
 
 
-def test_the_rerankers_probabilities_of_the_last_message_are_kept_and_the_same(matcher: FaqMatcher) -> None:
+def test_the_rerankers_probabilities_of_recent_messages_are_kept_and_the_same(matcher: FaqMatcher) -> None:
     reranker = matcher.reranker
     assert reranker is not None
-    first, second = (matcher.analyzer.normalise(t) for t in ("交通补贴咋领", "稳岗补贴给多少"))
+    first = matcher.analyzer.normalise("交通补贴咋领")
     fresh = reranker.probabilities(matcher, first, matcher.match_rules(first))
-    reranker.probabilities(matcher, second)
-    assert reranker.probabilities(matcher, first) == fresh  # another message in between: computed again
-    assert reranker.probabilities(matcher, first) is reranker.probabilities(matcher, first)  # kept
+    assert reranker.probabilities(matcher, first) is fresh  # kept, another message in between or not
+    reranker.probabilities(matcher, matcher.analyzer.normalise("稳岗补贴给多少"))
+    assert reranker.probabilities(matcher, first) is fresh
+    for n in range(RECENT):  # then forgotten, and computed again the same
+        reranker.probabilities(matcher, matcher.analyzer.normalise(f"第{n}个问题 补贴"))
+    again = reranker.probabilities(matcher, first)
+    assert again == fresh and again is not fresh
