@@ -81,7 +81,7 @@ class Reader:
         reading = self.followups.revised(self, normalised, facet, full, context, reading)
         proxy_talk, about = PROXY in (context.entry, reading.entry), reading.entry or reading.context.entry or ""
         ask = (normalised, reading.facet, context, proxy_talk, self.content.entries.get(about))
-        facet = facet_model.revised(self.facets, *ask, reading.outcome, self.matcher.analyzer.words)
+        facet = facet_model.choose(self.facets, facet_model.asked(*ask, reading.outcome, self.matcher.analyzer.words))
         if facet == reading.facet:
             return reading
         # the side asked is kept for "那X呢"; but "what" where the rules read no side is the whole entry, no side
