@@ -97,11 +97,11 @@ class Reader:
             vague = self._words(rest) == 0 and not self.matcher.naming(normalised, VAGUE)
             if facet is not None and vague and full.outcome == "answer":
                 # offered, not answered; the lead stays the likeliest topic ("五十多了还能培训不": the cue took 培训)
-                return self._plain(replace(full, outcome="suggest", entry=None), facet, context)
+                return self.plain(replace(full, outcome="suggest", entry=None), facet, context)
             story = self._named_in_story(normalised, full)
             if story:
-                return self._answer(story[0], facet, full.score, context, also=story[1:])
-            return self._plain(full, facet, context)
+                return self.answer(story[0], facet, full.score, context, also=story[1:])
+            return self.plain(full, facet, context)
         if facet is None and context.facet is not None:
             other = elided(normalised)  # "那稳岗补贴呢" after "交通补贴谁能领": who, of 稳岗补贴
             if other is not None:
@@ -118,42 +118,42 @@ class Reader:
         topic = context.entry
         benefit = self.neighbours.benefit_of_group(topic, facet, full, rest) if topic in self.groups else None
         if benefit is not None:  # "自己创业有补贴不" after 零就业家庭
-            return self._answer(benefit, facet, full.score, context, also=full.also)
+            return self.answer(benefit, facet, full.score, context, also=full.also)
         effect = topic is not None and EFFECT.search(normalised) is not None
         if effect and not self.detours.off_words.named(rest):
             # "会影响交通补贴不" after 更新务工信息: the effect of the topic on the entry it names, not that entry
-            return self._follow_up(topic or "", normalised, facet, full, context, effect=True)
+            return self.follow_up(topic or "", normalised, facet, full, context, effect=True)
         # the topic's facts cover the other entries named ("那有公岗不" after 易地搬迁): both are in play after it
         covered = topic is not None and bool(names) and self.neighbours.within(topic, normalised, names)
         obtaining = facet in OBTAINING or (facet == "who" and topic not in self.groups)
         if topic is not None and (topic in names or (covered and not obtaining)):
             if self._whole_new_question(topic, full, rest):
-                return self._plain(full, facet, context)
+                return self.plain(full, facet, context)
             asked = self.neighbours.asked_instead(topic, normalised)
             if asked is not None:
-                return self._answer(asked, facet, full.score, context)
-            reading = self._follow_up(topic, normalised, facet, full, context)
+                return self.answer(asked, facet, full.score, context)
+            reading = self.follow_up(topic, normalised, facet, full, context)
             return self._beside(reading, tuple(sorted(names - {reading.entry}))) if covered else reading
         if names:
             named = self.matcher.referrals.referred(self.neighbours.best_named(names, rest, full), normalised)
             # "代办咋弄" after 稳岗补贴: the subsidy's proxy side named, the subsidy stays its parent ("钱啥时候到")
             parent = topic if topic is not None and named == self.neighbours.proxy_side(topic) else None
-            reading = self._answer(named, facet, full.score, context, also=full.also, parent=parent)
+            reading = self.answer(named, facet, full.score, context, also=full.also, parent=parent)
             return self._beside(reading, (topic or "",)) if covered else reading
         off = self.detours.aside(normalised, rest, facet, full, context.entry)
         if off is None and self.detours.paper_errand(normalised, facet, context.entry):
             off = full.off_topic  # "营业执照在哪办" after 创业补贴: the licence's office, not the subsidy's
-            return self._decline(Match("decline", None, (), full.score, off_topic=off), None, context)
+            return self.decline(Match("decline", None, (), full.score, off_topic=off), None, context)
         if off is not None:
-            return self._decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
+            return self.decline(Match("decline", None, (), full.score, off_topic=off), facet, context)
         if self._new_question(full, rest, facet, context):
-            return self._plain(full, facet, context)
+            return self.plain(full, facet, context)
         if context.off_topic is not None and self.detours.stays_off(context, normalised, full, rest):
             again = Match("decline", None, (), full.score, off_topic=context.off_topic)
-            return replace(self._decline(again, facet, context), followup=True)
+            return replace(self.decline(again, facet, context), followup=True)
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
-            return self._follow_up(context.entry, normalised, facet, full, context)
-        return self._plain(full, facet, context)
+            return self.follow_up(context.entry, normalised, facet, full, context)
+        return self.plain(full, facet, context)
 
     def _named_in_story(self, normalised: str, full: Match) -> tuple[str, ...]:
         """The entries a long story names by their own words although its words as a whole cover none well
@@ -179,21 +179,21 @@ class Reader:
         stays on the topic when that reads as nothing the FAQ or another office knows."""
         names = self.matcher.naming(other, VAGUE)
         if context.entry is not None and names and names <= self.groups and context.entry not in names:
-            return self._answer(context.entry, "who", 1.0, context, followup=True)
+            return self.answer(context.entry, "who", 1.0, context, followup=True)
         if context.entry is not None and (context.entry in names or self._words(other) == 0):
-            return self._answer(context.entry, facet, 1.0, context, followup=True)
+            return self.answer(context.entry, facet, 1.0, context, followup=True)
         match = self.matcher.match_normalised(other)  # "那贷款呢": 贷款 alone names its entry
         if match.outcome != "answer" or match.also:  # else read it as the same side's question
             match = self.matcher.match_normalised(self.matcher.analyzer.normalise(f"{other} {CUES[facet]}"))
         if match.outcome == "answer" and match.entry is not None:
-            return self._answer(match.entry, facet, match.score, context, also=match.also)
+            return self.answer(match.entry, facet, match.score, context, also=match.also)
         if match.outcome == "decline" and context.entry is not None and not self.detours.off_words.named(other):
             # X is nothing the FAQ or another office knows ("俺去大同呢" after "在县城打工有没有"): the asker's
             # own case, asked on the same side of the topic
-            return self._answer(context.entry, facet, match.score, context, followup=True)
-        return self._plain(match, facet, context)
+            return self.answer(context.entry, facet, match.score, context, followup=True)
+        return self.plain(match, facet, context)
 
-    def _follow_up(
+    def follow_up(
         self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context, effect: bool = False
     ) -> Reading:
         """A follow-up of the topic, or of an entry related to it (see `_sibling`). After someone else
@@ -208,7 +208,7 @@ class Reader:
             entry = self.neighbours.meant(entry, context.choices, normalised)
         proxy = self.neighbours.proxy_side(entry)
         if entry == context.entry and context.facet == "proxy" and facet in ("how", "materials") and proxy:
-            return self._answer(proxy, facet, full.score, context, followup=True, parent=entry)
+            return self.answer(proxy, facet, full.score, context, followup=True, parent=entry)
         related = set(self.content.entries[entry].related) if entry in self.content.entries else set()
         rest = residue(normalised)
         if facet not in ("who", "proxy") and related and rest and not effect:
@@ -220,7 +220,7 @@ class Reader:
         referred = self.matcher.referrals.referred(entry, normalised, by_facet=False)
         if referred != entry:
             entry, parent = referred, None
-        return self._answer(entry, facet or "what", full.score, context, followup=True, parent=parent)
+        return self.answer(entry, facet or "what", full.score, context, followup=True, parent=parent)
 
     def _whole_new_question(self, entry: str, full: Match, rest: str) -> bool:
         """A long message that names the topic in passing but is clearly another entry's question
@@ -268,18 +268,18 @@ class Reader:
             )
         return self.matcher.match_normalised(rest).entry == full.entry
 
-    def _plain(self, match: Match, facet: Facet | None, context: Context) -> Reading:
+    def plain(self, match: Match, facet: Facet | None, context: Context) -> Reading:
         if match.outcome == "answer" and match.entry is not None:
-            return self._answer(match.entry, facet, match.score, context, also=match.also)
+            return self.answer(match.entry, facet, match.score, context, also=match.also)
         if match.outcome == "decline":
-            return self._decline(match, facet, context)
+            return self.decline(match, facet, context)
         # the likeliest entry becomes the topic a follow-up is read against ("咋补领" after a list of
         # 交通补贴, 稳岗补贴…); choosing a button replaces it
         after = Context(match.suggestions[0], choices=match.suggestions[1:]) if match.suggestions else context
         return Reading("suggest", None, facet, match.suggestions, match.score, after)
 
     @staticmethod
-    def _answer(
+    def answer(
         entry: str,
         facet: Facet | None,
         score: float,
@@ -299,7 +299,7 @@ class Reader:
         return replace(reading, context=replace(reading.context, choices=others)) if others else reading
 
     @staticmethod
-    def _decline(match: Match, facet: Facet | None, context: Context) -> Reading:
+    def decline(match: Match, facet: Facet | None, context: Context) -> Reading:
         # the side asked stays for "那稳岗补贴呢" after "养老保险交多少", with or without an FAQ topic
         after = (
             replace(context, off_topic=match.off_topic, facet=facet or context.facet) if match.off_topic else context

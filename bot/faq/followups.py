@@ -68,13 +68,13 @@ def candidates(
 
     add("rules", rules)
     if context.entry is not None:
-        add("keep", reader._follow_up(context.entry, normalised, facet, full, context))
+        add("keep", reader.follow_up(context.entry, normalised, facet, full, context))
         # the topic itself, where the rules' follow-up moved to an entry beside it (a sibling, a referral)
-        add("topic", reader._answer(context.entry, facet or "what", full.score, context, followup=True))
-    add("alone", reader._plain(full, facet, context))
+        add("topic", reader.answer(context.entry, facet or "what", full.score, context, followup=True))
+    add("alone", reader.plain(full, facet, context))
     if context.off_topic is not None:
         again = Match("decline", None, (), full.score, off_topic=context.off_topic)
-        add("off", reader._decline(again, facet, context))
+        add("off", reader.decline(again, facet, context))
     return found
 
 
