@@ -191,6 +191,15 @@ class Followups:
     def known(self, found: Mapping[str, object]) -> bool:
         return all(k in self.entries or k in ("-", NONE) for k in found)
 
+    @staticmethod
+    def bare_off(reader: Reader, normalised: str, context: Context, rules: Reading) -> bool:
+        """A message of facet cues alone right after another office's question that takes follow-ups ("要带啥"
+        after 高龄补贴在哪领), which the rules read as that question's: it is, as the content declares
+        (out_of_scope.toml `followups`). The writers who label it agree; the model, trained mostly on follow-ups
+        of FAQ topics, would take it back to the topic held before."""
+        stays = rules.outcome == "decline" and rules.off_topic is not None and rules.off_topic == context.off_topic
+        return stays and content_words(reader.matcher.analyzer, residue(normalised)) == 0
+
     def revised(
         self, reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
     ) -> Reading:
@@ -199,6 +208,8 @@ class Followups:
             return rules
         if context.entry is not None and topic(rules) == context.entry and EFFECT.search(normalised) is not None:
             return rules  # "会影响补贴不": the topic's effect on another entry; the writers agree, too few to learn
+        if self.bare_off(reader, normalised, context, rules):
+            return rules
         found = candidates(reader, normalised, facet, full, context, rules)
         if len(found) < 2 or not self.known(found):
             return rules  # one reading, or an entry newer than the model: the rules decide

@@ -39,6 +39,15 @@ def test_the_reader_keeps_or_switches_as_the_models_weights_say(matcher: FaqMatc
     assert (off.outcome, off.off_topic) == ("decline", "pension")
 
 
+def test_a_bare_cue_after_another_offices_question_stays_with_it(matcher: FaqMatcher, content: ContentPack) -> None:
+    keep = Reader(matcher, content, followups=weighing("keep", content))
+    after = Context("public-welfare-job", "pension")
+    bare = keep.read("要带啥", after)  # the pension's materials: the content says pension takes follow-ups
+    assert (bare.outcome, bare.off_topic) == ("decline", "pension")
+    worded = keep.read("公岗要带啥", after)  # words of the topic's own: the model decides
+    assert (worded.outcome, worded.entry) == ("answer", "public-welfare-job")
+
+
 def test_the_rules_decide_alone_for_an_entry_newer_than_the_model(matcher: FaqMatcher, content: ContentPack) -> None:
     topic, text, other = SWITCH
     unknown = Followups(weighing("keep", content).model, frozenset(content.entries) - {other}, 0.1)
