@@ -23,11 +23,8 @@ probabilities of the message are those its decision computed.
 from __future__ import annotations
 
 import json
-import math
-import operator
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from itertools import repeat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -169,22 +166,14 @@ class Followups:
     model: LinearModel
     entries: frozenset[str]  # the entries the model was trained with
     margin: float  # how far the best candidate's probability must lead the rules' reading's
-    # each feature's weight for "yes" over "no", and the intercept's: one look-up per feature
-    delta: dict[str, float] = field(init=False, repr=False, compare=False)
-    bias: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        yes, no = self.model.index[YES], 1 - self.model.index[YES]
-        object.__setattr__(self, "delta", {f: w[yes] - w[no] for f, w in self.model.weights.items()})
-        object.__setattr__(self, "bias", self.model.intercept[yes] - self.model.intercept[no])
-
-    def probability(self, row: Mapping[str, float]) -> float:
-        margin = self.bias + sum(map(operator.mul, map(self.delta.get, row, repeat(0.0)), row.values()))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+        if self.model.classes != ("no", YES):
+            raise ValueError(f"a follow-up model scores no and {YES}, not {self.model.classes}")
 
     def choose(self, found: Mapping[str, dict[str, float]], rules: str) -> str:
         """The candidate topic to read the message as (`rules`: the rules' own)."""
-        probability = {k: self.probability(row) for k, row in found.items()}
+        probability = {k: self.model.probability(row) for k, row in found.items()}
         best = max(probability, key=lambda k: (probability[k], k == rules))
         return best if probability[best] - probability[rules] >= self.margin else rules
 

@@ -171,6 +171,8 @@ def with_text(rows: dict[str, dict[str, float]], classes: Mapping[str, float]) -
 
 class Reranker:
     def __init__(self, model: LinearModel, cutoffs: Cutoffs, text: LinearModel | None = None) -> None:
+        if model.classes != ("no", YES):
+            raise ValueError(f"a re-ranker scores no and {YES}, not {model.classes}")
         self.model = model
         self.cutoffs = cutoffs
         self.text = text
@@ -186,16 +188,11 @@ class Reranker:
         if known is not None:
             return known
         found = features(matcher, normalised, rules or matcher.match_rules(normalised), self.text)
-        result = {ident: self._probability(row) for ident, row in found.items()}
+        result = {ident: self.model.probability(row) for ident, row in found.items()}
         if len(self._recent) >= RECENT:
             self._recent.clear()
         self._recent[key] = result
         return result
-
-    def _probability(self, row: dict[str, float]) -> float:
-        scores = self.model.scores(row, self.model.classes)
-        margin = scores[YES] - max(s for c, s in scores.items() if c != YES)
-        return 1.0 / (1.0 + math.exp(-margin))
 
     def decide(self, matcher: FaqMatcher, normalised: str, rules: Match) -> Match:
         """The rules' match re-decided by the model (see the module's docstring)."""

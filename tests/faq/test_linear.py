@@ -6,6 +6,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.faq.linear import LinearModel, char_ngrams, from_coefficients, load
 
@@ -22,6 +24,35 @@ def test_scores_add_intercept_and_known_features_only() -> None:
     probabilities = model.probabilities({"c:多少": 1.0})
     assert probabilities["amount"] == pytest.approx(1 / (1 + math.exp(-1.0)))
     assert sum(probabilities.values()) == pytest.approx(1.0)
+
+
+WEIGHT = st.floats(-50, 50, allow_nan=False)
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdef"), st.tuples(WEIGHT, WEIGHT, WEIGHT), max_size=6),
+    st.dictionaries(st.sampled_from("abcdefgh"), st.floats(-5, 5, allow_nan=False), max_size=8),
+)
+def test_scores_are_the_intercept_plus_each_known_features_weighted_value(
+    weights: dict[str, tuple[float, float, float]], features: dict[str, float]
+) -> None:
+    model = LinearModel(("x", "y", "z"), (0.1, -0.2, 0.3), weights)
+    by_hand = [
+        b + sum(weights[f][i] * v for f, v in features.items() if f in weights) for i, b in enumerate((0.1, -0.2, 0.3))
+    ]
+    assert list(model.scores(features).values()) == pytest.approx(by_hand, abs=1e-9)
+    assert model.scores(features, only=("z", "unknown")) == pytest.approx({"z": by_hand[2]}, abs=1e-9)
+    pair = LinearModel(("no", "yes"), (0.1, -0.2), {f: w[:2] for f, w in weights.items()})
+    scores = pair.scores(features)
+    assert pair.logit(features) == pytest.approx(scores["yes"] - scores["no"], abs=1e-9)
+    assert pair.probability(features) == pytest.approx(pair.probabilities(features)["yes"], abs=1e-9)
+
+
+def test_a_two_class_probability_saturates_without_overflow() -> None:
+    model = LinearModel(("no", "yes"), (0.0, 0.0), {"x": (0.0, 1.0)})
+    assert model.probability({"x": -1e6}) == pytest.approx(0.0) and model.probability({"x": 1e6}) == 1.0
+    with pytest.raises(ValueError):
+        LinearModel(("a", "b", "c"), (0.0, 0.0, 0.0), {}).logit({})
 
 
 def test_binary_coefficients_score_the_second_class_against_the_first(tmp_path: Path) -> None:
