@@ -45,7 +45,7 @@ from bot.faq.context import Context  # noqa: E402
 from bot.faq.conversation import Reader, Reading  # noqa: E402
 from bot.faq.decision import Match  # noqa: E402
 from bot.faq.facets import Facet  # noqa: E402
-from bot.faq.followups import YES, Followups, candidates, rows, rules_only, topic  # noqa: E402
+from bot.faq.followups import YES, Followups, rows, rules_only, topic  # noqa: E402
 from bot.faq.linear import MODELS, from_coefficients  # noqa: E402
 from bot.faq.matcher import FaqMatcher  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
@@ -75,26 +75,22 @@ class Example:
 
 
 class Recorder:
-    """A second look for the Reader that records each decision's rows and decides with `inner` (None: the
-    rules)."""
+    """A second look for the Reader that records the candidates it looks at (where the shipped one would) and
+    decides with `inner` (None: the rules)."""
 
-    def __init__(self, inner: Followups | None) -> None:
-        self.inner = inner
+    def __init__(self, inner: Followups | None, entries: frozenset[str]) -> None:
+        self.looking = inner or rules_only(entries)
         self.seen: list[tuple[str, Rows, str, tuple[Any, ...]]] = []
 
     def revised(
         self, reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
     ) -> Reading:
-        if context.entry is None and context.off_topic is None:
+        looked = self.looking.looked(reader, normalised, facet, full, context, rules)
+        if looked is None:
             return rules
-        found = candidates(reader, normalised, facet, full, context, rules)
-        if len(found) < 2:
-            return rules
-        found_rows = rows(reader, normalised, facet, full, context, found)
+        found, found_rows = looked
         self.seen.append((normalised, found_rows, topic(rules), (normalised, facet, full, context, found)))
-        if self.inner is None:
-            return rules
-        return found[self.inner.choose(found_rows, topic(rules))][0]
+        return found[self.looking.choose(found_rows, topic(rules))][0]
 
 
 def use(second_look: Any) -> MakeReader:
@@ -110,8 +106,8 @@ async def capture(config: Config, name: str, inner: Followups | None) -> tuple[l
     """The examples of one writer's set read with `inner` deciding (None: the rules), and its figures: each
     message's record is paired with the rows the recorder saw while the dispatcher answered it."""
     dialogues = load(DATA / f"{name}.tsv")
-    recorder = Recorder(inner)
-    _, matcher = build_matcher(ROOT / "content")
+    content, matcher = build_matcher(ROOT / "content")
+    recorder = Recorder(inner, frozenset(content.entries))
     turns = [t for d in dialogues for t in d]
     found: list[Example] = []
     records: list[dict[str, Any]] = []

@@ -52,11 +52,14 @@ def topic(reading: Reading) -> str:
     return "-" if reading.outcome == "decline" else NONE
 
 
+Candidates = dict[str, "tuple[Reading, tuple[str, ...]]"]  # topic -> its reading and the roles that lead to it
+
+
 def candidates(
     reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
-) -> dict[str, tuple[Reading, tuple[str, ...]]]:
+) -> Candidates:
     """The candidate readings by topic, each with the roles (ROLES) that lead to it; the rules' first."""
-    found: dict[str, tuple[Reading, tuple[str, ...]]] = {}
+    found: Candidates = {}
 
     def add(role: str, reading: Reading) -> None:
         key = topic(reading)
@@ -189,26 +192,37 @@ class Followups:
         stays = rules.outcome == "decline" and rules.off_topic is not None and rules.off_topic == context.off_topic
         return stays and content_words(reader.matcher.analyzer, residue(normalised)) == 0
 
+    def looked(
+        self, reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
+    ) -> tuple[Candidates, dict[str, dict[str, float]]] | None:
+        """The candidate readings of a message in `context` and each one's features, or None where the rules
+        decide alone (the training script records what this returns)."""
+        if context.entry is None and context.off_topic is None:
+            return None
+        if context.entry is not None and topic(rules) == context.entry and EFFECT.search(normalised) is not None:
+            return None  # "会影响补贴不": the topic's effect on another entry; the writers agree, too few to learn
+        if self.bare_off(reader, normalised, context, rules):
+            return None
+        found = candidates(reader, normalised, facet, full, context, rules)
+        if len(found) < 2 or not self.known(found):
+            return None  # one reading, or an entry newer than the model
+        return found, rows(reader, normalised, facet, full, context, found)
+
     def revised(
         self, reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
     ) -> Reading:
         """The reading of a message in `context` the rules read as `rules`: the candidate the model prefers."""
-        if context.entry is None and context.off_topic is None:
+        looked = self.looked(reader, normalised, facet, full, context, rules)
+        if looked is None:
             return rules
-        if context.entry is not None and topic(rules) == context.entry and EFFECT.search(normalised) is not None:
-            return rules  # "会影响补贴不": the topic's effect on another entry; the writers agree, too few to learn
-        if self.bare_off(reader, normalised, context, rules):
-            return rules
-        found = candidates(reader, normalised, facet, full, context, rules)
-        if len(found) < 2 or not self.known(found):
-            return rules  # one reading, or an entry newer than the model: the rules decide
-        chosen = self.choose(rows(reader, normalised, facet, full, context, found), topic(rules))
-        return found[chosen][0]
+        found, found_rows = looked
+        return found[self.choose(found_rows, topic(rules))][0]
 
 
-def rules_only() -> Followups:
-    """A second look that always keeps the rules' reading (for measures and tests)."""
-    return Followups(LinearModel(("no", YES), (0.0, 0.0), {}), frozenset(), 2.0)
+def rules_only(entries: frozenset[str] = frozenset()) -> Followups:
+    """A second look that always keeps the rules' reading (for measures and tests; `entries`: those it looks at
+    the candidates of, which the training script records)."""
+    return Followups(LinearModel(("no", YES), (0.0, 0.0), {}), entries, 2.0)
 
 
 def load_followups(name: str = NAME, directory: Path = MODELS) -> Followups:
