@@ -11,7 +11,8 @@ before facets, parents or choices were kept still reads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Container
+from dataclasses import dataclass, replace
 
 from bot.faq.facets import FACETS, Facet
 
@@ -50,3 +51,10 @@ class Context:
         if not entry:
             return cls(None, (off or None) if sep else None, facet if sep and off else None)
         return cls(entry, (off or None) if sep else None, facet, parent or None, tuple(c for c in choices if c))
+
+    def within(self, entries: Container[str]) -> Context:
+        """The context without the entries the content no longer has (it may change between messages)."""
+        if self.entry is not None and self.entry not in entries:
+            return Context(None, self.off_topic)
+        parent = self.parent if self.parent in entries else None
+        return replace(self, parent=parent, choices=tuple(c for c in self.choices if c in entries))

@@ -73,7 +73,7 @@ class Reader:
     def read(self, text: str, context: Context) -> Reading:
         """The message's topic by the rules below, revised in context by the learned second look; its facet by
         the rules and the learned model together."""
-        context = self._current(context)
+        context = context.within(self.content.entries)
         normalised = self.matcher.analyzer.normalise(text)
         facet = detect(normalised, proxy_talk=context.entry == PROXY)
         full = self.matcher.match_normalised(normalised)
@@ -163,15 +163,6 @@ class Reader:
             return ()  # a list of likely entries stays a list: the story may ask another of them
         names = self.matcher.naming(normalised, VAGUE) - self.groups
         return tuple(s for s in full.suggestions if s in names)
-
-    def _current(self, context: Context) -> Context:
-        """The stored context without entries the content no longer has (it may change between messages)."""
-        entries = self.content.entries
-        if context.entry is not None and context.entry not in entries:
-            return Context(None, context.off_topic)
-        parent = context.parent if context.parent in entries else None
-        choices = tuple(c for c in context.choices if c in entries)
-        return replace(context, parent=parent, choices=choices)
 
     def _elided(self, other: str, facet: Facet, context: Context) -> Reading:
         """ "那X呢": the same side (facet) of X. X the asker's group ("那监测户呢") asks who of the topic; X
