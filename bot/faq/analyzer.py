@@ -97,6 +97,7 @@ class Analyzer:
             [v for v in vocabulary if v not in STOPWORDS], spelled, lambda w: freq.get(w, 0) >= COMMON_WORD
         )
         self._cached = functools.lru_cache(maxsize=1024)(self._features)
+        self._cut = functools.lru_cache(maxsize=1024)(self._tokens)
         self._normalised = functools.lru_cache(maxsize=1024)(self._normalise)
 
     def normalise(self, text: str) -> str:
@@ -132,13 +133,18 @@ class Analyzer:
         return list(self._cached(text))
 
     def words(self, text: str) -> list[str]:
-        """The words of text as the tokenizer cuts them, stop words kept (the facet model reads them)."""
-        return list(self._jieba.lcut(text, HMM=False))
+        """The words of text as the tokenizer cuts them, stop words kept (the facet model reads them). Cached,
+        with the cut `features` makes of the same text."""
+        return list(self._cut(text))
+
+    def _tokens(self, text: str) -> tuple[str, ...]:
+        return tuple(self._jieba.lcut(text, HMM=False))
 
     def forget(self) -> None:
-        """Empty the normalisation and features caches (benchmarks measure uncached reads)."""
+        """Empty the normalisation, words and features caches (benchmarks measure uncached reads)."""
         self._normalised.cache_clear()
         self._cached.cache_clear()
+        self._cut.cache_clear()
 
     def _features(self, text: str) -> tuple[str, ...]:
         """Features of already normalised text (see `features`).
@@ -149,7 +155,7 @@ class Analyzer:
         out: list[str] = []
         runs: list[str] = []
         current = ""
-        for token in self._jieba.lcut(text, HMM=False):
+        for token in self._cut(text):
             if not token.strip() or token in STOPWORDS:
                 if current:
                     runs.append(current)
