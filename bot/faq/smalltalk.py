@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from bot.faq.facets import Facet, detect
+
 Kind = Literal["greeting", "thanks", "ok", "bye", "identity", "complaint", "emoji", "privacy", "typing", "sigh"]
 Control = Literal["human", "unsubscribe", "help"]
 
@@ -21,7 +23,7 @@ _PHRASES: tuple[tuple[Kind, str], ...] = (
         r"|还是机器人?|是机器吗|是不是机器"
         r"|你?能回答什么|你?能答什么|你?都?知道什么|你?都?懂什么"
         # whether the bot hears or speaks: "你能听懂俺说话不", "能说话不"
-        r"|你?能?听得?懂(?:我|我们)?(?:说话|说的|的话)?|你?能说话|你?会说话)[不没吗]?",  # "你是真人不"
+        r"|你?能?听得?(?:懂|见|到)(?:我|我们)?(?:说话|说的|的话)?|你?能说话|你?会说话)[不没吗]?",  # "你是真人不"
     ),
     (
         "complaint",
@@ -48,7 +50,7 @@ _PHRASES: tuple[tuple[Kind, str], ...] = (
     (
         "ok",
         r"hao ?de"
-        r"|哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|成|得嘞|了解|清楚|是的|对"
+        r"|哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|可不是|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|成|得嘞|了解|清楚|是的|对"
         # the person goes off to act on the answer
         r"|我?(?:今天|明天|后天|改天|过两天|回头|等会儿?|下午|晚上)?(?:去|再)?(?:问问|问一下|看看|找找|试试|打听打听)去?"
         # the answer noted: "俺记下了"; the person accepts the bot does not handle it: "你们不管这个啊"
@@ -68,7 +70,7 @@ _INTRODUCTION = re.compile(
 )
 # whom the thanks are said to: "谢谢领导", "xiexie ni"
 _ADDRESS = re.compile(r"领导|老师|同志|师傅|大哥|大姐|姐|哥|妹子|姑娘|\bnin?\b")
-_FILLER = r"[了啦啊呀哈哦嗯吧呢的哇嘛么吗哟哩咧呐你您我小助手机器人们那就这样非常太很真一下下个\s]"
+_FILLER = r"[了啦啊呀哈哦嗯吧呢的哇嘛么吗哟哩咧嘞呐你您我小助手机器人们那就这样非常太很真一下下个\s]"
 _KINDS = tuple((kind, re.compile(pattern)) for kind, pattern in _PHRASES)
 _ALL = re.compile("|".join(f"(?:{p})" for _, p in _PHRASES))
 _LEFT = re.compile(_FILLER)
@@ -118,14 +120,24 @@ def small_talk(normalised: str, raw: str) -> Kind | None:
 
 _ASKING = re.compile(r"^(?:我要|我想|请|麻烦|帮我|给我)")
 _REACH = re.compile(r"^(?:找|转|要|换|来)个(?=人工|真人|客服|工作人员)")  # "找个人工", "换个真人"
+# asking for a person inside a short message: "算了转人工吧", "你直接给我转个人工", "我要跟真人说", "人工人工"
+_PERSON = re.compile(
+    r"转(?:个|给|到)?(?:人工|真人|工作人员)|人工(?:客服|服务)|(?:找|要|换|叫)个?(?:真人|人工)|跟真人|^(?:人工)+$"
+)
+PERSON_WITHIN = 16  # characters: a longer message asks something besides, and is read as a question
+ABOUT_HANDOVER: tuple[Facet | None, ...] = ("when", "where", "amount", "materials")
 
 
 def control(normalised: str) -> Control | None:
     """A word that means a command ("转人工", "退订"), said as the whole message, also with a polite
-    opening or closing particle ("我要转人工", "转人工吧", "转人工服务")."""
+    opening or closing particle ("我要转人工", "转人工吧", "转人工服务"); a person asked for anywhere in a short
+    message ("我说不清楚你给我转人工吧")."""
     said = normalised.replace(" ", "")
     found = _CONTROLS.get(said)
     if found is None:
         bare = _REACH.sub("", _ASKING.sub("", said)).rstrip("了啦啊呀吧呢哈")
         found = _CONTROLS.get(bare) or _CONTROLS.get(bare.removesuffix("服务"))
+    if found is None and len(said) <= PERSON_WITHIN and _PERSON.search(said):
+        # but a question about the handover is a question ("转人工要多久", "人工客服电话多少")
+        found = None if detect(_PERSON.sub(" ", said)) in ABOUT_HANDOVER else "human"
     return found

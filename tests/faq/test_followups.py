@@ -175,6 +175,9 @@ def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_witho
         ("俺不太会打字", "typing"),
         ("哎 太难了", "sigh"),
         ("你听得懂俺说的不", "identity"),
+        ("喂喂 能听见不", "identity"),
+        ("中嘞", "ok"),  # 晋北: fine, got it
+        ("可不是嘞 谢谢啊", "thanks"),
         ("怎么不吭声", "complaint"),
     ],
 )

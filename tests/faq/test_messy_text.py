@@ -133,7 +133,17 @@ def test_control_words_and_ordinals(matcher: FaqMatcher) -> None:
     assert control(matcher.analyzer.normalise("退订")) == "unsubscribe"
     for said in ("转人工吧", "转人工服务", "我要转人工", "请转人工", "找个人工", "我要找个真人"):
         assert control(matcher.analyzer.normalise(said)) == "human"
-    assert control(matcher.analyzer.normalise("转人工要多久")) is None
+    for said in (
+        "算了转人工吧",
+        "你直接给俺转个人工",
+        "俺心里急得很转人工",
+        "转人工客服",
+        "人工人工",
+        "能不能叫个真人",
+    ):
+        assert control(matcher.analyzer.normalise(said)) == "human"
+    for asked in ("转人工要多久", "人工客服电话多少", "男人工资变了要更新不", "你是真人还是机器人"):
+        assert control(matcher.analyzer.normalise(asked)) is None
     assert [typed_choice(t) for t in ("第二个", "第2个", "三", "2号", "12", "第十个", "二手")] == [
         2,
         2,
