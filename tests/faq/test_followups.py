@@ -177,6 +177,11 @@ def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_witho
         ("你听得懂俺说的不", "identity"),
         ("喂喂 能听见不", "identity"),
         ("中嘞", "ok"),  # 晋北: fine, got it
+        ("谢", "thanks"),
+        ("ok 3q", "thanks"),
+        ("在？", "greeting"),
+        ("问下", "greeting"),
+        ("哦 不归你们管啊", "ok"),
         ("可不是嘞 谢谢啊", "thanks"),
         ("怎么不吭声", "complaint"),
     ],
