@@ -200,7 +200,7 @@ def reading_latency(paths: list[Path]) -> str:
         for m in messages:
             runs = []
             for _ in range(3):
-                matcher.analyzer.forget()  # every run pays for its own analysis
+                matcher.forget()  # every run reads the message for the first time
                 tick = time.perf_counter_ns()
                 reader.read(m, context)
                 runs.append((time.perf_counter_ns() - tick) / 1e6)

@@ -48,7 +48,7 @@ def main() -> None:
     for q in questions:
         runs = []
         for _ in range(5):
-            matcher.analyzer.forget()  # every run pays for its own analysis
+            matcher.forget()  # every run reads the message for the first time
             tick = time.perf_counter_ns()
             matcher.match(q)
             runs.append((time.perf_counter_ns() - tick) / 1e6)

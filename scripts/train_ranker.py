@@ -75,8 +75,8 @@ TEXT_MIN_DF = 2
 TEXT_CONTENT_WEIGHT = 1.0  # the content's wording counts as a writer's question does (3: fewer right, fewer wrong)
 TEXT_DIGITS = 2
 TEXT_SMALLEST = 0.05
-WRONG = 6.0  # a wrong answer costs this many right ones when the cutoffs are chosen (4: right 97.3% rather
-# than 96.8%, wrong answers 50 rather than 45 of 7026, leave-one-writer-out; the shipped model is the same)
+WRONG = 6.0  # a wrong answer costs this many right ones when the cutoffs are chosen (17 writers, 4: right 97.3%
+# rather than 96.8%, wrong answers 50 rather than 45 of 7026, leave-one-writer-out; the shipped model is the same)
 SHOWN = 0.5  # ...and the right entry shown (answered or offered) rather than declined earns this much
 GRID_ANSWER = [x / 100 for x in range(30, 96, 5)]
 GRID_LEAD = [0.0, 0.1, 0.2, 0.3]

@@ -125,6 +125,14 @@ class FaqMatcher:
         """The IDF of the words of normalised text that the entry's questions or keywords hold (0: none)."""
         return next((r.evidence for r in self.rank_normalised(normalised) if r.id == entry), 0.0)
 
+    def forget(self) -> None:
+        """Empty every cache of text read (analysis, rankings, the re-ranker's last texts): benchmarks measure a
+        message read for the first time."""
+        self.analyzer.forget()
+        self._ranked.cache_clear()
+        if self.reranker is not None:
+            self.reranker.forget()
+
     def rank_normalised(self, normalised: str) -> list[Ranked]:
         """`_rank`, cached: reading a follow-up ranks the same text up to four times."""
         return list(self._ranked(normalised))

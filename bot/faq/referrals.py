@@ -58,10 +58,15 @@ class Referrals:
                     return replace(match, outcome="answer", entry=other, suggestions=(other, *rest), also=rest[:2])
             if (first, second) in self._twins and match.score >= self._likely:
                 return replace(match, outcome="answer", entry=first, also=match.suggestions[1:])
+        return self.answering(match, normalised)
+
+    def answering(self, match: Match, normalised: str, by_facet: bool = True) -> Match:
+        """An answer on a side, or in words, another entry answers is that entry's ("俺在公益岗上 能领交通补贴不":
+        the 公岗 entry holds the rule about claiming both). Without `by_facet`, only referrals by words count."""
         if match.outcome != "answer" or match.entry is None:
             return match
-        to = self.referred(match.entry, normalised)
-        if to == match.entry or self.referred(to, normalised) == match.entry:
+        to = self.referred(match.entry, normalised, by_facet)
+        if to == match.entry or self.referred(to, normalised, by_facet) == match.entry:
             return match  # both sides' words are there ("培训班那几天…给补不"): the ranking's choice stands
         rest = tuple(x for x in match.suggestions if x != to)
         return replace(match, entry=to, suggestions=(to, *rest)[:3], also=tuple(x for x in match.also if x != to))

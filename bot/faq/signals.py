@@ -23,3 +23,5 @@ def content_words(analyzer: Analyzer, normalised: str) -> int:
 # A question about the effect of the topic on something else ("改了会不会影响补贴" after updating one's work
 # information, "有影响不"): it asks about the topic, whatever other entry it names as the thing affected.
 EFFECT = re.compile(r"影响|耽误|连累|受牵连")
+# what someone else asked the person ("他还问我稳岗补贴领了没有" after a callback): told, not asked of the bot
+REPORTED = re.compile(r"(?:他|她|对方|那人|人家|电话里|回访的?)(?:还|又|就|也)?问(?:了|过)?我")
