@@ -17,7 +17,8 @@ from bot.faq import answers, trace
 from bot.faq.context import Context
 from bot.faq.conversation import Reader, Reading
 from bot.faq.matcher import FaqMatcher
-from bot.faq.smalltalk import REPLIES, control, small_talk
+from bot.faq.signals import VAGUE
+from bot.faq.smalltalk import REPLIES, besides_request, control, small_talk
 from bot.messages import Button, Inbound, Reply
 from bot.privacy import mask
 from bot.services import Services
@@ -68,6 +69,8 @@ async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
     if not msg.text.strip() or (msg.voice and not normalised):
         return [Reply(VOICE_EMPTY if msg.voice else EMPTY)]
     command = control(normalised)
+    if command == "human" and svc.matcher.naming(besides_request(normalised), VAGUE):
+        command = None  # "我想找个真人问问公益岗的事": the question is there; answered, with the way to staff
     if command == "human":
         return await talk_to_person(msg, svc)
     if command is not None:

@@ -125,8 +125,14 @@ _REACH = re.compile(r"^(?:找|转|要|换|来)个(?=人工|真人|客服|工作�
 _PERSON = re.compile(
     r"转(?:个|给|到)?(?:人工|真人|工作人员)|人工(?:客服|服务)|(?:找|要|换|叫)个?(?:真人|人工)|跟真人|^(?:人工)+$"
 )
+_ANY_PERSON = re.compile(r"人工|真人|客服|工作人员")
 PERSON_WITHIN = 16  # characters: a longer message asks something besides, and is read as a question
 ABOUT_HANDOVER: tuple[Facet | None, ...] = ("when", "where", "amount", "materials")
+
+
+def besides_request(normalised: str) -> str:
+    """The message without its request for a person ("我想找个真人问问公益岗的事" -> "我想问问公益岗的事")."""
+    return _ANY_PERSON.sub(" ", _PERSON.sub(" ", normalised.replace(" ", ""))).strip()
 
 
 def control(normalised: str) -> Control | None:

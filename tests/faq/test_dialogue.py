@@ -83,6 +83,13 @@ async def test_asking_for_a_person_after_an_answer_queues_nothing(chat: Chat, se
 async def test_asking_for_a_person_with_nothing_asked_asks_what(chat: Chat, services: Services) -> None:
     [reply] = await chat.say("转人工")
     assert "想问什么" in reply.text and await services.questions.list_open() == []
+    [said] = await chat.say("俺说不清楚 你给俺转人工吧")  # asked for within a sentence
+    assert "想问什么" in said.text
+
+
+async def test_asking_for_a_person_about_a_topic_answers_the_topic(chat: Chat) -> None:
+    [reply] = await chat.say("我想找个真人问问公益岗的事")
+    assert reply.text.startswith("【乡村公益性岗位】")
 
 
 async def test_staff_answers_are_reused_only_in_the_same_topic(chat: Chat, services: Services) -> None:
