@@ -54,6 +54,9 @@ _PHRASES: tuple[tuple[Kind, str], ...] = (
         r"|哈哈+|嘿嘿|呵呵|好的|好嘞|好滴|好吧|好|行|可不是|嗯+|哦+|噢|知道|不知道|晓得|明白|收到|ok|okay|懂了|可以|中|成|得嘞|了解|清楚|是的|对"
         # the person goes off to act on the answer
         r"|我?(?:今天|明天|后天|改天|过两天|回头|等会儿?|下午|晚上)?(?:去|再)?(?:问问|问一下|看看|找找|试试|打听打听)去?"
+        # ... or elsewhere: "我自己去银行问吧", "那我赶紧去跟村民说一声" (a place named, nothing asked)
+        r"|我?(?:自己|赶紧|这就|先|回头)?(?:去|到)(?!年)[^\s，。？?哪啥谁么吗不没]{1,8}?(?:问问?|打听|办|补|说)(?:一下|一声|去)?"
+        r"(?![^\s]*[吗不没？?])"
         # the answer noted: "俺记下了"; the person accepts the bot does not handle it: "你们不管这个啊"
         r"|我?(?:记下|记住|记着|记上)|(?:你们|这里|这儿)?不(?:归你们)?管(?:这个|这些|这事|这)?"
         # an exclamation or an apology for a slip: nothing asked

@@ -182,6 +182,8 @@ def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_witho
         ("在？", "greeting"),
         ("问下", "greeting"),
         ("哦 不归你们管啊", "ok"),
+        ("行 俺自己去银行问吧", "ok"),  # going to ask elsewhere: nothing asked here
+        ("好的，我赶紧去跟村民说一声", "ok"),
         ("可不是嘞 谢谢啊", "thanks"),
         ("怎么不吭声", "complaint"),
     ],

@@ -123,7 +123,17 @@ def test_small_talk(matcher: FaqMatcher, text: str) -> None:
     assert small_talk(matcher.analyzer.normalise(text), text) is not None
 
 
-@pytest.mark.parametrize("text", ["好的谢谢，那稳岗补贴呢", "你好，交通补贴咋领", "对了，明天下雨不", "请问公岗咋申请"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "好的谢谢，那稳岗补贴呢",
+        "你好，交通补贴咋领",
+        "对了，明天下雨不",
+        "请问公岗咋申请",
+        "去零工驿站问吗",
+        "去年的还能补吗",
+    ],
+)
 def test_a_question_after_a_greeting_is_not_small_talk(matcher: FaqMatcher, text: str) -> None:
     assert small_talk(matcher.analyzer.normalise(text), text) is None
 
