@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.content import ContentPack, fold
-from bot.faq import asides, askers
+from bot.faq import asides, askers, facets
 from bot.faq.analyzer import Analyzer
 from bot.faq.asides import place_features, place_words
 from bot.faq.benefits import BenefitNames
@@ -129,6 +129,7 @@ class FaqMatcher:
         """Empty every cache of text read (analysis, rankings, the re-ranker's last texts): benchmarks measure a
         message read for the first time."""
         self.analyzer.forget()
+        facets.forget()
         self._ranked.cache_clear()
         if self.reranker is not None:
             self.reranker.forget()
