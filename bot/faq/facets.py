@@ -43,6 +43,9 @@ _ASKER_FACT = re.compile(
 # the proxy scheme named as a thing ("代办去哪办", "委托代办咋弄", "代办要花钱不"): the topic, not the side asked
 _PROXY_NOUN = re.compile(r"委托书|委托|代办|代领|代为")
 _AGENT = re.compile("(?:" + RELATIVES + r"|干部|书记|工作队|别人|旁人|亲戚|亲属|朋友|邻居|家里人|[叫让找托请]人|谁)")
+# in a talk about applying for someone else, who may act asked with 谁 or a verb of acting for ("谁能替俺办",
+# "邻居能代办不") is who the scheme allows; "村干部也行吗", "让我姐去办行吗" ask the proxy side (as writers label them)
+_WHO_MAY_ACT = re.compile(r"谁|替|代|帮")
 # a last clause that only asks whether the story is true ("是真的不"): the story's own facet decides
 _TRUTH = re.compile(r"(?:这|那)?(?:是)?真的[吗不]?|真的假的")
 _COMPILED = tuple((facet, re.compile(pattern)) for facet, pattern in PATTERNS)
@@ -58,11 +61,12 @@ def detect(normalised: str, proxy_talk: bool = False) -> Facet | None:
     有啥帮扶", "俺是监测户 想学挖掘机", "俺是脱贫户 县里管不管") asks what he is entitled to: who (but
     "俺是脱贫户 交通补贴是啥意思" still asks what the thing is).
     In a talk about applying for someone else (`proxy_talk`), proxies are the topic, so whether someone may
-    act for the asker ("俺哥能替俺办不", "村干部能代俺申请不") asks who the scheme allows: who."""
+    act for the asker ("俺哥能替俺办不", "村干部能代俺申请不") asks who the scheme allows: who; but "村干部也行吗"
+    asks the proxy side."""
     facet, clause = _deciding(normalised)
     if facet == "proxy":
         facet = _beside_the_scheme(clause)
-    if proxy_talk and facet == "proxy" and _AGENT.search(clause):
+    if proxy_talk and facet == "proxy" and _AGENT.search(clause) and _WHO_MAY_ACT.search(clause):
         return "who"
     last = normalised.split()[-1] if normalised.strip() else ""
     if (facet in (None, "who", "what") or last != clause) and _EXISTS.search(last):

@@ -222,6 +222,10 @@ def test_in_a_talk_about_proxies_who_may_act_is_who_the_scheme_allows(matcher: F
     assert detect(matcher.analyzer.normalise("驻村干部能替我去办不")) == "proxy"  # in another topic
     assert detect(matcher.analyzer.normalise("我表哥行不行"), proxy_talk=True) == "who"
     assert detect(matcher.analyzer.normalise("代办要带啥"), proxy_talk=True) == "materials"
+    # whether someone else will do, asked without 谁 or a verb of acting for, is the proxy side
+    assert detect(matcher.analyzer.normalise("村干部也行吗"), proxy_talk=True) == "proxy"
+    assert detect(matcher.analyzer.normalise("让俺姐去办行吗"), proxy_talk=True) == "proxy"
+    assert detect(matcher.analyzer.normalise("谁能替俺办"), proxy_talk=True) == "who"
 
 
 def test_the_reader_reads_someone_acting_against_the_topic(matcher: FaqMatcher, content: ContentPack) -> None:
