@@ -130,8 +130,8 @@ def choose(model: LinearModel, ask: Asked, groups: Collection[str] = GROUPS) -> 
 
 def predicted(model: LinearModel, ask: Asked, groups: Collection[str] = GROUPS) -> Facet | None:
     """The model's likeliest facet for `ask`, read with the feature `groups`."""
-    probabilities = model.probabilities(features(ask, groups))
-    best = max(probabilities, key=probabilities.__getitem__)
+    scores = model.scores(features(ask, groups))  # the likeliest class has the highest score: no softmax needed
+    best = max(scores, key=scores.__getitem__)
     return next((f for f in FACETS if f == best), ask.ruled)
 
 

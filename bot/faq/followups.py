@@ -34,6 +34,7 @@ from bot.faq.context import Context
 from bot.faq.decision import Match
 from bot.faq.facets import Facet, residue
 from bot.faq.linear import MODELS, LinearModel, char_ngrams, load
+from bot.faq.reranker import bare
 from bot.faq.signals import EFFECT, REPORTED, VAGUE, content_words
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ class Followups:
         (out_of_scope.toml `followups`). The writers who label it agree; the model, trained mostly on follow-ups
         of FAQ topics, would take it back to the topic held before."""
         stays = rules.outcome == "decline" and rules.off_topic is not None and rules.off_topic == context.off_topic
-        return stays and content_words(reader.matcher.analyzer, residue(normalised)) == 0
+        return stays and bare(reader.matcher, normalised)
 
     def looked(
         self, reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
