@@ -3,6 +3,7 @@
     .venv/bin/pip install -e '.[train]'   # scikit-learn, for this script only
     .venv/bin/python scripts/train_ranker.py            # prints the LOO table, writes bot/faq/models/ranker.json
     .venv/bin/python scripts/train_ranker.py --dry-run  # the table only
+    .venv/bin/python scripts/train_ranker.py --cache /tmp/rcache --jobs 2  # the entry classifiers fitted in 2 processes
 
 Training data: the question sets in bench/data/ (one writer each) and the first messages of the same
 writers' dialogues. Never the dev sets in ../shared/eval/ (measured only, by bench/faq_bench.py).
@@ -25,6 +26,7 @@ import argparse
 import hashlib
 import itertools
 import json
+import multiprocessing
 import os
 import sys
 from dataclasses import asdict, dataclass, replace
@@ -208,6 +210,18 @@ def text_model(data: list[Sample], excluded: frozenset[str]) -> LinearModel | No
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text.to_json(), encoding="utf-8")
     return text
+
+
+def _warm(excluded: frozenset[str]) -> None:
+    text_model(DATA_ALL, excluded)
+
+
+def warm_cache(writers: list[str], jobs: int) -> None:
+    """Fit every entry classifier the run needs (none, each writer and each pair left out) in `jobs` processes
+    into the cache, so that the run itself only reads them (--jobs: most of a first run's time, split)."""
+    needed = [frozenset(), *(frozenset({w}) for w in writers), *map(frozenset, itertools.combinations(writers, 2))]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool.map(_warm, needed, chunksize=1)
 
 
 def views(excluded: frozenset[str], writer: str) -> list[dict[str, float] | None]:
@@ -518,6 +532,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dry-run", action="store_true", help="print the table, write no model")
     parser.add_argument("--cache", type=Path, help="a folder keeping the entry classifiers between runs")
+    parser.add_argument("--jobs", type=int, default=1, help="processes fitting the entry classifiers (with --cache)")
     parser.add_argument("--priors", action="store_true", help="with a weight per entry")
     parser.add_argument("--no-text", action="store_true", help="without the entry classifier's feature")
     parser.add_argument("--extra", default="", help="features to try, comma-separated: off, words")
@@ -539,6 +554,10 @@ def main() -> None:
     data = samples()
     DATA_ALL.extend(data)
     writers = list(WRITERS)
+    if args.jobs > 1 and TEXT_ON:
+        if CACHE is None:
+            parser.error("--jobs needs --cache")
+        warm_cache(writers, args.jobs)
     rules_total, model_total = Figures(), Figures()
     better = worse = 0
     print("leave-one-writer-out: rules | model (trained on the other writers, cutoffs chosen on their out-of-fold)")

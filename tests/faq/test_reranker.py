@@ -100,7 +100,16 @@ def test_the_rules_choices_are_declined_when_the_model_finds_none_of_them_likely
 
 @pytest.mark.parametrize(
     ("question", "is_bare"),
-    [("补多少", True), ("在哪办", True), ("要带啥材料", True), ("营业执照咋办", False), ("乡长电话", False)],
+    [
+        ("补多少", True),
+        ("在哪办", True),
+        ("要带啥材料", True),
+        ("一个月给多少", True),  # the unit an amount is asked by names no topic
+        ("多少钱一年", True),
+        ("营业执照咋办", False),
+        ("乡长电话", False),
+        ("培训一天给多少", False),  # a day's allowance is the training allowance's own word
+    ],
 )
 def test_a_bare_question_is_one_with_no_word_beside_its_facet_cues(
     matcher: FaqMatcher, question: str, is_bare: bool

@@ -119,3 +119,9 @@ def test_another_offices_word_before_may_i_do_the_topics_thing_describes_the_ask
 def test_may_i_have_more_of_another_offices_benefit_is_still_an_aside(reader: Reader) -> None:
     reading = reader.read("那俺的低保能多给点不", Context("public-welfare-job"))
     assert reading.outcome == "decline" and reading.context.entry == "public-welfare-job"
+
+
+@pytest.mark.parametrize("text", ["一个月给多少", "一年能领多少钱"])
+def test_how_much_by_the_month_after_another_offices_benefit_asks_about_that_benefit(reader: Reader, text: str) -> None:
+    reading = reader.read(text, Context("public-welfare-job", "social-assistance"))
+    assert (reading.outcome, reading.off_topic) == ("decline", "social-assistance"), text
