@@ -216,10 +216,11 @@ def _warm(excluded: frozenset[str]) -> None:
     text_model(DATA_ALL, excluded)
 
 
-def warm_cache(writers: list[str], jobs: int) -> None:
-    """Fit every entry classifier the run needs (none, each writer and each pair left out) in `jobs` processes
-    into the cache, so that the run itself only reads them (--jobs: most of a first run's time, split)."""
-    needed = [frozenset(), *(frozenset({w}) for w in writers), *map(frozenset, itertools.combinations(writers, 2))]
+def warm_cache(writers: list[str], jobs: int, pairs: bool = True) -> None:
+    """Fit every entry classifier the run needs (none, each writer and, for the table, each pair left out) in
+    `jobs` processes into the cache, so that the run itself only reads them (--jobs: most of a run's time)."""
+    needed = [frozenset(), *(frozenset({w}) for w in writers)]
+    needed += map(frozenset, itertools.combinations(writers, 2)) if pairs else []
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pool.map(_warm, needed, chunksize=1)
 
@@ -533,6 +534,7 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="print the table, write no model")
     parser.add_argument("--cache", type=Path, help="a folder keeping the entry classifiers between runs")
     parser.add_argument("--jobs", type=int, default=1, help="processes fitting the entry classifiers (with --cache)")
+    parser.add_argument("--skip-table", action="store_true", help="the shipped model only (a fraction of the time)")
     parser.add_argument("--priors", action="store_true", help="with a weight per entry")
     parser.add_argument("--no-text", action="store_true", help="without the entry classifier's feature")
     parser.add_argument("--extra", default="", help="features to try, comma-separated: off, words")
@@ -557,11 +559,12 @@ def main() -> None:
     if args.jobs > 1 and TEXT_ON:
         if CACHE is None:
             parser.error("--jobs needs --cache")
-        warm_cache(writers, args.jobs)
+        warm_cache(writers, args.jobs, pairs=not args.skip_table)
     rules_total, model_total = Figures(), Figures()
     better = worse = 0
-    print("leave-one-writer-out: rules | model (trained on the other writers, cutoffs chosen on their out-of-fold)")
-    for writer in writers:
+    if not args.skip_table:
+        print("leave-one-writer-out: rules | model (trained on the other writers, cutoffs chosen on their out-of-fold)")
+    for writer in [] if args.skip_table else writers:
         others = [w for w in writers if w != writer]
         inner = [s for s in data if s.writer in others]
         cutoffs = best_cutoffs(inner, out_of_fold(inner, others, frozenset({writer})))
@@ -576,12 +579,13 @@ def main() -> None:
         for total, figures in ((rules_total, rules), (model_total, model)):
             for field in ("in_scope", "right", "top1", "among", "out", "declined", "wrong", "shown"):
                 setattr(total, field, getattr(total, field) + getattr(figures, field))
-    print(row("ALL rules", rules_total))
-    print(row("ALL model", model_total))
-    print(
-        f"sets where the model answers more right (or as many, fewer wrong) without more wrong: {better} of "
-        f"{len(writers)}; fewer right or more wrong: {worse}"
-    )
+    if not args.skip_table:
+        print(row("ALL rules", rules_total))
+        print(row("ALL model", model_total))
+        print(
+            f"sets where the model answers more right (or as many, fewer wrong) without more wrong: {better} of "
+            f"{len(writers)}; fewer right or more wrong: {worse}"
+        )
 
     cutoffs = best_cutoffs(data, out_of_fold(data, writers, frozenset()))
     fitted = Design(data).fit(data)
