@@ -528,6 +528,35 @@ def row(name: str, figures: Figures) -> str:
     )
 
 
+def table(data: list[Sample], writers: list[str]) -> None:
+    """The leave-one-writer-out table: each writer measured by a model trained on the others, its cutoffs chosen
+    on their out-of-fold probabilities, beside the rules alone."""
+    rules_total, model_total = Figures(), Figures()
+    better = worse = 0
+    print("leave-one-writer-out: rules | model (trained on the other writers, cutoffs chosen on their out-of-fold)")
+    for writer in writers:
+        others = [w for w in writers if w != writer]
+        inner = [s for s in data if s.writer in others]
+        cutoffs = best_cutoffs(inner, out_of_fold(inner, others, frozenset({writer})))
+        test = [s for s in data if s.writer == writer]
+        set_rows(test, frozenset())  # the held-out writer's rows: the entry classifier trained without it
+        probabilities = Design(inner + test).fit(inner).predict(test)
+        rules, model = measure(test, probabilities, None), measure(test, probabilities, cutoffs)
+        print(row(writer, rules))
+        print(row("  model", model), f"  cutoffs {cutoffs}")
+        better += (model.right, -model.wrong) > (rules.right, -rules.wrong) and model.wrong <= rules.wrong
+        worse += model.right < rules.right or model.wrong > rules.wrong
+        for total, figures in ((rules_total, rules), (model_total, model)):
+            for field in ("in_scope", "right", "top1", "among", "out", "declined", "wrong", "shown"):
+                setattr(total, field, getattr(total, field) + getattr(figures, field))
+    print(row("ALL rules", rules_total))
+    print(row("ALL model", model_total))
+    print(
+        f"sets where the model answers more right (or as many, fewer wrong) without more wrong: {better} of "
+        f"{len(writers)}; fewer right or more wrong: {worse}"
+    )
+
+
 def main() -> None:
     global TEXT_ON, CACHE, ENTRY_PRIORS, LIMIT, WRONG_MAX, DECLINED_MIN, WRONG, MISSED
     parser = argparse.ArgumentParser()
@@ -560,32 +589,8 @@ def main() -> None:
         if CACHE is None:
             parser.error("--jobs needs --cache")
         warm_cache(writers, args.jobs, pairs=not args.skip_table)
-    rules_total, model_total = Figures(), Figures()
-    better = worse = 0
     if not args.skip_table:
-        print("leave-one-writer-out: rules | model (trained on the other writers, cutoffs chosen on their out-of-fold)")
-    for writer in [] if args.skip_table else writers:
-        others = [w for w in writers if w != writer]
-        inner = [s for s in data if s.writer in others]
-        cutoffs = best_cutoffs(inner, out_of_fold(inner, others, frozenset({writer})))
-        test = [s for s in data if s.writer == writer]
-        set_rows(test, frozenset())  # the held-out writer's rows: the entry classifier trained without it
-        probabilities = Design(inner + test).fit(inner).predict(test)
-        rules, model = measure(test, probabilities, None), measure(test, probabilities, cutoffs)
-        print(row(writer, rules))
-        print(row("  model", model), f"  cutoffs {cutoffs}")
-        better += (model.right, -model.wrong) > (rules.right, -rules.wrong) and model.wrong <= rules.wrong
-        worse += model.right < rules.right or model.wrong > rules.wrong
-        for total, figures in ((rules_total, rules), (model_total, model)):
-            for field in ("in_scope", "right", "top1", "among", "out", "declined", "wrong", "shown"):
-                setattr(total, field, getattr(total, field) + getattr(figures, field))
-    if not args.skip_table:
-        print(row("ALL rules", rules_total))
-        print(row("ALL model", model_total))
-        print(
-            f"sets where the model answers more right (or as many, fewer wrong) without more wrong: {better} of "
-            f"{len(writers)}; fewer right or more wrong: {worse}"
-        )
+        table(data, writers)
 
     cutoffs = best_cutoffs(data, out_of_fold(data, writers, frozenset()))
     fitted = Design(data).fit(data)
