@@ -195,8 +195,9 @@ async def test_a_long_new_question_in_the_middle_of_a_topic_is_read_on_its_own(c
 
 
 async def test_a_follow_up_on_a_side_another_entry_answers_goes_there_by_words_not_by_facet(chat: Chat) -> None:
-    """[[refer]]: money for a trainee is the allowance, signing up is the training; but someone else applying
-    after 交通补贴 stays on 交通补贴 (its proxy side), so the next "去哪办" is about the subsidy still."""
+    """[[refer]]: money for a trainee is the allowance, signing up is the training; someone else applying
+    after 交通补贴 is the proxy scheme (who may act), with the subsidy kept as its parent: "多久到账" next is
+    about the subsidy's money again."""
     await chat.say("县里有啥培训")
     [money] = await chat.say("培训给钱不")
     assert money.text.startswith("【培训生活补贴")
@@ -204,9 +205,9 @@ async def test_a_follow_up_on_a_side_another_entry_answers_goes_there_by_words_n
     assert sign_up.text.startswith("【职业技能培训")
     await chat.say("交通补贴咋领")
     [proxy] = await chat.say("他回不来 俺替他办行不行")
-    assert proxy.text.startswith("【一次性交通补贴 · ")
-    [where] = await chat.say("去哪办")
-    assert where.text.startswith("【一次性交通补贴 · ")
+    assert proxy.text.startswith("【委托代办补贴 · 别人代办")
+    [when] = await chat.say("多久到账")
+    assert when.text.startswith("【一次性交通补贴 · ")
 
 
 async def test_a_who_question_that_is_wholly_another_offices_leaves_the_topic(chat: Chat) -> None:
