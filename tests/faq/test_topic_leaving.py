@@ -126,3 +126,23 @@ def test_may_i_have_more_of_another_offices_benefit_is_still_an_aside(reader: Re
 def test_how_much_by_the_month_after_another_offices_benefit_asks_about_that_benefit(reader: Reader, text: str) -> None:
     reading = reader.read(text, Context("public-welfare-job", "social-assistance"))
     assert (reading.outcome, reading.off_topic) == ("decline", "social-assistance"), text
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "office"),
+    [
+        ("wage-arrears", "失业金俺能领不", "other-insurance"),
+        ("zero-employment-household", "慢病卡能办不", "medical-insurance"),
+    ],
+)
+def test_another_offices_benefit_jieba_would_split_is_still_that_offices(
+    reader: Reader, topic: str, text: str, office: str
+) -> None:
+    reading = reader.read(text, Context(topic))  # 失业金, 慢病卡: words of the user dictionary, not 失业 + 金
+    assert (reading.outcome, reading.off_topic, reading.context.entry) == ("decline", office, topic), text
+
+
+@pytest.mark.parametrize("topic", ["transport-subsidy", "job-retention-subsidy"])
+def test_working_on_a_building_site_asks_whether_the_subsidy_is_ones_own(reader: Reader, topic: str) -> None:
+    reading = reader.read("俺在工地上 今年五十六了 能领不", Context(topic))  # 工地 is no injury of 工伤保险
+    assert (reading.outcome, reading.entry, reading.facet) == ("answer", topic, "who")
