@@ -102,10 +102,10 @@ class Reader:
             if story:
                 return self.answer(story[0], facet, full.score, context, also=story[1:])
             return self.plain(full, facet, context)
-        if facet is None and context.facet is not None:
+        if facet is None:
             other = elided(normalised)  # "那稳岗补贴呢" after "交通补贴谁能领": who, of 稳岗补贴
             if other is not None:
-                return self._elided(other, context.facet, context)
+                return self._elided(other, context.facet or "what", context)
         names = self.matcher.naming(normalised, VAGUE)
         if full.outcome == "decline" and full.off_topic is not None and full.score >= OFF_NAMED:
             names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
@@ -169,6 +169,9 @@ class Reader:
         that is the topic or nothing specific stays on it; otherwise X is read with the side's cue, and
         stays on the topic when that reads as nothing the FAQ or another office knows."""
         names = self.matcher.naming(other, VAGUE)
+        subsidy = self.matcher.naming(f"{other}补贴", VAGUE) if not names else set()
+        if len(subsidy) == 1:  # "那交通的呢" after 稳岗补贴: the other subsidy, by the word that tells it apart
+            other, names = f"{other}补贴", subsidy
         if context.entry is not None and names and names <= self.groups and context.entry not in names:
             return self.answer(context.entry, "who", 1.0, context, followup=True)
         if context.entry is not None and (context.entry in names or self._words(other) == 0):

@@ -8,6 +8,7 @@ import pytest
 from bot.content import ContentPack
 from bot.faq.context import Context
 from bot.faq.conversation import Reader
+from bot.faq.facets import Facet
 from bot.faq.matcher import FaqMatcher
 from bot.services import Services
 from tests.conftest import Chat
@@ -81,6 +82,14 @@ def test_that_x_with_x_nothing_known_asks_the_same_side_of_the_topic(reader: Rea
     assert (reading.outcome, reading.entry, reading.facet) == ("answer", "transport-subsidy", "who")
     aside = reader.read("那医保呢", Context("transport-subsidy", None, "amount"))  # another office's business
     assert aside.outcome == "decline" and aside.off_topic == "medical-insurance"
+
+
+@pytest.mark.parametrize("side", ["amount", None])
+def test_that_x_with_x_the_word_telling_a_subsidy_apart_asks_that_subsidy(reader: Reader, side: Facet | None) -> None:
+    # 交通 alone names nothing (交通罚款 is another office's); beside 稳岗补贴 it is the transport subsidy
+    reading = reader.read("那交通的呢", Context("job-retention-subsidy", None, side))
+    assert (reading.outcome, reading.entry) == ("answer", "transport-subsidy")
+    assert reading.facet == (side or reading.facet)
 
 
 def test_the_asking_clause_names_the_new_topic_the_story_names_the_old(reader: Reader) -> None:
