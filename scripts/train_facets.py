@@ -248,7 +248,7 @@ async def main() -> None:
         model = fit([e for name in SETS for e in data[name]])
         path = MODELS / f"{facet_model.NAME}.json"
         path.parent.mkdir(exist_ok=True)
-        path.write_text(model.to_json(), encoding="utf-8")
+        path.write_text(model.to_json(DIGITS), encoding="utf-8")
         assert linear.load(facet_model.NAME) == model
         print(f"wrote {path.relative_to(ROOT)}: {len(model.weights)} features, {path.stat().st_size} bytes")
 

@@ -232,7 +232,7 @@ async def main() -> None:
     print(f"{'pooled':22} {cells(pooled_rules):>30} | {cells(pooled_model):>30}")
     if not args.no_write:
         final = shipped(fit([e for name in SETS for e in data[name]]), MARGIN, entries)
-        document = json.loads(final.model.to_json())
+        document = json.loads(final.model.to_json(DIGITS))
         document["entries"] = sorted(entries)
         document["margin"] = MARGIN
         path = MODELS / f"{followups.NAME}.json"

@@ -208,7 +208,7 @@ def text_model(data: list[Sample], excluded: frozenset[str]) -> LinearModel | No
     text = prune(from_coefficients(model.classes_, model.intercept_, model.coef_, names))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.to_json(), encoding="utf-8")
+        path.write_text(text.to_json(TEXT_DIGITS), encoding="utf-8")
     return text
 
 

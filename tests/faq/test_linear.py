@@ -63,6 +63,14 @@ def test_binary_coefficients_score_the_second_class_against_the_first(tmp_path: 
     assert load("m", tmp_path) == model
 
 
+def test_a_rounded_model_written_in_whole_hundredths_loads_as_the_same_floats(tmp_path: Path) -> None:
+    model = LinearModel(("a", "b", "c"), (0.07, -1.1, 0.0), {"x": (-0.38, 0.29, 0.0), "y": (2.01, -0.0, 0.57)})
+    text = model.to_json(2)
+    assert '"x":[-38,29,0]' in text and '"digits":2' in text
+    (tmp_path / "m.json").write_text(text, encoding="utf-8")
+    assert load("m", tmp_path) == model  # exactly: k / 100 is the float 0.kk parses to
+
+
 def test_multiclass_coefficients_keep_one_weight_per_class() -> None:
     model = from_coefficients(["a", "b", "c"], [0.0, 1.0, 2.0], [[1.0, 0.0], [0.0, 0.0], [0.0, 0.0]], ["x", "y"])
     assert model.weights == {"x": (1.0, 0.0, 0.0)}
