@@ -244,13 +244,6 @@ def views(excluded: frozenset[str], writer: str) -> list[dict[str, float] | None
     return VIEWS[key]
 
 
-def compact(model: LinearModel) -> str:
-    """The model's JSON with zero weights written as 0 (most of the entry classifier's are)."""
-    document = json.loads(model.to_json())
-    document["weights"] = {f: [w or 0 for w in row] for f, row in document["weights"].items()}
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 def cache_name(excluded: frozenset[str]) -> str:
     settings = f"{TEXT_C}-{TEXT_CONTENT_WEIGHT}-{TEXT_MIN_DF}-{TEXT_DIGITS}-{TEXT_SMALLEST}"
     return f"text2-{settings}-{'+'.join(sorted(excluded)) or 'none'}.json"
@@ -610,7 +603,7 @@ def main() -> None:
     print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes)")
     if text is not None:
         path = MODELS / f"{TEXT}.json"
-        path.write_text(compact(text) + "\n", encoding="utf-8")
+        path.write_text(text.to_json(TEXT_DIGITS) + "\n", encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size} bytes, {len(text.weights)} features)")
 
 

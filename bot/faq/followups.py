@@ -16,8 +16,8 @@ The likeliest candidate replaces the rules' reading only when its probability le
 candidate is an entry newer than the model, for a question about the topic's effect on another entry
 ("会影响补贴不") and for what someone else asked the person ("他还问我稳岗补贴领了没有" after a callback): every
 writer labels both the topic, too few to learn. Leave one writer out, through the real
-dispatcher, follow-up topic right rose from 90.3% to 92.7% pooled over 32 writers (84–96% to 87–97% on the
-twenty-six writers no rule was written from). A message of facet cues alone right after another office's question
+dispatcher, follow-up topic right rose from 90.3% to 92.9% pooled over 34 writers (84–96% to 87–97% on the
+twenty-eight writers no rule was written from). A message of facet cues alone right after another office's question
 stays with it, as the content declares (`bare_off`). Pure and bounded: a few dictionary look-ups per candidate;
 the re-ranker's probabilities of the message are those its decision computed.
 """

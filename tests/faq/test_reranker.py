@@ -51,7 +51,7 @@ def test_entries_missing_from_the_model_leave_the_decision_to_the_rules(matcher:
     rules = matcher.match_rules(question)
     assert "wage-arrears" in rules.suggestions
     assert stale.decide(matcher, question, rules) == rules  # a candidate newer than the model: the rules'
-    other = matcher.analyzer.normalise("出去打工的人回来要登记啥信息不")  # no such candidate: the model's
+    other = matcher.analyzer.normalise("俺从外地回来了 信息要改不")  # no such candidate: the model's
     alone = matcher.match_rules(other)
     assert "wage-arrears" not in features(matcher, other, alone, shipped.text)
     match = stale.decide(matcher, other, alone)
