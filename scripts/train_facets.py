@@ -44,9 +44,8 @@ from bot.faq.linear import MODELS, LinearModel, from_coefficients  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-# the sets no one studied while writing the cue rules
-UNSEEN = ("heldout5", "heldout7", "heldout8", "heldout9", *(f"train{n}" for n in (*range(10, 32), 34, 35)))
-UNSEEN = tuple(f"{n}-dialogues" for n in UNSEEN)
+# the sets no one studied while writing the cue rules: four early ones and every training writer's
+UNSEEN = (*(f"heldout{n}-dialogues" for n in (5, 7, 8, 9)), *(n for n in SETS if n.startswith("train")))
 SEED = 7
 C = 0.3  # inverse L2 strength, chosen leave-one-writer-out (--variants)
 BALANCED = True  # classes weighted by their inverse frequency, chosen leave-one-writer-out (--variants)
