@@ -106,15 +106,19 @@ def _facets(reader: Reader, name: str, entry_id: str, table: Any) -> dict[str, F
 def _referrals(reader: Reader, name: str, entry_id: str, items: Any) -> tuple[Referral, ...]:
     found: list[Referral] = []
     for item in items if isinstance(items, list) else [None]:
-        if not isinstance(item, dict) or set(item) - {"to", "facet", "words"}:
-            reader.problem(name, entry_id, "each [[refer]] has only to, facet and words")
+        if not isinstance(item, dict) or set(item) - {"to", "facet", "words", "followup"}:
+            reader.problem(name, entry_id, "each [[refer]] has only to, facet, words and followup")
+            continue
+        followup = item.get("followup", False)
+        if not isinstance(followup, bool) or (followup and not item.get("words")):
+            reader.problem(name, entry_id, "[[refer]] followup is true or false, and true needs words")
             continue
         facet = item.get("facet", "")
         if facet and facet not in FACET_NAMES:
             reader.problem(name, entry_id, f"[[refer]] facet must be one of {', '.join(FACET_NAMES)}")
             continue
         words = reader.strings(name, entry_id, item, "words")
-        found.append(Referral(reader.text(name, entry_id, item, "to"), facet, words))
+        found.append(Referral(reader.text(name, entry_id, item, "to"), facet, words, followup))
     return tuple(found)
 
 

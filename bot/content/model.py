@@ -55,11 +55,13 @@ class FacetText:
 @dataclass(frozen=True, slots=True)
 class Referral:
     """One side of an entry that another entry answers: a question on `facet` (any, when empty) that holds one
-    of `words` (any, when empty) is about entry `to` ("交通补贴叫俺爸替俺办" is 委托代办)."""
+    of `words` (any, when empty) is about entry `to` ("交通补贴叫俺爸替俺办" is 委托代办). With `followup`, only a
+    follow-up of the entry that names no entry of its own ("咋领" after a callback that asked about 交通补贴)."""
 
     to: str
     facet: str = ""
     words: tuple[str, ...] = ()
+    followup: bool = False
 
 
 @dataclass(frozen=True, slots=True)

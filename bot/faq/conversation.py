@@ -23,7 +23,7 @@ from bot.faq.followups import Followups, load_followups
 from bot.faq.linear import LinearModel
 from bot.faq.matcher import FaqMatcher
 from bot.faq.neighbours import Neighbours
-from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, VAGUE, WHOLE_QUESTION, content_words
+from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, REPORTED, VAGUE, WHOLE_QUESTION, content_words
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
@@ -190,11 +190,11 @@ class Reader:
     def follow_up(
         self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context, effect: bool = False
     ) -> Reading:
-        """A follow-up of the topic, or of an entry related to it (see `_sibling`). After someone else
-        applying was asked about ("俺替他办行不" after 交通补贴: the subsidy's proxy side), how to apply, where and what
-        to bring are that of applying through someone else, the entry the proxy side refers to (委托代办); it
-        becomes the topic with the subsidy as its parent, and the sides it is not about (`REFERRED_SIDES`)
-        go back to the subsidy ("多久到账")."""
+        """A follow-up of the topic, or of an entry related to it (see `_sibling`). Someone else applying
+        ("俺替他办行不" after 交通补贴: the subsidy's proxy side) is the entry the proxy side refers to (委托代办),
+        which becomes the topic with the subsidy as its parent: how to apply, where and what to bring stay with it,
+        the sides it is not about (`REFERRED_SIDES`) go back to the subsidy ("多久到账"). Most writers label the
+        proxy question itself 委托代办, some the subsidy too."""
         parent = context.parent if entry == context.entry else None
         if parent is not None and facet not in REFERRED_SIDES:
             entry, parent = parent, None
@@ -209,9 +209,11 @@ class Reader:
             sibling = self.neighbours.sibling(entry, related, normalised, rest)
             if sibling is not None:
                 entry, parent = sibling, None
-        # "培训给钱不" after 技能培训 is the allowance; but "俺替他办行不" after 交通补贴 stays on 交通补贴 (its
-        # proxy side, in the subsidy's words)
-        referred = self.matcher.referrals.referred(entry, normalised, by_facet=False)
+        # "培训给钱不" after 技能培训 is the allowance; "俺替他办行不" after 交通补贴 is 委托代办, the subsidy its parent
+        if facet == "proxy" and proxy is not None and not effect:
+            return self.answer(proxy, facet, full.score, context, followup=True, parent=entry)
+        told = effect or REPORTED.search(normalised) is not None  # "会影响补贴不", "他问我领没领": the topic's
+        referred = self.matcher.referrals.referred(entry, normalised, by_facet=False, followup=not told)
         if referred != entry:
             entry, parent = referred, None
         return self.answer(entry, facet or "what", full.score, context, followup=True, parent=parent)

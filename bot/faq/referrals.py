@@ -33,11 +33,14 @@ class Referrals:
             and a.id not in {r.to for r in entries[b].refer}
         }
 
-    def referred(self, entry: str, normalised: str, by_facet: bool = True) -> str:
+    def referred(self, entry: str, normalised: str, by_facet: bool = True, followup: bool = False) -> str:
         """The entry that answers this question about `entry`: the first of its referrals whose facet the
         question has a cue of and whose words it holds ("稳岗补贴叫俺婆姨替俺办" -> 委托代办), else `entry`.
-        Without `by_facet`, only referrals by words count."""
+        Without `by_facet`, only referrals by words count; with `followup` (a follow-up of `entry` that names
+        no entry), those for follow-ups too."""
         for referral in self._refer.get(entry, ()):
+            if referral.followup and not followup:
+                continue
             facets = tuple(f for f in FACETS if f == referral.facet)
             if referral.facet and (not by_facet or not cue_texts(normalised, facets)):
                 continue

@@ -48,7 +48,7 @@ def follow(reader: Reader, topic: str, *texts: str) -> list[tuple[str | None, st
 def test_after_a_proxy_question_what_to_bring_is_the_proxy_applications(reader: Reader) -> None:
     seen = follow(reader, "job-retention-subsidy", "俺人在外省 叫俺姐替俺办中不", "得准备些啥", "啥时候能发下来")
     assert seen == [
-        ("job-retention-subsidy", "proxy"),  # the subsidy's own proxy side
+        ("proxy-application", "proxy"),  # someone else applying is 委托代办, the subsidy its parent
         ("proxy-application", "materials"),  # what someone applying for another brings
         ("job-retention-subsidy", "when"),  # the money is the subsidy's again
     ]

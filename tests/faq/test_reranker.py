@@ -120,7 +120,7 @@ def test_a_bare_question_is_one_with_no_word_beside_its_facet_cues(
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
-        ("去年领了稳岗补贴 今年还给不", "job-retention-subsidy"),  # the rules declined it
+        ("开饭店想贷十万块钱能批下来不", "startup-loan"),  # the rules declined it
         ("俺在厂里上班 厂子不景气 工资拖了三个月", "wage-arrears"),
         ("出去打工的人回来要登记啥信息不", "update-work-info"),
         ("村里谁家都没人上班的 政府管不管", "zero-employment-household"),  # the rules: another office's

@@ -94,7 +94,7 @@ def test_a_lead_offered_as_a_choice_is_the_topic_a_follow_up_is_read_against(rea
 def test_where_to_apply_through_someone_else_stays_with_the_proxy_application(reader: Reader) -> None:
     seen = follow(reader, "transport-subsidy", "俺在外地回不来 叫俺哥替俺办中不", "要准备些啥", "到哪办", "钱多久到")
     assert seen == [
-        ("transport-subsidy", "proxy"),
+        ("proxy-application", "proxy"),  # the subsidy stays its parent
         ("proxy-application", "materials"),
         ("proxy-application", "where"),  # where the one acting for the asker goes
         ("transport-subsidy", "when"),  # the money is the subsidy's again
@@ -103,7 +103,7 @@ def test_where_to_apply_through_someone_else_stays_with_the_proxy_application(re
 
 def test_naming_the_proxy_scheme_after_a_subsidy_keeps_the_subsidy_for_the_money(reader: Reader) -> None:
     seen = follow(reader, "job-retention-subsidy", "他回不来 俺替他办中不", "委托代办咋弄", "钱多久到")
-    assert [entry for entry, _ in seen] == ["job-retention-subsidy", "proxy-application", "job-retention-subsidy"]
+    assert [entry for entry, _ in seen] == ["proxy-application", "proxy-application", "job-retention-subsidy"]
 
 
 @pytest.mark.parametrize(
