@@ -209,10 +209,11 @@ class Reader:
             sibling = self.neighbours.sibling(entry, related, normalised, rest)
             if sibling is not None:
                 entry, parent = sibling, None
-        # "培训给钱不" after 技能培训 is the allowance; "俺替他办行不" after 交通补贴 is 委托代办, the subsidy its parent
-        if facet == "proxy" and proxy is not None and not effect:
+        if facet == "proxy" and proxy is not None and not effect:  # "俺替他办行不" after 交通补贴: 委托代办
             return self.answer(proxy, facet, full.score, context, followup=True, parent=entry)
-        told = effect or REPORTED.search(normalised) is not None  # "会影响补贴不", "他问我领没领": the topic's
+        # "培训给钱不" after 技能培训 is the allowance; "咋领" after a callback is the subsidy it asked about, but
+        # "会影响补贴不" and "他问我领没领" stay with the callback
+        told = effect or REPORTED.search(normalised) is not None
         referred = self.matcher.referrals.referred(entry, normalised, by_facet=False, followup=not told)
         if referred != entry:
             entry, parent = referred, None
