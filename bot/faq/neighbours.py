@@ -45,12 +45,18 @@ class Neighbours:
         """The related entry a follow-up is about instead of the topic, if any: the message reads clearly
         more like it, from topic words (two characters or more: not the facet cues every entry's questions
         share, nor a lone verb like 弄) the topic lacks ("一天给几块" after 技能培训 is the allowance). Not for
-        who/proxy questions: their words describe the asker, not the topic."""
+        who/proxy questions: their words describe the asker, not the topic; nor the topic's twin (交通补贴 and
+        稳岗补贴), whose questions differ by chance ("去年领了今年还能领不" is either's)."""
         words = " ".join(f[2:] for f in self.matcher.analyzer.features(rest) if f.startswith("w:") and len(f) > 3)
         if not words:
             return None
         topic = {r.id: r.evidence for r in self.matcher.rank_normalised(words)}
-        ranked = {r.id: r for r in self.matcher.rank_normalised(normalised) if r.id in related or r.id == entry}
+        twins = self.matcher.referrals.twins
+        ranked = {
+            r.id: r
+            for r in self.matcher.rank_normalised(normalised)
+            if (r.id in related and not twins(entry, r.id)) or r.id == entry
+        }
         own = ranked.get(entry, Ranked(entry, True, 0.0, 0.0, 0.0))
         best = max(ranked.values(), key=lambda r: r.score, default=own)
         if (

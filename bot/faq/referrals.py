@@ -33,6 +33,9 @@ class Referrals:
             and a.id not in {r.to for r in entries[b].refer}
         }
 
+    def twins(self, one: str, other: str) -> bool:
+        return (one, other) in self._twins
+
     def referred(self, entry: str, normalised: str, by_facet: bool = True, followup: bool = False) -> str:
         """The entry that answers this question about `entry`: the first of its referrals whose facet the
         question has a cue of and whose words it holds ("稳岗补贴叫俺婆姨替俺办" -> 委托代办), else `entry`.

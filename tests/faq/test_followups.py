@@ -9,6 +9,7 @@ from bot.content import ContentPack
 from bot.faq.context import Context
 from bot.faq.conversation import Reader
 from bot.faq.facets import Facet
+from bot.faq.followups import rules_only
 from bot.faq.matcher import FaqMatcher
 from bot.services import Services
 from tests.conftest import Chat
@@ -253,3 +254,16 @@ def test_whether_the_askers_own_case_counts_is_asked_of_the_topic(reader: Reader
     for text in ("在村里种杂粮算不", "俺家有残疾人算不算"):
         reading = reader.read(text, topic)
         assert (reading.outcome, reading.entry, reading.facet) == ("answer", "startup-subsidy", "who"), text
+
+
+@pytest.mark.parametrize(
+    ("topic", "twin"), [("job-retention-subsidy", "transport-subsidy"), ("transport-subsidy", "job-retention-subsidy")]
+)
+def test_a_follow_up_stays_on_its_subsidy_not_on_the_twin_the_notice_states_beside_it(
+    reader: Reader, topic: str, twin: str
+) -> None:
+    # the twins share their words; one whose questions hold 去年/今年 must not pull a follow-up of the other to it
+    rules = Reader(reader.matcher, reader.content, followups=rules_only())
+    for read in (reader, rules):
+        seen = follow(read, topic, "去年领了今年还能领不", "有截止时间没")
+        assert [entry for entry, _ in seen] == [topic, topic]
