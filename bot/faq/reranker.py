@@ -206,8 +206,8 @@ class Reranker:
         # an employer's subsidy is still no answer, nor first choice, for a laborer's "有什么补贴" (bot.faq.askers)
         probability = self.probabilities(matcher, normalised, rules)
         # a question naming nothing, or nothing specific ("俺想问问补贴的事"): the rules' choices ask which
-        named = bare(matcher, normalised) or matcher.specificity(residue(normalised)) < VAGUE
-        vague = rules.outcome in KEEP_OFFER and named
+        unspecific = bare(matcher, normalised) or matcher.specificity(residue(normalised)) < VAGUE
+        vague = rules.outcome in KEEP_OFFER and unspecific
         # the content's referrals by words stand ("…公益岗…交通补贴": the 公岗 entry's rule); by side the model
         # learnt better ("需要本人去吗" asks the subsidy, not 委托代办)
         decided = matcher.referrals.answering(choose(probability, rules, self.cutoffs, vague), normalised, False)

@@ -132,6 +132,8 @@ def test_bad_actions_are_named(tmp_path: Path) -> None:
     [
         ('to = "startup-loan"', "[[refer]] entry 'startup-loan' must be one of its related entries"),
         ('facet = "colour"\nto = "startup-loan"', "[[refer]] facet must be one of"),
+        ('to = "startup-loan"\nfollowup = true', "[[refer]] followup is true or false, and true needs words"),
+        ('to = "startup-loan"\nfollowup = "yes"', "[[refer]] followup is true or false, and true needs words"),
     ],
 )
 def test_a_referral_must_name_a_related_entry_and_a_known_facet(tmp_path: Path, referral: str, problem: str) -> None:

@@ -147,3 +147,8 @@ def test_the_rules_choices_are_kept_only_when_likely_or_the_question_is_bare(
 ) -> None:
     assert matcher.match_rules(matcher.analyzer.normalise(question)).outcome == "suggest"
     assert matcher.match(question).outcome == outcome
+
+
+def test_a_question_naming_nothing_specific_is_offered_choices_not_declined(matcher: FaqMatcher) -> None:
+    match = matcher.match("俺想问问补贴的事")
+    assert match.outcome == "suggest" and match.suggestions
