@@ -2,7 +2,8 @@
 JSON object per message, for content authors to test dialogues (and for bench/dialogue_bench.py).
 
 Input: one message per line; an empty line ends a conversation and the next line starts a new one
-with a new user. Each message gives: message, outcome (answer, suggest, decline, smalltalk, command,
+with a new user. Each message gives: message (personal numbers masked, as everywhere the bot writes
+what it was told), outcome (answer, suggest, decline, smalltalk, command,
 choice), entry, facet, suggestions, queued (an open question was created or counted) and replies.
 Everything is stored in a throw-away SQLite file: nothing reaches the bot's real database.
 """
@@ -22,6 +23,7 @@ from bot.faq.conversation import Reader
 from bot.faq.matcher import FaqMatcher
 from bot.faq.trace import recording
 from bot.messages import Capabilities, Inbound
+from bot.privacy import mask
 from bot.render import plain_texts
 from bot.routing import typed_choice
 from bot.services import open_services
@@ -67,7 +69,7 @@ async def converse(
                     choice_like = typed_choice(stripped) is not None
                     outcome = turn.outcome or ("choice" if choice_like else "command")
                     yield {
-                        "message": text,
+                        "message": mask(text),
                         "outcome": outcome,
                         "entry": turn.entry,
                         "facet": turn.facet,

@@ -164,7 +164,9 @@ async def _with_services(
 
 
 def ask(config: Config, questions: list[str], as_json: bool) -> int:
-    """Match each question against the FAQ (nothing is logged: this is the content author's tool)."""
+    """Match each question against the FAQ (nothing is logged: this is the content author's tool; the
+    echoed question has its personal numbers masked)."""
+    from bot.privacy import mask
     from bot.services import build_matcher
 
     _, matcher = build_matcher(config.content_dir)
@@ -173,7 +175,7 @@ def ask(config: Config, questions: list[str], as_json: bool) -> int:
         match = matcher.match(question)
         if as_json:
             record = {
-                "question": question,
+                "question": mask(question),
                 "outcome": match.outcome,
                 "entry": match.entry,
                 "suggestions": list(match.suggestions),
@@ -183,7 +185,7 @@ def ask(config: Config, questions: list[str], as_json: bool) -> int:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             shown = match.entry or ", ".join(match.suggestions) or match.off_topic or "-"
-            out.write(f"{match.outcome:8} {match.score:.2f}  {shown}\t{question}\n")
+            out.write(f"{match.outcome:8} {match.score:.2f}  {shown}\t{mask(question)}\n")
     out.flush()
     return 0
 

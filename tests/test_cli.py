@@ -27,6 +27,15 @@ def test_ask_json_reads_many_questions_from_stdin(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists()  # `ask` is a content tool: it logs nothing
 
 
+def test_content_tools_echo_personal_numbers_masked(tmp_path: Path) -> None:
+    message = "俺电话13812345678 身份证142201199001011234 交通补贴咋还没到"
+    for command in (["ask", "--json"], ["ask"], ["chat", "--json"]):
+        result = run(command, tmp_path, stdin=message + "\n")
+        assert result.returncode == 0, result.stderr
+        assert "138****5678" in result.stdout and "1234" in result.stdout
+        assert "13812345678" not in result.stdout and "199001011234" not in result.stdout
+
+
 def test_ask_plain_from_arguments(tmp_path: Path) -> None:
     result = run(["ask", "老板不给工钱咋办"], tmp_path)
     assert result.returncode == 0 and "wage-arrears" in result.stdout
