@@ -5,7 +5,9 @@ after the weather goes back to the FAQ topic. When the topic was reached from an
 of one side ("俺替他办行不" after 交通补贴 is 委托代办), that entry is kept as the topic's parent: the sides
 the referred entry is not about go back to it ("多久到账"). When the topic is only the likeliest of the
 entries offered as choices, or when a message brought another entry into play beside it ("小区里公岗还有空位没"
-after 易地搬迁), the others are kept too: a follow-up may say which was meant ("去哪告", "到哪报名").
+after 易地搬迁), the others are kept too: a follow-up may say which was meant ("去哪告", "到哪报名"). The topic held
+before the current one is kept as the prior topic: a follow-up may go back to it ("那交通的多久到账" after a
+detour to 委托代办, "补多少" after a word about the loan asks the startup subsidy again).
 Stored as one string in the conversation state (storage/conversations.py decides its expiry); text stored
 before facets, parents or choices were kept still reads."""
 
@@ -20,6 +22,7 @@ _SEP = ">"
 _FACET = "#"
 _PARENT = "^"
 _CHOICE = "+"
+_PRIOR = "<"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,11 @@ class Context:
     facet: Facet | None = None  # the side asked last, also of an out-of-scope question ("那稳岗补贴呢" asks it)
     parent: str | None = None  # the entry whose side referred the conversation to `entry`
     choices: tuple[str, ...] = ()  # the other entries offered with `entry`, or named beside it, for one message
+    prior: str | None = None  # the topic held before `entry`
+
+    def moved_to(self, entry: str) -> str | None:
+        """The prior topic of a context whose topic becomes `entry`: this one's topic, unless it stays."""
+        return self.prior if self.entry in (None, entry) else self.entry
 
     def encode(self) -> str | None:
         if self.entry is None and self.off_topic is None:
@@ -37,6 +45,7 @@ class Context:
         if entry and self.choices:
             entry = _CHOICE.join((entry, *self.choices))
         topics = f"{entry or ''}{_SEP}{self.off_topic}" if self.off_topic else entry
+        topics = f"{self.prior}{_PRIOR}{topics}" if self.prior and self.entry else topics
         return f"{topics}{_FACET}{self.facet}" if self.facet else topics
 
     @classmethod
@@ -44,17 +53,20 @@ class Context:
         if not stored:
             return cls()
         stored, _, side = stored.partition(_FACET)
+        prior, _, stored = stored.rpartition(_PRIOR)
         facet = next((f for f in FACETS if f == side), None)
         topic, sep, off = stored.partition(_SEP)
         topic, *choices = topic.split(_CHOICE)
         entry, _, parent = topic.partition(_PARENT)
         if not entry:
             return cls(None, (off or None) if sep else None, facet if sep and off else None)
-        return cls(entry, (off or None) if sep else None, facet, parent or None, tuple(c for c in choices if c))
+        choices = [c for c in choices if c]
+        return cls(entry, (off or None) if sep else None, facet, parent or None, tuple(choices), prior or None)
 
     def within(self, entries: Container[str]) -> Context:
         """The context without the entries the content no longer has (it may change between messages)."""
         if self.entry is not None and self.entry not in entries:
             return Context(None, self.off_topic)
         parent = self.parent if self.parent in entries else None
-        return replace(self, parent=parent, choices=tuple(c for c in self.choices if c in entries))
+        prior = self.prior if self.prior in entries else None
+        return replace(self, parent=parent, choices=tuple(c for c in self.choices if c in entries), prior=prior)

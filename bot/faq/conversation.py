@@ -272,7 +272,8 @@ class Reader:
             return self.decline(match, facet, context)
         # the likeliest entry becomes the topic a follow-up is read against ("咋补领" after a list of
         # 交通补贴, 稳岗补贴…); choosing a button replaces it
-        after = Context(match.suggestions[0], choices=match.suggestions[1:]) if match.suggestions else context
+        first = match.suggestions[0] if match.suggestions else None
+        after = Context(first, choices=match.suggestions[1:], prior=context.moved_to(first)) if first else context
         return Reading("suggest", None, facet, match.suggestions, match.score, after)
 
     @staticmethod
@@ -285,7 +286,7 @@ class Reader:
         also: tuple[str, ...] = (),
         parent: str | None = None,
     ) -> Reading:
-        after = Context(entry, None, facet, parent)
+        after = Context(entry, None, facet, parent, prior=context.moved_to(entry))
         return Reading("answer", entry, facet, (entry, *also), score, after, followup=followup, also=also)
 
     @staticmethod

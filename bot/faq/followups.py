@@ -4,12 +4,15 @@ The conversation reader's rules (bot.faq.conversation) read a message against th
 decide whether it follows the topic up, asks another entry, or another office's business. Rules fitted to a
 few writers' phrasing carry over badly to new writers, so where there is a context this module builds a few
 candidate readings — the rules' own, a follow-up of the current topic ("keep"), the message read alone (the
-re-ranked match), and staying with the out-of-scope topic asked last ("off") — and scores each with a small
-logistic model (bot/faq/models/followups.json, bot.faq.linear) over features of the candidate and the
-message: which candidates the rules' reading coincides with, the re-ranker's probabilities for the message's
-own likeliest entries, whether the message names the candidate by keyword, its content words, the facet cue
-and the character n-grams of the message's end crossed with the candidate's role (那/呢/还 and short messages
-say "follow-up"). Trained leave-one-writer-out by scripts/train_followups.py on the writers' dialogues.
+re-ranked match) and, where that would offer choices, the likeliest of them answered ("first"), going back to
+the topic held before the current one ("back"), and staying with the out-of-scope topic asked last ("off") — and
+scores each with a small logistic model (bot/faq/models/followups.json, bot.faq.linear) over features of the
+candidate and the message: which candidates the rules' reading coincides with, the re-ranker's probabilities for
+the message's own likeliest entries, whether the message names the candidate by keyword, whether the candidate's
+content has the side asked (and which entry and side that is), its content words, the facet cue and the
+character n-grams of the message's end crossed with the candidate's role (那/呢/还 and short messages say
+"follow-up"). A third of the follow-ups the model read wrong had the labelled topic among no candidate; half of
+those were the topic before or the likeliest choice, hence "back" and "first". Trained leave-one-writer-out by scripts/train_followups.py on the writers' dialogues.
 
 The likeliest candidate replaces the rules' reading only when its probability leads the rules' by `margin`
 (0.5: see scripts/train_followups.py for why not the 0.3 its grid prefers); the rules decide alone when a
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 
 NAME = "followups"
 YES = "yes"
-ROLES = ("rules", "keep", "topic", "alone", "off")
+ROLES = ("rules", "keep", "topic", "alone", "first", "back", "off")
 RANKS = 5  # the places of the message's own ranking a candidate's document is told apart in
 TAIL = 12  # characters of the message's end whose n-grams the model reads
 NONE = "?"  # the topic of a reading that offers choices: no topic (never a labelled one)
@@ -74,6 +77,12 @@ def candidates(
         # the topic itself, where the rules' follow-up moved to an entry beside it (a sibling, a referral)
         add("topic", reader.answer(context.entry, facet or "what", full.score, context, followup=True))
     add("alone", reader.plain(full, facet, context))
+    if full.outcome != "answer" and full.off_topic is None and full.suggestions:
+        # the likeliest of the entries the message alone would be offered ("打工补贴都有啥")
+        add("first", reader.answer(full.suggestions[0], facet, full.score, context))
+    if context.prior is not None and context.prior != context.entry:
+        # back to the topic held before ("多久到账" after a detour to 委托代办)
+        add("back", reader.answer(context.prior, facet or "what", full.score, context, followup=True))
     if context.off_topic is not None:
         again = Match("decline", None, (), full.score, off_topic=context.off_topic)
         add("off", reader.decline(again, facet, context))
@@ -159,6 +168,11 @@ def rows(
             "evidence": min(matcher.evidence(reading.entry or reading.off_topic or "", rest), 12.0) / 6,
             "followup": float(reading.followup),
         }
+        asked = reader.content.entries.get(reading.entry or "")
+        if asked is not None:
+            # the side asked, of this entry: its content has text for it, and how often writers ask it of it
+            row["has_facet"] = float(facet is not None and facet in asked.facets)
+            row[f"ef:{asked.id}|{facet or 'none'}"] = 1.0
         for role in roles:
             row[role] = 1.0
             row.update({f"{role}|{f}": v for f, v in shared.items() if v})

@@ -243,6 +243,10 @@ def test_the_context_keeps_its_facet_through_the_stored_text() -> None:
     # the side of an out-of-scope question is kept too ("那稳岗补贴呢" asks it); a side of nothing is not
     assert Context.decode(Context(None, "pension", "who").encode()) == Context(None, "pension", "who")
     assert Context(None, None, "who").encode() is None
+    # the topic held before is kept beside the current one; it needs a current topic
+    before = Context("proxy-application", None, "how", "transport-subsidy", ("graduate-support",), "startup-subsidy")
+    assert Context.decode(before.encode()) == before
+    assert Context(None, "pension", prior="startup-subsidy").encode() == ">pension"
 
 
 async def test_a_job_after_training_stays_with_the_training(chat: Chat) -> None:

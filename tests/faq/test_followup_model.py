@@ -39,6 +39,26 @@ def test_the_reader_keeps_or_switches_as_the_models_weights_say(matcher: FaqMatc
     assert (off.outcome, off.off_topic) == ("decline", "pension")
 
 
+def test_the_prior_topic_and_the_likeliest_choice_are_candidates_too(matcher: FaqMatcher, content: ContentPack) -> None:
+    # "多久到账" after a detour from 交通补贴 to 创业补贴: the rules keep the current topic, "back" goes back
+    after = Context("startup-subsidy", prior="transport-subsidy")
+    assert Reader(matcher, content, followups=rules_only()).read("多久到账", after).entry == "startup-subsidy"
+    back = Reader(matcher, content, followups=weighing("back", content)).read("多久到账", after)
+    assert (back.entry, back.followup, back.context.prior) == ("transport-subsidy", True, "startup-subsidy")
+    # the prior topic follows the conversation: a switch keeps the topic left, a follow-up keeps the prior
+    rules = Reader(matcher, content, followups=rules_only())
+    switched = rules.read("创业补贴给多少", Context("transport-subsidy"))
+    assert (switched.entry, switched.context.prior) == ("startup-subsidy", "transport-subsidy")
+    followed = rules.read("要带啥材料", switched.context)
+    assert (followed.entry, followed.context.prior) == ("startup-subsidy", "transport-subsidy")
+    # a message that alone would be offered choices: "first" answers the likeliest of them
+    vague = "打工的补贴都有啥"
+    offered = matcher.match(vague)
+    assert offered.outcome == "suggest"
+    first = Reader(matcher, content, followups=weighing("first", content)).read(vague, Context("wage-arrears"))
+    assert (first.outcome, first.entry) == ("answer", offered.suggestions[0])
+
+
 def test_a_bare_cue_after_another_offices_question_stays_with_it(matcher: FaqMatcher, content: ContentPack) -> None:
     keep = Reader(matcher, content, followups=weighing("keep", content))
     after = Context("public-welfare-job", "pension")
