@@ -12,7 +12,8 @@ the message's own likeliest entries, whether the message names the candidate by 
 content has the side asked (and which entry and side that is), its content words, the facet cue and the
 character n-grams of the message's end crossed with the candidate's role (那/呢/还 and short messages say
 "follow-up"). A third of the follow-ups the model read wrong had the labelled topic among no candidate; half of
-those were the topic before or the likeliest choice, hence "back" and "first". Trained leave-one-writer-out by scripts/train_followups.py on the writers' dialogues.
+those were the topic before or the likeliest choice, hence "back" and "first". Trained leave-one-writer-out by
+scripts/train_followups.py on the writers' dialogues.
 
 The likeliest candidate replaces the rules' reading only when its probability leads the rules' by `margin`
 (0.5: see scripts/train_followups.py for why not the 0.3 its grid prefers); the rules decide alone when a
