@@ -155,14 +155,16 @@ async def _queue(msg: Inbound, svc: Services, question: str, key: str, county: s
 
 @router.button("faq")
 async def chosen_entry(msg: Inbound, svc: Services) -> list[Reply]:
-    """A suggestion or related entry was chosen: it becomes the conversation's topic."""
+    """A suggestion or related entry was chosen: it becomes the conversation's topic, and the topic before it
+    the prior one (a follow-up may go back to it)."""
     entry = svc.content.entries.get((msg.button or "").partition(":")[2])
     if entry is None:
         return [Reply("这条内容已经更新了，请重新提问。")]
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
     question = mask(state.last_question or entry.title)
     await svc.questions.record(msg.channel, msg.user_id, question, "choice", entry.id, 1.0)
-    await svc.conversations.set_topic(msg.channel, msg.chat_id, msg.user_id, entry.id)
+    topic = Context(entry.id, prior=Context.decode(state.topic).moved_to(entry.id))
+    await svc.conversations.set_topic(msg.channel, msg.chat_id, msg.user_id, topic.encode())
     trace.record("choice", entry.id)
     content = await svc.content_for(msg.channel, msg.user_id)
     return [answers.render_entry(content, content.entries[entry.id])]

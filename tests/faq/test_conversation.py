@@ -6,6 +6,7 @@ import contextlib
 import pytest
 
 from bot.dispatcher import SORRY, Dispatcher
+from bot.faq.context import Context
 from bot.faq.relay import relay_answer
 from bot.messages import Inbound, Reply
 from bot.outbox.delivery import DeliveryResult, DeliveryStatus, RecipientKind
@@ -158,6 +159,17 @@ async def test_stale_or_unknown_choices(chat: Chat) -> None:
     assert reply.text
     [reply] = await chat.press("faq:no-such-entry")
     assert "重新提问" in reply.text
+
+
+async def test_a_chosen_entry_keeps_the_topic_before_it_as_the_prior(chat: Chat, services: Services) -> None:
+    await chat.say("交通补贴咋领")
+    [reply] = await chat.press("faq:proxy-application")
+    assert reply.text.startswith("【")
+    state = await services.conversations.get(chat.channel, chat.user, chat.user)
+    assert Context.decode(state.topic) == Context("proxy-application", prior="transport-subsidy")
+    await chat.press("faq:proxy-application")  # chosen again: the topic stays, and so does its prior
+    state = await services.conversations.get(chat.channel, chat.user, chat.user)
+    assert Context.decode(state.topic).prior == "transport-subsidy"
 
 
 async def test_a_failing_handler_gives_an_apology(services: Services) -> None:
