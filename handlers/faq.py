@@ -18,7 +18,7 @@ from bot.faq.context import Context
 from bot.faq.conversation import Reader, Reading
 from bot.faq.matcher import FaqMatcher
 from bot.faq.signals import VAGUE
-from bot.faq.smalltalk import REPLIES, besides_request, control, small_talk
+from bot.faq.smalltalk import REPLIES, besides_request, control
 from bot.messages import Button, Inbound, Reply
 from bot.privacy import mask
 from bot.services import Services
@@ -79,7 +79,7 @@ async def answer_question(msg: Inbound, svc: Services) -> list[Reply]:
         return await handler(msg, svc)
     state = await svc.conversations.get(msg.channel, msg.chat_id, msg.user_id)
     context = Context.decode(state.topic)
-    kind = small_talk(normalised, msg.text)
+    kind = reader(svc).small_talk(normalised, msg.text, context)
     if kind == "identity" and context.entry is not None and not _TO_THE_BOT.search(normalised):
         kind = None  # "能干啥" after 零工驿站: what the topic does, not what the bot can do
     if kind is not None:

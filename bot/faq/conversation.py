@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.content import ContentPack
-from bot.faq import facet_model
+from bot.faq import facet_model, smalltalk
 from bot.faq.context import Context
 from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
@@ -24,6 +24,7 @@ from bot.faq.linear import LinearModel
 from bot.faq.matcher import FaqMatcher
 from bot.faq.neighbours import Neighbours
 from bot.faq.signals import EFFECT, NEW_QUESTION_WORDS, REPORTED, VAGUE, WHOLE_QUESTION, content_words
+from bot.faq.smalltalk import Kind, SmallTalk
 
 GROUPS = "groups"  # the category of entries about groups of people (监测户, 毕业生…)
 PROXY = "proxy-application"  # the entry about applying for someone else: "俺表哥行不" offers a proxy there
@@ -59,9 +60,11 @@ class Reader:
         *,
         followups: Followups | None = None,
         facets: LinearModel | None = None,
+        chatter: SmallTalk | None = None,
     ) -> None:
         """`followups`: the learned second look at the topic in context (bot.faq.followups); `facets`: the facet
-        model (bot.faq.facet_model). None: the shipped one, loaded now (a broken model file stops the start)."""
+        model (bot.faq.facet_model); `chatter`: small talk (bot.faq.smalltalk). None: the shipped one, loaded now
+        (a broken model file stops the start)."""
         self.matcher = matcher
         self.followups = followups if followups is not None else load_followups()
         self.content = content
@@ -69,6 +72,12 @@ class Reader:
         self.detours = Detours(matcher, content, off_coverage)
         self.neighbours = Neighbours(matcher, content, self.groups)
         self.facets = facets if facets is not None else facet_model.shipped()
+        self.chatter = chatter if chatter is not None else smalltalk.shipped()
+
+    def small_talk(self, normalised: str, raw: str, context: Context) -> Kind | None:
+        """The kind of small talk the message is (bot.faq.smalltalk), or None when it asks something."""
+        named = bool(self.matcher.naming(normalised, VAGUE))
+        return self.chatter.kind(normalised, raw, named, context.within(self.content.entries).entry)
 
     def read(self, text: str, context: Context) -> Reading:
         """The message's topic by the rules below, revised in context by the learned second look; its facet by

@@ -51,6 +51,27 @@ async def test_small_talk_and_control_words_are_never_queued(chat: Chat, service
     assert await decline_count(services) == 0
 
 
+async def test_more_than_a_phrase_is_still_small_talk_and_keeps_the_topic(chat: Chat, services: Services) -> None:
+    await chat.say("交通补贴咋领")
+    # going off to act on the answer, a complaint, an introduction with a greeting: nothing asked
+    for text in ("好 俺这就去", "你这说了跟没说一样", "你咋听不懂人话", "你好 俺是开羊场的"):
+        [reply] = await chat.say(text)
+        assert not reply.text.startswith("【") and "记下" not in reply.text, text
+    [amount] = await chat.say("补多少")  # the topic is still the transport subsidy
+    assert amount.text.startswith("【一次性交通补贴 · 给多少】")
+    # a complaint that asks again is answered; an introduction during a topic says where the asker is
+    [again] = await chat.say("你咋听不懂 俺问的是多少钱")
+    assert again.text.startswith("【一次性交通补贴 · 给多少】")
+    assert await services.questions.list_open() == []
+    assert await decline_count(services) == 0
+
+
+async def test_a_short_question_is_not_taken_for_small_talk(chat: Chat) -> None:
+    await chat.say("零工驿站在哪")
+    [reply] = await chat.say("俺是胡会乡的")
+    assert reply.text.startswith("【")
+
+
 async def test_out_of_scope_names_the_office_and_keeps_the_topic(chat: Chat, services: Services) -> None:
     await chat.say("交通补贴咋领")
     [pension] = await chat.say("顺便问下养老保险今年交多少")
