@@ -25,6 +25,8 @@ MIN_VARIANT = 2  # synonym variants this long are domain terms pinyin and voice 
 MAX_CHARS = 400  # a message longer than this is matched on its end, where the question usually is
 _DROP = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# jieba cuts text between whitespace characters independently (each one its own token, "\r\n" one token)
+_WHITESPACE = re.compile(r"(\s)")
 # 甚 alone is the local word for 什么 ("带甚材料", "补甚"), except in the standard 甚至 / 甚为 / 甚少
 # money owed to the asker, by amount: "老板欠我八千块", "还欠俺们两万多" say 欠薪 whatever the sum
 _OWED = re.compile(r"欠(?:我们|我|他们|他|她)?的?[0-9一二两三四五六七八九十百千万几]+多?(?:块钱|块|元|钱)?")
@@ -138,7 +140,18 @@ class Analyzer:
         return list(self._cut(text))
 
     def _tokens(self, text: str) -> tuple[str, ...]:
-        return tuple(self._jieba.lcut(text, HMM=False))
+        """jieba's cut of text; a text of several clauses is cut clause by clause, through the cache: reading a
+        long message cuts the whole and each of its clauses, and jieba cuts between whitespace alone anyway."""
+        pieces = _WHITESPACE.split(text)
+        if len(pieces) == 1 or "\r" in text:
+            return tuple(self._jieba.lcut(text, HMM=False))
+        tokens: list[str] = []
+        for piece in pieces:
+            if piece.isspace():
+                tokens.append(piece)
+            elif piece:
+                tokens += self._cut(piece)
+        return tuple(tokens)
 
     def forget(self) -> None:
         """Empty the normalisation, words and features caches (benchmarks measure uncached reads)."""

@@ -149,23 +149,26 @@ class FaqMatcher:
         cues = self._cues(normalised, query)
         totals: dict[str, float] = {}
         scores: dict[int, float] = {}
-        matched: dict[tuple[int, str], float] = {}
+        matched: dict[str, dict[int, float]] = {}  # kind -> document -> the question's IDF weight it matches
         evidence: dict[int, float] = {}
         for feature, count in query.items():
-            kind = feature[0]
-            weight = WEIGHTS[kind] * count
-            idf = self._idf.get(feature, self._unseen_idf)
             if feature in story:
                 continue  # a word of the story around the question that the FAQ has never seen, or a place
+            kind = feature[0]
+            idf = self._idf.get(feature, self._unseen_idf)
+            weighed = WEIGHTS[kind] * count * idf
             if feature in cues:  # "带啥证件", "有期限没": which side of the topic is asked, not the topic
                 for doc, saturation in self._postings.get(feature, ()):
-                    scores[doc] = scores.get(doc, 0.0) + weight * idf * saturation
+                    scores[doc] = scores.get(doc, 0.0) + weighed * saturation
                 continue
-            totals[kind] = totals.get(kind, 0.0) + count * idf
+            counted = count * idf
+            totals[kind] = totals.get(kind, 0.0) + counted
+            of_kind = matched.setdefault(kind, {})
+            word = kind == "w"
             for doc, saturation in self._postings.get(feature, ()):
-                scores[doc] = scores.get(doc, 0.0) + weight * idf * saturation
-                matched[doc, kind] = matched.get((doc, kind), 0.0) + count * idf * min(saturation, 1.0)
-                if kind == "w":
+                scores[doc] = scores.get(doc, 0.0) + weighed * saturation
+                of_kind[doc] = of_kind.get(doc, 0.0) + counted * min(saturation, 1.0)
+                if word:
                     evidence[doc] = evidence.get(doc, 0.0) + idf
         for doc in scores:  # "参加培训要钱不" names the training, not 培训补贴 (bot.faq.benefits)
             scores[doc] *= MODIFIER_ONLY if self._benefits.modifier_only(self._docs[doc].id, normalised) else 1.0
@@ -192,10 +195,10 @@ class FaqMatcher:
         return cues
 
     @staticmethod
-    def _coverage(doc: int, matched: dict[tuple[int, str], float], totals: dict[str, float]) -> float:
+    def _coverage(doc: int, matched: dict[str, dict[int, float]], totals: dict[str, float]) -> float:
         return max(
             (
-                COVERAGE_DISCOUNT[kind] * matched.get((doc, kind), 0.0) / total
+                COVERAGE_DISCOUNT[kind] * matched.get(kind, {}).get(doc, 0.0) / total
                 for kind, total in totals.items()
                 if total
             ),
