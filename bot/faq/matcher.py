@@ -173,12 +173,13 @@ class FaqMatcher:
         for doc in scores:  # "参加培训要钱不" names the training, not 培训补贴 (bot.faq.benefits)
             scores[doc] *= MODIFIER_ONLY if self._benefits.modifier_only(self._docs[doc].id, normalised) else 1.0
         ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
+        kinds = [(COVERAGE_DISCOUNT[kind], matched.get(kind, {}), total) for kind, total in totals.items() if total]
         return tuple(
             Ranked(
                 self._docs[d].id,
                 self._docs[d].in_scope,
                 scores[d],
-                self._coverage(d, matched, totals),
+                self._coverage(d, kinds),
                 evidence.get(d, 0.0),
             )
             for d in ranked
@@ -195,15 +196,14 @@ class FaqMatcher:
         return cues
 
     @staticmethod
-    def _coverage(doc: int, matched: dict[str, dict[int, float]], totals: dict[str, float]) -> float:
-        return max(
-            (
-                COVERAGE_DISCOUNT[kind] * matched.get(kind, {}).get(doc, 0.0) / total
-                for kind, total in totals.items()
-                if total
-            ),
-            default=0.0,
-        )
+    def _coverage(doc: int, kinds: list[tuple[float, dict[int, float], float]]) -> float:
+        """The best kind's share of the question's IDF weight the document matches, discounted (0: none)."""
+        best = 0.0
+        for discount, matched, total in kinds:
+            share = discount * matched.get(doc, 0.0) / total
+            if share > best:
+                best = share
+        return best
 
     def match(self, question: str) -> Match:
         return self.match_normalised(self.analyzer.normalise(question))
