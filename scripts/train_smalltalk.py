@@ -36,8 +36,8 @@ from bot.services import build_matcher  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 SEED = 7
-C = 3.0  # inverse L2 strength (--grid, 42 writers, cutoff 0.8): 0.3 found 160 small talk, 1 199, 3 228; each took 3-5
-# other messages
+C = 3.0  # inverse L2 strength (--grid, 42 writers, cutoff 0.8): 0.3 found 160 small talk, 1 199, 3 228; each took
+# 3-5 other messages
 MIN_COUNT = 2  # a feature seen in fewer examples is left out
 DIGITS = 2  # weights rounded to this many decimals; smaller ones dropped
 CUTOFFS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
