@@ -30,7 +30,7 @@ from bench.dialogue_bench import load  # noqa: E402
 from bench.writers import WRITERS  # noqa: E402
 from bot.faq import smalltalk  # noqa: E402
 from bot.faq.evaluation import load_cases  # noqa: E402
-from bot.faq.linear import MODELS, from_coefficients  # noqa: E402
+from bot.faq.linear import MODELS, LinearModel, from_coefficients  # noqa: E402
 from bot.faq.signals import VAGUE  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
 
@@ -81,24 +81,23 @@ def fit(train: list[Example], c: float = C) -> tuple[LogisticRegression, list[st
     return classifier, names
 
 
-def shipped(fitted: tuple[LogisticRegression, list[str]]) -> smalltalk.SmallTalk:
+def model_of(fitted: tuple[LogisticRegression, list[str]]) -> LinearModel:
+    """The fitted classifier as the bot reads it: weights rounded to DIGITS, smaller ones dropped."""
     classifier, names = fitted
-    model = from_coefficients(
+    return from_coefficients(
         ["no", "yes"],
         np.round(classifier.intercept_, DIGITS).tolist(),
         np.round(classifier.coef_, DIGITS).tolist(),
         names,
         smallest=10**-DIGITS / 2,
     )
-    return smalltalk.SmallTalk(model)
 
 
 def table(data: list[Example], c: float) -> None:
     """Leave one writer out: small talk found and other messages taken for it, pooled, at each cutoff."""
     probabilities: list[tuple[Example, float]] = []
     for writer in sorted({e.writer for e in data}):
-        model = shipped(fit([e for e in data if e.writer != writer], c)).model
-        assert model is not None
+        model = model_of(fit([e for e in data if e.writer != writer], c))
         probabilities += [(e, model.probability(smalltalk.features(e.text))) for e in data if e.writer == writer]
     total = sum(e.chatter for e in data)
     for cutoff in CUTOFFS:
@@ -121,8 +120,7 @@ def main() -> None:
     for c in (0.3, 1.0, 3.0) if args.grid else (C,):
         table(data, c)
     if not args.no_write:
-        final = shipped(fit(data)).model
-        assert final is not None
+        final = model_of(fit(data))
         path = MODELS / f"{smalltalk.MODEL}.json"
         path.write_text(final.to_json(DIGITS), "utf-8")
         assert smalltalk.shipped() == smalltalk.SmallTalk(final)

@@ -130,10 +130,12 @@ def small_talk(normalised: str, raw: str) -> Kind | None:
         left = _INTRODUCTION.sub("", left)
     if _LEFT.sub("", _ADDRESS.sub("", _ALL.sub("", left))):
         return None
-    for kind, pattern in _KINDS:
-        if pattern.search(normalised):
-            return kind
-    return None
+    return _phrase_kind(normalised)
+
+
+def _phrase_kind(normalised: str) -> Kind | None:
+    """The kind of the first small-talk phrase the text holds, in the order of _PHRASES."""
+    return next((kind for kind, pattern in _KINDS if pattern.search(normalised)), None)
 
 
 _ASKING = re.compile(r"^(?:我要|我想|请|麻烦|帮我|给我)")
@@ -207,7 +209,7 @@ class SmallTalk:
         if self.model.probability(features(normalised)) < CUTOFF:
             return None
         # the kind of the phrases it holds ("好 俺这就去": ok), else a reply that fits every kind
-        return next((kind for kind, pattern in _KINDS if pattern.search(normalised)), "chat")
+        return _phrase_kind(normalised) or "chat"
 
 
 def shipped() -> SmallTalk:
