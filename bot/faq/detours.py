@@ -133,6 +133,8 @@ class Detours:
         """The out-of-scope topic the words left after the facet cues clearly name, if any."""
         if not rest or self.matcher.specificity(rest, unseen=False) < VAGUE:
             return None
+        if not self.matcher.leads_off(rest, self.off_coverage):
+            return None  # the rules name no other office's topic: the re-ranker never adds one
         match = self.matcher.match_normalised(rest)
         if match.off_topic is not None and match.score >= self.off_coverage:
             return match.off_topic

@@ -118,6 +118,16 @@ class FaqMatcher:
         ]
         return max((self._idf.get(f, self._unseen_idf) for f in words), default=0.0)
 
+    def leads_off(self, normalised: str, floor: float) -> bool:
+        """Whether the rules can read normalised text as another office's topic with a coverage of `floor` or
+        more: it is one of that topic's questions, or its first-ranked document is out of scope and covers that
+        much (`_decide` names an out-of-scope topic only then). A test before the whole match, re-ranker included."""
+        exact = self._exact.get(fold(normalised))
+        if exact is not None:
+            return not exact[1]
+        ranked = self.rank_normalised(normalised)
+        return bool(ranked) and not ranked[0].in_scope and ranked[0].coverage >= floor
+
     def rank(self, question: str) -> list[Ranked]:
         return self.rank_normalised(self.analyzer.normalise(question))
 

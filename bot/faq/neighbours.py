@@ -50,7 +50,6 @@ class Neighbours:
         words = " ".join(f[2:] for f in self.matcher.analyzer.features(rest) if f.startswith("w:") and len(f) > 3)
         if not words:
             return None
-        topic = {r.id: r.evidence for r in self.matcher.rank_normalised(words)}
         twins = self.matcher.referrals.twins
         ranked = {
             r.id: r
@@ -59,13 +58,10 @@ class Neighbours:
         }
         own = ranked.get(entry, Ranked(entry, True, 0.0, 0.0, 0.0))
         best = max(ranked.values(), key=lambda r: r.score, default=own)
-        if (
-            best.score >= SIBLING_RATIO * own.score
-            and best.coverage >= SIBLING_COVERAGE
-            and topic.get(best.id, 0.0) - topic.get(entry, 0.0) >= SIBLING_EVIDENCE
-        ):
-            return best.id
-        return None
+        if best.score < SIBLING_RATIO * own.score or best.coverage < SIBLING_COVERAGE:
+            return None
+        topic = {r.id: r.evidence for r in self.matcher.rank_normalised(words)}  # ranked only when it decides
+        return best.id if topic.get(best.id, 0.0) - topic.get(entry, 0.0) >= SIBLING_EVIDENCE else None
 
     def asked_instead(self, topic: str, normalised: str) -> str | None:
         """The one other entry the asking clause of a message of several clauses names, when the topic is
