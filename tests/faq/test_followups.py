@@ -187,6 +187,14 @@ def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_witho
         ("哎 太难了", "sigh"),
         ("你听得懂俺说的不", "identity"),
         ("喂喂 能听见不", "identity"),
+        ("你是人还是电脑", "identity"),  # what the bot is, as a choice or a guess
+        ("你是人社局的人吗", "identity"),
+        ("是自动回复吗", "identity"),
+        ("机器人", "identity"),
+        ("小妹在不", "greeting"),
+        ("在线吗", "greeting"),
+        ("在不 有个事想问", "greeting"),
+        ("啥也不知道 要你有甚用", "complaint"),
         ("中嘞", "ok"),  # 晋北: fine, got it
         ("谢", "thanks"),
         ("ok 3q", "thanks"),
@@ -212,6 +220,13 @@ def test_an_introduction_without_a_greeting_or_with_a_question_is_not_small_talk
     from bot.faq.smalltalk import small_talk
 
     # mid-conversation "俺是胡会乡的" tells the topic where the asker is
+    assert small_talk(matcher.analyzer.normalise(text), text) is None
+
+
+@pytest.mark.parametrize("text", ["学电脑是人社局管吗", "电脑培训有补贴不", "机器人操作工培训", "你是人吗 问交通补贴"])
+def test_the_bots_words_in_a_question_are_not_small_talk(text: str, matcher: FaqMatcher) -> None:
+    from bot.faq.smalltalk import small_talk
+
     assert small_talk(matcher.analyzer.normalise(text), text) is None
 
 
