@@ -195,6 +195,14 @@ def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_witho
         ("在线吗", "greeting"),
         ("在不 有个事想问", "greeting"),
         ("啥也不知道 要你有甚用", "complaint"),
+        ("你也不知道啊", "complaint"),  # not "ok" for 不知道: the bot is the one who does not know
+        ("真慢", "complaint"),
+        ("你们管甚的", "identity"),
+        ("俺说话你能听懂不", "identity"),
+        ("你是机器人不", "identity"),
+        ("哼", "sigh"),
+        ("没天理", "sigh"),
+        ("emmm", "ok"),
         ("中嘞", "ok"),  # 晋北: fine, got it
         ("谢", "thanks"),
         ("ok 3q", "thanks"),
@@ -223,7 +231,9 @@ def test_an_introduction_without_a_greeting_or_with_a_question_is_not_small_talk
     assert small_talk(matcher.analyzer.normalise(text), text) is None
 
 
-@pytest.mark.parametrize("text", ["学电脑是人社局管吗", "电脑培训有补贴不", "机器人操作工培训", "你是人吗 问交通补贴"])
+@pytest.mark.parametrize(
+    "text", ["学电脑是人社局管吗", "电脑培训有补贴不", "机器人操作工培训", "你是人吗 问交通补贴", "补贴咋还不到 烦死了"]
+)
 def test_the_bots_words_in_a_question_are_not_small_talk(text: str, matcher: FaqMatcher) -> None:
     from bot.faq.smalltalk import small_talk
 
