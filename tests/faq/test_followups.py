@@ -203,6 +203,13 @@ def test_a_stored_context_naming_entries_the_content_no_longer_has_is_read_witho
         ("哼", "sigh"),
         ("没天理", "sigh"),
         ("emmm", "ok"),
+        ("那你能管啥", "identity"),
+        ("你好 你是哪个单位的", "identity"),
+        ("说了半天也没个数", "complaint"),  # no figure given, said as a complaint
+        ("咋又说以公布为准", "complaint"),
+        ("差点上当", "ok"),
+        ("俺打字慢 你等等", "ok"),
+        ("算了不说了", "bye"),
         ("中嘞", "ok"),  # 晋北: fine, got it
         ("谢", "thanks"),
         ("ok 3q", "thanks"),
@@ -232,7 +239,16 @@ def test_an_introduction_without_a_greeting_or_with_a_question_is_not_small_talk
 
 
 @pytest.mark.parametrize(
-    "text", ["学电脑是人社局管吗", "电脑培训有补贴不", "机器人操作工培训", "你是人吗 问交通补贴", "补贴咋还不到 烦死了"]
+    "text",
+    [
+        "学电脑是人社局管吗",
+        "电脑培训有补贴不",
+        "机器人操作工培训",
+        "你是人吗 问交通补贴",
+        "补贴咋还不到 烦死了",
+        "就没个数吗",  # asks the amount again, unlike "说了半天也没个数"
+        "你就说个数",
+    ],
 )
 def test_the_bots_words_in_a_question_are_not_small_talk(text: str, matcher: FaqMatcher) -> None:
     from bot.faq.smalltalk import small_talk
