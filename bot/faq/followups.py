@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.faq.context import Context
 from bot.faq.decision import Match
 from bot.faq.facets import Facet, residue
-from bot.faq.linear import MODELS, LinearModel, char_ngrams, load
+from bot.faq.linear import MODELS, LinearModel, char_ngrams, load, logistic
 from bot.faq.reranker import bare
 from bot.faq.signals import EFFECT, REPORTED, VAGUE, content_words
 
@@ -141,7 +141,24 @@ def rows(
     context: Context,
     found: Mapping[str, tuple[Reading, tuple[str, ...]]],
 ) -> dict[str, dict[str, float]]:
-    """Each candidate topic's features for the model."""
+    """Each candidate topic's features for the model (what the training script fits)."""
+    own, shared = parts(reader, normalised, facet, full, context, found)
+    for key, row in own.items():
+        for role in found[key][1]:
+            row.update({f"{role}|{f}": v for f, v in shared.items() if v})
+    return own
+
+
+def parts(
+    reader: Reader,
+    normalised: str,
+    facet: Facet | None,
+    full: Match,
+    context: Context,
+    found: Mapping[str, tuple[Reading, tuple[str, ...]]],
+) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """Each candidate topic's own features, and the message's (`message_features`), which its row holds crossed
+    with each of its roles ("keep|c:呢")."""
     matcher = reader.matcher
     probability = matcher.reranker.probabilities(matcher, normalised) if matcher.reranker is not None else {}
     best = max(probability.values(), default=0.0)
@@ -176,11 +193,9 @@ def rows(
             # the side asked, of this entry: its content has text for it, and how often writers ask it of it
             row["has_facet"] = float(facet is not None and facet in asked.facets)
             row[f"ef:{asked.id}|{facet or 'none'}"] = 1.0
-        for role in roles:
-            row[role] = 1.0
-            row.update({f"{role}|{f}": v for f, v in shared.items() if v})
+        row.update(dict.fromkeys(roles, 1.0))
         result[key] = row
-    return result
+    return result, shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,14 +203,35 @@ class Followups:
     model: LinearModel
     entries: frozenset[str]  # the entries the model was trained with
     margin: float  # how far the best candidate's probability must lead the rules' reading's
+    # role -> the weight of each message feature crossed with it ("keep|c:呢" under "keep", "c:呢"): a message's
+    # features are weighed once per role, not written out and weighed once per candidate holding the role
+    crossed: Mapping[str, Mapping[str, float]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.model.classes != ("no", YES):
             raise ValueError(f"a follow-up model scores no and {YES}, not {self.model.classes}")
+        crossed: dict[str, dict[str, float]] = {role: {} for role in ROLES}
+        for feature, weight in self.model.delta.items():
+            role, _, shared = feature.partition("|")
+            if role in crossed and shared:
+                crossed[role][shared] = weight
+        object.__setattr__(self, "crossed", crossed)
 
     def choose(self, found: Mapping[str, dict[str, float]], rules: str) -> str:
-        """The candidate topic to read the message as (`rules`: the rules' own)."""
-        probability = {k: self.model.probability(row) for k, row in found.items()}
+        """The candidate topic to read the message as (`rules`: the rules' own), from each one's whole row."""
+        return self._pick({k: self.model.probability(row) for k, row in found.items()}, rules)
+
+    def _chosen(
+        self, own: Mapping[str, dict[str, float]], shared: Mapping[str, float], found: Candidates, rules: str
+    ) -> str:
+        """`choose` from each candidate's own features and the message's (`parts`): the same probabilities."""
+        present = {f: v for f, v in shared.items() if v}
+        roles = {r for _, held in found.values() for r in held}
+        by_role = {r: sum(self.crossed[r].get(f, 0.0) * v for f, v in present.items()) for r in roles}
+        logits = {k: self.model.logit(row) + sum(by_role[r] for r in found[k][1]) for k, row in own.items()}
+        return self._pick({k: logistic(x) for k, x in logits.items()}, rules)
+
+    def _pick(self, probability: Mapping[str, float], rules: str) -> str:
         best = max(probability, key=lambda k: (probability[k], k == rules))
         return best if probability[best] - probability[rules] >= self.margin else rules
 
@@ -216,6 +252,12 @@ class Followups:
     ) -> tuple[Candidates, dict[str, dict[str, float]]] | None:
         """The candidate readings of a message in `context` and each one's features, or None where the rules
         decide alone (the training script records what this returns)."""
+        found = self._candidates(reader, normalised, facet, full, context, rules)
+        return None if found is None else (found, rows(reader, normalised, facet, full, context, found))
+
+    def _candidates(
+        self, reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
+    ) -> Candidates | None:
         if context.entry is None and context.off_topic is None:
             return None
         told = EFFECT.search(normalised) or REPORTED.search(normalised)
@@ -228,17 +270,17 @@ class Followups:
         found = candidates(reader, normalised, facet, full, context, rules)
         if len(found) < 2 or not self.known(found):
             return None  # one reading, or an entry newer than the model
-        return found, rows(reader, normalised, facet, full, context, found)
+        return found
 
     def revised(
         self, reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
     ) -> Reading:
         """The reading of a message in `context` the rules read as `rules`: the candidate the model prefers."""
-        looked = self.looked(reader, normalised, facet, full, context, rules)
-        if looked is None:
+        found = self._candidates(reader, normalised, facet, full, context, rules)
+        if found is None:
             return rules
-        found, found_rows = looked
-        return self._under_topic(reader, found[self.choose(found_rows, topic(rules))][0], context)
+        own, shared = parts(reader, normalised, facet, full, context, found)
+        return self._under_topic(reader, found[self._chosen(own, shared, found, topic(rules))][0], context)
 
     @staticmethod
     def _under_topic(reader: Reader, reading: Reading, context: Context) -> Reading:

@@ -81,7 +81,7 @@ class LinearModel:
 
     def probability(self, features: Mapping[str, float]) -> float:
         """A two-class model's probability of its second class."""
-        return 1.0 / (1.0 + math.exp(-max(-700.0, self.logit(features))))  # e^709 is a float's largest power
+        return logistic(self.logit(features))
 
     def probabilities(self, features: Mapping[str, float]) -> dict[str, float]:
         """Softmax over the classes' scores (for two classes, the logistic of their difference)."""
@@ -144,6 +144,11 @@ def load(name: str, directory: Path = MODELS) -> LinearModel:
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise ValueError(f"{name}.json is not a linear model: {error}") from error
+
+
+def logistic(logit: float) -> float:
+    """The probability a log-odds stands for."""
+    return 1.0 / (1.0 + math.exp(-max(-700.0, logit)))  # e^709 is a float's largest power
 
 
 def char_ngrams(text: str, sizes: Iterable[int] = (1, 2, 3), prefix: str = "c:") -> Counter[str]:
