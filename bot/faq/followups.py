@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from bot.faq.context import Context
 from bot.faq.decision import Match
 from bot.faq.facets import Facet, residue
-from bot.faq.linear import MODELS, LinearModel, char_ngrams, load, logistic
+from bot.faq.linear import MODELS, LinearModel, char_ngrams, dot, load, logistic
 from bot.faq.reranker import bare
 from bot.faq.signals import EFFECT, REPORTED, VAGUE, content_words
 
@@ -225,9 +225,7 @@ class Followups:
         self, own: Mapping[str, dict[str, float]], shared: Mapping[str, float], found: Candidates, rules: str
     ) -> str:
         """`choose` from each candidate's own features and the message's (`parts`): the same probabilities."""
-        present = {f: v for f, v in shared.items() if v}
-        roles = {r for _, held in found.values() for r in held}
-        by_role = {r: sum(self.crossed[r].get(f, 0.0) * v for f, v in present.items()) for r in roles}
+        by_role = {r: dot(self.crossed[r], shared) for r in {r for _, held in found.values() for r in held}}
         logits = {k: self.model.logit(row) + sum(by_role[r] for r in found[k][1]) for k, row in own.items()}
         return self._pick({k: logistic(x) for k, x in logits.items()}, rules)
 

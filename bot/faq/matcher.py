@@ -85,11 +85,13 @@ class FaqMatcher:
         n = len(self._docs)
         self._idf = {f: math.log(1 + (n - c + 0.5) / (c + 0.5)) for f, c in df.items()}
         self._unseen_idf = math.log(1 + (n + 0.5) / 0.5)
-        self._postings: dict[str, list[tuple[int, float]]] = {}
+        # feature -> (document, its saturated weight, that weight as far as it counts toward coverage)
+        self._postings: dict[str, list[tuple[int, float, float]]] = {}
         for i, doc in enumerate(self._docs):
             norm = K1 * (1 - B + B * doc.length / self._avg_length)
             for feature, count in doc.tf.items():
-                self._postings.setdefault(feature, []).append((i, count * (K1 + 1) / (count + norm)))
+                saturation = count * (K1 + 1) / (count + norm)
+                self._postings.setdefault(feature, []).append((i, saturation, min(saturation, 1.0)))
         self.names = Names(analyzer, self._idf, names, groups, self.thresholds)
         self._ranked = functools.lru_cache(maxsize=1024)(self._rank)  # the index is complete: rankings hold
         # The index (and jieba's dictionary) live as long as the process: move them out of the garbage
@@ -168,31 +170,31 @@ class FaqMatcher:
             idf = self._idf.get(feature, self._unseen_idf)
             weighed = WEIGHTS[kind] * count * idf
             if feature in cues:  # "带啥证件", "有期限没": which side of the topic is asked, not the topic
-                for doc, saturation in self._postings.get(feature, ()):
+                for doc, saturation, _ in self._postings.get(feature, ()):
                     scores[doc] = scores.get(doc, 0.0) + weighed * saturation
                 continue
             counted = count * idf
             totals[kind] = totals.get(kind, 0.0) + counted
             of_kind = matched.setdefault(kind, {})
             word = kind == "w"
-            for doc, saturation in self._postings.get(feature, ()):
+            for doc, saturation, capped in self._postings.get(feature, ()):
                 scores[doc] = scores.get(doc, 0.0) + weighed * saturation
-                of_kind[doc] = of_kind.get(doc, 0.0) + counted * min(saturation, 1.0)
+                of_kind[doc] = of_kind.get(doc, 0.0) + counted * capped
                 if word:
                     evidence[doc] = evidence.get(doc, 0.0) + idf
         for doc in scores:  # "参加培训要钱不" names the training, not 培训补贴 (bot.faq.benefits)
             scores[doc] *= MODIFIER_ONLY if self._benefits.modifier_only(self._docs[doc].id, normalised) else 1.0
         ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
-        kinds = [(COVERAGE_DISCOUNT[kind], matched.get(kind, {}), total) for kind, total in totals.items() if total]
+        coverage: dict[int, float] = {}  # the best kind's share of the question's IDF weight matched, discounted
+        for kind, total in totals.items():
+            discount = COVERAGE_DISCOUNT[kind]
+            for doc, weight in matched.get(kind, {}).items() if total else ():
+                share = discount * weight / total
+                if share > coverage.get(doc, 0.0):
+                    coverage[doc] = share
+        docs = self._docs
         return tuple(
-            Ranked(
-                self._docs[d].id,
-                self._docs[d].in_scope,
-                scores[d],
-                self._coverage(d, kinds),
-                evidence.get(d, 0.0),
-            )
-            for d in ranked
+            Ranked(docs[d].id, docs[d].in_scope, scores[d], coverage.get(d, 0.0), evidence.get(d, 0.0)) for d in ranked
         )
 
     def _cues(self, normalised: str, query: Counter[str]) -> set[str]:
@@ -204,16 +206,6 @@ class FaqMatcher:
         if not cues or all(f in cues for f in query if f.startswith("w:")):
             return set()
         return cues
-
-    @staticmethod
-    def _coverage(doc: int, kinds: list[tuple[float, dict[int, float], float]]) -> float:
-        """The best kind's share of the question's IDF weight the document matches, discounted (0: none)."""
-        best = 0.0
-        for discount, matched, total in kinds:
-            share = discount * matched.get(doc, 0.0) / total
-            if share > best:
-                best = share
-        return best
 
     def match(self, question: str) -> Match:
         return self.match_normalised(self.analyzer.normalise(question))
