@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from bot.content import ContentPack, fold
 from bot.dispatcher import Router
-from bot.faq import answers, trace
+from bot.faq import answers, asides, trace
 from bot.faq.context import Context
 from bot.faq.conversation import Reader, Reading
 from bot.faq.matcher import FaqMatcher
@@ -40,7 +40,12 @@ AGAIN = "human:again"  # the answer given did not fit: hand the question over al
 # employment help staff can answer; anything else declined without a topic is not queued
 EMPLOYMENT = re.compile(
     r"工作|务工|就业|补贴|培训|岗|工资|欠薪|招聘|零工|创业|贷款|劳动|工地|老板|企业|上班|技能|证书|人社|用工|合同|干活|活"
+    r"|招(?!生|呼)|兼职|假工|要人|缺人"
 )
+# a last clause asking or wishing for work of some kind ("有没有超市招收银的", "有暑假工没", "县里哪搭盖房子缺人"):
+# the FAQ cannot know every trade, so it is declined; queued for staff, it is pointed to the postings too (not a scam)
+SEEKS_WORK = re.compile(r"(?<!生)活(?!动)|工作|零工|招(?!生|呼)|兼职|岗位|假工|要人|缺人")
+SCAM = re.compile(r"骗|传销|报警|警察")
 _TO_THE_BOT = re.compile(r"你|机器|人工|真人|小助手")  # "你能干啥" asks the bot; "能干啥" may ask the topic
 _readers: weakref.WeakKeyDictionary[FaqMatcher, Reader] = weakref.WeakKeyDictionary()
 
@@ -136,7 +141,12 @@ async def _decline(
     open_id = await _queue(msg, svc, question, key, county)
     await svc.questions.record(msg.channel, msg.user_id, question, "decline", None, reading.score, open_id)
     trace.record("decline", None, reading.facet, (), queued=True)
-    return Reply(answers.handover(await svc.content_for(msg.channel, msg.user_id), queued=True))
+    content = await svc.content_for(msg.channel, msg.user_id)
+    last = normalised.split()[-1] if normalised.split() else ""
+    asked = asides.asks(last) or "想" in last  # a question or a wish, not "这一年白忙活了"
+    seeking = asked and SEEKS_WORK.search(last) is not None and SCAM.search(normalised) is None
+    line, buttons = answers.postings_pointer(content) if seeking else ("", ())
+    return Reply(answers.handover(content, queued=True, then=line), buttons)
 
 
 def _not_ours(content: ContentPack, off_topic: str) -> str:

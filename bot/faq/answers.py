@@ -93,10 +93,20 @@ def people(content: ContentPack) -> str:
     return f"着急的话可以找：\n{lines}"
 
 
-def handover(content: ContentPack, queued: bool) -> str:
-    """Honest "I don't know" plus the way to a person."""
+def handover(content: ContentPack, queued: bool, then: str = "") -> str:
+    """Honest "I don't know" plus the way to a person (`then`: a line before it)."""
     queued_line = "您的问题已经记下，工作人员答复后会转告您。\n" if queued else ""
-    return f"这个问题小助手还答不上来，怕说错耽误您。\n{queued_line}{people(content)}"
+    return f"这个问题小助手还答不上来，怕说错耽误您。\n{queued_line}{then}{people(content)}"
+
+
+def postings_pointer(content: ContentPack) -> tuple[str, tuple[Button, ...]]:
+    """The way to the postings for someone asking for work the FAQ cannot name: a line and the buttons of the
+    entry that offers them ("看最近招聘", "订阅招聘信息"); nothing where no entry does."""
+    entry = next((e for e in content.entries.values() if any(a.data.startswith("postings:") for a in e.actions)), None)
+    if entry is None:
+        return "", ()
+    shown = next(a.label for a in entry.actions if a.data.startswith("postings:"))
+    return f"想找活，可以先点「{shown}」看县里最近发布的招工信息。\n", _actions(entry)
 
 
 def not_employment() -> str:
