@@ -73,6 +73,12 @@ async def test_a_decline_that_asks_for_no_work_is_not_pointed_to_the_postings(ch
     assert "看最近招聘" not in texts(replies)
 
 
+async def test_a_places_hours_are_not_an_employment_question(chat: Chat, services: Services) -> None:
+    [reply] = await chat.say("县医院几点上班")  # 上班 here is the hospital's hours: staff cannot answer it either
+    assert "答不上来" in reply.text
+    assert await services.questions.list_open() == []
+
+
 async def test_staff_answer_is_relayed_once_through_the_outbox(chat: Chat, services: Services) -> None:
     await chat.say("劳务派遣公司靠谱不")
     [queued] = await services.questions.list_open()
