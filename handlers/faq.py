@@ -37,14 +37,16 @@ ALREADY_QUEUED = "您的问题已经记下了，工作人员答复后会转告�
 ANSWERED_ALREADY = "您刚才的问题我已经答了。还有别的想问，直接说；答不上来的，我再交给工作人员。"
 NOT_ANSWERED = "没答对，找工作人员"
 AGAIN = "human:again"  # the answer given did not fit: hand the question over all the same
-# employment help staff can answer; anything else declined without a topic is not queued
+HIRING = r"招(?!生|呼|商)|兼职|假工|要人|缺人"  # someone taking on workers, or work of a season
+# employment help staff can answer; anything else declined without a topic is not queued ("县医院几点上班" asks a
+# place's hours, not for work)
 EMPLOYMENT = re.compile(
     r"工作|务工|就业|补贴|培训|岗|工资|欠薪|招聘|零工|创业|贷款|劳动|工地|老板|企业|(?<!几点)上班|技能|证书|人社|用工|合同"
-    r"|干活|活|招(?!生|呼|商)|兼职|假工|要人|缺人"
-)  # "县医院几点上班" asks a place's hours, not for work
+    r"|干活|活|" + HIRING
+)
 # a last clause asking or wishing for work of some kind ("有没有超市招收银的", "有暑假工没", "县里哪搭盖房子缺人"):
 # the FAQ cannot know every trade, so it is declined; queued for staff, it is pointed to the postings too (not a scam)
-SEEKS_WORK = re.compile(r"(?<!生)活(?!动)|工作|零工|招(?!生|呼)|兼职|岗位|假工|要人|缺人")
+SEEKS_WORK = re.compile(r"(?<!生)活(?!动)|工作|零工|岗位|" + HIRING)
 SCAM = re.compile(r"骗|传销|报警|警察")
 _TO_THE_BOT = re.compile(r"你|机器|人工|真人|小助手")  # "你能干啥" asks the bot; "能干啥" may ask the topic
 _readers: weakref.WeakKeyDictionary[FaqMatcher, Reader] = weakref.WeakKeyDictionary()
