@@ -56,29 +56,6 @@ async def test_unknown_question_is_handed_over_and_queued(chat: Chat, services: 
     assert row is not None and row[0] == "decline" and row[1] == queued.id
 
 
-@pytest.mark.parametrize("text", ["有没有超市招收银的", "有暑假工没", "最近县里哪搭盖房子缺人"])
-async def test_asking_for_work_the_faq_cannot_name_is_queued_and_pointed_to_the_postings(
-    chat: Chat, services: Services, text: str
-) -> None:
-    [reply] = await chat.say(text)
-    assert "答不上来" in reply.text and "看最近招聘" in reply.text
-    assert [b.data for b in reply.buttons][:1] == ["postings:latest"]
-    [queued] = await services.questions.list_open()  # local hiring: staff can answer it
-    assert queued.question == text
-
-
-@pytest.mark.parametrize("text", ["劳务派遣公司靠谱不", "唉 这一年白忙活了", "招兼职的是不是骗子"])
-async def test_a_decline_that_asks_for_no_work_is_not_pointed_to_the_postings(chat: Chat, text: str) -> None:
-    replies = await chat.say(text)
-    assert "看最近招聘" not in texts(replies)
-
-
-async def test_a_places_hours_are_not_an_employment_question(chat: Chat, services: Services) -> None:
-    [reply] = await chat.say("县医院几点上班")  # 上班 here is the hospital's hours: staff cannot answer it either
-    assert "答不上来" in reply.text
-    assert await services.questions.list_open() == []
-
-
 async def test_staff_answer_is_relayed_once_through_the_outbox(chat: Chat, services: Services) -> None:
     await chat.say("劳务派遣公司靠谱不")
     [queued] = await services.questions.list_open()

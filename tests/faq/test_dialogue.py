@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.messages import Button, Capabilities, Reply
 from bot.render import plain_texts
 from bot.services import Services
@@ -89,6 +91,29 @@ async def test_out_of_scope_names_the_office_and_keeps_the_topic(chat: Chat, ser
     assert await services.questions.list_open() == []
     for reply in (pension, where, dibao, medical):
         assert "电话" not in reply.text and "地址" not in reply.text
+
+
+@pytest.mark.parametrize("text", ["有没有超市招收银的", "有暑假工没", "最近县里哪搭盖房子缺人"])
+async def test_asking_for_work_the_faq_cannot_name_is_queued_and_pointed_to_the_postings(
+    chat: Chat, services: Services, text: str
+) -> None:
+    [reply] = await chat.say(text)
+    assert "答不上来" in reply.text and "看最近招聘" in reply.text
+    assert [b.data for b in reply.buttons][:1] == ["postings:latest"]
+    [queued] = await services.questions.list_open()  # local hiring: staff can answer it
+    assert queued.question == text
+
+
+@pytest.mark.parametrize("text", ["劳务派遣公司靠谱不", "唉 这一年白忙活了", "招兼职的是不是骗子"])
+async def test_a_decline_that_asks_for_no_work_is_not_pointed_to_the_postings(chat: Chat, text: str) -> None:
+    replies = await chat.say(text)
+    assert all("看最近招聘" not in r.text for r in replies)
+
+
+async def test_a_places_hours_are_not_an_employment_question(chat: Chat, services: Services) -> None:
+    [reply] = await chat.say("县医院几点上班")  # 上班 here is the hospital's hours: staff cannot answer it either
+    assert "答不上来" in reply.text
+    assert await services.questions.list_open() == []
 
 
 async def test_asking_for_a_person_after_an_answer_queues_nothing(chat: Chat, services: Services) -> None:
