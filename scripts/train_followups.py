@@ -45,7 +45,7 @@ from bot.faq.context import Context  # noqa: E402
 from bot.faq.conversation import Reader, Reading  # noqa: E402
 from bot.faq.decision import Match  # noqa: E402
 from bot.faq.facets import Facet  # noqa: E402
-from bot.faq.followups import YES, Followups, rows, rules_only, topic  # noqa: E402
+from bot.faq.followups import YES, Followups, parts, rows, rules_only, topic  # noqa: E402
 from bot.faq.linear import MODELS, from_coefficients  # noqa: E402
 from bot.faq.matcher import FaqMatcher  # noqa: E402
 from bot.services import build_matcher  # noqa: E402
@@ -71,7 +71,7 @@ class Example:
     rows: Rows
     rules: str  # the rules' topic
     expected: frozenset[str]
-    inputs: tuple[Any, ...]  # what `rows` read (normalised, facet, full, context, candidates): to re-read them
+    inputs: tuple[Any, ...]  # what `parts` read (normalised, facet, full, context, candidates): to re-read them
 
 
 class Recorder:
@@ -197,7 +197,7 @@ async def main() -> None:
         content, matcher = build_matcher(ROOT / "content")
         reader = Reader(matcher, content, followups=rules_only())
         for examples in (*first.values(), *second.values()):  # the rows as the code at hand computes them
-            examples[:] = [replace(e, rows=rows(reader, *e.inputs)) for e in examples]
+            examples[:] = [replace(e, rows=rows(e.inputs[-1], *parts(reader, *e.inputs))) for e in examples]
     else:
         first, second, rules = await captures(config, entries)
         if args.cache is not None:

@@ -134,15 +134,10 @@ def message_features(
 
 
 def rows(
-    reader: Reader,
-    normalised: str,
-    facet: Facet | None,
-    full: Match,
-    context: Context,
-    found: Mapping[str, tuple[Reading, tuple[str, ...]]],
+    found: Mapping[str, tuple[Reading, tuple[str, ...]]], own: dict[str, dict[str, float]], shared: Mapping[str, float]
 ) -> dict[str, dict[str, float]]:
-    """Each candidate topic's features for the model (what the training script fits)."""
-    own, shared = parts(reader, normalised, facet, full, context, found)
+    """Each candidate topic's features for the model (what the training script fits): its own (`parts`), and the
+    message's crossed with each of its roles."""
     for key, row in own.items():
         for role in found[key][1]:
             row.update({f"{role}|{f}": v for f, v in shared.items() if v})
@@ -251,7 +246,7 @@ class Followups:
         """The candidate readings of a message in `context` and each one's features, or None where the rules
         decide alone (the training script records what this returns)."""
         found = self._candidates(reader, normalised, facet, full, context, rules)
-        return None if found is None else (found, rows(reader, normalised, facet, full, context, found))
+        return None if found is None else (found, rows(found, *parts(reader, normalised, facet, full, context, found)))
 
     def _candidates(
         self, reader: Reader, normalised: str, facet: Facet | None, full: Match, context: Context, rules: Reading
