@@ -272,7 +272,9 @@ class FaqMatcher:
             return Match("decline", None, (), best.coverage, off_topic=best.id)
         # "我是监测户 在外省打工 交通补贴有我的不": 交通补贴 is asked about; "工地上干了一年 工钱结清了 回来过年
         # 交通补贴能给多少": the question at the end names its entry, the story around it another
-        asked = self.names.beside_group(normalised, ranked) or self.names.asked_at_end(normalised, ranked)
+        asked = self.names.beside_group(normalised, ranked) or self.names.asked_at_end(
+            normalised, ranked, self.rank_normalised
+        )
         if asked is not None:
             rest = tuple(x for x in suggestions if x != asked)
             return Match("answer", asked, (asked, *rest)[:3], best.coverage, also=rest[:2])

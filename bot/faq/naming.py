@@ -5,7 +5,7 @@ the errand whose papers another office's topic was matched on. Used by bot.faq.m
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from bot.faq.analyzer import Analyzer
 from bot.faq.asides import asking_clause
@@ -105,16 +105,20 @@ class Names:
             return None
         return other.id
 
-    def asked_at_end(self, normalised: str, ranked: list[Ranked]) -> str | None:
+    def asked_at_end(self, normalised: str, ranked: list[Ranked], rank: Callable[[str], list[Ranked]]) -> str | None:
         """The one entry the last asking clause of a story names by keyword, when the story around it ranks
-        another entry first and the named one is among the likeliest."""
+        another entry first and the named one is among the likeliest; not when the clause read alone (`rank`)
+        ranks the story's first entry first too: "小微企业招人有补贴不 俺开了个运输公司" names 招聘 but asks
+        about the employer's subsidy."""
         clause = asking_clause(normalised)
         if clause is None:
             return None
         names = self.naming(residue(clause), NAMING_IDF) - self._groups
         if len(names) != 1 or ranked[0].id in self.naming(normalised, NAMING_IDF):
             return None  # the first is named too ("我当着公岗 还能出去打工领交通补贴不"): both are asked about
-        return next((r.id for r in ranked[1:] if r.id in names), None)
+        named = next((r.id for r in ranked[1:] if r.id in names), None)
+        alone = rank(clause) if named is not None else []
+        return None if not alone or alone[0].id == ranked[0].id else named
 
     def asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """The entry a "who qualifies" question names by keyword after its cue when the whole message reads

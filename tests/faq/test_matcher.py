@@ -202,6 +202,13 @@ def test_the_question_at_the_end_of_a_story_decides(matcher: FaqMatcher) -> None
     assert matcher.match("我当着公岗 还能出去打工领交通补贴不").suggestions[0] == "public-welfare-job"
 
 
+def test_a_question_at_the_end_that_reads_alone_as_the_storys_entry_keeps_it(matcher: FaqMatcher) -> None:
+    """招 names the postings, but "小微企业招人有补贴不" read alone is the employer's subsidy, which the whole
+    message ranks first: the keyword does not move it."""
+    match = matcher.match("小微企业招人有补贴不 俺开了个运输公司")
+    assert match.outcome == "answer" and match.entry == "employer-hiring-subsidy"
+
+
 def test_claiming_beside_a_public_welfare_post_is_that_posts_rule(matcher: FaqMatcher) -> None:
     """公岗 pay and 县外务工 subsidies are not both claimed (三.2): the 公岗 entry says so."""
     match = matcher.match("俺在公益岗上 同时出去打工能领交通补贴不")

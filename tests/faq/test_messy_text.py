@@ -18,6 +18,7 @@ from bot.routing import typed_choice
         ("chuangye补贴咋申请", "startup-subsidy"),
         ("gongyi岗咋申请", "public-welfare-job"),
         ("wg补贴能领不", "job-retention-subsidy"),
+        ("交补是啥", "transport-subsidy"),
         ("令工信息", "job-postings"),
         ("职业记能培训", "skills-training"),
         ("我叫张三，身份证142229199001011234，电话13912345678，交通补贴咋还没到", "transport-subsidy"),
