@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import math
 import os
 import re
 import tempfile
@@ -72,6 +73,61 @@ def trimmed_dictionary(min_frequency: int = 10) -> str:
     return str(target)
 
 
+class _Tokenizer(jieba.Tokenizer):  # type: ignore[misc]  # jieba has no type hints
+    """jieba's tokenizer with its two hot loops tightened, cutting exactly as jieba does.
+
+    jieba's `calc` takes the logarithm of a word's frequency afresh for every edge of every sentence it
+    routes, which was a third of the time of cutting a long message; here each word's log-probability is
+    kept once computed (the same float operations in the same order: the same routes, the same cuts), and
+    `get_DAG` reads the dictionary through a local name. The kept values are dropped when the dictionary's
+    total changes (a word added or deleted); they are bounded by the dictionary and the characters seen.
+    """
+
+    def __init__(self, dictionary: str) -> None:
+        super().__init__(dictionary)
+        self._log_probability: dict[str, float] = {}
+        self._for_total = -1
+
+    def get_DAG(self, sentence: str) -> dict[int, list[int]]:
+        self.check_initialized()
+        freq = self.FREQ
+        dag: dict[int, list[int]] = {}
+        n = len(sentence)
+        for k in range(n):
+            ends = []
+            i = k
+            fragment = sentence[k]
+            while i < n and fragment in freq:
+                if freq[fragment]:
+                    ends.append(i)
+                i += 1
+                fragment = sentence[k : i + 1]
+            dag[k] = ends or [k]
+        return dag
+
+    def calc(self, sentence: str, dag: dict[int, list[int]], route: dict[int, tuple[float, int]]) -> None:
+        total = self.total
+        if total != self._for_total:
+            self._log_probability.clear()
+            self._for_total = total
+        known = self._log_probability
+        freq = self.FREQ
+        log_total = math.log(total)
+        n = len(sentence)
+        route[n] = (0, 0)
+        for start in range(n - 1, -1, -1):
+            best: tuple[float, int] | None = None
+            for end in dag[start]:
+                word = sentence[start : end + 1]
+                weight = known.get(word)
+                if weight is None:
+                    weight = known[word] = math.log(freq.get(word) or 1) - log_total
+                candidate = (weight + route[end + 1][0], end)
+                if best is None or candidate > best:
+                    best = candidate
+            route[start] = best  # type: ignore[assignment]  # every start has one edge at least
+
+
 def _words(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
@@ -85,7 +141,7 @@ class Analyzer:
         variants = sorted(synonyms, key=len, reverse=True)
         self._synonym_re = re.compile("|".join(map(re.escape, variants))) if variants else None
         jieba.setLogLevel(logging.WARNING)
-        self._jieba = jieba.Tokenizer(trimmed_dictionary())
+        self._jieba = _Tokenizer(trimmed_dictionary())
         self._jieba.initialize()
         vocabulary = [*synonyms.values()]
         if userdict:

@@ -58,10 +58,12 @@ class LinearModel:
     def scores(self, features: Mapping[str, float], only: Iterable[str] | None = None) -> dict[str, float]:
         """The raw score of each class: intercept plus the weighted sum of the features' values. With `only`,
         of those classes alone (the ones the model has)."""
-        index = list(map(self.rows.get, features))
-        rows = [i for i in index if i is not None]
-        values = [v for i, v in zip(index, features.values(), strict=True) if i is not None]
-        totals = (self.bias + np.array(values) @ self.matrix[rows]).tolist() if rows else list(self.intercept)
+        count = len(features)
+        rows = np.fromiter(map(self.rows.get, features, repeat(-1)), np.intp, count)
+        known = rows >= 0  # the product over the known features alone: the same sums, rounded the same way
+        totals = (
+            self.bias + np.fromiter(features.values(), np.float64, count)[known] @ self.matrix[rows[known]]
+        ).tolist()
         if only is not None:
             return {c: totals[self.index[c]] for c in only if c in self.index}
         return dict(zip(self.classes, totals, strict=True))
