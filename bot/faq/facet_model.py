@@ -26,7 +26,7 @@ from bot.content import FaqEntry
 from bot.faq.context import Context
 from bot.faq.ellipsis import elided
 from bot.faq.facets import FACETS, Facet, detect
-from bot.faq.linear import LinearModel, char_ngrams, load
+from bot.faq.linear import LinearModel, load, present_ngrams
 
 NAME = "facets"
 # A cue for someone else applying (代办, 替俺办) names its side outright. Kept, the five unstudied sets read the
@@ -94,8 +94,8 @@ def features(ask: Asked, groups: Collection[str] = GROUPS) -> dict[str, float]:
     text = ask.normalised.strip()[-TAIL:]
     clauses = text.split()
     last = clauses[-1] if clauses else ""
-    found: dict[str, float] = dict.fromkeys(char_ngrams(text), 1.0)
-    found.update(dict.fromkeys(char_ngrams(f"^{last}$", prefix="l:"), 1.0))
+    found = present_ngrams(text)
+    found.update(present_ngrams(f"^{last}$", prefix="l:"))
     cue = ask.cue or "none"
     found[f"cue:{cue}"] = 1.0
     found[f"last:{ask.asked_last or 'none'}"] = 1.0

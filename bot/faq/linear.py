@@ -152,6 +152,12 @@ def logistic(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-700.0, logit)))  # e^709 is a float's largest power
 
 
+def present_ngrams(text: str, sizes: Iterable[int] = (1, 2, 3), prefix: str = "c:") -> dict[str, float]:
+    """The character n-grams of text as features present (1.0), in the order `char_ngrams` counts them: the
+    models that read n-grams read only whether each is there, which is cheaper to build than counts."""
+    return dict.fromkeys([prefix + text[i : i + n] for n in sizes for i in range(len(text) - n + 1)], 1.0)
+
+
 def char_ngrams(text: str, sizes: Iterable[int] = (1, 2, 3), prefix: str = "c:") -> Counter[str]:
     """The character n-grams of text, one feature per distinct n-gram, counted. Linear in len(text)."""
     grams: Counter[str] = Counter()

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from bot.faq import askers
 from bot.faq.decision import Match, Ranked
 from bot.faq.facets import detect, residue
-from bot.faq.linear import MODELS, LinearModel, char_ngrams, load
+from bot.faq.linear import MODELS, LinearModel, load, present_ngrams
 from bot.faq.naming import NAMING_IDF
 from bot.faq.signals import VAGUE, content_words
 
@@ -81,7 +81,7 @@ def candidates(ranked: Iterable[Ranked], rules: Match) -> list[str]:
 
 def text_features(text: str) -> dict[str, float]:
     """The features the entry classifier reads: the character n-grams of the text, present or not."""
-    return dict.fromkeys(char_ngrams(text.replace(" ", "_")), 1.0)
+    return present_ngrams(text.replace(" ", "_"))
 
 
 def features(

@@ -9,13 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.faq.linear import LinearModel, char_ngrams, from_coefficients, load
+from bot.faq.linear import LinearModel, char_ngrams, from_coefficients, load, present_ngrams
 
 
 def test_char_ngrams_counts_each_size() -> None:
     grams = char_ngrams("补多少", sizes=(1, 2))
     assert grams == {"c:补": 1, "c:多": 1, "c:少": 1, "c:补多": 1, "c:多少": 1}
     assert char_ngrams("", sizes=(1, 2, 3)) == {}
+
+
+@given(st.text(alphabet="补多少钱_^$", max_size=20))
+def test_present_ngrams_are_the_counted_ones_present_in_the_same_order(text: str) -> None:
+    counted = char_ngrams(text, prefix="l:")
+    assert list(present_ngrams(text, prefix="l:").items()) == [(gram, 1.0) for gram in counted]
 
 
 def test_scores_add_intercept_and_known_features_only() -> None:
