@@ -30,7 +30,7 @@ def test_a_side_keeps_the_entrys_own_ways_to_go_on(content: ContentPack) -> None
 
 
 def test_how_long_hires_must_work_is_the_employer_subsidys_time_side(content: ContentPack) -> None:
-    """"干多久能申请" about the employer's subsidy: the notice names how long the new hires must have worked
+    """ "干多久能申请" about the employer's subsidy: the notice names how long the new hires must have worked
     (3 months in a 帮扶车间, half a year in a small firm), not when it is paid; the answer says both."""
     text = answers.render_facet(content, content.entries["employer-hiring-subsidy"], "when").text
     assert "3个月" in text and "半年" in text and "通知里没写" in text
