@@ -31,7 +31,8 @@ async def health(request: web.Request) -> web.Response:
 async def ready(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     try:
-        problem = await asyncio.wait_for(services.db.ready(), READY_TIMEOUT)
+        async with asyncio.timeout(READY_TIMEOUT):  # not wait_for: in 3.11 it can swallow a cancellation
+            problem = await services.db.ready()
     except TimeoutError:
         problem = f"the database took more than {READY_TIMEOUT:.0f} s to take a write"
     if problem is not None:

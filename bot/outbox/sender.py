@@ -237,8 +237,10 @@ class Outbox:
         wait = self.poll_interval
         if due is not None and due > now:
             wait = min(wait, due - now)
+        # not wait_for: in 3.11 a cancellation arriving as the event is set is swallowed, and the sender lives on
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), wait)
+            async with asyncio.timeout(wait):
+                await self._wake.wait()
         return False
 
     def _forget(self, busy: dict[str, asyncio.Task[None]], recipient: str) -> Callable[[asyncio.Task[None]], None]:

@@ -114,6 +114,19 @@ async def test_sender_waits_for_new_work_and_stops_cleanly(db: Database) -> None
     assert len(transport.calls) == 3
 
 
+async def test_a_sender_cancelled_as_new_work_wakes_it_stops(db: Database) -> None:
+    """Cancelled in the same step as the wake-up (a delivery finishing, work enqueued), the sender stops: the
+    wait must not swallow the cancellation (asyncio.wait_for does in Python 3.11) and poll on forever."""
+    box = Outbox(db, poll_interval=60)
+    task = asyncio.create_task(box.run({"tg": FakeTransport()}))
+    await asyncio.sleep(0.1)  # now waiting for work
+    await box.enqueue("posting", "1", users(1))  # sets the wake-up...
+    task.cancel()  # ...and the cancellation lands before the sender runs again
+    async with asyncio.timeout(10):  # a swallowed cancellation would wait out the 60 s poll, then loop
+        done = await asyncio.gather(task, return_exceptions=True)
+    assert isinstance(done[0], asyncio.CancelledError)
+
+
 async def test_channels_bring_their_transports_or_their_send(db: Database) -> None:
     class Plain:
         name = "console"
