@@ -144,7 +144,8 @@ async def _decline(
     await svc.questions.record(msg.channel, msg.user_id, question, "decline", None, reading.score, open_id)
     trace.record("decline", None, reading.facet, (), queued=True)
     content = await svc.content_for(msg.channel, msg.user_id)
-    last = normalised.split()[-1] if normalised.split() else ""
+    clauses = normalised.split()
+    last = clauses[-1] if clauses else ""
     asked = asides.asks(last) or "想" in last  # a question or a wish, not "这一年白忙活了"
     seeking = asked and SEEKS_WORK.search(last) is not None and SCAM.search(normalised) is None
     line, buttons = answers.postings_pointer(content) if seeking else ("", ())

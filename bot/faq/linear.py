@@ -152,15 +152,17 @@ def logistic(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-700.0, logit)))  # e^709 is a float's largest power
 
 
+def _ngrams(text: str, sizes: Iterable[int], prefix: str) -> list[str]:
+    """Every character n-gram of text, size by size, in order (a list: counting and keying it is faster)."""
+    return [prefix + text[i : i + n] for n in sizes for i in range(len(text) - n + 1)]
+
+
 def present_ngrams(text: str, sizes: Iterable[int] = (1, 2, 3), prefix: str = "c:") -> dict[str, float]:
     """The character n-grams of text as features present (1.0), in the order `char_ngrams` counts them: the
     models that read n-grams read only whether each is there, which is cheaper to build than counts."""
-    return dict.fromkeys([prefix + text[i : i + n] for n in sizes for i in range(len(text) - n + 1)], 1.0)
+    return dict.fromkeys(_ngrams(text, sizes, prefix), 1.0)
 
 
 def char_ngrams(text: str, sizes: Iterable[int] = (1, 2, 3), prefix: str = "c:") -> Counter[str]:
     """The character n-grams of text, one feature per distinct n-gram, counted. Linear in len(text)."""
-    grams: Counter[str] = Counter()
-    for n in sizes:
-        grams.update([prefix + text[i : i + n] for i in range(len(text) - n + 1)])  # a list counts faster
-    return grams
+    return Counter(_ngrams(text, sizes, prefix))

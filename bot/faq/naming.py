@@ -117,8 +117,9 @@ class Names:
         if len(names) != 1 or ranked[0].id in self.naming(normalised, NAMING_IDF):
             return None  # the first is named too ("我当着公岗 还能出去打工领交通补贴不"): both are asked about
         named = next((r.id for r in ranked[1:] if r.id in names), None)
-        alone = rank(clause) if named is not None else []
-        return None if not alone or alone[0].id == ranked[0].id else named
+        if named is None or [r.id for r in rank(clause)[:1]] in ([], [ranked[0].id]):
+            return None
+        return named
 
     def asked_about(self, normalised: str, ranked: list[Ranked]) -> str | None:
         """The entry a "who qualifies" question names by keyword after its cue when the whole message reads
