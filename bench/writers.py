@@ -11,3 +11,10 @@ WRITERS = {  # question set -> the same writer's dialogues (file names in bench/
     **{f"train{n}-questions": f"train{n}-dialogues" for n in (*range(10, 32), *range(34, 44))},
 }
 DIALOGUES = tuple(WRITERS.values())
+# the follow-up model learns from more writers: the tuning sets' dialogues too (bench/data/README.md; never the
+# sets still measured only)
+FOLLOWUPS = (
+    *DIALOGUES,
+    *(f"heldout{n}-dialogues" for n in (*range(10, 24), *range(25, 31))),
+    *(f"train{n}-dialogues" for n in range(44, 48)),
+)

@@ -42,3 +42,9 @@ class BenefitNames:
         if any(verb in normalised for verb in ASKED_FOR):
             return False
         return any(m in normalised for m in modifiers)
+
+    def another(self, entry: str, normalised: str) -> bool:
+        """Whether the question names a benefit by its head (补贴, 贷款) and `entry` gives none ("补贴能找人代办不"
+        after 欠薪 asks about applying for a subsidy, not about the wages)."""
+        gives = any(k.endswith(BENEFIT_HEADS) for k in self._keywords.get(entry, ()))
+        return not gives and any(head in normalised for head in BENEFIT_HEADS)

@@ -202,8 +202,9 @@ class Reader:
         """A follow-up of the topic, or of an entry related to it (see `_sibling`). Someone else applying
         ("俺替他办行不" after 交通补贴: the subsidy's proxy side) is the entry the proxy side refers to (委托代办),
         which becomes the topic with the subsidy as its parent: how to apply, where and what to bring stay with it,
-        the sides it is not about (`REFERRED_SIDES`) go back to the subsidy ("多久到账"). Most writers label the
-        proxy question itself 委托代办, some the subsidy too."""
+        the sides it is not about (`REFERRED_SIDES`) go back to the subsidy ("多久到账"). Most writers accept either
+        for the proxy question itself, some only one; the follow-up model (bot.faq.followups) keeps the subsidy's
+        proxy side, whose text says how 委托代办 works, where the writers it learnt from did."""
         parent = context.parent if entry == context.entry else None
         if parent is not None and facet not in REFERRED_SIDES:
             entry, parent = parent, None

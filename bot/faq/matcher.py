@@ -70,7 +70,7 @@ class FaqMatcher:
         groups = {e.id for e in content.entries.values() if e.category == GROUPS}
         self.referrals = Referrals(content, self.thresholds.likely)
         self._places = place_features(analyzer, content)
-        self._benefits = BenefitNames(content, analyzer)
+        self.benefits = BenefitNames(content, analyzer)
         for entry in content.entries.values():
             texts = [entry.title, *entry.questions] + list(entry.keywords) * KEYWORD_REPEAT
             self._add(entry.id, True, texts)
@@ -183,7 +183,7 @@ class FaqMatcher:
                 if word:
                     evidence[doc] = evidence.get(doc, 0.0) + idf
         for doc in scores:  # "参加培训要钱不" names the training, not 培训补贴 (bot.faq.benefits)
-            scores[doc] *= MODIFIER_ONLY if self._benefits.modifier_only(self._docs[doc].id, normalised) else 1.0
+            scores[doc] *= MODIFIER_ONLY if self.benefits.modifier_only(self._docs[doc].id, normalised) else 1.0
         ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
         coverage: dict[int, float] = {}  # the best kind's share of the question's IDF weight matched, discounted
         for kind, total in totals.items():
