@@ -1,6 +1,6 @@
 """Train the facet model (bot/faq/models/facets.json) and measure it leave-one-writer-out.
 
-Every labelled facet of the dialogue sets in bench/data (bench/writers.py FOLLOWUPS, each by another writer)
+Every labelled facet of the dialogue sets in bench/data (bench/writers.py DIALOGUES, each by another writer)
 is an example. What the bot sees where it decides a facet (bot.faq.facet_model.Asked) is captured by reading
 each set through the real dispatcher (the `chat --json` path the bench uses) with the rules alone. Then, for
 each set, a model trained on the other writers reads that set through the same path (passed to the Reader),
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dialogue_bench import Turn, load, score  # noqa: E402
-from bench.writers import FOLLOWUPS as SETS  # noqa: E402
+from bench.writers import DIALOGUES as SETS  # noqa: E402
 from bot.chat_json import MakeReader, converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.faq import facet_model, linear  # noqa: E402

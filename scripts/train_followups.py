@@ -3,7 +3,7 @@
 Every message read in a context (a current topic or an out-of-scope topic) whose candidate readings
 (bot.faq.followups.candidates) differ, and of which one is the topic the writer labelled, is an example:
 each candidate a row, labelled yes when its topic is the labelled one. The rows are captured by reading each
-writer's dialogues (bench/writers.py FOLLOWUPS) through the real dispatcher (the `chat --json` path the bench
+writer's dialogues (bench/writers.py DIALOGUES) through the real dispatcher (the `chat --json` path the bench
 uses). The model's own decisions change the contexts later messages are read in, so the capture runs twice:
 first with the rules alone, then with, for each writer, a model trained on the others' first capture in
 place; the model is trained on both. The table reads each writer through the same path with a model trained
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dialogue_bench import judged, load  # noqa: E402
 from bench.dialogue_sets import Tally, tallied, tally  # noqa: E402
-from bench.writers import FOLLOWUPS as SETS  # noqa: E402
+from bench.writers import DIALOGUES as SETS  # noqa: E402
 from bot.chat_json import MakeReader, converse  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.content import ContentPack  # noqa: E402
