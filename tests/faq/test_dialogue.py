@@ -105,7 +105,7 @@ async def test_asking_for_work_the_faq_cannot_name_is_queued_and_pointed_to_the_
 
 
 async def test_asking_where_in_the_county_work_is_going_gets_the_postings_entry(chat: Chat) -> None:
-    [reply] = await chat.say("最近县里哪搭盖房子缺人")  # the writers label it so: where to ask, and the postings
+    [reply] = await chat.say("最近县里哪搭盖房子缺人")  # labelled job-postings in bench/data
     assert reply.text.startswith("【招聘和零工信息")
     assert "postings:latest" in [b.data for b in reply.buttons]
 
