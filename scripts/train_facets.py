@@ -51,12 +51,12 @@ SEED = 7
 C = 0.3  # inverse L2 strength, chosen leave-one-writer-out (--variants)
 BALANCED = True  # classes weighted by their inverse frequency, chosen leave-one-writer-out (--variants)
 MIN_COUNT = 2  # a feature seen in fewer examples is left out
-DIGITS = 2  # weights rounded to this many decimals; smaller ones dropped
+DIGITS = 2  # weights rounded to this many decimals
 # a feature none of whose weights exceeds three rounding steps is dropped: it moves a class's score by 0.03 at most
 # (28 writers: a seventh of the features within one step, the file 1.0 MB with them, 0.88 MB without, and the same
 # leave-one-writer-out table; 66 writers: 1.15 MB within one step, 0.88 MB within three, the same readings of
 # heldout31-34)
-FLOOR = 3 * 10**-DIGITS
+FLOOR = 3.5 * 10**-DIGITS
 
 
 EMPTY = LinearModel(FACETS, (0.0,) * len(FACETS), {})  # no weights: read where the rules alone decide
@@ -127,15 +127,13 @@ def fit(train: Sequence[Example], variant: Variant = Variant()) -> LinearModel:
     weight = "balanced" if variant.balanced else None
     classifier = LogisticRegression(C=variant.c, max_iter=5000, random_state=SEED, class_weight=weight)
     classifier.fit(matrix[:, keep], [e.label for e in train])
-    model = from_coefficients(
+    return from_coefficients(
         [str(k) for k in classifier.classes_],
         np.round(classifier.intercept_, DIGITS).tolist(),
         np.round(classifier.coef_, DIGITS).tolist(),
         [str(n) for n in names],
-        smallest=10**-DIGITS / 2,
+        smallest=FLOOR,
     )
-    weights = {f: row for f, row in model.weights.items() if max(map(abs, row)) > FLOOR + 1e-9}
-    return LinearModel(model.classes, model.intercept, weights)
 
 
 def shown(facet: Facet | None, example: Example) -> str | None:
