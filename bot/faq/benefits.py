@@ -32,6 +32,11 @@ class BenefitNames:
                 if k[:MODIFIER] in others and k[:MODIFIER] not in heads[ident]
             }
 
+    @property
+    def modified(self) -> frozenset[str]:
+        """The entries a question may name by a modifier only (the others never are: `modifier_only` is False)."""
+        return frozenset(ident for ident, modifiers in self._modifiers.items() if modifiers)
+
     def modifier_only(self, entry: str, normalised: str) -> bool:
         """Whether the question names the entry only by the first word of a benefit it gives, which another
         entry's keyword ends in, never by a whole keyword nor by the benefit's head, verb or terms (补, 贷,

@@ -4,7 +4,7 @@ question, and the match (answer, suggest or decline) it comes to. See bot.faq.ma
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Outcome = Literal["answer", "suggest", "decline"]
 
@@ -30,8 +30,7 @@ class Thresholds:
     evidence: float = 4.0
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
+class Ranked(NamedTuple):  # a tuple: every question builds one per document it shares a feature with
     id: str
     in_scope: bool
     score: float  # BM25, for ranking

@@ -80,6 +80,7 @@ class FaqMatcher:
                         names.setdefault(feature, set()).add(entry.id)
         for topic in content.out_of_scope.values():
             self._add(topic.id, False, [topic.name, *topic.questions])
+        self._modified = [i for i, doc in enumerate(self._docs) if doc.id in self.benefits.modified]
         self._avg_length = sum(d.length for d in self._docs) / max(len(self._docs), 1)
         df: Counter[str] = Counter(f for d in self._docs for f in d.tf)
         n = len(self._docs)
@@ -182,8 +183,9 @@ class FaqMatcher:
                 of_kind[doc] = of_kind.get(doc, 0.0) + counted * capped
                 if word:
                     evidence[doc] = evidence.get(doc, 0.0) + idf
-        for doc in scores:  # "参加培训要钱不" names the training, not 培训补贴 (bot.faq.benefits)
-            scores[doc] *= MODIFIER_ONLY if self.benefits.modifier_only(self._docs[doc].id, normalised) else 1.0
+        for doc in self._modified:  # "参加培训要钱不" names the training, not 培训补贴 (bot.faq.benefits)
+            if doc in scores and self.benefits.modifier_only(self._docs[doc].id, normalised):
+                scores[doc] *= MODIFIER_ONLY
         ranked = sorted(scores, key=lambda d: scores[d], reverse=True)
         coverage: dict[int, float] = {}  # the best kind's share of the question's IDF weight matched, discounted
         for kind, total in totals.items():
