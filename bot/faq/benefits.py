@@ -8,11 +8,14 @@ about the other entry's thing, not the benefit. The matcher lowers such an entry
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.content import ContentPack
 from bot.faq.analyzer import Analyzer
 
 BENEFIT_HEADS = ("补贴", "贷款", "奖补")
 ASKED_FOR = "补贷借息奖"  # a benefit asked for by its verb or its terms: 能补不, 借点本钱, 利息
+LENDING = ("贷", "借", "利息")  # money lent asked for: "能贷多少", "借钱的话呢", "利息咋算"
 MODIFIER = 2  # characters: the first word of a benefit's name, the last word of any keyword
 
 
@@ -53,3 +56,14 @@ class BenefitNames:
         after 欠薪 asks about applying for a subsidy, not about the wages)."""
         gives = any(k.endswith(BENEFIT_HEADS) for k in self._keywords.get(entry, ()))
         return not gives and any(head in normalised for head in BENEFIT_HEADS)
+
+    def lender(self, entry: str, related: Iterable[str], normalised: str) -> str | None:
+        """The one related entry that lends, when a follow-up of `entry` asks for money lent and `entry` lends
+        none ("能贷多少" after 创业补贴: 创业担保贷款); None otherwise."""
+        if self._lends(entry) or not any(word in normalised for word in LENDING):
+            return None
+        lenders = [other for other in related if self._lends(other)]
+        return lenders[0] if len(lenders) == 1 else None
+
+    def _lends(self, entry: str) -> bool:
+        return any(k.endswith("贷款") for k in self._keywords.get(entry, ()))

@@ -219,6 +219,9 @@ class Reader:
             sibling = self.neighbours.sibling(entry, related, normalised, rest)
             if sibling is not None:
                 entry, parent = sibling, None
+        lender = self.matcher.benefits.lender(entry, related, normalised) if not effect else None
+        if lender is not None:  # "能贷多少" after 创业补贴: the loan, named by its verb alone
+            entry, parent = lender, None
         if facet == "proxy" and proxy is not None and not effect:  # "俺替他办行不" after 交通补贴: 委托代办
             return self.answer(proxy, facet, full.score, context, followup=True, parent=entry)
         # "培训给钱不" after 技能培训 is the allowance; "咋领" after a callback is the subsidy it asked about, but

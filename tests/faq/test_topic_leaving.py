@@ -151,3 +151,18 @@ def test_another_offices_benefit_jieba_would_split_is_still_that_offices(
 def test_working_on_a_building_site_asks_whether_the_subsidy_is_ones_own(reader: Reader, topic: str) -> None:
     reading = reader.read("俺在工地上 今年五十六了 能领不", Context(topic))  # 工地 is no injury of 工伤保险
     assert (reading.outcome, reading.entry, reading.facet) == ("answer", topic, "who")
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "entry"),
+    [
+        ("startup-subsidy", "能贷多少", "startup-loan"),  # 贷 names the loan, which the subsidy is not
+        ("venue-rent-subsidy", "利息咋算", "startup-loan"),
+        ("startup-loan", "能贷多少", "startup-loan"),  # the loan itself stays
+    ],
+)
+def test_money_lent_asked_after_a_subsidy_is_the_loan_beside_it(
+    reader: Reader, topic: str, text: str, entry: str
+) -> None:
+    reading = reader.read(text, Context(topic))
+    assert (reading.outcome, reading.entry) == ("answer", entry), text
