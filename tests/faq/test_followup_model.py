@@ -105,8 +105,6 @@ def test_a_broken_model_file_stops_the_start(tmp_path: Path) -> None:
         # training writers' follow-ups the rules alone read wrong (heldout2, heldout4, heldout5, heldout6 sets)
         ("phone-callback", "俺被骗了300 咋报警", "-"),  # the police's business, not the callback's
         ("graduate-support", "娃的档案放哪了咋查", "-"),
-        ("startup-subsidy", "他还想贷点款 中不中", "startup-loan"),
-        ("venue-rent-subsidy", "还想贷点款扩大一下 咋弄", "startup-loan"),
         ("job-postings", "或者冬天有培训不", "skills-training"),
     ],
 )
