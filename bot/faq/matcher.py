@@ -80,7 +80,8 @@ class FaqMatcher:
                         names.setdefault(feature, set()).add(entry.id)
         for topic in content.out_of_scope.values():
             self._add(topic.id, False, [topic.name, *topic.questions])
-        self._modified = [i for i, doc in enumerate(self._docs) if doc.id in self.benefits.modified]
+        modified = self.benefits.modified
+        self._modified = [i for i, doc in enumerate(self._docs) if doc.id in modified]
         self._avg_length = sum(d.length for d in self._docs) / max(len(self._docs), 1)
         df: Counter[str] = Counter(f for d in self._docs for f in d.tf)
         n = len(self._docs)
