@@ -17,7 +17,7 @@ from bot.faq import facet_model, smalltalk
 from bot.faq.context import Context
 from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
-from bot.faq.ellipsis import CUES, elided
+from bot.faq.ellipsis import CUES, elided, owner
 from bot.faq.facets import Facet, after_cue, detect, residue
 from bot.faq.followups import Followups, load_followups
 from bot.faq.linear import LinearModel
@@ -115,7 +115,7 @@ class Reader:
             other = elided(normalised)  # "那稳岗补贴呢" after "交通补贴谁能领": who, of 稳岗补贴
             if other is not None:
                 return self._elided(other, context.facet or "what", context)
-        names = self.matcher.naming(normalised, VAGUE)
+        names = self.matcher.naming(normalised, VAGUE) or self._subsidy(owner(normalised) or "")[1]
         if full.outcome == "decline" and full.off_topic is not None and full.score >= OFF_NAMED:
             names = set()  # "孩子的助学贷款咋还": 贷款 names 创业贷款, but the question is another office's
         if (
@@ -178,9 +178,8 @@ class Reader:
         that is the topic or nothing specific stays on it; otherwise X is read with the side's cue, and
         stays on the topic when that reads as nothing the FAQ or another office knows."""
         names = self.matcher.naming(other, VAGUE)
-        subsidy = self.matcher.naming(f"{other}补贴", VAGUE) if not names else set()
-        if len(subsidy) == 1:  # "那交通的呢" after 稳岗补贴: the other subsidy, by the word that tells it apart
-            other, names = f"{other}补贴", subsidy
+        if not names:  # "那交通的呢" after 稳岗补贴: the other subsidy, by the word that tells it apart
+            other, names = self._subsidy(other)
         if context.entry is not None and names and names <= self.groups and context.entry not in names:
             return self.answer(context.entry, "who", 1.0, context, followup=True)
         if context.entry is not None and (context.entry in names or self._words(other) == 0):
@@ -195,6 +194,13 @@ class Reader:
             # own case, asked on the same side of the topic
             return self.answer(context.entry, facet, match.score, context, followup=True)
         return self.plain(match, facet, context)
+
+    def _subsidy(self, word: str) -> tuple[str, set[str]]:
+        """The one subsidy `word` tells apart from the others ("交通" -> 交通补贴), as its name and entry; else
+        no entry ("交通" alone is not named: 交通违章 is another office's)."""
+        name = f"{word}补贴"
+        named = self.matcher.naming(name, VAGUE) if word else set()
+        return (name, named) if len(named) == 1 else (word, set())
 
     def follow_up(
         self, entry: str, normalised: str, facet: Facet | None, full: Match, context: Context, effect: bool = False

@@ -8,6 +8,8 @@ import re
 
 from bot.faq.facets import Facet
 
+# "交通的多少", "那稳岗的咋领": a short word before 的 that opens the message, which may tell a subsidy apart
+_OWNER = re.compile(r"^(?:那|那么|还有|那还有)?\s*(?P<word>[^\s的]{2,4})的")
 _ELLIPSIS = re.compile(r"^(?:那|那么|还有|那还有)?\s*(?P<other>[^\s]+?)(?:的)?(?:呢|嘞|咧)$")
 
 CUES: dict[Facet, str] = {
@@ -27,3 +29,9 @@ def elided(normalised: str) -> str | None:
     one (a single clause ending in 呢 with nothing else asked)."""
     found = _ELLIPSIS.match(normalised.strip())
     return found.group("other") if found else None
+
+
+def owner(normalised: str) -> str | None:
+    """The short word a message opens with before 的 ("交通的多少" -> "交通"), or None."""
+    found = _OWNER.match(normalised.strip())
+    return found.group("word") if found else None
