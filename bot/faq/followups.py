@@ -118,6 +118,9 @@ def message_features(
     found.update(
         {
             "off_full": float(full.off_topic is not None),
+            # another office's topic named by a word only it uses ("律师"), not just read from shared characters
+            # ("五寨能管太原的不" reads like a bus timetable)
+            "off_named": float(bool(reader.detours.off_words.named(rest))),
             "effect": float(EFFECT.search(normalised) is not None),  # "会影响补贴不": the topic's effect on it
             "ctx_entry": float(context.entry is not None),
             "ctx_off": float(context.off_topic is not None),
