@@ -54,8 +54,11 @@ class BenefitNames:
     def another(self, entry: str, normalised: str) -> bool:
         """Whether the question names a benefit by its head (补贴, 贷款) and `entry` gives none ("补贴能找人代办不"
         after 欠薪 asks about applying for a subsidy, not about the wages)."""
-        gives = any(k.endswith(BENEFIT_HEADS) for k in self._keywords.get(entry, ()))
-        return not gives and any(head in normalised for head in BENEFIT_HEADS)
+        return not self.gives(entry) and any(head in normalised for head in BENEFIT_HEADS)
+
+    def gives(self, entry: str) -> bool:
+        """Whether the entry gives a benefit (a keyword of it ends in 补贴, 贷款 or 奖补)."""
+        return any(k.endswith(BENEFIT_HEADS) for k in self._keywords.get(entry, ()))
 
     def lender(self, entry: str, related: Iterable[str], normalised: str) -> str | None:
         """The one related entry that lends, when a follow-up of `entry` asks for money lent and `entry` lends

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from bot.content import ContentPack
 from bot.faq import facet_model, smalltalk
+from bot.faq.asides import asking_clause
 from bot.faq.context import Context
 from bot.faq.decision import Match, Outcome
 from bot.faq.detours import OFF_COVERAGE, OFF_NAMED, Detours
@@ -124,6 +125,9 @@ class Reader:
             and not names & self.matcher.naming(after_cue(normalised, "who"), VAGUE)
         ):
             names = set()  # "俺是监测户也行不": the asker's group, not a new topic (but "这算零就业家庭不" asks it)
+        if facet == "who" and context.entry is not None and self._told_before(normalised, names):
+            # "俺被欠薪了中途回来的 还能领不" after 稳岗补贴: the asker's plight, told before the question
+            return self.follow_up(context.entry, normalised, facet, full, context)
         topic = context.entry
         benefit = self.neighbours.benefit_of_group(topic, facet, full, rest) if topic in self.groups else None
         if benefit is not None:  # "自己创业有补贴不" after 零就业家庭
@@ -163,6 +167,16 @@ class Reader:
         if context.entry is not None and self._follows(context.entry, facet, rest, full):
             return self.follow_up(context.entry, normalised, facet, full, context)
         return self.plain(full, facet, context)
+
+    def _told_before(self, normalised: str, names: set[str]) -> bool:
+        """The entries named are told in the clauses before a last clause that only asks whether one may ("还能
+        领不", "算不算"), and give no benefit that clause could ask for ("他问俺领没领交通补贴 … 还能领不" asks
+        the subsidy): the asker's plight, asked against the topic, not a question about those entries."""
+        clause = asking_clause(normalised)
+        if not names or clause is None or detect(clause) != "who" or self._words(residue(clause)) > 0:
+            return False
+        told = not any(self.matcher.benefits.gives(n) for n in names)
+        return told and not names & self.matcher.naming(clause, VAGUE)
 
     def _named_in_story(self, normalised: str, full: Match) -> tuple[str, ...]:
         """The entries a long story names by their own words although its words as a whole cover none well
