@@ -270,6 +270,10 @@ class Followups:
             return None
         if self.bare_off(reader, normalised, context, rules):
             return None
+        if rules.off_topic is not None and reader.matcher.verbatim(normalised) == rules.off_topic:
+            # another office's question word for word ("存折丢了咋办" after 稳岗补贴): the rules' decline stands (not
+            # an entry's: writers ask "找活" after 易地搬迁 of the topic, though it is 招聘信息's question)
+            return None
         found = candidates(reader, normalised, facet, full, context, rules)
         if len(found) < 2 or not self.known(found):
             return None  # one reading, or an entry newer than the model

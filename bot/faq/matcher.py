@@ -122,6 +122,12 @@ class FaqMatcher:
         ]
         return max((self._idf.get(f, self._unseen_idf) for f in words), default=0.0)
 
+    def verbatim(self, normalised: str) -> str | None:
+        """The entry or other office's topic of which normalised text is one of the content's questions, word for
+        word; None when it is none."""
+        exact = self._exact.get(fold(normalised))
+        return exact[0] if exact is not None else None
+
     def leads_off(self, normalised: str, floor: float) -> bool:
         """Whether the rules can read normalised text as another office's topic with a coverage of `floor` or
         more: it is one of that topic's questions, or its first-ranked document is out of scope and covers that

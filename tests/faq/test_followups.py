@@ -96,6 +96,29 @@ def test_that_x_with_x_the_word_telling_a_subsidy_apart_asks_that_subsidy(reader
         assert reading.facet == side
 
 
+@pytest.mark.parametrize(("topic", "text", "entry"), [("job-retention-subsidy", "交通的多少", "transport-subsidy")])
+def test_a_follow_up_opening_with_the_word_telling_a_subsidy_apart_asks_that_subsidy(
+    reader: Reader, topic: str, text: str, entry: str
+) -> None:
+    reading = reader.read(text, Context(topic))
+    assert (reading.outcome, reading.entry, reading.facet) == ("answer", entry, "amount")
+    assert reader.read("俺的多少", Context(topic)).entry == topic  # 俺 tells no subsidy apart
+
+
+def test_a_plight_told_before_may_i_is_asked_of_the_topic_but_a_benefit_named_is_asked_itself(reader: Reader) -> None:
+    # 欠薪 gives nothing one may 领: the asker's plight, asked against the subsidy; 交通补贴 named before
+    # "还能领不" is the subsidy asked about, whatever the topic
+    assert follow(reader, "job-retention-subsidy", "俺被欠薪了中途回来的 还能领不", "给多少") == [
+        ("job-retention-subsidy", "who"),
+        ("job-retention-subsidy", "amount"),
+    ]
+    assert reader.read("俺家俩人都被欠薪回来了 现在都没活 算不算", Context("zero-employment-household")).entry == (
+        "zero-employment-household"
+    )
+    reading = reader.read("他问俺领没领交通补贴 俺没领 现在还能领不", Context("phone-callback"))
+    assert reading.entry == "transport-subsidy"
+
+
 def test_the_asking_clause_names_the_new_topic_the_story_names_the_old(reader: Reader) -> None:
     topic = Context("public-welfare-job", None, "amount")
     switched = reader.read("俺打算辞了公岗 去外省干活 路费补贴还能领不", topic)

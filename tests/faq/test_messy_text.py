@@ -35,6 +35,8 @@ def test_repairs_are_visible_in_the_normalised_text(matcher: FaqMatcher) -> None
     assert analyzer.normalise("娇通补贴") == "交通补贴"
     assert "142229" not in analyzer.normalise("身份证142229199001011234交通补贴")
     assert analyzer.normalise("哪个部门") == "哪个部门"  # function words are never "repaired"
+    assert analyzer.normalise("出门补贴") == "外出补贴"  # going out to work, not the weather
+    assert analyzer.normalise("开了个加工厂") == "开了个加工企业"  # not 加 + 工厂
 
 
 def test_a_self_introduced_name_is_dropped_but_the_askers_group_is_kept(matcher: FaqMatcher) -> None:
