@@ -120,6 +120,10 @@ def test_facets(matcher: FaqMatcher, question: str, facet: str) -> None:
         "好的好的 麻烦你了",
         "那你能回答啥",
         "你们就会推",
+        "滚",
+        "没用的东西",
+        "就会说这些",
+        "你们政府的人都是这样",
     ],
 )
 def test_small_talk(matcher: FaqMatcher, text: str) -> None:
