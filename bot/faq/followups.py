@@ -21,9 +21,13 @@ candidate is an entry newer than the model, for a question about the topic's eff
 ("会影响补贴不") and for what someone else asked the person ("他还问我稳岗补贴领了没有" after a callback): every
 writer labels both the topic, too few to learn. Leave one writer out, through the real dispatcher, follow-up
 topic right rose from 90.7% to 93.9% pooled over 37 writers (93.4% at margin 0.5), and from 90.6% to 94.1% over
-42 writers (90.9% to 94.3% once the re-ranker learnt from the same 42). The shipped model learns from the 74
-writers of bench/writers.py, as the re-ranker does; on four writers unseen by every model (heldout31-34) it reads
-94.5% of follow-ups right where the 66 writers' models read 94.3% and the 42 writers' 93.6%. A
+42 writers (90.9% to 94.3% once the re-ranker learnt from the same 42). The shipped model learns from the 78
+writers of bench/writers.py, as the re-ranker does; on four writers then unseen by every model (heldout31-34) the
+74 writers' model read 94.5% of follow-ups right where the 66 writers' models read 94.3% and the 42 writers'
+93.6%; on heldout36, unseen by every model, the 78 writers' models and session 20's rules read 94.3% (93.5% with
+the 74 writers' and the rules before). A message that names another office's topic by a word only it uses
+(`off_named`) weighs that topic's reading apart from one the characters alone suggest; another office's question
+word for word keeps the rules' decline. A
 message of facet cues alone right after another office's question stays with it, as the content declares
 (`bare_off`). Pure and bounded: a few dictionary look-ups per
 candidate; the re-ranker's probabilities of the message are those its decision computed.

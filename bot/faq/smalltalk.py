@@ -7,7 +7,8 @@ phrases hold ("好 俺这就去", "你这说了跟没说一样", "你好 我是�
 look (bot/faq/models/smalltalk.json, scripts/train_smalltalk.py): a short message that names no entry and asks
 no side of one is small talk when a logistic model over its character n-grams finds it likely enough. Read
 leave one writer out (42 writers), of the 3,714 messages it may read it found 195 of the 349 small talk and
-took 4 others for small talk, each said to the bot rather than asking it ("你就说个数", "你吃了没"). A
+took 4 others for small talk, each said to the bot rather than asking it ("你就说个数", "你吃了没"); over the 78
+writers the shipped model learns from (session 20), 456 of 658 and 3 of 6,168 others at the cutoff. A
 complaint that asks again ("你怎么听不懂 我问的是钱哪天到") asks a side and is answered.
 """
 
