@@ -13,8 +13,8 @@ Measured leave-one-writer-out over 42 writers through the bench's path: the rule
 labelled facets right, the model 89.6% pooled (mean per writer 84.4% and 89.9%; better on 36 writers, worse
 on 5; retrained with the follow-up model in place). The shipped model learns from the 78 writers of
 bench/writers.py; on four writers then unseen by every model (heldout31-34) the 74 writers' model read 90.6% of the
-labelled facets right (90.8% with 66 writers) where the 42 writers' models read 89.3%; on heldout36, unseen by
-every model, 87.6% with 78 writers (87.4% with 74). Letting the model overrule the kept rules,
+labelled facets right (90.8% with 66 writers) where the 42 writers' models read 89.3%; on heldout35-37, unseen by
+every model, 90.0% with 78 writers (90.2% with 74). Letting the model overrule the kept rules,
 the entry asked about, its category, the sides its content has, the outcome, short messages whole and other C
 did not pay (`--variants`). Which entry is asked about is never changed here: only the side of it.
 """

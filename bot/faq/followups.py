@@ -24,7 +24,7 @@ topic right rose from 90.7% to 93.9% pooled over 37 writers (93.4% at margin 0.5
 42 writers (90.9% to 94.3% once the re-ranker learnt from the same 42). The shipped model learns from the 78
 writers of bench/writers.py, as the re-ranker does; on four writers then unseen by every model (heldout31-34) the
 74 writers' model read 94.5% of follow-ups right where the 66 writers' models read 94.3% and the 42 writers'
-93.6%; on heldout36, unseen by every model, the 78 writers' models and session 20's rules read 94.3% (93.5% with
+93.6%; on heldout35-37, unseen by every model, the 78 writers' models and session 20's rules read 96.1% (96.0% with
 the 74 writers' and the rules before). A message that names another office's topic by a word only it uses
 (`off_named`) weighs that topic's reading apart from one the characters alone suggest; another office's question
 word for word keeps the rules' decline. A
